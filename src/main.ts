@@ -16,6 +16,7 @@ import type { ClusterConfig, ClusterNodeRole, DataNodeServices } from './cluster
 import type { QueryWorkerPool } from './query-worker/pool.js';
 import { SEGMENTS_DIR } from './storage/data-dir.js';
 import { shardTlsFromFlags, type ShardTls } from './cluster/router/shard-tls.js';
+import { PEM_CERTIFICATE, peerTlsFromFlags, readPem, type PeerTls } from './cluster/peer-tls.js';
 
 /** "65536", "64kB", "16MB", "1GB" → bytes (PostgreSQL's memory units, 1024-based) */
 function parseByteSize(text: string): number | undefined {
@@ -63,6 +64,13 @@ const { values } = parseArgs({
     'cluster-secret': { type: 'string', default: process.env.QUIVER_CLUSTER_SECRET || undefined },
     'shard-tls': { type: 'string', default: process.env.QUIVER_SHARD_TLS || undefined },
     'shard-tls-ca': { type: 'string', default: process.env.QUIVER_SHARD_TLS_CA || undefined },
+    'etcd-user': { type: 'string', default: process.env.QUIVER_ETCD_USER || undefined },
+    'nats-user': { type: 'string', default: process.env.QUIVER_NATS_USER || undefined },
+    'etcd-tls-ca': { type: 'string', default: process.env.QUIVER_ETCD_TLS_CA || undefined },
+    'nats-tls-ca': { type: 'string', default: process.env.QUIVER_NATS_TLS_CA || undefined },
+    'cluster-tls-cert': { type: 'string', default: process.env.QUIVER_CLUSTER_TLS_CERT || undefined },
+    'cluster-tls-key': { type: 'string', default: process.env.QUIVER_CLUSTER_TLS_KEY || undefined },
+    'cluster-tls-ca': { type: 'string', default: process.env.QUIVER_CLUSTER_TLS_CA || undefined },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -87,6 +95,9 @@ if (values.help) {
     '              [--shards N (every node: the cluster\'s shard groups, default 1)] [--shard K (data: its shard, 0 to N-1)]\n' +
     '              [--cluster-secret S (every node: authenticates the links between nodes; at least 16 characters)]\n' +
     '              [--shard-tls disable|prefer|require|verify-ca|verify-full] [--shard-tls-ca FILE]\n' +
+    '              [--etcd-user U (password: QUIVER_ETCD_PASSWORD)] [--nats-user U (password: QUIVER_NATS_PASSWORD)]\n' +
+    '              [--etcd-tls-ca FILE (https:// endpoints)] [--nats-tls-ca FILE]\n' +
+    '              [--cluster-tls-cert FILE --cluster-tls-key FILE --cluster-tls-ca FILE (every node: TLS on the query, index and timestamp-oracle links)]\n' +
     '                (proxy of a sharded cluster: TLS to the shards, as libpq\'s sslmode; default verify-ca with a CA, else prefer)\n' +
     'environment: QUIVER_HOST, QUIVER_PORT, QUIVER_DATA, QUIVER_LOG_LEVEL, QUIVER_TLS_CERT, QUIVER_TLS_KEY,\n' +
     '  QUIVER_TLS_REQUIRED, QUIVER_AUTH, QUIVER_USERS, QUIVER_PASSWORD, QUIVER_QUERY_WORKERS,\n  QUIVER_MAX_CONNECTIONS, QUIVER_MAX_PREPARED_TRANSACTIONS, QUIVER_HBA, QUIVER_MAX_MESSAGE_SIZE,\n  QUIVER_SUPERUSER_RESERVED_CONNECTIONS, QUIVER_ROLE, QUIVER_ETCD, QUIVER_NATS, QUIVER_S3_ENDPOINT,\n  QUIVER_S3_BUCKET, QUIVER_STREAM, QUIVER_REPLICAS, QUIVER_NODE_ID, QUIVER_READ_PORT,\n  QUIVER_SHARDS, QUIVER_SHARD, QUIVER_CLUSTER_SECRET, QUIVER_SHARD_TLS, QUIVER_SHARD_TLS_CA\n');
@@ -177,8 +188,14 @@ if (!(Number.isInteger(replicas) && replicas >= 1 && replicas <= 5)) {
 const clusterRoles = role === 'standalone' ? undefined : await import('./cluster/roles.js');
 const endpointList = (text: string | undefined) => (text ?? '').split(',').map((x) => x.trim()).filter((x) => x.length > 0);
 let shardTls: ShardTls;
+let peerTls: PeerTls | undefined;
+let etcdTlsCa: Buffer | undefined;
+let natsTlsCa: Buffer | undefined;
 try {
   shardTls = shardTlsFromFlags(values['shard-tls'], values['shard-tls-ca']);
+  peerTls = peerTlsFromFlags(values['cluster-tls-cert'], values['cluster-tls-key'], values['cluster-tls-ca']);
+  if (values['etcd-tls-ca']) etcdTlsCa = readPem('--etcd-tls-ca', values['etcd-tls-ca'], PEM_CERTIFICATE);
+  if (values['nats-tls-ca']) natsTlsCa = readPem('--nats-tls-ca', values['nats-tls-ca'], PEM_CERTIFICATE);
 } catch (e) {
   logger.fatal((e as Error).message);
   process.exit(2);
@@ -190,6 +207,12 @@ const cluster: ClusterConfig = {
   ...(values['s3-endpoint'] ? { s3Endpoint: values['s3-endpoint'] } : {}),
   ...(values['cluster-secret'] ? { secret: values['cluster-secret'] } : {}),
   shardTls,
+  ...(peerTls ? { peerTls } : {}),
+  ...(etcdTlsCa ? { etcdTlsCa } : {}),
+  ...(natsTlsCa ? { natsTlsCa } : {}),
+  // passwords from the environment only: a command line is visible to every user of the host (ps)
+  ...(values['etcd-user'] ? { etcdAuth: { username: values['etcd-user'], password: process.env.QUIVER_ETCD_PASSWORD ?? '' } } : {}),
+  ...(values['nats-user'] ? { natsAuth: { user: values['nats-user'], pass: process.env.QUIVER_NATS_PASSWORD ?? '' } } : {}),
 };
 if (role !== 'standalone') {
   const missing = clusterRoles!.missingFlags(role as ClusterNodeRole, cluster);

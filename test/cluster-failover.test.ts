@@ -92,7 +92,7 @@ async function answersWithin(ms: number): Promise<number> {
 }
 
 async function streamInfo() {
-  const nc = await connect({ servers: [...cluster!.nats.urls] });
+  const nc = await connect({ servers: [...cluster!.nats.urls], ...cluster!.nats.auth });
   try {
     return await (await nc.jetstreamManager()).streams.info('quiver');
   } finally {

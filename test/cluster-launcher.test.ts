@@ -61,7 +61,7 @@ test('infrastructure and proxy are listed with live pids, route to the data lead
 
     // a standalone server stands in for the data leader: the proxy follows the election
     server = await startQuiver();
-    candidate = await openEtcdCoordinator({ endpoints: cluster.etcd.endpoints });
+    candidate = await openEtcdCoordinator({ endpoints: cluster.etcd.endpoints, auth: cluster.etcd.auth });
     const leadership = await candidate.campaign('data', `127.0.0.1:${server.port}`);
     await candidate.put('kept', 'across restarts');
     await selectOne('127.0.0.1', cluster.port, 10_000);
@@ -77,7 +77,7 @@ test('infrastructure and proxy are listed with live pids, route to the data lead
 
     // the leader resigns, a standby is elected: open sessions end, new ones reach it
     next = await startQuiver();
-    nextCandidate = await openEtcdCoordinator({ endpoints: cluster.etcd.endpoints });
+    nextCandidate = await openEtcdCoordinator({ endpoints: cluster.etcd.endpoints, auth: cluster.etcd.auth });
     const elected = nextCandidate.campaign('data', `127.0.0.1:${next.port}`);
     const old = new pg.Client({ host: '127.0.0.1', port: cluster.port, user: 'postgres', database: 'postgres' });
     await old.connect();
@@ -108,7 +108,7 @@ test('infrastructure and proxy are listed with live pids, route to the data lead
   try {
     assert.deepEqual(again.etcd.endpoints, cluster.etcd.endpoints);
     assert.deepEqual(again.nats.urls, cluster.nats.urls);
-    reader = await openEtcdCoordinator({ endpoints: again.etcd.endpoints });
+    reader = await openEtcdCoordinator({ endpoints: again.etcd.endpoints, auth: again.etcd.auth });
     assert.equal(await reader.get('kept'), 'across restarts');
   } finally {
     await reader?.close();

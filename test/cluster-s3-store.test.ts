@@ -1,7 +1,8 @@
 /**
  * The object store on S3's API against s3rver (npm) on loopback: a 20 MB file round trip,
  * missing keys, listing past one page (1,000 keys), delete and overwrite, and a download
- * that fails midway leaves no file at its destination.
+ * that fails midway leaves no file at its destination; requests not signed with the server's
+ * key pair (anonymous, s3rver's well-known pair, a wrong secret) are refused.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -71,6 +72,26 @@ test('list pages past 1,000 keys and strips the prefix; delete and overwrite', a
   const other = new S3ObjectStore({ endpoint: s3.endpoint, bucket: s3.bucket, prefix: 'node-b', accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey });
   assert.deepEqual(await other.list('t2-'), []);
   other.close();
+});
+
+test('only requests signed with the server\'s key pair are served (s3rver alone takes any)', async () => {
+  const src = join(dir, 'guarded');
+  writeFileSync(src, 'guarded');
+  await store.put('guarded', src);
+  const url = `${s3.endpoint}/${s3.bucket}/node-a/guarded`;
+  // anonymous: no Authorization header at all
+  assert.equal((await fetch(url)).status, 403);
+  assert.equal((await fetch(url, { method: 'PUT', body: 'overwritten' })).status, 403);
+  // the well-known s3rver key pair, and the right key id with another secret
+  for (const keys of [{ accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, { accessKeyId: s3.accessKeyId, secretAccessKey: 'not-the-secret' }]) {
+    const intruder = new S3ObjectStore({ endpoint: s3.endpoint, bucket: s3.bucket, prefix: 'node-a', ...keys });
+    await assert.rejects(intruder.put('guarded', src), /denied|403/i);
+    await assert.rejects(intruder.get('guarded', join(dir, 'stolen')), /denied|403/i);
+    intruder.close();
+  }
+  const dst = join(dir, 'guarded-copy');
+  assert.equal(await store.get('guarded', dst), true);
+  assert.equal(readFileSync(dst, 'utf8'), 'guarded');
 });
 
 test('a download cut off midway leaves nothing at the destination', async () => {

@@ -25,6 +25,7 @@ import { connect } from 'nats';
 import pino from 'pino';
 import { clusterSkip } from './support/cluster-binaries.js';
 import { clusterSecret, startLocalCluster, type LocalCluster } from '../src/cluster/launcher.js';
+import { clusterCredentials, credentialsEnv } from '../src/cluster/local/credentials.js';
 import { openEtcdCoordinator } from '../src/cluster/etcd-coordinator.js';
 import { QueryNodePool } from '../src/cluster/query-node-pool.js';
 import type { ManagedProcess } from '../src/cluster/local/processes.js';
@@ -57,7 +58,7 @@ async function leaderOf(shard: number): Promise<ManagedProcess> {
 
 /** The last sequence of each JetStream stream by name. */
 async function streams(): Promise<Map<string, number>> {
-  const nc = await connect({ servers: [...cluster!.nats.urls] });
+  const nc = await connect({ servers: [...cluster!.nats.urls], ...cluster!.nats.auth });
   try {
     const out = new Map<string, number>();
     for await (const s of (await nc.jetstreamManager()).streams.list()) out.set(s.config.name, s.state.last_seq);
@@ -111,7 +112,7 @@ test('each shard has its own leader, stream and election; cluster.json and etcd 
   assert.equal(cluster!.shardOf(l0.name), 0);
   assert.equal(cluster!.shardOf(l1.name), 1);
 
-  const c = await openEtcdCoordinator({ endpoints: [...cluster!.etcd.endpoints] });
+  const c = await openEtcdCoordinator({ endpoints: [...cluster!.etcd.endpoints], auth: cluster!.etcd.auth });
   try {
     assert.equal(await c.get('shards'), '2');
     assert.equal(await c.leader('data'), undefined, 'no unsharded election');
@@ -290,7 +291,7 @@ test('shard 1\'s standby takes over when its leader is killed -9, while shard 0 
 test('a node started with another --shards than etcd recorded refuses to start, saying why', { skip, timeout: 60_000 }, async () => {
   const main = fileURLToPath(new URL('../src/main.js', import.meta.url));
   const child = spawn(process.execPath, [main, '--role', 'query', '--port', '1', '--data', join(dir, 'wrong'), '--etcd', cluster!.etcd.endpoints.join(','),
-    '--s3-bucket', cluster!.s3.bucket, '--s3-endpoint', cluster!.s3.endpoint, '--shards', '3', '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    '--s3-bucket', cluster!.s3.bucket, '--s3-endpoint', cluster!.s3.endpoint, '--shards', '3', '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...credentialsEnv(clusterCredentials(cluster!.dir)) } });
   let err = '';
   child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));

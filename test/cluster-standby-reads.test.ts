@@ -65,7 +65,7 @@ test('the read port spreads sessions over the standbys; they are read-only and s
   }
   assert.deepEqual([...onStandby.keys()].sort(), standbyPorts, 'sessions on the read port reach both standbys');
   // each standby reports its lag in its registration (what the read port weighs them by): caught up, 0
-  const coordinator = await openEtcdCoordinator({ endpoints: [...c.etcd.endpoints] });
+  const coordinator = await openEtcdCoordinator({ endpoints: [...c.etcd.endpoints], auth: c.etcd.auth });
   try {
     const stateOf = async () => new Map((await coordinator.nodes('data')).map((n) => [Number(n.address.split(':').pop()), n]));
     let states = await stateOf();

@@ -5,16 +5,28 @@
  * reaches them over TLS verified against the CA (--shard-tls verify-full). DDL, COPY, a
  * two-phase commit, a fan-out, k-NN and a cursor through the proxy; a plaintext client of a
  * data node is refused; the proxy serves its own clients TLS with the same certificate.
+ * The links between Quiver nodes (query, index, timestamp oracle) are TLS as well
+ * (--cluster-tls-*), and NATS, etcd and S3 refuse a client without the directory's logins
+ * (<dir>/credentials.json), which no log or cluster.json shows.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { connect } from 'nats';
+import pino from 'pino';
+import { from as copyFrom } from 'pg-copy-streams';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { clusterSkip } from './support/cluster-binaries.js';
-import { startLocalCluster, type LocalCluster } from '../src/cluster/launcher.js';
+import { clusterSecret, startLocalCluster, type LocalCluster } from '../src/cluster/launcher.js';
 import { opensslAvailable } from '../src/cluster/local/certs.js';
+import { clusterCredentials } from '../src/cluster/local/credentials.js';
+import { waitUntil } from '../src/cluster/local/processes.js';
+import { openEtcdCoordinator } from '../src/cluster/etcd-coordinator.js';
+import { QueryNodePool } from '../src/cluster/query-node-pool.js';
 import { shardOfInt, sqlError } from './support/shard-keys.js';
 
 const skip = clusterSkip() || (!opensslAvailable() && 'the openssl command is not installed');
@@ -31,7 +43,7 @@ async function client(port: number, ssl: boolean): Promise<pg.Client> {
 
 before(async () => {
   if (skip) return;
-  cluster = await startLocalCluster({ dir, nodes: 1, port: 0, shards: 2, dataNodes: 1, queryNodes: 0, indexNodes: 0, logLevel: 'warn', tls: true });
+  cluster = await startLocalCluster({ dir, nodes: 1, port: 0, shards: 2, dataNodes: 1, queryNodes: 1, indexNodes: 1, queryNodeWorkers: 1, logLevel: 'info', tls: true });
 });
 
 after(async () => {
@@ -79,4 +91,69 @@ test('a --tls sharded cluster: the router reaches --tls-required data nodes over
   } finally {
     await c.end();
   }
+});
+
+test('the internal links are TLS; NATS, etcd and S3 refuse clients without the cluster\'s logins', { skip, timeout: 120_000 }, async (t) => {
+  const credentials = clusterCredentials(dir);
+  const indexBuilds = () => readFileSync(join(dir, 'logs', 'index-1.log'), 'utf8').split('\n').filter((l) => l.includes('built an index for a data node')).length;
+  assert.equal(statSync(join(dir, 'credentials.json')).mode & 0o777, 0o600);
+  // NATS over TLS: a client not trusting the CA fails the handshake; no user, or a wrong
+  // password, is an authorization violation; the cluster's login is served
+  const natsTls = { tls: { caFile: cluster!.nats.tlsCa! } };
+  await assert.rejects(connect({ servers: [...cluster!.nats.urls], timeout: 2000, reconnect: false, ...cluster!.nats.auth }), /certificate|self.signed|unable to verify/i);
+  await assert.rejects(connect({ servers: [...cluster!.nats.urls], timeout: 2000, reconnect: false, ...natsTls }), /authorization/i);
+  await assert.rejects(connect({ servers: [...cluster!.nats.urls], timeout: 2000, reconnect: false, ...natsTls, user: credentials.nats.user, pass: 'wrong' }), /authorization/i);
+  const nc = await connect({ servers: [...cluster!.nats.urls], ...natsTls, ...cluster!.nats.auth });
+  const streams: string[] = [];
+  for await (const s of (await nc.jetstreamManager()).streams.list()) streams.push(s.config.name);
+  await nc.close();
+  assert.deepEqual(streams.sort(), ['quiver-s0', 'quiver-s1']);
+  // etcd over https: an anonymous client and a wrong password are refused; root with its password reads the catalog
+  assert.ok(cluster!.etcd.endpoints.every((e) => e.startsWith('https://')));
+  const ca = cluster!.etcd.ca!;
+  await assert.rejects(openEtcdCoordinator({ endpoints: [...cluster!.etcd.endpoints], ca }), /user name is empty/);
+  await assert.rejects(openEtcdCoordinator({ endpoints: [...cluster!.etcd.endpoints], ca, auth: { username: 'root', password: 'wrong' } }), /authentication failed/);
+  const etcd = await openEtcdCoordinator({ endpoints: [...cluster!.etcd.endpoints], ca, auth: cluster!.etcd.auth });
+  assert.equal(await etcd.get('shards'), '2');
+  await etcd.close();
+  // S3: anonymous reads and writes are refused
+  assert.equal((await fetch(`${cluster!.s3.endpoint}/${cluster!.s3.bucket}?list-type=2`)).status, 403);
+  assert.equal((await fetch(`${cluster!.s3.endpoint}/${cluster!.s3.bucket}/quiver-s0/planted`, { method: 'PUT', body: 'x' })).status, 403);
+
+  // the cluster works with them: segments sealed on both shards, HNSW built on the index node,
+  // k-NN searched on the query node, each over TLS
+  const c = await client(cluster!.port, true);
+  try {
+    await c.query('CREATE TABLE items (id int PRIMARY KEY, v vector(2))');
+    await c.query('CREATE INDEX ON items USING hnsw (v vector_l2_ops)');
+    // an indexed table seals every 4,096 rows: two sealed segments on each shard
+    const ROWS = 20_000;
+    for (const from of [1, ROWS / 2 + 1]) {
+      const rows = Array.from({ length: ROWS / 2 }, (_, i) => `${from + i}\t[${from + i},${(from + i) % 7}]\n`).join('');
+      await pipeline(Readable.from([rows]), c.query(copyFrom('COPY items FROM STDIN')));
+    }
+    // the 5 nearest of (i, i % 7) to (120.3, 3.1), no ties
+    const truth = Array.from({ length: ROWS }, (_, i) => i + 1).sort((a, b) => Math.hypot(a - 120.3, (a % 7) - 3.1) - Math.hypot(b - 120.3, (b % 7) - 3.1)).slice(0, 5);
+    await waitUntil('the index node to build the sealed segments\' indexes', () => indexBuilds() >= 4, 30_000, 200);
+    assert.deepEqual((await c.query("SELECT id FROM items ORDER BY v <-> '[120.3,3.1]' LIMIT 5")).rows.map((r) => r.id as number), truth);
+  } finally {
+    await c.end();
+  }
+  const queryNode = [...cluster!.nodes.values()].find((p) => p.role === 'query')!;
+  const asker = new QueryNodePool({ local: undefined, segmentDir: '', logger: pino({ level: 'silent' }), secret: clusterSecret(dir), tls: { ca: readFileSync(join(dir, 'tls', 'ca.crt')) } });
+  const stats = await asker.stats(`127.0.0.1:${queryNode.port}`).finally(() => asker.close());
+  assert.ok(stats.served > 0, 'the query node served searches over TLS');
+  const built = indexBuilds();
+  // a plaintext caller of the query node gets nothing: it serves TLS only
+  const plain = new QueryNodePool({ local: undefined, segmentDir: '', logger: pino({ level: 'silent' }), secret: clusterSecret(dir) });
+  await assert.rejects(Promise.race([plain.stats(`127.0.0.1:${queryNode.port}`), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer')), 1500))]));
+  await plain.close();
+
+  // no password in cluster.json or in any log
+  const secrets = [credentials.nats.pass, credentials.etcd.password, credentials.s3.secretAccessKey];
+  for (const file of ['cluster.json', ...readdirSync(join(dir, 'logs')).map((f) => join('logs', f))]) {
+    const text = readFileSync(join(dir, file), 'utf8');
+    for (const s of secrets) assert.ok(!text.includes(s), `${file} shows a password`);
+  }
+  t.diagnostic(`query node served ${stats.served} requests; index node built ${built} indexes`);
 });

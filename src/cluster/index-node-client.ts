@@ -10,6 +10,7 @@ import { IndexBuildAborted } from '../ann/build.js';
 import type { RemoteCentersTraining, RemoteIndexBuild, RemoteIndexResult, RemoteIndexBuilder } from '../storage/shared-log.js';
 import type { IndexNodeRequest, IndexNodeResponse } from './index-node.js';
 import { FramedConnection, MAX_FRAME } from './query-node-protocol.js';
+import type { PeerTls } from './peer-tls.js';
 
 /** room in a frame for a training request's other fields */
 const SAMPLE_FRAME_ROOM = 1 << 20;
@@ -25,7 +26,7 @@ class IndexNodeConnection {
   private readonly conn: FramedConnection;
   readonly waiting = new Map<number, (r: IndexNodeResponse | undefined) => void>();
 
-  constructor(readonly address: string, onLost: (c: IndexNodeConnection) => void, secret?: string) {
+  constructor(readonly address: string, onLost: (c: IndexNodeConnection) => void, secret?: string, tls?: PeerTls) {
     this.conn = new FramedConnection(address, (m) => {
       const res = m as IndexNodeResponse;
       const w = this.waiting.get(res.id);
@@ -36,7 +37,7 @@ class IndexNodeConnection {
       for (const w of this.waiting.values()) w(undefined);
       this.waiting.clear();
       onLost(this);
-    }, secret);
+    }, secret, tls);
   }
 
   get lost(): boolean {
@@ -62,8 +63,11 @@ export class IndexNodeClient implements RemoteIndexBuilder {
   trainedRemotely = 0;
 
   /** `prefix`: the object store prefix named in every request (a sharded cluster's: the leader's shard's stream) */
-  /** `secret`: --cluster-secret, proven to every index node before a request (peer-handshake.ts) */
-  constructor(private readonly logger: Logger, private readonly prefix?: string, private readonly secret?: string) {}
+  /**
+   * `secret`: --cluster-secret, proven to every index node before a request (peer-handshake.ts);
+   * `tls`: --cluster-tls-ca, the index nodes reached over TLS (peer-tls.ts)
+   */
+  constructor(private readonly logger: Logger, private readonly prefix?: string, private readonly secret?: string, private readonly tls?: PeerTls) {}
 
   /** The registered index nodes' addresses. */
   setNodes(addresses: readonly string[]): void {
@@ -76,7 +80,7 @@ export class IndexNodeClient implements RemoteIndexBuilder {
   private connection(address: string): IndexNodeConnection {
     let c = this.connections.get(address);
     if (!c || c.lost) {
-      c = new IndexNodeConnection(address, (lost) => { if (this.connections.get(address) === lost) this.connections.delete(address); }, this.secret);
+      c = new IndexNodeConnection(address, (lost) => { if (this.connections.get(address) === lost) this.connections.delete(address); }, this.secret, this.tls);
       this.connections.set(address, c);
     }
     return c;

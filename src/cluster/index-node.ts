@@ -25,7 +25,7 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { ObjectStore, RemoteCentersTraining, RemoteIndexBuild, RemoteIndexResult } from '../storage/shared-log.js';
 import { trainBitCentersFile, trainCentersFile } from '../ann/ivf-build.js';
@@ -36,6 +36,7 @@ import { decodeSegment } from '../storage/segment.js';
 import { buildSegmentIndex, canBuildSegmentIndex } from '../storage/segment-index-build.js';
 import { checkFileKey, checkPrefix, encodeFrame, FrameReader, NotHere } from './query-node-protocol.js';
 import { behindHandshake } from './peer-handshake.js';
+import { createPeerServer, type PeerTls } from './peer-tls.js';
 
 export type IndexNodeRequest =
   /** `prefix`: the object store prefix of the files named (a shard's stream); absent: the node's own */
@@ -64,8 +65,11 @@ export interface IndexNodeOptions {
   readonly objects: ObjectStore;
   /** where requests naming `prefix` (a shard's stream) do (absent: the leader builds those itself) */
   readonly objectsAt?: (prefix: string) => ObjectStore;
-  readonly logger: Logger;  /** --cluster-secret: a caller must prove it before its first request (peer-handshake.ts) */
+  readonly logger: Logger;
+  /** --cluster-secret: a caller must prove it before its first request (peer-handshake.ts) */
   readonly secret?: string;
+  /** --cluster-tls-cert/--cluster-tls-key: the node serves TLS only (peer-tls.ts) */
+  readonly tls?: PeerTls;
 }
 
 export interface RunningIndexNode {
@@ -186,7 +190,8 @@ export async function startIndexNode(opts: IndexNodeOptions): Promise<RunningInd
   }
 
   const sockets = new Set<Socket>();
-  const server = createServer(behindHandshake(opts.secret, serve, (socket, e) => opts.logger.warn({ peer: socket.remoteAddress, err: e.message }, 'index node: refused a connection')));
+  const refused = (socket: Socket, e: Error) => opts.logger.warn({ peer: socket.remoteAddress, err: e.message }, 'index node: refused a connection');
+  const server = createPeerServer(opts.tls, behindHandshake(opts.secret, serve, refused), (e, socket) => refused(socket, e));
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -32,6 +32,11 @@ import { LogFenced, LogTrimmed, type LogBatch, type SharedLog } from '../storage
 export interface JetStreamLogOptions {
   /** NATS server URLs */
   readonly servers: readonly string[];
+  /** the NATS user and password when the servers require them (--nats-user, QUIVER_NATS_PASSWORD) */
+  readonly user?: string;
+  readonly pass?: string;
+  /** the CA (PEM) the servers' certificates are checked against: the connection is TLS (--nats-tls-ca) */
+  readonly tlsCa?: string;
   /** the stream's name (one stream a log; letters, digits, - and _) */
   readonly stream: string;
   /** replicas of the stream when it is created (default 3; an existing stream keeps its own) */
@@ -186,7 +191,7 @@ export class JetStreamLog implements SharedLog {
    */
   static async open(opts: JetStreamLogOptions): Promise<JetStreamLog> {
     const limit = opts.retryMs ?? 30_000;
-    const nc = await retrying(limit, 'connect to NATS', () => connect({ servers: [...opts.servers], maxReconnectAttempts: -1, reconnectTimeWait: 250, timeout: Math.min(5000, limit) }));
+    const nc = await retrying(limit, 'connect to NATS', () => connect({ servers: [...opts.servers], ...(opts.user !== undefined ? { user: opts.user, pass: opts.pass ?? '' } : {}), ...(opts.tlsCa ? { tls: { ca: opts.tlsCa } } : {}), maxReconnectAttempts: -1, reconnectTimeWait: 250, timeout: Math.min(5000, limit) }));
     try {
       // short timeouts: a request to a leader that just died is only answered by its successor, when retried
       const timeout = opts.timeoutMs ?? 2000;

@@ -26,6 +26,7 @@ import { startLocalS3, type LocalS3 } from './local/s3.js';
 import { childProcessGroups, freePorts, listening, spawnManaged, waitUntil, type ManagedProcess } from './local/processes.js';
 import { selectOne } from './local/sql-probe.js';
 import { clusterCerts } from './local/certs.js';
+import { clusterCredentials, credentialsEnv, credentialsFile } from './local/credentials.js';
 import { dataElection } from './data-role.js';
 
 /** What startLocalCluster starts, and where. */
@@ -55,7 +56,8 @@ export interface LocalClusterOptions {
   /**
    * TLS on the links to the data nodes (default false): a CA and a node certificate made once
    * in `<dir>/tls` (local/certs.ts); the data nodes serve TLS only (--tls-required), the proxy
-   * serves TLS to clients too, and a sharded cluster's router checks the shards against the CA
+   * serves TLS to clients too, a sharded cluster's router checks the shards against the CA,
+   * and the query-node, index-node and timestamp-oracle links are TLS (--cluster-tls-*)
    */
   readonly tls?: boolean;
   /** the script Quiver nodes run (default dist/src/main.js) */
@@ -118,12 +120,18 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
   // recorded before anything starts: a launcher that dies during start-up leaves them too
   writeRecord(dir, { shards, port: opts.port ?? 0, ports: infraPorts, processes: [] });
   const aborted = () => opts.signal?.aborted === true;
+  // NATS, etcd and S3 each require the directory's logins (local/credentials.ts)
+  const credentials = clusterCredentials(dir);
+  // --tls: the data nodes serve TLS only; the router checks their certificates against the CA
+  // (unsharded, the proxy pipes the client's own TLS through); NATS's and etcd's client ports are TLS
+  const certs = opts.tls ? clusterCerts(dir) : undefined;
+  const infraTls = certs ? { tls: { cert: certs.cert, key: certs.key, ca: certs.ca } } : {};
 
   // the starters run in parallel; each stops its own processes if it fails
   const [etcdR, natsR, s3R] = await Promise.allSettled([
-    startEtcdCluster(join(dir, 'etcd'), n, infraPorts.etcd),
-    startNatsCluster(join(dir, 'nats'), n, infraPorts.nats),
-    startLocalS3(join(dir, 's3')),
+    startEtcdCluster(join(dir, 'etcd'), n, infraPorts.etcd, { auth: credentials.etcd, ...infraTls }),
+    startNatsCluster(join(dir, 'nats'), n, infraPorts.nats, { auth: credentials.nats, ...infraTls }),
+    startLocalS3(join(dir, 's3'), 'quiver', credentials.s3),
   ]);
   const infra = [etcdR, natsR, s3R].flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = [etcdR, natsR, s3R].flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
@@ -144,7 +152,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
   const readPort = opts.readPort || ports[dataTotal + queryCount + indexCount + 1];
   const endpoints = ['--etcd', etcd.endpoints.join(','), '--nats', nats.urls.join(','), '--s3-endpoint', s3.endpoint, '--s3-bucket', s3.bucket];
   // a stream cannot have more replicas than JetStream has servers
-  const common = [...endpoints, '--replicas', String(Math.min(3, n)), '--shards', String(shards), '--host', HOST, '--log-level', opts.logLevel ?? 'info'];
+  const common = [...endpoints, ...(certs ? ['--etcd-tls-ca', certs.ca, '--nats-tls-ca', certs.ca] : []), '--replicas', String(Math.min(3, n)), '--shards', String(shards), '--host', HOST, '--log-level', opts.logLevel ?? 'info'];
   const specs = new Map<string, { role: 'data' | 'proxy' | 'query' | 'index'; port: number; args: string[]; shard?: number }>();
   for (let k = 0; k < shards; k++) {
     for (let i = 1; i <= dataCount; i++) {
@@ -164,15 +172,16 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     const port = ports[dataTotal + queryCount + i - 1];
     specs.set(`index-${i}`, { role: 'index', port, args: ['--role', 'index', '--port', String(port), '--data', join(dir, `index-${i}`), '--node-id', `index-${i}`, ...common] });
   }
-  // --tls: the data nodes serve TLS only; the router checks their certificates against the CA (unsharded, the proxy pipes the client's own TLS through)
-  const certs = opts.tls ? clusterCerts(dir) : undefined;
   const served = certs ? ['--tls-cert', certs.cert, '--tls-key', certs.key] : [];
   for (const spec of specs.values()) if (spec.role === 'data') spec.args.push(...served, ...(certs ? ['--tls-required'] : []));
   const shardTls = certs && shards > 1 ? ['--shard-tls', 'verify-full', '--shard-tls-ca', certs.ca] : [];
-  specs.set('proxy-1', { role: 'proxy', port: proxyPort, args: ['--role', 'proxy', '--port', String(proxyPort), '--read-port', String(readPort), '--node-id', 'proxy-1', ...served, ...shardTls, ...common] });
+  // and the links between the Quiver nodes (query, index, timestamp oracle) are TLS, checked against the CA (peer-tls.ts)
+  const links = certs ? ['--cluster-tls-cert', certs.cert, '--cluster-tls-key', certs.key, '--cluster-tls-ca', certs.ca] : [];
+  for (const spec of specs.values()) spec.args.push(...links);
+  specs.set('proxy-1', { role: 'proxy', port: proxyPort, args: ['--role', 'proxy', '--port', String(proxyPort), '--read-port', String(readPort), '--node-id', 'proxy-1', ...served, ...shardTls, ...links, ...common] });
   const env: NodeJS.ProcessEnv = {
     ...process.env, ...opts.env,
-    AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: 'us-east-1',
+    ...credentialsEnv(credentials), AWS_REGION: 'us-east-1',
   };
   // every link between the Quiver nodes proves the directory's secret (README "Cluster mode")
   env.QUIVER_CLUSTER_SECRET ||= clusterSecret(dir);
@@ -199,7 +208,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     },
     async dataLeader(shard = 0) {
       const { openEtcdCoordinator } = await import('./etcd-coordinator.js');
-      const c = await openEtcdCoordinator({ endpoints: [...etcd.endpoints] });
+      const c = await openEtcdCoordinator({ endpoints: [...etcd.endpoints], auth: credentials.etcd, ...(etcd.ca ? { ca: etcd.ca } : {}) });
       try {
         const address = await c.leader(dataElection(shard, shards));
         return [...nodes.values()].find((p) => p.role === 'data' && address === `${HOST}:${p.port}` && p.child.exitCode === null && p.child.signalCode === null);
@@ -381,7 +390,8 @@ const USAGE = 'usage: npm run cluster -- [--nodes 3] [--port 5433] [--read-port 
   '  --read-port N: the proxy\'s port for read-only sessions, spread over the hot standbys (0: a free one)\n' +
   '  --query-nodes N: query nodes serving sealed-segment vector search (0: the data leader serves it alone)\n' +
   '  --index-nodes N: index nodes building sealed segments\' HNSW indexes (0: the data leader builds them)\n' +
-  '  --tls: a CA and node certificate in <dir>/tls (openssl); data nodes serve TLS only, the proxy checks the shards\' certificates\n';
+  '  --tls: a CA and node certificate in <dir>/tls (openssl); data nodes serve TLS only, the proxy checks the shards\' certificates,\n' +
+  '         the links between Quiver nodes (query, index, timestamp oracle) are TLS too\n';
 
 /** The command line: start, print the ready line, stop everything on a signal. */
 async function main(): Promise<void> {
@@ -479,6 +489,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`etcd ${cluster.etcd.endpoints.join(',')}\nnats ${cluster.nats.urls.join(',')}\ns3 ${cluster.s3.endpoint} bucket ${cluster.s3.bucket}\n` +
     `processes and logs: ${join(cluster.dir, 'cluster.json')}, ${join(cluster.dir, 'logs')}\n` +
+    `NATS, etcd and S3 logins (owner-only file): ${credentialsFile(cluster.dir)}\n` +
     `connect: psql -h ${HOST} -p ${cluster.port} -U postgres\n` +
     `read-only (hot standbys, round robin over the current ones): psql -h ${HOST} -p ${cluster.readPort} -U postgres\n` +
     `read port ${cluster.readPort}\n` +

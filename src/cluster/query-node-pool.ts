@@ -14,6 +14,7 @@ import { SqlError } from '../errors.js';
 import type { Body, PendingRequest, SegmentRef, SegmentSearchPool } from '../query-worker/pool.js';
 import type { AnnSearchRequest, ExactTopKRequest, OkResponse } from '../query-worker/protocol.js';
 import { FramedConnection, type NodeRequest, type NodeResponse, type NodeStats, type SegmentLocator } from './query-node-protocol.js';
+import type { PeerTls } from './peer-tls.js';
 
 interface Logger {
   info(obj: object, msg?: string): void;
@@ -40,7 +41,7 @@ class NodeConnection {
   private readonly conn: FramedConnection;
   private readonly waiting = new Map<number, (r: NodeResponse) => void>();
 
-  constructor(readonly address: string, onLost: (conn: NodeConnection, why: string) => void, secret?: string) {
+  constructor(readonly address: string, onLost: (conn: NodeConnection, why: string) => void, secret?: string, tls?: PeerTls) {
     this.conn = new FramedConnection(address, (m) => {
       const res = m as NodeResponse;
       const w = this.waiting.get(res.id);
@@ -50,7 +51,7 @@ class NodeConnection {
     }, (why) => {
       this.waiting.clear();
       onLost(this, why);
-    }, secret);
+    }, secret, tls);
   }
 
   get lost(): boolean {
@@ -82,6 +83,8 @@ export interface QueryNodePoolOptions {
   readonly logger: Logger;
   /** --cluster-secret: proven to every query node before a request (peer-handshake.ts) */
   readonly secret?: string;
+  /** --cluster-tls-ca: the query nodes are reached over TLS, their certificates checked (peer-tls.ts) */
+  readonly tls?: PeerTls;
   /** called once by close() (stop following the registrations) */
   readonly onClose?: () => void;
 }
@@ -129,7 +132,7 @@ export class QueryNodePool implements SegmentSearchPool {
   private connection(address: string): NodeConnection {
     let conn = this.connections.get(address);
     if (!conn || conn.lost) {
-      conn = new NodeConnection(address, (c, why) => this.lost(c, why), this.opts.secret);
+      conn = new NodeConnection(address, (c, why) => this.lost(c, why), this.opts.secret, this.opts.tls);
       this.connections.set(address, conn);
     }
     return conn;

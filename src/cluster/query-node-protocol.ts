@@ -13,10 +13,11 @@
  * serves every shard's leader, and equal file names of two shards are two files. An
  * unsharded cluster's requests name none (the node's own `--stream`), as before shards.
  */
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { deserialize, serialize } from 'node:v8';
 import type { AnnIndexFile } from '../ann/api.js';
 import { greetPeer } from './peer-handshake.js';
+import { dialPeer, type PeerTls } from './peer-tls.js';
 import type { Body } from '../query-worker/pool.js';
 import type { AnnSearchRequest, ExactTopKRequest, Hits } from '../query-worker/protocol.js';
 
@@ -131,7 +132,8 @@ export class FrameReader {
  * message to `onMessage`, and calls `onEnd` once when the connection ends for any reason
  * (closed, refused, a broken frame, a failed cluster handshake, end()). With a `secret`
  * (--cluster-secret) both sides prove it first (peer-handshake.ts); messages sent
- * meanwhile wait.
+ * meanwhile wait. With `tls` holding a CA (--cluster-tls-ca) the connection is TLS,
+ * the node's certificate checked (peer-tls.ts), and the handshake runs inside it.
  */
 export class FramedConnection {
   private readonly socket: Socket;
@@ -140,9 +142,9 @@ export class FramedConnection {
   private queued: Buffer[] | null = null;
   ended = false;
 
-  constructor(readonly address: string, private readonly onMessage: (m: unknown) => void, private readonly onEnd: (why: string) => void, secret?: string) {
+  constructor(readonly address: string, private readonly onMessage: (m: unknown) => void, private readonly onEnd: (why: string) => void, secret?: string, tls?: PeerTls) {
     const at = address.lastIndexOf(':');
-    this.socket = connect({ host: address.slice(0, at), port: Number(address.slice(at + 1)) });
+    this.socket = dialPeer(address.slice(0, at), Number(address.slice(at + 1)), tls);
     this.socket.setNoDelay(true);
     this.socket.on('error', (e) => this.end(e.message));
     this.socket.on('close', () => this.end('connection closed'));

@@ -9,7 +9,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { join } from 'node:path';
 import type { AnnIndexFile } from '../ann/api.js';
 import { SqlError } from '../errors.js';
@@ -18,6 +18,7 @@ import type { ObjectStore } from '../storage/shared-log.js';
 import { sharedVectorsOfFile, type SharedVectors } from '../storage/segment.js';
 import { checkFileKey, checkPrefix, encodeFrame, FrameReader, NotHere, type NodeRequest, type NodeResponse, type NodeSearchRequest, type NodeStats, type SegmentLocator } from './query-node-protocol.js';
 import { behindHandshake } from './peer-handshake.js';
+import { createPeerServer, type PeerTls } from './peer-tls.js';
 
 interface Logger {
   info(obj: object, msg?: string): void;
@@ -38,8 +39,11 @@ export interface QueryNodeOptions {
   readonly pool: SegmentSearchPool;
   readonly logger: Logger;
   /** a loaded segment unused this long is let go (default 10 minutes) */
-  readonly idleMs?: number;  /** --cluster-secret: a caller must prove it before its first request (peer-handshake.ts) */
+  readonly idleMs?: number;
+  /** --cluster-secret: a caller must prove it before its first request (peer-handshake.ts) */
   readonly secret?: string;
+  /** --cluster-tls-cert/--cluster-tls-key: the node serves TLS only (peer-tls.ts) */
+  readonly tls?: PeerTls;
 }
 
 export interface RunningQueryNode {
@@ -184,7 +188,8 @@ export async function startQueryNode(opts: QueryNodeOptions): Promise<RunningQue
   }
 
   const stats = (): NodeStats => ({ served, segments: segments.size, workers: opts.pool.size });
-  const server: Server = createServer(behindHandshake(opts.secret, serveConnection, (socket, e) => opts.logger.warn({ peer: socket.remoteAddress, err: e.message }, 'query node: refused a connection')));
+  const refused = (socket: Socket, e: Error) => opts.logger.warn({ peer: socket.remoteAddress, err: e.message }, 'query node: refused a connection');
+  const server: Server = createPeerServer(opts.tls, behindHandshake(opts.secret, serveConnection, refused), (e, socket) => refused(socket, e));
   const sockets = new Set<Socket>();
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
   await new Promise<void>((resolve, reject) => {

@@ -4,7 +4,7 @@
  * of them and does not come here.
  */
 import type { Logger } from 'pino';
-import { openEtcdCoordinator } from './etcd-coordinator.js';
+import { openEtcdCoordinator, type EtcdAuth } from './etcd-coordinator.js';
 import { openJetStreamLog } from './jetstream-log.js';
 import { openS3ObjectStore } from './s3-object-store.js';
 import { agreeOnShardCount, dataElection, runDataRole, shardStream, type StandbyServer } from './data-role.js';
@@ -22,6 +22,7 @@ import { TsoClient, type TimestampSource } from './tso/tso-client.js';
 import { IndexNodeClient } from './index-node-client.js';
 import { startIndexNode, type RunningIndexNode } from './index-node.js';
 import type { ShardTls } from './router/shard-tls.js';
+import { missingPeerTls, type PeerTls } from './peer-tls.js';
 
 export type ClusterNodeRole = 'data' | 'proxy' | 'query' | 'index';
 
@@ -65,7 +66,20 @@ export interface ClusterConfig {
   readonly secret?: string;
   /** --shard-tls / --shard-tls-ca (a sharded cluster's proxy): the TLS its router speaks to the shards (router/shard-tls.ts) */
   readonly shardTls?: ShardTls;
+  /** --etcd-user / QUIVER_ETCD_PASSWORD: etcd's login when it has authentication on */
+  readonly etcdAuth?: EtcdAuth;
+  /** --nats-user / QUIVER_NATS_PASSWORD: the NATS servers' login (a URL's own user:password@ works too) */
+  readonly natsAuth?: { readonly user: string; readonly pass: string };
+  /** --etcd-tls-ca (PEM): etcd's https:// endpoints are checked against it */
+  readonly etcdTlsCa?: Buffer;
+  /** --nats-tls-ca (PEM): the NATS servers speak TLS, checked against it */
+  readonly natsTlsCa?: Buffer;
+  /** --cluster-tls-cert/-key/-ca: TLS on the query-node, index-node and timestamp-oracle links (peer-tls.ts) */
+  readonly peerTls?: PeerTls;
 }
+
+/** The links' secret and TLS, as the node servers and clients take them (absent when not given). */
+const linkSecurity = (c: ClusterConfig): { secret?: string; tls?: PeerTls } => ({ ...(c.secret ? { secret: c.secret } : {}), ...(c.peerTls ? { tls: c.peerTls } : {}) });
 
 /** The flags a role lacks (empty: none). */
 export function missingFlags(role: ClusterNodeRole, c: ClusterConfig): string[] {
@@ -73,6 +87,11 @@ export function missingFlags(role: ClusterNodeRole, c: ClusterConfig): string[] 
   if (c.etcd.length === 0) out.push('--etcd');
   if (role === 'data' && c.nats.length === 0) out.push('--nats');
   if (role !== 'proxy' && !c.s3Bucket) out.push('--s3-bucket');
+  if (c.etcdAuth && !c.etcdAuth.password) out.push('QUIVER_ETCD_PASSWORD (with --etcd-user)');
+  if (c.natsAuth && !c.natsAuth.pass) out.push('QUIVER_NATS_PASSWORD (with --nats-user)');
+  // the proxy of a sharded cluster serves and calls the timestamp oracle; a data node calls the query, index and oracle links
+  const tls = missingPeerTls(c.peerTls, role === 'query' || role === 'index' || (role === 'proxy' && c.shards > 1), role === 'data' || (role === 'proxy' && c.shards > 1));
+  if (tls) out.push(tls);
   return out;
 }
 
@@ -110,16 +129,16 @@ function objectStores(c: ClusterConfig): { objects: ObjectStore; objectsAt(prefi
 const requestPrefix = (c: ClusterConfig) => (c.shards > 1 ? ownStream(c) : undefined);
 
 async function openSeams(c: ClusterConfig, coordinator: Coordinator, logger: Logger): Promise<SharedSeams> {
-  const log = await openJetStreamLog({ servers: [...c.nats], stream: ownStream(c), replicas: c.replicas });
+  const log = await openJetStreamLog({ servers: [...c.nats], ...c.natsAuth, ...(c.natsTlsCa ? { tlsCa: c.natsTlsCa.toString('utf8') } : {}), stream: ownStream(c), replicas: c.replicas });
   const prefix = requestPrefix(c);
-  const indexBuilder = new IndexNodeClient(logger, prefix, c.secret);
+  const indexBuilder = new IndexNodeClient(logger, prefix, c.secret, c.peerTls);
   followRegistrations(coordinator, 'index', logger, (nodes) => indexBuilder.setNodes(nodes));
   return { log, objects: objectStore(c, ownStream(c)), indexBuilder };
 }
 
 /** Open the coordinator and check this node's --shards against the cluster's (recording it if first). */
 async function openCoordinator(c: ClusterConfig): Promise<Coordinator> {
-  const coordinator = await openEtcdCoordinator({ endpoints: [...c.etcd] });
+  const coordinator = await openEtcdCoordinator({ endpoints: [...c.etcd], ...(c.etcdAuth ? { auth: c.etcdAuth } : {}), ...(c.etcdTlsCa ? { ca: c.etcdTlsCa } : {}) });
   try {
     await agreeOnShardCount(coordinator, c.shards);
   } catch (e) {
@@ -149,8 +168,8 @@ export async function runDataNode<S>(c: ClusterConfig, host: string, port: numbe
   const seams = await openSeams(c, coordinator, logger);
   const prefix = requestPrefix(c);
   // a shard's commits take the timestamp oracle's timestamps (the proxies run it: tso/tso-server.ts)
-  const timestamps = c.shards > 1 ? await TsoClient.open(coordinator, c.secret) : undefined;
-  const services = (shared: SharedSeams): DataNodeServices => ({ shared, searchPool: (local, segmentDir) => followQueryNodes(coordinator, local, segmentDir, logger, prefix, c.secret),
+  const timestamps = c.shards > 1 ? await TsoClient.open(coordinator, c.secret, c.peerTls) : undefined;
+  const services = (shared: SharedSeams): DataNodeServices => ({ shared, searchPool: (local, segmentDir) => followQueryNodes(coordinator, local, segmentDir, logger, prefix, c),
     ...(timestamps ? { timestamps } : {}) });
   return runDataRole({
     nodeId: c.nodeId, host, port, dataDir, coordinator, seams, logger,
@@ -161,9 +180,9 @@ export async function runDataNode<S>(c: ClusterConfig, host: string, port: numbe
 }
 
 /** A QueryNodePool whose node list follows the registered query nodes (until it closes). */
-function followQueryNodes(coordinator: Coordinator, local: QueryWorkerPool | undefined, segmentDir: string, logger: Logger, prefix: string | undefined, secret: string | undefined): SegmentSearchPool {
+function followQueryNodes(coordinator: Coordinator, local: QueryWorkerPool | undefined, segmentDir: string, logger: Logger, prefix: string | undefined, c: ClusterConfig): SegmentSearchPool {
   let stop = () => {};
-  const pool = new QueryNodePool({ local, segmentDir, logger, onClose: () => stop(), ...(prefix !== undefined ? { prefix } : {}), ...(secret ? { secret } : {}) });
+  const pool = new QueryNodePool({ local, segmentDir, logger, onClose: () => stop(), ...(prefix !== undefined ? { prefix } : {}), ...linkSecurity(c) });
   stop = followRegistrations(coordinator, 'query', logger, (nodes) => pool.setNodes(nodes));
   return pool;
 }
@@ -177,7 +196,7 @@ export async function runQueryNode(c: ClusterConfig, host: string, port: number,
   const coordinator = await openCoordinator(c);
   const pool = new QueryWorkerPool(Math.max(1, workers), (slot, reason) => logger.error({ slot, reason }, 'query worker crashed; replaced'));
   const stores = objectStores(c);
-  const node = await startQueryNode({ host, port, cacheDir, objects: stores.objects, objectsAt: stores.objectsAt, pool, logger, ...(c.secret ? { secret: c.secret } : {}) });
+  const node = await startQueryNode({ host, port, cacheDir, objects: stores.objects, objectsAt: stores.objectsAt, pool, logger, ...linkSecurity(c) });
   await coordinator.register({ id: c.nodeId, address: `${host}:${node.port}`, role: 'query' });
   return {
     port: node.port,
@@ -201,7 +220,7 @@ export function runProxyNode(c: ClusterConfig, host: string, port: number, logge
     // the router answers clients itself: TLS and passwords are the proxy's (the piping proxy leaves them to the data node)
     return runShardRouterRole({
       host, port, shards: c.shards, nodeId: c.nodeId, logger, openCoordinator: () => openCoordinator(c),
-      ...(readPort !== undefined ? { readPort } : {}), ...(security ? { security } : {}), ...(c.secret ? { secret: c.secret } : {}),
+      ...(readPort !== undefined ? { readPort } : {}), ...(security ? { security } : {}), ...linkSecurity(c),
       ...(c.shardTls ? { shardTls: c.shardTls } : {}),
     });
   }
@@ -218,7 +237,7 @@ export function runProxyNode(c: ClusterConfig, host: string, port: number, logge
 export async function runIndexNode(c: ClusterConfig, host: string, port: number, workDir: string, logger: Logger): Promise<RunningIndexNode> {
   const coordinator = await openCoordinator(c);
   const stores = objectStores(c);
-  const node = await startIndexNode({ host, port, workDir, objects: stores.objects, objectsAt: stores.objectsAt, logger, ...(c.secret ? { secret: c.secret } : {}) });
+  const node = await startIndexNode({ host, port, workDir, objects: stores.objects, objectsAt: stores.objectsAt, logger, ...linkSecurity(c) });
   await coordinator.register({ id: c.nodeId, address: `${host}:${node.port}`, role: 'index' });
   return {
     port: node.port,

@@ -25,6 +25,7 @@ import { EtcdDecisionStore, EtcdRouterLiveness } from './etcd-decision-store.js'
 import { startTsoServer, type TsoServer } from './tso/tso-server.js';
 import { TsoClient } from './tso/tso-client.js';
 import type { ShardTls } from './router/shard-tls.js';
+import type { PeerTls } from './peer-tls.js';
 
 export interface ShardRouterRoleOptions {
   readonly host: string;
@@ -40,6 +41,8 @@ export interface ShardRouterRoleOptions {
   readonly security?: ConnectionSecurity;
   /** --cluster-secret: proven to the shards (without it they must trust the router) */
   readonly secret?: string;
+  /** --cluster-tls-*: the timestamp oracle's link over TLS (peer-tls.ts) */
+  readonly tls?: PeerTls;
   /** --shard-tls / --shard-tls-ca: the TLS spoken to the shards (router/shard-tls.ts); default prefer */
   readonly shardTls?: ShardTls;
 }
@@ -66,8 +69,8 @@ export async function runShardRouterRole(opts: ShardRouterRoleOptions): Promise<
     const security = { ...(opts.security ? { security: opts.security } : {}), ...(opts.secret ? { secret: opts.secret } : {}), ...(opts.shardTls ? { shardTls: opts.shardTls } : {}) };
     const twoPhase = { decisions: new EtcdDecisionStore(coordinator), liveness: new EtcdRouterLiveness(coordinator, `${opts.host}:${opts.port}`) };
     // the timestamp oracle: every proxy runs a server, the elected one answers (tso/tso-server.ts)
-    tso = await startTsoServer({ coordinator, host: opts.host, logger: opts.logger, ...(opts.secret ? { secret: opts.secret } : {}) });
-    timestamps = await TsoClient.open(coordinator, opts.secret);
+    tso = await startTsoServer({ coordinator, host: opts.host, logger: opts.logger, ...(opts.secret ? { secret: opts.secret } : {}), ...(opts.tls ? { tls: opts.tls } : {}) });
+    timestamps = await TsoClient.open(coordinator, opts.secret, opts.tls);
     const main = await startShardRouter({ host: opts.host, port: opts.port, directory, logger: opts.logger, planFanout, twoPhase, timestamps, ...security });
     routers.push(main);
     if (opts.readPort !== undefined) {

@@ -1,14 +1,24 @@
 /**
  * A loopback etcd cluster of `n` members (Debian's etcd-server): the cluster's metadata
- * store. Ready once every member reports healthy.
+ * store. Ready once every member reports healthy. With `auth`, authentication is enabled
+ * (once: its user made with the root role) and every client must log in; with `tls`, the
+ * client URLs are https:// and serve that certificate (the peer links stay plaintext on loopback).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { join } from 'node:path';
+import { Etcd3 } from 'etcd3';
+import type { EtcdAuth } from '../etcd-coordinator.js';
+import type { InfraTls } from './nats.js';
 import { ensureBinary, freePorts, spawnManaged, waitUntil, type ManagedProcess } from './processes.js';
 
 export interface EtcdCluster {
   /** client endpoints ("http://127.0.0.1:port") */
   readonly endpoints: readonly string[];
+  /** what clients must log in with (absent: no authentication) */
+  readonly auth?: EtcdAuth;
+  /** the CA clients check the members against (absent: plaintext) */
+  readonly ca?: Buffer;
   readonly members: readonly ManagedProcess[];
   restart(i: number): Promise<ManagedProcess>;
   stop(): Promise<void>;
@@ -19,7 +29,14 @@ export interface EtcdCluster {
  * directory remembers its peers' addresses, so starting again on the same `dir` needs the
  * same ports.
  */
-export async function startEtcdCluster(dir: string, n = 3, ports?: readonly number[]): Promise<EtcdCluster> {
+export interface EtcdSecurity {
+  readonly auth?: EtcdAuth;
+  readonly tls?: InfraTls;
+}
+
+export async function startEtcdCluster(dir: string, n = 3, ports?: readonly number[], security: EtcdSecurity = {}): Promise<EtcdCluster> {
+  const { auth, tls } = security;
+  const ca = tls ? readFileSync(tls.ca) : undefined;
   const bin = ensureBinary('etcd', 'etcd-server');
   mkdirSync(dir, { recursive: true });
   if (ports && ports.length !== 2 * n) throw new Error(`etcd needs ${2 * n} ports, not ${ports.length}`);
@@ -27,13 +44,14 @@ export async function startEtcdCluster(dir: string, n = 3, ports?: readonly numb
   const clientPorts = ports.slice(0, n);
   const peerPorts = ports.slice(n);
   const initial = peerPorts.map((p, i) => `etcd-${i + 1}=http://127.0.0.1:${p}`).join(',');
-  const endpoints = clientPorts.map((p) => `http://127.0.0.1:${p}`);
+  const endpoints = clientPorts.map((p) => `${tls ? 'https' : 'http'}://127.0.0.1:${p}`);
   let started = 0;
   const start = (i: number) => {
     const args = [
       '--name', `etcd-${i + 1}`,
       '--data-dir', join(dir, `etcd-${i + 1}`),
       '--listen-client-urls', endpoints[i], '--advertise-client-urls', endpoints[i],
+      ...(tls ? ['--cert-file', tls.cert, '--key-file', tls.key] : []),
       '--listen-peer-urls', `http://127.0.0.1:${peerPorts[i]}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${peerPorts[i]}`,
       '--initial-cluster', initial, '--initial-cluster-token', 'quiver', '--initial-cluster-state', started >= n ? 'existing' : 'new',
       // loopback: elections in well under a second, and a small store
@@ -47,16 +65,18 @@ export async function startEtcdCluster(dir: string, n = 3, ports?: readonly numb
   try {
     for (const e of endpoints) {
       await waitUntil(`etcd at ${e} to be healthy`, async () => {
-        const r = await fetch(`${e}/health`, { signal: AbortSignal.timeout(1000) });
-        return r.ok && (await r.json() as { health?: string }).health === 'true';
+        return healthy(e, ca);
       }, 60_000, 200);
     }
+    if (auth) await enableAuth(endpoints, auth, ca);
   } catch (e) {
     await Promise.all(members.map((m) => m.stop()));
     throw e;
   }
   return {
     endpoints,
+    ...(auth ? { auth } : {}),
+    ...(ca ? { ca } : {}),
     get members() { return members; },
     async restart(i: number) {
       await members[i].stop();
@@ -70,4 +90,63 @@ export async function startEtcdCluster(dir: string, n = 3, ports?: readonly numb
       for (const m of members) await m.stop();
     },
   };
+}
+
+/**
+ * etcd's authentication on, with `auth` as its root user (etcd wants a user named root with
+ * the root role first). Already on (a restart): an anonymous client is refused as having no
+ * user name, and the credentials are checked instead.
+ */
+async function enableAuth(endpoints: readonly string[], auth: EtcdAuth, ca: Buffer | undefined): Promise<void> {
+  if (auth.username !== 'root') throw new Error('the local etcd\'s user is root (the one that can enable authentication)');
+  const anonymous = new Etcd3({ hosts: [...endpoints], dialTimeout: 3000, ...(ca ? { credentials: { rootCertificate: ca } } : {}) });
+  try {
+    try {
+      await anonymous.auth.roleAdd({ name: 'root' });
+    } catch (e) {
+      const message = (e as Error).message;
+      if (/user name is empty|permission denied/.test(message)) {
+        await checkLogin(endpoints, auth, ca);
+        return;
+      }
+      if (!/role name already exists/.test(message)) throw e;
+    }
+    await anonymous.auth.userAdd({ name: auth.username, password: auth.password }).catch((e: Error) => {
+      if (!/user name already exists/.test(e.message)) throw e;
+    });
+    await anonymous.auth.userGrantRole({ user: auth.username, role: 'root' });
+    await anonymous.auth.authEnable();
+  } finally {
+    anonymous.close();
+  }
+}
+
+/** A read with the credentials: rejects when etcd refuses them. */
+async function checkLogin(endpoints: readonly string[], auth: EtcdAuth, ca: Buffer | undefined): Promise<void> {
+  const client = new Etcd3({ hosts: [...endpoints], dialTimeout: 3000, auth: { username: auth.username, password: auth.password }, ...(ca ? { credentials: { rootCertificate: ca } } : {}) });
+  try {
+    await client.get('quiver/ping');
+  } finally {
+    client.close();
+  }
+}
+
+/** Whether the member at `endpoint` says it is healthy (over https checked against `ca` when given). */
+async function healthy(endpoint: string, ca: Buffer | undefined): Promise<boolean> {
+  if (!ca) {
+    const r = await fetch(`${endpoint}/health`, { signal: AbortSignal.timeout(1000) });
+    return r.ok && (await r.json() as { health?: string }).health === 'true';
+  }
+  // fetch takes no CA of its own: node:https does
+  const body = await new Promise<string>((resolve, reject) => {
+    const req = httpsGet(`${endpoint}/health`, { ca, timeout: 1000 }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => { text += d; });
+      res.on('end', () => resolve(res.statusCode === 200 ? text : ''));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+  });
+  return body !== '' && (JSON.parse(body) as { health?: string }).health === 'true';
 }

@@ -1,16 +1,41 @@
 /**
  * A loopback NATS JetStream cluster of `n` nats-server processes (Debian's nats-server),
  * routed to each other, each with its own store directory: the cluster's log. Ready once
- * JetStream has a meta leader (a stream with num_replicas 3 can then be created).
+ * JetStream has a meta leader (a stream with num_replicas 3 can then be created). With
+ * `auth`, clients and the servers' routes to each other must give that user and password
+ * (the configuration files holding it are readable by their owner only); with `tls`, the
+ * client port speaks TLS only (the routes between the servers stay plaintext on loopback).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'nats';
 import { ensureBinary, freePorts, spawnManaged, waitUntil, type ManagedProcess } from './processes.js';
 
+/** A NATS user and password, as the nats client's connect() takes them. */
+export interface NatsAuth {
+  readonly user: string;
+  readonly pass: string;
+}
+
+/** Certificate files for a server's client port (PEM paths; `ca` is what its clients check it against). */
+export interface InfraTls {
+  readonly cert: string;
+  readonly key: string;
+  readonly ca: string;
+}
+
+export interface NatsSecurity {
+  readonly auth?: NatsAuth;
+  readonly tls?: InfraTls;
+}
+
 export interface NatsCluster {
   /** client URLs, one per server ("nats://127.0.0.1:port") */
   readonly urls: readonly string[];
+  /** what clients must give (absent: no authentication) */
+  readonly auth?: NatsAuth;
+  /** the CA file clients check the servers against (absent: plaintext) */
+  readonly tlsCa?: string;
   readonly servers: readonly ManagedProcess[];
   /** start server i again after it was stopped or killed (same ports and store) */
   restart(i: number): Promise<ManagedProcess>;
@@ -21,7 +46,8 @@ export interface NatsCluster {
 export const NATS_MAX_PAYLOAD = 8 * 1024 * 1024;
 
 /** `ports`: the n client ports, then the n route ports (default: free ones). */
-export async function startNatsCluster(dir: string, n = 3, ports?: readonly number[]): Promise<NatsCluster> {
+export async function startNatsCluster(dir: string, n = 3, ports?: readonly number[], security: NatsSecurity = {}): Promise<NatsCluster> {
+  const { auth, tls } = security;
   const bin = ensureBinary('nats-server', 'nats-server');
   mkdirSync(dir, { recursive: true });
   if (ports && ports.length !== 2 * n) throw new Error(`nats needs ${2 * n} ports, not ${ports.length}`);
@@ -30,15 +56,20 @@ export async function startNatsCluster(dir: string, n = 3, ports?: readonly numb
   const routePorts = ports.slice(n);
   const confs = clientPorts.map((port, i) => {
     const conf = join(dir, `nats-${i + 1}.conf`);
-    const routes = routePorts.filter((_, j) => j !== i).map((p) => `nats-route://127.0.0.1:${p}`);
+    const login = auth ? `${encodeURIComponent(auth.user)}:${encodeURIComponent(auth.pass)}@` : '';
+    const routes = routePorts.filter((_, j) => j !== i).map((p) => `nats-route://${login}127.0.0.1:${p}`);
+    const authorization = auth ? `authorization { user: ${JSON.stringify(auth.user)}, password: ${JSON.stringify(auth.pass)} }` : '';
     writeFileSync(conf, [
       `server_name: nats-${i + 1}`,
       `host: 127.0.0.1`,
       `port: ${port}`,
       `max_payload: ${NATS_MAX_PAYLOAD}`,
+      authorization,
+      tls ? `tls { cert_file: ${JSON.stringify(tls.cert)}, key_file: ${JSON.stringify(tls.key)} }` : '',
       `jetstream { store_dir: "${join(dir, `nats-${i + 1}`)}", max_memory_store: 256MB, max_file_store: 8GB }`,
-      n > 1 ? `cluster { name: quiver, host: 127.0.0.1, port: ${routePorts[i]}, routes: [${routes.join(', ')}] }` : '',
-    ].join('\n') + '\n');
+      n > 1 ? `cluster { name: quiver, host: 127.0.0.1, port: ${routePorts[i]}, ${authorization ? `${authorization}, ` : ''}routes: [${routes.join(', ')}] }` : '',
+    ].join('\n') + '\n', { mode: 0o600 });
+    chmodSync(conf, 0o600);
     return conf;
   });
   const start = (i: number) => spawnManaged('nats', `nats-${i + 1}`, clientPorts[i], bin, ['-c', confs[i]], join(dir, `nats-${i + 1}.log`));
@@ -46,7 +77,7 @@ export async function startNatsCluster(dir: string, n = 3, ports?: readonly numb
   const urls = clientPorts.map((p) => `nats://127.0.0.1:${p}`);
   try {
     await waitUntil('JetStream to elect a meta leader', async () => {
-      const nc = await connect({ servers: urls[0], timeout: 1000 });
+      const nc = await connect({ servers: urls[0], timeout: 1000, ...auth, ...(tls ? { tls: { caFile: tls.ca } } : {}) });
       try {
         const jsm = await nc.jetstreamManager({ timeout: 2000 });
         await jsm.getAccountInfo();
@@ -61,6 +92,8 @@ export async function startNatsCluster(dir: string, n = 3, ports?: readonly numb
   }
   return {
     urls,
+    ...(auth ? { auth } : {}),
+    ...(tls ? { tlsCa: tls.ca } : {}),
     get servers() { return servers; },
     async restart(i: number) {
       await servers[i].stop();

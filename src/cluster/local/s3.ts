@@ -1,29 +1,41 @@
 /**
- * s3rver (npm) in a child process: S3's API on loopback, standing in for S3 or MinIO, with
- * one bucket made at start. Its files live in `dir`.
+ * The local S3 stand-in in a child process (s3-server.ts: s3rver behind a signature check):
+ * S3's API on loopback, standing in for S3 or MinIO, with one bucket made at start. Its
+ * files live in `dir`. Only requests signed with its key pair are served: the cluster's
+ * (the launcher keeps it in `<dir>/credentials.json`), or a fresh random one.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { freePort, listening, spawnManaged, waitUntil, type ManagedProcess } from './processes.js';
 
-export interface LocalS3 {
-  readonly endpoint: string;
-  readonly bucket: string;
-  /** s3rver's fixed credentials */
+export interface S3Keys {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
+}
+
+export interface LocalS3 extends S3Keys {
+  readonly endpoint: string;
+  readonly bucket: string;
   readonly process: ManagedProcess;
   stop(): Promise<void>;
 }
 
-export async function startLocalS3(dir: string, bucket = 'quiver'): Promise<LocalS3> {
+/** A new key pair: an access key id shaped as AWS's (20 characters), a 40-character secret. */
+export function newS3Keys(): S3Keys {
+  return { accessKeyId: `QV${randomBytes(9).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64url') };
+}
+
+const SERVER_JS = join(dirname(fileURLToPath(import.meta.url)), 's3-server.js');
+
+export async function startLocalS3(dir: string, bucket = 'quiver', keys: S3Keys = newS3Keys()): Promise<LocalS3> {
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
-  const cli = join(createRequire(import.meta.url).resolve('s3rver/package.json'), '..', 'bin', 's3rver.js');
   const proc = spawnManaged('s3', 's3', port, process.execPath, [
     // s3rver's list continuation tokens use DES, which Node's OpenSSL 3 keeps in its legacy provider
-    '--openssl-legacy-provider', cli, '-d', join(dir, 'data'), '-a', '127.0.0.1', '-p', String(port), '--silent', '--configure-bucket', bucket], join(dir, 's3rver.log'));
+    '--openssl-legacy-provider', SERVER_JS, join(dir, 'data'), '127.0.0.1', String(port), bucket], join(dir, 's3rver.log'),
+  { ...process.env, S3_ACCESS_KEY_ID: keys.accessKeyId, S3_SECRET_ACCESS_KEY: keys.secretAccessKey });
   try {
     await waitUntil('s3rver to listen', () => listening(port), 30_000);
   } catch (e) {
@@ -31,7 +43,7 @@ export async function startLocalS3(dir: string, bucket = 'quiver'): Promise<Loca
     throw e;
   }
   return {
-    endpoint: `http://127.0.0.1:${port}`, bucket, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', process: proc,
+    endpoint: `http://127.0.0.1:${port}`, bucket, ...keys, process: proc,
     stop: () => proc.stop(),
   };
 }

@@ -7,10 +7,11 @@
  * A request lost with its connection (the leader died) is sent again to the new leader,
  * which starts above all the old one handed out.
  */
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Coordinator } from '../coordinator.js';
 import { TSO_ELECTION } from './tso-server.js';
 import { greetPeer } from '../peer-handshake.js';
+import { dialPeer, type PeerTls } from '../peer-tls.js';
 
 /** Anything that hands out timestamps (the TSO client; a local counter in tests). */
 export interface TimestampSource {
@@ -45,11 +46,14 @@ export class TsoClient implements TimestampSource {
   /** the connection is proving the cluster secret: requests wait */
   private greeting = false;
 
-  private constructor(private readonly coordinator: Coordinator, private readonly secret: string | undefined) {}
+  private constructor(private readonly coordinator: Coordinator, private readonly secret: string | undefined, private readonly tls: PeerTls | undefined) {}
 
-  /** `secret`: --cluster-secret, proven to the oracle's server (peer-handshake.ts) */
-  static async open(coordinator: Coordinator, secret?: string): Promise<TsoClient> {
-    const c = new TsoClient(coordinator, secret);
+  /**
+   * `secret`: --cluster-secret, proven to the oracle's server (peer-handshake.ts); `tls`:
+   * --cluster-tls-ca, the oracle reached over TLS, its certificate checked (peer-tls.ts)
+   */
+  static async open(coordinator: Coordinator, secret?: string, tls?: PeerTls): Promise<TsoClient> {
+    const c = new TsoClient(coordinator, secret, tls);
     c.stopWatch = await coordinator.watchLeader(TSO_ELECTION, (address) => {
       if (address === c.leader) return;
       c.leader = address;
@@ -108,7 +112,7 @@ export class TsoClient implements TimestampSource {
     if (this.socket) return this.greeting ? undefined : this.socket;
     if (!this.leader) return undefined;
     const [host, port] = splitAddress(this.leader);
-    const socket = connect({ host, port });
+    const socket = dialPeer(host, port, this.tls);
     socket.setNoDelay(true);
     this.socket = socket;
     this.received = Buffer.alloc(0);

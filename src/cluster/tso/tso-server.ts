@@ -9,7 +9,8 @@
  * uint16 length + message (then the server closes the connection). With --cluster-secret
  * the caller proves it first (peer-handshake.ts).
  */
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import { createPeerServer, type PeerTls } from '../peer-tls.js';
 import type { Coordinator, Leadership } from '../coordinator.js';
 import { TimestampAllocator, type AllocatorOptions, type BoundStore } from './allocator.js';
 import { parseTimestamp } from './hybrid-timestamp.js';
@@ -33,6 +34,8 @@ export interface TsoServerOptions extends AllocatorOptions {
   readonly logger: Logger;
   /** --cluster-secret: callers prove it first (peer-handshake.ts) */
   readonly secret?: string;
+  /** --cluster-tls-cert/--cluster-tls-key: the oracle serves TLS only (peer-tls.ts) */
+  readonly tls?: PeerTls;
 }
 
 export interface TsoServer {
@@ -64,8 +67,8 @@ export async function startTsoServer(opts: TsoServerOptions): Promise<TsoServer>
   let allocator: TimestampAllocator | undefined;
   let closed = false;
   const sockets = new Set<Socket>();
-  const server: Server = createServer(behindHandshake(opts.secret, (socket) => serve(socket),
-    (socket, e) => opts.logger.warn({ peer: socket.remoteAddress, err: e }, 'timestamp oracle: refused a caller')));
+  const refused = (socket: Socket, e: Error) => opts.logger.warn({ peer: socket.remoteAddress, err: e }, 'timestamp oracle: refused a caller');
+  const server: Server = createPeerServer(opts.tls, behindHandshake(opts.secret, (socket) => serve(socket), refused), (e, socket) => refused(socket, e));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, opts.host, () => resolve());
