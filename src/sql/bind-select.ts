@@ -17,7 +17,7 @@ import { recordFunctionFor, recordType } from '../functions/records.js';
 import { leafPartitions } from '../catalog/partitions.js';
 import { bindFunctionArgs, bindFunctionBody, findSqlFunction, functionColumns } from './bind-function.js';
 import type { RawNode } from './parser.js';
-import { Scope } from './scope.js';
+import { Scope, type StarColumn } from './scope.js';
 import { windowDefinitions } from './bind-window.js';
 import { checkWellFormedRecursion } from './check-recursive-cte.js';
 import type { Catalog, SequenceDef, SqlFunctionDef, SystemRelation, TableDef } from '../catalog/catalog.js';
@@ -510,6 +510,7 @@ export class SelectBinder {
     // Column indexes in the scope count from the start of the whole FROM row; this join's
     // own rows start at `base` (after the comma-separated items to its left).
     const base = scope.width;
+    const firstEntry = scope.entries.length;
     const left = this.bindFromItem(n.larg, scope);
     const leftEntries = scope.entries.length;
     const right = this.bindFromItem(n.rarg, scope);
@@ -517,27 +518,17 @@ export class SelectBinder {
     if (!joinType) throw new SqlError(SqlState.featureNotSupported, `join type ${n.jointype} is not supported`);
     let on: Expr | null = null;
     let using: string[] = ((n.usingClause ?? []) as RawNode[]).map((u) => u.String.sval as string);
+    // the join's output columns on each side: a USING join below shows its merged ones once
+    const leftStar = scope.starColumns(firstEntry, leftEntries);
+    const rightStar = scope.starColumns(leftEntries, scope.entries.length);
     if (n.isNatural) {
-      const rightNames = new Set(right.schema.map((c) => c.name));
-      using = left.schema.map((c) => c.name).filter((c) => rightNames.has(c));
+      const rightNames = new Set(rightStar.map((c) => c.name));
+      using = [...new Set(leftStar.map((c) => c.name).filter((c) => rightNames.has(c)))];
     }
     if (using.length) {
-      const tests: Expr[] = [];
-      for (const name of using) {
-        const li = left.schema.findIndex((c) => c.name === name);
-        const ri = right.schema.findIndex((c) => c.name === name);
-        if (li < 0 || ri < 0) {
-          throw new SqlError(SqlState.undefinedColumn, `column "${name}" specified in USING clause does not exist in ${li < 0 ? 'left' : 'right'} table`);
-        }
-        const l: Expr = { kind: 'column', type: left.schema[li].type, level: 0, index: li, name };
-        const r: Expr = { kind: 'column', type: right.schema[ri].type, level: 0, index: left.schema.length + ri, name };
-        tests.push(bindEq(this.env, l, r));
-        scope.noteUse(base + li);
-        scope.noteUse(base + left.schema.length + ri);
-        const merged = joinType === 'right' ? r : l;
-        scope.merged.set(name, { ...merged, index: merged.index + base } as Expr);
-      }
-      on = tests.length === 1 ? tests[0] : { kind: 'and', type: T.bool, args: tests };
+      const joined = this.bindUsing(using, joinType, base, leftStar, rightStar, scope);
+      on = joined.on;
+      scope.joinStars.push({ from: firstEntry, to: scope.entries.length, columns: [...joined.merged, ...leftStar, ...rightStar] });
     } else if (n.quals) {
       const bound = this.asBool(bindExpr(n.quals, scope, this.ctx('JOIN conditions')), 'JOIN/ON', rawPosition(n.quals));
       on = base === 0 ? bound : mapExpr(bound, (x) => {
@@ -552,6 +543,39 @@ export class SelectBinder {
     }
     void leftEntries;
     return joinPlan(joinType, left, right, on, planIsCorrelated(right));
+  }
+
+  /**
+   * JOIN … USING (names) / NATURAL JOIN: the join condition (indexes relative to the join's
+   * row), each name merged into one column for unqualified references and `*` —
+   * buildMergedJoinVar's left value, the right one for a RIGHT JOIN, COALESCE of both for a
+   * FULL JOIN — and taken out of both sides' star columns (`leftStar`, `rightStar`).
+   */
+  private bindUsing(using: readonly string[], joinType: 'inner' | 'left' | 'right' | 'full', base: number, leftStar: StarColumn[], rightStar: StarColumn[], scope: Scope): { on: Expr; merged: StarColumn[] } {
+    const tests: Expr[] = [];
+    const merged: StarColumn[] = [];
+    const relative = (e: Expr): Expr => (base === 0 ? e : mapExpr(e, (x) => (x.kind === 'column' && x.level === 0 ? { ...x, index: x.index - base } : undefined)));
+    const take = (star: StarColumn[], name: string, side: 'left' | 'right'): StarColumn => {
+      const at = star.findIndex((c) => c.name === name);
+      if (at < 0) throw new SqlError(SqlState.undefinedColumn, `column "${name}" specified in USING clause does not exist in ${side} table`);
+      if (star.findIndex((c, k) => k > at && c.name === name) >= 0) throw new SqlError(SqlState.ambiguousColumn, `common column name "${name}" appears more than once in ${side} table`);
+      return star.splice(at, 1)[0]!;
+    };
+    for (const name of using) {
+      const l = take(leftStar, name, 'left');
+      const r = take(rightStar, name, 'right');
+      tests.push(bindEq(this.env, relative(l.expr), relative(r.expr)));
+      for (const at of [...l.reads, ...r.reads]) scope.noteUse(at);
+      let column: StarColumn;
+      if (joinType === 'full') {
+        const type = commonType([l.expr.type, r.expr.type], 'JOIN/USING');
+        const expr = { kind: 'coalesce', type, args: [coerce(this.env, l.expr, type, 'implicit'), coerce(this.env, r.expr, type, 'implicit')] } as Expr;
+        column = { name, expr, reads: [...l.reads, ...r.reads] };
+      } else column = { ...(joinType === 'right' ? r : l), name };
+      merged.push(column);
+      scope.merged.set(name, column.expr);
+    }
+    return { on: tests.length === 1 ? tests[0]! : { kind: 'and', type: T.bool, args: tests }, merged };
   }
 
   // ---------------------------------------------------------------- VALUES
@@ -654,15 +678,11 @@ export class SelectBinder {
         if (!qual.length && scope.entries.length === 0) {
           throw new SqlError(SqlState.syntaxError, 'SELECT * with no tables specified is not valid', { position: pos(val.ColumnRef) });
         }
-        for (const e of entries) {
-          const visible = e!.hiddenFrom ?? e!.columns.length;
-          for (let i = 0; i < visible; i++) {
-            const c = e!.columns[i];
-            e!.onUse?.(i);
-            // named by its FROM item, as a written `a.id` is (EXPLAIN VERBOSE's Output: a.id)
-            const table = e!.alias ? { table: e!.alias } : {};
-            targets.push({ name: c.name, expr: { kind: 'column', type: c.type, level: 0, index: e!.offset + i, name: c.name, ...table }, source: c });
-          }
+        // unqualified: every FROM item, a USING join's merged columns once; qualified: that entry's
+        const columns = qual.length ? scope.starColumns(scope.entries.indexOf(entries[0]!), scope.entries.indexOf(entries[0]!) + 1) : scope.starColumns();
+        for (const c of columns) {
+          for (const at of c.reads) scope.noteUse(at);
+          targets.push({ name: c.name, expr: c.expr, source: c.source });
         }
         continue;
       }

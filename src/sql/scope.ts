@@ -21,10 +21,23 @@ export interface RangeEntry {
   readonly onUse?: (column: number) => void;
 }
 
+/** A column of `SELECT *`: its name, its value over the FROM row, the combined-row columns it reads. */
+export interface StarColumn {
+  readonly name: string;
+  readonly expr: Expr;
+  readonly source?: OutputColumn;
+  readonly reads: readonly number[];
+}
+
 export class Scope {
   readonly entries: RangeEntry[] = [];
   /** unqualified names merged by JOIN USING: name → expression */
   readonly merged = new Map<string, Expr>();
+  /**
+   * JOIN … USING / NATURAL over the entries [from, to): the columns its `*` shows — the
+   * merged ones first, then each side's others (PostgreSQL's join output columns)
+   */
+  readonly joinStars: { readonly from: number; readonly to: number; readonly columns: readonly StarColumn[] }[] = [];
   constructor(readonly parent: Scope | null) {}
 
   get width(): number {
@@ -40,6 +53,33 @@ export class Scope {
     const entry: RangeEntry = { alias, columns, offset: this.width, schema: opts.schema, hiddenFrom: opts.hiddenFrom, relname: opts.relname, onUse: opts.onUse };
     this.entries.push(entry);
     return entry;
+  }
+
+  /**
+   * The columns `*` expands to over the entries [from, to): a USING / NATURAL join's as it
+   * shows them, every other entry's visible columns, named by the entry.
+   */
+  starColumns(from = 0, to = this.entries.length): StarColumn[] {
+    const out: StarColumn[] = [];
+    for (let k = from; k < to;) {
+      let join: (typeof this.joinStars)[number] | undefined;
+      for (const j of this.joinStars) if (j.from === k && j.to <= to && (!join || j.to > join.to)) join = j;
+      if (join) {
+        out.push(...join.columns);
+        k = join.to;
+        continue;
+      }
+      const e = this.entries[k]!;
+      const visible = e.hiddenFrom ?? e.columns.length;
+      for (let i = 0; i < visible; i++) {
+        const c = e.columns[i]!;
+        // named by its FROM item, as a written `a.id` is (EXPLAIN VERBOSE's Output: a.id)
+        const table = e.alias ? { table: e.alias } : {};
+        out.push({ name: c.name, expr: { kind: 'column', type: c.type, level: 0, index: e.offset + i, name: c.name, ...table }, source: c, reads: [e.offset + i] });
+      }
+      k++;
+    }
+    return out;
   }
 
   /** The query uses the column at `index` of this level's combined row (JOIN USING). */
