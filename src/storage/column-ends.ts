@@ -47,7 +47,7 @@ export function columnEnds(segments: readonly Segment[], statsOf: (seg: SealedSe
 }
 
 /** a manifest's JSON-safe min / max as a value (bigints are kept as {$bigint}) */
-function orderedValue(v: unknown): number | bigint | undefined {
+export function orderedValue(v: unknown): number | bigint | undefined {
   if (typeof v === 'number' || typeof v === 'bigint') return v;
   if (v && typeof v === 'object' && typeof (v as { $bigint?: unknown }).$bigint === 'string') return BigInt((v as { $bigint: string }).$bigint);
   return undefined;

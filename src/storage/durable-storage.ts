@@ -54,7 +54,7 @@ import { parseRecallCurve, type RecallCurve } from '../ann/recall-curve.js';
 import { checkLogDir } from './wal-check.js';
 import { decodeDroppedTombstones, deleteDroppedTombstones, droppedTombstonesRecord } from './dropped-tombstones.js';
 import { bitmapScan } from './bitmap-scan.js';
-import { columnEnds, type ColumnEnds } from './column-ends.js';
+import { columnEnds, orderedValue, type ColumnEnds } from './column-ends.js';
 import { indexScan } from './index-scan.js';
 import { CorruptRecord, Wal, frame, keys, parseKey, unframe, type WalOp } from './wal.js';
 import { diskFullError, isDiskFull } from './disk-full.js';
@@ -3463,8 +3463,8 @@ function mayMatch(stats: SegmentInfo['stats'][number] | undefined, rows: number,
   if (!stats) return true;
   if (stats.nullCount === rows) return false; // all NULL: no comparison is true
   if (stats.min === undefined || stats.max === undefined) return true;
-  const min = fromJsonSafe(stats.min);
-  const max = fromJsonSafe(stats.max);
+  const min = orderedValue(stats.min);
+  const max = orderedValue(stats.max);
   if (min === undefined || max === undefined) return true;
   switch (z.op) {
     case '=': return !(z.value < min || z.value > max);
@@ -3475,11 +3475,6 @@ function mayMatch(stats: SegmentInfo['stats'][number] | undefined, rows: number,
   }
 }
 
-function fromJsonSafe(v: unknown): number | bigint | undefined {
-  if (typeof v === 'number' || typeof v === 'bigint') return v;
-  if (v && typeof v === 'object' && typeof (v as { $bigint?: unknown }).$bigint === 'string') return BigInt((v as { $bigint: string }).$bigint);
-  return undefined;
-}
 
 /**
  * The fewest candidate positions the segment's sorted column indexes give for the filter's
