@@ -13,7 +13,7 @@ import type { Storage } from '../storage/api.js';
 import { Turns } from '../storage/turns.js';
 import { compareValues } from '../types/compare.js';
 import { formatText } from '../types/text-io.js';
-import { heapPages, heapTupleBytes, storedWidth } from './heap-layout.js';
+import { heapPages, heapTuple } from './heap-layout.js';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 
 /**
@@ -103,9 +103,10 @@ async function sampleRows(storage: Storage, tableOid: number, pace: Pace): Promi
 /** Each column's statistics, computed a piece at a time with turns of the event loop between. */
 async function tableStatistics(table: TableDef, rows: readonly Row[], total: number, before: TableStatistics | undefined, auto: boolean, pace: Pace): Promise<TableStatistics> {
   const columns: Record<string, ColumnStatistics> = {};
+  const layout = await heapLayout(table, rows, pace);
   for (const [i, c] of table.columns.entries()) {
     const values = rows.map((r) => r[i] ?? null);
-    const width = (v: Value) => storedWidth(c.type, v);
+    const width = (_v: Value, pos: number) => layout.sizes[pos]![i]!;
     if (c.type.oid === OID.tsvector) {
       columns[c.name] = tsvectorStatistics({ values, width });
       await pace();
@@ -123,7 +124,8 @@ async function tableStatistics(table: TableDef, rows: readonly Row[], total: num
   }
   const now = Date.now() * 1000;
   return {
-    reltuples: total, columns, relpages: await relationPages(table, rows, total, pace),
+    // the heap pages the sample fills, scaled to all rows when the sample is part of them
+    reltuples: total, columns, relpages: rows.length ? Math.ceil((heapPages(layout.bytes) * Math.max(total, rows.length)) / rows.length) : 0,
     analyzedAt: auto ? before?.analyzedAt ?? null : now,
     analyzeCount: (before?.analyzeCount ?? 0) + (auto ? 0 : 1),
     autoAnalyzedAt: auto ? now : before?.autoAnalyzedAt ?? null,
@@ -132,18 +134,20 @@ async function tableStatistics(table: TableDef, rows: readonly Row[], total: num
 }
 
 /**
- * The heap pages PostgreSQL would fill with the table's rows (heap-layout.ts): those the
- * sample fills, scaled to all rows when the sample is part of them.
+ * Each sampled row as PostgreSQL's heap would hold it (heap-layout.ts): the tuple's bytes
+ * (for the table's pages) and each value's stored size (for avg_width).
  */
-async function relationPages(table: TableDef, rows: readonly Row[], total: number, pace: Pace): Promise<number> {
-  if (!rows.length) return 0;
+async function heapLayout(table: TableDef, rows: readonly Row[], pace: Pace): Promise<{ bytes: number[]; sizes: (readonly number[])[] }> {
   const types = table.columns.map((c) => c.type);
-  const sizes: number[] = [];
+  const bytes: number[] = [];
+  const sizes: (readonly number[])[] = [];
   for (let i = 0; i < rows.length; i++) {
-    sizes.push(heapTupleBytes(types, rows[i]!));
+    const tuple = heapTuple(types, rows[i]!);
+    bytes.push(tuple.bytes);
+    sizes.push(tuple.sizes);
     if (i % 2048 === 2047) await pace();
   }
-  return Math.ceil((heapPages(sizes) * Math.max(total, rows.length)) / rows.length);
+  return { bytes, sizes };
 }
 
 /** Types PostgreSQL has no btree ordering for get no MCV list / histogram. */

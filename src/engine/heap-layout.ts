@@ -90,8 +90,12 @@ export function numericBytes(text: string): number {
   return (short ? 2 : 4) + 2 * digits;
 }
 
-/** The bytes of one row's heap tuple, before MAXALIGN. */
-export function heapTupleBytes(types: readonly SqlType[], row: Row): number {
+/**
+ * One row's heap tuple: its bytes before MAXALIGN, and each value's stored size in it (-1:
+ * NULL) — an out-of-line value's the TOAST pointer's, which is what ANALYZE's avg_width
+ * counts too (analyze.c adds VARSIZE_ANY of the stored datum).
+ */
+export function heapTuple(types: readonly SqlType[], row: Row): { bytes: number; sizes: readonly number[] } {
   let hasNull = false;
   const sizes: number[] = [];
   for (let i = 0; i < types.length; i++) {
@@ -113,7 +117,7 @@ export function heapTupleBytes(types: readonly SqlType[], row: Row): number {
       if (header + data() <= TOAST_TARGET) break;
     }
   }
-  return header + data();
+  return { bytes: header + data(), sizes };
 }
 
 function typeAlign(type: SqlType): keyof typeof ALIGN {
@@ -147,7 +151,7 @@ function dataBytes(types: readonly SqlType[], sizes: readonly number[]): number 
 }
 
 /**
- * The heap pages tuples of these sizes (heapTupleBytes), inserted in this order, fill
+ * The heap pages tuples of these sizes (heapTuple's bytes), inserted in this order, fill
  * (fillfactor 100): the full pages and the share of the last one its tuples use, so a
  * sample's count scales to the whole table without a partial page's rounding.
  */

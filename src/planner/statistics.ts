@@ -38,8 +38,8 @@ export interface ColumnSample {
   readonly values: readonly Value[];
   /** the type's ordering, or undefined when it has none */
   readonly compare?: (a: Value, b: Value) => number;
-  /** stored width of a non-null value */
-  readonly width: (v: Value) => number;
+  /** stored width of a non-null value, the `pos`-th of the sample */
+  readonly width: (v: Value, pos: number) => number;
   /** text form of a value (for pg_stats) */
   readonly format: (v: Value) => string;
 }
@@ -65,7 +65,7 @@ function* nullsAndWidthSteps(sample: Pick<ColumnSample, 'values' | 'width'>): Ge
     const v = sample.values[pos];
     if (v !== null) {
       nonNull.push({ v, pos });
-      width += sample.width(v);
+      width += sample.width(v, pos);
     }
     if (pos % SORT_STEP === SORT_STEP - 1) yield;
   }
