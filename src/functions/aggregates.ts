@@ -12,10 +12,10 @@ import { numericAdd, numericDiv, numericMul, numericSub, numericSqrt, selectDivS
 import { vectorAccum, vectorAdd, vectorAvgFinal, type VectorAvgState } from '../types/vector.js';
 import { halfvecAccum, halfvecAdd, halfvecAvgFinal, type HalfvecAvgState } from '../types/halfvec.js';
 import { addIntervals, divideInterval } from '../types/datetime.js';
-import { formatJsonb, formatJsonBuild, type JsonValue } from '../types/json.js';
+import { escapeJsonString, formatJsonb, type JsonValue } from '../types/json.js';
 import { checkFloat8 } from '../types/float.js';
 import { formatSettingsOf } from './casts.js';
-import { toJsonValue } from './json-build.js';
+import { datumToJson, jsonContainer, toJsonValue } from './json-build.js';
 import { oidOf, type AggDef } from './registry.js';
 import type { EvalContext } from './api.js';
 
@@ -254,8 +254,29 @@ const jsonStep = (s: JsonAcc, [v]: readonly Value[], ctx: EvalContext, types: re
   (s.items ??= []).push(v === null ? null : toJsonValue(types[0]!, v, formatSettingsOf(ctx)));
   return s;
 };
-agg<JsonAcc>('json_agg', ['anyelement'], 'json', { strict: false, init: () => ({ items: null }), step: jsonStep, final: (s) => (s.items === null ? null : '[' + s.items.map((x) => formatJsonBuild(x)).join(', ') + ']') });
+// json_agg_transfn: ", " between the elements, and a line feed before a record or array after the first
+agg<{ text: string | null }>('json_agg', ['anyelement'], 'json', {
+  strict: false,
+  init: () => ({ text: null }),
+  step: (s, [v], ctx, types) => {
+    const json = datumToJson(types[0]!, v, formatSettingsOf(ctx));
+    s.text = s.text === null ? '[' + json : s.text + (jsonContainer(types[0]!, v) ? ', \n ' : ', ') + json;
+    return s;
+  },
+  final: (s) => (s.text === null ? null : s.text + ']'),
+});
 agg<JsonAcc>('jsonb_agg', ['anyelement'], 'jsonb', { strict: false, init: () => ({ items: null }), step: jsonStep, final: (s) => (s.items === null ? null : formatJsonb(s.items)) });
+// json_object_agg keeps every pair in input order, duplicates too, as json_object_agg_transfn writes them
+agg<{ pairs: string[] | null }>('json_object_agg', ['text', 'anyelement'], 'json', {
+  strict: false,
+  init: () => ({ pairs: null }),
+  step: (s, [k, v], ctx, types) => {
+    if (k === null) throw new SqlError(SqlState.invalidParameterValue, 'field name must not be null');
+    (s.pairs ??= []).push(`${escapeJsonString(k as string)} : ${datumToJson(types[1]!, v, formatSettingsOf(ctx))}`);
+    return s;
+  },
+  final: (s) => (s.pairs === null ? null : '{ ' + s.pairs.join(', ') + ' }'),
+});
 agg<{ obj: [string, JsonValue][] | null }>('jsonb_object_agg', ['text', 'anyelement'], 'jsonb', {
   strict: false,
   init: () => ({ obj: null }),

@@ -1,14 +1,60 @@
-/** SQL value → JSON (to_json, to_jsonb, json_build_object, json_agg) as PostgreSQL's datum_to_json does. */
-import { OID, TYPES, type SqlType, type Value } from '../types/types.js';
+/**
+ * SQL value → JSON as PostgreSQL does it: `datumToJson` writes the text the json functions
+ * build (to_json, json_build_object / _array, json_agg, json_object_agg, row_to_json,
+ * array_to_json: datum_to_json), `toJsonValue` the tree the jsonb ones normalize.
+ */
+import { OID, TYPES, sqlType, type SqlType, type Value } from '../types/types.js';
 import { formatText, type FormatSettings } from '../types/text-io.js';
-import { parseJsonTree, type JsonValue } from '../types/json.js';
+import { escapeJsonString, formatJsonb, normalizeJsonb, parseJsonTree, type JsonValue } from '../types/json.js';
+import { recordFields } from './records.js';
+
+/**
+ * datum_to_json: a value as JSON text — a record as composite_to_json writes it
+ * (`{"a":1,"b":"x"}`), an array as array_to_json (`[1,2]`), a json value's text as it is, a
+ * jsonb value's canonical text, a scalar as to_json writes it.
+ */
+export function datumToJson(type: SqlType, v: Value, settings: FormatSettings): string {
+  if (v === null) return 'null';
+  if (type.oid === OID.record && Array.isArray(v)) return compositeToJson(type, v, settings, false);
+  if (Array.isArray(v)) return arrayToJson(type, v, settings, false);
+  if (type.oid === OID.json || type.oid === OID.jsonb) return v as string;
+  return formatJsonb(toJsonValue(type, v, settings));
+}
+
+/** composite_to_json: `{"a":1,"b":"x"}`, with `pretty` a line feed before each field after the first */
+export function compositeToJson(type: SqlType, value: readonly Value[], settings: FormatSettings, pretty: boolean): string {
+  const fields = recordFields(type) ?? value.map((_, i) => ({ name: `f${i + 1}`, type: sqlType(OID.text) }));
+  return '{' + fields.map((f, i) => escapeJsonString(f.name) + ':' + datumToJson(f.type, value[i] ?? null, settings)).join(pretty ? ',\n ' : ',') + '}';
+}
+
+/** array_to_json: `[[1,2],[3,4]]`, with `pretty` a line feed between the outer dimension's elements */
+export function arrayToJson(type: SqlType, value: readonly Value[], settings: FormatSettings, pretty: boolean): string {
+  const el: SqlType = { oid: TYPES.get(type.oid)?.elem ?? OID.text, typmod: el0(type) };
+  const dim = (a: readonly Value[], sep: string): string =>
+    '[' + a.map((e) => (Array.isArray(e) && el.oid !== OID.record ? dim(e, ',') : datumToJson(el, e, settings))).join(sep) + ']';
+  return dim(value, pretty ? ',\n ' : ',');
+}
+
+/** an array type's element typmod (a record[]'s fields) */
+function el0(type: SqlType): number {
+  return type.oid === OID._record ? type.typmod : -1;
+}
+
+/** Whether datum_to_json writes the value as a container (json_agg puts a line feed before one) */
+export function jsonContainer(type: SqlType, v: Value): boolean {
+  return v !== null && Array.isArray(v);
+}
 
 export function toJsonValue(type: SqlType, v: Value, settings: FormatSettings): JsonValue {
   if (v === null) return null;
   const info = TYPES.get(type.oid);
+  if (type.oid === OID.record && Array.isArray(v)) {
+    const fields = recordFields(type) ?? v.map((_, i) => ({ name: `f${i + 1}`, type: sqlType(OID.text) }));
+    return { obj: fields.map((f, i): [string, JsonValue] => [f.name, toJsonValue(f.type, v[i] ?? null, settings)]) };
+  }
   if (Array.isArray(v)) {
     const el: SqlType = { oid: info?.elem ?? OID.text, typmod: -1 };
-    const walk = (a: readonly Value[]): JsonValue[] => a.map((e) => (Array.isArray(e) ? walk(e) : toJsonValue(el, e, settings)));
+    const walk = (a: readonly Value[]): JsonValue[] => a.map((e) => (Array.isArray(e) && el.oid !== OID.record ? walk(e) : toJsonValue(el, e, settings)));
     return walk(v);
   }
   switch (type.oid) {
@@ -19,7 +65,9 @@ export function toJsonValue(type: SqlType, v: Value, settings: FormatSettings): 
       return Number.isFinite(v as number) ? { num: s } : s;
     }
     case OID.numeric: return (v as string) === 'NaN' || (v as string).endsWith('Infinity') ? (v as string) : { num: v as string };
-    case OID.json: case OID.jsonb: return parseJsonTree(v as string, false);
+    // jsonb semantics for a json value inside a jsonb (keys sorted, the last of duplicates kept)
+    case OID.json: return normalizeJsonb(parseJsonTree(v as string, false));
+    case OID.jsonb: return parseJsonTree(v as string, false);
     case OID.timestamp: case OID.timestamptz: case OID.date: {
       const s = formatText(type, v, settings);
       if (!Number.isFinite(v as number)) return s;

@@ -8,8 +8,8 @@
  * row_to_json know the field names and types.
  */
 import { formatText, type FormatSettings } from '../types/text-io.js';
-import { formatJsonb, escapeJsonString, normalizeJsonb, type JsonValue } from '../types/json.js';
-import { toJsonValue } from './json-build.js';
+import { formatJsonb, normalizeJsonb } from '../types/json.js';
+import { compositeToJson, toJsonValue } from './json-build.js';
 import { formatSettingsOf } from './casts.js';
 import type { EvalContext, ScalarFunction } from './api.js';
 import { OID, sqlType, type SqlType, type Value } from '../types/types.js';
@@ -53,25 +53,6 @@ export function formatRecord(type: SqlType, value: Value[], settings: FormatSett
   return '(' + parts.join(',') + ')';
 }
 
-/** The JSON object of a record, for row_to_json / to_json / to_jsonb. */
-export function recordJson(type: SqlType, value: Value[], settings: FormatSettings): JsonValue {
-  const fields = recordFields(type) ?? value.map((_, i) => ({ name: `f${i + 1}`, type: sqlType(OID.text) }));
-  return {
-    obj: fields.map((f, i): [string, JsonValue] => {
-      const v = value[i] ?? null;
-      if (v !== null && f.type.oid === OID.record && Array.isArray(v)) return [f.name, recordJson(f.type, v, settings)];
-      return [f.name, toJsonValue(f.type, v, settings)];
-    }),
-  };
-}
-
-/** row_to_json's compact form: `{"a":1,"b":"x"}` */
-export function formatJsonCompact(v: JsonValue): string {
-  if (Array.isArray(v)) return '[' + v.map(formatJsonCompact).join(',') + ']';
-  if (v !== null && typeof v === 'object' && 'obj' in v) return '{' + v.obj.map(([k, x]) => escapeJsonString(k) + ':' + formatJsonCompact(x)).join(',') + '}';
-  return formatJsonb(v);
-}
-
 /** A function of one record argument (its type fixed at bind time). */
 function recordFunction(argType: SqlType, returnType: SqlType, impl: (v: Value[], ctx: EvalContext) => Value): ScalarFunction {
   return { kind: 'scalar', argTypes: [argType], returnType, strict: true, volatile: false, impl: ([v], ctx) => impl(v as Value[], ctx) };
@@ -82,9 +63,9 @@ export function recordFunctionFor(name: string, argType: SqlType): ScalarFunctio
   switch (name) {
     case 'row_to_json':
     case 'to_json':
-      return recordFunction(argType, sqlType(OID.json), (v, ctx) => formatJsonCompact(recordJson(argType, v, formatSettingsOf(ctx))));
+      return recordFunction(argType, sqlType(OID.json), (v, ctx) => compositeToJson(argType, v, formatSettingsOf(ctx), false));
     case 'to_jsonb':
-      return recordFunction(argType, sqlType(OID.jsonb), (v, ctx) => formatJsonb(normalizeJsonb(recordJson(argType, v, formatSettingsOf(ctx)))));
+      return recordFunction(argType, sqlType(OID.jsonb), (v, ctx) => formatJsonb(normalizeJsonb(toJsonValue(argType, v, formatSettingsOf(ctx)))));
     case 'text':
       return recordFunction(argType, sqlType(OID.text), (v, ctx) => formatRecord(argType, v, formatSettingsOf(ctx)));
   }

@@ -30,12 +30,12 @@ import {
   USECS_PER_DAY, USECS_PER_HOUR, USECS_PER_MINUTE, USECS_PER_SEC, age, civilFromDays, daysFromCivil, justifyDays, justifyHours,
   localToUtc, utcToLocal, formatTimestamp, parseTimestamp, daysInMonth, isValidTimeZone, zoneAbbrevAt, justifyInterval, formatInterval,
 } from '../types/datetime.js';
-import { formatJsonb, formatJsonBuild, jsonbTypeof, parseJsonTree, jsonGetField, jsonAsText, normalizeJsonb as normalizeTree, type JsonValue } from '../types/json.js';
+import { escapeJsonString, formatJsonb, jsonbTypeof, parseJsonTree, jsonGetField, jsonAsText, normalizeJsonb as normalizeTree, type JsonValue } from '../types/json.js';
 import { formatText, parseText } from '../types/text-io.js';
 import { quoteIdent } from '../types/identifiers.js';
 import { formatSettingsOf, parseSettingsOf, sessionZone } from './casts.js';
 import { float8Power, posixRegex } from './operators.js';
-import { toJsonValue } from './json-build.js';
+import { arrayToJson, datumToJson, toJsonValue } from './json-build.js';
 import { jsonbSet, jsonbInsert, jsonbDeletePath, stripNulls, jsonbPretty, jsonObjectFromArrays } from './json-modify.js';
 import { oidOf, type Impl, type ScalarDef } from './registry.js';
 import { PATH_FUNCTION_ARGS, pathExists, pathMatch, pathQueryArray, pathQueryFirst } from './jsonpath.js';
@@ -618,6 +618,12 @@ fn('array_remove', ['anyarray', 'anyelement'], 'anyarray', ([a, v], _c, types) =
 fn('now', [], 'timestamptz', (_a, ctx) => ctx.transactionTimestamp);
 fn('transaction_timestamp', [], 'timestamptz', (_a, ctx) => ctx.transactionTimestamp);
 fn('statement_timestamp', [], 'timestamptz', (_a, ctx) => ctx.statementTimestamp);
+// CURRENT_DATE, LOCALTIMESTAMP, LOCALTIME (the grammar's SQL value functions, not callable by
+// name in PostgreSQL): the transaction's start in the session's time zone
+const transactionLocal = (ctx: Parameters<Impl>[1]) => utcToLocal(ctx.transactionTimestamp, sessionZone(ctx));
+fn('current_date', [], 'date', (_a, ctx) => Math.floor(transactionLocal(ctx) / USECS_PER_DAY));
+fn('localtimestamp', [], 'timestamp', (_a, ctx) => transactionLocal(ctx));
+fn('localtime', [], 'time', (_a, ctx) => ((transactionLocal(ctx) % USECS_PER_DAY) + USECS_PER_DAY) % USECS_PER_DAY);
 fn('clock_timestamp', [], 'timestamptz', () => Date.now() * 1000, { volatile: true });
 fn('timeofday', [], 'text', () => new Date().toString(), { volatile: true });
 
@@ -1082,25 +1088,35 @@ fn('format_type', ['oid', 'int4'], 'text', ([o, m]) => (o === null ? null : !TYP
 // ---------------------------------------------------------------- json
 
 const jsonSettings = (ctx: EvalContext): ReturnType<typeof formatSettingsOf> => formatSettingsOf(ctx);
-fn('to_json', ['anyelement'], 'json', ([v], ctx, types) => formatJsonBuild(toJsonValue(types[0]!, v!, jsonSettings(ctx))).replace(/ : /g, ':').replace(/, /g, ','));
+fn('to_json', ['anyelement'], 'json', ([v], ctx, types) => datumToJson(types[0]!, v!, jsonSettings(ctx)));
+fn('array_to_json', ['anyarray'], 'json', ([v], ctx, types) => arrayToJson(types[0]!, v as Value[], jsonSettings(ctx), false));
+fn('array_to_json', ['anyarray', 'bool'], 'json', ([v, pretty], ctx, types) => arrayToJson(types[0]!, v as Value[], jsonSettings(ctx), pretty === true));
 fn('to_jsonb', ['anyelement'], 'jsonb', ([v], ctx, types) => formatJsonb(toJsonValue(types[0]!, v!, jsonSettings(ctx))));
-const buildObject = (args: readonly Value[], types: readonly SqlType[], ctx: EvalContext): [string, JsonValue][] => {
+/** json[b]_build_object's keys as text (alternate arguments, none NULL) */
+const objectKeys = (args: readonly Value[], types: readonly SqlType[], ctx: EvalContext): string[] => {
   if (args.length % 2 !== 0) throw new SqlError(SqlState.invalidParameterValue, 'argument list must have even number of elements', { hint: 'The arguments of json_build_object() must consist of alternating keys and values.' });
-  const out: [string, JsonValue][] = [];
+  const keys: string[] = [];
   for (let i = 0; i < args.length; i += 2) {
     if (args[i] === null) throw new SqlError(SqlState.invalidParameterValue, `argument ${i + 1}: key must not be null`);
-    out.push([anyToText(args[i]!, types[i]!, ctx), args[i + 1] === null ? null : toJsonValue(types[i + 1]!, args[i + 1]!, jsonSettings(ctx))]);
+    keys.push(anyToText(args[i]!, types[i]!, ctx));
   }
-  return out;
+  return keys;
 };
+const buildObject = (args: readonly Value[], types: readonly SqlType[], ctx: EvalContext): [string, JsonValue][] =>
+  objectKeys(args, types, ctx).map((k, i) => [k, args[2 * i + 1] === null ? null : toJsonValue(types[2 * i + 1]!, args[2 * i + 1]!, jsonSettings(ctx))]);
 fn('jsonb_build_object', [], 'jsonb', (args, ctx, types) => {
   const m = new Map<string, JsonValue>();
   for (const [k, v] of buildObject(args, types, ctx)) { m.delete(k); m.set(k, v); }
   return parseJsonbCanonical({ obj: [...m.entries()] });
 }, { strict: false, variadic: 'any' });
-fn('json_build_object', [], 'json', (args, ctx, types) => formatJsonBuild({ obj: buildObject(args, types, ctx) }), { strict: false, variadic: 'any' });
+// json_build_object / json_build_array: their own level spaced (`{"a" : 1}`, `[1, 2]`), each value as datum_to_json writes it
+fn('json_build_object', [], 'json', (args, ctx, types) => {
+  const pairs: string[] = [];
+  for (const [i, k] of objectKeys(args, types, ctx).entries()) pairs.push(`${escapeJsonString(k)} : ${datumToJson(types[2 * i + 1]!, args[2 * i + 1]!, jsonSettings(ctx))}`);
+  return '{' + pairs.join(', ') + '}';
+}, { strict: false, variadic: 'any' });
 fn('jsonb_build_array', [], 'jsonb', (args, ctx, types) => formatJsonb(args.map((a, i) => (a === null ? null : toJsonValue(types[i]!, a, jsonSettings(ctx))))), { strict: false, variadic: 'any' });
-fn('json_build_array', [], 'json', (args, ctx, types) => formatJsonBuild(args.map((a, i) => (a === null ? null : toJsonValue(types[i]!, a, jsonSettings(ctx))))), { strict: false, variadic: 'any' });
+fn('json_build_array', [], 'json', (args, ctx, types) => '[' + args.map((a, i) => datumToJson(types[i]!, a, jsonSettings(ctx))).join(', ') + ']', { strict: false, variadic: 'any' });
 /** jsonb canonical text of a built value (numbers canonicalized, keys ordered) */
 function parseJsonbCanonical(v: JsonValue): string {
   return formatJsonb(normalizeTree(v));

@@ -50,7 +50,7 @@ function bareInteger(e: Extract<Expr, { kind: 'const' }>, text: string): boolean
 
 
 /** keywords the grammar turns into calls (SQLValueFunction): ruleutils prints them as written, CURRENT_USER */
-const SQL_VALUE_FUNCTIONS = new Set(['current_user', 'session_user', 'current_role', 'current_catalog', 'current_schema']);
+const SQL_VALUE_FUNCTIONS = new Set(['current_user', 'session_user', 'current_role', 'current_catalog', 'current_schema', 'current_date', 'localtimestamp', 'localtime']);
 
 function literal(e: Extract<Expr, { kind: 'const' }>): string {
   // ruleutils' get_const_expr: a NULL of a known type shows it

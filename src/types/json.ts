@@ -302,13 +302,6 @@ export function formatJsonb(v: JsonValue): string {
   return '{' + v.obj.map(([k, x]) => escapeJsonString(k) + ': ' + formatJsonb(x)).join(', ') + '}';
 }
 
-/** json_build_object style: `{"a" : 1, "b" : "x"}` */
-export function formatJsonBuild(v: JsonValue): string {
-  if (isJsonObject(v)) return '{' + v.obj.map(([k, x]) => escapeJsonString(k) + ' : ' + formatJsonBuild(x)).join(', ') + '}';
-  if (Array.isArray(v)) return '[' + v.map(formatJsonBuild).join(', ') + ']';
-  return formatJsonb(v);
-}
-
 export function jsonbTypeof(v: JsonValue): string {
   if (v === null) return 'null';
   if (typeof v === 'boolean') return 'boolean';

@@ -1,0 +1,21 @@
+-- JSON text as PostgreSQL's datum_to_json writes it: records and arrays compact inside json_build_object / _array and json_agg (a line feed before each later record or array), json values verbatim, jsonb values canonical, json_object_agg, array_to_json, jsonb paths normalizing json input
+select to_json('a : b, c'::text);
+select to_json(array[1,2]), to_json(row(1,'x')), json_build_object('a', array[1,2]), json_build_array(array[1,2], row(1,'a'));
+select json_agg(r) from (values (1,'a'),(2,'b')) r(x,y);
+select json_agg(x) from (values (array[1,2]),(array[3])) r(x);
+select json_build_object('k', '{"a":1,  "b":2}'::json), json_build_object('k', '{"b":2,"a":1}'::jsonb);
+select to_json('{"a":1,  "b":2}'::json), to_json('{"b":2,"a":1}'::jsonb);
+select row_to_json(r) from (values (1,'a', '{"x": [1,2]}'::jsonb)) r(x,y,z);
+select jsonb_build_object('k', '{"a":1,  "b":2}'::json), jsonb_agg(x) from (values ('{"b":2,"a":1}'::json)) r(x);
+select array_to_json(array[array[1,2],array[3,4]]), array_to_json(array['a','b'], true);
+select json_object_agg(name, id order by id) from (values (1, $$alpha$$, $${"a":1}$$::jsonb, date $$2024-01-01$$), (2, $$b"e\ta$$, null, null), (3, $$alpha$$, $$[1,2]$$::jsonb, date $$2024-02-02$$)) jo(id, name, v, d);
+select json_object_agg(name, v order by id), json_object_agg(name, d order by id) from (values (1, $$alpha$$, $${"a":1}$$::jsonb, date $$2024-01-01$$), (2, $$b"e\ta$$, null, null), (3, $$alpha$$, $$[1,2]$$::jsonb, date $$2024-02-02$$)) jo(id, name, v, d);
+select json_object_agg(name, id) from (values (1, $$alpha$$, $${"a":1}$$::jsonb, date $$2024-01-01$$), (2, $$b"e\ta$$, null, null), (3, $$alpha$$, $$[1,2]$$::jsonb, date $$2024-02-02$$)) jo(id, name, v, d) where false;
+select id, json_object_agg(name, id) over (order by id) from (values (1, $$alpha$$, $${"a":1}$$::jsonb, date $$2024-01-01$$), (2, $$b"e\ta$$, null, null), (3, $$alpha$$, $$[1,2]$$::jsonb, date $$2024-02-02$$)) jo(id, name, v, d) order by id;
+select json_object_agg(null::text, 1);
+select json_agg(x) from (values (null::int), (1), (null)) v(x);
+select json_build_object('o', json_build_object('a', 1), 'n', null, 't', timestamp '2024-01-02 03:04:05', 'b', true, 'f', 1.50::numeric, 'e', 'x"y');
+select json_agg(json_build_object('id', g)) from generate_series(1, 3) g;
+select json_build_array(1, 'a', null, 2.5, '{"x" : 1}'::json);
+select row_to_json(t) from (select 1 as a, array[1,2] as b, row(2, 'z') as c) t;
+select to_json(now() - now()), to_json(1.0e10::float8), to_json('NaN'::float8), to_json(true);
