@@ -104,6 +104,10 @@ function targetCommands(privilege: 'UPDATE' | 'DELETE', n: RawNode): ('UPDATE' |
 }
 
 export function bindInsert(binder: SelectBinder, n: RawNode): DmlStatement {
+  return binder.withQueries(n.withClause, () => bindInsertBody(binder, n));
+}
+
+function bindInsertBody(binder: SelectBinder, n: RawNode): DmlStatement {
   const table = findTableOrThrow(binder, n.relation);
   const used = noteTarget(binder, table, 'INSERT', n);
   const alias = n.relation.alias?.aliasname ?? table.name;
@@ -326,6 +330,10 @@ function scanWithRowId(binder: SelectBinder, table: TableDef, alias: string, whe
 }
 
 export function bindUpdate(binder: SelectBinder, n: RawNode): DmlStatement {
+  return binder.withQueries(n.withClause, () => bindUpdateBody(binder, n));
+}
+
+function bindUpdateBody(binder: SelectBinder, n: RawNode): DmlStatement {
   const table = findTableOrThrow(binder, n.relation);
   const used = noteTarget(binder, table, 'UPDATE', n);
   const alias = n.relation.alias?.aliasname ?? table.name;
@@ -340,6 +348,10 @@ export function bindUpdate(binder: SelectBinder, n: RawNode): DmlStatement {
 }
 
 export function bindDelete(binder: SelectBinder, n: RawNode): DmlStatement {
+  return binder.withQueries(n.withClause, () => bindDeleteBody(binder, n));
+}
+
+function bindDeleteBody(binder: SelectBinder, n: RawNode): DmlStatement {
   const table = findTableOrThrow(binder, n.relation);
   const used = noteTarget(binder, table, 'DELETE', n);
   const alias = n.relation.alias?.aliasname ?? table.name;

@@ -164,6 +164,17 @@ export class SelectBinder {
     }
   }
 
+  /** An INSERT's, UPDATE's or DELETE's WITH queries, visible while `bind` binds the statement's parts. */
+  withQueries<T>(withClause: RawNode | undefined, bind: () => T): T {
+    if (!withClause) return bind();
+    this.pushCtes(withClause, null);
+    try {
+      return bind();
+    } finally {
+      this.ctes.pop();
+    }
+  }
+
   private pushCtes(withClause: RawNode, parent: Scope | null): void {
     const map = new Map<string, CteDef>();
     // names are checked before any query is bound, as in PostgreSQL's transformWithClause
