@@ -4,10 +4,11 @@
  * and end of every statement and around lock waits; read by any session.
  */
 import type { BackendActivity } from '../catalog/catalog.js';
+import { nowMicros } from '../types/datetime.js';
 
 type State = BackendActivity['state'];
 
-const nowMicros = (): number => Date.now() * 1000;
+
 
 type Wait = { readonly type: string; readonly event: string };
 // the waits a session passes through at every statement: made once, not per statement

@@ -17,6 +17,7 @@ import type { RegNameLookups } from '../types/text-io.js';
 import { regprocInput } from '../catalog/functions/regproc-input.js';
 import { regnamespaceIn, regnamespaceOut, regroleIn, regroleOut } from './reg-names.js';
 import { schemaUsable } from '../catalog/schemas.js';
+import { nowMicros } from '../types/datetime.js';
 
 /**
  * What functions ask of the session (sequences, reg* names, partitions): the same for every
@@ -75,7 +76,7 @@ export function sessionFunctions(ctx: SessionContext): SessionFunctions {
 
 /** The statement's EvalContext: its timestamps and user over the session's functions. */
 export function evalContext(ctx: SessionContext, user: string, fns: SessionFunctions = sessionFunctions(ctx)): EvalContext {
-  const now = Date.now() * 1000;
+  const now = nowMicros();
   return {
     setting: fns.setting,
     statementTimestamp: now,

@@ -50,6 +50,7 @@ import type { ParseSettings, RegNameLookups } from '../types/text-io.js';
 import { READ_TIMESTAMP_SETTING, readsNoData, snapshotAtReadTimestamp, waitForConsistency } from './read-consistency.js';
 import { SessionTempSchema, dropTempStorage } from './temp-schema.js';
 import { StatementCache, type PlanReads, type StatementCacheSession } from './statement-cache.js';
+import { nowMicros } from '../types/datetime.js';
 
 export type { EngineState };
 
@@ -536,7 +537,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
 
   /** how literals are read while binding */
   private parseSettings(): ParseSettings {
-    return new BindParseSettings(this.settings.get('timezone'), this.settings.get('datestyle'), this.tx.idle ? Date.now() * 1000 : this.tx.start,
+    return new BindParseSettings(this.settings.get('timezone'), this.settings.get('datestyle'), this.tx.idle ? nowMicros() : this.tx.start,
       this.planReads, (name) => relationOid(this, name));
   }
 

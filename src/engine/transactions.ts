@@ -10,6 +10,7 @@ import type { SessionContext } from './context.js';
 import type { SessionSettings } from './session-settings.js';
 import type { ExportedSnapshots } from './snapshots.js';
 import { finishPrepared, prepareTransaction } from './two-phase.js';
+import { nowMicros } from '../types/datetime.js';
 
 export type TxState = 'idle' | 'block' | 'failed';
 
@@ -190,7 +191,7 @@ function begin(ctx: SessionContext, stmt: BoundTransaction): string {
 function openBlock(ctx: SessionContext): void {
   const { tx, settings } = ctx;
   tx.txn = ctx.engine.storage.begin();
-  tx.start = Date.now() * 1000;
+  tx.start = nowMicros();
   tx.state = 'block';
   tx.snapshotTaken = false;
   tx.readOnly = tx.hotStandby || tx.defaultReadOnly();

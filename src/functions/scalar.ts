@@ -28,7 +28,7 @@ import { binaryQuantize, bitCount, getBit, hammingDistance, jaccardDistance, set
 import type { SparseVector } from '../types/types.js';
 import {
   USECS_PER_DAY, USECS_PER_HOUR, USECS_PER_MINUTE, USECS_PER_SEC, age, civilFromDays, daysFromCivil, justifyDays, justifyHours,
-  localToUtc, utcToLocal, formatTimestamp, parseTimestamp, daysInMonth, isValidTimeZone, zoneAbbrevAt, justifyInterval, formatInterval,
+  localToUtc, utcToLocal, formatTimestamp, parseTimestamp, daysInMonth, isValidTimeZone, zoneAbbrevAt, justifyInterval, formatInterval, nowMicros,
 } from '../types/datetime.js';
 import { escapeJsonString, formatJsonb, jsonbTypeof, parseJsonTree, jsonGetField, jsonAsText, normalizeJsonb as normalizeTree, type JsonValue } from '../types/json.js';
 import { formatText, parseText } from '../types/text-io.js';
@@ -624,7 +624,7 @@ const transactionLocal = (ctx: Parameters<Impl>[1]) => utcToLocal(ctx.transactio
 fn('current_date', [], 'date', (_a, ctx) => Math.floor(transactionLocal(ctx) / USECS_PER_DAY));
 fn('localtimestamp', [], 'timestamp', (_a, ctx) => transactionLocal(ctx));
 fn('localtime', [], 'time', (_a, ctx) => ((transactionLocal(ctx) % USECS_PER_DAY) + USECS_PER_DAY) % USECS_PER_DAY);
-fn('clock_timestamp', [], 'timestamptz', () => Date.now() * 1000, { volatile: true });
+fn('clock_timestamp', [], 'timestamptz', () => nowMicros(), { volatile: true });
 fn('timeofday', [], 'text', () => new Date().toString(), { volatile: true });
 
 const FIELD_ALIASES: Record<string, string> = {

@@ -488,7 +488,15 @@ function specialTimestamp(p: Parsed, now: NowSource, tz: boolean): number | unde
 const DEFAULT_NOW: NowSource = { nowMicros: 0, timezone: 'UTC' };
 
 export function currentNow(timezone = 'UTC'): NowSource {
-  return { nowMicros: Date.now() * 1000, timezone };
+  return { nowMicros: nowMicros(), timezone };
+}
+
+/**
+ * The wall clock in microseconds, as PostgreSQL's GetCurrentTimestamp (Date.now() has only
+ * milliseconds: now() printed `…:44.013+00` where PostgreSQL prints `…:44.013482+00`).
+ */
+export function nowMicros(): number {
+  return Math.floor((performance.timeOrigin + performance.now()) * 1000);
 }
 
 export function parseDate(text: string, now: NowSource = currentNow()): number {
