@@ -57,6 +57,14 @@ select x.i, (select count(*) from ja_c where ja_c.i >= x.i) from (ja_a full join
 select x.i from (ja_a join ja_b using (i)) x where exists (select 1 from ja_c where ja_c.i = x.i);
 explain (verbose, costs off) select x.j, x.k from (ja_a join ja_b using (i)) x where x.i > 1;
 explain (verbose, costs off) select x.i2, x.k from (ja_a full join ja_b using (i)) x(i2) where x.i2 > 1;
+-- a USING join's inputs' columns are not visible unqualified, tableoid included
+select i from ja_a join ja_b using (i), ja_c;
+select tableoid from ja_a join ja_b using (i);
+select ja_a.tableoid = 'ja_a'::regclass as own from ja_a join ja_b using (i);
+select x.tableoid from (ja_a join ja_b using (i)) x;
+select x.nm from (ja_a join ja_b using (i)) x;
+-- a WHERE over an outer join is its Filter, not a Join Filter
+explain (costs off) select * from ja_a left join ja_b using (i) where ja_b.k is null or ja_a.j > 1;
 -- views over aliased joins
 create view ja_v1 as select x.i, x.j, x.k from (ja_a join ja_b using (i)) x;
 create view ja_v2 as select * from (ja_a left join ja_b on ja_a.i = ja_b.i) x(a, b, c, d);

@@ -25,10 +25,10 @@ export function missingColumnHint(scope: Scope, qualifier: string | undefined, c
       if (entry.values || entry.alias === '') continue;
       const penalty = qualifier === undefined ? 0 : levenshtein(qualifier, entry.alias);
       const visible = entry.hiddenFrom ?? entry.columns.length;
-      let exact = false;
+      // system columns (tableoid) match exactly, never fuzzily
+      const exact = entry.columns.some((c) => c.name === colName);
       for (let i = 0; i < visible; i++) {
         const match = entry.columns[i]!.name;
-        if (match === colName) exact = true;
         if (penalty > distance || match === '') continue;
         const d = levenshtein(colName, match);
         // more than half the characters different is no suggestion

@@ -169,7 +169,7 @@ export class Scope {
     if (colName !== 'tableoid') return undefined;
     let hit: Expr | undefined;
     for (const e of this.entries) {
-      if (e.hidden || e.values) continue;
+      if (e.hidden || e.colsHidden || e.values) continue;
       const i = e.columns.findIndex((c, j) => j >= (e.hiddenFrom ?? e.columns.length) && c.name === colName && c.attnum === -6);
       if (i < 0) continue;
       if (hit) throw new SqlError(SqlState.ambiguousColumn, `column reference "${colName}" is ambiguous`, { position });
