@@ -30,5 +30,7 @@ EXPLAIN select * from sju_o where cust in (select id from sju_c where region = '
 EXPLAIN select * from sju_o where cust in (select id from sju_c);
 EXPLAIN select * from sju_o where exists (select 1 from sju_c where sju_c.id = sju_o.cust and region = 'north');
 EXPLAIN select o.id from sju_o o where o.cust in (select c.id from sju_c c where c.name like 'cust 1%');
+-- not unique: the right side made unique (HashAggregate), sized and costed over the rows it groups
+EXPLAIN select * from sju_c where id in (select cust from sju_o where created = date '2024-02-01');
 select count(*), sum(amount) from sju_o where cust in (select id from sju_c where region = 'north');
 drop table sju_o, sju_c;

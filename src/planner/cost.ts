@@ -214,7 +214,8 @@ function groupedKeyCost(plan: Extract<Plan, { kind: 'join' }>, right: Expr): num
 
 /** A table's scan, maybe under a filter: its columns are the table's, its rows the table's restricted. */
 function isBaseScan(plan: Plan): boolean {
-  if (plan.kind === 'filter') return isBaseScan(plan.input);
+  // a projection keeps its input's rows: an IN subquery's select list over its table, which PostgreSQL pulls up
+  if (plan.kind === 'filter' || plan.kind === 'project') return isBaseScan(plan.input);
   return plan.kind === 'scan' && !plan.partitions;
 }
 
@@ -898,7 +899,9 @@ export class CostModel {
   }
 
   private semiSelectivity(plan: Extract<Plan, { kind: 'join' }>, right: Estimate): number {
-    return semiJoinSelectivity(plan.on, plan.left.schema.length, right.rows, this.joinLookup(plan));
+    // a right side made unique: the semi join's inner relation, as PostgreSQL's semifactors and join size read it
+    const inner = plan.semiUnique && plan.right.kind === 'aggregate' ? this.estimate(plan.right.input) : right;
+    return semiJoinSelectivity(plan.on, plan.left.schema.length, inner.rows, this.joinLookup(plan));
   }
 
   /**
