@@ -222,11 +222,12 @@ function isBaseScan(plan: Plan): boolean {
 /**
  * The base table scan under a join's inner side and the scan's columns the side's output
  * columns `at` are: through filters (whatever a restriction keeps, a unique column stays
- * unique) and projections (a row for a row) where the column is selected as it is —
+ * unique), sorts and projections (a row for a row) where the column is selected as it is —
  * `x IN (SELECT id FROM c WHERE region = 'north')`'s right side. -1 for a column computed.
  */
 function baseScanColumns(plan: Plan, at: readonly number[]): { scan: Plan; columns: number[] } | undefined {
-  if (plan.kind === 'filter') return baseScanColumns(plan.input, at);
+  // a merge join's input Sort keeps the rows too
+  if (plan.kind === 'filter' || plan.kind === 'sort') return baseScanColumns(plan.input, at);
   if (plan.kind === 'project') {
     const through = at.map((i) => {
       const e = plan.exprs[i];

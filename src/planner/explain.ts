@@ -1214,7 +1214,8 @@ class Builder implements DeparseContext {
   /** Merge Join (executor/merge-join.ts): its outer input first, the inner under a Materialize when costed so. */
   private mergeJoin(plan: Extract<Plan, { kind: 'join' }>, conds: Expr[]): DisplayNode {
     const { outer, inner, swapped } = mergeSides(plan);
-    const type = mergeJoinType(plan);
+    // a semi join on a unique key is PostgreSQL's inner join (reduce_unique_semijoins)
+    const type = this.opts.model.semiJoinOnUniqueKey(plan) ? 'inner' : mergeJoinType(plan);
     const joinType = type[0].toUpperCase() + type.slice(1);
     const n = this.node(plan, 'Merge Join', type === 'inner' ? 'Merge Join' : `Merge ${joinType} Join`);
     n.props.push(['Join Type', joinType]);
