@@ -70,11 +70,11 @@ export class Scope {
    * `USING (…) AS u` name of the merged columns, visible only qualified.
    */
   addJoin(alias: string, values: readonly StarColumn[], from: number, opts: { usingAlias?: boolean } = {}): RangeEntry {
-    const end = this.entries.length;
-    for (let k = from; k < end; k++) {
-      if (opts.usingAlias) break;
-      if (alias) this.entries[k]!.hidden = true;
-      else this.entries[k]!.colsHidden = true;
+    if (!opts.usingAlias) {
+      for (const e of this.entries.slice(from)) {
+        if (alias) e.hidden = true;
+        else e.colsHidden = true;
+      }
     }
     this.checkUnique(alias);
     const columns = values.map((v) => ({ name: v.name, type: v.expr.type, tableOid: v.source?.tableOid ?? 0, attnum: v.source?.attnum ?? 0 }));
