@@ -214,8 +214,28 @@ function groupedKeyCost(plan: Extract<Plan, { kind: 'join' }>, right: Expr): num
 
 /** A table's scan, maybe under a filter: its columns are the table's, its rows the table's restricted. */
 function isBaseScan(plan: Plan): boolean {
-  if (plan.kind === 'filter') return isBaseScan(plan.input);
+  // a projection keeps its input's rows: an IN subquery's select list over its table, which PostgreSQL pulls up
+  if (plan.kind === 'filter' || plan.kind === 'project') return isBaseScan(plan.input);
   return plan.kind === 'scan' && !plan.partitions;
+}
+
+/**
+ * The base table scan under a join's inner side and the scan's columns the side's output
+ * columns `at` are: through filters (whatever a restriction keeps, a unique column stays
+ * unique), sorts and projections (a row for a row) where the column is selected as it is —
+ * `x IN (SELECT id FROM c WHERE region = 'north')`'s right side. -1 for a column computed.
+ */
+function baseScanColumns(plan: Plan, at: readonly number[]): { scan: Plan; columns: number[] } | undefined {
+  // a merge join's input Sort keeps the rows too
+  if (plan.kind === 'filter' || plan.kind === 'sort') return baseScanColumns(plan.input, at);
+  if (plan.kind === 'project') {
+    const through = at.map((i) => {
+      const e = plan.exprs[i];
+      return e?.kind === 'column' && e.level === 0 ? e.index : -1;
+    });
+    return baseScanColumns(plan.input, through);
+  }
+  return plan.kind === 'scan' && !plan.partitions ? { scan: plan, columns: [...at] } : undefined;
 }
 
 /**
@@ -880,7 +900,9 @@ export class CostModel {
   }
 
   private semiSelectivity(plan: Extract<Plan, { kind: 'join' }>, right: Estimate): number {
-    return semiJoinSelectivity(plan.on, plan.left.schema.length, right.rows, this.joinLookup(plan));
+    // a right side made unique: the semi join's inner relation, as PostgreSQL's semifactors and join size read it
+    const inner = plan.semiUnique && plan.right.kind === 'aggregate' ? this.estimate(plan.right.input) : right;
+    return semiJoinSelectivity(plan.on, plan.left.schema.length, inner.rows, this.joinLookup(plan));
   }
 
   /**
@@ -1128,12 +1150,12 @@ export class CostModel {
 
   private computeInnerUnique(plan: Extract<Plan, { kind: 'join' }>, innerSide: 'left' | 'right'): boolean {
     const keys = hashJoinKeys(plan.on, plan.left.schema.length);
-    const innerPlan = innerSide === 'left' ? plan.left : plan.right;
-    if (!keys || !isBaseScan(innerPlan)) return false;
-    const lookup = this.schemaLookup(innerPlan.schema);
-    if (keys.some((k) => lookup({ kind: 'column', type: k.type, level: 0, index: innerSide === 'left' ? k.left : k.right, name: '' })?.unique === true)) return true;
+    const base = keys && baseScanColumns(innerSide === 'left' ? plan.left : plan.right, keys.map((k) => (innerSide === 'left' ? k.left : k.right)));
+    if (!keys || !base) return false;
+    const lookup = this.schemaLookup(base.scan.schema);
+    if (keys.some((k, n) => base.columns[n]! >= 0 && lookup({ kind: 'column', type: k.type, level: 0, index: base.columns[n]!, name: '' })?.unique === true)) return true;
     // a unique index of several columns, each an equality key (relation_has_unique_index_for)
-    const keyColumns = keys.map((k) => innerPlan.schema[innerSide === 'left' ? k.left : k.right]);
+    const keyColumns = base.columns.filter((i) => i >= 0).map((i) => base.scan.schema[i]!);
     const table = keyColumns[0]?.tableOid ? this.catalog.tables.get(keyColumns[0].tableOid) : undefined;
     if (!table || keyColumns.some((c) => c.tableOid !== table.oid)) return false;
     const attnums = new Set(keyColumns.map((c) => c.attnum - 1));

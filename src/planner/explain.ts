@@ -715,7 +715,9 @@ class Builder implements DeparseContext {
         const subquery = subqueryScanBelow(plan);
         if (subquery) return this.subqueryScan(plan, subquery);
         const n = this.build(plan.input);
-        const join = n.type.includes('Join') || n.type === 'Nested Loop';
+        // a condition over an outer join's rows is its plan qual (Filter), not a join qual
+        const outer = n.props.some(([k, v]) => k === 'Join Type' && v !== 'Inner' && v !== 'Semi');
+        const join = (n.type.includes('Join') || n.type === 'Nested Loop') && !outer;
         const onScan = SCAN_TYPES.has(n.type) && n.children.length === 0;
         const filter: ['Filter' | 'Join Filter', string] = [join ? 'Join Filter' : 'Filter', onScan ? this.scanExpr(plan.predicate) : this.windowQual(plan.input, plan.predicate) ?? this.ownExpr(plan.input, plan.predicate)];
         // a WindowAgg shows its Filter before its Run Condition (explain.c's T_WindowAgg)
@@ -1212,7 +1214,8 @@ class Builder implements DeparseContext {
   /** Merge Join (executor/merge-join.ts): its outer input first, the inner under a Materialize when costed so. */
   private mergeJoin(plan: Extract<Plan, { kind: 'join' }>, conds: Expr[]): DisplayNode {
     const { outer, inner, swapped } = mergeSides(plan);
-    const type = mergeJoinType(plan);
+    // a semi join on a unique key is PostgreSQL's inner join (reduce_unique_semijoins)
+    const type = this.opts.model.semiJoinOnUniqueKey(plan) ? 'inner' : mergeJoinType(plan);
     const joinType = type[0].toUpperCase() + type.slice(1);
     const n = this.node(plan, 'Merge Join', type === 'inner' ? 'Merge Join' : `Merge ${joinType} Join`);
     n.props.push(['Join Type', joinType]);

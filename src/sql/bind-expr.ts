@@ -719,11 +719,10 @@ function wholeRowRef(scope: Scope, names: readonly string[]): Expr | undefined {
   for (let sc: Scope | null = scope; sc; sc = sc.parent, level++) {
     const entry = sc.findEntry(names[names.length - 1], names.length === 2 ? names[0] : undefined);
     if (!entry || entry.alias === '') continue;
-    const visible = entry.columns.slice(0, entry.hiddenFrom ?? entry.columns.length);
-    visible.forEach((_, i) => entry.onUse?.(i));
-    const type = recordType(visible.map((c) => ({ name: c.name, type: c.type })));
-    const elems: Expr[] = visible.map((c, i) => ({ kind: 'column', type: c.type, level, index: entry.offset + i, name: c.name, table: entry.alias }));
-    return { kind: 'array', type, elems };
+    const visible = sc.entryColumns(entry, level);
+    for (const c of visible) for (const at of c.reads) sc.noteUse(at);
+    const type = recordType(visible.map((c) => ({ name: c.name, type: c.expr.type })));
+    return { kind: 'array', type, elems: visible.map((c) => c.expr) };
   }
   return undefined;
 }

@@ -536,10 +536,13 @@ export class SelectBinder {
       const rightNames = new Set(rightStar.map((c) => c.name));
       using = [...new Set(leftStar.map((c) => c.name).filter((c) => rightNames.has(c)))];
     }
+    let columns = [...leftStar, ...rightStar];
     if (using.length) {
       const joined = this.bindUsing(using, joinType, base, leftStar, rightStar, scope);
       on = joined.on;
-      scope.joinStars.push({ from: firstEntry, to: scope.entries.length, columns: [...joined.merged, ...leftStar, ...rightStar] });
+      columns = [...joined.merged, ...leftStar, ...rightStar];
+      scope.addJoin('', columns, firstEntry);
+      if (n.join_using_alias) scope.addJoin(n.join_using_alias.aliasname as string, joined.merged, firstEntry, { usingAlias: true });
     } else if (n.quals) {
       const bound = this.asBool(bindExpr(n.quals, scope, this.ctx('JOIN conditions')), 'JOIN/ON', rawPosition(n.quals));
       on = base === 0 ? bound : mapExpr(bound, (x) => {
@@ -552,8 +555,22 @@ export class SelectBinder {
         return { ...x, index: x.index - base };
       });
     }
-    void leftEntries;
+    if (n.alias) this.aliasJoin(n.alias, columns, firstEntry, scope);
     return joinPlan(joinType, left, right, on, planIsCorrelated(right));
+  }
+
+  /**
+   * `(a JOIN b …) AS x [(c1, c2, …)]`: one entry named x over the join's output columns,
+   * the first ones renamed by the column aliases, hiding a and b (and any USING alias
+   * inside) from the rest of the query.
+   */
+  private aliasJoin(alias: RawNode, columns: readonly StarColumn[], firstEntry: number, scope: Scope): void {
+    const name = alias.aliasname as string;
+    const colNames = ((alias.colnames ?? []) as RawNode[]).map((c) => c.String.sval as string);
+    if (colNames.length > columns.length) {
+      throw new SqlError(SqlState.invalidColumnReference, `join expression "${name}" has ${columns.length} columns available but ${colNames.length} columns specified`);
+    }
+    scope.addJoin(name, columns.map((c, i) => (i < colNames.length ? { ...c, name: colNames[i]! } : c)), firstEntry);
   }
 
   /**
@@ -584,7 +601,6 @@ export class SelectBinder {
         column = { name, expr, reads: [...l.reads, ...r.reads] };
       } else column = { ...(joinType === 'right' ? r : l), name };
       merged.push(column);
-      scope.merged.set(name, column.expr);
     }
     return { on: tests.length === 1 ? tests[0]! : { kind: 'and', type: T.bool, args: tests }, merged };
   }
@@ -683,14 +699,12 @@ export class SelectBinder {
       if (star) {
         const qual = val.ColumnRef.fields.slice(0, -1).map((f: RawNode) => f.String.sval as string);
         const entries = qual.length ? [scope.findEntry(qual[qual.length - 1])] : scope.entries;
-        if (qual.length && !entries[0]) {
-          throw new SqlError(SqlState.undefinedTable, `missing FROM-clause entry for table "${qual[qual.length - 1]}"`, { position: pos(val.ColumnRef) });
-        }
+        if (qual.length && !entries[0]) scope.missingEntry(qual[qual.length - 1], pos(val.ColumnRef));
         if (!qual.length && scope.entries.length === 0) {
           throw new SqlError(SqlState.syntaxError, 'SELECT * with no tables specified is not valid', { position: pos(val.ColumnRef) });
         }
         // unqualified: every FROM item, a USING join's merged columns once; qualified: that entry's
-        const columns = qual.length ? scope.starColumns(scope.entries.indexOf(entries[0]!), scope.entries.indexOf(entries[0]!) + 1) : scope.starColumns();
+        const columns = qual.length ? scope.entryColumns(entries[0]!) : scope.starColumns();
         for (const c of columns) {
           for (const at of c.reads) scope.noteUse(at);
           targets.push({ name: c.name, expr: c.expr, source: c.source });
