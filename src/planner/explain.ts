@@ -32,6 +32,9 @@ import { coercedOperand, leafPlaces, unionMembers } from './union-members.js';
 import { T } from '../types/types.js';
 import { chooseHashTableSize, hashAggPeakBytes, hashTableInfo, hashTupleSpace, kilobytes, sortSpaceUsed, type HashAggRun, type HashInfo, type SortSpace, type TupleShapes } from './pg-memory.js';
 
+/** IS_OUTER_JOIN's join types: a WHERE condition above one of them is the join's Filter, not a Join Filter */
+const OUTER_JOINS: ReadonlySet<string> = new Set(['left', 'right', 'full', 'anti']);
+
 export interface NodeMetrics { rows: number; ms: number; firstMs?: number }
 
 /** Rows (a join's pairs) a node's own Filter / Join Filter rejected while it ran (executor/removed-rows.ts). */
@@ -715,7 +718,9 @@ class Builder implements DeparseContext {
         const subquery = subqueryScanBelow(plan);
         if (subquery) return this.subqueryScan(plan, subquery);
         const n = this.build(plan.input);
-        const join = n.type.includes('Join') || n.type === 'Nested Loop';
+        // a WHERE condition kept above an outer join is PostgreSQL's qpqual there (Filter), tested
+        // after null-extension; above an inner join it is one more join qual (Join Filter)
+        const join = (n.type.includes('Join') || n.type === 'Nested Loop') && !(plan.input.kind === 'join' && OUTER_JOINS.has(plan.input.joinType));
         const onScan = SCAN_TYPES.has(n.type) && n.children.length === 0;
         const filter: ['Filter' | 'Join Filter', string] = [join ? 'Join Filter' : 'Filter', onScan ? this.scanExpr(plan.predicate) : this.windowQual(plan.input, plan.predicate) ?? this.ownExpr(plan.input, plan.predicate)];
         // a WindowAgg shows its Filter before its Run Condition (explain.c's T_WindowAgg)

@@ -1,0 +1,23 @@
+-- EXPLAIN details and estimates as PostgreSQL 15 prints them (issue 10): a WHERE condition
+-- above an outer join is the join's Filter (its ON's other conditions are its Join Filter);
+-- functions written in SQL syntax (EXTRACT, SUBSTRING … FROM, TRIM, POSITION, OVERLAY,
+-- AT TIME ZONE, COLLATE) shown in that syntax; no statistics through a cast that is a function
+-- call (numeric → int4), DEFAULT_EQ_SEL; a set operation's width from its column types; a
+-- Result's cost including its InitPlans'.
+CREATE TABLE epm_o (id int PRIMARY KEY, cust int, amount numeric(10,2), created date, note text);
+CREATE TABLE epm_c (id int PRIMARY KEY, name text, region text);
+INSERT INTO epm_c SELECT g, 'cust ' || g, (ARRAY['north','south','east','west'])[1 + g % 4] FROM generate_series(1, 500) g;
+INSERT INTO epm_o SELECT g, 1 + g % 500, (g % 1000) / 10.0, date '2024-01-01' + g % 365, CASE WHEN g % 10 = 0 THEN NULL ELSE 'n' || g END FROM generate_series(1, 10000) g;
+CREATE INDEX ON epm_o (cust);
+CREATE INDEX ON epm_o (created);
+ANALYZE epm_o;
+ANALYZE epm_c;
+-- 1. WHERE above an outer join: Filter, after null-extension; the ON's other conditions: Join Filter
+EXPLAIN SELECT * FROM epm_c c LEFT JOIN epm_o o ON o.cust = c.id WHERE o.id IS NULL;
+EXPLAIN (COSTS OFF) SELECT * FROM epm_c c LEFT JOIN epm_o o ON o.cust = c.id AND o.amount > c.id WHERE o.id IS NULL OR c.id > o.id;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM epm_c c LEFT JOIN epm_o o ON o.cust = c.id WHERE o.id IS NULL;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM epm_c c LEFT JOIN epm_o o ON o.cust = c.id AND o.amount > c.id WHERE o.id IS NULL OR c.id > o.id;
+SELECT count(*) FROM epm_c c LEFT JOIN epm_o o ON o.cust = c.id AND o.amount > c.id WHERE o.id IS NULL OR c.id > o.id;
+SELECT c.id FROM epm_c c LEFT JOIN epm_o o ON o.cust = c.id AND o.amount > 90 WHERE o.id IS NULL ORDER BY c.id LIMIT 5;
+EXPLAIN (COSTS OFF) SELECT * FROM epm_c c JOIN epm_o o ON o.cust = c.id WHERE c.id > o.id;
+DROP TABLE epm_o, epm_c;
