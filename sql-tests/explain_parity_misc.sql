@@ -20,4 +20,16 @@ EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM epm_c c LEFT
 SELECT count(*) FROM epm_c c LEFT JOIN epm_o o ON o.cust = c.id AND o.amount > c.id WHERE o.id IS NULL OR c.id > o.id;
 SELECT c.id FROM epm_c c LEFT JOIN epm_o o ON o.cust = c.id AND o.amount > 90 WHERE o.id IS NULL ORDER BY c.id LIMIT 5;
 EXPLAIN (COSTS OFF) SELECT * FROM epm_c c JOIN epm_o o ON o.cust = c.id WHERE c.id > o.id;
+-- 2. functions written in SQL syntax print in it; the same functions called by name stay calls
+CREATE TABLE epm_s (t text, b bytea, ts timestamp, tz timestamptz, d date, iv interval, tm time);
+EXPLAIN SELECT * FROM epm_o o WHERE extract(month FROM created) = 3;
+EXPLAIN (COSTS OFF, VERBOSE) SELECT extract(month FROM d), extract(epoch FROM ts), extract(hour FROM tm), extract(day FROM iv), extract(year FROM tz) FROM epm_s;
+EXPLAIN (COSTS OFF, VERBOSE) SELECT substring(t FROM 2 FOR 3), substring(t FROM 2), substring(t, 2), substring(t FOR 3), substring(b FROM 1 FOR 2), substring(t FROM 'a.') FROM epm_s;
+EXPLAIN (COSTS OFF, VERBOSE) SELECT trim(t), trim(both 'x' FROM t), trim(leading FROM t), trim(trailing 'y' FROM t), btrim(t), ltrim(t, 'x') FROM epm_s;
+EXPLAIN (COSTS OFF, VERBOSE) SELECT position('a' IN t), position(t || 'b' IN 'abc'), overlay(t PLACING 'x' FROM 2), overlay(t PLACING 'x' FROM 2 FOR 3), strpos(t, 'a') FROM epm_s;
+EXPLAIN (COSTS OFF, VERBOSE) SELECT ts AT TIME ZONE 'UTC', tz AT TIME ZONE 'Europe/Paris', ts AT TIME ZONE iv, (ts + iv) AT TIME ZONE 'UTC', timezone('UTC', ts) FROM epm_s;
+EXPLAIN (COSTS OFF) SELECT * FROM epm_s WHERE extract(month FROM d) = 3 AND substring(t FROM 2) = 'x' AND trim(t) <> '' AND position('a' IN t) > 0;
+-- the syntax is not part of what an expression is: SUBSTRING(… FROM 2) matches GROUP BY substring(…, 2)
+SELECT substring(note FROM 2) FROM epm_o GROUP BY substring(note, 2) ORDER BY 1 LIMIT 3;
+DROP TABLE epm_s;
 DROP TABLE epm_o, epm_c;
