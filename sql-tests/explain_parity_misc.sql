@@ -32,4 +32,33 @@ EXPLAIN (COSTS OFF) SELECT * FROM epm_s WHERE extract(month FROM d) = 3 AND subs
 -- the syntax is not part of what an expression is: SUBSTRING(… FROM 2) matches GROUP BY substring(…, 2)
 SELECT substring(note FROM 2) FROM epm_o GROUP BY substring(note, 2) ORDER BY 1 LIMIT 3;
 DROP TABLE epm_s;
+-- 3. a cast that calls a function (numeric → int4, int4 → text, int4 → int8) is an expression
+-- without statistics: DEFAULT_EQ_SEL, DEFAULT_INEQ_SEL, a range of two defaults
+-- DEFAULT_RANGE_INEQ_SEL; a binary-coercible one (varchar → text) keeps the column's statistics
+CREATE TABLE epm_v (i int, s varchar(20), b bigint, sm int2, f4 real, d date);
+INSERT INTO epm_v SELECT g, 'v' || (g % 50), g % 100, g % 30, g % 40, date '2024-01-01' + g % 100 FROM generate_series(1, 5000) g;
+ANALYZE epm_v;
+EXPLAIN SELECT * FROM epm_o WHERE amount::int = 5;
+EXPLAIN SELECT * FROM epm_o WHERE amount::int > 5;
+EXPLAIN SELECT * FROM epm_o WHERE amount::int > 5 AND amount::int < 10;
+EXPLAIN SELECT * FROM epm_o WHERE amount::int IS NULL;
+EXPLAIN SELECT * FROM epm_v WHERE i::text = '5';
+EXPLAIN SELECT * FROM epm_v WHERE i::text <> '5';
+EXPLAIN SELECT * FROM epm_v WHERE i::bigint = 5;
+EXPLAIN SELECT * FROM epm_v WHERE cast(i AS numeric) = 5;
+EXPLAIN SELECT * FROM epm_v WHERE s::text = 'v5';
+EXPLAIN SELECT * FROM epm_v WHERE s = 'v5';
+EXPLAIN SELECT * FROM epm_v WHERE sm = 5;
+EXPLAIN SELECT * FROM epm_v WHERE sm = 5::bigint;
+EXPLAIN SELECT * FROM epm_v WHERE i = 5::bigint;
+EXPLAIN SELECT * FROM epm_v WHERE f4 = 5.5;
+EXPLAIN SELECT * FROM epm_v WHERE d < timestamp '2024-02-01';
+EXPLAIN SELECT * FROM epm_v WHERE d::timestamp < timestamp '2024-02-01';
+EXPLAIN SELECT * FROM epm_v WHERE i::text LIKE '1%';
+EXPLAIN SELECT * FROM epm_v WHERE s::text LIKE 'v1%';
+EXPLAIN SELECT * FROM epm_v WHERE i::bigint IN (1, 2, 3);
+EXPLAIN SELECT * FROM epm_v WHERE i::bigint <> ALL ('{1,2}');
+EXPLAIN SELECT * FROM epm_v WHERE i + 0 > 5 AND i + 0 < 10;
+EXPLAIN SELECT * FROM epm_v WHERE i + 1 <> 5;
+DROP TABLE epm_v;
 DROP TABLE epm_o, epm_c;
