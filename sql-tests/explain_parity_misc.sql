@@ -61,4 +61,15 @@ EXPLAIN SELECT * FROM epm_v WHERE i::bigint <> ALL ('{1,2}');
 EXPLAIN SELECT * FROM epm_v WHERE i + 0 > 5 AND i + 0 < 10;
 EXPLAIN SELECT * FROM epm_v WHERE i + 1 <> 5;
 DROP TABLE epm_v;
+-- 4. a set operation's output has no statistics: its width is its column types' (numeric(10,2)
+-- 16, text 32; INTERSECT / EXCEPT add the flag column); the scans below keep their own widths
+EXPLAIN SELECT * FROM epm_o UNION SELECT * FROM epm_o;
+EXPLAIN SELECT * FROM epm_o UNION ALL SELECT * FROM epm_o;
+EXPLAIN SELECT * FROM epm_o INTERSECT SELECT * FROM epm_o;
+EXPLAIN SELECT * FROM epm_o EXCEPT ALL SELECT * FROM epm_o;
+EXPLAIN SELECT id, note FROM epm_o UNION SELECT id, name FROM epm_c;
+EXPLAIN SELECT * FROM (SELECT cust, note FROM epm_o UNION SELECT id, name FROM epm_c) u;
+EXPLAIN SELECT * FROM (SELECT cust, note FROM epm_o UNION SELECT id, name FROM epm_c) u WHERE cust > 5;
+EXPLAIN SELECT * FROM (SELECT cust, note FROM epm_o UNION ALL SELECT id, name FROM epm_c) u;
+EXPLAIN SELECT count(*) FROM (SELECT * FROM epm_o UNION SELECT * FROM epm_o) u;
 DROP TABLE epm_o, epm_c;

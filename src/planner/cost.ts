@@ -135,6 +135,15 @@ export function typeWidth(type: SqlType): number {
   return 32;
 }
 
+/**
+ * A set operation's row width, as set_pathtarget_cost_width finds it for the setop relation's
+ * target list: no statistics above a set operation, so each output column's get_typavgwidth
+ * (numeric(10,2): 16, text: 32); an INTERSECT / EXCEPT adds its flag column (4) to this.
+ */
+export function setopWidth(plan: Extract<Plan, { kind: 'setop' }>): number {
+  return plan.schema.reduce((w, c) => w + typeWidth(c.type), 0);
+}
+
 /** type_maximum_size: the most bytes a value of the typmod can take (UTF-8: 4 a character), or -1. */
 function typeMaximumSize(type: SqlType): number {
   const m = type.typmod;
@@ -486,7 +495,10 @@ export class CostModel {
         if (empty) return { ...input, width: plan.exprs.reduce((s, e) => s + (e.kind === 'column' ? 0 : typeWidth(e.type)), 0) };
         // a subquery's select list keeps every column (PostgreSQL's subquery target list: an unread one becomes a NULL of its type)
         const shown = plan.outputRead && !plan.subqueryScan ? plan.outputRead.map((i) => plan.schema[i]) : plan.schema;
-        return { ...input, total: input.total + input.rows * perRow, width: this.schemaWidth(shown) + this.windowKeysWidth(plan) + this.groupKeysWidth(plan) };
+        // the select list of a subquery over a set operation (no simple UNION ALL): as wide as the operation's columns
+        const overSetop = plan.input.kind === 'setop' && !isSimpleUnionAll(plan.input) && plan.exprs.every((e) => e.kind === 'column' && e.level === 0);
+        const listWidth = overSetop ? shown.reduce((w, c) => w + typeWidth(c.type), 0) : this.schemaWidth(shown);
+        return { ...input, total: input.total + input.rows * perRow, width: listWidth + this.windowKeysWidth(plan) + this.groupKeysWidth(plan) };
       }
       case 'projectSet': {
         const input = this.estimate(plan.input);
@@ -1376,7 +1388,9 @@ export class CostModel {
     const members = unionMembers(plan).map((m) => this.unionMember(m, simple));
     const rows = members.reduce((s, e) => s + e.rows, 0);
     const total = members.reduce((s, e) => s + e.total, 0) + CPU_TUPLE_COST * APPEND_CPU_COST_MULTIPLIER * rows;
-    return { startup: members[0]!.startup, total, rows, width: Math.max(...members.map((e) => e.width)) };
+    // a simple UNION ALL is an append relation over its members' widths; any other set operation's
+    // output has no statistics, its columns' type widths (setopWidth)
+    return { startup: members[0]!.startup, total, rows, width: simple ? Math.max(...members.map((e) => e.width)) : setopWidth(plan) };
   }
 
   /**
@@ -1404,12 +1418,11 @@ export class CostModel {
       // a HashAggregate over the Append: hashing every row, handing on each
       const hashing = CPU_OPERATOR_COST * plan.schema.length * append.rows;
       const startup = append.total + hashing;
-      return { startup, total: startup + CPU_TUPLE_COST * append.rows, rows: clampRows(append.rows), width: append.width };
+      return { startup, total: startup + CPU_TUPLE_COST * append.rows, rows: clampRows(append.rows), width: setopWidth(plan) };
     }
     const a = this.estimate(plan.left);
     const b = this.estimate(plan.right);
     const total = a.total + b.total;
-    const width = Math.max(a.width, b.width);
     // cost_append: cpu_tuple_cost × APPEND_CPU_COST_MULTIPLIER a row handed on
     const appended = CPU_TUPLE_COST * APPEND_CPU_COST_MULTIPLIER * (a.rows + b.rows);
     // each operand read through a Subquery Scan (cpu_tuple_cost a row, kept when setrefs.c
@@ -1424,7 +1437,7 @@ export class CostModel {
     const rows = plan.op === 'intersect'
       ? (plan.all ? Math.min(a.rows, b.rows) : Math.min(groupsOf(plan.left, a), groupsOf(plan.right, b)))
       : (plan.all ? a.rows : groupsOf(plan.left, a));
-    return { startup: Math.min(a.startup, b.startup), total: input + hashing, rows: clampRows(rows), width: width + 4 };
+    return { startup: Math.min(a.startup, b.startup), total: input + hashing, rows: clampRows(rows), width: setopWidth(plan) + 4 };
   }
 }
 

@@ -11,7 +11,7 @@
 import { isIndexOnly } from './index-only.js';
 import type { IndexDef, TableDef } from '../catalog/catalog.js';
 import { mergeJoinType, mergeKeysOf, mergeSides } from './merge-join-cost.js';
-import { CostModel, CPU_TUPLE_COST, exprCost, memoizeKeys, typeWidth, type Estimate } from './cost.js';
+import { CostModel, CPU_TUPLE_COST, exprCost, memoizeKeys, setopWidth, typeWidth, type Estimate } from './cost.js';
 import type { DmlStatement } from './dml-statement.js';
 import { deparse, sortKeyText, type DeparseContext } from './explain-expr.js';
 import { hashableJoinKeys, hashJoinKeys } from './join-keys.js';
@@ -1491,7 +1491,7 @@ class Builder implements DeparseContext {
       rows += e.rows;
     });
     // cost_append: cpu_tuple_cost × 0.5 a row
-    append.est = { startup: 0, total: total + CPU_TUPLE_COST * 0.5 * rows, rows, width: Math.max(...append.children.map((c) => c.node.est.width)) };
+    append.est = { startup: 0, total: total + CPU_TUPLE_COST * 0.5 * rows, rows, width: setopWidth(plan) + 4 };
     // under ANALYZE the Append hands on every operand's rows
     const m = this.opts.metrics;
     if (m) {
