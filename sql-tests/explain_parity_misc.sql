@@ -72,4 +72,10 @@ EXPLAIN SELECT * FROM (SELECT cust, note FROM epm_o UNION SELECT id, name FROM e
 EXPLAIN SELECT * FROM (SELECT cust, note FROM epm_o UNION SELECT id, name FROM epm_c) u WHERE cust > 5;
 EXPLAIN SELECT * FROM (SELECT cust, note FROM epm_o UNION ALL SELECT id, name FROM epm_c) u;
 EXPLAIN SELECT count(*) FROM (SELECT * FROM epm_o UNION SELECT * FROM epm_o) u;
+-- 5. the top node of a query with InitPlans starts after them and costs them too
+-- (SS_charge_for_initplans); an InitPlan's value is a Param, free where it is read
+EXPLAIN SELECT (SELECT count(*) FROM epm_c), (SELECT max(name) FROM epm_c);
+EXPLAIN SELECT * FROM epm_c WHERE name = (SELECT max(name) FROM epm_c);
+EXPLAIN SELECT count(*) FROM epm_o WHERE cust < (SELECT avg(id) FROM epm_c);
+EXPLAIN SELECT region, (SELECT max(amount) FROM epm_o) FROM epm_c WHERE name > (SELECT min(name) FROM epm_c WHERE region = 'east');
 DROP TABLE epm_o, epm_c;

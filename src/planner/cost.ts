@@ -21,7 +21,7 @@ import type { Catalog, TableDef } from '../catalog/catalog.js';
 import { leafPartitions } from '../catalog/partitions.js';
 import { OID, T, typeInfo, type SqlType, type Value } from '../types/types.js';
 import { hashableJoinKeys, hashJoinKeys, inputSide } from './join-keys.js';
-import { mapExpr, outerColumnsRead } from './expr-walk.js';
+import { mapExpr, outerColumnsRead, planIsCorrelated } from './expr-walk.js';
 import { castCalls } from './cast-cost.js';
 import { boundingQuals, indexQuals } from './range-comparison.js';
 import type { Expr, OutputColumn, Plan } from './plan.js';
@@ -205,7 +205,10 @@ export function exprCost(e: Expr | null | undefined): number {
     case 'and': case 'or': case 'coalesce': case 'minmax': return e.args.reduce((s, a) => s + exprCost(a), 0);
     case 'case': return e.whens.reduce((s, w) => s + exprCost(w.cond) + exprCost(w.result), exprCost(e.otherwise));
     case 'distinct': return CPU_OPERATOR_COST + exprCost(e.left) + exprCost(e.right);
-    case 'subquery': case 'insubquery': case 'sqlCall': return CPU_OPERATOR_COST;
+    // an uncorrelated scalar subquery is an InitPlan's Param, free where it is read (the InitPlan's
+    // cost goes to the query's top node: SS_charge_for_initplans, explain.ts buildQuery)
+    case 'subquery': return planIsCorrelated(e.plan) ? CPU_OPERATOR_COST : 0;
+    case 'insubquery': case 'sqlCall': return CPU_OPERATOR_COST;
     default: return 0;
   }
 }

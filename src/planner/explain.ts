@@ -359,6 +359,9 @@ class Builder implements DeparseContext {
     }
     this.levelInitPlans.pop();
     this.levelNames.pop();
+    // SS_charge_for_initplans: the query's top node starts after its InitPlans ran, and costs them too
+    const initCost = inits.reduce((s, x) => s + x.node.est.total, 0);
+    if (initCost > 0) node.est = { ...node.est, startup: node.est.startup + initCost, total: node.est.total + initCost };
     node.subplans.unshift(...inits.sort((a, b) => a.n - b.n).map(({ name, node: sub }) => ({ name, node: sub })));
     return node;
   }
