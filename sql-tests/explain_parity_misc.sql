@@ -1,9 +1,9 @@
 -- EXPLAIN details and estimates as PostgreSQL 15 prints them (issue 10): a WHERE condition
 -- above an outer join is the join's Filter (its ON's other conditions are its Join Filter);
 -- functions written in SQL syntax (EXTRACT, SUBSTRING … FROM, TRIM, POSITION, OVERLAY,
--- AT TIME ZONE, COLLATE) shown in that syntax; no statistics through a cast that is a function
+-- AT TIME ZONE) shown in that syntax; no statistics through a cast that is a function
 -- call (numeric → int4), DEFAULT_EQ_SEL; a set operation's width from its column types; a
--- Result's cost including its InitPlans'.
+-- Result's cost including its InitPlans'; aggregates' final functions and shared transitions.
 CREATE TABLE epm_o (id int PRIMARY KEY, cust int, amount numeric(10,2), created date, note text);
 CREATE TABLE epm_c (id int PRIMARY KEY, name text, region text);
 INSERT INTO epm_c SELECT g, 'cust ' || g, (ARRAY['north','south','east','west'])[1 + g % 4] FROM generate_series(1, 500) g;
@@ -78,4 +78,13 @@ EXPLAIN SELECT (SELECT count(*) FROM epm_c), (SELECT max(name) FROM epm_c);
 EXPLAIN SELECT * FROM epm_c WHERE name = (SELECT max(name) FROM epm_c);
 EXPLAIN SELECT count(*) FROM epm_o WHERE cust < (SELECT avg(id) FROM epm_c);
 EXPLAIN SELECT region, (SELECT max(amount) FROM epm_o) FROM epm_c WHERE name > (SELECT min(name) FROM epm_c WHERE region = 'east');
+-- 6. cost_agg charges an aggregate's final function once a group (sum(numeric), avg, stddev;
+-- not count, min, max, sum(int4)), and one transition a row for calls that share their state
+-- (sum(amount) and avg(amount): numeric_avg_accum once)
+EXPLAIN WITH t AS (SELECT cust, sum(amount) s FROM epm_o GROUP BY cust) SELECT * FROM t WHERE s > 100;
+EXPLAIN SELECT cust, sum(amount), avg(amount), count(*), max(note), sum(id), avg(id), sum(id::bigint), stddev(id) FROM epm_o GROUP BY cust;
+EXPLAIN SELECT cust, sum(amount), avg(amount) FILTER (WHERE id > 5), sum(amount) FILTER (WHERE id > 5), count(id), count(*) FROM epm_o GROUP BY cust;
+EXPLAIN SELECT sum(amount), avg(id), count(*) FROM epm_o;
+EXPLAIN SELECT sum(id), avg(id), sum(id::bigint), avg(id::bigint), min(note), max(note) FROM epm_o;
+EXPLAIN SELECT region, string_agg(name, ','), array_agg(id), bool_and(id > 3), sum(id::float8), avg(id::float8) FROM epm_c GROUP BY region;
 DROP TABLE epm_o, epm_c;

@@ -23,6 +23,7 @@ import { OID, T, typeInfo, type SqlType, type Value } from '../types/types.js';
 import { hashableJoinKeys, hashJoinKeys, inputSide } from './join-keys.js';
 import { mapExpr, outerColumnsRead, planIsCorrelated } from './expr-walk.js';
 import { castCalls } from './cast-cost.js';
+import { finalFunctionCalls, transitionStates } from './agg-cost.js';
 import { boundingQuals, indexQuals } from './range-comparison.js';
 import type { Expr, OutputColumn, Plan } from './plan.js';
 import { clauseSelectivity, distinctCount, groupCount, isDefaultDistinct, semiJoinSelectivity, type ColumnInfo, type ColumnLookup, type JoinOperands } from './selectivity.js';
@@ -1245,17 +1246,20 @@ export class CostModel {
    */
   private aggregate(plan: Extract<Plan, { kind: 'aggregate' }>): Estimate {
     const input = this.estimate(plan.input);
-    const aggCost = plan.aggs.reduce((s, a) => s + CPU_OPERATOR_COST + a.args.reduce((t, x) => t + exprCost(x), 0), 0);
+    // a transition step, its inputs and its FILTER a row for each transition state, shared ones once (agg-cost.ts)
+    const aggCost = transitionStates(plan.aggs).reduce((s, a) => s + CPU_OPERATOR_COST + a.args.reduce((t, x) => t + exprCost(x), 0) + (a.filter ? exprCost(a.filter) : 0), 0);
+    // the final functions once a group (agg-cost.ts)
+    const finalCost = plan.aggs.reduce((s, a) => s + CPU_OPERATOR_COST * finalFunctionCalls(a), 0);
     const width = this.schemaWidth(plan.schema);
     if (plan.groupBy.length === 0) {
-      const startup = input.total + aggCost * input.rows;
+      const startup = input.total + aggCost * input.rows + finalCost;
       return { startup, total: startup + CPU_TUPLE_COST, rows: 1, width };
     }
     const groups = groupCount(plan.groupBy, input.rows, this.schemaLookup(plan.input.schema));
     // a key that is an expression: computed a row below (PostgreSQL: in the scan's target list) and in the Agg's own
     const keyCost = plan.semiUnique ? 0 : plan.groupBy.reduce((c, k) => c + (k.kind === 'column' ? 0 : exprCost(k)), 0);
     const startup = input.total + (CPU_OPERATOR_COST * plan.groupBy.length + aggCost + keyCost) * input.rows + (this.env.settings.hashagg ? 0 : DISABLE_COST);
-    return { startup, total: startup + (CPU_TUPLE_COST + keyCost) * groups, rows: groups, width };
+    return { startup, total: startup + (CPU_TUPLE_COST + keyCost + finalCost) * groups, rows: groups, width };
   }
 
   /** DISTINCT as a HashAggregate on every column; DISTINCT ON as Unique (a comparison per key and row). */
