@@ -60,6 +60,15 @@ EXPLAIN SELECT * FROM epm_v WHERE i::bigint IN (1, 2, 3);
 EXPLAIN SELECT * FROM epm_v WHERE i::bigint <> ALL ('{1,2}');
 EXPLAIN SELECT * FROM epm_v WHERE i + 0 > 5 AND i + 0 < 10;
 EXPLAIN SELECT * FROM epm_v WHERE i + 1 <> 5;
+-- PostgreSQL's own cast by a function (int → numeric for `cust = 5.5`) hides the statistics
+-- too; its cross-type operators (int2 < int4, date = timestamptz, real < float8) do not
+EXPLAIN SELECT * FROM epm_o WHERE cust = 5.5;
+EXPLAIN SELECT * FROM epm_o WHERE cust < 5.5;
+EXPLAIN SELECT * FROM epm_v WHERE i = 5.5::float8;
+EXPLAIN SELECT * FROM epm_v WHERE f4 < 5.5::float8;
+EXPLAIN SELECT * FROM epm_v WHERE sm < 5;
+EXPLAIN SELECT * FROM epm_v WHERE d = '2024-01-05'::timestamptz;
+EXPLAIN SELECT * FROM epm_v WHERE i IN (1.5, 2.5);
 DROP TABLE epm_v;
 -- 4. a set operation's output has no statistics: its width is its column types' (numeric(10,2)
 -- 16, text 32; INTERSECT / EXCEPT add the flag column); the scans below keep their own widths

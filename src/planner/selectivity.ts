@@ -105,15 +105,24 @@ function stripCasts(e: Expr): Expr {
   return e.kind === 'cast' ? stripCasts(e.arg) : e;
 }
 
+/** Types PostgreSQL compares with each other by cross-type operators (int24eq, float48lt, date_lt_timestamp …), no cast. */
+const CROSS_TYPE_FAMILIES: readonly ReadonlySet<number>[] = [
+  new Set([OID.int2, OID.int4, OID.int8]), new Set([OID.float4, OID.float8]), new Set([OID.date, OID.timestamp, OID.timestamptz]),
+];
+
 /**
  * The operand examine_variable finds statistics for: it looks through a binary-coercible
- * cast (RelabelType: varchar → text) and through the binder's own widenings (PostgreSQL
- * compares int2 with int4, date with timestamp by a cross-type operator, no cast); a cast
- * written in the query that calls a function (`amount::int`, `id::text`, `id::bigint`) is
- * an expression without statistics, estimated with the defaults (DEFAULT_EQ_SEL …).
+ * cast (RelabelType: varchar → text) and through the binder's own widenings within a family
+ * of cross-type operators (PostgreSQL compares int2 with int4, date with timestamp, no cast);
+ * a cast that calls a function — written in the query (`amount::int`, `id::text`,
+ * `id::bigint`) or PostgreSQL's own (`int_col = 5.5`: `(int_col)::numeric`) — is an
+ * expression without statistics, estimated with the defaults (DEFAULT_EQ_SEL …).
  */
 function throughRelabel(e: Expr): Expr {
-  return e.kind === 'cast' && (!e.explicit || castCalls(e.arg.type.oid, e.type.oid) === 0) ? throughRelabel(e.arg) : e;
+  if (e.kind !== 'cast') return e;
+  const from = e.arg.type.oid, to = e.type.oid;
+  const crossType = !e.explicit && CROSS_TYPE_FAMILIES.some((f) => f.has(from) && f.has(to));
+  return crossType || castCalls(from, to) === 0 ? throughRelabel(e.arg) : e;
 }
 
 /** A constant's value as the column's type (through its text form), undefined when not a constant. */
