@@ -21,8 +21,9 @@ import type { Catalog, TableDef } from '../catalog/catalog.js';
 import { leafPartitions } from '../catalog/partitions.js';
 import { OID, T, typeInfo, type SqlType, type Value } from '../types/types.js';
 import { hashableJoinKeys, hashJoinKeys, inputSide } from './join-keys.js';
-import { mapExpr, outerColumnsRead } from './expr-walk.js';
+import { mapExpr, outerColumnsRead, planIsCorrelated } from './expr-walk.js';
 import { castCalls } from './cast-cost.js';
+import { finalFunctionCalls, transitionStates } from './agg-cost.js';
 import { boundingQuals, indexQuals } from './range-comparison.js';
 import type { Expr, OutputColumn, Plan } from './plan.js';
 import { clauseSelectivity, distinctCount, groupCount, isDefaultDistinct, semiJoinSelectivity, type ColumnInfo, type ColumnLookup, type JoinOperands } from './selectivity.js';
@@ -135,6 +136,15 @@ export function typeWidth(type: SqlType): number {
   return 32;
 }
 
+/**
+ * A set operation's row width, as set_pathtarget_cost_width finds it for the setop relation's
+ * target list: no statistics above a set operation, so each output column's get_typavgwidth
+ * (numeric(10,2): 16, text: 32); an INTERSECT / EXCEPT adds its flag column (4) to this.
+ */
+export function setopWidth(plan: Extract<Plan, { kind: 'setop' }>): number {
+  return plan.schema.reduce((w, c) => w + typeWidth(c.type), 0);
+}
+
 /** type_maximum_size: the most bytes a value of the typmod can take (UTF-8: 4 a character), or -1. */
 function typeMaximumSize(type: SqlType): number {
   const m = type.typmod;
@@ -196,7 +206,10 @@ export function exprCost(e: Expr | null | undefined): number {
     case 'and': case 'or': case 'coalesce': case 'minmax': return e.args.reduce((s, a) => s + exprCost(a), 0);
     case 'case': return e.whens.reduce((s, w) => s + exprCost(w.cond) + exprCost(w.result), exprCost(e.otherwise));
     case 'distinct': return CPU_OPERATOR_COST + exprCost(e.left) + exprCost(e.right);
-    case 'subquery': case 'insubquery': case 'sqlCall': return CPU_OPERATOR_COST;
+    // an uncorrelated scalar subquery is an InitPlan's Param, free where it is read (the InitPlan's
+    // cost goes to the query's top node: SS_charge_for_initplans, explain.ts buildQuery)
+    case 'subquery': return planIsCorrelated(e.plan) ? CPU_OPERATOR_COST : 0;
+    case 'insubquery': case 'sqlCall': return CPU_OPERATOR_COST;
     default: return 0;
   }
 }
@@ -506,7 +519,10 @@ export class CostModel {
         if (empty) return { ...input, width: plan.exprs.reduce((s, e) => s + (e.kind === 'column' ? 0 : typeWidth(e.type)), 0) };
         // a subquery's select list keeps every column (PostgreSQL's subquery target list: an unread one becomes a NULL of its type)
         const shown = plan.outputRead && !plan.subqueryScan ? plan.outputRead.map((i) => plan.schema[i]) : plan.schema;
-        return { ...input, total: input.total + input.rows * perRow, width: this.schemaWidth(shown) + this.windowKeysWidth(plan) + this.groupKeysWidth(plan) };
+        // the select list of a subquery over a set operation (no simple UNION ALL): as wide as the operation's columns
+        const overSetop = plan.input.kind === 'setop' && !isSimpleUnionAll(plan.input) && plan.exprs.every((e) => e.kind === 'column' && e.level === 0);
+        const listWidth = overSetop ? shown.reduce((w, c) => w + typeWidth(c.type), 0) : this.schemaWidth(shown);
+        return { ...input, total: input.total + input.rows * perRow, width: listWidth + this.windowKeysWidth(plan) + this.groupKeysWidth(plan) };
       }
       case 'projectSet': {
         const input = this.estimate(plan.input);
@@ -1252,17 +1268,20 @@ export class CostModel {
    */
   private aggregate(plan: Extract<Plan, { kind: 'aggregate' }>): Estimate {
     const input = this.estimate(plan.input);
-    const aggCost = plan.aggs.reduce((s, a) => s + CPU_OPERATOR_COST + a.args.reduce((t, x) => t + exprCost(x), 0), 0);
+    // a transition step, its inputs and its FILTER a row for each transition state, shared ones once (agg-cost.ts)
+    const aggCost = transitionStates(plan.aggs).reduce((s, a) => s + CPU_OPERATOR_COST + a.args.reduce((t, x) => t + exprCost(x), 0) + (a.filter ? exprCost(a.filter) : 0), 0);
+    // the final functions once a group (agg-cost.ts)
+    const finalCost = plan.aggs.reduce((s, a) => s + CPU_OPERATOR_COST * finalFunctionCalls(a), 0);
     const width = this.schemaWidth(plan.schema);
     if (plan.groupBy.length === 0) {
-      const startup = input.total + aggCost * input.rows;
+      const startup = input.total + aggCost * input.rows + finalCost;
       return { startup, total: startup + CPU_TUPLE_COST, rows: 1, width };
     }
     const groups = groupCount(plan.groupBy, input.rows, this.schemaLookup(plan.input.schema));
     // a key that is an expression: computed a row below (PostgreSQL: in the scan's target list) and in the Agg's own
     const keyCost = plan.semiUnique ? 0 : plan.groupBy.reduce((c, k) => c + (k.kind === 'column' ? 0 : exprCost(k)), 0);
     const startup = input.total + (CPU_OPERATOR_COST * plan.groupBy.length + aggCost + keyCost) * input.rows + (this.env.settings.hashagg ? 0 : DISABLE_COST);
-    return { startup, total: startup + (CPU_TUPLE_COST + keyCost) * groups, rows: groups, width };
+    return { startup, total: startup + (CPU_TUPLE_COST + keyCost + finalCost) * groups, rows: groups, width };
   }
 
   /** DISTINCT as a HashAggregate on every column; DISTINCT ON as Unique (a comparison per key and row). */
@@ -1398,7 +1417,9 @@ export class CostModel {
     const members = unionMembers(plan).map((m) => this.unionMember(m, simple));
     const rows = members.reduce((s, e) => s + e.rows, 0);
     const total = members.reduce((s, e) => s + e.total, 0) + CPU_TUPLE_COST * APPEND_CPU_COST_MULTIPLIER * rows;
-    return { startup: members[0]!.startup, total, rows, width: Math.max(...members.map((e) => e.width)) };
+    // a simple UNION ALL is an append relation over its members' widths; any other set operation's
+    // output has no statistics, its columns' type widths (setopWidth)
+    return { startup: members[0]!.startup, total, rows, width: simple ? Math.max(...members.map((e) => e.width)) : setopWidth(plan) };
   }
 
   /**
@@ -1426,12 +1447,11 @@ export class CostModel {
       // a HashAggregate over the Append: hashing every row, handing on each
       const hashing = CPU_OPERATOR_COST * plan.schema.length * append.rows;
       const startup = append.total + hashing;
-      return { startup, total: startup + CPU_TUPLE_COST * append.rows, rows: clampRows(append.rows), width: append.width };
+      return { startup, total: startup + CPU_TUPLE_COST * append.rows, rows: clampRows(append.rows), width: setopWidth(plan) };
     }
     const a = this.estimate(plan.left);
     const b = this.estimate(plan.right);
     const total = a.total + b.total;
-    const width = Math.max(a.width, b.width);
     // cost_append: cpu_tuple_cost × APPEND_CPU_COST_MULTIPLIER a row handed on
     const appended = CPU_TUPLE_COST * APPEND_CPU_COST_MULTIPLIER * (a.rows + b.rows);
     // each operand read through a Subquery Scan (cpu_tuple_cost a row, kept when setrefs.c
@@ -1446,7 +1466,7 @@ export class CostModel {
     const rows = plan.op === 'intersect'
       ? (plan.all ? Math.min(a.rows, b.rows) : Math.min(groupsOf(plan.left, a), groupsOf(plan.right, b)))
       : (plan.all ? a.rows : groupsOf(plan.left, a));
-    return { startup: Math.min(a.startup, b.startup), total: input + hashing, rows: clampRows(rows), width: width + 4 };
+    return { startup: Math.min(a.startup, b.startup), total: input + hashing, rows: clampRows(rows), width: setopWidth(plan) + 4 };
   }
 }
 

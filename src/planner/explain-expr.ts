@@ -8,6 +8,8 @@ import { formatText } from '../types/text-io.js';
 import { formatTypeWithTypmod, OID, type Value } from '../types/types.js';
 import type { Expr, Plan, SortKey } from './plan.js';
 import { foldedTsquery } from './fold-tsquery.js';
+import { sqlSyntaxCall } from './sql-syntax-calls.js';
+import { quoteIdent } from '../types/identifiers.js';
 import { planIsCorrelated } from './expr-walk.js';
 
 export interface DeparseContext {
@@ -93,7 +95,10 @@ export function deparse(e: Expr | null | undefined, ctx: DeparseContext): string
       if (e.args.length === 0 && SQL_VALUE_FUNCTIONS.has(e.name)) return e.name.toUpperCase();
       const tsquery = foldedTsquery(e);
       if (tsquery !== undefined) return literal({ kind: 'const', type: e.type, value: tsquery });
-      if (!isOperator(e.name)) return `${e.name}(${e.args.map(d).join(', ')})`;
+      const sqlSyntax = e.sqlSyntax ? sqlSyntaxCall(e, d) : undefined;
+      if (sqlSyntax !== undefined) return sqlSyntax;
+      // a key word as a function's name is quoted, as quote_identifier does: "substring"(t, 2)
+      if (!isOperator(e.name)) return `${/^[a-z_][a-z0-9_$]*$/.test(e.name) ? quoteIdent(e.name) : e.name}(${e.args.map(d).join(', ')})`;
       return e.args.length === 1 ? `(${e.name} ${d(e.args[0])})` : `(${d(e.args[0])} ${e.name} ${d(e.args[1])})`;
     }
     case 'cast':

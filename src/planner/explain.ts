@@ -11,7 +11,7 @@
 import { isIndexOnly } from './index-only.js';
 import type { IndexDef, TableDef } from '../catalog/catalog.js';
 import { mergeJoinType, mergeKeysOf, mergeSides } from './merge-join-cost.js';
-import { CostModel, CPU_TUPLE_COST, exprCost, memoizeKeys, typeWidth, type Estimate } from './cost.js';
+import { CostModel, CPU_TUPLE_COST, exprCost, memoizeKeys, setopWidth, typeWidth, type Estimate } from './cost.js';
 import type { DmlStatement } from './dml-statement.js';
 import { deparse, sortKeyText, type DeparseContext } from './explain-expr.js';
 import { hashableJoinKeys, hashJoinKeys } from './join-keys.js';
@@ -31,6 +31,9 @@ import { writeJson, writeXml, writeYaml, type Json, type JsonObject } from '../t
 import { coercedOperand, leafPlaces, unionMembers } from './union-members.js';
 import { T } from '../types/types.js';
 import { chooseHashTableSize, hashAggPeakBytes, hashTableInfo, hashTupleSpace, kilobytes, sortSpaceUsed, type HashAggRun, type HashInfo, type SortSpace, type TupleShapes } from './pg-memory.js';
+
+/** IS_OUTER_JOIN's join types: a WHERE condition above one of them is the join's Filter, not a Join Filter */
+const OUTER_JOINS: ReadonlySet<string> = new Set(['left', 'right', 'full', 'anti']);
 
 export interface NodeMetrics { rows: number; ms: number; firstMs?: number }
 
@@ -356,6 +359,9 @@ class Builder implements DeparseContext {
     }
     this.levelInitPlans.pop();
     this.levelNames.pop();
+    // SS_charge_for_initplans: the query's top node starts after its InitPlans ran, and costs them too
+    const initCost = inits.reduce((s, x) => s + x.node.est.total, 0);
+    if (initCost > 0) node.est = { ...node.est, startup: node.est.startup + initCost, total: node.est.total + initCost };
     node.subplans.unshift(...inits.sort((a, b) => a.n - b.n).map(({ name, node: sub }) => ({ name, node: sub })));
     return node;
   }
@@ -715,9 +721,9 @@ class Builder implements DeparseContext {
         const subquery = subqueryScanBelow(plan);
         if (subquery) return this.subqueryScan(plan, subquery);
         const n = this.build(plan.input);
-        // a condition over an outer join's rows is its plan qual (Filter), not a join qual
-        const outer = n.props.some(([k, v]) => k === 'Join Type' && v !== 'Inner' && v !== 'Semi');
-        const join = (n.type.includes('Join') || n.type === 'Nested Loop') && !outer;
+        // a WHERE condition kept above an outer join is PostgreSQL's qpqual there (Filter), tested
+        // after null-extension; above an inner join it is one more join qual (Join Filter)
+        const join = (n.type.includes('Join') || n.type === 'Nested Loop') && !(plan.input.kind === 'join' && OUTER_JOINS.has(plan.input.joinType));
         const onScan = SCAN_TYPES.has(n.type) && n.children.length === 0;
         const filter: ['Filter' | 'Join Filter', string] = [join ? 'Join Filter' : 'Filter', onScan ? this.scanExpr(plan.predicate) : this.windowQual(plan.input, plan.predicate) ?? this.ownExpr(plan.input, plan.predicate)];
         // a WindowAgg shows its Filter before its Run Condition (explain.c's T_WindowAgg)
@@ -1489,7 +1495,7 @@ class Builder implements DeparseContext {
       rows += e.rows;
     });
     // cost_append: cpu_tuple_cost × 0.5 a row
-    append.est = { startup: 0, total: total + CPU_TUPLE_COST * 0.5 * rows, rows, width: Math.max(...append.children.map((c) => c.node.est.width)) };
+    append.est = { startup: 0, total: total + CPU_TUPLE_COST * 0.5 * rows, rows, width: setopWidth(plan) + 4 };
     // under ANALYZE the Append hands on every operand's rows
     const m = this.opts.metrics;
     if (m) {

@@ -21,7 +21,7 @@ function planId(p: object): number {
 export function exprIdentity(e: Expr): string {
   return JSON.stringify(e, function (this: { kind?: string }, k: string, v: unknown) {
     // a column is its position: the name it was written with does not matter
-    if (k === 'position' || k === 'table' || (k === 'name' && this.kind === 'column')) return undefined;
+    if (k === 'position' || k === 'table' || k === 'sqlSyntax' || (k === 'name' && this.kind === 'column')) return undefined;
     // a subquery is only ever equal to itself
     if (k === 'plan' && typeof v === 'object' && v !== null) return `plan#${planId(v)}`;
     if (k === 'fn' || k === 'cmp' || k === 'eq') return typeof v === 'object' && v !== null ? (v as { name?: string }).name ?? '?' : v;

@@ -25,6 +25,7 @@ import { OID, T, type SqlType, type Value } from '../types/types.js';
 import type { Expr } from './plan.js';
 import { castCalls } from './cast-cost.js';
 import { mapExpr } from './expr-walk.js';
+import { exprIdentity } from './plan-order.js';
 import { likeRegex, posixRegex } from '../functions/operators.js';
 
 export const DEFAULT_EQ_SEL = 0.005;
@@ -102,6 +103,26 @@ export function distinctCount(info: ColumnInfo | undefined): number {
 
 function stripCasts(e: Expr): Expr {
   return e.kind === 'cast' ? stripCasts(e.arg) : e;
+}
+
+/** Types PostgreSQL compares with each other by cross-type operators (int24eq, float48lt, date_lt_timestamp …), no cast. */
+const CROSS_TYPE_FAMILIES: readonly ReadonlySet<number>[] = [
+  new Set([OID.int2, OID.int4, OID.int8]), new Set([OID.float4, OID.float8]), new Set([OID.date, OID.timestamp, OID.timestamptz]),
+];
+
+/**
+ * The operand examine_variable finds statistics for: it looks through a binary-coercible
+ * cast (RelabelType: varchar → text) and through the binder's own widenings within a family
+ * of cross-type operators (PostgreSQL compares int2 with int4, date with timestamp, no cast);
+ * a cast that calls a function — written in the query (`amount::int`, `id::text`,
+ * `id::bigint`) or PostgreSQL's own (`int_col = 5.5`: `(int_col)::numeric`) — is an
+ * expression without statistics, estimated with the defaults (DEFAULT_EQ_SEL …).
+ */
+function throughRelabel(e: Expr): Expr {
+  if (e.kind !== 'cast') return e;
+  const from = e.arg.type.oid, to = e.type.oid;
+  const crossType = !e.explicit && CROSS_TYPE_FAMILIES.some((f) => f.has(from) && f.has(to));
+  return crossType || castCalls(from, to) === 0 ? throughRelabel(e.arg) : e;
 }
 
 /** A constant's value as the column's type (through its text form), undefined when not a constant. */
@@ -295,9 +316,18 @@ const FLIPPED: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': 
 /** col op other, with the column on the left (undefined: not that shape). */
 function columnComparison(e: Expr): { col: Extract<Expr, { kind: 'column' }>; op: string; other: Expr } | undefined {
   if (e.kind !== 'call' || e.args.length !== 2 || !(e.name in FLIPPED)) return undefined;
-  const [a, b] = e.args.map(stripCasts);
+  const [a, b] = e.args.map(throughRelabel);
   if (a.kind === 'column' && a.level === 0) return { col: a, op: e.name, other: e.args[1] };
   if (b.kind === 'column' && b.level === 0) return { col: b, op: FLIPPED[e.name], other: e.args[0] };
+  return undefined;
+}
+
+/** expression op constant, the expression on the left (no statistics: its bounds are DEFAULT_INEQ_SEL each) */
+function expressionComparison(e: Expr): { col: Expr; op: string; other: Expr } | undefined {
+  if (e.kind !== 'call' || e.args.length !== 2 || !(e.name in FLIPPED)) return undefined;
+  const [a, b] = e.args;
+  if (isPseudoConstant(b) && !isPseudoConstant(a)) return { col: throughRelabel(a), op: e.name, other: b };
+  if (isPseudoConstant(a) && !isPseudoConstant(b)) return { col: throughRelabel(b), op: FLIPPED[e.name], other: a };
   return undefined;
 }
 
@@ -446,7 +476,7 @@ function prefixSelectivity(info: ColumnInfo, prefix: string): number {
  * matches, tested one by one.
  */
 function patternSelectivity(e: Extract<Expr, { kind: 'call' }>, lookup: ColumnLookup, insensitive: boolean, negate: boolean, regex = false): number {
-  const col = stripCasts(e.args[0]!);
+  const col = throughRelabel(e.args[0]!);
   const pattern = stripCasts(e.args[1]!);
   if (col.kind !== 'column' || col.level !== 0 || pattern.kind !== 'const') return negate ? 1 - DEFAULT_MATCH_SEL : DEFAULT_MATCH_SEL;
   if (pattern.value === null) return 0;
@@ -692,11 +722,12 @@ function conjunctionSelectivity(args: readonly Expr[], lookup: ColumnLookup): nu
   let s = 1;
   const ranges = new Map<string, { lo?: number; hi?: number; info?: ColumnInfo }>();
   for (const a of args) {
-    const cmp = columnComparison(a);
+    const cmp = columnComparison(a) ?? expressionComparison(a);
     const ineq = cmp && cmp.op !== '=' && cmp.op !== '<>' && isPseudoConstant(cmp.other);
     if (!cmp || !ineq) { s *= clauseSelectivity(a, lookup); continue; }
-    const key = `${cmp.col.index}`;
-    const r = ranges.get(key) ?? { info: lookup(cmp.col) };
+    // addRangeClause pairs bounds on the same operand, a column or an expression (amount::int)
+    const key = cmp.col.kind === 'column' ? `${cmp.col.index}` : exprIdentity(cmp.col);
+    const r = ranges.get(key) ?? { info: cmp.col.kind === 'column' ? lookup(cmp.col) : undefined };
     const sel = clauseSelectivity(a, lookup);
     if (cmp.op.startsWith('>')) r.lo = r.lo === undefined ? sel : Math.min(r.lo, sel);
     else r.hi = r.hi === undefined ? sel : Math.min(r.hi, sel);
@@ -719,11 +750,12 @@ function conjunctionSelectivity(args: readonly Expr[], lookup: ColumnLookup): nu
  */
 function arraySelectivity(e: Extract<Expr, { kind: 'anyall' }>, lookup: ColumnLookup): number {
   const arr = stripCasts(e.right);
-  const col = stripCasts(e.left);
+  const col = throughRelabel(e.left);
   const op = e.op ?? '';
-  if (col.kind !== 'column' || !(op in FLIPPED)) return DEFAULT_INEQ_SEL;
-  const info = lookup(col);
-  const elementSelectivity = (x: Expr): number => comparisonSelectivity({ kind: 'call', name: op, args: [e.left, x], type: T.bool } as unknown as Expr, lookup) ?? DEFAULT_INEQ_SEL;
+  if (!(op in FLIPPED)) return DEFAULT_INEQ_SEL;
+  // an expression (`id::bigint = ANY …`) has no statistics: each element's default share
+  const info = col.kind === 'column' ? lookup(col) : undefined;
+  const elementSelectivity = (x: Expr): number => comparisonSelectivity({ kind: 'call', name: op, args: [e.left, x], type: T.bool } as unknown as Expr, lookup) ?? defaultComparisonSelectivity(op);
   let elements: Expr[];
   if (arr.kind === 'array') elements = [...arr.elems];
   else if (arr.kind === 'const' && Array.isArray(arr.value)) {
@@ -750,6 +782,11 @@ function arraySelectivity(e: Extract<Expr, { kind: 'anyall' }>, lookup: ColumnLo
   return clamp(disjointOp && disjoint >= 0 && disjoint <= 1 ? disjoint : s1);
 }
 
+/** eqsel / neqsel / scalarineqsel over an operand without statistics */
+function defaultComparisonSelectivity(op: string): number {
+  return op === '=' ? DEFAULT_EQ_SEL : op === '<>' ? 1 - DEFAULT_EQ_SEL : DEFAULT_INEQ_SEL;
+}
+
 /** The fraction of rows for which the boolean expression is true. */
 export function clauseSelectivity(e: Expr, lookup: ColumnLookup): number {
   switch (e.kind) {
@@ -758,7 +795,7 @@ export function clauseSelectivity(e: Expr, lookup: ColumnLookup): number {
     case 'or': return clamp(e.args.reduce((s, a) => { const s2 = clauseSelectivity(a, lookup); return s + s2 - s * s2; }, 0));
     case 'not': return clamp(1 - clauseSelectivity(e.arg, lookup));
     case 'isnull': {
-      const c = stripCasts(e.arg);
+      const c = throughRelabel(e.arg);
       const info = c.kind === 'column' && c.level === 0 ? lookup(c) : undefined;
       const nullFrac = info?.stats?.nullFrac;
       if (nullFrac === undefined) return e.negate ? DEFAULT_NOT_UNK_SEL : DEFAULT_UNK_SEL;
@@ -777,7 +814,7 @@ export function clauseSelectivity(e: Expr, lookup: ColumnLookup): number {
       if (e.name === '@@') return DEFAULT_TS_MATCH_SEL;
       const s = comparisonSelectivity(e, lookup);
       if (s !== undefined) return s;
-      return e.name === '=' ? DEFAULT_EQ_SEL : e.name in FLIPPED ? DEFAULT_INEQ_SEL : DEFAULT_CLAUSE_SEL;
+      return e.name in FLIPPED ? defaultComparisonSelectivity(e.name) : DEFAULT_CLAUSE_SEL;
     }
     default: return DEFAULT_CLAUSE_SEL;
   }

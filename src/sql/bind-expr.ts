@@ -698,7 +698,9 @@ function bindFuncCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
   const rawArgs = (n.args ?? []) as RawNode[];
   if (rawArgs.some((a) => a.NamedArgExpr)) return bindCall(env, name, bindNamedArgs(name, rawArgs, scope, ctx, position), position, schema);
   const args = rawArgs.map((a) => bindExpr(a, scope, ctx));
-  return bindCall(env, name, args, position, schema);
+  const call = bindCall(env, name, args, position, schema);
+  // EXTRACT(month FROM d), TRIM(x FROM t), t AT TIME ZONE z …: kept for EXPLAIN (planner/sql-syntax-calls.ts)
+  return n.funcformat === 'COERCE_SQL_SYNTAX' && call.kind === 'call' ? { ...call, sqlSyntax: true } : call;
 }
 
 /** With DISTINCT, an aggregate can sort only by its arguments (PostgreSQL's transformAggregateCall). */

@@ -1062,8 +1062,8 @@ let nextPlanId = 1;
 /** A structural key: equal keys ⇔ the same expression (used to match GROUP BY items). */
 export function exprKey(e: Expr): string {
   return JSON.stringify(e, (k, v) => {
-    // as PostgreSQL's equal() ignores a cast's CoercionForm
-    if (k === 'position' || k === 'table' || k === 'explicit' || k === 'typed') return undefined;
+    // as PostgreSQL's equal() ignores a cast's or a call's CoercionForm
+    if (k === 'position' || k === 'table' || k === 'explicit' || k === 'typed' || k === 'sqlSyntax') return undefined;
     // a subquery is only ever equal to itself (the same bound plan object)
     if (k === 'plan' && v && typeof v === 'object') {
       if (!planIds.has(v)) planIds.set(v, nextPlanId++);
