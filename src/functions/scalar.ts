@@ -139,6 +139,15 @@ for (const [t, bits] of [['int4', 32], ['int8', 64]] as const) {
   });
 }
 fn('gcd', ['numeric', 'numeric'], 'numeric', ([a, b]) => numericGcd(S(a!), S(b!)));
+// numeric_fac: exact, with PostgreSQL's errors below 0 and past numeric's 131,072 digits
+fn('factorial', ['int8'], 'numeric', ([a]) => {
+  const n = BigInt(a as number | bigint);
+  if (n < 0n) throw new SqlError(SqlState.numericValueOutOfRange, 'factorial of a negative number is undefined');
+  if (n > 32177n) throw new SqlError(SqlState.numericValueOutOfRange, 'value overflows numeric format');
+  let f = 1n;
+  for (let i = 2n; i <= n; i++) f *= i;
+  return f.toString();
+});
 fn('lcm', ['numeric', 'numeric'], 'numeric', ([a, b]) => numericLcm(S(a!), S(b!)));
 fn('scale', ['numeric'], 'int4', ([a]) => (isSpecialNumeric(S(a!)) ? null : scaleOf(S(a!))));
 fn('min_scale', ['numeric'], 'int4', ([a]) => (isSpecialNumeric(S(a!)) ? null : numericMinScale(S(a!))));

@@ -240,8 +240,15 @@ export function bindExpr(node: RawNode, scope: Scope, ctx: ExprContext): Expr {
       if (n.boolop === 'NOT_EXPR') return { kind: 'not', type: T.bool, arg: bools[0] };
       return { kind: n.boolop === 'AND_EXPR' ? 'and' : 'or', type: T.bool, args: bools };
     }
-    case 'NullTest':
-      return { kind: 'isnull', type: T.bool, arg: resolveUnknown(env, bindExpr(n.arg, scope, ctx)), negate: n.nulltesttype === 'IS_NOT_NULL' };
+    case 'NullTest': {
+      const negate = n.nulltesttype === 'IS_NOT_NULL';
+      // ROW(a, b) IS [NOT] NULL: every field NULL / every field not NULL (PostgreSQL's NullTest on a RowExpr)
+      if (n.arg.RowExpr) {
+        const fields = ((n.arg.RowExpr.args ?? []) as RawNode[]).map((a): Expr => ({ kind: 'isnull', type: T.bool, arg: resolveUnknown(env, bindExpr(a, scope, ctx)), negate }));
+        return fields.length === 1 ? fields[0]! : { kind: 'and', type: T.bool, args: fields };
+      }
+      return { kind: 'isnull', type: T.bool, arg: resolveUnknown(env, bindExpr(n.arg, scope, ctx)), negate };
+    }
     case 'BooleanTest': {
       const arg = boolArg(env, bindExpr(n.arg, scope, ctx), 'IS TRUE');
       const t = n.booltesttype as string;
@@ -365,12 +372,43 @@ function opName(n: RawNode): string {
 }
 
 /** One case per A_Expr kind (=, IN, LIKE, BETWEEN, DISTINCT, NULLIF, …): a table of short cases. */
+/**
+ * ROW(a1, a2, …) op ROW(b1, b2, …), as PostgreSQL's make_row_comparison_op: `=` every pair
+ * equal, `<>` some pair different, `<` `<=` `>` `>=` in order of the fields — the first pair
+ * that is not equal decides (`a1 < b1 OR (a1 = b1 AND a2 <= b2)` for `<=`), NULL where a pair
+ * compared before a decision is NULL. `WHERE (created, id) > ($1, $2)` is keyset pagination.
+ */
+function bindRowComparison(op: string, left: RawNode, right: RawNode, scope: Scope, ctx: ExprContext, position: number | undefined): Expr {
+  const env = ctx.env;
+  const ls = ((left.args ?? []) as RawNode[]).map((a) => bindExpr(a, scope, ctx));
+  const rs = ((right.args ?? []) as RawNode[]).map((a) => bindExpr(a, scope, ctx));
+  if (ls.length !== rs.length) throw new SqlError(SqlState.syntaxError, 'unequal number of entries in row expressions', { position });
+  if (ls.length === 0) throw new SqlError(SqlState.featureNotSupported, 'cannot compare rows of zero length', { position });
+  const pair = (o: string, i: number): Expr => {
+    const e = bindOperator(env, o, ls[i]!, rs[i]!, position);
+    if (e.type.oid !== OID.bool) throw new SqlError(SqlState.datatypeMismatch, `row comparison operator must yield type boolean, not type ${formatType(e.type)}`, { position });
+    return e;
+  };
+  const all = (kind: 'and' | 'or', args: Expr[]): Expr => (args.length === 1 ? args[0]! : { kind, type: T.bool, args });
+  if (op === '=') return all('and', ls.map((_, i) => pair('=', i)));
+  if (op === '<>') return all('or', ls.map((_, i) => pair('<>', i)));
+  if (op !== '<' && op !== '<=' && op !== '>' && op !== '>=') {
+    throw new SqlError(SqlState.featureNotSupported, `could not determine interpretation of row comparison operator ${op}`, { position, hint: 'Row comparison operators must be associated with btree operator families.' });
+  }
+  const strict = op.slice(0, 1);
+  // from the last field back: a_n op b_n, then a_i < b_i OR (a_i = b_i AND <the rest>)
+  let rest = pair(op, ls.length - 1);
+  for (let i = ls.length - 2; i >= 0; i--) rest = { kind: 'or', type: T.bool, args: [pair(strict, i), { kind: 'and', type: T.bool, args: [pair('=', i), rest] }] };
+  return rest;
+}
+
 function bindAExpr(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
   const env = ctx.env;
   const op = opName(n);
   const position = pos(n);
   switch (n.kind as string) {
     case 'AEXPR_OP': {
+      if (n.lexpr?.RowExpr && n.rexpr?.RowExpr) return bindRowComparison(op, n.lexpr.RowExpr, n.rexpr.RowExpr, scope, ctx, position);
       const left = n.lexpr ? bindExpr(n.lexpr, scope, ctx) : null;
       const right = bindExpr(n.rexpr, scope, ctx);
       return bindOperator(env, op, left, right, position);
