@@ -9,7 +9,7 @@ import type { AggregateCall, BitmapPath, Expr, Plan, SortKey } from '../planner/
 import type { BitmapScanSpec, RowBatch, Snapshot, Storage, Transaction } from '../storage/api.js';
 import { comparatorFor, compareValues, hashKey } from '../types/compare.js';
 import { outerColumnsRead } from '../planner/expr-walk.js';
-import { OID, elementTypeOf, sqlType, type Row, type SqlType, type Value } from '../types/types.js';
+import { OID, T, elementTypeOf, sqlType, type Row, type SqlType, type Value } from '../types/types.js';
 import { compileExpr, flattenArray, isRowIndependent, type Compiled, type ExecEnv } from './expr.js';
 import { setFunctionRows } from '../functions/set-functions.js';
 import { AwaitBeforeEvaluating } from '../functions/await-before-evaluating.js';
@@ -641,7 +641,8 @@ function* aggregate(plan: Extract<Plan, { kind: 'aggregate' }>, rc: RunContext, 
   const files = rc.tempSpace && spillable ? new SpillFiles(rc.tempSpace, 'hashagg') : undefined;
   const stats = { batches: 1 };
   // EXPLAIN ANALYZE: the hash table's memory as PostgreSQL's would take it (pg-memory.ts)
-  const memory = rc.memoryStats && plan.groupBy.length > 0 ? hashAggMemory(plan.groupBy.map((g) => g.type), plan.aggs, rc) : undefined;
+  // (grouping sets: PostgreSQL reports one figure per hash table, not modelled)
+  const memory = rc.memoryStats && plan.groupBy.length > 0 && !plan.groupingSets ? hashAggMemory(plan.groupBy.map((g) => g.type), plan.aggs, rc) : undefined;
   if (memory) rc.memoryStats!.set(plan, { kind: 'hashAgg', run: memory.run });
   try {
     yield* aggregatePass(plan, aggs, runPlan(plan.input, rc, env), 0, files, stats, rc, env, memory);
@@ -670,8 +671,11 @@ function* aggregatePass(
   files: SpillFiles | undefined, stats: { batches: number }, rc: RunContext, env: ExecEnv, memory?: HashAggMemory,
 ): Generator<Step, void, unknown> {
   const groupExprs = plan.groupBy.map(compileExpr);
-  const groupTypes = plan.groupBy.map((g) => g.type);
-  const nKeys = groupExprs.length;
+  const sets = plan.groupingSets;
+  // with grouping sets a group's key ends in its set's number (its other columns are NULL)
+  const groupTypes = [...plan.groupBy.map((g) => g.type), ...(sets ? [T.int4] : [])];
+  const nKeys = groupTypes.length;
+  const keysOf = groupingSetKeys(groupExprs, sets, env);
   const groups = new Map<string, { key: Value[]; slots: AggSlot[] }>();
   const newSlots = (): AggSlot[] => aggs.map((a) => ({
     state: a.call.fn.init(),
@@ -685,52 +689,66 @@ function* aggregatePass(
     if (isSuspend(batch)) { yield batch; continue; }
     env.checkCancel();
     for (const inRow of batch) {
-      const key = depth > 0 ? inRow.slice(0, nKeys) : groupExprs.map((g) => g(inRow, env));
       const r = depth > 0 ? inRow.slice(nKeys) : inRow;
-      const k = nKeys ? groupKey(groupTypes, key) : '';
-      let g = groups.get(k);
-      if (memory && depth === 0) memory.run.groupsBeforeLast = groups.size;
-      if (!g) {
-        if (spilled) {
-          spilled.add(k, depth > 0 ? inRow : [...key, ...r]);
-          continue;
+      for (const key of depth > 0 ? [inRow.slice(0, nKeys)] : keysOf(inRow)) {
+        const k = nKeys ? groupKey(groupTypes, key) : '';
+        let g = groups.get(k);
+        if (memory && depth === 0) memory.run.groupsBeforeLast = groups.size;
+        if (!g) {
+          if (spilled) {
+            spilled.add(k, depth > 0 ? inRow : [...key, ...r]);
+            continue;
+          }
+          groups.set(k, (g = { key, slots: newSlots() }));
+          if (memory && depth === 0) memory.group(key);
+          if (budget && !budget.tryAdd(key, GROUP_BYTES + k.length + AGG_STATE_BYTES * aggs.length)) {
+            // every row of one group lands in one partition: past MAX_DEPTH the groups are too big, not too many
+            if (!files || depth >= MAX_DEPTH) throw budget.exceeded();
+            spilled = new HashPartitions(files, depth);
+            stats.batches += spilled.parts.length;
+          }
         }
-        groups.set(k, (g = { key, slots: newSlots() }));
-        if (memory && depth === 0) memory.group(key);
-        if (budget && !budget.tryAdd(key, GROUP_BYTES + k.length + AGG_STATE_BYTES * aggs.length)) {
-          // every row of one group lands in one partition: past MAX_DEPTH the groups are too big, not too many
-          if (!files || depth >= MAX_DEPTH) throw budget.exceeded();
-          spilled = new HashPartitions(files, depth);
-          stats.batches += spilled.parts.length;
+        for (let i = 0; i < aggs.length; i++) {
+          const a = aggs[i];
+          if (a.call.grouping) continue;
+          if (a.filter && a.filter(r, env) !== true) continue;
+          const args = a.args.map((x) => x(r, env));
+          if (a.call.fn.strict && args.some((v) => v === null)) continue;
+          const slot = g.slots[i];
+          if (slot.seen) {
+            const dk = groupKey(a.call.args.map((x) => x.type), args);
+            if (slot.seen.has(dk)) continue;
+            slot.seen.add(dk);
+          }
+          if (slot.buffered) {
+            const keys = a.call.orderBy.length ? a.orderKeys.map((x) => x(r, env)) : args;
+            slot.buffered.push({ args, keys });
+            budget?.add(keys === args ? args : [...args, ...keys]);
+          }
+          else slot.state = a.call.fn.step(slot.state, args, env.ctx);
         }
-      }
-      for (let i = 0; i < aggs.length; i++) {
-        const a = aggs[i];
-        if (a.filter && a.filter(r, env) !== true) continue;
-        const args = a.args.map((x) => x(r, env));
-        if (a.call.fn.strict && args.some((v) => v === null)) continue;
-        const slot = g.slots[i];
-        if (slot.seen) {
-          const dk = groupKey(a.call.args.map((x) => x.type), args);
-          if (slot.seen.has(dk)) continue;
-          slot.seen.add(dk);
-        }
-        if (slot.buffered) {
-          const keys = a.call.orderBy.length ? a.orderKeys.map((x) => x(r, env)) : args;
-          slot.buffered.push({ args, keys });
-          budget?.add(keys === args ? args : [...args, ...keys]);
-        }
-        else slot.state = a.call.fn.step(slot.state, args, env.ctx);
       }
     }
     if (spilled && rc.slice?.due()) yield PAUSE;
   }
-  if (depth === 0 && groups.size === 0 && nKeys === 0) groups.set('', { key: [], slots: newSlots() });
+  // no rows: one group per empty grouping set (a plain aggregate without GROUP BY is one)
+  if (depth === 0 && groups.size === 0) {
+    if (!sets && nKeys === 0) groups.set('', { key: [], slots: newSlots() });
+    sets?.forEach((s, si) => {
+      if (s.length) return;
+      const key: Value[] = [...plan.groupBy.map(() => null), si];
+      groups.set(groupKey(groupTypes, key), { key, slots: newSlots() });
+    });
+  }
   let out: Row[] = [];
   for (const g of groups.values()) {
-    const row: Value[] = [...g.key];
+    const row: Value[] = sets ? g.key.slice(0, -1) : [...g.key];
     g.slots.forEach((slot, i) => {
       const a = aggs[i];
+      if (a.call.grouping) {
+        row.push(groupingBits(a.call.grouping, sets ? sets[g.key[nKeys - 1] as number] : undefined));
+        return;
+      }
       if (slot.buffered) {
         const specs = a.call.orderBy.length
           ? a.call.orderBy.map((k, j) => ({ index: j, type: k.expr.type, desc: k.desc, nullsFirst: k.nullsFirst }))
@@ -753,6 +771,26 @@ function* aggregatePass(
     if (spilled.parts[i].rows > 0) yield* aggregatePass(plan, aggs, readBack(spilled.parts[i], pace), depth + 1, files, stats, rc, env);
     spilled.release(i);
   }
+}
+
+/**
+ * The group keys one input row belongs to: one key, or with grouping sets one per set, the
+ * columns outside the set NULL and the set's number last.
+ */
+function groupingSetKeys(groupExprs: readonly Compiled[], sets: readonly (readonly number[])[] | undefined, env: ExecEnv): (row: Row) => Value[][] {
+  if (!sets) return (row) => [groupExprs.map((g) => g(row, env))];
+  const inSet = sets.map((s) => groupExprs.map((_, i) => s.includes(i)));
+  return (row) => {
+    const full = groupExprs.map((g) => g(row, env));
+    return inSet.map((member, si) => [...full.map((v, i) => (member[i] ? v : null)), si]);
+  };
+}
+
+/** GROUPING(args): a bit per argument, the first the most significant, set when the group's set leaves it out. */
+function groupingBits(args: readonly number[], set: readonly number[] | undefined): number {
+  let bits = 0;
+  for (const a of args) bits = (bits << 1) | (!set || set.includes(a) ? 0 : 1);
+  return bits;
 }
 
 interface HashAggMemory { readonly run: HashAggRun; group(key: readonly Value[]): void }

@@ -773,6 +773,7 @@ class Builder implements DeparseContext {
       }
       case 'join': return this.join(plan);
       case 'aggregate': {
+        if (plan.groupingSets) return this.groupingSetsAggregate(plan, plan.groupingSets);
         const hashed = plan.groupBy.length > 0;
         const n = this.node(plan, 'Aggregate', hashed ? 'HashAggregate' : 'Aggregate');
         n.props.push(['Strategy', hashed ? 'Hashed' : 'Plain']);
@@ -1248,6 +1249,24 @@ class Builder implements DeparseContext {
    * the join computes the expression again), and its input computes them and the key
    * expressions (`Output: b.id, ((b.id % 50) + 1)`).
    */
+  /**
+   * Grouping sets, all hashed as PostgreSQL hashes them when they fit work_mem: a Hash Key per
+   * set, the empty sets as Group Key: () (a MixedAggregate when both kinds are present).
+   */
+  private groupingSetsAggregate(plan: Extract<Plan, { kind: 'aggregate' }>, sets: readonly (readonly number[])[]): DisplayNode {
+    const hashedSets = sets.filter((s) => s.length > 0);
+    const emptySets = sets.length - hashedSets.length;
+    const [name, strategy] = !hashedSets.length ? ['Aggregate', 'Plain'] : emptySets ? ['MixedAggregate', 'Mixed'] : ['HashAggregate', 'Hashed'];
+    const n = this.node(plan, 'Aggregate', name);
+    n.props.push(['Strategy', strategy]);
+    for (const s of hashedSets) n.details.push(['Hash Key', s.map((i) => this.throughPulledUp(plan.input, plan.groupBy[i]!))]);
+    for (let i = 0; i < emptySets; i++) n.details.push(['Group Key', ['()']]);
+    this.asking('any', () => this.child(n, plan.input));
+    const items = this.windowOutputs.get(plan);
+    if (items) this.outputItemsOf(n, items);
+    return n;
+  }
+
   private uniqueInner(n: DisplayNode, plan: Extract<Plan, { kind: 'aggregate' }>): DisplayNode {
     const child = this.asking('small', () => this.build(plan.input));
     n.children.push({ rel: 'Outer', node: child });
