@@ -33,7 +33,7 @@ import { expressionIndexedTopK } from './expression-vector-search.js';
 import { windowAgg } from './window.js';
 import type { SegmentSearchPool } from '../query-worker/pool.js';
 import { PAUSE, awaitStep, cancellable, collect, gather, isSuspend, tooManyRows, MAX_MATERIALIZED_ROWS, type Batch, type Step, type TimeSlice } from './suspend.js';
-import { gatherWithin, rowBytes, workMemFor } from './work-mem.js';
+import { gatherWithin, rowBytes, workMemFor, type WorkMem } from './work-mem.js';
 import { join } from './hash-join.js';
 import { mergeJoin } from './merge-join.js';
 import { sortRows, type SortStats } from './spill/external-sort.js';
@@ -645,7 +645,8 @@ function* aggregate(plan: Extract<Plan, { kind: 'aggregate' }>, rc: RunContext, 
   const memory = rc.memoryStats && plan.groupBy.length > 0 && !plan.groupingSets ? hashAggMemory(plan.groupBy.map((g) => g.type), plan.aggs, rc) : undefined;
   if (memory) rc.memoryStats!.set(plan, { kind: 'hashAgg', run: memory.run });
   try {
-    yield* aggregatePass(plan, aggs, runPlan(plan.input, rc, env), 0, files, stats, rc, env, memory);
+    if (plan.rollupSorted) yield* sortedRollup(plan, aggs, runPlan(plan.input, rc, env), rc, env);
+    else yield* aggregatePass(plan, aggs, runPlan(plan.input, rc, env), 0, files, stats, rc, env, memory);
   } finally {
     if (files) {
       files.removeAll();
@@ -677,12 +678,7 @@ function* aggregatePass(
   const nKeys = groupTypes.length;
   const keysOf = groupingSetKeys(groupExprs, sets, env);
   const groups = new Map<string, { key: Value[]; slots: AggSlot[] }>();
-  const newSlots = (): AggSlot[] => aggs.map((a) => ({
-    state: a.call.fn.init(),
-    seen: a.call.distinct ? new Set() : undefined,
-    // DISTINCT aggregates see their input sorted, as in PostgreSQL (array_agg(DISTINCT x) → {1,2,3})
-    buffered: a.call.orderBy.length || a.call.distinct ? [] : undefined,
-  }));
+  const newSlots = () => initialSlots(aggs);
   const budget = workMemFor(rc.workMemBytes, 'hash aggregate');
   let spilled: HashPartitions | undefined;
   for (const batch of input) {
@@ -708,25 +704,7 @@ function* aggregatePass(
             stats.batches += spilled.parts.length;
           }
         }
-        for (let i = 0; i < aggs.length; i++) {
-          const a = aggs[i];
-          if (a.call.grouping) continue;
-          if (a.filter && a.filter(r, env) !== true) continue;
-          const args = a.args.map((x) => x(r, env));
-          if (a.call.fn.strict && args.some((v) => v === null)) continue;
-          const slot = g.slots[i];
-          if (slot.seen) {
-            const dk = groupKey(a.call.args.map((x) => x.type), args);
-            if (slot.seen.has(dk)) continue;
-            slot.seen.add(dk);
-          }
-          if (slot.buffered) {
-            const keys = a.call.orderBy.length ? a.orderKeys.map((x) => x(r, env)) : args;
-            slot.buffered.push({ args, keys });
-            budget?.add(keys === args ? args : [...args, ...keys]);
-          }
-          else slot.state = a.call.fn.step(slot.state, args, env.ctx);
-        }
+        stepSlots(aggs, g.slots, r, env, budget);
       }
     }
     if (spilled && rc.slice?.due()) yield PAUSE;
@@ -743,23 +721,7 @@ function* aggregatePass(
   let out: Row[] = [];
   for (const g of groups.values()) {
     const row: Value[] = sets ? g.key.slice(0, -1) : [...g.key];
-    g.slots.forEach((slot, i) => {
-      const a = aggs[i];
-      if (a.call.grouping) {
-        row.push(groupingBits(a.call.grouping, sets ? sets[g.key[nKeys - 1] as number] : undefined));
-        return;
-      }
-      if (slot.buffered) {
-        const specs = a.call.orderBy.length
-          ? a.call.orderBy.map((k, j) => ({ index: j, type: k.expr.type, desc: k.desc, nullsFirst: k.nullsFirst }))
-          : a.call.args.map((x, j) => ({ index: j, type: x.type, desc: false, nullsFirst: false }));
-        const cmp = rowComparator(specs);
-        slot.buffered.sort((x, y) => cmp(x.keys, y.keys));
-        for (const b of slot.buffered) slot.state = a.call.fn.step(slot.state, b.args, env.ctx);
-      }
-      // direct arguments (percentile_disc(0.5)) read only the group key
-      row.push(a.call.fn.final(slot.state, env.ctx, a.direct?.map((d) => d(g.key, env))));
-    });
+    finishSlots(aggs, g.slots, row, g.key, sets ? sets[g.key[nKeys - 1] as number] : undefined, env);
     out.push(row);
     if (spilled && out.length === SCAN_BATCH) { yield out; out = []; }
   }
@@ -771,6 +733,105 @@ function* aggregatePass(
     if (spilled.parts[i].rows > 0) yield* aggregatePass(plan, aggs, readBack(spilled.parts[i], pace), depth + 1, files, stats, rc, env);
     spilled.release(i);
   }
+}
+
+function initialSlots(aggs: readonly CompiledAgg[]): AggSlot[] {
+  return aggs.map((a) => ({
+    state: a.call.fn.init(),
+    seen: a.call.distinct ? new Set() : undefined,
+    // DISTINCT aggregates see their input sorted, as in PostgreSQL (array_agg(DISTINCT x) → {1,2,3})
+    buffered: a.call.orderBy.length || a.call.distinct ? [] : undefined,
+  }));
+}
+
+/** One input row into a group's aggregate states. */
+function stepSlots(aggs: readonly CompiledAgg[], slots: AggSlot[], r: Row, env: ExecEnv, budget: WorkMem | undefined): void {
+  for (let i = 0; i < aggs.length; i++) {
+    const a = aggs[i];
+    if (a.call.grouping) continue;
+    if (a.filter && a.filter(r, env) !== true) continue;
+    const args = a.args.map((x) => x(r, env));
+    if (a.call.fn.strict && args.some((v) => v === null)) continue;
+    const slot = slots[i];
+    if (slot.seen) {
+      const dk = groupKey(a.call.args.map((x) => x.type), args);
+      if (slot.seen.has(dk)) continue;
+      slot.seen.add(dk);
+    }
+    if (slot.buffered) {
+      const keys = a.call.orderBy.length ? a.orderKeys.map((x) => x(r, env)) : args;
+      slot.buffered.push({ args, keys });
+      budget?.add(keys === args ? args : [...args, ...keys]);
+    }
+    else slot.state = a.call.fn.step(slot.state, args, env.ctx);
+  }
+}
+
+/**
+ * A group's aggregate results appended to its output row; `key` is what direct arguments
+ * read, `set` the group's grouping set (GROUPING()), undefined for a plain GROUP BY.
+ */
+function finishSlots(aggs: readonly CompiledAgg[], slots: AggSlot[], row: Value[], key: Row, set: readonly number[] | undefined, env: ExecEnv): void {
+  slots.forEach((slot, i) => {
+    const a = aggs[i];
+    if (a.call.grouping) {
+      row.push(groupingBits(a.call.grouping, set));
+      return;
+    }
+    if (slot.buffered) {
+      const specs = a.call.orderBy.length
+        ? a.call.orderBy.map((k, j) => ({ index: j, type: k.expr.type, desc: k.desc, nullsFirst: k.nullsFirst }))
+        : a.call.args.map((x, j) => ({ index: j, type: x.type, desc: false, nullsFirst: false }));
+      const cmp = rowComparator(specs);
+      slot.buffered.sort((x, y) => cmp(x.keys, y.keys));
+      for (const b of slot.buffered) slot.state = a.call.fn.step(slot.state, b.args, env.ctx);
+    }
+    // direct arguments (percentile_disc(0.5)) read only the group key
+    row.push(a.call.fn.final(slot.state, env.ctx, a.direct?.map((d) => d(key, env))));
+  });
+}
+
+/**
+ * One rollup over input sorted by its keys (PostgreSQL's sorted grouping sets): a group of
+ * each set is open at a time; when a row's keys differ from the last one's at position p,
+ * every set longer than p is finished, the widest first, and restarted. Holds one group per set.
+ */
+function* sortedRollup(plan: Extract<Plan, { kind: 'aggregate' }>, aggs: CompiledAgg[], input: Iterable<Step>, rc: RunContext, env: ExecEnv): Generator<Step, void, unknown> {
+  const sets = plan.groupingSets!;
+  // every set is a prefix of the widest (rules/sort-grouping-rollup.ts lists them widest first)
+  const order = sets[0]!;
+  const keyExprs = order.map((i) => compileExpr(plan.groupBy[i]!));
+  const keyTypes = order.map((i) => plan.groupBy[i]!.type);
+  const budget = workMemFor(rc.workMemBytes, 'sorted aggregate');
+  let slots = sets.map(() => initialSlots(aggs));
+  let last: Value[] | undefined;
+  let out: Row[] = [];
+  const finish = (si: number, key: Value[]) => {
+    const set = sets[si]!;
+    const row: Value[] = plan.groupBy.map(() => null);
+    set.forEach((gi) => { row[gi] = key[order.indexOf(gi)]; });
+    finishSlots(aggs, slots[si]!, row, row, set, env);
+    out.push(row);
+    slots[si] = initialSlots(aggs);
+  };
+  for (const batch of input) {
+    if (isSuspend(batch)) { yield batch; continue; }
+    env.checkCancel();
+    for (const r of batch) {
+      const key = keyExprs.map((k) => k(r, env));
+      if (last) {
+        let p = 0;
+        while (p < key.length && groupKey([keyTypes[p]!], [key[p]!]) === groupKey([keyTypes[p]!], [last[p]!])) p++;
+        if (p < key.length) sets.forEach((s, si) => { if (s.length > p) finish(si, last!); });
+      }
+      last = key;
+      for (const s of slots) stepSlots(aggs, s, r, env, budget);
+    }
+    if (out.length >= SCAN_BATCH) { yield out; out = []; }
+  }
+  // the last groups, and the empty sets' one row even without input
+  sets.forEach((s, si) => { if (last || s.length === 0) finish(si, last ?? []); });
+  yield out;
 }
 
 /**

@@ -1230,7 +1230,8 @@ export class CostModel {
    */
   private aggregate(plan: Extract<Plan, { kind: 'aggregate' }>): Estimate {
     const input = this.estimate(plan.input);
-    const aggCost = plan.aggs.reduce((s, a) => s + CPU_OPERATOR_COST + a.args.reduce((t, x) => t + exprCost(x), 0), 0);
+    // GROUPING() is no transition (its value comes from the grouping set)
+    const aggCost = plan.aggs.reduce((s, a) => (a.grouping ? s : s + CPU_OPERATOR_COST + a.args.reduce((t, x) => t + exprCost(x), 0)), 0);
     const width = this.schemaWidth(plan.schema);
     if (plan.groupingSets) return this.groupingSets(plan, plan.groupingSets, input, aggCost, width);
     if (plan.groupBy.length === 0) {
@@ -1254,13 +1255,26 @@ export class CostModel {
    *   rows: the sum of every set's groups. Only empty sets: a plain Aggregate (one row).
    */
   private groupingSets(plan: Extract<Plan, { kind: 'aggregate' }>, sets: readonly (readonly number[])[], input: Estimate, aggCost: number, width: number): Estimate {
+    const est = this.groupingSetsPasses(plan, sets, input, aggCost, width);
+    // GROUPING() calls: evaluated in the Agg's target list, cpu_operator_cost an output row
+    const groupingCalls = plan.aggs.filter((a) => a.grouping).length;
+    return { ...est, total: est.total + CPU_OPERATOR_COST * groupingCalls * est.rows };
+  }
+
+  private groupingSetsPasses(plan: Extract<Plan, { kind: 'aggregate' }>, sets: readonly (readonly number[])[], input: Estimate, aggCost: number, width: number): Estimate {
     const hashed = sets.filter((s) => s.length > 0);
     const empties = sets.length - hashed.length;
+    const lookup = this.schemaLookup(plan.input.schema);
+    if (plan.rollupSorted) {
+      // AGG_SORTED over the sorted input: a comparison per key column of the widest set per row
+      const groups = hashed.reduce((n, s) => n + groupCount(s.map((i) => plan.groupBy[i]!), input.rows, lookup), 0) + empties;
+      const total = input.total + (aggCost + CPU_OPERATOR_COST * hashed[0]!.length) * input.rows + CPU_TUPLE_COST * groups;
+      return { startup: input.startup, total, rows: groups, width };
+    }
     if (!hashed.length) {
       const startup = input.total + aggCost * input.rows;
       return { startup, total: startup + CPU_TUPLE_COST, rows: 1, width };
     }
-    const lookup = this.schemaLookup(plan.input.schema);
     const pass = (s: readonly number[]) => {
       const groups = groupCount(s.map((i) => plan.groupBy[i]!), input.rows, lookup);
       return { work: (CPU_OPERATOR_COST * s.length + aggCost) * input.rows, groups };

@@ -1251,15 +1251,17 @@ class Builder implements DeparseContext {
    */
   /**
    * Grouping sets, all hashed as PostgreSQL hashes them when they fit work_mem: a Hash Key per
-   * set, the empty sets as Group Key: () (a MixedAggregate when both kinds are present).
+   * set, the empty sets as Group Key: () (a MixedAggregate when both kinds are present); one
+   * sorted rollup is a GroupAggregate with a Group Key per set.
    */
   private groupingSetsAggregate(plan: Extract<Plan, { kind: 'aggregate' }>, sets: readonly (readonly number[])[]): DisplayNode {
     const hashedSets = sets.filter((s) => s.length > 0);
     const emptySets = sets.length - hashedSets.length;
-    const [name, strategy] = !hashedSets.length ? ['Aggregate', 'Plain'] : emptySets ? ['MixedAggregate', 'Mixed'] : ['HashAggregate', 'Hashed'];
+    const [name, strategy] = plan.rollupSorted ? ['GroupAggregate', 'Sorted'] : !hashedSets.length ? ['Aggregate', 'Plain'] : emptySets ? ['MixedAggregate', 'Mixed'] : ['HashAggregate', 'Hashed'];
     const n = this.node(plan, 'Aggregate', name);
     n.props.push(['Strategy', strategy]);
-    for (const s of hashedSets) n.details.push(['Hash Key', s.map((i) => this.throughPulledUp(plan.input, plan.groupBy[i]!))]);
+    const keys = (s: readonly number[]) => s.map((i) => this.throughPulledUp(plan.input, plan.groupBy[i]!));
+    for (const s of hashedSets) n.details.push([plan.rollupSorted ? 'Group Key' : 'Hash Key', keys(s)]);
     for (let i = 0; i < emptySets; i++) n.details.push(['Group Key', ['()']]);
     this.asking('any', () => this.child(n, plan.input));
     const items = this.windowOutputs.get(plan);

@@ -279,6 +279,8 @@ export type Plan =
   | { readonly kind: 'aggregate'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly groupBy: readonly Expr[]; readonly aggs: readonly AggregateCall[];
     /** GROUPING SETS / ROLLUP / CUBE: each set's GROUP BY expression numbers (the others are NULL in its groups); absent: one set of all */
     readonly groupingSets?: readonly (readonly number[])[];
+    /** the grouping sets are one rollup over input sorted by its keys (rules/sort-grouping-rollup.ts): PostgreSQL's GroupAggregate */
+    readonly rollupSorted?: true;
     /** a semi join's inner side made unique (PostgreSQL's UniquePath, unique-semi-join.ts): its keys' computation is not costed here */ readonly semiUnique?: true }
   /** output: input columns, then one column per window function */
   /**
