@@ -63,6 +63,26 @@ EXPLAIN SELECT count(*) FROM gs_e GROUP BY GROUPING SETS ((), ());
 EXPLAIN (COSTS OFF) SELECT a, b, sum(v) FROM gs_e GROUP BY GROUPING SETS ((a), (b)) HAVING sum(v) > 1 ORDER BY 1;
 EXPLAIN (COSTS OFF, VERBOSE) SELECT a, b, sum(v), grouping(a, b) FROM gs_e GROUP BY ROLLUP (a, b) HAVING a > 1;
 DROP TABLE gs_e;
+-- one rollup whose hash tables would not fit hash_mem (or enable_hashagg off) is sorted:
+-- GroupAggregate over a Sort, its groups in that order (no Sort for an ORDER BY on its keys)
+CREATE TABLE gs_big AS SELECT g AS id, g % 100 AS a, (g % 7)::text AS b, g AS v FROM generate_series(1, 20000) g;
+INSERT INTO gs_big VALUES (20001, NULL, NULL, 5), (20002, NULL, 'x', 6), (20003, 5, NULL, 7);
+ANALYZE gs_big;
+SET work_mem = '64kB';
+EXPLAIN (COSTS OFF) SELECT id, sum(v) FROM gs_big GROUP BY ROLLUP (id);
+EXPLAIN (COSTS OFF) SELECT a, id, sum(v) FROM gs_big GROUP BY ROLLUP (a, id) ORDER BY a, id;
+SELECT sum(s), count(*), count(id) FROM (SELECT id, sum(v) AS s FROM gs_big GROUP BY ROLLUP (id)) x;
+RESET work_mem;
+SET enable_hashagg = off;
+EXPLAIN SELECT a, b, sum(v), grouping(a, b) FROM gs_big GROUP BY ROLLUP (a, b);
+EXPLAIN SELECT a, b, sum(v) FROM gs_big GROUP BY ROLLUP (a, b) ORDER BY a, b;
+SELECT a, b, sum(v), count(*), grouping(a, b), string_agg(DISTINCT b, ',') FROM gs_big WHERE a < 2 OR a IS NULL OR a = 5 GROUP BY ROLLUP (a, b) ORDER BY a, b;
+SELECT id % 3 AS k, count(*), avg(v) FROM gs_big GROUP BY ROLLUP (id % 3) ORDER BY 1;
+SELECT a, count(*) FROM gs_big WHERE v < 0 GROUP BY ROLLUP (a);
+SELECT a, count(*) FROM gs_big WHERE v < 0 GROUP BY GROUPING SETS ((a), (), ());
+SELECT a, b, count(*) FROM gs_big WHERE a < 2 GROUP BY CUBE (a, b) ORDER BY a, b, 3;
+RESET enable_hashagg;
+DROP TABLE gs_big;
 -- errors
 SELECT a, grouping(b) FROM gs_t GROUP BY ROLLUP (a);
 SELECT grouping(a) FROM gs_t;
