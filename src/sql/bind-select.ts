@@ -775,13 +775,7 @@ export class SelectBinder {
     const windowKeys: string[] = [];
     const pullWindows = (e: Expr): Expr => mapExpr(e, (x) => {
       if (x.kind !== 'window') return undefined;
-      const key = exprKey(x);
-      let i = windowKeys.indexOf(key);
-      if (i < 0) {
-        i = windows.length;
-        windows.push(x);
-        windowKeys.push(key);
-      }
+      const i = internExpr(windows, windowKeys, x);
       return { kind: 'column', type: x.type, level: 0, index: plan.schema.length + i, name: x.name };
     });
     exprs = exprs.map(pullWindows);
@@ -848,17 +842,7 @@ export class SelectBinder {
     if (!hasGroupingSets(items)) return { groupBy: items.map(bindItem) };
     const groupBy: Expr[] = [];
     const keys: string[] = [];
-    const numberOf = (g: RawNode): number => {
-      const e = bindItem(g);
-      const key = exprKey(e);
-      let i = keys.indexOf(key);
-      if (i < 0) {
-        i = groupBy.length;
-        groupBy.push(e);
-        keys.push(key);
-      }
-      return i;
-    };
+    const numberOf = (g: RawNode): number => internExpr(groupBy, keys, bindItem(g));
     let sets = expandGroupingSets(items).map((set) => [...new Set(set.map(numberOf))]);
     if (stmt.groupDistinct) sets = uniqueSets(sets);
     if (sets.length === 1) return { groupBy: sets[0].map((i) => groupBy[i]) };
@@ -1071,6 +1055,16 @@ export function exprKey(e: Expr): string {
     if (v instanceof Float32Array) return Array.from(v);
     return v;
   });
+}
+
+/** The place of an expression equal to `e` in `list` (`keys` their exprKeys), `e` appended when there is none. */
+function internExpr<E extends Expr>(list: E[], keys: string[], e: E): number {
+  const key = exprKey(e);
+  const i = keys.indexOf(key);
+  if (i >= 0) return i;
+  list.push(e);
+  keys.push(key);
+  return list.length - 1;
 }
 
 /** per list of aggregate calls being collected: each call's exprKey */
