@@ -686,6 +686,7 @@ function* aggregatePass(
     env.checkCancel();
     for (const inRow of batch) {
       const r = depth > 0 ? inRow.slice(nKeys) : inRow;
+      const inputs = aggInputs(aggs, r, env);
       for (const key of depth > 0 ? [inRow.slice(0, nKeys)] : keysOf(inRow)) {
         const k = nKeys ? groupKey(groupTypes, key) : '';
         let g = groups.get(k);
@@ -704,7 +705,7 @@ function* aggregatePass(
             stats.batches += spilled.parts.length;
           }
         }
-        stepSlots(aggs, g.slots, r, env, budget);
+        stepSlots(aggs, g.slots, inputs, env, budget);
       }
     }
     if (spilled && rc.slice?.due()) yield PAUSE;
@@ -744,14 +745,26 @@ function initialSlots(aggs: readonly CompiledAgg[]): AggSlot[] {
   }));
 }
 
-/** One input row into a group's aggregate states. */
-function stepSlots(aggs: readonly CompiledAgg[], slots: AggSlot[], r: Row, env: ExecEnv, budget: WorkMem | undefined): void {
-  for (let i = 0; i < aggs.length; i++) {
-    const a = aggs[i];
-    if (a.call.grouping) continue;
-    if (a.filter && a.filter(r, env) !== true) continue;
+/** An aggregate's arguments (and ORDER BY keys) from one row; null when its FILTER or strictness skips the row. */
+type AggInput = { args: Value[]; keys: Value[] } | null;
+
+function aggInputs(aggs: readonly CompiledAgg[], r: Row, env: ExecEnv): AggInput[] {
+  return aggs.map((a) => {
+    if (a.call.grouping) return null;
+    if (a.filter && a.filter(r, env) !== true) return null;
     const args = a.args.map((x) => x(r, env));
-    if (a.call.fn.strict && args.some((v) => v === null)) continue;
+    if (a.call.fn.strict && args.some((v) => v === null)) return null;
+    return { args, keys: a.call.orderBy.length ? a.orderKeys.map((x) => x(r, env)) : args };
+  });
+}
+
+/** One row's aggregate inputs into a group's states (with grouping sets, the same inputs into each set's group). */
+function stepSlots(aggs: readonly CompiledAgg[], slots: AggSlot[], inputs: readonly AggInput[], env: ExecEnv, budget: WorkMem | undefined): void {
+  for (let i = 0; i < aggs.length; i++) {
+    const input = inputs[i];
+    if (!input) continue;
+    const a = aggs[i];
+    const { args, keys } = input;
     const slot = slots[i];
     if (slot.seen) {
       const dk = groupKey(a.call.args.map((x) => x.type), args);
@@ -759,7 +772,6 @@ function stepSlots(aggs: readonly CompiledAgg[], slots: AggSlot[], r: Row, env: 
       slot.seen.add(dk);
     }
     if (slot.buffered) {
-      const keys = a.call.orderBy.length ? a.orderKeys.map((x) => x(r, env)) : args;
       slot.buffered.push({ args, keys });
       budget?.add(keys === args ? args : [...args, ...keys]);
     }
@@ -825,7 +837,8 @@ function* sortedRollup(plan: Extract<Plan, { kind: 'aggregate' }>, aggs: Compile
         if (p < key.length) sets.forEach((s, si) => { if (s.length > p) finish(si, last!); });
       }
       last = key;
-      for (const s of slots) stepSlots(aggs, s, r, env, budget);
+      const inputs = aggInputs(aggs, r, env);
+      for (const s of slots) stepSlots(aggs, s, inputs, env, budget);
     }
     if (out.length >= SCAN_BATCH) { yield out; out = []; }
   }
