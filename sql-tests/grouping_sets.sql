@@ -62,6 +62,16 @@ EXPLAIN SELECT a, b, sum(v) FROM gs_e GROUP BY GROUPING SETS ((a), (b));
 EXPLAIN SELECT count(*) FROM gs_e GROUP BY GROUPING SETS ((), ());
 EXPLAIN (COSTS OFF) SELECT a, b, sum(v) FROM gs_e GROUP BY GROUPING SETS ((a), (b)) HAVING sum(v) > 1 ORDER BY 1;
 EXPLAIN (COSTS OFF, VERBOSE) SELECT a, b, sum(v), grouping(a, b) FROM gs_e GROUP BY ROLLUP (a, b) HAVING a > 1;
+-- the structured formats group the keys per set (Grouping Sets: Hash Keys / Group Keys)
+EXPLAIN (FORMAT JSON) SELECT a, b, sum(v) FROM gs_e GROUP BY GROUPING SETS ((a), (b));
+EXPLAIN (COSTS OFF, FORMAT JSON) SELECT a, b, sum(v) FROM gs_e GROUP BY ROLLUP (a, b);
+EXPLAIN (FORMAT YAML) SELECT a, b, sum(v) FROM gs_e GROUP BY ROLLUP (a, b);
+EXPLAIN (COSTS OFF, FORMAT XML) SELECT a, b, sum(v) FROM gs_e GROUP BY ROLLUP (a, b);
+EXPLAIN (COSTS OFF, FORMAT JSON) SELECT count(*) FROM gs_e GROUP BY GROUPING SETS ((), ());
+SET enable_hashagg = off;
+EXPLAIN (COSTS OFF, FORMAT JSON) SELECT a, b, sum(v) FROM gs_e GROUP BY ROLLUP (a, b);
+EXPLAIN (COSTS OFF, FORMAT XML) SELECT a, b, sum(v) FROM gs_e GROUP BY ROLLUP (a, b);
+RESET enable_hashagg;
 DROP TABLE gs_e;
 -- one rollup whose hash tables would not fit hash_mem (or enable_hashagg off) is sorted:
 -- GroupAggregate over a Sort, its groups in that order (no Sort for an ORDER BY on its keys)

@@ -122,6 +122,12 @@ interface DisplayNode {
   targets?: { title: string; props: [string, string][] }[];
   /** subqueries in this node's expressions */
   readonly subplans: { name: string; node: DisplayNode }[];
+  /**
+   * an Agg's grouping sets as the structured formats group them (show_grouping_set_keys'
+   * "Grouping Sets": a hashed set alone, a sorted rollup's sets together); the text has
+   * them as its Hash Key / Group Key details
+   */
+  groupingSets?: { keys: 'Hash Keys' | 'Group Keys'; sets: string[][] }[];
 }
 
 /**
@@ -1263,6 +1269,10 @@ class Builder implements DeparseContext {
     const keys = (s: readonly number[]) => s.map((i) => this.throughPulledUp(plan.input, plan.groupBy[i]!));
     for (const s of hashedSets) n.details.push([plan.rollupSorted ? 'Group Key' : 'Hash Key', keys(s)]);
     for (let i = 0; i < emptySets; i++) n.details.push(['Group Key', ['()']]);
+    const empties: string[][] = Array.from({ length: emptySets }, () => []);
+    n.groupingSets = plan.rollupSorted
+      ? [{ keys: 'Group Keys', sets: [...hashedSets.map(keys), ...empties] }]
+      : [...hashedSets.map((s) => ({ keys: 'Hash Keys' as const, sets: [keys(s)] })), ...(emptySets ? [{ keys: 'Group Keys' as const, sets: empties }] : [])];
     this.asking('any', () => this.child(n, plan.input));
     const items = this.windowOutputs.get(plan);
     if (items) this.outputItemsOf(n, items);
@@ -1944,12 +1954,16 @@ function jsonNode(n: DisplayNode, rel: string | undefined, opts: ExplainOptions,
   }
   // counters PostgreSQL writes as JSON numbers
   for (const [k, v, fields] of n.details) {
+    if (n.groupingSets && (k === 'Hash Key' || k === 'Group Key')) {
+      o['Grouping Sets'] ??= n.groupingSets.map((g) => ({ [g.keys]: g.sets }));
+      continue;
+    }
     if (fields) for (const [fk, fv] of fields) o[fk] = fv;
     else o[k] = Array.isArray(v) ? v : k === 'Output' ? v.split(', ') : k === 'Heap Fetches' || k === 'Tuples Inserted' || k === 'Conflicting Tuples' || k.startsWith('Rows Removed by ') ? Number(v) : k === 'Inner Unique' ? v === 'true' : v;
   }
   if (n.targets) o['Target Tables'] = n.targets.map((t) => Object.fromEntries(t.props));
   // show_hashagg_info: the partitions a hashed Agg planned to spill to, with the costs (none planned here)
-  if (opts.costs && n.type === 'Aggregate' && strategy?.[1] === 'Hashed' && !('Planned Partitions' in o)) o['Planned Partitions'] = 0;
+  if (opts.costs && n.type === 'Aggregate' && (strategy?.[1] === 'Hashed' || strategy?.[1] === 'Mixed') && !('Planned Partitions' in o)) o['Planned Partitions'] = 0;
   const initPlans = n.subplans.filter((s) => !s.name.startsWith('SubPlan'));
   const subPlans = n.subplans.filter((s) => s.name.startsWith('SubPlan'));
   const plans = [
