@@ -116,6 +116,7 @@ export const SqlState = {
   diskFull: '53100',
   programLimitExceeded: '54000',
   tooManyColumns: '54011',
+  tooManyArguments: '54023',
   objectInUse: '55006',
   objectNotInPrerequisiteState: '55000',
   serializationFailure: '40001',

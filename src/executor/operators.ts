@@ -9,7 +9,7 @@ import type { AggregateCall, BitmapPath, Expr, Plan, SortKey } from '../planner/
 import type { BitmapScanSpec, RowBatch, Snapshot, Storage, Transaction } from '../storage/api.js';
 import { comparatorFor, compareValues, hashKey } from '../types/compare.js';
 import { outerColumnsRead } from '../planner/expr-walk.js';
-import { OID, elementTypeOf, sqlType, type Row, type SqlType, type Value } from '../types/types.js';
+import { OID, T, elementTypeOf, sqlType, type Row, type SqlType, type Value } from '../types/types.js';
 import { compileExpr, flattenArray, isRowIndependent, type Compiled, type ExecEnv } from './expr.js';
 import { setFunctionRows } from '../functions/set-functions.js';
 import { AwaitBeforeEvaluating } from '../functions/await-before-evaluating.js';
@@ -33,7 +33,7 @@ import { expressionIndexedTopK } from './expression-vector-search.js';
 import { windowAgg } from './window.js';
 import type { SegmentSearchPool } from '../query-worker/pool.js';
 import { PAUSE, awaitStep, cancellable, collect, gather, isSuspend, tooManyRows, MAX_MATERIALIZED_ROWS, type Batch, type Step, type TimeSlice } from './suspend.js';
-import { gatherWithin, rowBytes, workMemFor } from './work-mem.js';
+import { gatherWithin, rowBytes, workMemFor, type WorkMem } from './work-mem.js';
 import { join } from './hash-join.js';
 import { mergeJoin } from './merge-join.js';
 import { sortRows, type SortStats } from './spill/external-sort.js';
@@ -641,10 +641,12 @@ function* aggregate(plan: Extract<Plan, { kind: 'aggregate' }>, rc: RunContext, 
   const files = rc.tempSpace && spillable ? new SpillFiles(rc.tempSpace, 'hashagg') : undefined;
   const stats = { batches: 1 };
   // EXPLAIN ANALYZE: the hash table's memory as PostgreSQL's would take it (pg-memory.ts)
-  const memory = rc.memoryStats && plan.groupBy.length > 0 ? hashAggMemory(plan.groupBy.map((g) => g.type), plan.aggs, rc) : undefined;
+  // (grouping sets: PostgreSQL reports one figure per hash table, not modelled)
+  const memory = rc.memoryStats && plan.groupBy.length > 0 && !plan.groupingSets ? hashAggMemory(plan.groupBy.map((g) => g.type), plan.aggs, rc) : undefined;
   if (memory) rc.memoryStats!.set(plan, { kind: 'hashAgg', run: memory.run });
   try {
-    yield* aggregatePass(plan, aggs, runPlan(plan.input, rc, env), 0, files, stats, rc, env, memory);
+    if (plan.rollupSorted) yield* sortedRollup(plan, aggs, runPlan(plan.input, rc, env), rc, env);
+    else yield* aggregatePass(plan, aggs, runPlan(plan.input, rc, env), 0, files, stats, rc, env, memory);
   } finally {
     if (files) {
       files.removeAll();
@@ -670,78 +672,57 @@ function* aggregatePass(
   files: SpillFiles | undefined, stats: { batches: number }, rc: RunContext, env: ExecEnv, memory?: HashAggMemory,
 ): Generator<Step, void, unknown> {
   const groupExprs = plan.groupBy.map(compileExpr);
-  const groupTypes = plan.groupBy.map((g) => g.type);
-  const nKeys = groupExprs.length;
+  const sets = plan.groupingSets;
+  // with grouping sets a group's key ends in its set's number (its other columns are NULL)
+  const groupTypes = [...plan.groupBy.map((g) => g.type), ...(sets ? [T.int4] : [])];
+  const nKeys = groupTypes.length;
+  const keysOf = groupingSetKeys(groupExprs, sets, env);
   const groups = new Map<string, { key: Value[]; slots: AggSlot[] }>();
-  const newSlots = (): AggSlot[] => aggs.map((a) => ({
-    state: a.call.fn.init(),
-    seen: a.call.distinct ? new Set() : undefined,
-    // DISTINCT aggregates see their input sorted, as in PostgreSQL (array_agg(DISTINCT x) → {1,2,3})
-    buffered: a.call.orderBy.length || a.call.distinct ? [] : undefined,
-  }));
+  const newSlots = () => initialSlots(aggs);
   const budget = workMemFor(rc.workMemBytes, 'hash aggregate');
   let spilled: HashPartitions | undefined;
   for (const batch of input) {
     if (isSuspend(batch)) { yield batch; continue; }
     env.checkCancel();
     for (const inRow of batch) {
-      const key = depth > 0 ? inRow.slice(0, nKeys) : groupExprs.map((g) => g(inRow, env));
       const r = depth > 0 ? inRow.slice(nKeys) : inRow;
-      const k = nKeys ? groupKey(groupTypes, key) : '';
-      let g = groups.get(k);
-      if (memory && depth === 0) memory.run.groupsBeforeLast = groups.size;
-      if (!g) {
-        if (spilled) {
-          spilled.add(k, depth > 0 ? inRow : [...key, ...r]);
-          continue;
+      const inputs = aggInputs(aggs, r, env);
+      for (const key of depth > 0 ? [inRow.slice(0, nKeys)] : keysOf(inRow)) {
+        const k = nKeys ? groupKey(groupTypes, key) : '';
+        let g = groups.get(k);
+        if (memory && depth === 0) memory.run.groupsBeforeLast = groups.size;
+        if (!g) {
+          if (spilled) {
+            spilled.add(k, depth > 0 ? inRow : [...key, ...r]);
+            continue;
+          }
+          groups.set(k, (g = { key, slots: newSlots() }));
+          if (memory && depth === 0) memory.group(key);
+          if (budget && !budget.tryAdd(key, GROUP_BYTES + k.length + AGG_STATE_BYTES * aggs.length)) {
+            // every row of one group lands in one partition: past MAX_DEPTH the groups are too big, not too many
+            if (!files || depth >= MAX_DEPTH) throw budget.exceeded();
+            spilled = new HashPartitions(files, depth);
+            stats.batches += spilled.parts.length;
+          }
         }
-        groups.set(k, (g = { key, slots: newSlots() }));
-        if (memory && depth === 0) memory.group(key);
-        if (budget && !budget.tryAdd(key, GROUP_BYTES + k.length + AGG_STATE_BYTES * aggs.length)) {
-          // every row of one group lands in one partition: past MAX_DEPTH the groups are too big, not too many
-          if (!files || depth >= MAX_DEPTH) throw budget.exceeded();
-          spilled = new HashPartitions(files, depth);
-          stats.batches += spilled.parts.length;
-        }
-      }
-      for (let i = 0; i < aggs.length; i++) {
-        const a = aggs[i];
-        if (a.filter && a.filter(r, env) !== true) continue;
-        const args = a.args.map((x) => x(r, env));
-        if (a.call.fn.strict && args.some((v) => v === null)) continue;
-        const slot = g.slots[i];
-        if (slot.seen) {
-          const dk = groupKey(a.call.args.map((x) => x.type), args);
-          if (slot.seen.has(dk)) continue;
-          slot.seen.add(dk);
-        }
-        if (slot.buffered) {
-          const keys = a.call.orderBy.length ? a.orderKeys.map((x) => x(r, env)) : args;
-          slot.buffered.push({ args, keys });
-          budget?.add(keys === args ? args : [...args, ...keys]);
-        }
-        else slot.state = a.call.fn.step(slot.state, args, env.ctx);
+        stepSlots(aggs, g.slots, inputs, env, budget);
       }
     }
     if (spilled && rc.slice?.due()) yield PAUSE;
   }
-  if (depth === 0 && groups.size === 0 && nKeys === 0) groups.set('', { key: [], slots: newSlots() });
+  // no rows: one group per empty grouping set (a plain aggregate without GROUP BY is one)
+  if (depth === 0 && groups.size === 0) {
+    if (!sets && nKeys === 0) groups.set('', { key: [], slots: newSlots() });
+    sets?.forEach((s, si) => {
+      if (s.length) return;
+      const key: Value[] = [...plan.groupBy.map(() => null), si];
+      groups.set(groupKey(groupTypes, key), { key, slots: newSlots() });
+    });
+  }
   let out: Row[] = [];
   for (const g of groups.values()) {
-    const row: Value[] = [...g.key];
-    g.slots.forEach((slot, i) => {
-      const a = aggs[i];
-      if (slot.buffered) {
-        const specs = a.call.orderBy.length
-          ? a.call.orderBy.map((k, j) => ({ index: j, type: k.expr.type, desc: k.desc, nullsFirst: k.nullsFirst }))
-          : a.call.args.map((x, j) => ({ index: j, type: x.type, desc: false, nullsFirst: false }));
-        const cmp = rowComparator(specs);
-        slot.buffered.sort((x, y) => cmp(x.keys, y.keys));
-        for (const b of slot.buffered) slot.state = a.call.fn.step(slot.state, b.args, env.ctx);
-      }
-      // direct arguments (percentile_disc(0.5)) read only the group key
-      row.push(a.call.fn.final(slot.state, env.ctx, a.direct?.map((d) => d(g.key, env))));
-    });
+    const row: Value[] = sets ? g.key.slice(0, -1) : [...g.key];
+    finishSlots(aggs, g.slots, row, g.key, sets ? sets[g.key[nKeys - 1] as number] : undefined, env);
     out.push(row);
     if (spilled && out.length === SCAN_BATCH) { yield out; out = []; }
   }
@@ -753,6 +734,137 @@ function* aggregatePass(
     if (spilled.parts[i].rows > 0) yield* aggregatePass(plan, aggs, readBack(spilled.parts[i], pace), depth + 1, files, stats, rc, env);
     spilled.release(i);
   }
+}
+
+function initialSlots(aggs: readonly CompiledAgg[]): AggSlot[] {
+  return aggs.map((a) => ({
+    state: a.call.fn.init(),
+    seen: a.call.distinct ? new Set() : undefined,
+    // DISTINCT aggregates see their input sorted, as in PostgreSQL (array_agg(DISTINCT x) → {1,2,3})
+    buffered: a.call.orderBy.length || a.call.distinct ? [] : undefined,
+  }));
+}
+
+/** An aggregate's arguments (and ORDER BY keys) from one row; null when its FILTER or strictness skips the row. */
+type AggInput = { args: Value[]; keys: Value[] } | null;
+
+function aggInputs(aggs: readonly CompiledAgg[], r: Row, env: ExecEnv): AggInput[] {
+  return aggs.map((a) => {
+    if (a.call.grouping) return null;
+    if (a.filter && a.filter(r, env) !== true) return null;
+    const args = a.args.map((x) => x(r, env));
+    if (a.call.fn.strict && args.some((v) => v === null)) return null;
+    return { args, keys: a.call.orderBy.length ? a.orderKeys.map((x) => x(r, env)) : args };
+  });
+}
+
+/** One row's aggregate inputs into a group's states (with grouping sets, the same inputs into each set's group). */
+function stepSlots(aggs: readonly CompiledAgg[], slots: AggSlot[], inputs: readonly AggInput[], env: ExecEnv, budget: WorkMem | undefined): void {
+  for (let i = 0; i < aggs.length; i++) {
+    const input = inputs[i];
+    if (!input) continue;
+    const a = aggs[i];
+    const { args, keys } = input;
+    const slot = slots[i];
+    if (slot.seen) {
+      const dk = groupKey(a.call.args.map((x) => x.type), args);
+      if (slot.seen.has(dk)) continue;
+      slot.seen.add(dk);
+    }
+    if (slot.buffered) {
+      slot.buffered.push({ args, keys });
+      budget?.add(keys === args ? args : [...args, ...keys]);
+    }
+    else slot.state = a.call.fn.step(slot.state, args, env.ctx);
+  }
+}
+
+/**
+ * A group's aggregate results appended to its output row; `key` is what direct arguments
+ * read, `set` the group's grouping set (GROUPING()), undefined for a plain GROUP BY.
+ */
+function finishSlots(aggs: readonly CompiledAgg[], slots: AggSlot[], row: Value[], key: Row, set: readonly number[] | undefined, env: ExecEnv): void {
+  slots.forEach((slot, i) => {
+    const a = aggs[i];
+    if (a.call.grouping) {
+      row.push(groupingBits(a.call.grouping, set));
+      return;
+    }
+    if (slot.buffered) {
+      const specs = a.call.orderBy.length
+        ? a.call.orderBy.map((k, j) => ({ index: j, type: k.expr.type, desc: k.desc, nullsFirst: k.nullsFirst }))
+        : a.call.args.map((x, j) => ({ index: j, type: x.type, desc: false, nullsFirst: false }));
+      const cmp = rowComparator(specs);
+      slot.buffered.sort((x, y) => cmp(x.keys, y.keys));
+      for (const b of slot.buffered) slot.state = a.call.fn.step(slot.state, b.args, env.ctx);
+    }
+    // direct arguments (percentile_disc(0.5)) read only the group key
+    row.push(a.call.fn.final(slot.state, env.ctx, a.direct?.map((d) => d(key, env))));
+  });
+}
+
+/**
+ * One rollup over input sorted by its keys (PostgreSQL's sorted grouping sets): a group of
+ * each set is open at a time; when a row's keys differ from the last one's at position p,
+ * every set longer than p is finished, the widest first, and restarted. Holds one group per set.
+ */
+function* sortedRollup(plan: Extract<Plan, { kind: 'aggregate' }>, aggs: CompiledAgg[], input: Iterable<Step>, rc: RunContext, env: ExecEnv): Generator<Step, void, unknown> {
+  const sets = plan.groupingSets!;
+  // every set is a prefix of the widest (rules/sort-grouping-rollup.ts lists them widest first)
+  const order = sets[0]!;
+  const keyExprs = order.map((i) => compileExpr(plan.groupBy[i]!));
+  const keyTypes = order.map((i) => plan.groupBy[i]!.type);
+  const budget = workMemFor(rc.workMemBytes, 'sorted aggregate');
+  let slots = sets.map(() => initialSlots(aggs));
+  let last: Value[] | undefined;
+  let out: Row[] = [];
+  const finish = (si: number, key: Value[]) => {
+    const set = sets[si]!;
+    const row: Value[] = plan.groupBy.map(() => null);
+    set.forEach((gi) => { row[gi] = key[order.indexOf(gi)]; });
+    finishSlots(aggs, slots[si]!, row, row, set, env);
+    out.push(row);
+    slots[si] = initialSlots(aggs);
+  };
+  for (const batch of input) {
+    if (isSuspend(batch)) { yield batch; continue; }
+    env.checkCancel();
+    for (const r of batch) {
+      const key = keyExprs.map((k) => k(r, env));
+      if (last) {
+        let p = 0;
+        while (p < key.length && groupKey([keyTypes[p]!], [key[p]!]) === groupKey([keyTypes[p]!], [last[p]!])) p++;
+        if (p < key.length) sets.forEach((s, si) => { if (s.length > p) finish(si, last!); });
+      }
+      last = key;
+      const inputs = aggInputs(aggs, r, env);
+      for (const s of slots) stepSlots(aggs, s, inputs, env, budget);
+    }
+    if (out.length >= SCAN_BATCH) { yield out; out = []; }
+  }
+  // the last groups, and the empty sets' one row even without input
+  sets.forEach((s, si) => { if (last || s.length === 0) finish(si, last ?? []); });
+  yield out;
+}
+
+/**
+ * The group keys one input row belongs to: one key, or with grouping sets one per set, the
+ * columns outside the set NULL and the set's number last.
+ */
+function groupingSetKeys(groupExprs: readonly Compiled[], sets: readonly (readonly number[])[] | undefined, env: ExecEnv): (row: Row) => Value[][] {
+  if (!sets) return (row) => [groupExprs.map((g) => g(row, env))];
+  const inSet = sets.map((s) => groupExprs.map((_, i) => s.includes(i)));
+  return (row) => {
+    const full = groupExprs.map((g) => g(row, env));
+    return inSet.map((member, si) => [...full.map((v, i) => (member[i] ? v : null)), si]);
+  };
+}
+
+/** GROUPING(args): a bit per argument, the first the most significant, set when the group's set leaves it out. */
+function groupingBits(args: readonly number[], set: readonly number[] | undefined): number {
+  let bits = 0;
+  for (const a of args) bits = (bits << 1) | (!set || set.includes(a) ? 0 : 1);
+  return bits;
 }
 
 interface HashAggMemory { readonly run: HashAggRun; group(key: readonly Value[]): void }

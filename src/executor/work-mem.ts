@@ -14,7 +14,7 @@ import type { Row, Value } from '../types/types.js';
 import { gather, type Step, type Suspend } from './suspend.js';
 
 /** What each kind of operator is called in the error's detail. */
-export type HoldingOperator = 'sort' | 'hash join' | 'join' | 'hash aggregate' | 'window aggregate' | 'DISTINCT' | 'set operation';
+export type HoldingOperator = 'sort' | 'hash join' | 'join' | 'hash aggregate' | 'sorted aggregate' | 'window aggregate' | 'DISTINCT' | 'set operation';
 
 const ROW_OVERHEAD = 16;
 const SLOT_BYTES = 8;

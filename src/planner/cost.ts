@@ -1268,11 +1268,14 @@ export class CostModel {
    */
   private aggregate(plan: Extract<Plan, { kind: 'aggregate' }>): Estimate {
     const input = this.estimate(plan.input);
-    // a transition step, its inputs and its FILTER a row for each transition state, shared ones once (agg-cost.ts)
-    const aggCost = transitionStates(plan.aggs).reduce((s, a) => s + CPU_OPERATOR_COST + a.args.reduce((t, x) => t + exprCost(x), 0) + (a.filter ? exprCost(a.filter) : 0), 0);
+    // a transition step, its inputs and its FILTER a row for each transition state, shared ones
+    // once (agg-cost.ts); GROUPING() has none (its value comes from the grouping set)
+    const computed = plan.aggs.filter((a) => !a.grouping);
+    const aggCost = transitionStates(computed).reduce((s, a) => s + CPU_OPERATOR_COST + a.args.reduce((t, x) => t + exprCost(x), 0) + (a.filter ? exprCost(a.filter) : 0), 0);
     // the final functions once a group (agg-cost.ts)
-    const finalCost = plan.aggs.reduce((s, a) => s + CPU_OPERATOR_COST * finalFunctionCalls(a), 0);
+    const finalCost = computed.reduce((s, a) => s + CPU_OPERATOR_COST * finalFunctionCalls(a), 0);
     const width = this.schemaWidth(plan.schema);
+    if (plan.groupingSets) return this.groupingSets(plan, plan.groupingSets, input, aggCost, finalCost, width);
     if (plan.groupBy.length === 0) {
       const startup = input.total + aggCost * input.rows + finalCost;
       return { startup, total: startup + CPU_TUPLE_COST, rows: 1, width };
@@ -1282,6 +1285,63 @@ export class CostModel {
     const keyCost = plan.semiUnique ? 0 : plan.groupBy.reduce((c, k) => c + (k.kind === 'column' ? 0 : exprCost(k)), 0);
     const startup = input.total + (CPU_OPERATOR_COST * plan.groupBy.length + aggCost + keyCost) * input.rows + (this.env.settings.hashagg ? 0 : DISABLE_COST);
     return { startup, total: startup + (CPU_TUPLE_COST + keyCost + finalCost) * groups, rows: groups, width };
+  }
+
+  /**
+   * Grouping sets, all hashed (create_groupingsets_path over consider_groupingsets_paths'
+   * hash-everything plan): the empty sets form one rollup costed first, as AGG_MIXED (the
+   * sorted formula: no startup beyond the input's); without them the first hashed set takes
+   * the HashAggregate formula over the input. Every later set is charged its own pass over
+   * the input rows (no input cost again):
+   *   hashed set: (cpu_operator_cost × its columns + aggregates) × input rows + cpu_tuple_cost × its groups
+   *   rows: the sum of every set's groups. Only empty sets: a plain Aggregate (one row).
+   */
+  private groupingSets(plan: Extract<Plan, { kind: 'aggregate' }>, sets: readonly (readonly number[])[], input: Estimate, aggCost: number, finalCost: number, width: number): Estimate {
+    const est = this.groupingSetsPasses(plan, sets, input, aggCost, width);
+    // GROUPING() calls: evaluated in the Agg's target list, cpu_operator_cost an output row; the final functions once a group
+    const groupingCalls = plan.aggs.filter((a) => a.grouping).length;
+    return { ...est, total: est.total + (CPU_OPERATOR_COST * groupingCalls + finalCost) * est.rows };
+  }
+
+  private groupingSetsPasses(plan: Extract<Plan, { kind: 'aggregate' }>, sets: readonly (readonly number[])[], input: Estimate, aggCost: number, width: number): Estimate {
+    const hashed = sets.filter((s) => s.length > 0);
+    const empties = sets.length - hashed.length;
+    const lookup = this.schemaLookup(plan.input.schema);
+    if (plan.rollupSorted) {
+      // AGG_SORTED over the sorted input: a comparison per key column of the widest set per row
+      const groups = hashed.reduce((n, s) => n + groupCount(s.map((i) => plan.groupBy[i]!), input.rows, lookup), 0) + empties;
+      const total = input.total + (aggCost + CPU_OPERATOR_COST * hashed[0]!.length) * input.rows + CPU_TUPLE_COST * groups;
+      return { startup: input.startup, total, rows: groups, width };
+    }
+    if (!hashed.length) {
+      const startup = input.total + aggCost * input.rows;
+      return { startup, total: startup + CPU_TUPLE_COST, rows: 1, width };
+    }
+    const pass = (s: readonly number[]) => {
+      const groups = groupCount(s.map((i) => plan.groupBy[i]!), input.rows, lookup);
+      return { work: (CPU_OPERATOR_COST * s.length + aggCost) * input.rows, groups };
+    };
+    let startup: number;
+    let total: number;
+    let rows: number;
+    let rest = hashed;
+    if (empties) {
+      startup = input.startup;
+      total = input.total + aggCost * input.rows + CPU_TUPLE_COST * empties;
+      rows = empties;
+    } else {
+      const first = pass(hashed[0]!);
+      startup = input.total + first.work + (this.env.settings.hashagg ? 0 : DISABLE_COST);
+      total = startup + CPU_TUPLE_COST * first.groups;
+      rows = first.groups;
+      rest = hashed.slice(1);
+    }
+    for (const s of rest) {
+      const p = pass(s);
+      total += p.work + CPU_TUPLE_COST * p.groups;
+      rows += p.groups;
+    }
+    return { startup, total, rows, width };
   }
 
   /** DISTINCT as a HashAggregate on every column; DISTINCT ON as Unique (a comparison per key and row). */

@@ -125,6 +125,12 @@ interface DisplayNode {
   targets?: { title: string; props: [string, string][] }[];
   /** subqueries in this node's expressions */
   readonly subplans: { name: string; node: DisplayNode }[];
+  /**
+   * an Agg's grouping sets as the structured formats group them (show_grouping_set_keys'
+   * "Grouping Sets": a hashed set alone, a sorted rollup's sets together); the text has
+   * them as its Hash Key / Group Key details
+   */
+  groupingSets?: { keys: 'Hash Keys' | 'Group Keys'; sets: string[][] }[];
 }
 
 /**
@@ -781,6 +787,7 @@ class Builder implements DeparseContext {
       }
       case 'join': return this.join(plan);
       case 'aggregate': {
+        if (plan.groupingSets) return this.groupingSetsAggregate(plan, plan.groupingSets);
         const hashed = plan.groupBy.length > 0;
         const n = this.node(plan, 'Aggregate', hashed ? 'HashAggregate' : 'Aggregate');
         n.props.push(['Strategy', hashed ? 'Hashed' : 'Plain']);
@@ -1257,6 +1264,30 @@ class Builder implements DeparseContext {
    * the join computes the expression again), and its input computes them and the key
    * expressions (`Output: b.id, ((b.id % 50) + 1)`).
    */
+  /**
+   * Grouping sets, all hashed as PostgreSQL hashes them when they fit work_mem: a Hash Key per
+   * set, the empty sets as Group Key: () (a MixedAggregate when both kinds are present); one
+   * sorted rollup is a GroupAggregate with a Group Key per set.
+   */
+  private groupingSetsAggregate(plan: Extract<Plan, { kind: 'aggregate' }>, sets: readonly (readonly number[])[]): DisplayNode {
+    const hashedSets = sets.filter((s) => s.length > 0);
+    const emptySets = sets.length - hashedSets.length;
+    const [name, strategy] = plan.rollupSorted ? ['GroupAggregate', 'Sorted'] : !hashedSets.length ? ['Aggregate', 'Plain'] : emptySets ? ['MixedAggregate', 'Mixed'] : ['HashAggregate', 'Hashed'];
+    const n = this.node(plan, 'Aggregate', name);
+    n.props.push(['Strategy', strategy]);
+    const keys = (s: readonly number[]) => s.map((i) => this.throughPulledUp(plan.input, plan.groupBy[i]!));
+    for (const s of hashedSets) n.details.push([plan.rollupSorted ? 'Group Key' : 'Hash Key', keys(s)]);
+    for (let i = 0; i < emptySets; i++) n.details.push(['Group Key', ['()']]);
+    const empties: string[][] = Array.from({ length: emptySets }, () => []);
+    n.groupingSets = plan.rollupSorted
+      ? [{ keys: 'Group Keys', sets: [...hashedSets.map(keys), ...empties] }]
+      : [...hashedSets.map((s) => ({ keys: 'Hash Keys' as const, sets: [keys(s)] })), ...(emptySets ? [{ keys: 'Group Keys' as const, sets: empties }] : [])];
+    this.asking('any', () => this.child(n, plan.input));
+    const items = this.windowOutputs.get(plan);
+    if (items) this.outputItemsOf(n, items);
+    return n;
+  }
+
   private uniqueInner(n: DisplayNode, plan: Extract<Plan, { kind: 'aggregate' }>): DisplayNode {
     const child = this.asking('small', () => this.build(plan.input));
     n.children.push({ rel: 'Outer', node: child });
@@ -1932,12 +1963,16 @@ function jsonNode(n: DisplayNode, rel: string | undefined, opts: ExplainOptions,
   }
   // counters PostgreSQL writes as JSON numbers
   for (const [k, v, fields] of n.details) {
+    if (n.groupingSets && (k === 'Hash Key' || k === 'Group Key')) {
+      o['Grouping Sets'] ??= n.groupingSets.map((g) => ({ [g.keys]: g.sets }));
+      continue;
+    }
     if (fields) for (const [fk, fv] of fields) o[fk] = fv;
     else o[k] = Array.isArray(v) ? v : k === 'Output' ? v.split(', ') : k === 'Heap Fetches' || k === 'Tuples Inserted' || k === 'Conflicting Tuples' || k.startsWith('Rows Removed by ') ? Number(v) : k === 'Inner Unique' ? v === 'true' : v;
   }
   if (n.targets) o['Target Tables'] = n.targets.map((t) => Object.fromEntries(t.props));
   // show_hashagg_info: the partitions a hashed Agg planned to spill to, with the costs (none planned here)
-  if (opts.costs && n.type === 'Aggregate' && strategy?.[1] === 'Hashed' && !('Planned Partitions' in o)) o['Planned Partitions'] = 0;
+  if (opts.costs && n.type === 'Aggregate' && (strategy?.[1] === 'Hashed' || strategy?.[1] === 'Mixed') && !('Planned Partitions' in o)) o['Planned Partitions'] = 0;
   const initPlans = n.subplans.filter((s) => !s.name.startsWith('SubPlan'));
   const subPlans = n.subplans.filter((s) => s.name.startsWith('SubPlan'));
   const plans = [

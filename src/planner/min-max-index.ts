@@ -58,7 +58,7 @@ function cheaperThroughIndexes(model: CostModel, scan: Scan, where: Expr | null,
 }
 
 function rewrite(plan: Plan, model: CostModel): Plan | undefined {
-  if (plan.kind !== 'aggregate' || plan.groupBy.length || plan.aggs.length === 0) return undefined;
+  if (plan.kind !== 'aggregate' || plan.groupBy.length || plan.groupingSets || plan.aggs.length === 0) return undefined;
   const base = baseScan(plan.input);
   if (!base) return undefined;
   const columns = plan.aggs.map((a) => indexedArgument(a, base.scan));

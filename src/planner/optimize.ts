@@ -48,11 +48,12 @@ import { planWindows } from './window-plan.js';
 import { dropUnreadWindowFunctions } from './unread-window-functions.js';
 import { windowRunCondition } from './window-run-condition.js';
 import { intersectSmallerFirst } from './rules/intersect-smaller-first.js';
+import { sortGroupingRollup } from './rules/sort-grouping-rollup.js';
 import { costEnvOrDefault } from './cost.js';
 import { dropOrderedSort } from './plan-order.js';
 import { foldConstantQuals, hoistOneTimeFilter, sinkOneTimeFilter } from './constant-quals.js';
 
-export const RULES: readonly Rule[] = [dropZeroOffset, pushFilterBelowProject, pushFilterIntoJoins, pushOnIntoInputs, inlineScalarFunctionScan, pushDownFilter, windowRunCondition, dropFixedSortKeys, useKeyLookup, useIndexRange, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, dropOrderedSort, hoistOneTimeFilter, orderByIndex, windowOrderByIndex, sortByIndex, incrementalSortByIndex, useBitmapScan, chooseVectorIndex, orderByVectorIndex, intersectSmallerFirst, mergeProjections, chooseJoinAlgorithm, orderByMergeJoin, bindBm25Corpus, bm25TopK];
+export const RULES: readonly Rule[] = [dropZeroOffset, pushFilterBelowProject, pushFilterIntoJoins, pushOnIntoInputs, inlineScalarFunctionScan, pushDownFilter, windowRunCondition, dropFixedSortKeys, useKeyLookup, useIndexRange, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, sortGroupingRollup, dropOrderedSort, hoistOneTimeFilter, orderByIndex, windowOrderByIndex, sortByIndex, incrementalSortByIndex, useBitmapScan, chooseVectorIndex, orderByVectorIndex, intersectSmallerFirst, mergeProjections, chooseJoinAlgorithm, orderByMergeJoin, bindBm25Corpus, bm25TopK];
 
 /** A statement's plan (or a SQL function's body): its WITH queries read once are inlined first. */
 export function optimize(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<string> = new Set()): Plan {

@@ -36,6 +36,8 @@ export function providedOrder(plan: Plan): SortKey[] {
     case 'sort': return [...plan.keys];
     case 'topk': return plan.limit === null && plan.vectorSearch ? [] : [...plan.keys];
     case 'filter': case 'limit': case 'window': return providedOrder(plan.input);
+    // a sorted rollup hands its groups on in its sort order, each coarser set's after its last finer group
+    case 'aggregate': return plan.rollupSorted ? plan.groupingSets![0]!.map((i) => ({ expr: { kind: 'column', type: plan.groupBy[i]!.type, level: 0, index: i, name: plan.schema[i]!.name }, desc: false, nullsFirst: false })) : [];
     case 'project': {
       const out: SortKey[] = [];
       for (const k of providedOrder(plan.input)) {

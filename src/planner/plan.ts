@@ -101,6 +101,8 @@ export interface AggregateCall {
   readonly type: SqlType;
   /** direct arguments of an ordered-set aggregate, over the group key (GROUP BY values) */
   readonly direct?: readonly Expr[];
+  /** GROUPING(…): its arguments as GROUP BY expression numbers; the value comes from the group's grouping set, not from rows */
+  readonly grouping?: readonly number[];
 }
 
 export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti';
@@ -275,7 +277,12 @@ export type Plan =
     readonly semiUnique?: true;
   }
   /** output: group-by values, then aggregate results */
-  | { readonly kind: 'aggregate'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly groupBy: readonly Expr[]; readonly aggs: readonly AggregateCall[]; /** a semi join's inner side made unique (PostgreSQL's UniquePath, unique-semi-join.ts): its keys' computation is not costed here */ readonly semiUnique?: true }
+  | { readonly kind: 'aggregate'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly groupBy: readonly Expr[]; readonly aggs: readonly AggregateCall[];
+    /** GROUPING SETS / ROLLUP / CUBE: each set's GROUP BY expression numbers (the others are NULL in its groups); absent: one set of all */
+    readonly groupingSets?: readonly (readonly number[])[];
+    /** the grouping sets are one rollup over input sorted by its keys (rules/sort-grouping-rollup.ts): PostgreSQL's GroupAggregate */
+    readonly rollupSorted?: true;
+    /** a semi join's inner side made unique (PostgreSQL's UniquePath, unique-semi-join.ts): its keys' computation is not costed here */ readonly semiUnique?: true }
   /** output: input columns, then one column per window function */
   /**
    * the functions of one window clause (planner/window-plan.ts; the binder's node holds all

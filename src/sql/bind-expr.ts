@@ -20,6 +20,7 @@ import { mapExpr } from '../planner/expr-walk.js';
 import { bindFrame, rangeOffsetTypes, resolveOver, windowClauseNumber, type WindowSpec } from './bind-window.js';
 import { isSetReturning } from '../functions/set-functions.js';
 import { bindWithinGroupCall } from './bind-ordered-set.js';
+import { GROUPING_FUNCTION } from './grouping-sets.js';
 import { HYPOTHETICAL_SET_AGGREGATES } from '../functions/ordered-set-aggregates.js';
 import { recordFields, recordFunctionFor, recordType } from '../functions/records.js';
 import { INTERNAL_PROCS, builtinProcOid } from '../catalog/system/builtin-proc-rows.js';
@@ -328,11 +329,21 @@ export function bindExpr(node: RawNode, scope: Scope, ctx: ExprContext): Expr {
       const type = recordType(args.map((a, i) => ({ name: `f${i + 1}`, type: a.type })));
       return { kind: 'array', type, elems: args };
     }
-    case 'GroupingFunc':
+    case 'GroupingFunc': return bindGroupingCall(n, scope, ctx);
     case 'XmlExpr':
     default:
       throw new SqlError(SqlState.featureNotSupported, `expression type ${kind} is not supported`, { position: pos(n) });
   }
+}
+
+/** GROUPING(a, b): an aggregate-like call whose arguments must be GROUP BY expressions (checked once the GROUP BY is bound). */
+function bindGroupingCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
+  const position = pos(n);
+  if (ctx.inAggregate) throw new SqlError(SqlState.groupingError, 'aggregate function calls cannot be nested', { position });
+  if (ctx.noAggregates !== null) throw new SqlError(SqlState.groupingError, `grouping operations are not allowed in ${ctx.noAggregates}`, { position });
+  const args = ((n.args ?? []) as RawNode[]).map((a) => bindExpr(a, scope, { ...ctx, inAggregate: true }));
+  if (args.length > 31) throw new SqlError(SqlState.tooManyArguments, 'GROUPING must have fewer than 32 arguments', { position });
+  return { kind: 'agg', type: T.int4, name: 'grouping', fn: GROUPING_FUNCTION, args, distinct: false, filter: null, orderBy: [] };
 }
 
 /** name[i]: a name is a fixed array of "char", subscripted from 0 (pg_dump tests typname[0] = '_') */

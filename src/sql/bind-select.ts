@@ -19,6 +19,7 @@ import { bindFunctionArgs, bindFunctionBody, findSqlFunction, functionColumns } 
 import type { RawNode } from './parser.js';
 import { Scope, type StarColumn } from './scope.js';
 import { windowDefinitions } from './bind-window.js';
+import { GROUPING_FUNCTION, expandGroupingSets, hasGroupingSets, uniqueSets } from './grouping-sets.js';
 import { checkWellFormedRecursion } from './check-recursive-cte.js';
 import type { Catalog, SequenceDef, SqlFunctionDef, SystemRelation, TableDef } from '../catalog/catalog.js';
 import { PolicyBinder, type RlsCommand, type RowSecurityEnv } from './row-security.js';
@@ -724,12 +725,7 @@ export class SelectBinder {
 
     // 2. GROUP BY, HAVING, ORDER BY expressions (ORDER BY may name output columns)
     const groupItems = (stmt.groupClause ?? []) as RawNode[];
-    for (const g of groupItems) {
-      if (g.GroupingSet && g.GroupingSet.kind !== 'GROUPING_SET_EMPTY') {
-        throw new SqlError(SqlState.featureNotSupported, 'GROUPING SETS, ROLLUP and CUBE are not supported yet', { position: rawPosition(g) });
-      }
-    }
-    const groupBy = groupItems.filter((g) => !g.GroupingSet).map((g) => this.bindGroupOrOrderItem(g, scope, targets, 'GROUP BY'));
+    const { groupBy, groupingSets } = this.bindGroupBy(stmt, groupItems, scope, targets);
     const explicitGrouping = groupItems.length > 0;
     const having = stmt.havingClause ? this.asBool(bindExpr(stmt.havingClause, scope, ctx), 'HAVING', rawPosition(stmt.havingClause)) : null;
     const sortItems = ((stmt.sortClause ?? []) as RawNode[]).map((s) => {
@@ -794,7 +790,7 @@ export class SelectBinder {
         ...groupExprs.map((g, i) => ({ name: `group${i}`, type: g.type, tableOid: 0, attnum: 0 })),
         ...aggs.map((a) => ({ name: a.name, type: a.type, tableOid: 0, attnum: 0 })),
       ];
-      plan = { kind: 'aggregate', schema, input: plan, groupBy: groupExprs, aggs };
+      plan = { kind: 'aggregate', schema, input: plan, groupBy: groupExprs, aggs, ...(groupingSets ? { groupingSets } : {}) };
       if (havingR) plan = { kind: 'filter', schema, input: plan, predicate: havingR };
     }
 
@@ -804,13 +800,7 @@ export class SelectBinder {
     const windowKeys: string[] = [];
     const pullWindows = (e: Expr): Expr => mapExpr(e, (x) => {
       if (x.kind !== 'window') return undefined;
-      const key = exprKey(x);
-      let i = windowKeys.indexOf(key);
-      if (i < 0) {
-        i = windows.length;
-        windows.push(x);
-        windowKeys.push(key);
-      }
+      const i = internExpr(windows, windowKeys, x);
       return { kind: 'column', type: x.type, level: 0, index: plan.schema.length + i, name: x.name };
     });
     exprs = exprs.map(pullWindows);
@@ -866,6 +856,22 @@ export class SelectBinder {
       plan = { kind: 'project', schema: visible, input: plan, exprs: visible.map((c, i) => colRef(schema, i)) };
     }
     return plan;
+  }
+
+  /**
+   * GROUP BY's expressions, each once, and — when it names grouping sets (ROLLUP, CUBE,
+   * GROUPING SETS) — each set as their numbers. One set is a plain GROUP BY.
+   */
+  private bindGroupBy(stmt: RawNode, items: RawNode[], scope: Scope, targets: SelectTarget[]): { groupBy: Expr[]; groupingSets?: number[][] } {
+    const bindItem = (g: RawNode) => this.bindGroupOrOrderItem(g, scope, targets, 'GROUP BY');
+    if (!hasGroupingSets(items)) return { groupBy: items.map(bindItem) };
+    const groupBy: Expr[] = [];
+    const keys: string[] = [];
+    const numberOf = (g: RawNode): number => internExpr(groupBy, keys, bindItem(g));
+    let sets = expandGroupingSets(items).map((set) => [...new Set(set.map(numberOf))]);
+    if (stmt.groupDistinct) sets = uniqueSets(sets);
+    if (sets.length === 1) return { groupBy: sets[0].map((i) => groupBy[i]) };
+    return { groupBy, groupingSets: sets };
   }
 
   /**
@@ -1076,6 +1082,16 @@ export function exprKey(e: Expr): string {
   });
 }
 
+/** The place of an expression equal to `e` in `list` (`keys` their exprKeys), `e` appended when there is none. */
+function internExpr<E extends Expr>(list: E[], keys: string[], e: E): number {
+  const key = exprKey(e);
+  const i = keys.indexOf(key);
+  if (i >= 0) return i;
+  list.push(e);
+  keys.push(key);
+  return list.length - 1;
+}
+
 /** per list of aggregate calls being collected: each call's exprKey */
 const aggKeys = new WeakMap<AggregateCall[], string[]>();
 
@@ -1089,6 +1105,7 @@ function rewriteForAggregate(e: Expr, groups: readonly Expr[], aggs: AggregateCa
       return { ...x, args: x.args.map(r), partitionBy: x.partitionBy.map(r), orderBy: x.orderBy.map((k) => ({ ...k, expr: r(k.expr) })) };
     }
     if (x.kind === 'agg') {
+      if (x.fn === GROUPING_FUNCTION) return groupingColumn(x, keys, groups.length, aggs);
       // an aggregate written twice (in the select list and a window's ORDER BY) is computed once, as PostgreSQL shares equal Aggrefs
       const key = exprKey(x);
       const seen = aggKeys.get(aggs) ?? [];
@@ -1106,6 +1123,22 @@ function rewriteForAggregate(e: Expr, groups: readonly Expr[], aggs: AggregateCa
     }
     return undefined;
   });
+}
+
+/** GROUPING(…) as an aggregate output column: its arguments must be GROUP BY expressions. */
+function groupingColumn(x: Extract<Expr, { kind: 'agg' }>, groupKeys: readonly string[], nGroups: number, aggs: AggregateCall[]): Expr {
+  const grouping = x.args.map((a) => {
+    const i = groupKeys.indexOf(exprKey(a));
+    if (i < 0) {
+      throw new SqlError(SqlState.groupingError, 'arguments to GROUPING must be grouping expressions of the associated query level', { position: 'position' in a ? a.position : undefined });
+    }
+    return i;
+  });
+  const same = aggs.findIndex((a) => a.grouping?.join(',') === grouping.join(','));
+  if (same >= 0) return { kind: 'column', type: x.type, level: 0, index: nGroups + same, name: x.name };
+  // args kept for EXPLAIN (GROUPING(a, b), as PostgreSQL prints it); the operator never evaluates them
+  aggs.push({ name: 'GROUPING', fn: x.fn, args: x.args, distinct: false, filter: null, orderBy: [], type: x.type, grouping });
+  return { kind: 'column', type: x.type, level: 0, index: nGroups + aggs.length - 1, name: x.name };
 }
 
 /** An ordered-set aggregate's direct argument is evaluated per group: only grouped columns. */

@@ -7,7 +7,7 @@
  */
 
 /** A property's value: a string, a number or flag, a list, a group, or a number already formatted (`{ raw: '2.26' }`). */
-export type Json = string | number | boolean | string[] | JsonObject | JsonObject[] | { raw: string };
+export type Json = string | number | boolean | string[] | string[][] | JsonObject | JsonObject[] | { raw: string };
 export interface JsonObject { [key: string]: Json }
 
 function isRaw(v: Json): v is { raw: string } {
@@ -24,7 +24,8 @@ export function writeJson(v: Json, indent: number): string {
   if (Array.isArray(v)) {
     if (v.length === 0) return '[]';
     if (typeof v[0] === 'string') return `[${(v as string[]).map((s) => JSON.stringify(s)).join(', ')}]`;
-    return `[\n${(v as JsonObject[]).map((x) => pad + '  ' + writeJson(x, indent + 2)).join(',\n')}\n${pad}]`;
+    // a list of groups, or of lists of values (an Agg's Grouping Sets' keys) each on a line
+    return `[\n${(v as Json[]).map((x) => pad + '  ' + writeJson(x, indent + 2)).join(',\n')}\n${pad}]`;
   }
   if (isRaw(v)) return v.raw;
   // an empty group (Triggers) opens and closes on lines of its own, an empty list of values does not
@@ -48,6 +49,8 @@ function yamlObject(o: JsonObject, indent: number, first: string | undefined, li
       lines.push(`${lead}${k}: `);
       for (const item of v as Json[]) {
         if (typeof item === 'string') lines.push(`${pad}  - ${JSON.stringify(item)}`);
+        // a list of values inside a list: written inline, as JSON (ExplainYAMLLineStarting's flow style)
+        else if (Array.isArray(item)) lines.push(`${pad}  - ${writeJson(item, 0)}`);
         else yamlObject(item as JsonObject, indent + 4, '- ', lines);
       }
     } else if (typeof v === 'object' && !isRaw(v)) {
@@ -80,6 +83,12 @@ function xmlObject(o: JsonObject, indent: number, lines: string[]): void {
       for (const item of v as Json[]) {
         if (typeof item === 'string') {
           lines.push(`${pad}  <Item>${escapeXml(item)}</Item>`);
+        } else if (Array.isArray(item)) {
+          // a list of values inside a list (Group Keys: Group Key), its values as Items
+          const element = tag.endsWith('s') ? tag.slice(0, -1) : 'Item';
+          lines.push(`${pad}  <${element}>`);
+          for (const value of item as string[]) lines.push(`${pad}    <Item>${escapeXml(value)}</Item>`);
+          lines.push(`${pad}  </${element}>`);
         } else {
           // a list of groups names each by the list's name in the singular (Plans: Plan)
           const element = tag.endsWith('s') ? tag.slice(0, -1) : 'Item';

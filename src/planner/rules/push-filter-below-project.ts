@@ -201,7 +201,8 @@ function belowWindow(plan: Extract<Plan, { kind: 'filter' }>, window: Extract<Pl
  * the WHERE (subquery_push_qual, subquery_planner's HAVING to WHERE). The others stay above.
  */
 function belowAggregate(plan: Extract<Plan, { kind: 'filter' }>, aggregate: Extract<Plan, { kind: 'aggregate' }>): Plan | undefined {
-  if (aggregate.groupBy.length === 0) return undefined;
+  // grouping sets: a key is NULL in the groups of sets without it (kept simple: nothing moves)
+  if (aggregate.groupBy.length === 0 || aggregate.groupingSets) return undefined;
   const moved: Expr[] = [];
   const stay: Expr[] = [];
   for (const c of conjuncts(plan.predicate)) {
