@@ -260,7 +260,7 @@ agg<{ text: string | null }>('json_agg', ['anyelement'], 'json', {
   init: () => ({ text: null }),
   step: (s, [v], ctx, types) => {
     const json = datumToJson(types[0]!, v, formatSettingsOf(ctx));
-    s.text = s.text === null ? '[' + json : s.text + (jsonContainer(types[0]!, v) ? ', \n ' : ', ') + json;
+    s.text = s.text === null ? '[' + json : s.text + (jsonContainer(v) ? ', \n ' : ', ') + json;
     return s;
   },
   final: (s) => (s.text === null ? null : s.text + ']'),

@@ -6,7 +6,7 @@
 import { OID, TYPES, sqlType, type SqlType, type Value } from '../types/types.js';
 import { formatText, type FormatSettings } from '../types/text-io.js';
 import { escapeJsonString, formatJsonb, normalizeJsonb, parseJsonTree, type JsonValue } from '../types/json.js';
-import { recordFields } from './records.js';
+import { recordFields, type RecordField } from './records.js';
 
 /**
  * datum_to_json: a value as JSON text — a record as composite_to_json writes it
@@ -23,37 +23,39 @@ export function datumToJson(type: SqlType, v: Value, settings: FormatSettings): 
 
 /** composite_to_json: `{"a":1,"b":"x"}`, with `pretty` a line feed before each field after the first */
 export function compositeToJson(type: SqlType, value: readonly Value[], settings: FormatSettings, pretty: boolean): string {
-  const fields = recordFields(type) ?? value.map((_, i) => ({ name: `f${i + 1}`, type: sqlType(OID.text) }));
-  return '{' + fields.map((f, i) => escapeJsonString(f.name) + ':' + datumToJson(f.type, value[i] ?? null, settings)).join(pretty ? ',\n ' : ',') + '}';
+  return '{' + fieldsOf(type, value).map((f, i) => escapeJsonString(f.name) + ':' + datumToJson(f.type, value[i] ?? null, settings)).join(pretty ? ',\n ' : ',') + '}';
 }
 
 /** array_to_json: `[[1,2],[3,4]]`, with `pretty` a line feed between the outer dimension's elements */
 export function arrayToJson(type: SqlType, value: readonly Value[], settings: FormatSettings, pretty: boolean): string {
-  const el: SqlType = { oid: TYPES.get(type.oid)?.elem ?? OID.text, typmod: el0(type) };
+  const el = elementType(type);
   const dim = (a: readonly Value[], sep: string): string =>
     '[' + a.map((e) => (Array.isArray(e) && el.oid !== OID.record ? dim(e, ',') : datumToJson(el, e, settings))).join(sep) + ']';
   return dim(value, pretty ? ',\n ' : ',');
 }
 
-/** an array type's element typmod (a record[]'s fields) */
-function el0(type: SqlType): number {
-  return type.oid === OID._record ? type.typmod : -1;
+/** A record's fields: its registered ones, else f1, f2, … as text (an opaque record) */
+function fieldsOf(type: SqlType, value: readonly Value[]): readonly RecordField[] {
+  return recordFields(type) ?? value.map((_, i) => ({ name: `f${i + 1}`, type: sqlType(OID.text) }));
 }
 
-/** Whether datum_to_json writes the value as a container (json_agg puts a line feed before one) */
-export function jsonContainer(type: SqlType, v: Value): boolean {
-  return v !== null && Array.isArray(v);
+/** An array type's element type (a record[]'s typmod names its elements' fields) */
+function elementType(type: SqlType): SqlType {
+  return { oid: TYPES.get(type.oid)?.elem ?? OID.text, typmod: type.oid === OID._record ? type.typmod : -1 };
+}
+
+/** Whether datum_to_json writes the value as a container, a record or an array (json_agg puts a line feed before one) */
+export function jsonContainer(v: Value): boolean {
+  return Array.isArray(v);
 }
 
 export function toJsonValue(type: SqlType, v: Value, settings: FormatSettings): JsonValue {
   if (v === null) return null;
-  const info = TYPES.get(type.oid);
   if (type.oid === OID.record && Array.isArray(v)) {
-    const fields = recordFields(type) ?? v.map((_, i) => ({ name: `f${i + 1}`, type: sqlType(OID.text) }));
-    return { obj: fields.map((f, i): [string, JsonValue] => [f.name, toJsonValue(f.type, v[i] ?? null, settings)]) };
+    return { obj: fieldsOf(type, v).map((f, i): [string, JsonValue] => [f.name, toJsonValue(f.type, v[i] ?? null, settings)]) };
   }
   if (Array.isArray(v)) {
-    const el: SqlType = { oid: info?.elem ?? OID.text, typmod: -1 };
+    const el: SqlType = { oid: TYPES.get(type.oid)?.elem ?? OID.text, typmod: -1 };
     const walk = (a: readonly Value[]): JsonValue[] => a.map((e) => (Array.isArray(e) && el.oid !== OID.record ? walk(e) : toJsonValue(el, e, settings)));
     return walk(v);
   }

@@ -273,6 +273,11 @@ class TableState {
     return [...this.sealed, ...this.frozen, this.growing];
   }
 
+  /** the sealed segments' manifest entries by segment id (their statistics: zone maps, column ends) */
+  metaById(): Map<number, SegmentMeta> {
+    return new Map(this.segMeta.map((m) => [m.id, m]));
+  }
+
   manifest(): TableManifest {
     return {
       layout: this.layout,
@@ -2741,7 +2746,7 @@ export class DurableStorage implements Storage {
 
   /** Sealed segments whose statistics show that some row may meet every condition (and all others). */
   private zoneFilter(t: TableState, segs: Segment[], zone: readonly ZoneCondition[], skipped?: (skipped: number, sealed: number) => void): Segment[] {
-    const metaById = new Map(t.segMeta.map((m) => [m.id, m]));
+    const metaById = t.metaById();
     let sealed = 0;
     const kept = segs.filter((seg) => {
       if (!(seg instanceof SealedSegment)) return true;
@@ -2899,7 +2904,7 @@ export class DurableStorage implements Storage {
   columnEnds(tableId: number, column: number): ColumnEnds | undefined {
     const t = this.tables.get(tableId);
     if (!t) return undefined;
-    const metaById = new Map(t.segMeta.map((m) => [m.id, m]));
+    const metaById = t.metaById();
     return columnEnds(t.segments(), (seg) => metaById.get(seg.id)?.stats, column);
   }
 
