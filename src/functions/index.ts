@@ -71,6 +71,42 @@ export function resolveFunction(name: string, argTypes: readonly SqlType[], opts
   return bindScalar(r.def, r.argTypes, r.declared);
 }
 
+/**
+ * f(a, VARIADIC arr): the variadic function called with an array for its repeated arguments,
+ * spread into them when it runs (a NULL array gives NULL, as concat and format do); the
+ * elements' count, hence the expanded signature, is known only then (bound once per count).
+ */
+export function resolveVariadicArrayCall(name: string, fixed: readonly SqlType[], arrayType: SqlType): ScalarFunction {
+  const n = normalizeName(name);
+  const elem = TYPES.get(arrayType.oid)?.elem;
+  if (elem === undefined) throw new SqlError(SqlState.datatypeMismatch, 'VARIADIC argument must be an array');
+  const elemType: SqlType = { oid: elem, typmod: arrayType.typmod };
+  // the array is the variadic parameter itself: the other arguments match the fixed ones
+  const defs = scalarCandidates(n).filter((d) => d.variadic !== undefined && d.args.length === fixed.length);
+  const chosen = (count: number) => {
+    const r = selectCandidate(defs, [...fixed, ...new Array<SqlType>(count).fill(elemType)]);
+    if (r === 'ambiguous') throw functionNotUnique(n, [...fixed, arrayType]);
+    if (!r) throw functionNotFound(n, [...fixed, arrayType]);
+    return bindScalar(r.def, r.argTypes, r.declared);
+  };
+  const first = chosen(1);
+  const byCount = new Map<number, ScalarFunction>([[1, first]]);
+  return {
+    kind: 'scalar', argTypes: [...first.argTypes.slice(0, fixed.length), arrayType], returnType: first.returnType,
+    strict: false, volatile: first.volatile,
+    impl: (args, ctx) => {
+      const arr = args[args.length - 1];
+      // a NULL array: NULL, but format() takes it as no arguments (text_format)
+      if ((arr === null || arr === undefined) && n !== 'format') return null;
+      const elems = (arr === null || arr === undefined ? [] : (arr as unknown[]).flat(Infinity)) as typeof args[number][];
+      const all = [...args.slice(0, -1), ...elems];
+      let f = byCount.get(elems.length);
+      if (!f) byCount.set(elems.length, (f = chosen(elems.length)));
+      return f.strict && all.some((a) => a === null) ? null : f.impl(all, ctx);
+    },
+  };
+}
+
 function describeOperator(op: string, left: SqlType | null, right: SqlType): string {
   return left === null ? `${op} ${formatType({ oid: right.oid, typmod: -1 })}` : `${formatType({ oid: left.oid, typmod: -1 })} ${op} ${formatType({ oid: right.oid, typmod: -1 })}`;
 }

@@ -197,6 +197,8 @@ comparisons('anyarray', 'anyarray', (a, b) => 0 * (a === b ? 0 : 0)); // replace
 function toText(v: Value, t: SqlType, ctx: EvalContext): string {
   if (t.oid === OID.text || t.oid === OID.varchar || t.oid === OID.name || t.oid === OID.unknown) return v as string;
   if (t.oid === OID.bpchar) return (v as string).replace(/ +$/, '');
+  // anytextcat is $1::text || $2: bool's cast to text is booltext, 'true' not 't'
+  if (t.oid === OID.bool) return v ? 'true' : 'false';
   return formatText(t, v, formatSettingsOf(ctx));
 }
 
@@ -232,8 +234,10 @@ export function posixRegex(pattern: string, insensitive: boolean): RegExp {
   let re = regexCache.get(k);
   if (re) return re;
   try {
-    // POSIX classes JS lacks
-    const src = pattern.replace(/\[:alpha:\]/g, 'a-zA-Z').replace(/\[:digit:\]/g, '0-9').replace(/\[:alnum:\]/g, 'a-zA-Z0-9')
+    // POSIX classes JS lacks; a backslash before any other punctuation (\_ from SIMILAR TO's
+    // escape) is a literal there and a syntax error in a Unicode-mode RegExp: spelled \u{…}
+    const src = pattern.replace(/\\(.)/gsu, (m, c: string) => (/[\p{L}\p{N}^$\\.*+?()[\]{}|/]/u.test(c) ? m : `\\u{${c.codePointAt(0)!.toString(16)}}`))
+      .replace(/\[:alpha:\]/g, 'a-zA-Z').replace(/\[:digit:\]/g, '0-9').replace(/\[:alnum:\]/g, 'a-zA-Z0-9')
       .replace(/\[:space:\]/g, '\\s').replace(/\[:upper:\]/g, 'A-Z').replace(/\[:lower:\]/g, 'a-z').replace(/\[:punct:\]/g, '!-\\/:-@\\[-`{-~')
       .replace(/\\m/g, '\\b').replace(/\\M/g, '\\b').replace(/\\y/g, '\\b');
     re = new RegExp(src, insensitive ? 'iu' : 'u');

@@ -10,7 +10,7 @@ import { compareValues, valuesEqual } from '../types/compare.js';
 import {
   numericAbs, numericCeil, numericFloor, numericRound, numericTrunc, numericSqrt, numericPower, numericLn, numericLog10, numericExp,
   numericMod, numericSign, numericDiv, toDecimal, formatDecimal, Decimal, decimalWithPrecision,
-  numericLog, numericGcd, numericLcm, numericMinScale, scaleOf, isSpecial as isSpecialNumeric, compareNumeric, numericSub,
+  numericLog, numericGcd, numericLcm, numericMinScale, scaleOf, isSpecial as isSpecialNumeric, compareNumeric, numericSub, numericAdd,
 } from '../types/numeric.js';
 import { checkFloat8 } from '../types/float.js';
 import {
@@ -42,6 +42,9 @@ import { PATH_FUNCTION_ARGS, pathExists, pathMatch, pathQueryArray, pathQueryFir
 import type { EvalContext } from './api.js';
 import { TEXT_SEARCH_FUNCTIONS } from './text-search/index.js';
 import { SLEEP_FUNCTIONS } from './sleep.js';
+import { OVERLAPS_FUNCTIONS } from './overlaps.js';
+import { REGEXP_POSITION_FUNCTIONS } from './regexp-positions.js';
+import { UNICODE_TEXT_FUNCTIONS } from './unicode-text.js';
 import { PGVECTOR_FUNCTIONS } from './pgvector-functions.js';
 
 const FNS = new Map<string, ScalarDef[]>();
@@ -245,7 +248,7 @@ fn('initcap', ['text'], 'text', ([a]) => {
   return out;
 });
 const substr = (s: string, start: number, count?: number): string => {
-  if (count !== undefined && count < 0) throw new SqlError(SqlState.invalidParameterValue === '22023' ? '22011' : '22011', 'negative substring length not allowed');
+  if (count !== undefined && count < 0) throw new SqlError('22011', 'negative substring length not allowed');
   const cs = chars(s);
   const from = Math.max(start, 1);
   const to = count === undefined ? cs.length + 1 : start + count;
@@ -257,7 +260,11 @@ for (const name of ['substr', 'substring']) {
   fn(name, ['text', 'int4', 'int4'], 'text', ([s, a, c]) => substr(S(s!), N(a!), N(c!)));
   fn(name, ['bytea', 'int4', 'int4'], 'bytea', ([s, a, c]) => { const b = s as Uint8Array; const from = Math.max(N(a!), 1); const to = N(a!) + N(c!); return b.slice(from - 1, Math.max(to - 1, from - 1)); });
 }
-fn('substring', ['text', 'text'], 'text', ([s, p]) => { const m = posixRegex(S(p!), false).exec(S(s!)); return m ? (m[1] ?? m[0]) : null; });
+/** textregexsubstr: the first parenthesized subexpression's match, else the whole match */
+const regexSubstring = (s: string, regex: string): Value => { const m = posixRegex(regex, false).exec(s); return m ? (m.length > 1 ? m[1] ?? null : m[0]) : null; };
+fn('substring', ['text', 'text'], 'text', ([s, p]) => regexSubstring(S(s!), S(p!)));
+// SUBSTRING(s SIMILAR p ESCAPE e): PostgreSQL's SQL function substring(text, text, text)
+fn('substring', ['text', 'text', 'text'], 'text', ([s, p, e]) => regexSubstring(S(s!), S(similarToRegex(S(p!), S(e!)))));
 const strpos = (s: string, sub: string): number => { const i = s.indexOf(sub); return i < 0 ? 0 : clen(s.slice(0, i)) + 1; };
 fn('strpos', ['text', 'text'], 'int4', ([s, sub]) => strpos(S(s!), S(sub!)));
 fn('position', ['text', 'text'], 'int4', ([s, sub]) => strpos(S(s!), S(sub!)));
@@ -295,6 +302,8 @@ function anyToText(v: Value, t: SqlType, ctx: EvalContext): string {
   if (t.oid === OID.bpchar) return (v as string).replace(/ +$/, '');
   return formatText(t, v, formatSettingsOf(ctx));
 }
+fn('num_nulls', [], 'int4', (args) => args.filter((a) => a === null).length, { strict: false, variadic: 'any' });
+fn('num_nonnulls', [], 'int4', (args) => args.filter((a) => a !== null).length, { strict: false, variadic: 'any' });
 fn('concat', [], 'text', (args, ctx, types) => args.map((a, i) => (a === null ? '' : anyToText(a, types[i]!, ctx))).join(''), { strict: false, variadic: 'any' });
 fn('concat_ws', ['text'], 'text', (args, ctx, types) => {
   if (args[0] === null) return null;
@@ -467,7 +476,7 @@ fn('similar_to_escape', ['text'], 'text', ([p]) => similarToRegex(S(p!), '\\'));
 fn('similar_to_escape', ['text', 'text'], 'text', ([p, e]) => similarToRegex(S(p!), e === null ? null : S(e)), { strict: false });
 fn('similar_escape', ['text', 'text'], 'text', ([p, e]) => (p === null ? null : similarToRegex(S(p), e === null ? '\\' : S(e))), { strict: false });
 /** SQL regular expression (SIMILAR TO) → POSIX regular expression (similar_escape_internal) */
-function similarToRegex(pattern: string | null, escape: string | null): Value {
+export function similarToRegex(pattern: string | null, escape: string | null): Value {
   if (pattern === null) return null;
   let esc = '';
   if (escape !== null) {
@@ -733,7 +742,8 @@ function extractLocal(unit: string, local: number, utc: number | undefined, type
     case 'week': return String(isoWeek().week);
     case 'isoyear': return String(isoWeek().year);
     case 'epoch': return dec(utc ?? local, 6);
-    case 'julian': return formatDecimal(new Decimal(days + 2440588).plus(new Decimal(tod).div(USECS_PER_DAY)), tod === 0 ? 0 : 20).replace(/0+$/, '').replace(/\.$/, '');
+    // a date's Julian day is an integer; a timestamp's adds its time as numeric division gives it
+    case 'julian': return typeName === 'date' ? String(days + 2440588) : numericAdd(String(days + 2440588), numericDiv(String(tod), String(USECS_PER_DAY)));
     case 'timezone': if (tzOffsetSec !== undefined) return String(tzOffsetSec); break;
     case 'timezone_hour': if (tzOffsetSec !== undefined) return String(Math.trunc(tzOffsetSec / 3600)); break;
     case 'timezone_minute': if (tzOffsetSec !== undefined) return String(Math.trunc((tzOffsetSec % 3600) / 60)); break;
@@ -853,27 +863,6 @@ for (const zt of ['text', 'interval']) {
   fn('timezone', [zt, 'timestamptz'], 'timestamp', ([z, t], _c, types) => utcToLocal(N(t!), zoneArg(z!, types[0]!)));
 }
 /** (s1, e1) OVERLAPS (s2, e2): ends may come first, NULLs follow PostgreSQL's overlaps_timestamp */
-function overlaps(args: readonly Value[], cmp: (a: Value, b: Value) => number): Value {
-  let [s1, e1, s2, e2] = args as Value[];
-  if (s1 === null) { if (e1 === null) return null; s1 = e1; }
-  else if (e1 === null) e1 = s1;
-  else if (cmp(s1, e1) > 0) [s1, e1] = [e1, s1];
-  if (s2 === null) { if (e2 === null) return null; s2 = e2; }
-  else if (e2 === null) e2 = s2;
-  else if (cmp(s2, e2) > 0) [s2, e2] = [e2, s2];
-  if (cmp(s1!, s2!) > 0) {
-    if (cmp(s1!, e2!) < 0) return true;
-    return args[3] === null || args[1] === null ? null : false;
-  }
-  if (cmp(s1!, s2!) < 0) {
-    if (cmp(s2!, e1!) < 0) return true;
-    return args[1] === null || args[3] === null ? null : false;
-  }
-  return true;
-}
-for (const t of ['date', 'timestamp', 'timestamptz', 'time']) {
-  fn('overlaps', [t, t, t, t], 'bool', (a) => overlaps(a, (x, y) => N(x) - N(y)), { strict: false });
-}
 fn('justify_interval', ['interval'], 'interval', ([a]) => justifyInterval(a as Interval));
 fn('isfinite', ['timestamp'], 'bool', ([a]) => Number.isFinite(N(a!)));
 fn('isfinite', ['timestamptz'], 'bool', ([a]) => Number.isFinite(N(a!)));
@@ -1132,19 +1121,24 @@ function parseJsonbCanonical(v: JsonValue): string {
 }
 fn('jsonb_set', ['jsonb', '_text', 'jsonb'], 'jsonb', ([t, p, v]) => formatJsonb(jsonbSet(parseJsonTree(S(t!)), p as Value[], parseJsonTree(S(v!)), true)));
 fn('jsonb_set', ['jsonb', '_text', 'jsonb', 'bool'], 'jsonb', ([t, p, v, c]) => formatJsonb(jsonbSet(parseJsonTree(S(t!)), p as Value[], parseJsonTree(S(v!)), c === true)));
-fn('jsonb_set_lax', ['jsonb', '_text', 'jsonb', 'bool', 'text'], 'jsonb', ([t, p, v, c, how]) => {
+const jsonbSetLax: Impl = ([t, p, v, c = true, how = 'use_json_null']) => {
   if (t === null || p === null) return null;
-  const mode = how === null ? 'use_json_null' : S(how);
+  const mode = how === null ? '' : S(how);
   if (!['raise_exception', 'use_json_null', 'delete_key', 'return_target'].includes(mode)) {
     throw new SqlError(SqlState.invalidParameterValue, 'null_value_treatment must be "delete_key", "return_target", "use_json_null", or "raise_exception"');
   }
   const target = parseJsonTree(S(t));
-  if (v !== null) return formatJsonb(jsonbSet(target, p as Value[], parseJsonTree(S(v)), c !== false));
+  // a non-NULL value goes to jsonb_set, strict: a NULL create_if_missing gives NULL
+  if (v !== null) return c === null ? null : formatJsonb(jsonbSet(target, p as Value[], parseJsonTree(S(v)), c !== false));
   if (mode === 'raise_exception') throw new SqlError(SqlState.nullValueNotAllowed, 'JSON value must not be null', { detail: 'Exception was raised because null_value_treatment is "raise_exception".', hint: 'To avoid, either change the null_value_treatment argument or ensure that an SQL NULL is not passed.' });
   if (mode === 'delete_key') return formatJsonb(jsonbDeletePath(target, p as Value[]));
   if (mode === 'return_target') return t;
   return formatJsonb(jsonbSet(target, p as Value[], null, c !== false));
-}, { strict: false });
+};
+// create_if_missing DEFAULT true, null_value_treatment DEFAULT 'use_json_null'
+fn('jsonb_set_lax', ['jsonb', '_text', 'jsonb'], 'jsonb', jsonbSetLax, { strict: false });
+fn('jsonb_set_lax', ['jsonb', '_text', 'jsonb', 'bool'], 'jsonb', jsonbSetLax, { strict: false });
+fn('jsonb_set_lax', ['jsonb', '_text', 'jsonb', 'bool', 'text'], 'jsonb', jsonbSetLax, { strict: false });
 fn('jsonb_insert', ['jsonb', '_text', 'jsonb'], 'jsonb', ([t, p, v]) => formatJsonb(jsonbInsert(parseJsonTree(S(t!)), p as Value[], parseJsonTree(S(v!)), false)));
 fn('jsonb_insert', ['jsonb', '_text', 'jsonb', 'bool'], 'jsonb', ([t, p, v, a]) => formatJsonb(jsonbInsert(parseJsonTree(S(t!)), p as Value[], parseJsonTree(S(v!)), a === true)));
 fn('jsonb_strip_nulls', ['jsonb'], 'jsonb', ([v]) => formatJsonb(stripNulls(parseJsonTree(S(v!)))));
@@ -1203,6 +1197,8 @@ fn('subvector', ['vector', 'int4', 'int4'], 'vector', ([a, s, c]) => subvector(V
 // full-text search (src/functions/text-search/)
 for (const d of TEXT_SEARCH_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl);
 for (const d of SLEEP_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl, { volatile: true });
+for (const d of OVERLAPS_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl, { strict: false });
+for (const d of [...REGEXP_POSITION_FUNCTIONS, ...UNICODE_TEXT_FUNCTIONS]) fn(d.name, d.args, d.ret, d.impl);
 // pgvector's functions behind its operators and aggregates, and its type I/O (src/functions/pgvector-functions.ts)
 for (const d of PGVECTOR_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl);
 

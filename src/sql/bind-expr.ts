@@ -4,7 +4,7 @@
  * context, and turns untyped literals into typed constants where the context decides.
  */
 import { SqlError, SqlState } from '../errors.js';
-import { cannotCast, commonType, isAggregateName, resolveCast, resolveFunction, resolveOperator } from '../functions/index.js';
+import { cannotCast, commonType, isAggregateName, resolveCast, resolveFunction, resolveOperator, resolveVariadicArrayCall } from '../functions/index.js';
 import { functionNotFound } from '../functions/registry.js';
 import type { AggregateFunction, CastContext, ScalarFunction } from '../functions/api.js';
 import type { Expr, Plan, SortKey, WindowFrame } from '../planner/plan.js';
@@ -26,6 +26,7 @@ import { recordFields, recordFunctionFor, recordType } from '../functions/record
 import { INTERNAL_PROCS, builtinProcOid } from '../catalog/system/builtin-proc-rows.js';
 import { bindCastFunctionCall } from './bind-cast-function.js';
 import { regprocInput } from '../catalog/functions/regproc-input.js';
+import { similarToRegex } from '../functions/scalar.js';
 
 /** What binding one statement needs from its surroundings. */
 export interface BindEnv {
@@ -150,6 +151,10 @@ export function bindOperator(env: BindEnv, op: string, left: Expr | null, right:
   }
   const args = left ? [left, right] : [right];
   const bound = args.map((a, i) => coerce(env, a, fn.argTypes[i], 'implicit'));
+  // text || anynonarray is PostgreSQL's inlined SQL function anytextcat, $1::text || $2
+  if (op === '||' && left && fn.returnType.oid === OID.text && bound.some((a) => a.type.oid !== OID.text)) {
+    return bindOperator(env, op, ...bound.map((a) => (a.type.oid === OID.text ? a : coerce(env, a, T.text, 'explicit'))) as [Expr, Expr], position);
+  }
   return { kind: 'call', type: fn.returnType, name: op, fn, args: bound };
 }
 
@@ -428,16 +433,12 @@ function bindAExpr(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
     case 'AEXPR_ILIKE':
     case 'AEXPR_SIMILAR': {
       const left = bindExpr(n.lexpr, scope, ctx);
-      let rightNode = n.rexpr;
-      // SIMILAR TO is rewritten by the grammar into ~ similar_to_escape(pattern)
-      if (n.kind === 'AEXPR_SIMILAR' && rightNode.FuncCall) rightNode = rightNode.FuncCall.args[0];
-      const right = bindExpr(rightNode, scope, ctx);
-      if (n.kind === 'AEXPR_SIMILAR') {
-        const pattern = coerce(env, right, T.text, 'implicit');
-        const regex = bindCall(env, 'similar_to_escape', [pattern], position);
-        return bindOperator(env, op, left, regex, position);
+      // SIMILAR TO is rewritten by the grammar into ~ similar_to_escape(pattern [, escape])
+      if (n.kind === 'AEXPR_SIMILAR' && n.rexpr.FuncCall) {
+        const [pattern, escape] = (n.rexpr.FuncCall.args as RawNode[]).map((a) => coerce(env, bindExpr(a, scope, ctx), T.text, 'implicit'));
+        return bindOperator(env, op, left, similarToEscape(env, pattern!, escape, position), position);
       }
-      return bindOperator(env, op, left, right, position);
+      return bindOperator(env, op, left, bindExpr(n.rexpr, scope, ctx), position);
     }
     case 'AEXPR_OP_ANY':
     case 'AEXPR_OP_ALL': {
@@ -747,9 +748,39 @@ function bindFuncCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
   const rawArgs = (n.args ?? []) as RawNode[];
   if (rawArgs.some((a) => a.NamedArgExpr)) return bindCall(env, name, bindNamedArgs(name, rawArgs, scope, ctx, position), position, schema);
   const args = rawArgs.map((a) => bindExpr(a, scope, ctx));
-  const call = bindCall(env, name, args, position, schema);
+  if (n.func_variadic && !env.userFunction?.(name, args, position, schema)) return bindVariadicArrayCall(env, name, args, position, rawPos(rawArgs[rawArgs.length - 1]!));
+  const call = inlineSimilarSubstring(env, bindCall(env, name, args, position, schema), position);
   // EXTRACT(month FROM d), TRIM(x FROM t), t AT TIME ZONE z …: kept for EXPLAIN (planner/sql-syntax-calls.ts)
   return n.funcformat === 'COERCE_SQL_SYNTAX' && call.kind === 'call' ? { ...call, sqlSyntax: true } : call;
+}
+
+/** f(…, VARIADIC array) of a built-in variadic function */
+function bindVariadicArrayCall(env: BindEnv, name: string, args: Expr[], position: number | undefined, arrayPosition: number | undefined): Expr {
+  const array = resolveUnknown(env, args[args.length - 1]!);
+  const fixed = args.slice(0, -1);
+  let fn: ScalarFunction;
+  try {
+    fn = resolveVariadicArrayCall(name, fixed.map((a) => a.type), array.type);
+  } catch (e) {
+    throw e instanceof SqlError ? e.withPosition(e.code === SqlState.datatypeMismatch ? arrayPosition : position) : e;
+  }
+  const bound = [...fixed, array].map((a, i) => coerce(env, a, fn.argTypes[i]!, 'implicit'));
+  return { kind: 'call', type: fn.returnType, name, fn, args: bound };
+}
+
+/** similar_to_escape(pattern [, escape]): constants fold to the regular expression, as PostgreSQL's planner folds them */
+function similarToEscape(env: BindEnv, pattern: Expr, escape: Expr | undefined, position: number | undefined): Expr {
+  const text = (e: Expr | undefined) => (e?.kind === 'const' && typeof e.value === 'string' ? e.value : undefined);
+  const p = text(pattern), esc = escape === undefined ? '\\' : text(escape);
+  if (p !== undefined && esc !== undefined) return { kind: 'const', type: T.text, value: similarToRegex(p, esc), position };
+  return bindCall(env, 'similar_to_escape', escape === undefined ? [pattern] : [pattern, escape], position);
+}
+
+/** substring(t, pattern, escape) is PostgreSQL's inlined SQL function substring(t, similar_to_escape(pattern, escape)) */
+function inlineSimilarSubstring(env: BindEnv, call: Expr, position: number | undefined): Expr {
+  if (call.kind !== 'call' || call.name !== 'substring' || call.args.length !== 3 || call.args.some((a) => a.type.oid !== OID.text)) return call;
+  const [text, pattern, escape] = call.args;
+  return bindCall(env, 'substring', [text, similarToEscape(env, pattern, escape, position)], position);
 }
 
 /** With DISTINCT, an aggregate can sort only by its arguments (PostgreSQL's transformAggregateCall). */
