@@ -122,6 +122,8 @@ export interface ConstraintDef {
   readonly match?: string;
   /** COMMENT ON CONSTRAINT */
   comment?: string;
+  /** CHECK / FOREIGN KEY added NOT VALID: existing rows not checked yet (pg_constraint.convalidated false) until VALIDATE CONSTRAINT */
+  readonly notValid?: true;
 }
 
 /** an unqualified name in a view's text (offset into it), qualified by pg_get_viewdef when its schema is not on the search path */

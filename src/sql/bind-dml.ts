@@ -158,6 +158,7 @@ function bindInsertBody(binder: SelectBinder, n: RawNode): DmlStatement {
         const c = targetCols[i];
         if (item.SetToDefault) return;
         if (table.columns[c].generated) throw generatedColumnError(table.columns[c], false);
+        if (!takesInsertedValue(table.columns[c], n.override)) return;
         row[c] = assign(binder, bindExpr(item, scope, binder.ctx('VALUES')), table.columns[c]);
       });
       return row;
@@ -175,7 +176,7 @@ function bindInsertBody(binder: SelectBinder, n: RawNode): DmlStatement {
     targetCols.forEach((c, i) => {
       const e = colRef(inner.schema, i);
       if (!isDefaultMarker(e) && table.columns[c].generated) throw generatedColumnError(table.columns[c], false);
-      exprs[c] = isDefaultMarker(e) ? defaults[c] : assign(binder, e, table.columns[c]);
+      exprs[c] = isDefaultMarker(e) || !takesInsertedValue(table.columns[c], n.override) ? defaults[c] : assign(binder, e, table.columns[c]);
     });
     source = { kind: 'project', schema, input: inner, exprs };
   }
@@ -263,6 +264,9 @@ function bindAssignments(binder: SelectBinder, list: RawNode[], table: TableDef,
       if (!rt.val.SetToDefault) throw generatedColumnError(table.columns[i], true);
       continue;
     }
+    if (table.columns[i].identity === 'a' && !rt.val.SetToDefault) {
+      throw new SqlError('428C9', `column "${name}" can only be updated to DEFAULT`, { detail: `Column "${name}" is an identity column defined as GENERATED ALWAYS.` });
+    }
     const expr = rt.val.SetToDefault
       ? defaultExprFor(binder, table.columns[i])
       : assign(binder, bindExpr(rt.val, scope, binder.ctx('UPDATE')), table.columns[i]);
@@ -281,6 +285,22 @@ export function bindGenerated(binder: SelectBinder, table: TableDef): BoundGener
     column: i,
     expr: coerce(binder.env, bindExpr(c.defaultExpr!.ast as RawNode, scope, binder.ctx('column generation expressions')), c.type, 'assignment', () => `column "${c.name}"`),
   }));
+}
+
+/**
+ * Whether INSERT stores the value given for an identity column: GENERATED ALWAYS refuses one
+ * (428C9) unless OVERRIDING SYSTEM VALUE; OVERRIDING USER VALUE drops it for any identity
+ * column, which then takes its sequence's next value.
+ */
+function takesInsertedValue(col: ColumnDef, override: string | undefined): boolean {
+  if (!col.identity) return true;
+  if (override === 'OVERRIDING_USER_VALUE') return false;
+  if (col.identity === 'a' && override !== 'OVERRIDING_SYSTEM_VALUE') {
+    throw new SqlError('428C9', `cannot insert a non-DEFAULT value into column "${col.name}"`, {
+      detail: `Column "${col.name}" is an identity column defined as GENERATED ALWAYS.`, hint: 'Use OVERRIDING SYSTEM VALUE to override.',
+    });
+  }
+  return true;
 }
 
 /** 428C9: a generated column only takes DEFAULT */

@@ -70,6 +70,11 @@ const FK_ACTIONS: Record<string, string> = { r: 'RESTRICT', c: 'CASCADE', n: 'SE
 
 /** ruleutils.c pg_get_constraintdef_worker for the constraint kinds Quiver keeps. */
 export function constraintDef(table: TableDef, con: ConstraintDef, catalog?: Catalog, visible: Visible = ALL_VISIBLE): string {
+  const def = constraintBody(table, con, catalog, visible);
+  return con.notValid ? `${def} NOT VALID` : def;
+}
+
+function constraintBody(table: TableDef, con: ConstraintDef, catalog: Catalog | undefined, visible: Visible): string {
   const cols = con.columns.map((c) => quoteIdent(table.columns[c]?.name ?? '?')).join(', ');
   switch (con.type) {
     case 'p': return `PRIMARY KEY (${cols})`;

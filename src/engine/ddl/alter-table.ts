@@ -258,13 +258,13 @@ const addConstraint: Handler<'addConstraint'> = (ctx, d, cmd) => {
     case 'foreignKey': {
       const fk = foreignKey(ctx, d.table, d.cols, k.fk);
       if (!k.fk.skipValidation) validateForeignKey(ctx, d.table, fk);
-      d.constraints.push(fk);
+      d.constraints.push(k.fk.skipValidation ? { ...fk, notValid: true } : fk);
       return;
     }
     case 'check': {
       const con = checkConstraint(ctx, d.table, d.cols.map((c) => c.def), d.constraints, k);
       if (!k.skipValidation) validateCheckOnRows(ctx, d.table, con);
-      d.constraints.push(con);
+      d.constraints.push(k.skipValidation ? { ...con, notValid: true } : con);
       return;
     }
     case 'unsupported':
@@ -280,6 +280,19 @@ const dropConstraint: Handler<'dropConstraint'> = (ctx, d, cmd) => {
   }
   d.constraints = d.constraints.filter((x) => x !== k);
   if (k.indexOid) d.indexes = d.indexes.filter((x) => x.oid !== k.indexOid);
+};
+
+/** VALIDATE CONSTRAINT: a NOT VALID check or foreign key is checked on every row now, then marked valid */
+const validateConstraint: Handler<'validateConstraint'> = (ctx, d, cmd) => {
+  const at = d.constraints.findIndex((x) => x.name === cmd.name);
+  const k = d.constraints[at];
+  if (!k) throw new SqlError(SqlState.undefinedObject, `constraint "${cmd.name}" of relation "${d.table.name}" does not exist`);
+  if (k.type !== 'c' && k.type !== 'f') throw new SqlError(SqlState.wrongObjectType, `constraint "${cmd.name}" of relation "${d.table.name}" is not a foreign key or check constraint`);
+  if (!k.notValid) return;
+  if (k.type === 'c') validateCheckOnRows(ctx, d.table, k);
+  else validateForeignKey(ctx, d.table, k);
+  const { notValid: _, ...valid } = k;
+  d.constraints[at] = valid;
 };
 
 const unsupported = (subtype: string): never => {
@@ -318,7 +331,7 @@ const IDENTITY_TYPES: Record<number, [bigint, bigint]> = {
 };
 
 const HANDLERS: { readonly [K in AlterTableCommand['kind']]: Handler<K> } = {
-  addIdentity, addColumn, dropColumn, setDefault, setNotNull, dropNotNull, alterType, addConstraint, dropConstraint,
+  addIdentity, addColumn, dropColumn, setDefault, setNotNull, dropNotNull, alterType, addConstraint, dropConstraint, validateConstraint,
   // mixed with other subcommands (alone they go to alterPartitions)
   attachPartition: () => unsupported('AttachPartition'),
   detachPartition: () => unsupported('DetachPartition'),

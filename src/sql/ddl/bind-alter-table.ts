@@ -47,6 +47,7 @@ function alterCommand(cmd: AlterTableCmd): AlterTableCommand {
       if (def && 'Constraint' in def) return { kind: 'addConstraint', constraint: tableConstraint(def.Constraint) };
       break;
     case 'AT_DropConstraint': return { kind: 'dropConstraint', name: column, missingOk: !!cmd.missing_ok };
+    case 'AT_ValidateConstraint': return { kind: 'validateConstraint', name: column };
     case 'AT_AttachPartition':
     case 'AT_DetachPartition':
       if (def && 'PartitionCmd' in def) {

@@ -110,6 +110,7 @@ export type AlterTableCommand =
   | { readonly kind: 'alterType'; readonly column: string; readonly type: TypeRef; readonly using?: DdlExpr }
   | { readonly kind: 'addConstraint'; readonly constraint: TableConstraint }
   | { readonly kind: 'dropConstraint'; readonly name: string; readonly missingOk: boolean }
+  | { readonly kind: 'validateConstraint'; readonly name: string }
   | { readonly kind: 'attachPartition'; readonly child: QualifiedName; readonly bound: PartitionBoundSpec }
   | { readonly kind: 'detachPartition'; readonly child: QualifiedName }
   /** ALTER COLUMN … ADD GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY [(SEQUENCE NAME … START WITH …)] (pg_dump's form) */
