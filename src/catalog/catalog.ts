@@ -226,6 +226,8 @@ export interface SequenceDef extends Securable {
   min: bigint;
   max: bigint;
   cycle: boolean;
+  /** CACHE n: recorded (pg_sequence.seqcache) — values are handed out one at a time, as with CACHE 1 */
+  cache?: bigint;
   /** last value handed out; isCalled false means nextval returns `last` itself */
   last: bigint;
   isCalled: boolean;

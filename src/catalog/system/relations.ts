@@ -462,10 +462,10 @@ export function buildSystemRelations(): SystemRelation[] {
     return [t.oid, p.strategy[0], p.columns.length, 0, p.columns.map((c) => c + 1), types.map((ty) => BTREE_OPCLASSES[ty]?.[0] ?? 0), types.map((ty) => typeCollation(TYPES.get(ty))), null] as Row;
   }), 3350));
   add(rel('pg_catalog', 'pg_sequence', [['seqrelid', oid], ['seqtypid', oid], ['seqstart', int8], ['seqincrement', int8], ['seqmax', int8], ['seqmin', int8], ['seqcache', int8], ['seqcycle', bool]],
-    (ctx) => [...ctx.catalog.sequences.values()].map((s) => [s.oid, s.type.oid, s.start, s.increment, s.max, s.min, 1n, s.cycle]), 2224));
+    (ctx) => [...ctx.catalog.sequences.values()].map((s) => [s.oid, s.type.oid, s.start, s.increment, s.max, s.min, s.cache ?? 1n, s.cycle]), 2224));
   add(rel('pg_catalog', 'pg_sequences', [['schemaname', name], ['sequencename', name], ['sequenceowner', name], ['data_type', T.regtype], ['start_value', int8],
     ['min_value', int8], ['max_value', int8], ['increment_by', int8], ['cycle', bool], ['cache_size', int8], ['last_value', int8]],
-  (ctx) => [...ctx.catalog.sequences.values()].map((s) => [s.schema, s.name, ctx.user, s.type.oid, s.start, s.min, s.max, s.increment, s.cycle, 1n, s.isCalled ? s.last : null])));
+  (ctx) => [...ctx.catalog.sequences.values()].map((s) => [s.schema, s.name, ctx.user, s.type.oid, s.start, s.min, s.max, s.increment, s.cycle, s.cache ?? 1n, s.isCalled ? s.last : null])));
   add(rel('pg_catalog', 'pg_collation', [['oid', oid], ['collname', name], ['collnamespace', oid], ['collowner', oid], ['collprovider', char],
     ['collisdeterministic', bool], ['collencoding', int4], ['collcollate', text], ['collctype', text], ['colliculocale', text], ['collversion', text]],
   builtinCollationRows, 3456));

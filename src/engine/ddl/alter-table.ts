@@ -22,6 +22,7 @@ import { checkRowNotNull, rewriteTable } from './rewrite-table.js';
 import { policiesWithoutColumn } from './policy.js';
 import { addStorageKey, dropStorageKey } from './storage-undo.js';
 import { checkTypeUsage } from './privileges.js';
+import { sequenceParams } from './sequence.js';
 
 /** The table as the subcommands so far left it. */
 interface AlterDraft {
@@ -30,6 +31,10 @@ interface AlterDraft {
   indexes: IndexDef[];
   constraints: ConstraintDef[];
   readonly sequences: SequenceDef[];
+  /** SET GENERATED / SET options / RESTART of identity columns: their sequences' new parameters */
+  readonly sequenceChanges: { seq: SequenceDef; params: Partial<SequenceDef> }[];
+  /** DROP IDENTITY: the columns' sequences */
+  readonly droppedSequences: number[];
   /** columns whose existing rows must be checked for NULLs */
   readonly checkNotNull: Set<string>;
   /** the row layout changes: the table is rewritten */
@@ -59,7 +64,7 @@ export async function alterTable(ctx: DdlContext, stmt: AlterTable): Promise<voi
   if (table.kind === 'v') throw new SqlError(SqlState.wrongObjectType, `"${table.name}" is a view`);
   const draft: AlterDraft = {
     table, cols: table.columns.map((def, i) => ({ def, old: i })), indexes: [...table.indexes], constraints: [...table.constraints],
-    sequences: [], checkNotNull: new Set(), rewrite: false, only: stmt.only,
+    sequences: [], sequenceChanges: [], droppedSequences: [], checkNotNull: new Set(), rewrite: false, only: stmt.only,
   };
   for (const cmd of stmt.commands) (HANDLERS[cmd.kind] as Handler<typeof cmd.kind>)(ctx, draft, cmd as never);
   if (draft.rewrite) {
@@ -68,6 +73,9 @@ export async function alterTable(ctx: DdlContext, stmt: AlterTable): Promise<voi
   } else {
     await applyInPlace(ctx, draft);
   }
+  // identity sequences changed or dropped, once the table's change went through
+  for (const c of draft.sequenceChanges) Object.assign(c.seq, c.params);
+  for (const oid of draft.droppedSequences) ctx.catalog.sequences.delete(oid);
   // a rewrite replaces the table's catalog entry (under a new OID)
   const now = ctx.catalog.findTable(table.schema, table.name);
   if (draft.policies && now) now.policies = draft.policies;
@@ -308,30 +316,52 @@ const addIdentity: Handler<'addIdentity'> = (ctx, d, cmd) => {
   if (col.identity) throw new SqlError('55000', `${where} is already an identity column`);
   if (!col.notNull) throw new SqlError('55000', `${where} must be declared NOT NULL before identity can be added`);
   if (col.defaultExpr) throw new SqlError('55000', `${where} already has a default value`);
-  const range = IDENTITY_TYPES[col.type.oid];
-  if (!range) throw new SqlError(SqlState.invalidParameterValue, `identity column type must be smallint, integer, or bigint`);
+  if (!IDENTITY_TYPES.has(col.type.oid)) throw new SqlError(SqlState.invalidParameterValue, `identity column type must be smallint, integer, or bigint`);
   const schema = d.table.schema;
   const name = cmd.sequenceName?.name ?? ctx.catalog.uniqueRelationName(schema, `${d.table.name}_${cmd.column}`, 'seq');
   if (ctx.catalog.relationNameTaken(schema, name) || d.sequences.some((q) => q.name === name)) throw new SqlError(SqlState.duplicateTable, `relation "${name}" already exists`);
-  const o = cmd.options;
-  const increment = o.increment ?? 1n;
-  const min = o.minvalue ?? (increment > 0n ? 1n : range[0]);
-  const max = o.maxvalue ?? (increment > 0n ? range[1] : -1n);
-  const start = o.start ?? (increment > 0n ? min : max);
   d.sequences.push({
-    oid: ctx.catalog.allocateOid(), name, schema, type: col.type, start, increment, min, max, cycle: o.cycle, last: start, isCalled: false,
-    ownedBy: { table: d.table.oid, column: i },
+    oid: ctx.catalog.allocateOid(), name, schema, ...sequenceParams({ ...cmd.options, type: col.type }), ownedBy: { table: d.table.oid, column: i },
   });
   const dflt = nextvalDefault(name, schema);
   d.cols[i] = { ...d.cols[i], def: { ...col, identity: cmd.always ? 'a' : 'd', sequence: name, defaultExpr: { ast: dflt.tree, sql: dflt.sql } } };
 };
 
-const IDENTITY_TYPES: Record<number, [bigint, bigint]> = {
-  [OID.int2]: [-32768n, 32767n], [OID.int4]: [-2147483648n, 2147483647n], [OID.int8]: [-9223372036854775808n, 9223372036854775807n],
+/** The identity column's sequence, or 55000 as PostgreSQL says a column is not one */
+function identitySequence(ctx: DdlContext, d: AlterDraft, column: string): { i: number; seq: SequenceDef } | undefined {
+  const i = mustFindColumn(d, column);
+  const col = d.cols[i].def;
+  const seq = col.identity ? [...ctx.catalog.sequences.values()].find((q) => q.name === col.sequence && q.schema === d.table.schema) : undefined;
+  return seq ? { i, seq } : undefined;
+}
+
+const notIdentity = (d: AlterDraft, column: string): SqlError => new SqlError('55000', `column "${column}" of relation "${d.table.name}" is not an identity column`);
+
+/** SET GENERATED ALWAYS | BY DEFAULT, SET INCREMENT BY …, RESTART [WITH n]: the column's kind and its sequence's parameters */
+const setIdentity: Handler<'setIdentity'> = (ctx, d, cmd) => {
+  const found = identitySequence(ctx, d, cmd.column);
+  if (!found) throw notIdentity(d, cmd.column);
+  d.sequenceChanges.push({ seq: found.seq, params: sequenceParams(cmd.options, found.seq) });
+  if (cmd.always !== undefined) d.cols[found.i] = { ...d.cols[found.i], def: { ...d.cols[found.i].def, identity: cmd.always ? 'a' : 'd' } };
 };
 
+/** DROP IDENTITY [IF EXISTS]: a plain column again, its sequence dropped */
+const dropIdentity: Handler<'dropIdentity'> = (ctx, d, cmd) => {
+  const found = identitySequence(ctx, d, cmd.column);
+  if (!found) {
+    if (!cmd.missingOk) throw notIdentity(d, cmd.column);
+    notice(ctx, `column "${cmd.column}" of relation "${d.table.name}" is not an identity column, skipping`);
+    return;
+  }
+  const { identity: _i, sequence: _s, ...plain } = d.cols[found.i].def;
+  d.cols[found.i] = { ...d.cols[found.i], def: { ...plain, defaultExpr: null } };
+  d.droppedSequences.push(found.seq.oid);
+};
+
+const IDENTITY_TYPES: ReadonlySet<number> = new Set([OID.int2, OID.int4, OID.int8]);
+
 const HANDLERS: { readonly [K in AlterTableCommand['kind']]: Handler<K> } = {
-  addIdentity, addColumn, dropColumn, setDefault, setNotNull, dropNotNull, alterType, addConstraint, dropConstraint, validateConstraint,
+  addIdentity, addColumn, dropColumn, setDefault, setNotNull, dropNotNull, alterType, addConstraint, dropConstraint, validateConstraint, setIdentity, dropIdentity,
   // mixed with other subcommands (alone they go to alterPartitions)
   attachPartition: () => unsupported('AttachPartition'),
   detachPartition: () => unsupported('DetachPartition'),

@@ -5,6 +5,8 @@ import { OID, type Row, type SqlType, type Value } from '../../types/types.js';
 import { nextvalDefault, typeOf, type ColumnSpec, type DdlExpr, type ForeignKeySpec, type KeyKind } from '../../sql/ddl/index.js';
 import type { DdlContext } from './context.js';
 import { checkTypeUsage } from './privileges.js';
+import { sequenceParams } from './sequence.js';
+import type { SequenceOptions } from '../../sql/ddl/types.js';
 
 /** One column of the table being built or altered: its definition and how to compute it from an old row. */
 export interface AlteredColumn {
@@ -41,8 +43,8 @@ export function buildColumn(ctx: DdlContext, owner: ColumnOwner, spec: ColumnSpe
   const keys: BuiltColumn['keys'] = [];
   const foreign: ForeignKeySpec[] = [];
   const checks: { name?: string; expr: DdlExpr }[] = [];
-  const withSequence = (): void => {
-    sequence = ownedSequence(ctx, owner, spec.name, type, index, sequences);
+  const withSequence = (options: SequenceOptions = {}): void => {
+    sequence = ownedSequence(ctx, owner, spec.name, type, index, sequences, options);
     const d = nextvalDefault(sequence, owner.schema);
     defaultExpr = { ast: d.tree, sql: d.sql };
     notNull = true;
@@ -58,7 +60,7 @@ export function buildColumn(ctx: DdlContext, owner: ColumnOwner, spec: ColumnSpe
         break;
       case 'primaryKey': notNull = true; keys.push(k); break;
       case 'unique': keys.push(k); break;
-      case 'identity': identity = k.always ? 'a' : 'd'; withSequence(); break;
+      case 'identity': identity = k.always ? 'a' : 'd'; withSequence(k.options); break;
       case 'generated':
         if (defaultExpr) throw new SqlError(SqlState.syntaxError, `both default and generation expression specified for column "${spec.name}" of table "${owner.name}"`, { position: k.position });
         defaultExpr = { ast: k.expr.tree, sql: k.expr.sql };
@@ -76,13 +78,10 @@ export function buildColumn(ctx: DdlContext, owner: ColumnOwner, spec: ColumnSpe
 }
 
 /** The sequence a serial / identity column owns, named <table>_<column>_seq like PostgreSQL's. */
-function ownedSequence(ctx: DdlContext, owner: ColumnOwner, column: string, type: SqlType, index: number, sequences: SequenceDef[]): string {
+/** a serial or identity column's sequence (an identity column's options: START WITH, INCREMENT BY, …) */
+function ownedSequence(ctx: DdlContext, owner: ColumnOwner, column: string, type: SqlType, index: number, sequences: SequenceDef[], options: SequenceOptions): string {
   const name = ctx.catalog.uniqueRelationName(owner.schema, `${owner.name}_${column}`, 'seq');
-  const max = type.oid === OID.int2 ? 32767n : type.oid === OID.int4 ? 2147483647n : 9223372036854775807n;
-  sequences.push({
-    oid: ctx.catalog.allocateOid(), name, schema: owner.schema, type, start: 1n, increment: 1n, min: 1n, max,
-    cycle: false, last: 1n, isCalled: false, ownedBy: { table: owner.oid, column: index },
-  });
+  sequences.push({ oid: ctx.catalog.allocateOid(), name, schema: owner.schema, ...sequenceParams({ ...options, type }), ownedBy: { table: owner.oid, column: index } });
   return name;
 }
 

@@ -48,6 +48,14 @@ function alterCommand(cmd: AlterTableCmd): AlterTableCommand {
       break;
     case 'AT_DropConstraint': return { kind: 'dropConstraint', name: column, missingOk: !!cmd.missing_ok };
     case 'AT_ValidateConstraint': return { kind: 'validateConstraint', name: column };
+    case 'AT_SetIdentity': {
+      const items = def && 'List' in def ? def.List.items ?? [] : [];
+      const generated = defElems(items).find((d) => d.defname === 'generated')?.arg;
+      const options = sequenceOptions(items.filter((o) => !('DefElem' in o && o.DefElem.defname === 'generated')));
+      // SET GENERATED's argument: ATTRIBUTE_IDENTITY_ALWAYS 'a' or BY DEFAULT 'd', as a character code
+      return { kind: 'setIdentity', column, options, ...(generated && 'Integer' in generated ? { always: generated.Integer.ival === 'a'.charCodeAt(0) } : {}) };
+    }
+    case 'AT_DropIdentity': return { kind: 'dropIdentity', column, missingOk: !!cmd.missing_ok };
     case 'AT_AttachPartition':
     case 'AT_DetachPartition':
       if (def && 'PartitionCmd' in def) {

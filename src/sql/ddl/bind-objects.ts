@@ -174,9 +174,15 @@ export function sequenceOptions(list: Node[] | undefined): SequenceOptions {
     return undefined;
   };
   const as = elems.find((d) => d.defname === 'as')?.arg;
+  // NO MINVALUE / NO MAXVALUE: the option without an argument
+  const bound = (key: string): bigint | null | undefined => (elems.find((d) => d.defname === key) && !elems.find((d) => d.defname === key)!.arg ? null : value(key));
+  const cycle = elems.find((d) => d.defname === 'cycle');
+  const restart = elems.find((d) => d.defname === 'restart');
   const options: SequenceOptions = {
-    increment: value('increment'), minvalue: value('minvalue'), maxvalue: value('maxvalue'), start: value('start'),
-    cycle: elems.some((d) => d.defname === 'cycle' && !!d.arg && 'Boolean' in d.arg && d.arg.Boolean.boolval === true),
+    increment: value('increment'), minvalue: bound('minvalue'), maxvalue: bound('maxvalue'), start: value('start'),
+    ...(cycle ? { cycle: !!cycle.arg && 'Boolean' in cycle.arg && cycle.arg.Boolean.boolval === true } : {}),
+    ...(restart ? { restart: value('restart') ?? true } : {}),
+    ...(value('cache') !== undefined ? { cache: value('cache') } : {}),
     ...(as && 'TypeName' in as ? { type: resolveTypeName(as.TypeName as never) } : {}),
     ...(elems.some((d) => d.defname === 'owned_by') ? { ownedBy: sequenceOwner(elems.find((d) => d.defname === 'owned_by')!.arg) } : {}),
   };
@@ -190,10 +196,7 @@ function sequenceOwner(arg: Node | undefined): string[] | null {
 }
 
 export function bindAlterSequence(n: AlterSeqStmt): BoundDdl {
-  const elems = defElems(n.options);
-  const other = elems.find((d) => d.defname !== 'owned_by');
-  if (other || elems.length === 0) throw new SqlError(SqlState.featureNotSupported, `ALTER SEQUENCE ${other ? `option "${other.defname}"` : ''} is not supported`.replace('  ', ' '));
-  return { kind: 'alterSequence', relation: qualified(n.sequence), missingOk: !!n.missing_ok, ownedBy: sequenceOwner(elems[0].arg) };
+  return { kind: 'alterSequence', relation: qualified(n.sequence), missingOk: !!n.missing_ok, options: sequenceOptions(n.options) };
 }
 
 export function bindComment(n: CommentStmt): BoundDdl {

@@ -1,6 +1,7 @@
 /** CREATE TABLE's parts (columns, constraints, PARTITION BY / OF) from the parser's tree; ALTER TABLE reuses them. */
 import type { ColumnDef, Constraint, CreateStmt, Node, PartitionBoundSpec as RawBound } from '@pgsql/types';
 import { ddlExpr, firstLocation } from './parsed-expr.js';
+import { sequenceOptions } from './bind-objects.js';
 import { names, pos, qualified, typeRef } from './tree.js';
 import type {
   BoundDatumSpec, ColumnConstraint, OnCommit, ColumnSpec, CreateTable, ForeignKeySpec, PartitionBoundSpec, PartitionKeySpec, TableConstraint, TableElement,
@@ -40,7 +41,7 @@ function columnConstraint(k: Constraint, column: string): ColumnConstraint {
     case 'CONSTR_DEFAULT': return { kind: 'default', expr: ddlExpr(k.raw_expr!) };
     case 'CONSTR_PRIMARY': return { kind: 'primaryKey', ...named(k), position: pos(k) };
     case 'CONSTR_UNIQUE': return { kind: 'unique', ...named(k), position: pos(k) };
-    case 'CONSTR_IDENTITY': return { kind: 'identity', always: k.generated_when === 'a' };
+    case 'CONSTR_IDENTITY': return { kind: 'identity', always: k.generated_when === 'a', options: sequenceOptions(k.options) };
     case 'CONSTR_GENERATED': return { kind: 'generated', expr: ddlExpr(k.raw_expr!), position: pos(k) };
     case 'CONSTR_FOREIGN': return { kind: 'foreignKey', fk: foreignKey(k, [column]) };
     case 'CONSTR_CHECK': return { kind: 'check', ...named(k), expr: ddlExpr(k.raw_expr!), skipValidation: !!k.skip_validation };

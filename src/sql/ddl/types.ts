@@ -38,7 +38,7 @@ export type ColumnConstraint =
   | { readonly kind: 'notNull' | 'null' }
   | { readonly kind: 'default'; readonly expr: DdlExpr }
   | { readonly kind: KeyKind; readonly name?: string; readonly position?: number }
-  | { readonly kind: 'identity'; readonly always: boolean }
+  | { readonly kind: 'identity'; readonly always: boolean; readonly options: SequenceOptions }
   | { readonly kind: 'generated'; readonly expr: DdlExpr; readonly position?: number }
   | { readonly kind: 'foreignKey'; readonly fk: ForeignKeySpec }
   | { readonly kind: 'check'; readonly name?: string; readonly expr: DdlExpr; readonly skipValidation: boolean }
@@ -111,6 +111,9 @@ export type AlterTableCommand =
   | { readonly kind: 'addConstraint'; readonly constraint: TableConstraint }
   | { readonly kind: 'dropConstraint'; readonly name: string; readonly missingOk: boolean }
   | { readonly kind: 'validateConstraint'; readonly name: string }
+  /** ALTER COLUMN … SET GENERATED { ALWAYS | BY DEFAULT } / SET sequence option / RESTART [WITH n] */
+  | { readonly kind: 'setIdentity'; readonly column: string; readonly always?: boolean; readonly options: SequenceOptions }
+  | { readonly kind: 'dropIdentity'; readonly column: string; readonly missingOk: boolean }
   | { readonly kind: 'attachPartition'; readonly child: QualifiedName; readonly bound: PartitionBoundSpec }
   | { readonly kind: 'detachPartition'; readonly child: QualifiedName }
   /** ALTER COLUMN … ADD GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY [(SEQUENCE NAME … START WITH …)] (pg_dump's form) */
@@ -192,10 +195,14 @@ export interface CreateView {
 
 export interface SequenceOptions {
   readonly increment?: bigint;
-  readonly minvalue?: bigint;
-  readonly maxvalue?: bigint;
+  /** null: NO MINVALUE / NO MAXVALUE (the type's default) */
+  readonly minvalue?: bigint | null;
+  readonly maxvalue?: bigint | null;
   readonly start?: bigint;
-  readonly cycle: boolean;
+  /** ALTER SEQUENCE RESTART [WITH n]: true restarts at the start value */
+  readonly restart?: bigint | true;
+  readonly cache?: bigint;
+  readonly cycle?: boolean;
   /** AS smallint | integer | bigint */
   readonly type?: SqlType;
   /** OWNED BY table.column (names as written), or null for OWNED BY NONE */
@@ -242,7 +249,7 @@ export type BoundDdl =
   }
   | { readonly kind: 'createSequence'; readonly relation: QualifiedName; readonly ifNotExists: boolean; readonly options: SequenceOptions; readonly temporary?: boolean }
   /** ALTER SEQUENCE … OWNED BY (the one option pg_dump's output uses) */
-  | { readonly kind: 'alterSequence'; readonly relation: QualifiedName; readonly missingOk: boolean; readonly ownedBy: readonly string[] | null }
+  | { readonly kind: 'alterSequence'; readonly relation: QualifiedName; readonly missingOk: boolean; readonly options: SequenceOptions }
   /** schema: WITH SCHEMA s (it must exist; Quiver's built-in extensions keep their objects in public) */
   | { readonly kind: 'createExtension'; readonly name: string; readonly ifNotExists: boolean; readonly schema?: string }
   | {
