@@ -103,8 +103,15 @@ function insertRow(txn: Transaction, table: TableDef, row: Row): number[] {
 function returningOf(ret: Returning | null) {
   if (!ret) return null;
   const exprs = ret.exprs.map(compileExpr);
+  if (ret.joined) {
+    // the source row (target, ctid, [tableoid,] the other FROM items) with the target's columns as written
+    return (row: Row, env: ExecEnv, _tableOid: number, source?: Row) => {
+      const joinedRow = [...row, ...source!.slice(row.length)];
+      return exprs.map((e) => e(joinedRow, env));
+    };
+  }
   // RETURNING sees the row plus its hidden tableoid: the (leaf) table it is stored in
-  return (row: Row, env: ExecEnv, tableOid: number) => {
+  return (row: Row, env: ExecEnv, tableOid: number, _source?: Row) => {
     const withOid = [...row, tableOid];
     return exprs.map((e) => e(withOid, env));
   };
@@ -382,7 +389,7 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
         const target = placeRow(rc, table, updated);
         insertRow(txn, target, updated);
         count++;
-        if (ret) returned!.push(ret(updated, env, target.oid));
+        if (ret) returned!.push(ret(updated, env, target.oid, old));
       }
       break;
     }
@@ -402,7 +409,7 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
       }
       if (incoming) for (const r of rows) removed.push({ old: r.slice(0, width), now: null });
       count = rows.length;
-      if (ret) for (const r of rows) returned!.push(ret(r.slice(0, width), env, home(r)));
+      if (ret) for (const r of rows) returned!.push(ret(r.slice(0, width), env, home(r), r));
       break;
     }
   }

@@ -8,6 +8,8 @@ import type { Expr, OutputColumn, Plan } from './plan.js';
 export interface Returning {
   readonly exprs: readonly Expr[];
   readonly schema: readonly OutputColumn[];
+  /** UPDATE … FROM / DELETE … USING: over the joined source row (the target's columns the new row), not the row and its tableoid */
+  readonly joined?: boolean;
 }
 
 export interface OnConflict {
