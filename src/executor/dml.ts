@@ -278,7 +278,26 @@ export function generatedRunner(generated: readonly BoundGenerated[]): (row: Row
   };
 }
 
+/**
+ * Run an INSERT / UPDATE / DELETE, or a statement with data-modifying WITH queries: those
+ * run first, in order and to completion, their RETURNING rows kept for the references; every
+ * part reads the state from before the statement (PostgreSQL's one snapshot), never another
+ * part's changes.
+ */
 export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, txn: Transaction): Promise<DmlResult> {
+  if (!stmt.with?.length && stmt.kind !== 'select') return runWrite(stmt, rc, env, txn);
+  const frozen = txn.frozen();
+  const reading = new Proxy(rc, { get: (target, key) => (key === 'txn' ? frozen : Reflect.get(target, key)) });
+  for (const cte of stmt.with ?? []) {
+    const done = await runDml(cte.stmt, reading, env, txn);
+    rc.cteResults.set(cte.id, done.returned ?? []);
+  }
+  if (stmt.kind !== 'select') return runWrite(stmt, reading, env, txn);
+  const rows = await drainAll(runPlan(stmt.source, reading, env), () => env.checkCancel(), rc.slice);
+  return { count: rows.length, returned: rows };
+}
+
+async function runWrite(stmt: Exclude<DmlStatement, { kind: 'select' }>, rc: RunContext, env: ExecEnv, txn: Transaction): Promise<DmlResult> {
   const table = stmt.table;
   const partitioned = table.kind === 'p';
   const check = stmt.kind === 'delete' ? () => {} : checkRunner(table, stmt.checks);

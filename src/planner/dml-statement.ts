@@ -39,7 +39,22 @@ export type PolicyCheck = {
 /** a stored generated column's expression, bound over a new row of the table */
 export type BoundGenerated = { readonly column: number; readonly expr: Expr };
 
+/** A data-modifying WITH query: run before the main statement, its RETURNING rows what references to `id` read. */
+export interface ModifyingCte {
+  readonly id: number;
+  readonly name: string;
+  readonly stmt: DmlStatement;
+}
+
+/** `with`: the statement's data-modifying WITH queries, in their order */
+type WithQueries = { with?: readonly ModifyingCte[] };
+
 export type DmlStatement =
-  | { kind: 'insert'; table: TableDef; source: Plan; onConflict: OnConflict | null; returning: Returning | null; checks: readonly BoundCheck[]; generated: readonly BoundGenerated[]; policyChecks?: readonly PolicyCheck[] }
-  | { kind: 'update'; table: TableDef; source: Plan; assignments: readonly { column: number; expr: Expr }[]; returning: Returning | null; checks: readonly BoundCheck[]; generated: readonly BoundGenerated[]; policyChecks?: readonly PolicyCheck[] }
-  | { kind: 'delete'; table: TableDef; source: Plan; returning: Returning | null };
+  | { kind: 'insert'; table: TableDef; source: Plan; onConflict: OnConflict | null; returning: Returning | null; checks: readonly BoundCheck[]; generated: readonly BoundGenerated[]; policyChecks?: readonly PolicyCheck[] } & WithQueries
+  | { kind: 'update'; table: TableDef; source: Plan; assignments: readonly { column: number; expr: Expr }[]; returning: Returning | null; checks: readonly BoundCheck[]; generated: readonly BoundGenerated[]; policyChecks?: readonly PolicyCheck[] } & WithQueries
+  | { kind: 'delete'; table: TableDef; source: Plan; returning: Returning | null } & WithQueries
+  /** a SELECT whose WITH queries write: it runs as they do (one transaction, one snapshot); its rows are the source's */
+  | { kind: 'select'; source: Plan; returning: Returning; with: readonly ModifyingCte[] };
+
+/** an INSERT, UPDATE or DELETE proper: a table it writes */
+export type TableDml = Exclude<DmlStatement, { kind: 'select' }>;

@@ -12,7 +12,7 @@ import { isIndexOnly } from './index-only.js';
 import type { IndexDef, TableDef } from '../catalog/catalog.js';
 import { mergeJoinType, mergeKeysOf, mergeSides } from './merge-join-cost.js';
 import { CostModel, CPU_TUPLE_COST, exprCost, memoizeKeys, setopWidth, typeWidth, type Estimate } from './cost.js';
-import type { DmlStatement } from './dml-statement.js';
+import type { ModifyingCte, TableDml } from './dml-statement.js';
 import { deparse, sortKeyText, type DeparseContext } from './explain-expr.js';
 import { hashableJoinKeys, hashJoinKeys } from './join-keys.js';
 import { indexQuals } from './range-comparison.js';
@@ -98,7 +98,9 @@ export interface ExplainOptions {
   readonly costs: boolean;
   readonly timing: boolean;
   readonly format: 'text' | 'json' | 'yaml' | 'xml';
-  readonly dml: DmlStatement | null;
+  readonly dml: TableDml | null;
+  /** the statement's data-modifying WITH queries (each shown as its CTE's plan) */
+  readonly withQueries?: readonly ModifyingCte[];
   readonly model: CostModel;
 }
 
@@ -1716,7 +1718,7 @@ function targetScanOf(plan: Plan, table: TableDef): Extract<Plan, { kind: 'scan'
  * whatever the executor reads to write the new row version. A partitioned table's scan: each
  * partition's, and the Append's over them.
  */
-function scanAsModifyTableSource(node: DisplayNode, scan: Extract<Plan, { kind: 'scan' }>, dml: Exclude<DmlStatement, { kind: 'insert' }>, b: Builder, opts: ExplainOptions): void {
+function scanAsModifyTableSource(node: DisplayNode, scan: Extract<Plan, { kind: 'scan' }>, dml: Exclude<TableDml, { kind: 'insert' }>, b: Builder, opts: ExplainOptions): void {
   const values = dml.kind === 'update' ? [...dml.assignments].sort((x, y) => x.column - y.column).map((a) => a.expr) : [];
   const partitioned = scan.partitions !== undefined;
   const width = values.reduce((w, e) => w + opts.model.exprWidth(e, scan.schema), CTID_WIDTH + (partitioned ? TABLEOID_WIDTH : 0));
@@ -1743,7 +1745,7 @@ function scanAsModifyTableSource(node: DisplayNode, scan: Extract<Plan, { kind: 
  * values' when one is computed (set_pathtarget_cost_width over the target list; only Vars of
  * the empty relation: none)
  */
-function prunedAsModifyTableSource(node: DisplayNode, dml: Exclude<DmlStatement, { kind: 'insert' }>, b: Builder, opts: ExplainOptions): void {
+function prunedAsModifyTableSource(node: DisplayNode, dml: Exclude<TableDml, { kind: 'insert' }>, b: Builder, opts: ExplainOptions): void {
   const values = dml.kind === 'update' ? [...dml.assignments].sort((x, y) => x.column - y.column).map((a) => a.expr) : [];
   const computed = values.some((e) => e.kind !== 'column');
   if (computed) node.est = { ...node.est, width: values.reduce((w, e) => w + typeWidth(e.type), CTID_WIDTH) };
@@ -1757,7 +1759,7 @@ function prunedAsModifyTableSource(node: DisplayNode, dml: Exclude<DmlStatement,
  * join and scan hands on the columns read above it and those identities — the widths of
  * PostgreSQL's target lists. Only over joins of table scans (without RETURNING).
  */
-function joinAsModifyTableSource(plan: Plan, dml: Exclude<DmlStatement, { kind: 'insert' }>, b: Builder, opts: ExplainOptions): void {
+function joinAsModifyTableSource(plan: Plan, dml: Exclude<TableDml, { kind: 'insert' }>, b: Builder, opts: ExplainOptions): void {
   let top = plan;
   while (top.kind === 'filter') top = top.input;
   const scans: Extract<Plan, { kind: 'scan' }>[] = [];

@@ -398,6 +398,8 @@ export interface CteRef {
   readonly materialized?: 'always' | 'never';
   /** WITH RECURSIVE: never inlined */
   readonly recursive?: boolean;
+  /** a data-modifying WITH query (INSERT / UPDATE / DELETE … RETURNING): never inlined; `plan` stands for its rows, run beforehand */
+  readonly modifying?: boolean;
 }
 
 /** What EXPLAIN shows for an ORDER BY distance LIMIT k plan. */

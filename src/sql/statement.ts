@@ -15,6 +15,7 @@ import { explainFlags, type ExplainFlags } from './explain-options.js';
 import { formatRecordOutputs, type SelectBinder } from './bind-select.js';
 import { bindChecks, bindDelete, bindGenerated, bindInsert, bindUpdate, defaultExprFor, type BoundCheck, type DmlStatement } from './bind-dml.js';
 import { copyOptions, copyTarget, type CopyOptions } from './bind-copy.js';
+import { topLevelDml, topLevelSelect } from './modifying-with.js';
 import type { RawStatement } from './parser.js';
 import { bindCreateTableAs, bindDdl, type BoundDdl } from './ddl/index.js';
 import { bindAlterDefaultPrivileges, bindAlterOwner, bindAlterRole, bindCreateRole, bindDropOwned, bindDropRole, bindGrant, bindGrantRole, bindReassignOwned, roleRef, type RoleRef, type RoleStatement } from './bind-role.js';
@@ -140,10 +141,10 @@ const ENDS_BLOCK = new Set(['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_S
 function bindNode(node: Node, text: string, env: StatementEnv): BoundStatement {
   // SELECT … INTO [TEMP] t is CREATE TABLE t AS SELECT … (the grammar's own transformation)
   if ('SelectStmt' in node && node.SelectStmt.intoClause) return bindDdlStatement(selectInto(node.SelectStmt), 'CreateTableAsStmt', text, env);
-  if ('SelectStmt' in node) return { kind: 'select', plan: bindQuery(node.SelectStmt, env), tag: 'SELECT' };
-  if ('InsertStmt' in node) return dml(bindInsert(env.binder(), node.InsertStmt), env);
-  if ('UpdateStmt' in node) return dml(bindUpdate(env.binder(), node.UpdateStmt), env);
-  if ('DeleteStmt' in node) return dml(bindDelete(env.binder(), node.DeleteStmt), env);
+  if ('SelectStmt' in node) return bindTopSelect(node.SelectStmt, env);
+  if ('InsertStmt' in node) return dml(topLevelDml(env.binder(), node.InsertStmt.withClause, () => bindInsert(env.binder(), node.InsertStmt)), env);
+  if ('UpdateStmt' in node) return dml(topLevelDml(env.binder(), node.UpdateStmt.withClause, () => bindUpdate(env.binder(), node.UpdateStmt)), env);
+  if ('DeleteStmt' in node) return dml(topLevelDml(env.binder(), node.DeleteStmt.withClause, () => bindDelete(env.binder(), node.DeleteStmt)), env);
   if ('ExplainStmt' in node) return bindExplain(node.ExplainStmt, text, env);
   if ('DeclareCursorStmt' in node) return bindDeclare(node.DeclareCursorStmt, text, env);
   if ('FetchStmt' in node) return bindFetch(node.FetchStmt);
@@ -244,9 +245,23 @@ function bindQuery(stmt: SelectStmt, env: StatementEnv): Plan {
   return plan;
 }
 
+/** SELECT: a query, or a DmlStatement when its WITH queries write (sql/modifying-with.ts) */
+function bindTopSelect(stmt: SelectStmt, env: StatementEnv): BoundStatement {
+  // (only a WITH makes a binder: SELECT 1 needs none)
+  const bound = stmt.withClause ? topLevelSelect(env.binder(), stmt.withClause, () => bindQuery(stmt, env)) : { plan: bindQuery(stmt, env) };
+  if ('plan' in bound) return { kind: 'select', plan: bound.plan, tag: 'SELECT' };
+  return { kind: 'dml', stmt: optimized(bound.dml, env), tag: 'SELECT' };
+}
+
 function dml(stmt: DmlStatement, env: StatementEnv): BoundStatement {
-  const tag = stmt.kind.toUpperCase();
-  return { kind: 'dml', stmt: { ...stmt, source: env.optimize(stmt.source) } as DmlStatement, tag };
+  return { kind: 'dml', stmt: optimized(stmt, env), tag: stmt.kind.toUpperCase() };
+}
+
+/** the statement's plans and its WITH queries' optimized (a SELECT's own plan was, by bindQuery) */
+function optimized(stmt: DmlStatement, env: StatementEnv): DmlStatement {
+  const source = stmt.kind === 'select' ? stmt.source : env.optimize(stmt.source);
+  const ctes = stmt.with?.map((c) => ({ ...c, stmt: optimized(c.stmt, env) }));
+  return { ...stmt, source, ...(ctes ? { with: ctes } : {}) } as DmlStatement;
 }
 
 function bindExplain(n: ExplainStmt, text: string, env: StatementEnv): BoundStatement {
