@@ -17,6 +17,8 @@
  * - CREATE TABLE … AS / SELECT … INTO → the table on every shard, filled as INSERT … SELECT
  *   (create-table-as.ts; a temporary one on shard 0);
  * - COPY a table FROM STDIN → rows split by key; TO STDOUT → every shard's rows;
+ * - data-modifying WITH (WITH d AS (DELETE … RETURNING …) …) → shard 0 when it touches no
+ *   sharded table, else 0A000 (its parts must run together, on one snapshot);
  * - SQL PREPARE of a statement over sharded tables, EXECUTE, DEALLOCATE → sql-prepared.ts;
  *   DECLARE / FETCH / MOVE / CLOSE → router-cursors.ts (the session keeps both).
  * Anything else that would need rows of several shards together is 0A000.
@@ -125,6 +127,8 @@ const READS_RELATIONS = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'Dele
 
 export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Route {
   const [type, node] = Object.entries(stmt)[0] as [string, N];
+  const modifying = modifyingWithRoute(type === 'ExplainStmt' ? node.query : stmt, catalog);
+  if (modifying) return modifying;
   // a view or a function may read sharded tables: shard 0 alone would answer with its rows
   // only, so a read-only statement runs over the view's definition, or the function over
   // copies of its tables, with the tables' rows pulled up (COPY (query), DECLARE and SQL
@@ -206,6 +210,22 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
       if (NOT_IN_BLOCK.has(type)) return { kind: 'everyShard', write: false, ddl: type !== 'VacuumStmt' && type !== 'CheckPointStmt', inBlock: false };
       return { kind: 'everyShard', write: true, ddl: true, inBlock: true };
   }
+}
+
+/**
+ * WITH d AS (INSERT | UPDATE | DELETE …): its parts must run together, on one snapshot, so
+ * only a statement over no sharded table runs (on shard 0, as a write); undefined: no such WITH.
+ */
+function modifyingWithRoute(stmt: N | undefined, catalog: TableLookup): Route | undefined {
+  const [type, node] = Object.entries(stmt ?? {})[0] ?? [];
+  if (!['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt'].includes(type as string)) return undefined;
+  const queries = ((node as N).withClause?.ctes ?? []).map((c: N) => c.CommonTableExpr?.ctequery as N);
+  const writes = queries.filter((q: N) => q && !q.SelectStmt);
+  if (writes.length === 0) return undefined;
+  // (a DML's target is a bare RangeVar, which shardedTablesRead does not see)
+  const targets = [node as N, ...writes.map((q: N) => Object.values(q)[0] as N)].map((n) => n.relation).filter(Boolean);
+  const sharded = shardedTablesRead(stmt, catalog).length > 0 || targets.some((rv: N) => catalog.table(rv.schemaname, rv.relname) !== undefined);
+  return sharded ? notYet('a data-modifying statement in WITH over sharded tables') : { kind: 'shard0', write: true };
 }
 
 function tableAsRoute(sql: string, stmt: N, catalog: TableLookup): Route {
