@@ -101,6 +101,8 @@ export interface ExplainOptions {
   readonly dml: TableDml | null;
   /** the statement's data-modifying WITH queries (each shown as its CTE's plan) */
   readonly withQueries?: readonly ModifyingCte[];
+  /** relation names the statement's other parts took (a WITH query's plan is built after the main one) */
+  readonly takenNames?: readonly string[];
   readonly model: CostModel;
 }
 
@@ -181,7 +183,7 @@ class Builder implements DeparseContext {
   /** InitPlans' parameter numbers ($0, $1, …) */
   private readonly params = new Map<Plan, number>();
   /** each relation's name in this statement, unique as PostgreSQL makes it (relation-names.ts) */
-  private readonly refnames: Map<Plan, string>;
+  readonly refnames: Map<Plan, string>;
   /** per query being built (innermost last): its relations' names as bound → as shown, where they differ */
   private readonly levelNames: Map<string, string>[] = [];
   /** the numbers PostgreSQL gives the subqueries (subplan-numbers.ts) */
@@ -229,7 +231,7 @@ class Builder implements DeparseContext {
     this.qualifyOutput = insertInto !== undefined || Math.max(rangeTableSizes.get(root) ?? 0, countRelations(root)) > 1;
     this.qualify = opts.verbose || this.qualifyOutput;
     this.assigned = subplanNumbers(root);
-    this.refnames = relationNames(root, this.assigned, insertInto !== undefined ? [insertInto] : []);
+    this.refnames = relationNames(root, this.assigned, [...(insertInto !== undefined ? [insertInto] : []), ...(opts.takenNames ?? [])]);
     // the one partition an UPDATE / DELETE writes is what the statement's columns of its
     // target name (pt_1), the parent being the ModifyTable's
     const modified = this.modified;
@@ -719,7 +721,8 @@ class Builder implements DeparseContext {
         const n = this.node(plan, 'CTE Scan', `CTE Scan on ${name}${plan.alias ? ` ${plan.alias}` : ''}`);
         n.props.push(['CTE Name', name], ['Alias', plan.alias ?? name]);
         // shown once, as PostgreSQL does: on the query's top node (displayTree), before its children
-        if (!this.shownCtes.has(plan.cte.id)) {
+        // (a data-modifying one is shown with the statement's: withQueryPlans)
+        if (!this.shownCtes.has(plan.cte.id) && !plan.cte.modifying) {
           this.shownCtes.add(plan.cte.id);
           this.cteSubplans.push({ name: `CTE ${name}`, node: this.buildQuery(plan.cte.plan) });
         }
@@ -1646,9 +1649,25 @@ function targetAlias(plan: Plan, table: TableDef): string {
   return scan ? scan.alias ?? table.name : table.name;
 }
 
-/** The plan's display tree (the DML node on top for INSERT / UPDATE / DELETE). */
+/** The plan's display tree (the DML node on top for INSERT / UPDATE / DELETE), its data-modifying WITH queries first among its subplans. */
 function displayTree(plan: Plan, opts: ExplainOptions): DisplayNode {
   const b = new Builder(opts, plan);
+  const root = statementTree(plan, opts, b);
+  if (!opts.withQueries?.length) return root;
+  // each WITH query's relations named after the main query's (PostgreSQL's range table order: `Delete on t t_1`)
+  const taken = [...(opts.takenNames ?? []), ...b.refnames.values(), ...(opts.dml?.kind === 'insert' ? [opts.dml.table.name] : [])];
+  const ctes = opts.withQueries.map((cte) => {
+    const cteOpts = { ...opts, dml: cte.stmt.kind === 'select' ? null : cte.stmt, withQueries: [], takenNames: taken };
+    const cb = new Builder(cteOpts, cte.stmt.source);
+    const node = statementTree(cte.stmt.source, cteOpts, cb);
+    taken.push(...cb.refnames.values());
+    return { name: `CTE ${cte.name}`, node };
+  });
+  root.subplans.unshift(...ctes);
+  return root;
+}
+
+function statementTree(plan: Plan, opts: ExplainOptions, b: Builder): DisplayNode {
   const root = b.buildQuery(plan);
   root.subplans.unshift(...b.cteSubplans);
   if (opts.verbose) passOutputsUp(root, b.outputItems);
@@ -1658,7 +1677,9 @@ function displayTree(plan: Plan, opts: ExplainOptions): DisplayNode {
   const inits = root.subplans.filter((s) => s.name.startsWith('InitPlan'));
   root.subplans.splice(0, root.subplans.length, ...root.subplans.filter((s) => !s.name.startsWith('InitPlan')));
   const table = opts.dml.table;
-  const alias = targetAlias(plan, table);
+  // (in a WITH query the target may be renamed: `Delete on t t_1`)
+  const renamed = opts.takenNames?.length ? targetScan(plan, table) : undefined;
+  const alias = renamed ? b.refname(renamed) ?? targetAlias(plan, table) : targetAlias(plan, table);
   const schema = /^pg_temp_\d+$/.test(table.schema) ? 'pg_temp' : table.schema;
   const props: [string, string][] = [['Operation', verb], ['Relation Name', table.name]];
   if (opts.verbose) props.push(['Schema', schema]);
