@@ -313,6 +313,9 @@ async function runWrite(stmt: Exclude<DmlStatement, { kind: 'select' }>, rc: Run
   let count = 0;
   const source = await drainAll(runPlan(stmt.source, rc, env), () => env.checkCancel(), rc.slice);
   const width = table.columns.length;
+  // reading through a frozen view (data-modifying WITH): a row another part of the statement
+  // already updated or deleted is left alone, as PostgreSQL skips a row its command changed
+  const changedBefore = rc.txn === txn || rc.txn === undefined ? () => false : (home: number, rowId: number) => rc.storage.fetch(home, rowId, rc.snapshot, txn) === undefined;
   switch (stmt.kind) {
     case 'insert': {
       const oc = stmt.onConflict;
@@ -393,7 +396,7 @@ async function runWrite(stmt: Exclude<DmlStatement, { kind: 'select' }>, rc: Run
         const home = partitioned ? (old[width + 1] as number) : table.oid;
         // with UPDATE … FROM a row may join several times; PostgreSQL updates it once
         const once = rowOnce(rowId, home, partitioned);
-        if (done.has(once)) continue;
+        if (done.has(once) || changedBefore(home, rowId)) continue;
         done.add(once);
         const updated = old.slice(0, width);
         for (const s of sets) updated[s.column] = s.expr(old, env);
@@ -420,7 +423,7 @@ async function runWrite(stmt: Exclude<DmlStatement, { kind: 'select' }>, rc: Run
       for (let i = 0; i < source.length; i++) {
         const r = source[i];
         const once = rowOnce(r[width] as number, home(r), partitioned);
-        if (seen.has(once)) continue;
+        if (seen.has(once) || changedBefore(home(r), r[width] as number)) continue;
         seen.add(once);
         rows.push(r);
         txn.delete(home(r), [r[width] as number]);
