@@ -14,7 +14,7 @@ import { checkPartitionConstraint, routeRow } from '../catalog/partitions.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { applyIncoming, checkOutgoing, type RemovedKey } from './foreign-keys.js';
 import { compileExpr, type ExecEnv } from './expr.js';
-import { runPlan, type RunContext } from './operators.js';
+import { collect, runPlan, type RunContext } from './operators.js';
 import { drainAll, turnIfDue } from './suspend.js';
 
 export interface DmlResult {
@@ -288,12 +288,14 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
   if (!stmt.with?.length && stmt.kind !== 'select') return runWrite(stmt, rc, env, txn);
   const frozen = txn.frozen();
   const reading = new Proxy(rc, { get: (target, key) => (key === 'txn' ? frozen : Reflect.get(target, key)) });
+  // subqueries in expressions read the same way
+  const readingEnv: ExecEnv = { ...env, runPlan: (plan, outer) => collect(runPlan(plan, reading, { ...readingEnv, outer, synchronous: true })) };
   for (const cte of stmt.with ?? []) {
-    const done = await runDml(cte.stmt, reading, env, txn);
+    const done = await runDml(cte.stmt, reading, readingEnv, txn);
     rc.cteResults.set(cte.id, done.returned ?? []);
   }
-  if (stmt.kind !== 'select') return runWrite(stmt, reading, env, txn);
-  const rows = await drainAll(runPlan(stmt.source, reading, env), () => env.checkCancel(), rc.slice);
+  if (stmt.kind !== 'select') return runWrite(stmt, reading, readingEnv, txn);
+  const rows = await drainAll(runPlan(stmt.source, reading, readingEnv), () => env.checkCancel(), rc.slice);
   return { count: rows.length, returned: rows };
 }
 
