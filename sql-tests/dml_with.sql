@@ -59,7 +59,20 @@ create table dw_p2 partition of dw_p for values from (10) to (20);
 with i as (insert into dw_p values (1, 'a'), (15, 'b') returning tableoid::regclass, *) select * from i order by k;
 with u as (update dw_p set k = k + 10 where k = 1 returning tableoid::regclass, *) select * from u;
 select tableoid::regclass, * from dw_p order by k;
+-- a read-only transaction, DECLARE, PREPARE / EXECUTE
+begin read only;
+with d as (delete from dw_p returning *) select * from d;
+rollback;
+begin;
+declare c cursor for with d as (delete from dw_p returning *) select * from d;
+rollback;
+prepare dw_del(int) as with d as (delete from dw_p where k = $1 returning *) select * from d;
+execute dw_del(11);
+execute dw_del(11);
+deallocate dw_del;
 -- EXPLAIN
+explain (analyze, costs off, timing off, summary off) with d as (insert into dw_p values (3, 'c') returning *) select * from d;
+select * from dw_p order by k;
 explain (costs off) with d as (delete from dw_a returning *) insert into dw_archive select * from d;
 explain (costs off) with d as (delete from dw_a returning *) select count(*) from dw_a;
 drop table dw_a, dw_b, dw_archive, dw_p;

@@ -10,8 +10,7 @@ import type { SessionContext } from './context.js';
 
 export async function runDmlStatement(ctx: SessionContext, dml: DmlStatement, fields: readonly FieldInfo[] | null, params: readonly Value[]): Promise<ExecResult> {
   const verb = dml.kind.toUpperCase();
-  // a SELECT over data-modifying WITH queries is refused as its first write would be
-  ctx.tx.checkWritable(dml.kind === 'select' ? dml.with[0].stmt.kind.toUpperCase() : verb);
+  ctx.tx.checkWritable(verb);
   const implicit = ctx.tx.idle;
   let result;
   // READ COMMITTED: a row another transaction is changing is waited for, and the

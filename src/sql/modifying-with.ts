@@ -34,6 +34,11 @@ export function topLevelSelect(binder: SelectBinder, withClause: RawNode | undef
   return { dml: { kind: 'select', source: plan, returning: { exprs: plan.schema.map((_, i) => colRef(plan.schema, i)), schema: plan.schema }, with: ctes } };
 }
 
+/** Does this WITH clause hold an INSERT, UPDATE or DELETE (DECLARE refuses one)? */
+export function hasModifyingWith(withClause: RawNode | undefined): boolean {
+  return ((withClause?.ctes ?? []) as RawNode[]).some((c) => !c.CommonTableExpr?.ctequery?.SelectStmt);
+}
+
 function bindModifying(binder: SelectBinder, n: RawNode): DmlStatement {
   if (n.InsertStmt) return bindInsert(binder, n.InsertStmt);
   if (n.UpdateStmt) return bindUpdate(binder, n.UpdateStmt);

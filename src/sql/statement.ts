@@ -15,7 +15,7 @@ import { explainFlags, type ExplainFlags } from './explain-options.js';
 import { formatRecordOutputs, type SelectBinder } from './bind-select.js';
 import { bindChecks, bindDelete, bindGenerated, bindInsert, bindUpdate, defaultExprFor, type BoundCheck, type DmlStatement } from './bind-dml.js';
 import { copyOptions, copyTarget, type CopyOptions } from './bind-copy.js';
-import { topLevelDml, topLevelSelect } from './modifying-with.js';
+import { hasModifyingWith, topLevelDml, topLevelSelect } from './modifying-with.js';
 import type { RawStatement } from './parser.js';
 import { bindCreateTableAs, bindDdl, type BoundDdl } from './ddl/index.js';
 import { bindAlterDefaultPrivileges, bindAlterOwner, bindAlterRole, bindCreateRole, bindDropOwned, bindDropRole, bindGrant, bindGrantRole, bindReassignOwned, roleRef, type RoleRef, type RoleStatement } from './bind-role.js';
@@ -289,6 +289,7 @@ export function explainOf(inner: BoundStatement | undefined, flags: ExplainFlags
 function bindDeclare(n: DeclareCursorStmt, text: string, env: StatementEnv): BoundStatement {
   const query = n.query;
   if (!query || !('SelectStmt' in query)) throw new SqlError(SqlState.featureNotSupported, 'cursors are only supported for SELECT');
+  if (hasModifyingWith(query.SelectStmt.withClause)) throw new SqlError(SqlState.featureNotSupported, 'DECLARE CURSOR must not contain data-modifying statements in WITH');
   const plan = formatRecordOutputs(env.optimize(env.binder().bindSelect(query.SelectStmt, null)));
   // CURSOR_OPT_HOLD = 0x0020 (parsenodes.h)
   const hold = ((n.options ?? 0) & 0x20) !== 0;
