@@ -50,6 +50,8 @@ interface CteDef {
   uses?: number;
   /** a data-modifying query: `plan` stands for its RETURNING rows (none without RETURNING: it cannot be read) */
   readonly modifying?: 'returning' | 'none';
+  /** its source, for the estimate of its rows */
+  readonly rowsFrom?: Plan;
 }
 
 let nextCteId = 1;
@@ -236,7 +238,7 @@ export class SelectBinder {
     const id = nextCteId++;
     this.modifying.push({ id, name: cte.ctename, stmt });
     const rows: Plan = { kind: 'values', schema: stmt.returning?.schema ?? [], rows: [] };
-    return { name: cte.ctename, plan: aliases.length ? renameColumns(rows, aliases) : rows, id, modifying: stmt.returning ? 'returning' : 'none' };
+    return { name: cte.ctename, plan: aliases.length ? renameColumns(rows, aliases) : rows, id, modifying: stmt.returning ? 'returning' : 'none', rowsFrom: stmt.source };
   }
 
   /** `bind` run later under the WITH queries visible now (earlier siblings, outer levels). */
@@ -388,7 +390,7 @@ export class SelectBinder {
           ? { kind: 'workTableScan', schema: cte.plan.schema, workTable: cte.workTable }
           : {
             kind: 'cteScan', schema: cte.plan.schema,
-            cte: { plan: cteQuery, id: cte.id, name: cte.name, ...(cte.materialized ? { materialized: cte.materialized } : {}), ...(cte.recursive ? { recursive: true } : {}), ...(cte.modifying ? { modifying: true } : {}) },
+            cte: { plan: cteQuery, id: cte.id, name: cte.name, ...(cte.materialized ? { materialized: cte.materialized } : {}), ...(cte.recursive ? { recursive: true } : {}), ...(cte.modifying ? { modifying: true, rowsFrom: cte.rowsFrom } : {}) },
             ...(alias !== name ? { alias } : {}),
           };
         const renamed = colAliases.length ? renameColumns(plan, colAliases) : plan;

@@ -10,10 +10,13 @@ import { bindDelete, bindInsert, bindUpdate } from './bind-dml.js';
 import { colRef, type SelectBinder } from './bind-select.js';
 import type { RawNode } from './parser.js';
 
+/** How a bound WITH query's plans are optimized (at once: the main query's estimates read them). */
+export type OptimizeDml = (stmt: DmlStatement) => DmlStatement;
+
 /** Bind a top-level statement whose WITH (`withClause`) may hold data-modifying queries; those bound are returned beside it. */
-function topLevel<T>(binder: SelectBinder, withClause: RawNode | undefined, bind: () => T): { stmt: T; with: ModifyingCte[] } {
+function topLevel<T>(binder: SelectBinder, withClause: RawNode | undefined, optimize: OptimizeDml, bind: () => T): { stmt: T; with: ModifyingCte[] } {
   const before = binder.topLevelWith;
-  if (withClause) binder.topLevelWith = { clause: withClause, bind: (n) => bindModifying(binder, n) };
+  if (withClause) binder.topLevelWith = { clause: withClause, bind: (n) => optimize(bindModifying(binder, n)) };
   try {
     return { stmt: bind(), with: binder.modifying.splice(0) };
   } finally {
@@ -22,14 +25,14 @@ function topLevel<T>(binder: SelectBinder, withClause: RawNode | undefined, bind
 }
 
 /** INSERT / UPDATE / DELETE at the top level, with its data-modifying WITH queries */
-export function topLevelDml(binder: SelectBinder, withClause: RawNode | undefined, bind: () => DmlStatement): DmlStatement {
-  const { stmt, with: ctes } = topLevel(binder, withClause, bind);
+export function topLevelDml(binder: SelectBinder, withClause: RawNode | undefined, optimize: OptimizeDml, bind: () => DmlStatement): DmlStatement {
+  const { stmt, with: ctes } = topLevel(binder, withClause, optimize, bind);
   return ctes.length ? { ...stmt, with: ctes } : stmt;
 }
 
 /** A top-level SELECT: its plan, or (when its WITH queries write) a DmlStatement returning the plan's rows */
-export function topLevelSelect(binder: SelectBinder, withClause: RawNode | undefined, bind: () => Plan): { plan: Plan } | { dml: DmlStatement } {
-  const { stmt: plan, with: ctes } = topLevel(binder, withClause, bind);
+export function topLevelSelect(binder: SelectBinder, withClause: RawNode | undefined, optimize: OptimizeDml, bind: () => Plan): { plan: Plan } | { dml: DmlStatement } {
+  const { stmt: plan, with: ctes } = topLevel(binder, withClause, optimize, bind);
   if (!ctes.length) return { plan };
   return { dml: { kind: 'select', source: plan, returning: { exprs: plan.schema.map((_, i) => colRef(plan.schema, i)), schema: plan.schema }, with: ctes } };
 }

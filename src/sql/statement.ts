@@ -142,9 +142,9 @@ function bindNode(node: Node, text: string, env: StatementEnv): BoundStatement {
   // SELECT … INTO [TEMP] t is CREATE TABLE t AS SELECT … (the grammar's own transformation)
   if ('SelectStmt' in node && node.SelectStmt.intoClause) return bindDdlStatement(selectInto(node.SelectStmt), 'CreateTableAsStmt', text, env);
   if ('SelectStmt' in node) return bindTopSelect(node.SelectStmt, env);
-  if ('InsertStmt' in node) return dml(topLevelDml(env.binder(), node.InsertStmt.withClause, () => bindInsert(env.binder(), node.InsertStmt)), env);
-  if ('UpdateStmt' in node) return dml(topLevelDml(env.binder(), node.UpdateStmt.withClause, () => bindUpdate(env.binder(), node.UpdateStmt)), env);
-  if ('DeleteStmt' in node) return dml(topLevelDml(env.binder(), node.DeleteStmt.withClause, () => bindDelete(env.binder(), node.DeleteStmt)), env);
+  if ('InsertStmt' in node) return dml(topLevelDml(env.binder(), node.InsertStmt.withClause, (s) => optimized(s, env), () => bindInsert(env.binder(), node.InsertStmt)), env);
+  if ('UpdateStmt' in node) return dml(topLevelDml(env.binder(), node.UpdateStmt.withClause, (s) => optimized(s, env), () => bindUpdate(env.binder(), node.UpdateStmt)), env);
+  if ('DeleteStmt' in node) return dml(topLevelDml(env.binder(), node.DeleteStmt.withClause, (s) => optimized(s, env), () => bindDelete(env.binder(), node.DeleteStmt)), env);
   if ('ExplainStmt' in node) return bindExplain(node.ExplainStmt, text, env);
   if ('DeclareCursorStmt' in node) return bindDeclare(node.DeclareCursorStmt, text, env);
   if ('FetchStmt' in node) return bindFetch(node.FetchStmt);
@@ -248,20 +248,18 @@ function bindQuery(stmt: SelectStmt, env: StatementEnv): Plan {
 /** SELECT: a query, or a DmlStatement when its WITH queries write (sql/modifying-with.ts) */
 function bindTopSelect(stmt: SelectStmt, env: StatementEnv): BoundStatement {
   // (only a WITH makes a binder: SELECT 1 needs none)
-  const bound = stmt.withClause ? topLevelSelect(env.binder(), stmt.withClause, () => bindQuery(stmt, env)) : { plan: bindQuery(stmt, env) };
+  const bound = stmt.withClause ? topLevelSelect(env.binder(), stmt.withClause, (s) => optimized(s, env), () => bindQuery(stmt, env)) : { plan: bindQuery(stmt, env) };
   if ('plan' in bound) return { kind: 'select', plan: bound.plan, tag: 'SELECT' };
-  return { kind: 'dml', stmt: optimized(bound.dml, env), tag: 'SELECT' };
+  return { kind: 'dml', stmt: bound.dml, tag: 'SELECT' };
 }
 
 function dml(stmt: DmlStatement, env: StatementEnv): BoundStatement {
   return { kind: 'dml', stmt: optimized(stmt, env), tag: stmt.kind.toUpperCase() };
 }
 
-/** the statement's plans and its WITH queries' optimized (a SELECT's own plan was, by bindQuery) */
+/** the statement's plan optimized (its WITH queries' were as they were bound: sql/modifying-with.ts) */
 function optimized(stmt: DmlStatement, env: StatementEnv): DmlStatement {
-  const source = stmt.kind === 'select' ? stmt.source : env.optimize(stmt.source);
-  const ctes = stmt.with?.map((c) => ({ ...c, stmt: optimized(c.stmt, env) }));
-  return { ...stmt, source, ...(ctes ? { with: ctes } : {}) } as DmlStatement;
+  return { ...stmt, source: env.optimize(stmt.source) } as DmlStatement;
 }
 
 function bindExplain(n: ExplainStmt, text: string, env: StatementEnv): BoundStatement {
