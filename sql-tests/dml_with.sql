@@ -52,6 +52,18 @@ select (with d as (delete from dw_a returning *) select count(*) from d);
 with x as (with d as (delete from dw_a returning *) select * from d) select * from x;
 with recursive d as (delete from dw_a where id in (select id from d) returning *) select * from d;
 with recursive r(n) as (select 1 union all select n + 1 from r where n < 2), d as (delete from dw_a where id in (select n from r) returning *) select * from d;
+-- foreign keys are checked when every part has written
+create table dw_fp(id int primary key);
+create table dw_fc(id int primary key, pid int references dw_fp);
+insert into dw_fp values (1), (2);
+insert into dw_fc values (10, 1);
+with d as (delete from dw_fp where id = 1 returning *) delete from dw_fc where pid = 1 returning *;
+with c as (insert into dw_fc values (11, 3) returning *) insert into dw_fp values (3) returning *;
+with c as (insert into dw_fc values (12, 4) returning *) insert into dw_fp values (5) returning *;
+with d as (delete from dw_fp where id = 3 returning *) select * from d;
+select * from dw_fp order by id;
+select * from dw_fc order by id;
+drop table dw_fc, dw_fp;
 -- a partitioned target
 create table dw_p(k int, v text) partition by range (k);
 create table dw_p1 partition of dw_p for values from (0) to (10);

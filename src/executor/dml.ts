@@ -290,16 +290,25 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
   const reading = new Proxy(rc, { get: (target, key) => (key === 'txn' ? frozen : Reflect.get(target, key)) });
   // subqueries in expressions read the same way
   const readingEnv: ExecEnv = { ...env, runPlan: (plan, outer) => collect(runPlan(plan, reading, { ...readingEnv, outer, synchronous: true })) };
+  // foreign keys are checked once every part has written (PostgreSQL's RI triggers fire at the statement's end)
+  const keyChecks: (() => void)[] = [];
   for (const cte of stmt.with ?? []) {
-    const done = await runDml(cte.stmt, reading, readingEnv, txn);
+    if (cte.stmt.kind === 'select') throw new Error('bug: a SELECT as a data-modifying WITH query');
+    const done = await runWrite(cte.stmt, reading, readingEnv, txn, keyChecks);
     rc.cteResults.set(cte.id, done.returned ?? []);
   }
-  if (stmt.kind !== 'select') return runWrite(stmt, reading, readingEnv, txn);
-  const rows = await drainAll(runPlan(stmt.source, reading, readingEnv), () => env.checkCancel(), rc.slice);
-  return { count: rows.length, returned: rows };
+  let result: DmlResult;
+  if (stmt.kind !== 'select') result = await runWrite(stmt, reading, readingEnv, txn, keyChecks);
+  else {
+    const rows = await drainAll(runPlan(stmt.source, reading, readingEnv), () => env.checkCancel(), rc.slice);
+    result = { count: rows.length, returned: rows };
+  }
+  for (const check of keyChecks) check();
+  return result;
 }
 
-async function runWrite(stmt: Exclude<DmlStatement, { kind: 'select' }>, rc: RunContext, env: ExecEnv, txn: Transaction): Promise<DmlResult> {
+/** One INSERT / UPDATE / DELETE; `keyChecks` (a part of a statement with data-modifying WITH) takes its foreign key checks, to run at the statement's end. */
+async function runWrite(stmt: Exclude<DmlStatement, { kind: 'select' }>, rc: RunContext, env: ExecEnv, txn: Transaction, keyChecks?: (() => void)[]): Promise<DmlResult> {
   const table = stmt.table;
   const partitioned = table.kind === 'p';
   const check = stmt.kind === 'delete' ? () => {} : checkRunner(table, stmt.checks);
@@ -309,6 +318,10 @@ async function runWrite(stmt: Exclude<DmlStatement, { kind: 'select' }>, rc: Run
   // foreign keys: only statements on tables that have or are referenced by one pay for it
   const outgoing = hasOutgoingKeys(catalog, table);
   const incoming = hasIncomingKeys(catalog, table);
+  const referencing = (t: TableDef, row: Row, before?: Row): void => {
+    if (keyChecks) keyChecks.push(() => checkOutgoing(rc, txn, t, row, before));
+    else checkOutgoing(rc, txn, t, row, before);
+  };
   const removed: RemovedKey[] = [];
   const ret = returningOf(stmt.returning);
   const returned: Row[] | null = ret ? [] : null;
@@ -366,7 +379,7 @@ async function runWrite(stmt: Exclude<DmlStatement, { kind: 'select' }>, rc: Run
             conflictChecks?.updated(updated, env);
             checkNotNull(leaf, updated);
             check(updated, env);
-            if (outgoing) checkOutgoing(rc, txn, leaf, updated, existing);
+            if (outgoing) referencing(leaf, updated, existing);
             txn.delete(leaf.oid, [conflict]);
             if (incoming) removed.push({ old: existing, now: updated });
             const target = placeRow(rc, table, updated);
@@ -380,7 +393,7 @@ async function runWrite(stmt: Exclude<DmlStatement, { kind: 'select' }>, rc: Run
         policyCheck(row, env);
         checkNotNull(leaf, row);
         check(row, env);
-        if (outgoing) checkOutgoing(rc, txn, leaf, row);
+        if (outgoing) referencing(leaf, row);
         for (const id of insertRow(txn, leaf, row)) written.add(rowKey(leaf, id));
         count++;
         if (ret) returned!.push(ret(row, env, leaf.oid));
@@ -406,7 +419,7 @@ async function runWrite(stmt: Exclude<DmlStatement, { kind: 'select' }>, rc: Run
         policyCheck(updated, env);
         checkNotNull(table, updated);
         check(updated, env);
-        if (outgoing) checkOutgoing(rc, txn, table, updated, old);
+        if (outgoing) referencing(table, updated, old);
         txn.delete(home, [rowId]);
         if (incoming) removed.push({ old: old.slice(0, width), now: updated });
         // a changed partition key moves the row to its new partition
@@ -437,7 +450,8 @@ async function runWrite(stmt: Exclude<DmlStatement, { kind: 'select' }>, rc: Run
       break;
     }
   }
-  if (incoming) applyIncoming(rc, txn, table, removed);
+  if (incoming && keyChecks) keyChecks.push(() => applyIncoming(rc, txn, table, removed));
+  else if (incoming) applyIncoming(rc, txn, table, removed);
   return { count, returned };
 }
 
