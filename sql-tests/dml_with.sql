@@ -64,6 +64,15 @@ with d as (delete from dw_fp where id = 3 returning *) select * from d;
 select * from dw_fp order by id;
 select * from dw_fc order by id;
 drop table dw_fc, dw_fp;
+-- a WITH query the statement reads runs before it, one nobody reads after it (PostgreSQL's order)
+create table dw_u(id int primary key, v text);
+insert into dw_u values (1, 'old'), (2, 'two');
+with d as (delete from dw_u where id = 1 returning *) insert into dw_u values (1, 'new');
+with d as (delete from dw_u where id = 1 returning *) insert into dw_u select id, 'new' from d;
+with d as (delete from dw_u where id = 2 returning *) delete from dw_u where id = 2 returning *;
+with u as (update dw_u set v = 'upd' where id = 1 returning *), d as (delete from dw_u where id = 1 returning *) select (select count(*) from u) as updated, (select count(*) from d) as deleted;
+select * from dw_u order by id;
+drop table dw_u;
 -- a partitioned target
 create table dw_p(k int, v text) partition by range (k);
 create table dw_p1 partition of dw_p for values from (0) to (10);

@@ -5,7 +5,7 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import type { TableDef } from '../catalog/catalog.js';
-import type { BoundCheck, BoundGenerated, DmlStatement, PolicyCheck, Returning } from '../planner/dml-statement.js';
+import type { BoundCheck, BoundGenerated, DmlStatement, ModifyingCte, PolicyCheck, Returning } from '../planner/dml-statement.js';
 import { RowConflict, UniqueViolation, type Transaction } from '../storage/api.js';
 import { formatText } from '../types/text-io.js';
 import type { Row, SparseVector, SqlType, Value } from '../types/types.js';
@@ -279,10 +279,10 @@ export function generatedRunner(generated: readonly BoundGenerated[]): (row: Row
 }
 
 /**
- * Run an INSERT / UPDATE / DELETE, or a statement with data-modifying WITH queries: those
- * run first, in order and to completion, their RETURNING rows kept for the references; every
- * part reads the state from before the statement (PostgreSQL's one snapshot), never another
- * part's changes.
+ * Run an INSERT / UPDATE / DELETE, or a statement with data-modifying WITH queries: each runs
+ * to completion, those the statement reads before it (their RETURNING rows kept for the
+ * references), the others after; every part reads the state from before the statement
+ * (PostgreSQL's one snapshot), never another part's changes.
  */
 export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, txn: Transaction): Promise<DmlResult> {
   if (!stmt.with?.length && stmt.kind !== 'select') return runWrite(stmt, rc, env, txn);
@@ -292,17 +292,20 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
   const readingEnv: ExecEnv = { ...env, runPlan: (plan, outer) => collect(runPlan(plan, reading, { ...readingEnv, outer, synchronous: true })) };
   // foreign keys are checked once every part has written (PostgreSQL's RI triggers fire at the statement's end)
   const keyChecks: (() => void)[] = [];
-  for (const cte of stmt.with ?? []) {
+  const runCte = async (cte: ModifyingCte): Promise<void> => {
     if (cte.stmt.kind === 'select') throw new Error('bug: a SELECT as a data-modifying WITH query');
     const done = await runWrite(cte.stmt, reading, readingEnv, txn, keyChecks);
     rc.cteResults.set(cte.id, done.returned ?? []);
-  }
+  };
+  // those read first (in order), the main statement, then those nobody reads
+  for (const cte of stmt.with ?? []) if (cte.referenced) await runCte(cte);
   let result: DmlResult;
   if (stmt.kind !== 'select') result = await runWrite(stmt, reading, readingEnv, txn, keyChecks);
   else {
     const rows = await drainAll(runPlan(stmt.source, reading, readingEnv), () => env.checkCancel(), rc.slice);
     result = { count: rows.length, returned: rows };
   }
+  for (const cte of stmt.with ?? []) if (!cte.referenced) await runCte(cte);
   for (const check of keyChecks) check();
   return result;
 }

@@ -39,11 +39,16 @@ export type PolicyCheck = {
 /** a stored generated column's expression, bound over a new row of the table */
 export type BoundGenerated = { readonly column: number; readonly expr: Expr };
 
-/** A data-modifying WITH query: run before the main statement, its RETURNING rows what references to `id` read. */
+/**
+ * A data-modifying WITH query, its RETURNING rows what references to `id` read. One the
+ * statement reads runs before the main statement, one it does not after it (PostgreSQL runs
+ * a WITH query when first read and the others at the end).
+ */
 export interface ModifyingCte {
   readonly id: number;
   readonly name: string;
   readonly stmt: DmlStatement;
+  readonly referenced: boolean;
 }
 
 /** `with`: the statement's data-modifying WITH queries, in their order */

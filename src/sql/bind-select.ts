@@ -95,8 +95,8 @@ export class SelectBinder {
    * WITH query, and how to bind them (sql/statement.ts sets it; bind-dml binds them).
    */
   topLevelWith?: { readonly clause: RawNode; readonly bind: (n: RawNode) => DmlStatement };
-  /** the data-modifying WITH queries bound, in order (the statement runs them first) */
-  readonly modifying: ModifyingCte[] = [];
+  /** the data-modifying WITH queries bound, in order, with their definitions (whose `uses` count the references) */
+  private readonly modifying: { cte: Omit<ModifyingCte, 'referenced'>; def: CteDef }[] = [];
   /** range table entries bound so far, PostgreSQL's count (planner/plan.ts rangeTableSizes) */
   rangeTableEntries = 0;
   /** every table the statement names, for the engine's privilege check before it runs */
@@ -236,9 +236,15 @@ export class SelectBinder {
     const stmt = top.bind(cte.ctequery);
     if (stmt.kind === 'select') throw new SqlError(SqlState.internalError, 'bug: a SELECT bound as a data-modifying WITH query');
     const id = nextCteId++;
-    this.modifying.push({ id, name: cte.ctename, stmt });
     const rows: Plan = { kind: 'values', schema: stmt.returning?.schema ?? [], rows: [] };
-    return { name: cte.ctename, plan: aliases.length ? renameColumns(rows, aliases) : rows, id, modifying: stmt.returning ? 'returning' : 'none', rowsFrom: stmt.source };
+    const def: CteDef = { name: cte.ctename, plan: aliases.length ? renameColumns(rows, aliases) : rows, id, modifying: stmt.returning ? 'returning' : 'none', rowsFrom: stmt.source };
+    this.modifying.push({ cte: { id, name: cte.ctename, stmt }, def });
+    return def;
+  }
+
+  /** The data-modifying WITH queries bound so far (the statement's, once it is bound), handed over once. */
+  takeModifying(): ModifyingCte[] {
+    return this.modifying.splice(0).map(({ cte, def }) => ({ ...cte, referenced: (def.uses ?? 0) > 0 }));
   }
 
   /** `bind` run later under the WITH queries visible now (earlier siblings, outer levels). */

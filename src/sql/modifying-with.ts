@@ -18,7 +18,8 @@ function topLevel<T>(binder: SelectBinder, withClause: RawNode | undefined, opti
   const before = binder.topLevelWith;
   if (withClause) binder.topLevelWith = { clause: withClause, bind: (n) => optimize(bindModifying(binder, n)) };
   try {
-    return { stmt: bind(), with: binder.modifying.splice(0) };
+    const stmt = bind();
+    return { stmt, with: binder.takeModifying() };
   } finally {
     binder.topLevelWith = before;
   }
