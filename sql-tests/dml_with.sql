@@ -96,4 +96,8 @@ explain (analyze, costs off, timing off, summary off) with d as (insert into dw_
 select * from dw_p order by k;
 explain (costs off) with d as (delete from dw_a returning *) insert into dw_archive select * from d;
 explain (costs off) with d as (delete from dw_a returning *) select count(*) from dw_a;
+explain (verbose, costs off) delete from dw_b using dw_a where dw_a.id = dw_b.id returning dw_b.id, dw_a.s, dw_a.*;
+explain (verbose, costs off) update dw_b set n = n + 1 from dw_a where dw_a.id = dw_b.id returning *;
+explain (verbose, costs off) delete from dw_p using dw_a where dw_a.id = dw_p.k returning dw_a.*;
+explain (verbose, costs off) with d as (delete from dw_a returning *) select * from d;
 drop table dw_a, dw_b, dw_archive, dw_p;

@@ -228,7 +228,9 @@ class Builder implements DeparseContext {
     this.modified = opts.dml && opts.dml.kind !== 'insert' ? targetScan(root, opts.dml.table) : undefined;
     // an INSERT's target is the first entry of its range table, before what its source reads
     const insertInto = opts.dml?.kind === 'insert' ? opts.dml.table.name : undefined;
-    this.qualifyOutput = insertInto !== undefined || Math.max(rangeTableSizes.get(root) ?? 0, countRelations(root)) > 1;
+    // a statement with data-modifying WITH queries has their relations in its range table too
+    const withQueries = !!opts.withQueries?.length || opts.takenNames !== undefined;
+    this.qualifyOutput = insertInto !== undefined || withQueries || Math.max(rangeTableSizes.get(root) ?? 0, countRelations(root)) > 1;
     this.qualify = opts.verbose || this.qualifyOutput;
     this.assigned = subplanNumbers(root);
     this.refnames = relationNames(root, this.assigned, [...(insertInto !== undefined ? [insertInto] : []), ...(opts.takenNames ?? [])]);
@@ -1696,7 +1698,7 @@ function statementTree(plan: Plan, opts: ExplainOptions, b: Builder): DisplayNod
   // a partition's columns named after it (RETURNING binds the target's columns unnamed)
   const owner = scan ? scan.alias ?? table.name : opts.dml.kind === 'insert' ? table.name : undefined;
   const named = (e: Expr) => (owner ? mapExpr(e, (x) => (x.kind === 'column' && x.level === 0 && !x.table ? { ...x, table: owner } : undefined)) : e);
-  const returned = () => b.outputTexts(returning!.exprs.map(named), opts.dml!.kind === 'insert' || scan !== undefined);
+  const returned = () => b.outputTexts(returning!.exprs.map(named), opts.dml!.kind === 'insert' || scan !== undefined || !!returning!.joined || opts.takenNames !== undefined);
   const details: [string, string | string[]][] = opts.verbose && returning ? [['Output', (scan ? b.asPartition(scan, written[0]!.alias, returned) : returned()).join(', ')]] : [];
   // show_modifytable_info: INSERT … ON CONFLICT's action, the unique index that arbitrates and the DO UPDATE's WHERE
   const onConflict = opts.dml.kind === 'insert' ? opts.dml.onConflict : null;
@@ -1794,10 +1796,13 @@ function joinAsModifyTableSource(plan: Plan, dml: Exclude<TableDml, { kind: 'ins
   };
   collect(top);
   const target = scans.find((s) => s.table.oid === dml.table.oid);
-  if (!plain || top.kind !== 'join' || !target || dml.returning) return;
+  if (!plain || top.kind !== 'join' || !target || (dml.returning && !dml.returning.joined)) return;
   const values = dml.kind === 'update' ? [...dml.assignments].sort((x, y) => x.column - y.column).map((a) => a.expr) : [];
   const identity = target.partitions ? [dml.table.columns.length, dml.table.columns.length + 1] : [dml.table.columns.length];
-  const needed = [...new Set([...values.flatMap((e) => outerColumnsOf(e)), ...identity])];
+  // RETURNING's columns of the other tables, as it reads them (the target's it takes from the row written)
+  const forValues = values.flatMap((e) => outerColumnsOf(e));
+  const returned = [...new Set((dml.returning?.exprs ?? []).flatMap((e) => outerColumnsOf(e)).filter((c) => c >= target.schema.length && !forValues.includes(c)))];
+  const needed = [...new Set([...forValues, ...identity, ...returned])];
   const read = readAbove(plan, needed);
   const junk = (s: Extract<Plan, { kind: 'scan' }>) => CTID_WIDTH + (s.partitions ? TABLEOID_WIDTH : 0);
   // a node's output column, as a column of the scan it comes from
@@ -1818,7 +1823,8 @@ function joinAsModifyTableSource(plan: Plan, dml: Exclude<TableDml, { kind: 'ins
     if (n.type === 'Append') for (const c of n.children) c.node.est = { ...c.node.est, width };
   };
   for (const s of scans) setWidth(b.nodes.get(s), widthOf(s));
-  for (const j of joins) setWidth(b.nodes.get(j), j === top ? values.reduce((w, e) => w + opts.model.exprWidth(e, plan.schema), 0) + scans.reduce((w, s) => w + junk(s), 0) : widthOf(j));
+  const returnedWidth = opts.model.schemaWidth(returned.map((c) => plan.schema[c]!));
+  for (const j of joins) setWidth(b.nodes.get(j), j === top ? values.reduce((w, e) => w + opts.model.exprWidth(e, plan.schema), 0) + scans.reduce((w, s) => w + junk(s), 0) + returnedWidth : widthOf(j));
   // the new values are computed in the top join, a row at a time
   const topNode = b.nodes.get(top);
   const perRow = values.reduce((c, e) => c + exprCost(e), 0);
@@ -1828,7 +1834,8 @@ function joinAsModifyTableSource(plan: Plan, dml: Exclude<TableDml, { kind: 'ins
     // mark, or a plain target's row identity), the columns the join conditions read; a
     // partitioned target its row identity last (add_row_identity_columns). The top join: the
     // new values, a plain target's ctid, the other tables' ctids, a partitioned target's identity
-    const valueCols = needed.map((c) => origin(plan, c)).filter((o) => o !== undefined);
+    const valueCols = needed.filter((c) => !returned.includes(c)).map((c) => origin(plan, c)).filter((o) => o !== undefined);
+    const returnedCols = returned.map((c) => origin(plan, c)).filter((o) => o !== undefined);
     const identityOf = (s: Extract<Plan, { kind: 'scan' }>, alias: string) => {
       const column = (name: string): Expr => ({ kind: 'column', type: T.int8, level: 0, index: s.table.columns.length, name, table: alias });
       return b.outputTexts([...(s.partitions ? [column('tableoid')] : []), column('ctid')], true);
@@ -1837,9 +1844,10 @@ function joinAsModifyTableSource(plan: Plan, dml: Exclude<TableDml, { kind: 'ins
       const column = (c: number): Expr => ({ kind: 'column', type: s.schema[c]!.type, level: 0, index: c, name: s.schema[c]!.name, table: s.alias ?? s.table.name });
       const real = (c: number) => c < s.table.columns.length;
       const own = valueCols.filter((o) => o[0] === s && real(o[1])).map((o) => o[1]);
-      const quals = (read.get(s) ?? []).filter((c) => real(c) && !own.includes(c));
+      const forReturning = returnedCols.filter((o) => o[0] === s && real(o[1]) && !own.includes(o[1])).map((o) => o[1]);
+      const quals = (read.get(s) ?? []).filter((c) => real(c) && !own.includes(c) && !forReturning.includes(c));
       const texts = () => {
-        const [values, joined, identity] = [b.outputTexts(own.map(column), true), b.outputTexts(quals.map(column), true), identityOf(s, alias)];
+        const [values, joined, identity] = [b.outputTexts(own.map(column), true), b.outputTexts([...forReturning, ...quals].map(column), true), identityOf(s, alias)];
         return s === target && s.partitions ? [...values, ...joined, ...identity] : [...values, ...identity, ...joined];
       };
       setOutput(n, s.partitions ? b.asPartition(s, alias, texts) : texts(), b);
@@ -1855,7 +1863,8 @@ function joinAsModifyTableSource(plan: Plan, dml: Exclude<TableDml, { kind: 'ins
     const others = scans.filter((s) => s !== target).flatMap((s) => identityOf(s, names(s)));
     const computed = single ? b.asPartition(target, single, () => b.outputTexts(values, true)) : b.outputTexts(values, true);
     const mine = identityOf(target, target.partitions && !single ? target.alias ?? target.table.name : names(target));
-    if (topNode) setOutput(topNode, target.partitions ? [...computed, ...others, ...mine] : [...computed, ...mine, ...others], b);
+    const forReturning = b.outputTexts(returnedCols.map(([s, c]): Expr => ({ kind: 'column', type: s.schema[c]!.type, level: 0, index: c, name: s.schema[c]!.name, table: names(s) })), true);
+    if (topNode) setOutput(topNode, target.partitions ? [...computed, ...others, ...forReturning, ...mine] : [...computed, ...mine, ...others, ...forReturning], b);
   }
   // a Hash, Sort or Materialize hands on its input's rows
   const passOn = (n: DisplayNode): void => {
