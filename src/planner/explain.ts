@@ -1666,6 +1666,9 @@ function displayTree(plan: Plan, opts: ExplainOptions): DisplayNode {
     return { name: `CTE ${cte.name}`, node };
   });
   root.subplans.unshift(...ctes);
+  // their cost is charged to the top node, as an InitPlan's (SS_charge_for_initplans)
+  const charge = ctes.reduce((c, x) => c + x.node.est.total, 0);
+  root.est = { ...root.est, startup: root.est.startup + charge, total: root.est.total + charge };
   return root;
 }
 
