@@ -50,6 +50,7 @@ select * from (with d as (delete from dw_a returning *) select * from d) s;
 insert into dw_archive with d as (delete from dw_a returning *) select * from d;
 select (with d as (delete from dw_a returning *) select count(*) from d);
 with x as (with d as (delete from dw_a returning *) select * from d) select * from x;
+create view dw_v as with d as (delete from dw_a returning *) select * from d;
 with recursive d as (delete from dw_a where id in (select id from d) returning *) select * from d;
 with recursive r(n) as (select 1 union all select n + 1 from r where n < 2), d as (delete from dw_a where id in (select n from r) returning *) select * from d;
 -- foreign keys are checked when every part has written

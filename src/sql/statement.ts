@@ -223,6 +223,7 @@ function bindDdlStatement(node: Node, kind: string, text: string, env: Statement
     if (n.objtype !== 'OBJECT_TABLE') throw new SqlError(SqlState.featureNotSupported, 'materialized views are not supported yet');
     const query = n.query && 'SelectStmt' in n.query ? n.query.SelectStmt : undefined;
     if (!query) throw new SqlError(SqlState.featureNotSupported, 'CREATE TABLE AS needs a SELECT');
+    if (hasModifyingWith(query.withClause)) throw new SqlError(SqlState.featureNotSupported, 'CREATE TABLE AS / SELECT INTO over data-modifying WITH queries is not supported yet');
     const plan = env.optimize(env.binder().bindSelect(query, null));
     return { ...common, stmt: bindCreateTableAs(n, plan.schema), fill: n.into?.skipData ? undefined : plan };
   }
@@ -396,6 +397,7 @@ function bindCopy(n: CopyStmt, env: StatementEnv): BoundCopy {
   const binder = env.binder();
   if (!n.is_from && n.query) {
     if (!('SelectStmt' in n.query)) throw new SqlError(SqlState.featureNotSupported, 'COPY of this statement is not supported');
+    if (hasModifyingWith(n.query.SelectStmt.withClause)) throw new SqlError(SqlState.featureNotSupported, 'COPY of a query with data-modifying WITH queries is not supported yet');
     return { kind: 'copy', direction: 'to', plan: env.optimize(binder.bindSelect(n.query.SelectStmt, null)), options, tag: 'COPY' };
   }
   const rel = n.relation ?? {};
