@@ -81,6 +81,10 @@ create table dw_p2 partition of dw_p for values from (10) to (20);
 with i as (insert into dw_p values (1, 'a'), (15, 'b') returning tableoid::regclass, *) select * from i order by k;
 with u as (update dw_p set k = k + 10 where k = 1 returning tableoid::regclass, *) select * from u;
 select tableoid::regclass, * from dw_p order by k;
+-- COPY of a statement that writes
+copy (with d as (delete from dw_p where k = 15 returning *) select * from d) to stdout;
+copy (insert into dw_p values (16, 'c') returning k, v) to stdout;
+copy (update dw_p set v = 'd' where k = 16) to stdout;
 -- a read-only transaction, DECLARE, PREPARE / EXECUTE
 begin read only;
 with d as (delete from dw_p returning *) select * from d;

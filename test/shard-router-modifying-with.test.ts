@@ -33,6 +33,7 @@ describe('shard router: data-modifying WITH', () => {
       'WITH d AS (INSERT INTO a VALUES (1, \'x\') RETURNING *) UPDATE local SET v = d.v FROM d',
       'WITH d AS (UPDATE local SET v = \'y\' RETURNING id) DELETE FROM bb WHERE id IN (SELECT id FROM d)',
       'EXPLAIN ANALYZE WITH d AS (DELETE FROM a RETURNING *) SELECT count(*) FROM d',
+      'COPY (WITH d AS (DELETE FROM a RETURNING *) SELECT * FROM d) TO STDOUT',
     ]) {
       const r = route(sql);
       assert.equal(r.kind, 'unsupported', sql);
@@ -42,8 +43,17 @@ describe('shard router: data-modifying WITH', () => {
     }
   });
 
+  it('refuses COPY (DELETE … RETURNING) TO over a sharded table (its target alone names it)', () => {
+    const r = route('COPY (DELETE FROM a RETURNING *) TO STDOUT');
+    assert.equal(r.kind, 'unsupported');
+    if (r.kind === 'unsupported') assert.equal(r.error.code, '0A000');
+  });
+
   it('runs one over shard 0\'s own tables there, as a write', () => {
-    for (const sql of ['WITH d AS (DELETE FROM local RETURNING *) SELECT * FROM d', 'WITH d AS (DELETE FROM local RETURNING *) INSERT INTO local2 SELECT * FROM d']) {
+    for (const sql of [
+      'WITH d AS (DELETE FROM local RETURNING *) SELECT * FROM d', 'WITH d AS (DELETE FROM local RETURNING *) INSERT INTO local2 SELECT * FROM d',
+      'COPY (DELETE FROM local RETURNING *) TO STDOUT', 'COPY (WITH d AS (DELETE FROM local RETURNING *) SELECT * FROM d) TO STDOUT',
+    ]) {
       assert.deepEqual(route(sql), { kind: 'shard0', write: true }, sql);
     }
   });

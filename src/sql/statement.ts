@@ -29,7 +29,8 @@ export interface TransactionOptions {
 export type TransactionAction = 'begin' | 'start' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo' | 'prepare' | 'commitPrepared' | 'rollbackPrepared' | 'unsupported';
 
 export type BoundCopy =
-  | { kind: 'copy'; direction: 'to'; plan: Plan; options: CopyOptions; tag: string }
+  /** `dml`: COPY (INSERT / UPDATE / DELETE … RETURNING, or a query over data-modifying WITH) TO: its rows are what it returns, `plan` its source */
+  | { kind: 'copy'; direction: 'to'; plan: Plan; dml?: DmlStatement; options: CopyOptions; tag: string }
   | {
     kind: 'copy'; direction: 'from'; table: TableDef; columns: readonly number[]; options: CopyOptions; tag: string;
     /** the table's other columns, filled from their DEFAULT */
@@ -389,6 +390,13 @@ function searchPathItem(a: Node): string {
   return /^[a-z_][a-z0-9_]*$/.test(s as string) ? (s as string) : `"${s}"`;
 }
 
+/** COPY (a statement that writes) TO: the rows it returns (PostgreSQL's BeginCopyTo) */
+function copyWritten(bound: BoundStatement, options: CopyOptions): BoundCopy {
+  if (bound.kind !== 'dml') throw new SqlError(SqlState.internalError, 'bug: COPY of a write bound as something else');
+  if (!bound.stmt.returning) throw new SqlError(SqlState.featureNotSupported, 'COPY query must have a RETURNING clause');
+  return { kind: 'copy', direction: 'to', plan: bound.stmt.source, dml: bound.stmt, options, tag: 'COPY' };
+}
+
 function bindCopy(n: CopyStmt, env: StatementEnv): BoundCopy {
   if (n.filename || n.is_program) {
     throw new SqlError(SqlState.insufficientPrivilege, 'COPY to or from a file is not supported; use COPY … FROM STDIN / TO STDOUT (psql: \\copy)');
@@ -396,8 +404,9 @@ function bindCopy(n: CopyStmt, env: StatementEnv): BoundCopy {
   const options = copyOptions(n.options);
   const binder = env.binder();
   if (!n.is_from && n.query) {
+    const writes = 'InsertStmt' in n.query || 'UpdateStmt' in n.query || 'DeleteStmt' in n.query || ('SelectStmt' in n.query && hasModifyingWith(n.query.SelectStmt.withClause));
+    if (writes) return copyWritten(bindNode(n.query as Node, '', env), options);
     if (!('SelectStmt' in n.query)) throw new SqlError(SqlState.featureNotSupported, 'COPY of this statement is not supported');
-    if (hasModifyingWith(n.query.SelectStmt.withClause)) throw new SqlError(SqlState.featureNotSupported, 'COPY of a query with data-modifying WITH queries is not supported yet');
     return { kind: 'copy', direction: 'to', plan: env.optimize(binder.bindSelect(n.query.SelectStmt, null)), options, tag: 'COPY' };
   }
   const rel = n.relation ?? {};

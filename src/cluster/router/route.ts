@@ -228,6 +228,17 @@ function modifyingWithRoute(stmt: N | undefined, catalog: TableLookup): Route | 
   return sharded ? notYet('a data-modifying statement in WITH over sharded tables') : { kind: 'shard0', write: true };
 }
 
+/** COPY (INSERT | UPDATE | DELETE … RETURNING, or a query over data-modifying WITH) TO: as modifyingWithRoute; undefined: a plain query */
+function copyWritingRoute(query: N, catalog: TableLookup): Route | undefined {
+  const modifying = modifyingWithRoute(query, catalog);
+  if (modifying) return modifying;
+  const [type, node] = Object.entries(query)[0] as [string, N];
+  if (type === 'SelectStmt') return undefined;
+  const rv = node.relation as N | undefined;
+  const sharded = shardedTablesRead(query, catalog).length > 0 || (rv !== undefined && catalog.table(rv.schemaname, rv.relname) !== undefined);
+  return sharded ? notYet('COPY (INSERT | UPDATE | DELETE … RETURNING) over sharded tables') : { kind: 'shard0', write: true };
+}
+
 function tableAsRoute(sql: string, stmt: N, catalog: TableLookup): Route {
   const route = createTableAsRoute(sql, stmt, (select, parsed) => routeStatement(select, parsed, catalog));
   return typeof route === 'string' ? notYet(route) : route;
@@ -449,6 +460,8 @@ function updateDeleteRoute(sql: string, type: string, node: N, catalog: TableLoo
 }
 
 function copyRoute(sql: string, node: N, catalog: TableLookup): Route {
+  const writing = node.query ? copyWritingRoute(node.query, catalog) : undefined;
+  if (writing) return writing;
   if (node.query) {
     // a view or a SQL function in the query may read sharded tables too: routed, it is pulled up
     if (!readsShardedTable(node.query, catalog) && !mentionsView(node.query, catalog) && !callsShardedFunction(node.query, catalog)) return { kind: 'shard0', write: false };
