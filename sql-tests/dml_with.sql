@@ -85,6 +85,16 @@ select tableoid::regclass, * from dw_p order by k;
 copy (with d as (delete from dw_p where k = 15 returning *) select * from d) to stdout;
 copy (insert into dw_p values (16, 'c') returning k, v) to stdout;
 copy (update dw_p set v = 'd' where k = 16) to stdout;
+-- CREATE TABLE AS / SELECT INTO over one (WITH NO DATA does not run it)
+create table dw_c1 as with d as (delete from dw_p where k = 16 returning *) select * from d;
+create table dw_c2 as with d as (delete from dw_p returning *) select * from d with no data;
+with d as (insert into dw_p values (17, 'e') returning *) select k * 10 as big into dw_c3 from d;
+create table dw_c4 as with d as (insert into dw_p values (18, 'f') returning *) select 1 / 0 from d;
+select * from dw_c1;
+select count(*) from dw_c2;
+select * from dw_c3;
+select * from dw_p order by k;
+drop table dw_c1, dw_c2, dw_c3;
 -- a read-only transaction, DECLARE, PREPARE / EXECUTE
 begin read only;
 with d as (delete from dw_p returning *) select * from d;

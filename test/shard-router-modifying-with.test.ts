@@ -58,6 +58,12 @@ describe('shard router: data-modifying WITH', () => {
     }
   });
 
+  it('refuses CREATE TABLE AS / SELECT INTO over one, even over shard 0\'s tables (the table belongs on every shard)', () => {
+    for (const sql of ['CREATE TABLE n AS WITH d AS (DELETE FROM local RETURNING *) SELECT * FROM d', 'WITH d AS (DELETE FROM local RETURNING *) SELECT * INTO n FROM d']) {
+      assert.equal(route(sql).kind, 'unsupported', sql);
+    }
+  });
+
   it('leaves a WITH of SELECTs to the usual routes', () => {
     assert.notEqual(route('WITH d AS (SELECT * FROM a) SELECT * FROM d').kind, 'unsupported');
   });

@@ -97,9 +97,9 @@ export type BoundStatement =
   /**
    * catalog changes (run by engine/ddl-dispatch); catalogWrite: refused in a read-only
    * transaction, saved after autocommit. CREATE TABLE AS carries its query (`fill`; absent
-   * WITH NO DATA).
+   * WITH NO DATA; a DmlStatement over data-modifying WITH queries).
    */
-  | { kind: 'ddl'; stmt: BoundDdl; catalogWrite: boolean; tag: string; fill?: Plan };
+  | { kind: 'ddl'; stmt: BoundDdl; catalogWrite: boolean; tag: string; fill?: Plan | DmlStatement };
 
 export type BoundKind = BoundStatement['kind'];
 
@@ -224,7 +224,11 @@ function bindDdlStatement(node: Node, kind: string, text: string, env: Statement
     if (n.objtype !== 'OBJECT_TABLE') throw new SqlError(SqlState.featureNotSupported, 'materialized views are not supported yet');
     const query = n.query && 'SelectStmt' in n.query ? n.query.SelectStmt : undefined;
     if (!query) throw new SqlError(SqlState.featureNotSupported, 'CREATE TABLE AS needs a SELECT');
-    if (hasModifyingWith(query.withClause)) throw new SqlError(SqlState.featureNotSupported, 'CREATE TABLE AS / SELECT INTO over data-modifying WITH queries is not supported yet');
+    // over data-modifying WITH queries the fill is a statement that writes (not run WITH NO DATA, as in PostgreSQL)
+    if (hasModifyingWith(query.withClause)) {
+      const bound = topLevelSelect(env.binder(), query.withClause, (s) => optimized(s, env), () => env.optimize(env.binder().bindSelect(query, null)));
+      if ('dml' in bound) return { ...common, stmt: bindCreateTableAs(n, bound.dml.source.schema), fill: n.into?.skipData ? undefined : bound.dml };
+    }
     const plan = env.optimize(env.binder().bindSelect(query, null));
     return { ...common, stmt: bindCreateTableAs(n, plan.schema), fill: n.into?.skipData ? undefined : plan };
   }

@@ -127,7 +127,9 @@ const READS_RELATIONS = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'Dele
 
 export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Route {
   const [type, node] = Object.entries(stmt)[0] as [string, N];
-  const modifying = modifyingWithRoute(type === 'ExplainStmt' ? node.query : stmt, catalog);
+  const modifying = modifyingWithRoute(type === 'ExplainStmt' || type === 'CreateTableAsStmt' ? node.query : stmt, catalog);
+  // a table created from one must be on every shard: not yet
+  if (modifying && (type === 'CreateTableAsStmt' || node.intoClause)) return notYet('CREATE TABLE AS / SELECT INTO over data-modifying WITH queries');
   if (modifying) return modifying;
   // a view or a function may read sharded tables: shard 0 alone would answer with its rows
   // only, so a read-only statement runs over the view's definition, or the function over
