@@ -16,6 +16,7 @@ import type { Transaction } from '../storage/api.js';
 import type { Row, Value } from '../types/types.js';
 import type { ExecResult } from '../wire/backend.js';
 import type { SessionContext } from './context.js';
+import { runDmlStatement } from './dml-statement.js';
 import { BinaryCopyStream, CsvCopyStream, TextCopyStream, contextError, copyOutHead, copyOutTail, formatCopyBody, joinBinaryHead, withLineText, type ParsedCopy } from './copy.js';
 
 export function runCopy(ctx: SessionContext, stmt: BoundCopy): ExecResult | Promise<ExecResult> {
@@ -24,15 +25,24 @@ export function runCopy(ctx: SessionContext, stmt: BoundCopy): ExecResult | Prom
   return copyIn(ctx, stmt);
 }
 
-async function copyOut(ctx: SessionContext, stmt: Extract<BoundCopy, { direction: 'to' }>): Promise<ExecResult> {
-  const { plan, options } = stmt;
+/** COPY TO's rows: its query's, or (a statement that writes, run as it would be alone: its transaction, its retries) its RETURNING rows */
+async function copiedRows(ctx: SessionContext, stmt: Extract<BoundCopy, { direction: 'to' }>): Promise<{ rows: Row[]; slice: TimeSlice }> {
+  if (stmt.dml) {
+    const written = await runDmlStatement(ctx, stmt.dml, [], []);
+    return { rows: written.kind === 'rows' ? [...written.rows] : [], slice: new TimeSlice() };
+  }
   const rc = ctx.runContext(ctx.tx.txn);
   const env = ctx.execEnv([], rc);
-  const rows = await drainAll(runPlan(plan, rc, env), env.checkCancel, rc.slice);
-  const types = plan.schema.map((c) => c.type);
+  return { rows: await drainAll(runPlan(stmt.plan, rc, env), env.checkCancel, rc.slice), slice: rc.slice ?? new TimeSlice() };
+}
+
+async function copyOut(ctx: SessionContext, stmt: Extract<BoundCopy, { direction: 'to' }>): Promise<ExecResult> {
+  const { plan, options } = stmt;
+  const { rows, slice } = await copiedRows(ctx, stmt);
+  const schema = stmt.dml?.returning?.schema ?? plan.schema;
+  const types = schema.map((c) => c.type);
   const settings = { timezone: ctx.settings.get('timezone') };
-  const chunks = copyOutHead(plan.schema.map((c) => c.name), options);
-  const slice = rc.slice ?? new TimeSlice();
+  const chunks = copyOutHead(schema.map((c) => c.name), options);
   // formatted a batch at a time, yielding between time slices: a big table's COPY TO
   // neither stalls other sessions nor ignores a cancel
   for (let i = 0; i < rows.length; i += COPY_OUT_BATCH) {
@@ -40,7 +50,7 @@ async function copyOut(ctx: SessionContext, stmt: Extract<BoundCopy, { direction
     await turnIfDue(slice, () => ctx.checkCancelled());
   }
   chunks.push(...copyOutTail(options));
-  return { kind: 'copyOut', format: options.format === 'binary' ? 'binary' : 'text', columnCount: plan.schema.length, chunks: joinBinaryHead(chunks, options), tag: `COPY ${rows.length}` };
+  return { kind: 'copyOut', format: options.format === 'binary' ? 'binary' : 'text', columnCount: schema.length, chunks: joinBinaryHead(chunks, options), tag: `COPY ${rows.length}` };
 }
 
 const COPY_OUT_BATCH = 1024;

@@ -15,6 +15,8 @@ import { mapExpr } from '../planner/expr-walk.js';
 import { bindRowExpr, bindViewColumns, type BoundDdl } from '../sql/ddl/index.js';
 import { compileExpr } from '../executor/expr.js';
 import { runPlan } from '../executor/operators.js';
+import { runDml } from '../executor/dml.js';
+import type { DmlStatement } from '../planner/dml-statement.js';
 import { drainAll } from '../executor/suspend.js';
 import type { Row, Value } from '../types/types.js';
 import type { ExecResult } from '../wire/backend.js';
@@ -235,7 +237,7 @@ function compileRowExpr(ctx: SessionContext, e: Expr): (row: Row) => Value {
  * and the catalog is saved after it outside a block (then the storage of what it dropped is
  * freed). `fill`: CREATE TABLE AS's query, run with `params` (the statement's bind parameters).
  */
-export async function runDdlStatement(ctx: SessionContext, stmt: BoundDdl, tag: string, catalogWrite: boolean, sql: string, fill?: Plan, params: readonly Value[] = []): Promise<ExecResult> {
+export async function runDdlStatement(ctx: SessionContext, stmt: BoundDdl, tag: string, catalogWrite: boolean, sql: string, fill?: Plan | DmlStatement, params: readonly Value[] = []): Promise<ExecResult> {
   if (catalogWrite) ctx.tx.checkWritable(tag);
   const before = catalogWrite && ctx.tx.idle ? ctx.catalog.snapshotData() : undefined;
   ctx.ddl.autocommitUndo.splice(0);
@@ -288,7 +290,7 @@ export async function undoStatement(ctx: SessionContext, before: CatalogData, ch
   for (const oid of created) await ctx.engine.storage.dropTable(oid).catch(() => {});
 }
 
-async function runBound(ctx: SessionContext, stmt: BoundDdl, tag: string, sql: string, fill: Plan | undefined, params: readonly Value[]): Promise<ExecResult> {
+async function runBound(ctx: SessionContext, stmt: BoundDdl, tag: string, sql: string, fill: Plan | DmlStatement | undefined, params: readonly Value[]): Promise<ExecResult> {
   const outcome = await runDdl(ctx.ddl.context(ctx, sql), stmt);
   if (outcome.truncate) await truncateRows(ctx, outcome.truncate);
   if (stmt.kind === 'createTableAs') {
@@ -298,14 +300,15 @@ async function runBound(ctx: SessionContext, stmt: BoundDdl, tag: string, sql: s
   return { kind: 'command', tag };
 }
 
-/** CREATE TABLE … AS SELECT: the query's rows go into the new table. */
-async function fillCreatedTable(ctx: SessionContext, tableOid: number, plan: Plan, params: readonly Value[]): Promise<ExecResult> {
+/** CREATE TABLE … AS SELECT: the query's rows go into the new table (over data-modifying WITH queries, their writes in the same transaction). */
+async function fillCreatedTable(ctx: SessionContext, tableOid: number, fill: Plan | DmlStatement, params: readonly Value[]): Promise<ExecResult> {
   const implicit = ctx.tx.idle;
   const txn = implicit ? ctx.engine.storage.begin() : ctx.tx.txn!;
   try {
-    const rc = ctx.runContext(ctx.tx.txn);
+    const writes = isDml(fill);
+    const rc = ctx.runContext(writes ? txn : ctx.tx.txn);
     const env = ctx.execEnv(params, rc);
-    const rows = await drainAll(runPlan(plan, rc, env), env.checkCancel, rc.slice);
+    const rows = writes ? (await runDml(fill, rc, env, txn)).returned ?? [] : await drainAll(runPlan(fill, rc, env), env.checkCancel, rc.slice);
     if (rows.length) txn.insert(tableOid, rows);
     if (implicit) await txn.commit();
     return { kind: 'command', tag: `SELECT ${rows.length}` };
@@ -318,6 +321,10 @@ async function fillCreatedTable(ctx: SessionContext, tableOid: number, plan: Pla
     }
     throw e;
   }
+}
+
+function isDml(fill: Plan | DmlStatement): fill is DmlStatement {
+  return 'with' in fill && fill.kind === 'select';
 }
 
 /** An error inside an `AS '…'` body points into the CREATE FUNCTION statement, as in PostgreSQL. */

@@ -45,7 +45,7 @@ export async function runExplain(ctx: SessionContext, stmt: Extract<BoundStateme
   const lines = explainPlan(plan, {
     metrics, vectorStats, scanStats, textStats, spillStats, heapFetches, removedRows, memoryStats, partitionRuns, conflicts,
     // hash_mem_multiplier is 2 (PostgreSQL 15's default)
-    workMemBytes, hashMemBytes: workMemBytes && workMemBytes * 2, verbose: flags.verbose, costs: flags.costs, timing: flags.timing, format: flags.format, dml: stmt.dml, model,
+    workMemBytes, hashMemBytes: workMemBytes && workMemBytes * 2, verbose: flags.verbose, costs: flags.costs, timing: flags.timing, format: flags.format, dml: stmt.dml?.kind === 'select' ? null : stmt.dml, withQueries: stmt.dml?.with ?? [], model,
   }, flags.summary ? { planningMs: stmt.planningMs, executionMs: flags.analyze ? totalMs : undefined } : {});
   return { kind: 'rows', fields: [explainField(flags.format)], rows: lines.map((l) => [l]), tag: `EXPLAIN` };
 }

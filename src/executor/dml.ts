@@ -5,7 +5,7 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import type { TableDef } from '../catalog/catalog.js';
-import type { BoundCheck, BoundGenerated, DmlStatement, PolicyCheck, Returning } from '../planner/dml-statement.js';
+import type { BoundCheck, BoundGenerated, DmlStatement, ModifyingCte, PolicyCheck, Returning } from '../planner/dml-statement.js';
 import { RowConflict, UniqueViolation, type Transaction } from '../storage/api.js';
 import { formatText } from '../types/text-io.js';
 import type { Row, SparseVector, SqlType, Value } from '../types/types.js';
@@ -14,7 +14,7 @@ import { checkPartitionConstraint, routeRow } from '../catalog/partitions.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { applyIncoming, checkOutgoing, type RemovedKey } from './foreign-keys.js';
 import { compileExpr, type ExecEnv } from './expr.js';
-import { runPlan, type RunContext } from './operators.js';
+import { collect, runPlan, type RunContext } from './operators.js';
 import { drainAll, turnIfDue } from './suspend.js';
 
 export interface DmlResult {
@@ -103,8 +103,15 @@ function insertRow(txn: Transaction, table: TableDef, row: Row): number[] {
 function returningOf(ret: Returning | null) {
   if (!ret) return null;
   const exprs = ret.exprs.map(compileExpr);
+  if (ret.joined) {
+    // the source row (target, ctid, [tableoid,] the other FROM items) with the target's columns as written
+    return (row: Row, env: ExecEnv, _tableOid: number, source?: Row) => {
+      const joinedRow = [...row, ...source!.slice(row.length)];
+      return exprs.map((e) => e(joinedRow, env));
+    };
+  }
   // RETURNING sees the row plus its hidden tableoid: the (leaf) table it is stored in
-  return (row: Row, env: ExecEnv, tableOid: number) => {
+  return (row: Row, env: ExecEnv, tableOid: number, _source?: Row) => {
     const withOid = [...row, tableOid];
     return exprs.map((e) => e(withOid, env));
   };
@@ -271,7 +278,40 @@ export function generatedRunner(generated: readonly BoundGenerated[]): (row: Row
   };
 }
 
+/**
+ * Run an INSERT / UPDATE / DELETE, or a statement with data-modifying WITH queries: each runs
+ * to completion, those the statement reads before it (their RETURNING rows kept for the
+ * references), the others after; every part reads the state from before the statement
+ * (PostgreSQL's one snapshot), never another part's changes.
+ */
 export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, txn: Transaction): Promise<DmlResult> {
+  if (!stmt.with?.length && stmt.kind !== 'select') return runWrite(stmt, rc, env, txn);
+  const frozen = txn.frozen();
+  const reading = new Proxy(rc, { get: (target, key) => (key === 'txn' ? frozen : Reflect.get(target, key)) });
+  // subqueries in expressions read the same way
+  const readingEnv: ExecEnv = { ...env, runPlan: (plan, outer) => collect(runPlan(plan, reading, { ...readingEnv, outer, synchronous: true })) };
+  // foreign keys are checked once every part has written (PostgreSQL's RI triggers fire at the statement's end)
+  const keyChecks: (() => void)[] = [];
+  const runCte = async (cte: ModifyingCte): Promise<void> => {
+    if (cte.stmt.kind === 'select') throw new Error('bug: a SELECT as a data-modifying WITH query');
+    const done = await runWrite(cte.stmt, reading, readingEnv, txn, keyChecks);
+    rc.cteResults.set(cte.id, done.returned ?? []);
+  };
+  // those read first (in order), the main statement, then those nobody reads
+  for (const cte of stmt.with ?? []) if (cte.referenced) await runCte(cte);
+  let result: DmlResult;
+  if (stmt.kind !== 'select') result = await runWrite(stmt, reading, readingEnv, txn, keyChecks);
+  else {
+    const rows = await drainAll(runPlan(stmt.source, reading, readingEnv), () => env.checkCancel(), rc.slice);
+    result = { count: rows.length, returned: rows };
+  }
+  for (const cte of stmt.with ?? []) if (!cte.referenced) await runCte(cte);
+  for (const check of keyChecks) check();
+  return result;
+}
+
+/** One INSERT / UPDATE / DELETE; `keyChecks` (a part of a statement with data-modifying WITH) takes its foreign key checks, to run at the statement's end. */
+async function runWrite(stmt: Exclude<DmlStatement, { kind: 'select' }>, rc: RunContext, env: ExecEnv, txn: Transaction, keyChecks?: (() => void)[]): Promise<DmlResult> {
   const table = stmt.table;
   const partitioned = table.kind === 'p';
   const check = stmt.kind === 'delete' ? () => {} : checkRunner(table, stmt.checks);
@@ -281,12 +321,19 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
   // foreign keys: only statements on tables that have or are referenced by one pay for it
   const outgoing = hasOutgoingKeys(catalog, table);
   const incoming = hasIncomingKeys(catalog, table);
+  const referencing = (t: TableDef, row: Row, before?: Row): void => {
+    if (keyChecks) keyChecks.push(() => checkOutgoing(rc, txn, t, row, before));
+    else checkOutgoing(rc, txn, t, row, before);
+  };
   const removed: RemovedKey[] = [];
   const ret = returningOf(stmt.returning);
   const returned: Row[] | null = ret ? [] : null;
   let count = 0;
   const source = await drainAll(runPlan(stmt.source, rc, env), () => env.checkCancel(), rc.slice);
   const width = table.columns.length;
+  // reading through a frozen view (data-modifying WITH): a row another part of the statement
+  // already updated or deleted is left alone, as PostgreSQL skips a row its command changed
+  const changedBefore = rc.txn === txn || rc.txn === undefined ? () => false : (home: number, rowId: number) => rc.storage.fetch(home, rowId, rc.snapshot, txn) === undefined;
   switch (stmt.kind) {
     case 'insert': {
       const oc = stmt.onConflict;
@@ -335,7 +382,7 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
             conflictChecks?.updated(updated, env);
             checkNotNull(leaf, updated);
             check(updated, env);
-            if (outgoing) checkOutgoing(rc, txn, leaf, updated, existing);
+            if (outgoing) referencing(leaf, updated, existing);
             txn.delete(leaf.oid, [conflict]);
             if (incoming) removed.push({ old: existing, now: updated });
             const target = placeRow(rc, table, updated);
@@ -349,7 +396,7 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
         policyCheck(row, env);
         checkNotNull(leaf, row);
         check(row, env);
-        if (outgoing) checkOutgoing(rc, txn, leaf, row);
+        if (outgoing) referencing(leaf, row);
         for (const id of insertRow(txn, leaf, row)) written.add(rowKey(leaf, id));
         count++;
         if (ret) returned!.push(ret(row, env, leaf.oid));
@@ -367,7 +414,7 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
         const home = partitioned ? (old[width + 1] as number) : table.oid;
         // with UPDATE … FROM a row may join several times; PostgreSQL updates it once
         const once = rowOnce(rowId, home, partitioned);
-        if (done.has(once)) continue;
+        if (done.has(once) || changedBefore(home, rowId)) continue;
         done.add(once);
         const updated = old.slice(0, width);
         for (const s of sets) updated[s.column] = s.expr(old, env);
@@ -375,14 +422,14 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
         policyCheck(updated, env);
         checkNotNull(table, updated);
         check(updated, env);
-        if (outgoing) checkOutgoing(rc, txn, table, updated, old);
+        if (outgoing) referencing(table, updated, old);
         txn.delete(home, [rowId]);
         if (incoming) removed.push({ old: old.slice(0, width), now: updated });
         // a changed partition key moves the row to its new partition
         const target = placeRow(rc, table, updated);
         insertRow(txn, target, updated);
         count++;
-        if (ret) returned!.push(ret(updated, env, target.oid));
+        if (ret) returned!.push(ret(updated, env, target.oid, old));
       }
       break;
     }
@@ -394,7 +441,7 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
       for (let i = 0; i < source.length; i++) {
         const r = source[i];
         const once = rowOnce(r[width] as number, home(r), partitioned);
-        if (seen.has(once)) continue;
+        if (seen.has(once) || changedBefore(home(r), r[width] as number)) continue;
         seen.add(once);
         rows.push(r);
         txn.delete(home(r), [r[width] as number]);
@@ -402,11 +449,12 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
       }
       if (incoming) for (const r of rows) removed.push({ old: r.slice(0, width), now: null });
       count = rows.length;
-      if (ret) for (const r of rows) returned!.push(ret(r.slice(0, width), env, home(r)));
+      if (ret) for (const r of rows) returned!.push(ret(r.slice(0, width), env, home(r), r));
       break;
     }
   }
-  if (incoming) applyIncoming(rc, txn, table, removed);
+  if (incoming && keyChecks) keyChecks.push(() => applyIncoming(rc, txn, table, removed));
+  else if (incoming) applyIncoming(rc, txn, table, removed);
   return { count, returned };
 }
 

@@ -506,7 +506,9 @@ export class CostModel {
       case 'workTableScan': return this.leaf(100, plan.schema, CPU_TUPLE_COST);
       case 'cteScan': {
         const inner = this.estimate(plan.cte.plan);
-        return { startup: 0, total: inner.rows * 2 * CPU_TUPLE_COST, rows: inner.rows, width: inner.width };
+        // a data-modifying WITH query returns about the rows its source gives (PostgreSQL: its ModifyTable's rows)
+        const rows = plan.cte.rowsFrom ? this.estimate(plan.cte.rowsFrom).rows : inner.rows;
+        return { startup: 0, total: rows * 2 * CPU_TUPLE_COST, rows, width: inner.width };
       }
       case 'sqlFunctionScan': return this.estimate(plan.body);
       case 'filter': return this.filter(plan);

@@ -8,6 +8,8 @@ import type { Expr, OutputColumn, Plan } from './plan.js';
 export interface Returning {
   readonly exprs: readonly Expr[];
   readonly schema: readonly OutputColumn[];
+  /** UPDATE … FROM / DELETE … USING: over the joined source row (the target's columns the new row), not the row and its tableoid */
+  readonly joined?: boolean;
 }
 
 export interface OnConflict {
@@ -37,7 +39,27 @@ export type PolicyCheck = {
 /** a stored generated column's expression, bound over a new row of the table */
 export type BoundGenerated = { readonly column: number; readonly expr: Expr };
 
+/**
+ * A data-modifying WITH query, its RETURNING rows what references to `id` read. One the
+ * statement reads runs before the main statement, one it does not after it (PostgreSQL runs
+ * a WITH query when first read and the others at the end).
+ */
+export interface ModifyingCte {
+  readonly id: number;
+  readonly name: string;
+  readonly stmt: DmlStatement;
+  readonly referenced: boolean;
+}
+
+/** `with`: the statement's data-modifying WITH queries, in their order */
+type WithQueries = { with?: readonly ModifyingCte[] };
+
 export type DmlStatement =
-  | { kind: 'insert'; table: TableDef; source: Plan; onConflict: OnConflict | null; returning: Returning | null; checks: readonly BoundCheck[]; generated: readonly BoundGenerated[]; policyChecks?: readonly PolicyCheck[] }
-  | { kind: 'update'; table: TableDef; source: Plan; assignments: readonly { column: number; expr: Expr }[]; returning: Returning | null; checks: readonly BoundCheck[]; generated: readonly BoundGenerated[]; policyChecks?: readonly PolicyCheck[] }
-  | { kind: 'delete'; table: TableDef; source: Plan; returning: Returning | null };
+  | { kind: 'insert'; table: TableDef; source: Plan; onConflict: OnConflict | null; returning: Returning | null; checks: readonly BoundCheck[]; generated: readonly BoundGenerated[]; policyChecks?: readonly PolicyCheck[] } & WithQueries
+  | { kind: 'update'; table: TableDef; source: Plan; assignments: readonly { column: number; expr: Expr }[]; returning: Returning | null; checks: readonly BoundCheck[]; generated: readonly BoundGenerated[]; policyChecks?: readonly PolicyCheck[] } & WithQueries
+  | { kind: 'delete'; table: TableDef; source: Plan; returning: Returning | null } & WithQueries
+  /** a SELECT whose WITH queries write: it runs as they do (one transaction, one snapshot); its rows are the source's */
+  | { kind: 'select'; source: Plan; returning: Returning; with: readonly ModifyingCte[] };
+
+/** an INSERT, UPDATE or DELETE proper: a table it writes */
+export type TableDml = Exclude<DmlStatement, { kind: 'select' }>;

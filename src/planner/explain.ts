@@ -12,7 +12,7 @@ import { isIndexOnly } from './index-only.js';
 import type { IndexDef, TableDef } from '../catalog/catalog.js';
 import { mergeJoinType, mergeKeysOf, mergeSides } from './merge-join-cost.js';
 import { CostModel, CPU_TUPLE_COST, exprCost, memoizeKeys, setopWidth, typeWidth, type Estimate } from './cost.js';
-import type { DmlStatement } from './dml-statement.js';
+import type { ModifyingCte, TableDml } from './dml-statement.js';
 import { deparse, sortKeyText, type DeparseContext } from './explain-expr.js';
 import { hashableJoinKeys, hashJoinKeys } from './join-keys.js';
 import { indexQuals } from './range-comparison.js';
@@ -98,7 +98,11 @@ export interface ExplainOptions {
   readonly costs: boolean;
   readonly timing: boolean;
   readonly format: 'text' | 'json' | 'yaml' | 'xml';
-  readonly dml: DmlStatement | null;
+  readonly dml: TableDml | null;
+  /** the statement's data-modifying WITH queries (each shown as its CTE's plan) */
+  readonly withQueries?: readonly ModifyingCte[];
+  /** relation names the statement's other parts took (a WITH query's plan is built after the main one) */
+  readonly takenNames?: readonly string[];
   readonly model: CostModel;
 }
 
@@ -179,7 +183,7 @@ class Builder implements DeparseContext {
   /** InitPlans' parameter numbers ($0, $1, …) */
   private readonly params = new Map<Plan, number>();
   /** each relation's name in this statement, unique as PostgreSQL makes it (relation-names.ts) */
-  private readonly refnames: Map<Plan, string>;
+  readonly refnames: Map<Plan, string>;
   /** per query being built (innermost last): its relations' names as bound → as shown, where they differ */
   private readonly levelNames: Map<string, string>[] = [];
   /** the numbers PostgreSQL gives the subqueries (subplan-numbers.ts) */
@@ -224,10 +228,12 @@ class Builder implements DeparseContext {
     this.modified = opts.dml && opts.dml.kind !== 'insert' ? targetScan(root, opts.dml.table) : undefined;
     // an INSERT's target is the first entry of its range table, before what its source reads
     const insertInto = opts.dml?.kind === 'insert' ? opts.dml.table.name : undefined;
-    this.qualifyOutput = insertInto !== undefined || Math.max(rangeTableSizes.get(root) ?? 0, countRelations(root)) > 1;
+    // a statement with data-modifying WITH queries has their relations in its range table too
+    const withQueries = !!opts.withQueries?.length || opts.takenNames !== undefined;
+    this.qualifyOutput = insertInto !== undefined || withQueries || Math.max(rangeTableSizes.get(root) ?? 0, countRelations(root)) > 1;
     this.qualify = opts.verbose || this.qualifyOutput;
     this.assigned = subplanNumbers(root);
-    this.refnames = relationNames(root, this.assigned, insertInto !== undefined ? [insertInto] : []);
+    this.refnames = relationNames(root, this.assigned, [...(insertInto !== undefined ? [insertInto] : []), ...(opts.takenNames ?? [])]);
     // the one partition an UPDATE / DELETE writes is what the statement's columns of its
     // target name (pt_1), the parent being the ModifyTable's
     const modified = this.modified;
@@ -717,7 +723,8 @@ class Builder implements DeparseContext {
         const n = this.node(plan, 'CTE Scan', `CTE Scan on ${name}${plan.alias ? ` ${plan.alias}` : ''}`);
         n.props.push(['CTE Name', name], ['Alias', plan.alias ?? name]);
         // shown once, as PostgreSQL does: on the query's top node (displayTree), before its children
-        if (!this.shownCtes.has(plan.cte.id)) {
+        // (a data-modifying one is shown with the statement's: withQueryPlans)
+        if (!this.shownCtes.has(plan.cte.id) && !plan.cte.modifying) {
           this.shownCtes.add(plan.cte.id);
           this.cteSubplans.push({ name: `CTE ${name}`, node: this.buildQuery(plan.cte.plan) });
         }
@@ -1644,9 +1651,28 @@ function targetAlias(plan: Plan, table: TableDef): string {
   return scan ? scan.alias ?? table.name : table.name;
 }
 
-/** The plan's display tree (the DML node on top for INSERT / UPDATE / DELETE). */
+/** The plan's display tree (the DML node on top for INSERT / UPDATE / DELETE), its data-modifying WITH queries first among its subplans. */
 function displayTree(plan: Plan, opts: ExplainOptions): DisplayNode {
   const b = new Builder(opts, plan);
+  const root = statementTree(plan, opts, b);
+  if (!opts.withQueries?.length) return root;
+  // each WITH query's relations named after the main query's (PostgreSQL's range table order: `Delete on t t_1`)
+  const taken = [...(opts.takenNames ?? []), ...b.refnames.values(), ...(opts.dml?.kind === 'insert' ? [opts.dml.table.name] : [])];
+  const ctes = opts.withQueries.map((cte) => {
+    const cteOpts = { ...opts, dml: cte.stmt.kind === 'select' ? null : cte.stmt, withQueries: [], takenNames: taken };
+    const cb = new Builder(cteOpts, cte.stmt.source);
+    const node = statementTree(cte.stmt.source, cteOpts, cb);
+    taken.push(...cb.refnames.values());
+    return { name: `CTE ${cte.name}`, node };
+  });
+  root.subplans.unshift(...ctes);
+  // their cost is charged to the top node, as an InitPlan's (SS_charge_for_initplans)
+  const charge = ctes.reduce((c, x) => c + x.node.est.total, 0);
+  root.est = { ...root.est, startup: root.est.startup + charge, total: root.est.total + charge };
+  return root;
+}
+
+function statementTree(plan: Plan, opts: ExplainOptions, b: Builder): DisplayNode {
   const root = b.buildQuery(plan);
   root.subplans.unshift(...b.cteSubplans);
   if (opts.verbose) passOutputsUp(root, b.outputItems);
@@ -1656,7 +1682,9 @@ function displayTree(plan: Plan, opts: ExplainOptions): DisplayNode {
   const inits = root.subplans.filter((s) => s.name.startsWith('InitPlan'));
   root.subplans.splice(0, root.subplans.length, ...root.subplans.filter((s) => !s.name.startsWith('InitPlan')));
   const table = opts.dml.table;
-  const alias = targetAlias(plan, table);
+  // (in a WITH query the target may be renamed: `Delete on t t_1`)
+  const renamed = opts.takenNames?.length ? targetScan(plan, table) : undefined;
+  const alias = renamed ? b.refname(renamed) ?? targetAlias(plan, table) : targetAlias(plan, table);
   const schema = /^pg_temp_\d+$/.test(table.schema) ? 'pg_temp' : table.schema;
   const props: [string, string][] = [['Operation', verb], ['Relation Name', table.name]];
   if (opts.verbose) props.push(['Schema', schema]);
@@ -1673,7 +1701,7 @@ function displayTree(plan: Plan, opts: ExplainOptions): DisplayNode {
   // a partition's columns named after it (RETURNING binds the target's columns unnamed)
   const owner = scan ? scan.alias ?? table.name : opts.dml.kind === 'insert' ? table.name : undefined;
   const named = (e: Expr) => (owner ? mapExpr(e, (x) => (x.kind === 'column' && x.level === 0 && !x.table ? { ...x, table: owner } : undefined)) : e);
-  const returned = () => b.outputTexts(returning!.exprs.map(named), opts.dml!.kind === 'insert' || scan !== undefined);
+  const returned = () => b.outputTexts(returning!.exprs.map(named), opts.dml!.kind === 'insert' || scan !== undefined || !!returning!.joined || opts.takenNames !== undefined);
   const details: [string, string | string[]][] = opts.verbose && returning ? [['Output', (scan ? b.asPartition(scan, written[0]!.alias, returned) : returned()).join(', ')]] : [];
   // show_modifytable_info: INSERT … ON CONFLICT's action, the unique index that arbitrates and the DO UPDATE's WHERE
   const onConflict = opts.dml.kind === 'insert' ? opts.dml.onConflict : null;
@@ -1716,7 +1744,7 @@ function targetScanOf(plan: Plan, table: TableDef): Extract<Plan, { kind: 'scan'
  * whatever the executor reads to write the new row version. A partitioned table's scan: each
  * partition's, and the Append's over them.
  */
-function scanAsModifyTableSource(node: DisplayNode, scan: Extract<Plan, { kind: 'scan' }>, dml: Exclude<DmlStatement, { kind: 'insert' }>, b: Builder, opts: ExplainOptions): void {
+function scanAsModifyTableSource(node: DisplayNode, scan: Extract<Plan, { kind: 'scan' }>, dml: Exclude<TableDml, { kind: 'insert' }>, b: Builder, opts: ExplainOptions): void {
   const values = dml.kind === 'update' ? [...dml.assignments].sort((x, y) => x.column - y.column).map((a) => a.expr) : [];
   const partitioned = scan.partitions !== undefined;
   const width = values.reduce((w, e) => w + opts.model.exprWidth(e, scan.schema), CTID_WIDTH + (partitioned ? TABLEOID_WIDTH : 0));
@@ -1743,7 +1771,7 @@ function scanAsModifyTableSource(node: DisplayNode, scan: Extract<Plan, { kind: 
  * values' when one is computed (set_pathtarget_cost_width over the target list; only Vars of
  * the empty relation: none)
  */
-function prunedAsModifyTableSource(node: DisplayNode, dml: Exclude<DmlStatement, { kind: 'insert' }>, b: Builder, opts: ExplainOptions): void {
+function prunedAsModifyTableSource(node: DisplayNode, dml: Exclude<TableDml, { kind: 'insert' }>, b: Builder, opts: ExplainOptions): void {
   const values = dml.kind === 'update' ? [...dml.assignments].sort((x, y) => x.column - y.column).map((a) => a.expr) : [];
   const computed = values.some((e) => e.kind !== 'column');
   if (computed) node.est = { ...node.est, width: values.reduce((w, e) => w + typeWidth(e.type), CTID_WIDTH) };
@@ -1757,7 +1785,7 @@ function prunedAsModifyTableSource(node: DisplayNode, dml: Exclude<DmlStatement,
  * join and scan hands on the columns read above it and those identities — the widths of
  * PostgreSQL's target lists. Only over joins of table scans (without RETURNING).
  */
-function joinAsModifyTableSource(plan: Plan, dml: Exclude<DmlStatement, { kind: 'insert' }>, b: Builder, opts: ExplainOptions): void {
+function joinAsModifyTableSource(plan: Plan, dml: Exclude<TableDml, { kind: 'insert' }>, b: Builder, opts: ExplainOptions): void {
   let top = plan;
   while (top.kind === 'filter') top = top.input;
   const scans: Extract<Plan, { kind: 'scan' }>[] = [];
@@ -1771,10 +1799,13 @@ function joinAsModifyTableSource(plan: Plan, dml: Exclude<DmlStatement, { kind: 
   };
   collect(top);
   const target = scans.find((s) => s.table.oid === dml.table.oid);
-  if (!plain || top.kind !== 'join' || !target || dml.returning) return;
+  if (!plain || top.kind !== 'join' || !target || (dml.returning && !dml.returning.joined)) return;
   const values = dml.kind === 'update' ? [...dml.assignments].sort((x, y) => x.column - y.column).map((a) => a.expr) : [];
   const identity = target.partitions ? [dml.table.columns.length, dml.table.columns.length + 1] : [dml.table.columns.length];
-  const needed = [...new Set([...values.flatMap((e) => outerColumnsOf(e)), ...identity])];
+  // RETURNING's columns of the other tables, as it reads them (the target's it takes from the row written)
+  const forValues = values.flatMap((e) => outerColumnsOf(e));
+  const returned = [...new Set((dml.returning?.exprs ?? []).flatMap((e) => outerColumnsOf(e)).filter((c) => c >= target.schema.length && !forValues.includes(c)))];
+  const needed = [...new Set([...forValues, ...identity, ...returned])];
   const read = readAbove(plan, needed);
   const junk = (s: Extract<Plan, { kind: 'scan' }>) => CTID_WIDTH + (s.partitions ? TABLEOID_WIDTH : 0);
   // a node's output column, as a column of the scan it comes from
@@ -1795,7 +1826,8 @@ function joinAsModifyTableSource(plan: Plan, dml: Exclude<DmlStatement, { kind: 
     if (n.type === 'Append') for (const c of n.children) c.node.est = { ...c.node.est, width };
   };
   for (const s of scans) setWidth(b.nodes.get(s), widthOf(s));
-  for (const j of joins) setWidth(b.nodes.get(j), j === top ? values.reduce((w, e) => w + opts.model.exprWidth(e, plan.schema), 0) + scans.reduce((w, s) => w + junk(s), 0) : widthOf(j));
+  const returnedWidth = opts.model.schemaWidth(returned.map((c) => plan.schema[c]!));
+  for (const j of joins) setWidth(b.nodes.get(j), j === top ? values.reduce((w, e) => w + opts.model.exprWidth(e, plan.schema), 0) + scans.reduce((w, s) => w + junk(s), 0) + returnedWidth : widthOf(j));
   // the new values are computed in the top join, a row at a time
   const topNode = b.nodes.get(top);
   const perRow = values.reduce((c, e) => c + exprCost(e), 0);
@@ -1805,7 +1837,8 @@ function joinAsModifyTableSource(plan: Plan, dml: Exclude<DmlStatement, { kind: 
     // mark, or a plain target's row identity), the columns the join conditions read; a
     // partitioned target its row identity last (add_row_identity_columns). The top join: the
     // new values, a plain target's ctid, the other tables' ctids, a partitioned target's identity
-    const valueCols = needed.map((c) => origin(plan, c)).filter((o) => o !== undefined);
+    const valueCols = needed.filter((c) => !returned.includes(c)).map((c) => origin(plan, c)).filter((o) => o !== undefined);
+    const returnedCols = returned.map((c) => origin(plan, c)).filter((o) => o !== undefined);
     const identityOf = (s: Extract<Plan, { kind: 'scan' }>, alias: string) => {
       const column = (name: string): Expr => ({ kind: 'column', type: T.int8, level: 0, index: s.table.columns.length, name, table: alias });
       return b.outputTexts([...(s.partitions ? [column('tableoid')] : []), column('ctid')], true);
@@ -1814,9 +1847,10 @@ function joinAsModifyTableSource(plan: Plan, dml: Exclude<DmlStatement, { kind: 
       const column = (c: number): Expr => ({ kind: 'column', type: s.schema[c]!.type, level: 0, index: c, name: s.schema[c]!.name, table: s.alias ?? s.table.name });
       const real = (c: number) => c < s.table.columns.length;
       const own = valueCols.filter((o) => o[0] === s && real(o[1])).map((o) => o[1]);
-      const quals = (read.get(s) ?? []).filter((c) => real(c) && !own.includes(c));
+      const forReturning = returnedCols.filter((o) => o[0] === s && real(o[1]) && !own.includes(o[1])).map((o) => o[1]);
+      const quals = (read.get(s) ?? []).filter((c) => real(c) && !own.includes(c) && !forReturning.includes(c));
       const texts = () => {
-        const [values, joined, identity] = [b.outputTexts(own.map(column), true), b.outputTexts(quals.map(column), true), identityOf(s, alias)];
+        const [values, joined, identity] = [b.outputTexts(own.map(column), true), b.outputTexts([...forReturning, ...quals].map(column), true), identityOf(s, alias)];
         return s === target && s.partitions ? [...values, ...joined, ...identity] : [...values, ...identity, ...joined];
       };
       setOutput(n, s.partitions ? b.asPartition(s, alias, texts) : texts(), b);
@@ -1832,7 +1866,8 @@ function joinAsModifyTableSource(plan: Plan, dml: Exclude<DmlStatement, { kind: 
     const others = scans.filter((s) => s !== target).flatMap((s) => identityOf(s, names(s)));
     const computed = single ? b.asPartition(target, single, () => b.outputTexts(values, true)) : b.outputTexts(values, true);
     const mine = identityOf(target, target.partitions && !single ? target.alias ?? target.table.name : names(target));
-    if (topNode) setOutput(topNode, target.partitions ? [...computed, ...others, ...mine] : [...computed, ...mine, ...others], b);
+    const forReturning = b.outputTexts(returnedCols.map(([s, c]): Expr => ({ kind: 'column', type: s.schema[c]!.type, level: 0, index: c, name: s.schema[c]!.name, table: names(s) })), true);
+    if (topNode) setOutput(topNode, target.partitions ? [...computed, ...others, ...forReturning, ...mine] : [...computed, ...mine, ...others, ...forReturning], b);
   }
   // a Hash, Sort or Materialize hands on its input's rows
   const passOn = (n: DisplayNode): void => {

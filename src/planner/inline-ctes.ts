@@ -65,7 +65,7 @@ export function inlineCtes(plan: Plan): Plan {
   const inline = new Set<number>();
   for (const [id, cte] of ctes) {
     const once = refs.get(id) === 1 && cte.materialized !== 'always';
-    if (!(once || cte.materialized === 'never') || cte.recursive) continue;
+    if (!(once || cte.materialized === 'never') || cte.recursive || cte.modifying) continue;
     if (hasVolatile(cte.plan) || planIsCorrelated(cte.plan)) continue;
     inline.add(id);
   }

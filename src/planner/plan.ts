@@ -398,6 +398,10 @@ export interface CteRef {
   readonly materialized?: 'always' | 'never';
   /** WITH RECURSIVE: never inlined */
   readonly recursive?: boolean;
+  /** a data-modifying WITH query (INSERT / UPDATE / DELETE … RETURNING): never inlined; `plan` stands for its rows, run beforehand */
+  readonly modifying?: boolean;
+  /** a data-modifying one's source: how many rows it returns is estimated from it (it is not run from here) */
+  readonly rowsFrom?: Plan;
 }
 
 /** What EXPLAIN shows for an ORDER BY distance LIMIT k plan. */

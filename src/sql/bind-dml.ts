@@ -46,31 +46,48 @@ function assign(binder: SelectBinder, e: Expr, col: ColumnDef): Expr {
   return coerce(binder.env, e, col.type, 'assignment', () => `column "${col.name}"`);
 }
 
-function bindReturning(binder: SelectBinder, list: RawNode[] | undefined, table: TableDef, alias: string, onRead?: (column: number) => void): Returning | null {
+/**
+ * RETURNING over the target's new (UPDATE, INSERT) or old (DELETE) row; with UPDATE … FROM /
+ * DELETE … USING (`joined`) over the joined row too, every FROM item's columns visible.
+ */
+function bindReturning(binder: SelectBinder, list: RawNode[] | undefined, table: TableDef, alias: string, onRead?: (column: number) => void, joined?: Scope): Returning | null {
   if (!list || list.length === 0) return null;
-  const scope = new Scope(null);
   const cols = tableColumns(table);
-  // tableoid resolves (to the partition the row is in) but is hidden from RETURNING *
-  scope.add(alias, [...cols, { name: 'tableoid', type: T.oid, tableOid: table.oid, attnum: -6 }], { hiddenFrom: cols.length, onUse: onRead });
+  let scope = joined;
+  if (!scope) {
+    scope = new Scope(null);
+    // tableoid resolves (to the partition the row is in) but is hidden from RETURNING *
+    scope.add(alias, [...cols, { name: 'tableoid', type: T.oid, tableOid: table.oid, attnum: -6 }], { hiddenFrom: cols.length, onUse: onRead });
+  }
   const exprs: Expr[] = [];
   const schema: OutputColumn[] = [];
   for (const t of list) {
     const rt = t.ResTarget;
-    const star = rt.val.ColumnRef && rt.val.ColumnRef.fields[rt.val.ColumnRef.fields.length - 1].A_Star;
-    if (star) {
-      cols.forEach((c, i) => {
-        onRead?.(i);
-        exprs.push(colRef(cols, i));
-        schema.push(c);
-      });
+    const fields = rt.val.ColumnRef?.fields as RawNode[] | undefined;
+    if (fields && fields[fields.length - 1].A_Star) {
+      // *: every visible column; t.*: the columns of FROM item t
+      const qualifier = fields.length > 1 ? fields[fields.length - 2].String?.sval as string : undefined;
+      const entry = qualifier === undefined ? undefined : scope.findEntry(qualifier) ?? scope.missingEntry(qualifier, pos(rt.val.ColumnRef));
+      const star = entry ? scope.entryColumns(entry) : joined ? scope.starColumns() : scope.entryColumns(scope.entries[0]);
+      for (const c of star) {
+        for (const r of c.reads) scope.noteUse(r);
+        exprs.push(c.expr);
+        schema.push(c.source ? { ...c.source, name: c.name } : { name: c.name, type: c.expr.type, tableOid: 0, attnum: 0 });
+      }
       continue;
     }
     const e = resolveUnknown(binder.env, bindExpr(rt.val, scope, binder.ctx('RETURNING')));
     exprs.push(e);
-    const source = e.kind === 'column' ? cols[e.index] : undefined;
+    const source = e.kind === 'column' && e.level === 0 ? sourceColumn(scope, e.index) : undefined;
     schema.push({ name: rt.name ?? figureColname(rt.val), type: e.type, tableOid: source?.tableOid ?? 0, attnum: source?.attnum ?? 0 });
   }
-  return { exprs, schema };
+  return { exprs, schema, ...(joined ? { joined: true } : {}) };
+}
+
+/** the table column at `index` of the scope's row (RowDescription's table OID and attnum) */
+function sourceColumn(scope: Scope, index: number): OutputColumn | undefined {
+  const e = scope.entries.find((x) => !x.values && index >= x.offset && index < x.offset + x.columns.length);
+  return e?.columns[index - e.offset];
 }
 
 /**
@@ -362,7 +379,8 @@ function bindUpdateBody(binder: SelectBinder, n: RawNode): DmlStatement {
   for (const a of assignments) used.written.add(a.column);
   const policyChecks = binder.policyChecks(table, 'UPDATE', readsColumns('UPDATE', n));
   return {
-    kind: 'update', table, source: plan, assignments, returning: bindReturning(binder, n.returningClause?.exprs ?? n.returningList, table, alias, used.onRead),
+    kind: 'update', table, source: plan, assignments,
+    returning: bindReturning(binder, n.returningClause?.exprs ?? n.returningList, table, alias, used.onRead, n.fromClause?.length ? scope : undefined),
     checks: bindChecks(binder, table), generated: bindGenerated(binder, table), ...(policyChecks.length ? { policyChecks } : {}),
   };
 }
@@ -375,8 +393,9 @@ function bindDeleteBody(binder: SelectBinder, n: RawNode): DmlStatement {
   const table = findTableOrThrow(binder, n.relation);
   const used = noteTarget(binder, table, 'DELETE', n);
   const alias = n.relation.alias?.aliasname ?? table.name;
-  const { plan } = scanWithRowId(binder, table, alias, n.whereClause, n.usingClause, targetCommands('DELETE', n), used.onRead);
-  return { kind: 'delete', table, source: plan, returning: bindReturning(binder, n.returningClause?.exprs ?? n.returningList, table, alias, used.onRead) };
+  const { scope, plan } = scanWithRowId(binder, table, alias, n.whereClause, n.usingClause, targetCommands('DELETE', n), used.onRead);
+  const returning = bindReturning(binder, n.returningClause?.exprs ?? n.returningList, table, alias, used.onRead, n.usingClause?.length ? scope : undefined);
+  return { kind: 'delete', table, source: plan, returning };
 }
 
 export type { SqlType };

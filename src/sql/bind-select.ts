@@ -23,7 +23,7 @@ import { GROUPING_FUNCTION, expandGroupingSets, hasGroupingSets, uniqueSets } fr
 import { checkWellFormedRecursion } from './check-recursive-cte.js';
 import type { Catalog, SequenceDef, SqlFunctionDef, SystemRelation, TableDef } from '../catalog/catalog.js';
 import { PolicyBinder, type RlsCommand, type RowSecurityEnv } from './row-security.js';
-import type { PolicyCheck } from '../planner/dml-statement.js';
+import type { DmlStatement, ModifyingCte, PolicyCheck } from '../planner/dml-statement.js';
 
 export interface SelectEnv extends BindEnv {
   readonly catalog: Catalog;
@@ -48,6 +48,10 @@ interface CteDef {
   readonly rebind?: () => Plan;
   /** references bound so far */
   uses?: number;
+  /** a data-modifying query: `plan` stands for its RETURNING rows (none without RETURNING: it cannot be read) */
+  readonly modifying?: 'returning' | 'none';
+  /** its source, for the estimate of its rows */
+  readonly rowsFrom?: Plan;
 }
 
 let nextCteId = 1;
@@ -86,6 +90,13 @@ export type Access = TableAccess | FunctionAccess | BuiltinFunctionAccess;
 
 export class SelectBinder {
   private readonly ctes: Map<string, CteDef>[] = [];
+  /**
+   * The top-level statement's WITH clause, the one place INSERT / UPDATE / DELETE may be a
+   * WITH query, and how to bind them (sql/statement.ts sets it; bind-dml binds them).
+   */
+  topLevelWith?: { readonly clause: RawNode; readonly bind: (n: RawNode) => DmlStatement };
+  /** the data-modifying WITH queries bound, in order, with their definitions (whose `uses` count the references) */
+  private readonly modifying: { cte: Omit<ModifyingCte, 'referenced'>; def: CteDef }[] = [];
   /** range table entries bound so far, PostgreSQL's count (planner/plan.ts rangeTableSizes) */
   rangeTableEntries = 0;
   /** every table the statement names, for the engine's privilege check before it runs */
@@ -189,8 +200,11 @@ export class SelectBinder {
     for (const c of withClause.ctes as RawNode[]) {
       const cte = c.CommonTableExpr;
       const q = cte.ctequery;
-      if (!q.SelectStmt) throw new SqlError(SqlState.featureNotSupported, 'data-modifying statements in WITH are not supported');
       const aliases = ((cte.aliascolnames ?? []) as RawNode[]).map((a) => a.String.sval as string);
+      if (!q.SelectStmt) {
+        map.set(cte.ctename, this.bindModifyingCte(c, withClause, aliases));
+        continue;
+      }
       const materialized: CteDef['materialized'] = cte.ctematerialized === 'CTEMaterializeAlways' ? 'always' : cte.ctematerialized === 'CTEMaterializeNever' ? 'never' : undefined;
       const how = materialized ? { materialized } : {};
       if (withClause.recursive && refersTo(q.SelectStmt, cte.ctename)) {
@@ -207,6 +221,30 @@ export class SelectBinder {
       const rebind = materialized === 'never' ? this.rebinder(bindQuery) : undefined;
       map.set(cte.ctename, { name: cte.ctename, plan, id: nextCteId++, ...how, ...(rebind ? { rebind } : {}) });
     }
+  }
+
+  /** WITH name AS (INSERT | UPDATE | DELETE …): bound now, run before the statement (executor/dml.ts) */
+  private bindModifyingCte(c: RawNode, withClause: RawNode, aliases: string[]): CteDef {
+    const cte = c.CommonTableExpr;
+    const top = this.topLevelWith;
+    if (!top || top.clause !== withClause) {
+      throw new SqlError(SqlState.featureNotSupported, 'WITH clause containing a data-modifying statement must be at the top level', { position: rawPosition(c) });
+    }
+    if (withClause.recursive && refersTo(cte.ctequery, cte.ctename)) {
+      throw new SqlError(SqlState.invalidRecursion, `recursive query "${cte.ctename}" must not contain data-modifying statements`, { position: rawPosition(c) });
+    }
+    const stmt = top.bind(cte.ctequery);
+    if (stmt.kind === 'select') throw new SqlError(SqlState.internalError, 'bug: a SELECT bound as a data-modifying WITH query');
+    const id = nextCteId++;
+    const rows: Plan = { kind: 'values', schema: stmt.returning?.schema ?? [], rows: [] };
+    const def: CteDef = { name: cte.ctename, plan: aliases.length ? renameColumns(rows, aliases) : rows, id, modifying: stmt.returning ? 'returning' : 'none', rowsFrom: stmt.source };
+    this.modifying.push({ cte: { id, name: cte.ctename, stmt }, def });
+    return def;
+  }
+
+  /** The data-modifying WITH queries bound so far (the statement's, once it is bound), handed over once. */
+  takeModifying(): ModifyingCte[] {
+    return this.modifying.splice(0).map(({ cte, def }) => ({ ...cte, referenced: (def.uses ?? 0) > 0 }));
   }
 
   /** `bind` run later under the WITH queries visible now (earlier siblings, outer levels). */
@@ -351,13 +389,14 @@ export class SelectBinder {
     if (!schema) {
       const cte = this.findCte(name);
       if (cte) {
+        if (cte.modifying === 'none') throw new SqlError(SqlState.featureNotSupported, `WITH query "${name}" does not have a RETURNING clause`, { position: pos(n) });
         cte.uses = (cte.uses ?? 0) + 1;
         const cteQuery = cte.rebind && cte.uses > 1 ? cte.rebind() : cte.plan;
         const plan: Plan = cte.workTable !== undefined
           ? { kind: 'workTableScan', schema: cte.plan.schema, workTable: cte.workTable }
           : {
             kind: 'cteScan', schema: cte.plan.schema,
-            cte: { plan: cteQuery, id: cte.id, name: cte.name, ...(cte.materialized ? { materialized: cte.materialized } : {}), ...(cte.recursive ? { recursive: true } : {}) },
+            cte: { plan: cteQuery, id: cte.id, name: cte.name, ...(cte.materialized ? { materialized: cte.materialized } : {}), ...(cte.recursive ? { recursive: true } : {}), ...(cte.modifying ? { modifying: true, rowsFrom: cte.rowsFrom } : {}) },
             ...(alias !== name ? { alias } : {}),
           };
         const renamed = colAliases.length ? renameColumns(plan, colAliases) : plan;

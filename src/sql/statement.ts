@@ -15,6 +15,7 @@ import { explainFlags, type ExplainFlags } from './explain-options.js';
 import { formatRecordOutputs, type SelectBinder } from './bind-select.js';
 import { bindChecks, bindDelete, bindGenerated, bindInsert, bindUpdate, defaultExprFor, type BoundCheck, type DmlStatement } from './bind-dml.js';
 import { copyOptions, copyTarget, type CopyOptions } from './bind-copy.js';
+import { hasModifyingWith, topLevelDml, topLevelSelect } from './modifying-with.js';
 import type { RawStatement } from './parser.js';
 import { bindCreateTableAs, bindDdl, type BoundDdl } from './ddl/index.js';
 import { bindAlterDefaultPrivileges, bindAlterOwner, bindAlterRole, bindCreateRole, bindDropOwned, bindDropRole, bindGrant, bindGrantRole, bindReassignOwned, roleRef, type RoleRef, type RoleStatement } from './bind-role.js';
@@ -28,7 +29,8 @@ export interface TransactionOptions {
 export type TransactionAction = 'begin' | 'start' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo' | 'prepare' | 'commitPrepared' | 'rollbackPrepared' | 'unsupported';
 
 export type BoundCopy =
-  | { kind: 'copy'; direction: 'to'; plan: Plan; options: CopyOptions; tag: string }
+  /** `dml`: COPY (INSERT / UPDATE / DELETE … RETURNING, or a query over data-modifying WITH) TO: its rows are what it returns, `plan` its source */
+  | { kind: 'copy'; direction: 'to'; plan: Plan; dml?: DmlStatement; options: CopyOptions; tag: string }
   | {
     kind: 'copy'; direction: 'from'; table: TableDef; columns: readonly number[]; options: CopyOptions; tag: string;
     /** the table's other columns, filled from their DEFAULT */
@@ -95,9 +97,9 @@ export type BoundStatement =
   /**
    * catalog changes (run by engine/ddl-dispatch); catalogWrite: refused in a read-only
    * transaction, saved after autocommit. CREATE TABLE AS carries its query (`fill`; absent
-   * WITH NO DATA).
+   * WITH NO DATA; a DmlStatement over data-modifying WITH queries).
    */
-  | { kind: 'ddl'; stmt: BoundDdl; catalogWrite: boolean; tag: string; fill?: Plan };
+  | { kind: 'ddl'; stmt: BoundDdl; catalogWrite: boolean; tag: string; fill?: Plan | DmlStatement };
 
 export type BoundKind = BoundStatement['kind'];
 
@@ -140,10 +142,10 @@ const ENDS_BLOCK = new Set(['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_S
 function bindNode(node: Node, text: string, env: StatementEnv): BoundStatement {
   // SELECT … INTO [TEMP] t is CREATE TABLE t AS SELECT … (the grammar's own transformation)
   if ('SelectStmt' in node && node.SelectStmt.intoClause) return bindDdlStatement(selectInto(node.SelectStmt), 'CreateTableAsStmt', text, env);
-  if ('SelectStmt' in node) return { kind: 'select', plan: bindQuery(node.SelectStmt, env), tag: 'SELECT' };
-  if ('InsertStmt' in node) return dml(bindInsert(env.binder(), node.InsertStmt), env);
-  if ('UpdateStmt' in node) return dml(bindUpdate(env.binder(), node.UpdateStmt), env);
-  if ('DeleteStmt' in node) return dml(bindDelete(env.binder(), node.DeleteStmt), env);
+  if ('SelectStmt' in node) return bindTopSelect(node.SelectStmt, env);
+  if ('InsertStmt' in node) return dml(topLevelDml(env.binder(), node.InsertStmt.withClause, (s) => optimized(s, env), () => bindInsert(env.binder(), node.InsertStmt)), env);
+  if ('UpdateStmt' in node) return dml(topLevelDml(env.binder(), node.UpdateStmt.withClause, (s) => optimized(s, env), () => bindUpdate(env.binder(), node.UpdateStmt)), env);
+  if ('DeleteStmt' in node) return dml(topLevelDml(env.binder(), node.DeleteStmt.withClause, (s) => optimized(s, env), () => bindDelete(env.binder(), node.DeleteStmt)), env);
   if ('ExplainStmt' in node) return bindExplain(node.ExplainStmt, text, env);
   if ('DeclareCursorStmt' in node) return bindDeclare(node.DeclareCursorStmt, text, env);
   if ('FetchStmt' in node) return bindFetch(node.FetchStmt);
@@ -222,6 +224,11 @@ function bindDdlStatement(node: Node, kind: string, text: string, env: Statement
     if (n.objtype !== 'OBJECT_TABLE') throw new SqlError(SqlState.featureNotSupported, 'materialized views are not supported yet');
     const query = n.query && 'SelectStmt' in n.query ? n.query.SelectStmt : undefined;
     if (!query) throw new SqlError(SqlState.featureNotSupported, 'CREATE TABLE AS needs a SELECT');
+    // over data-modifying WITH queries the fill is a statement that writes (not run WITH NO DATA, as in PostgreSQL)
+    if (hasModifyingWith(query.withClause)) {
+      const bound = topLevelSelect(env.binder(), query.withClause, (s) => optimized(s, env), () => env.optimize(env.binder().bindSelect(query, null)));
+      if ('dml' in bound) return { ...common, stmt: bindCreateTableAs(n, bound.dml.source.schema), fill: n.into?.skipData ? undefined : bound.dml };
+    }
     const plan = env.optimize(env.binder().bindSelect(query, null));
     return { ...common, stmt: bindCreateTableAs(n, plan.schema), fill: n.into?.skipData ? undefined : plan };
   }
@@ -244,9 +251,21 @@ function bindQuery(stmt: SelectStmt, env: StatementEnv): Plan {
   return plan;
 }
 
+/** SELECT: a query, or a DmlStatement when its WITH queries write (sql/modifying-with.ts) */
+function bindTopSelect(stmt: SelectStmt, env: StatementEnv): BoundStatement {
+  // (only a WITH makes a binder: SELECT 1 needs none)
+  const bound = stmt.withClause ? topLevelSelect(env.binder(), stmt.withClause, (s) => optimized(s, env), () => bindQuery(stmt, env)) : { plan: bindQuery(stmt, env) };
+  if ('plan' in bound) return { kind: 'select', plan: bound.plan, tag: 'SELECT' };
+  return { kind: 'dml', stmt: bound.dml, tag: 'SELECT' };
+}
+
 function dml(stmt: DmlStatement, env: StatementEnv): BoundStatement {
-  const tag = stmt.kind.toUpperCase();
-  return { kind: 'dml', stmt: { ...stmt, source: env.optimize(stmt.source) } as DmlStatement, tag };
+  return { kind: 'dml', stmt: optimized(stmt, env), tag: stmt.kind.toUpperCase() };
+}
+
+/** the statement's plan optimized (its WITH queries' were as they were bound: sql/modifying-with.ts) */
+function optimized(stmt: DmlStatement, env: StatementEnv): DmlStatement {
+  return { ...stmt, source: env.optimize(stmt.source) } as DmlStatement;
 }
 
 function bindExplain(n: ExplainStmt, text: string, env: StatementEnv): BoundStatement {
@@ -274,6 +293,7 @@ export function explainOf(inner: BoundStatement | undefined, flags: ExplainFlags
 function bindDeclare(n: DeclareCursorStmt, text: string, env: StatementEnv): BoundStatement {
   const query = n.query;
   if (!query || !('SelectStmt' in query)) throw new SqlError(SqlState.featureNotSupported, 'cursors are only supported for SELECT');
+  if (hasModifyingWith(query.SelectStmt.withClause)) throw new SqlError(SqlState.featureNotSupported, 'DECLARE CURSOR must not contain data-modifying statements in WITH');
   const plan = formatRecordOutputs(env.optimize(env.binder().bindSelect(query.SelectStmt, null)));
   // CURSOR_OPT_HOLD = 0x0020 (parsenodes.h)
   const hold = ((n.options ?? 0) & 0x20) !== 0;
@@ -374,6 +394,13 @@ function searchPathItem(a: Node): string {
   return /^[a-z_][a-z0-9_]*$/.test(s as string) ? (s as string) : `"${s}"`;
 }
 
+/** COPY (a statement that writes) TO: the rows it returns (PostgreSQL's BeginCopyTo) */
+function copyWritten(bound: BoundStatement, options: CopyOptions): BoundCopy {
+  if (bound.kind !== 'dml') throw new SqlError(SqlState.internalError, 'bug: COPY of a write bound as something else');
+  if (!bound.stmt.returning) throw new SqlError(SqlState.featureNotSupported, 'COPY query must have a RETURNING clause');
+  return { kind: 'copy', direction: 'to', plan: bound.stmt.source, dml: bound.stmt, options, tag: 'COPY' };
+}
+
 function bindCopy(n: CopyStmt, env: StatementEnv): BoundCopy {
   if (n.filename || n.is_program) {
     throw new SqlError(SqlState.insufficientPrivilege, 'COPY to or from a file is not supported; use COPY … FROM STDIN / TO STDOUT (psql: \\copy)');
@@ -381,6 +408,8 @@ function bindCopy(n: CopyStmt, env: StatementEnv): BoundCopy {
   const options = copyOptions(n.options);
   const binder = env.binder();
   if (!n.is_from && n.query) {
+    const writes = 'InsertStmt' in n.query || 'UpdateStmt' in n.query || 'DeleteStmt' in n.query || ('SelectStmt' in n.query && hasModifyingWith(n.query.SelectStmt.withClause));
+    if (writes) return copyWritten(bindNode(n.query as Node, '', env), options);
     if (!('SelectStmt' in n.query)) throw new SqlError(SqlState.featureNotSupported, 'COPY of this statement is not supported');
     return { kind: 'copy', direction: 'to', plan: env.optimize(binder.bindSelect(n.query.SelectStmt, null)), options, tag: 'COPY' };
   }

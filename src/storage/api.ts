@@ -90,6 +90,11 @@ export interface Transaction {
   /** Savepoint support: a mark to roll back to (used for statement-level atomicity). */
   mark(): number;
   rollbackTo(mark: number): void;
+  /**
+   * The writes so far, read-only and unchanged by later writes: a statement with
+   * data-modifying WITH queries reads through it, so no part sees another part's changes.
+   */
+  frozen(): Transaction;
 }
 
 /** PREPARE TRANSACTION's identity for the transaction (pg_prepared_xacts' columns). */

@@ -357,6 +357,48 @@ interface PendingTable {
   insertsUndone: boolean;
 }
 
+/** This transaction's live row with the unique-key string `k` (its own inserts). */
+function ownRowWithKey(p: PendingTable, keyName: string, k: string): RowId | undefined {
+  const entry = p.ownKeys.get(keyName)?.get(k);
+  if (entry === undefined) return undefined;
+  if (typeof entry === 'number') return (!p.insertsUndone && p.deleted.size === 0) || (p.inserted.has(entry) && !p.deleted.has(entry)) ? entry : undefined;
+  for (const id of entry) if (p.inserted.has(id) && !p.deleted.has(id)) return id;
+  return undefined;
+}
+
+/** What reads take from a transaction: its own writes per table. */
+interface PendingHolder {
+  readonly pending: ReadonlyMap<number, PendingTable>;
+}
+
+/** A copy of a table's pending writes (the copy does not change with later writes). */
+function copyPending(p: PendingTable): PendingTable {
+  const ownKeys = new Map([...p.ownKeys].map(([name, m]) => [name, new Map([...m].map(([k, v]) => [k, typeof v === 'number' ? v : [...v]]))]));
+  return { ...p, inserted: new Map(p.inserted), deleted: new Set(p.deleted), ownKeys };
+}
+
+/**
+ * A transaction's writes as they stood at frozen(): the reads of a statement whose
+ * sub-statements write (data-modifying WITH) see the state before any of them wrote.
+ */
+class FrozenWrites implements Transaction, PendingHolder {
+  readonly pending: ReadonlyMap<number, PendingTable>;
+  constructor(readonly id: number, pending: ReadonlyMap<number, PendingTable>) {
+    this.pending = new Map([...pending].map(([t, p]) => [t, copyPending(p)]));
+  }
+  get hasWrites(): boolean { return false; }
+  private refuse(): never { throw new Error('bug: writing through a frozen view of a transaction'); }
+  insert(): RowId[] { return this.refuse(); }
+  delete(): void { this.refuse(); }
+  commit(): Promise<number> { return this.refuse(); }
+  rollback(): void { this.refuse(); }
+  prepare(): Promise<void> { return this.refuse(); }
+  writtenTables(): number[] { return []; }
+  mark(): number { return this.refuse(); }
+  rollbackTo(): void { this.refuse(); }
+  frozen(): Transaction { return this; }
+}
+
 function sameKeys(a: readonly UniqueKey[], b: readonly UniqueKey[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -489,7 +531,7 @@ class DurableTransaction implements Transaction {
         const k = t.keyOf(key, row);
         rowKeys[i] = k;
         if (k === undefined) continue;
-        if (key.spec.unique !== false && (this.store.liveCommittedWithKey(t, key, k, p) !== undefined || this.ownRowWithKey(p, key.spec.name, k) !== undefined)) {
+        if (key.spec.unique !== false && (this.store.liveCommittedWithKey(t, key, k, p) !== undefined || ownRowWithKey(p, key.spec.name, k) !== undefined)) {
           throw new UniqueViolation(key.spec.name, key.spec.columns, row);
         }
         // a prepared transaction inserted it: wait for its end, as PostgreSQL's insert waits for its xid
@@ -515,14 +557,6 @@ class DurableTransaction implements Transaction {
     // while the rest of the rows come, not when the file is asked for
     if (p.inserted.size >= BULK_ROWS && p.inserted.size - rows.length < BULK_ROWS) warmSegmentWriter();
     return ids;
-  }
-
-  ownRowWithKey(p: PendingTable, keyName: string, k: string): RowId | undefined {
-    const entry = p.ownKeys.get(keyName)?.get(k);
-    if (entry === undefined) return undefined;
-    if (typeof entry === 'number') return (!p.insertsUndone && p.deleted.size === 0) || (p.inserted.has(entry) && !p.deleted.has(entry)) ? entry : undefined;
-    for (const id of entry) if (p.inserted.has(id) && !p.deleted.has(id)) return id;
-    return undefined;
   }
 
   delete(tableId: number, rowIds: readonly RowId[]): void {
@@ -556,6 +590,8 @@ class DurableTransaction implements Transaction {
   }
 
   mark(): number { return this.undo.length; }
+
+  frozen(): Transaction { return new FrozenWrites(this.id, this.pending); }
 
   rollbackTo(mark: number): void {
     const { kinds, tables, rowIds } = this.undo;
@@ -1416,7 +1452,7 @@ export class DurableStorage implements Storage {
 
   /** One sealed segment as the snapshot (and transaction) sees it. */
   private searchSegment(t: TableState, seg: SealedSegment, snapshot: Snapshot, txn?: Transaction): SearchSegment {
-    const p = (txn as DurableTransaction | undefined)?.pending.get(t.id);
+    const p = (txn as PendingHolder | undefined)?.pending.get(t.id);
     const S = snapshot.ts;
     const dead = this.deadPositions(t, seg);
     // every row of the segment is in the snapshot and the transaction deleted none: a live
@@ -2760,7 +2796,7 @@ export class DurableStorage implements Storage {
 
   *scan(tableId: number, snapshot: Snapshot, txn?: Transaction, opts?: ScanOptions): Iterable<RowBatch> {
     const t = this.tableAt(tableId, snapshot);
-    const p = (txn as DurableTransaction | undefined)?.pending.get(tableId);
+    const p = (txn as PendingHolder | undefined)?.pending.get(tableId);
     if (t) {
       const S = snapshot.ts;
       const tomb = t.tombstones;
@@ -2845,9 +2881,9 @@ export class DurableStorage implements Storage {
     key.spec.columns.forEach((c, i) => (row[c] = values[i]));
     const k = t.keyOf(key, row);
     if (k === undefined) return undefined;
-    const dtxn = txn as DurableTransaction | undefined;
+    const dtxn = txn as PendingHolder | undefined;
     const p = dtxn?.pending.get(tableId);
-    return this.liveCommittedWithKey(t, key, k, p) ?? (p ? dtxn!.ownRowWithKey(p, keyName, k) : undefined);
+    return this.liveCommittedWithKey(t, key, k, p) ?? (p ? ownRowWithKey(p, keyName, k) : undefined);
   }
 
   /** Rows with this unique-key value visible at the snapshot (plus the transaction's own). */
@@ -2861,7 +2897,7 @@ export class DurableStorage implements Storage {
     const k = t.keyOf(key, probe);
     if (k === undefined) return out;
     if (candidateCount(key.index, k) > limit) return undefined;
-    const dtxn = txn as DurableTransaction | undefined;
+    const dtxn = txn as PendingHolder | undefined;
     const p = dtxn?.pending.get(tableId);
     const ids = out.rowIds as RowId[];
     const rows = out.rows as Row[];
@@ -2878,7 +2914,7 @@ export class DurableStorage implements Storage {
 
   fetch(tableId: number, rowId: RowId, snapshot: Snapshot, txn?: Transaction): Row | undefined {
     const t = this.tableAt(tableId, snapshot);
-    const p = (txn as DurableTransaction | undefined)?.pending.get(tableId);
+    const p = (txn as PendingHolder | undefined)?.pending.get(tableId);
     if (p?.deleted.has(rowId)) return undefined;
     const own = p?.inserted.get(rowId);
     if (own) return own;

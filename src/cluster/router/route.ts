@@ -17,6 +17,8 @@
  * - CREATE TABLE … AS / SELECT … INTO → the table on every shard, filled as INSERT … SELECT
  *   (create-table-as.ts; a temporary one on shard 0);
  * - COPY a table FROM STDIN → rows split by key; TO STDOUT → every shard's rows;
+ * - data-modifying WITH (WITH d AS (DELETE … RETURNING …) …) → shard 0 when it touches no
+ *   sharded table, else 0A000 (its parts must run together, on one snapshot);
  * - SQL PREPARE of a statement over sharded tables, EXECUTE, DEALLOCATE → sql-prepared.ts;
  *   DECLARE / FETCH / MOVE / CLOSE → router-cursors.ts (the session keeps both).
  * Anything else that would need rows of several shards together is 0A000.
@@ -125,6 +127,10 @@ const READS_RELATIONS = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'Dele
 
 export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Route {
   const [type, node] = Object.entries(stmt)[0] as [string, N];
+  const modifying = modifyingWithRoute(type === 'ExplainStmt' || type === 'CreateTableAsStmt' ? node.query : stmt, catalog);
+  // a table created from one must be on every shard: not yet
+  if (modifying && (type === 'CreateTableAsStmt' || node.intoClause)) return notYet('CREATE TABLE AS / SELECT INTO over data-modifying WITH queries');
+  if (modifying) return modifying;
   // a view or a function may read sharded tables: shard 0 alone would answer with its rows
   // only, so a read-only statement runs over the view's definition, or the function over
   // copies of its tables, with the tables' rows pulled up (COPY (query), DECLARE and SQL
@@ -206,6 +212,33 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
       if (NOT_IN_BLOCK.has(type)) return { kind: 'everyShard', write: false, ddl: type !== 'VacuumStmt' && type !== 'CheckPointStmt', inBlock: false };
       return { kind: 'everyShard', write: true, ddl: true, inBlock: true };
   }
+}
+
+/**
+ * WITH d AS (INSERT | UPDATE | DELETE …): its parts must run together, on one snapshot, so
+ * only a statement over no sharded table runs (on shard 0, as a write); undefined: no such WITH.
+ */
+function modifyingWithRoute(stmt: N | undefined, catalog: TableLookup): Route | undefined {
+  const [type, node] = Object.entries(stmt ?? {})[0] ?? [];
+  if (!['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt'].includes(type as string)) return undefined;
+  const queries = ((node as N).withClause?.ctes ?? []).map((c: N) => c.CommonTableExpr?.ctequery as N);
+  const writes = queries.filter((q: N) => q && !q.SelectStmt);
+  if (writes.length === 0) return undefined;
+  // (a DML's target is a bare RangeVar, which shardedTablesRead does not see)
+  const targets = [node as N, ...writes.map((q: N) => Object.values(q)[0] as N)].map((n) => n.relation).filter(Boolean);
+  const sharded = shardedTablesRead(stmt, catalog).length > 0 || targets.some((rv: N) => catalog.table(rv.schemaname, rv.relname) !== undefined);
+  return sharded ? notYet('a data-modifying statement in WITH over sharded tables') : { kind: 'shard0', write: true };
+}
+
+/** COPY (INSERT | UPDATE | DELETE … RETURNING, or a query over data-modifying WITH) TO: as modifyingWithRoute; undefined: a plain query */
+function copyWritingRoute(query: N, catalog: TableLookup): Route | undefined {
+  const modifying = modifyingWithRoute(query, catalog);
+  if (modifying) return modifying;
+  const [type, node] = Object.entries(query)[0] as [string, N];
+  if (type === 'SelectStmt') return undefined;
+  const rv = node.relation as N | undefined;
+  const sharded = shardedTablesRead(query, catalog).length > 0 || (rv !== undefined && catalog.table(rv.schemaname, rv.relname) !== undefined);
+  return sharded ? notYet('COPY (INSERT | UPDATE | DELETE … RETURNING) over sharded tables') : { kind: 'shard0', write: true };
 }
 
 function tableAsRoute(sql: string, stmt: N, catalog: TableLookup): Route {
@@ -429,6 +462,8 @@ function updateDeleteRoute(sql: string, type: string, node: N, catalog: TableLoo
 }
 
 function copyRoute(sql: string, node: N, catalog: TableLookup): Route {
+  const writing = node.query ? copyWritingRoute(node.query, catalog) : undefined;
+  if (writing) return writing;
   if (node.query) {
     // a view or a SQL function in the query may read sharded tables too: routed, it is pulled up
     if (!readsShardedTable(node.query, catalog) && !mentionsView(node.query, catalog) && !callsShardedFunction(node.query, catalog)) return { kind: 'shard0', write: false };

@@ -5,6 +5,8 @@ import type {
 import * as pg from 'libpg-query';
 import { SqlError, SqlState } from '../../errors.js';
 import { resolveTypeName } from '../type-names.js';
+import { hasModifyingWith } from '../modifying-with.js';
+import type { RawNode } from '../parser.js';
 import { ddlExpr, parsedExpr } from './parsed-expr.js';
 import { defElems, names, qualified, qualifiedFromNames, typeRef } from './tree.js';
 import type { ViewNameRef } from '../../catalog/catalog.js';
@@ -143,6 +145,9 @@ function viewNameRefs(query: Node, start: number): ViewNameRef[] {
 }
 
 export function bindCreateView(n: ViewStmt, statement: string): CreateView {
+  if (n.query && 'SelectStmt' in n.query && hasModifyingWith(n.query.SelectStmt.withClause as RawNode | undefined)) {
+    throw new SqlError(SqlState.featureNotSupported, 'views must not contain data-modifying statements in WITH');
+  }
   const text = viewQueryText(statement, !!n.withCheckOption && n.withCheckOption !== 'NO_CHECK_OPTION');
   return {
     kind: 'createView',
