@@ -194,6 +194,10 @@ function lookupEach(rc: RunContext, table: number, keyName: string, array: Value
 }
 
 function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
+  // as ExecOpenScanRelation: at run time, so EXPLAIN still plans a read of it
+  if (plan.table.unpopulated) {
+    throw new SqlError('55000', `materialized view "${plan.table.name}" has not been populated`, { hint: 'Use the REFRESH MATERIALIZED VIEW command.' });
+  }
   const condition = scanCondition(plan);
   const pred = condition ? compileExpr(condition) : null;
   let tables = plan.partitions ?? [plan.table];

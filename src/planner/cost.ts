@@ -17,7 +17,7 @@
  * its startup cost, as PostgreSQL does, so it is chosen only when nothing else can run.
  */
 import { allVisibleFraction, isIndexOnly } from './index-only.js';
-import type { Catalog, TableDef } from '../catalog/catalog.js';
+import { storesRows, type Catalog, type TableDef } from '../catalog/catalog.js';
 import { leafPartitions } from '../catalog/partitions.js';
 import { OID, T, typeInfo, type SqlType, type Value } from '../types/types.js';
 import { hashableJoinKeys, hashJoinKeys, inputSide } from './join-keys.js';
@@ -365,7 +365,7 @@ export class CostModel {
 
   /** Never analyzed nor vacuumed (PostgreSQL's reltuples = -1) and filling fewer than 10 pages at its columns' type widths. */
   private smallUnanalyzed(table: TableDef): boolean {
-    if (table.stats || table.allVisibleRows !== undefined || table.kind !== 'r') return false;
+    if (table.stats || table.allVisibleRows !== undefined || !storesRows(table)) return false;
     return this.pages(this.liveRows(table.oid), this.typeWidths(table)) < MIN_UNANALYZED_PAGES;
   }
 

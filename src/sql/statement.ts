@@ -16,7 +16,7 @@ import { formatRecordOutputs, type SelectBinder } from './bind-select.js';
 import { bindChecks, bindDelete, bindGenerated, bindInsert, bindUpdate, defaultExprFor, type BoundCheck, type DmlStatement } from './bind-dml.js';
 import { copyOptions, copyTarget, type CopyOptions } from './bind-copy.js';
 import type { RawStatement } from './parser.js';
-import { bindCreateTableAs, bindDdl, type BoundDdl } from './ddl/index.js';
+import { bindCreateMaterializedView, bindCreateTableAs, bindDdl, type BoundDdl } from './ddl/index.js';
 import { bindAlterDefaultPrivileges, bindAlterOwner, bindAlterRole, bindCreateRole, bindDropOwned, bindDropRole, bindGrant, bindGrantRole, bindReassignOwned, roleRef, type RoleRef, type RoleStatement } from './bind-role.js';
 
 /** BEGIN / SET TRANSACTION options; absent = not given */
@@ -219,11 +219,11 @@ function bindDdlStatement(node: Node, kind: string, text: string, env: Statement
   const common = { kind: 'ddl' as const, catalogWrite: CATALOG_WRITES.has(kind), tag: ddlTag(node) };
   if ('CreateTableAsStmt' in node) {
     const n = node.CreateTableAsStmt;
-    if (n.objtype !== 'OBJECT_TABLE') throw new SqlError(SqlState.featureNotSupported, 'materialized views are not supported yet');
     const query = n.query && 'SelectStmt' in n.query ? n.query.SelectStmt : undefined;
     if (!query) throw new SqlError(SqlState.featureNotSupported, 'CREATE TABLE AS needs a SELECT');
     const plan = env.optimize(env.binder().bindSelect(query, null));
-    return { ...common, stmt: bindCreateTableAs(n, plan.schema), fill: n.into?.skipData ? undefined : plan };
+    const stmt = n.objtype === 'OBJECT_MATVIEW' ? bindCreateMaterializedView(n, text, plan.schema) : bindCreateTableAs(n, plan.schema);
+    return { ...common, stmt, fill: n.into?.skipData ? undefined : plan };
   }
   const stmt = bindDdl(node, text);
   if (!stmt) throw new SqlError(SqlState.internalError, `bug: ${kind} is not a DDL statement`);
@@ -447,10 +447,11 @@ const NOOP_KINDS = new Set(['CheckPointStmt', 'LockStmt']);
 const DDL_KINDS = new Set([
   'CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt',
   'RenameStmt', 'AlterObjectSchemaStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatedbStmt', 'DropdbStmt', 'CreateSchemaStmt', 'AlterSeqStmt',
+  'RefreshMatViewStmt',
 , 'ReindexStmt', 'CreatePolicyStmt', 'AlterPolicyStmt']);
 
 /** DDL refused in a read-only transaction and saved with the catalog after an autocommit statement */
-const CATALOG_WRITES = new Set(['CreateSchemaStmt', 'AlterOwnerStmt', 'AlterObjectSchemaStmt', 'CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'AlterSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt', 'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatePolicyStmt', 'AlterPolicyStmt']);
+const CATALOG_WRITES = new Set(['CreateSchemaStmt', 'AlterOwnerStmt', 'AlterObjectSchemaStmt', 'CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'AlterSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt', 'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatePolicyStmt', 'AlterPolicyStmt', 'RefreshMatViewStmt']);
 
 const TAGS: Record<string, string> = {
   CreateStmt: 'CREATE TABLE', DropStmt: 'DROP', IndexStmt: 'CREATE INDEX', CreateExtensionStmt: 'CREATE EXTENSION',
@@ -459,18 +460,19 @@ const TAGS: Record<string, string> = {
   UnlistenStmt: 'UNLISTEN', NotifyStmt: 'NOTIFY', VacuumStmt: 'VACUUM', CheckPointStmt: 'CHECKPOINT', LockStmt: 'LOCK TABLE',
   CreateSchemaStmt: 'CREATE SCHEMA', DoStmt: 'DO', AlterTableStmt: 'ALTER TABLE', CopyStmt: 'COPY', ViewStmt: 'CREATE VIEW',
   CreateFunctionStmt: 'CREATE FUNCTION', RenameStmt: 'ALTER TABLE', CreatedbStmt: 'CREATE DATABASE', DropdbStmt: 'DROP DATABASE', PrepareStmt: 'PREPARE', ExecuteStmt: 'EXECUTE', CreateTableAsStmt: 'SELECT', ReindexStmt: 'REINDEX',
-  CreatePolicyStmt: 'CREATE POLICY', AlterPolicyStmt: 'ALTER POLICY',
+  CreatePolicyStmt: 'CREATE POLICY', AlterPolicyStmt: 'ALTER POLICY', RefreshMatViewStmt: 'REFRESH MATERIALIZED VIEW',
 };
 
 const DROP_TAGS: Record<string, string> = {
   OBJECT_TABLE: 'DROP TABLE', OBJECT_INDEX: 'DROP INDEX', OBJECT_SEQUENCE: 'DROP SEQUENCE', OBJECT_EXTENSION: 'DROP EXTENSION',
-  OBJECT_VIEW: 'DROP VIEW', OBJECT_SCHEMA: 'DROP SCHEMA', OBJECT_POLICY: 'DROP POLICY', OBJECT_TYPE: 'DROP TYPE', OBJECT_FUNCTION: 'DROP FUNCTION',
+  OBJECT_VIEW: 'DROP VIEW', OBJECT_MATVIEW: 'DROP MATERIALIZED VIEW', OBJECT_SCHEMA: 'DROP SCHEMA', OBJECT_POLICY: 'DROP POLICY', OBJECT_TYPE: 'DROP TYPE', OBJECT_FUNCTION: 'DROP FUNCTION',
 };
 
 function ddlTag(node: Node): string {
   if ('DropStmt' in node) return DROP_TAGS[node.DropStmt.removeType ?? ''] ?? 'DROP';
   if ('RenameStmt' in node) {
     const t = node.RenameStmt.renameType;
+    if (t === 'OBJECT_MATVIEW' || node.RenameStmt.relationType === 'OBJECT_MATVIEW') return 'ALTER MATERIALIZED VIEW';
     return t === 'OBJECT_INDEX' ? 'ALTER INDEX' : t === 'OBJECT_VIEW' ? 'ALTER VIEW' : t === 'OBJECT_POLICY' ? 'ALTER POLICY' : t === 'OBJECT_SCHEMA' ? 'ALTER SCHEMA' : 'ALTER TABLE';
   }
   if ('AlterOwnerStmt' in node) return 'ALTER SCHEMA';

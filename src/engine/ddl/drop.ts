@@ -8,6 +8,8 @@ import { dropFunctions } from './function.js';
 import { vectorIndexSpec } from './indexes.js';
 import { dropStorageKey, dropTextIndex, dropVectorIndex } from './storage-undo.js';
 import { dropSchemas } from './schema.js';
+import { viewDependencies } from '../../catalog/system/dependencies.js';
+import { CLASS_OID } from '../../catalog/system/objects.js';
 
 type DropObjects = Extract<Drop, { objects: unknown }>;
 
@@ -24,7 +26,7 @@ export async function drop(ctx: DdlContext, stmt: Drop): Promise<void> {
   if (!stmt.missingOk) for (const obj of stmt.objects) checkExists(ctx, stmt.objectType, obj);
   // tables dropped by this same statement don't count as dependents
   const alsoDropped: number[] = [];
-  if (stmt.objectType === 'table') {
+  if (stmt.objectType === 'table' || stmt.objectType === 'view' || stmt.objectType === 'matview') {
     for (const obj of stmt.objects) {
       const t = findTable(ctx, obj);
       if (t) alsoDropped.push(t.oid, ...leafPartitions(ctx.catalog, t).map((x) => x.oid));
@@ -33,20 +35,35 @@ export async function drop(ctx: DdlContext, stmt: Drop): Promise<void> {
   for (const obj of stmt.objects) await dropOne(ctx, stmt, obj, alsoDropped);
 }
 
+/** DROP TABLE / VIEW / MATERIALIZED VIEW: the word for each relation kind, and the DROP that removes it */
+const RELATION_KINDS: Record<string, { readonly what: string; readonly drop: string }> = {
+  table: { what: 'table', drop: 'DROP TABLE' }, view: { what: 'view', drop: 'DROP VIEW' }, matview: { what: 'materialized view', drop: 'DROP MATERIALIZED VIEW' },
+};
+
+function relationKindWord(t: TableDef): string {
+  return t.kind === 'v' ? 'view' : t.kind === 'm' ? 'matview' : 'table';
+}
+
+/** DropErrorMsgWrongType: DROP VIEW of a table and the like */
+function checkRelationKind(type: string, t: TableDef | undefined, name: string): void {
+  const expected = RELATION_KINDS[type];
+  if (!expected || !t || relationKindWord(t) === type) return;
+  const actual = RELATION_KINDS[relationKindWord(t)];
+  throw new SqlError(SqlState.wrongObjectType, `"${name}" is not a ${expected.what}`, { hint: `Use ${actual.drop} to remove a ${actual.what}.` });
+}
+
 function checkExists(ctx: DdlContext, type: string, obj: QualifiedName): void {
   const { name } = obj;
-  if (type === 'table' && !findTable(ctx, obj)) throw new SqlError(SqlState.undefinedTable, `table "${name}" does not exist`);
-  if (type === 'view' && !findTable(ctx, obj)) throw new SqlError(SqlState.undefinedTable, `view "${name}" does not exist`);
-  if (type === 'table' && findTable(ctx, obj)?.kind === 'v') {
-    throw new SqlError(SqlState.wrongObjectType, `"${name}" is not a table`, { hint: 'Use DROP VIEW to remove a view.' });
-  }
+  const relation = RELATION_KINDS[type];
+  if (relation && !findTable(ctx, obj)) throw new SqlError(SqlState.undefinedTable, `${relation.what} "${name}" does not exist`);
+  if (type === 'table') checkRelationKind(type, findTable(ctx, obj), name);
   if (type === 'index' && !findIndex(ctx, obj)) throw new SqlError(SqlState.undefinedObject, `index "${name}" does not exist`);
 }
 
 async function dropOne(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName, alsoDropped: readonly number[]): Promise<void> {
   const { name } = obj;
   switch (stmt.objectType) {
-    case 'table': return dropTable(ctx, stmt, obj, alsoDropped);
+    case 'table': case 'matview': return dropTable(ctx, stmt, obj, alsoDropped);
     case 'index': return dropIndex(ctx, stmt, obj);
     case 'sequence': {
       const s = findSequence(ctx, obj);
@@ -62,8 +79,9 @@ async function dropOne(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName, a
       return;
     case 'view': {
       const t = findTable(ctx, obj);
-      if (t && t.kind !== 'v') throw new SqlError(SqlState.wrongObjectType, `"${name}" is not a view`, { hint: 'Use DROP TABLE to remove a table.' });
+      checkRelationKind('view', t, name);
       if (!t) return missingObject(ctx, stmt, 'view', name, SqlState.undefinedTable);
+      await dropMaterializedDependents(ctx, stmt, t, new Set([t.oid, ...alsoDropped]));
       ctx.catalog.dropTable(t.oid);
       return;
     }
@@ -77,8 +95,10 @@ async function dropOne(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName, a
 /** DROP TABLE: foreign keys of other tables that reference it are an error, or dropped with CASCADE. */
 async function dropTable(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName, alsoDropped: readonly number[]): Promise<void> {
   const t = findTable(ctx, obj);
-  if (!t) return missingObject(ctx, stmt, 'table', obj.name, SqlState.undefinedTable);
+  if (!t) return missingObject(ctx, stmt, RELATION_KINDS[stmt.objectType].what, obj.name, SqlState.undefinedTable);
+  checkRelationKind(stmt.objectType, t, obj.name);
   const dropping = new Set(leafPartitions(ctx.catalog, t).map((x) => x.oid).concat(t.oid, ...alsoDropped));
+  await dropMaterializedDependents(ctx, stmt, t, dropping);
   const dependents: { table: TableDef; fk: ConstraintDef }[] = [];
   for (const other of ctx.catalog.tables.values()) {
     if (dropping.has(other.oid)) continue;
@@ -99,6 +119,30 @@ async function dropTable(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName,
   const leaves = leafPartitions(ctx.catalog, t).filter((x) => x.kind !== 'p');
   ctx.catalog.dropTable(t.oid);
   for (const leaf of leaves) await dropStorage(ctx, leaf.oid);
+}
+
+/**
+ * The materialized views whose query reads `t` (pg_depend's rule dependencies): an error
+ * (2BP01) without CASCADE, dropped with their storage with it. Plain views are not checked yet.
+ */
+async function dropMaterializedDependents(ctx: DdlContext, stmt: DropObjects, t: TableDef, dropping: ReadonlySet<number>): Promise<void> {
+  const dependents = [...ctx.catalog.tables.values()].filter((m) => m.kind === 'm' && !dropping.has(m.oid)
+    && viewDependencies(ctx.catalog, m).some((d) => d.classid === CLASS_OID.pg_class && dropping.has(d.objid)));
+  if (dependents.length === 0) return;
+  const what = RELATION_KINDS[relationKindWord(t)].what;
+  if (!stmt.cascade) {
+    throw new SqlError('2BP01', `cannot drop ${what} ${t.name} because other objects depend on it`, {
+      detail: dependents.map((m) => `materialized view ${m.name} depends on ${what} ${t.name}`).join('\n'),
+      hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
+    });
+  }
+  const lines = dependents.map((m) => `drop cascades to materialized view ${m.name}`);
+  if (lines.length === 1) notice(ctx, lines[0]);
+  else ctx.notices.push({ severity: 'NOTICE', code: '00000', message: `drop cascades to ${lines.length} other objects`, detail: lines.join('\n') });
+  for (const m of dependents) {
+    ctx.catalog.dropTable(m.oid);
+    await dropStorage(ctx, m.oid);
+  }
 }
 
 /** DROP INDEX: not one a constraint owns; its storage side (key index, vector index) goes too. */

@@ -1,6 +1,6 @@
 /** ALTER TABLE / VIEW / INDEX … RENAME [COLUMN | CONSTRAINT] a TO b. */
 import { SqlError, SqlState } from '../../errors.js';
-import type { IndexDef, TableDef } from '../../catalog/catalog.js';
+import { storesRows, type IndexDef, type TableDef } from '../../catalog/catalog.js';
 import { childPartitions } from '../../catalog/partitions.js';
 import type { BoundDdl } from '../../sql/ddl/index.js';
 import { findTable, notice, findIndex, type DdlContext } from './context.js';
@@ -39,7 +39,7 @@ async function renameIndex(ctx: DdlContext, stmt: Rename): Promise<void> {
   t.indexes = t.indexes.map((x) => (x.oid === idx.oid ? { ...x, name: stmt.newName } : x));
   t.constraints = t.constraints.map((k) => (k.indexOid === idx.oid ? { ...k, name: stmt.newName } : k));
   // storage names a GIN index's files (sizes, DROP INDEX) by the index name
-  if (idx.method === 'gin' && t.kind === 'r') {
+  if (idx.method === 'gin' && storesRows(t)) {
     ctx.storage.attachTextIndexes?.(t.oid, t.indexes.filter((i) => i.method === 'gin').map(textIndexAttachment));
   }
   ctx.catalog.version++;

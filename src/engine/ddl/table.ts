@@ -2,13 +2,14 @@
 import { SqlError, SqlState } from '../../errors.js';
 import type { ColumnDef, ConstraintDef, SequenceDef, TableDef } from '../../catalog/catalog.js';
 import { OID, type SqlType } from '../../types/types.js';
-import type { CreateTable, DdlExpr, ForeignKeySpec, KeyKind, OnCommit, PartitionKeySpec, QualifiedName } from '../../sql/ddl/index.js';
+import type { CreateTable, CreateTableAs, DdlExpr, ForeignKeySpec, KeyKind, OnCommit, PartitionKeySpec, QualifiedName } from '../../sql/ddl/index.js';
 import { buildColumn, checkGenerationExpressions } from './columns.js';
 import { checkConstraint, foreignKey, keyConstraint } from './constraints.js';
 import { findTable, notice, relationCreation, relationNameFree, type DdlContext } from './context.js';
 import { isTempSchema } from '../../catalog/schemas.js';
 import { partitionBound } from './partition.js';
 import { partitionIndexes } from './indexes.js';
+import { viewDefinition } from './view.js';
 
 interface PendingKey { kind: KeyKind; columns: readonly string[]; name?: string; position?: number }
 
@@ -161,6 +162,7 @@ function resolveConstraints(ctx: DdlContext, draft: TableDraft, table: TableDef)
 export async function createTableAs(
   ctx: DdlContext, relation: QualifiedName, columns: readonly { name: string; type: SqlType }[], ifNotExists: boolean,
   persistence: { temporary?: boolean; onCommit?: OnCommit; position?: number } = {},
+  materialized?: CreateTableAs['materialized'],
 ): Promise<TableDef | undefined> {
   const { schema, temporary } = relationCreation(ctx, relation, persistence.temporary ?? false, persistence.position);
   const onCommit = onCommitAction(persistence.onCommit, temporary);
@@ -174,8 +176,10 @@ export async function createTableAs(
     if (type.oid === OID.record) throw new SqlError(SqlState.featureNotSupported, `column "${c.name}" has pseudo-type record`);
     return { name: c.name, type, notNull: false, defaultExpr: null, attnum: i + 1 };
   });
+  // a materialized view is such a table that keeps its query (for REFRESH) as a view does
+  const matview = materialized ? { kind: 'm' as const, view: viewDefinition(ctx, materialized.query, materialized.sql, materialized.names), ...(materialized.populated ? {} : { unpopulated: true }) } : { kind: 'r' as const };
   const table: TableDef = {
-    oid: ctx.catalog.allocateOid(), name, schema, kind: 'r', columns: defs, indexes: [], constraints: [], rowTypeOid: ctx.catalog.allocateOid(), ...(onCommit ? { onCommit } : {}),
+    oid: ctx.catalog.allocateOid(), name, schema, ...matview, columns: defs, indexes: [], constraints: [], rowTypeOid: ctx.catalog.allocateOid(), ...(onCommit ? { onCommit } : {}),
   };
   ctx.catalog.addTable(table);
   await ctx.storage.createTable({ id: table.oid, columns: defs.map((c) => ({ name: c.name, type: c.type })) });

@@ -174,6 +174,18 @@ export interface CreateIndex {
   readonly concurrently: boolean;
 }
 
+/** CREATE TABLE … AS, and CREATE MATERIALIZED VIEW (`materialized`: the query it keeps, as CREATE VIEW's) */
+export interface CreateTableAs {
+  readonly kind: 'createTableAs';
+  readonly relation: QualifiedName;
+  readonly columns: readonly { name: string; type: SqlType }[];
+  readonly ifNotExists: boolean;
+  readonly temporary?: boolean;
+  readonly onCommit?: OnCommit;
+  readonly position?: number;
+  readonly materialized?: { readonly query: ParsedExpr; readonly sql: string; readonly names: readonly ViewNameRef[]; readonly populated: boolean };
+}
+
 export interface CreateView {
   readonly kind: 'createView';
   readonly relation: QualifiedName;
@@ -235,10 +247,9 @@ export type BoundDdl =
   | Drop
   | CreateIndex
   | CreateView
-  | {
-    readonly kind: 'createTableAs'; readonly relation: QualifiedName; readonly columns: readonly { name: string; type: SqlType }[]; readonly ifNotExists: boolean;
-    readonly temporary?: boolean; readonly onCommit?: OnCommit; readonly position?: number;
-  }
+  | CreateTableAs
+  /** REFRESH MATERIALIZED VIEW [CONCURRENTLY] name [WITH [NO] DATA] */
+  | { readonly kind: 'refreshMaterializedView'; readonly relation: QualifiedName; readonly concurrently: boolean; readonly populate: boolean }
   | { readonly kind: 'createSequence'; readonly relation: QualifiedName; readonly ifNotExists: boolean; readonly options: SequenceOptions; readonly temporary?: boolean }
   /** ALTER SEQUENCE … OWNED BY (the one option pg_dump's output uses) */
   | { readonly kind: 'alterSequence'; readonly relation: QualifiedName; readonly missingOk: boolean; readonly ownedBy: readonly string[] | null }

@@ -1,0 +1,36 @@
+/**
+ * REFRESH MATERIALIZED VIEW [CONCURRENTLY] name [WITH [NO] DATA]: the checks of PostgreSQL's
+ * ExecRefreshMatView and the populated flag. The session (ddl-dispatch.ts) then replaces the
+ * rows in one transaction (the old rows deleted, the query's inserted), so a reader sees the
+ * old contents or the new, never a mix; CONCURRENTLY gives the same result the same way.
+ */
+import { SqlError, SqlState } from '../../errors.js';
+import type { TableDef } from '../../catalog/catalog.js';
+import type { BoundDdl } from '../../sql/ddl/index.js';
+import { findTable, type DdlContext } from './context.js';
+
+type Refresh = Extract<BoundDdl, { kind: 'refreshMaterializedView' }>;
+
+/** The materialized view to fill again (its query) or to empty (`populate` false). */
+export function refreshMaterializedView(ctx: DdlContext, stmt: Refresh): TableDef {
+  const t = findTable(ctx, stmt.relation);
+  if (!t) throw new SqlError(SqlState.undefinedTable, `relation "${stmt.relation.name}" does not exist`);
+  if (t.kind !== 'm') throw new SqlError(SqlState.featureNotSupported, `"${t.name}" is not a materialized view`);
+  if (stmt.concurrently && t.unpopulated) throw new SqlError(SqlState.featureNotSupported, 'CONCURRENTLY cannot be used when the materialized view is not populated');
+  if (stmt.concurrently && !stmt.populate) throw new SqlError(SqlState.syntaxError, 'CONCURRENTLY and WITH NO DATA options cannot be used together');
+  if (stmt.concurrently && !t.indexes.some(identifiesRows)) {
+    throw new SqlError('55000', `cannot refresh materialized view "${t.schema}.${t.name}" concurrently`, {
+      hint: 'Create a unique index with no WHERE clause on one or more columns of the materialized view.',
+    });
+  }
+  const { unpopulated: _, ...rest } = t;
+  const refreshed: TableDef = stmt.populate ? rest : { ...rest, unpopulated: true };
+  ctx.catalog.tables.set(t.oid, refreshed);
+  ctx.catalog.version++;
+  return refreshed;
+}
+
+/** a unique index on plain columns without WHERE: what CONCURRENTLY matches old and new rows by */
+function identifiesRows(i: TableDef['indexes'][number]): boolean {
+  return i.unique && !i.predicateSql && !i.expression && i.tsvectorConfig === undefined;
+}
