@@ -38,6 +38,7 @@ import { join } from './hash-join.js';
 import { mergeJoin } from './merge-join.js';
 import { sortRows, type SortStats } from './spill/external-sort.js';
 import { incrementalSort } from './incremental-sort.js';
+import { sampleScan } from './sample-scan.js';
 import { bitmapScanSpec } from './btree-bitmap.js';
 import { newIncrementalSortStats } from '../planner/incremental-sort-stats.js';
 import { HashPartitions, MAX_DEPTH, readBack } from './spill/hash-partitions.js';
@@ -122,6 +123,7 @@ function dispatch(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Step> {
   switch (plan.kind) {
     case 'scan': return scan(plan, rc, env);
     case 'systemScan': return [plan.relation.rows(rc.system)];
+    case 'sampleScan': return sampleScan(plan, rc, env);
     case 'values': return values(plan, env);
     case 'functionScan': return functionScan(plan, rc, env);
     case 'filter': return filter(plan, rc, env);
