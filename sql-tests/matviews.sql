@@ -1,0 +1,90 @@
+-- Materialized views: CREATE … [WITH [NO] DATA], REFRESH [CONCURRENTLY], DROP, ALTER … RENAME,
+-- indexes on them, the catalog (pg_class relkind 'm', relispopulated, pg_matviews, \dm, \d),
+-- and PostgreSQL's errors.
+CREATE TABLE mv_base (id int PRIMARY KEY, cat int, label text, emb vector(3));
+INSERT INTO mv_base SELECT g, g % 3, 'item ' || g, ARRAY[g, g % 7, g % 5]::vector FROM generate_series(1, 60) g;
+
+CREATE MATERIALIZED VIEW mv_cat AS SELECT cat, count(*) AS n, min(id) AS first_id FROM mv_base GROUP BY cat;
+SELECT * FROM mv_cat ORDER BY cat;
+CREATE MATERIALIZED VIEW mv_one (key, name, emb) AS SELECT id, label, emb FROM mv_base WHERE cat = 1;
+SELECT count(*), min(key), max(key) FROM mv_one;
+CREATE MATERIALIZED VIEW mv_empty AS SELECT id FROM mv_base WITH NO DATA;
+CREATE MATERIALIZED VIEW IF NOT EXISTS mv_cat AS SELECT 1;
+CREATE MATERIALIZED VIEW mv_cat AS SELECT 1;
+
+-- not populated until a REFRESH
+SELECT count(*) FROM mv_empty;
+SELECT relname, relkind, relispopulated FROM pg_class WHERE relname LIKE 'mv\_%' AND relkind = 'm' ORDER BY relname;
+SELECT schemaname, matviewname, hasindexes, ispopulated FROM pg_matviews WHERE matviewname LIKE 'mv\_%' ORDER BY matviewname;
+REFRESH MATERIALIZED VIEW mv_empty;
+SELECT count(*) FROM mv_empty;
+REFRESH MATERIALIZED VIEW mv_empty WITH NO DATA;
+SELECT count(*) FROM mv_empty;
+SELECT relispopulated FROM pg_class WHERE relname = 'mv_empty';
+
+-- the contents change only at REFRESH
+INSERT INTO mv_base VALUES (61, 1, 'item 61', '[61,5,1]'), (62, 2, 'item 62', '[62,6,2]');
+UPDATE mv_base SET cat = 1 WHERE id = 3;
+SELECT * FROM mv_cat ORDER BY cat;
+REFRESH MATERIALIZED VIEW mv_cat;
+SELECT * FROM mv_cat ORDER BY cat;
+
+-- CONCURRENTLY needs a populated view and a unique index (on plain columns, no WHERE)
+REFRESH MATERIALIZED VIEW CONCURRENTLY mv_one;
+REFRESH MATERIALIZED VIEW CONCURRENTLY mv_empty;
+REFRESH MATERIALIZED VIEW CONCURRENTLY mv_one WITH NO DATA;
+CREATE INDEX mv_one_name ON mv_one (name);
+REFRESH MATERIALIZED VIEW CONCURRENTLY mv_one;
+CREATE UNIQUE INDEX mv_one_key ON mv_one (key);
+REFRESH MATERIALIZED VIEW CONCURRENTLY mv_one;
+SELECT count(*), min(key), max(key) FROM mv_one;
+SELECT key, name FROM mv_one WHERE key = 61;
+
+-- indexes and statistics as on a table
+CREATE INDEX mv_one_emb ON mv_one USING hnsw (emb vector_l2_ops);
+SELECT key FROM mv_one ORDER BY emb <-> '[10,3,0]' LIMIT 3;
+ANALYZE mv_one;
+SELECT attname, null_frac, n_distinct FROM pg_stats WHERE tablename = 'mv_one' AND attname = 'key';
+SELECT relname, reltuples FROM pg_class WHERE relname = 'mv_one';
+SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'mv_one' ORDER BY indexname;
+
+-- a materialized view is no table or view: psql and the catalog views say so
+\dm mv_*
+\d mv_one
+SELECT tablename FROM pg_tables WHERE tablename LIKE 'mv\_%' ORDER BY 1;
+SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'mv\_%' ORDER BY 1;
+SELECT viewname FROM pg_views WHERE viewname LIKE 'mv\_%';
+
+-- it cannot be written
+INSERT INTO mv_cat VALUES (9, 9, 9);
+UPDATE mv_cat SET n = 0;
+DELETE FROM mv_cat;
+TRUNCATE mv_cat;
+REFRESH MATERIALIZED VIEW mv_base;
+REFRESH MATERIALIZED VIEW mv_nosuch;
+
+-- dependencies: its table cannot go while it reads it
+DROP TABLE mv_base;
+DROP VIEW mv_cat;
+DROP TABLE mv_cat;
+DROP MATERIALIZED VIEW mv_base;
+DROP MATERIALIZED VIEW mv_nosuch;
+DROP MATERIALIZED VIEW IF EXISTS mv_nosuch;
+
+-- renames
+ALTER MATERIALIZED VIEW mv_cat RENAME TO mv_cats;
+ALTER MATERIALIZED VIEW mv_cats RENAME COLUMN n TO how_many;
+SELECT cat, how_many FROM mv_cats ORDER BY cat;
+ALTER MATERIALIZED VIEW IF EXISTS mv_nosuch RENAME TO mv_other;
+
+-- in a transaction block: a REFRESH rolls back with it
+BEGIN;
+DELETE FROM mv_base WHERE cat = 0;
+REFRESH MATERIALIZED VIEW mv_cats;
+SELECT * FROM mv_cats ORDER BY cat;
+ROLLBACK;
+SELECT * FROM mv_cats ORDER BY cat;
+
+DROP MATERIALIZED VIEW mv_empty;
+DROP TABLE mv_base CASCADE;
+SELECT count(*) FROM pg_class WHERE relname LIKE 'mv\_%';
