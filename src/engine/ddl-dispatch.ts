@@ -300,7 +300,7 @@ async function runBound(ctx: SessionContext, stmt: BoundDdl, tag: string, sql: s
     if (!outcome.created || !fill) return { kind: 'command', tag: noRows };
     return fillCreatedTable(ctx, outcome.created.oid, fill, params);
   }
-  if (outcome.refresh) await replaceRows(ctx, outcome.refresh);
+  if (outcome.refresh) await replaceRows(ctx, outcome.refresh.view, outcome.refresh.previous);
   return { kind: 'command', tag };
 }
 
@@ -308,7 +308,7 @@ async function runBound(ctx: SessionContext, stmt: BoundDdl, tag: string, sql: s
  * REFRESH MATERIALIZED VIEW: its query bound again and run, its old rows deleted and the new
  * inserted in one transaction (the block's, or one of its own that commits them together).
  */
-async function replaceRows(ctx: SessionContext, view: TableDef): Promise<void> {
+async function replaceRows(ctx: SessionContext, view: TableDef, previous: TableDef): Promise<void> {
   const implicit = ctx.tx.idle;
   const storage = ctx.engine.storage;
   const txn = implicit ? storage.begin() : ctx.tx.txn!;
@@ -320,7 +320,12 @@ async function replaceRows(ctx: SessionContext, view: TableDef): Promise<void> {
     if (rows.length) txn.insert(view.oid, rows);
     if (implicit) await txn.commit();
   } catch (e) {
-    if (implicit) txn.rollback();
+    if (implicit) {
+      // outside a block the statement is atomic: the view stays as populated as it was
+      txn.rollback();
+      ctx.catalog.tables.set(view.oid, previous);
+      ctx.catalog.version++;
+    }
     throw e;
   }
 }

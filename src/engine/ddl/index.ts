@@ -35,8 +35,8 @@ export interface DdlOutcome {
   readonly truncate?: readonly TableDef[];
   /** CREATE TABLE … AS: the new table (absent when IF NOT EXISTS found one) */
   readonly created?: TableDef;
-  /** REFRESH MATERIALIZED VIEW: the view whose rows to replace */
-  readonly refresh?: TableDef;
+  /** REFRESH MATERIALIZED VIEW: the view whose rows to replace, and its definition before the statement */
+  readonly refresh?: { readonly view: TableDef; readonly previous: TableDef };
 }
 
 type Runner<K extends DdlKind> = (ctx: DdlContext, stmt: Extract<BoundDdl, { kind: K }>) => Promise<DdlOutcome | void> | DdlOutcome | void;

@@ -11,8 +11,8 @@ import { findTable, type DdlContext } from './context.js';
 
 type Refresh = Extract<BoundDdl, { kind: 'refreshMaterializedView' }>;
 
-/** The materialized view to fill again (its query) or to empty (`populate` false). */
-export function refreshMaterializedView(ctx: DdlContext, stmt: Refresh): TableDef {
+/** The materialized view to fill again (its query) or to empty (`populate` false), and the definition it had (put back if the new rows fail). */
+export function refreshMaterializedView(ctx: DdlContext, stmt: Refresh): { view: TableDef; previous: TableDef } {
   const t = findTable(ctx, stmt.relation);
   if (!t) throw new SqlError(SqlState.undefinedTable, `relation "${stmt.relation.name}" does not exist`);
   if (t.kind !== 'm') throw new SqlError(SqlState.featureNotSupported, `"${t.name}" is not a materialized view`);
@@ -27,7 +27,7 @@ export function refreshMaterializedView(ctx: DdlContext, stmt: Refresh): TableDe
   const refreshed: TableDef = stmt.populate ? rest : { ...rest, unpopulated: true };
   ctx.catalog.tables.set(t.oid, refreshed);
   ctx.catalog.version++;
-  return refreshed;
+  return { view: refreshed, previous: t };
 }
 
 /** a unique index on plain columns without WHERE: what CONCURRENTLY matches old and new rows by */
