@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { startQuiver, type QuiverServer } from './support/server.js';
+import { connectClient, startQuiver, type QuiverServer } from './support/server.js';
 
 const started: QuiverServer[] = [];
 let dataDir: string | undefined;
@@ -20,20 +20,25 @@ after(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-async function client(server: QuiverServer): Promise<pg.Client> {
-  const c = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database: 'postgres' });
-  await c.connect();
-  return c;
-}
-
 const rows = async (c: pg.Client, sql: string): Promise<unknown[][]> => (await c.query({ text: sql, rowMode: 'array' })).rows;
 
-test('materialized views and their refreshes survive a kill -9 and restart', { timeout: 60_000 }, async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'quiver-matview-'));
-  const first = await startQuiver({ dataDir });
-  started.push(first);
-  const c = await client(first);
+/** One life of the server on the test's data directory: `fn` runs with a client, then the server is killed with -9. */
+async function runThenCrash(dir: string, fn: (c: pg.Client) => Promise<void>): Promise<void> {
+  const server = await startQuiver({ dataDir: dir });
+  started.push(server);
+  const c = await connectClient(server, 'postgres');
   try {
+    await fn(c);
+  } finally {
+    await c.end();
+  }
+  await server.crash();
+}
+
+test('materialized views and their refreshes survive a kill -9 and restart', { timeout: 60_000 }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'quiver-matview-'));
+  dataDir = dir;
+  await runThenCrash(dir, async (c) => {
     for (const sql of [
       'CREATE TABLE mr_items (id int PRIMARY KEY, cat int, emb vector(2))',
       "INSERT INTO mr_items SELECT g, g % 2, ARRAY[g, 0]::vector FROM generate_series(1, 10) g",
@@ -49,15 +54,9 @@ test('materialized views and their refreshes survive a kill -9 and restart', { t
       'BEGIN', 'DELETE FROM mr_items WHERE cat = 1', 'REFRESH MATERIALIZED VIEW mr_odd', 'ROLLBACK',
     ]) await c.query(sql);
     assert.deepEqual(await rows(c, 'SELECT count(*)::int FROM mr_odd'), [[7]]);
-  } finally {
-    await c.end();
-  }
-  await first.crash();
+  });
 
-  const second = await startQuiver({ dataDir });
-  started.push(second);
-  const d = await client(second);
-  try {
+  await runThenCrash(dir, async (d) => {
     assert.deepEqual(await rows(d, 'SELECT id FROM mr_odd ORDER BY id'), [[1], [3], [5], [7], [9], [11], [13]]);
     assert.deepEqual(await rows(d, "SELECT id FROM mr_odd ORDER BY emb <-> '[12,0]' LIMIT 2"), [[11], [13]]);
     assert.deepEqual(await rows(d, "SELECT relname, relkind, relispopulated FROM pg_class WHERE relname LIKE 'mr\\_%' AND relkind = 'm' ORDER BY 1"), [
@@ -71,21 +70,13 @@ test('materialized views and their refreshes survive a kill -9 and restart', { t
     await d.query('REFRESH MATERIALIZED VIEW CONCURRENTLY mr_odd');
     assert.deepEqual(await rows(d, 'SELECT cat, n::int FROM mr_counts ORDER BY cat'), [[0, 5], [1, 8]]);
     assert.deepEqual(await rows(d, 'SELECT count(*)::int, max(id) FROM mr_odd'), [[8, 15]]);
-  } finally {
-    await d.end();
-  }
-  await second.crash();
+  });
 
   // the refreshes after the restart are durable too
-  const third = await startQuiver({ dataDir });
-  started.push(third);
-  const e = await client(third);
-  try {
+  await runThenCrash(dir, async (e) => {
     assert.deepEqual(await rows(e, 'SELECT cat, n::int FROM mr_counts ORDER BY cat'), [[0, 5], [1, 8]]);
     assert.deepEqual(await rows(e, 'SELECT count(*)::int FROM mr_odd'), [[8]]);
     await e.query('DROP TABLE mr_items CASCADE');
     assert.deepEqual(await rows(e, "SELECT count(*)::int FROM pg_class WHERE relname LIKE 'mr\\_%'"), [[0]]);
-  } finally {
-    await e.end();
-  }
+  });
 });

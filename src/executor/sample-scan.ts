@@ -1,10 +1,11 @@
 /**
  * TABLESAMPLE's Sample Scan. BERNOULLI keeps each row with probability percent / 100;
  * SYSTEM keeps or skips whole blocks of rows (PostgreSQL's heap pages: here runs of rows in
- * scan order, as many as a page of rows this wide holds). The choice is a hash of the seed
- * and the row's (block's) number, so REPEATABLE (seed) picks the same rows again while the
- * table is unchanged; without it the seed is random per execution, as in PostgreSQL.
- * PostgreSQL's exact rows depend on its heap layout and are not reproduced.
+ * scan order, as many as a page of rows this wide holds). The choice is PostgreSQL's hash of
+ * the block number (and the row's offset in it) and the seed, so REPEATABLE (seed) picks the
+ * same rows again while the table is unchanged; without it the seed is random per execution,
+ * as in PostgreSQL. The rows match PostgreSQL's only where the blocks do, which its heap
+ * layout decides.
  */
 import { SqlError } from '../errors.js';
 import { OID, type Row, type SqlType } from '../types/types.js';
@@ -12,6 +13,7 @@ import type { Plan } from '../planner/plan.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 import type { RunContext } from './operators.js';
 import { PAUSE, type Step } from './suspend.js';
+import { hashFloat8Extended, hashWords32 } from '../catalog/pg-hash.js';
 
 type SampleScan = Extract<Plan, { kind: 'sampleScan' }>;
 
@@ -28,18 +30,29 @@ export function* sampleScan(plan: SampleScan, rc: RunContext, env: ExecEnv): Ite
   const seedValue = plan.sample.repeatable ? compileExpr(plan.sample.repeatable)([], env) as number | null : Math.random() * 2 ** 32;
   if (seedValue === null) throw new SqlError('2202G', 'TABLESAMPLE REPEATABLE parameter cannot be null');
   if (!(percent >= 0 && percent <= 100)) throw new SqlError('2202H', 'sample percentage must be between 0 and 100');
-  const seed = seedHash(seedValue);
-  // a row (block) is kept when its hash falls below this share of the 32-bit range
-  const cutoff = Math.floor((percent / 100) * 2 ** 32);
-  const perUnit = plan.sample.method === 'system' ? rowsPerPage(plan.table.columns.map((c) => c.type)) : 1;
+  // as tsm_system / tsm_bernoulli: the seed is hashfloat8 of REPEATABLE's value, and a block
+  // (SYSTEM) or row (BERNOULLI) is kept when its hash falls below this share of 2^32
+  const seed = Number(hashFloat8Extended(seedValue, 0n) & 0xffffffffn);
+  const cutoff = Math.round((2 ** 32 * percent) / 100);
+  const system = plan.sample.method === 'system';
+  const perPage = rowsPerPage(plan.table.columns.map((c) => c.type));
   const pred = plan.filter ? compileExpr(plan.filter) : null;
   let position = 0;
+  const words = [0, 0, seed];
+  // SYSTEM decides a block once, for all its rows
+  let decided = -1;
+  let blockKept = false;
   for (const batch of rc.storage.scan(plan.table.oid, rc.snapshot, rc.txn)) {
     env.checkCancel();
     const out: Row[] = [];
     for (const row of batch.rows as Row[]) {
-      const unit = Math.floor(position++ / perUnit);
-      if (mix(seed, unit) >= cutoff) continue;
+      const block = Math.floor(position / perPage);
+      const offset = (position++ % perPage) + 1;
+      if (system && block !== decided) {
+        decided = block;
+        blockKept = hashWords32([block, seed]) < cutoff;
+      }
+      if (system ? !blockKept : (words[0] = block, words[1] = offset, hashWords32(words) >= cutoff)) continue;
       if (!pred || pred(row, env) === true) out.push(row);
     }
     if (out.length) yield out;
@@ -62,21 +75,4 @@ function storedWidth(t: SqlType): number {
     case OID.vector: return t.typmod > 0 ? 8 + 4 * t.typmod : 32;
     default: return 32;
   }
-}
-
-function seedHash(seed: number): number {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, seed);
-  return mix(view.getUint32(0), view.getUint32(4));
-}
-
-/** a 32-bit hash of two 32-bit numbers (murmur3's finalizer over their combination) */
-function mix(a: number, b: number): number {
-  let h = (Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x7f4a7c15, 0xc2b2ae35)) >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
