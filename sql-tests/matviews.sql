@@ -16,8 +16,13 @@ CREATE MATERIALIZED VIEW mv_cat AS SELECT 1;
 SELECT count(*) FROM mv_empty;
 SELECT relname, relkind, relispopulated FROM pg_class WHERE relname LIKE 'mv\_%' AND relkind = 'm' ORDER BY relname;
 SELECT schemaname, matviewname, hasindexes, ispopulated FROM pg_matviews WHERE matviewname LIKE 'mv\_%' ORDER BY matviewname;
+EXPLAIN (COSTS OFF) SELECT * FROM mv_empty;
+CREATE INDEX mv_empty_id ON mv_empty (id);
+SELECT id FROM mv_empty WHERE id = 5;
+SELECT id FROM mv_empty ORDER BY id LIMIT 1;
 REFRESH MATERIALIZED VIEW mv_empty;
 SELECT count(*) FROM mv_empty;
+SELECT id FROM mv_empty WHERE id = 5;
 REFRESH MATERIALIZED VIEW mv_empty WITH NO DATA;
 SELECT count(*) FROM mv_empty;
 SELECT relispopulated FROM pg_class WHERE relname = 'mv_empty';
@@ -54,6 +59,20 @@ SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'mv_one' ORDER BY i
 SELECT tablename FROM pg_tables WHERE tablename LIKE 'mv\_%' ORDER BY 1;
 SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'mv\_%' ORDER BY 1;
 SELECT viewname FROM pg_views WHERE viewname LIKE 'mv\_%';
+
+-- a vector search of one not populated is refused as well
+CREATE MATERIALIZED VIEW mv_vec AS SELECT id, emb FROM mv_base WITH NO DATA;
+CREATE INDEX mv_vec_emb ON mv_vec USING hnsw (emb vector_l2_ops);
+SELECT id FROM mv_vec ORDER BY emb <-> '[1,1,1]' LIMIT 2;
+REFRESH MATERIALIZED VIEW mv_vec;
+SELECT id FROM mv_vec ORDER BY emb <-> '[1,1,1]' LIMIT 2;
+DROP MATERIALIZED VIEW mv_vec;
+
+-- it outlives the session: no temporary relation in its query
+CREATE TEMP TABLE mv_tmp (a int);
+CREATE MATERIALIZED VIEW mv_t AS SELECT * FROM mv_tmp;
+CREATE MATERIALIZED VIEW mv_t AS SELECT * FROM pg_temp.mv_tmp;
+DROP TABLE mv_tmp;
 
 -- it cannot be written
 INSERT INTO mv_cat VALUES (9, 9, 9);

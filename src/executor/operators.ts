@@ -39,6 +39,7 @@ import { mergeJoin } from './merge-join.js';
 import { sortRows, type SortStats } from './spill/external-sort.js';
 import { incrementalSort } from './incremental-sort.js';
 import { sampleScan } from './sample-scan.js';
+import { checkScannable } from './scannable.js';
 import { bitmapScanSpec } from './btree-bitmap.js';
 import { newIncrementalSortStats } from '../planner/incremental-sort-stats.js';
 import { HashPartitions, MAX_DEPTH, readBack } from './spill/hash-partitions.js';
@@ -196,10 +197,7 @@ function lookupEach(rc: RunContext, table: number, keyName: string, array: Value
 }
 
 function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
-  // as ExecOpenScanRelation: at run time, so EXPLAIN still plans a read of it
-  if (plan.table.unpopulated) {
-    throw new SqlError('55000', `materialized view "${plan.table.name}" has not been populated`, { hint: 'Use the REFRESH MATERIALIZED VIEW command.' });
-  }
+  checkScannable(plan.table);
   const condition = scanCondition(plan);
   const pred = condition ? compileExpr(condition) : null;
   let tables = plan.partitions ?? [plan.table];
@@ -1084,6 +1082,8 @@ function startEarly(plan: Plan, rc: RunContext, env: ExecEnv): void {
 }
 
 function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
+  // a vector search reads its scan's table without running the scan
+  if (plan.input.kind === 'scan') checkScannable(plan.input.table);
   const offsetN = evalCount(plan.offset, env, 'OFFSET');
   // no LIMIT: an ordered vector index scan (planned only over an index)
   if (!plan.limit) {

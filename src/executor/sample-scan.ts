@@ -14,6 +14,7 @@ import { compileExpr, type ExecEnv } from './expr.js';
 import type { RunContext } from './operators.js';
 import { PAUSE, type Step } from './suspend.js';
 import { hashFloat8Extended, hashWords32 } from '../catalog/pg-hash.js';
+import { checkScannable } from './scannable.js';
 
 type SampleScan = Extract<Plan, { kind: 'sampleScan' }>;
 
@@ -22,9 +23,7 @@ const PAGE_BYTES = 8192 - 24;
 const TUPLE_OVERHEAD = 24 + 4;
 
 export function* sampleScan(plan: SampleScan, rc: RunContext, env: ExecEnv): Iterable<Step> {
-  if (plan.table.unpopulated) {
-    throw new SqlError('55000', `materialized view "${plan.table.name}" has not been populated`, { hint: 'Use the REFRESH MATERIALIZED VIEW command.' });
-  }
+  checkScannable(plan.table);
   const percent = compileExpr(plan.sample.percent)([], env) as number | null;
   if (percent === null) throw new SqlError('2202H', 'TABLESAMPLE parameter cannot be null');
   const seedValue = plan.sample.repeatable ? compileExpr(plan.sample.repeatable)([], env) as number | null : Math.random() * 2 ** 32;

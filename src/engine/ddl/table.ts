@@ -10,6 +10,7 @@ import { isTempSchema } from '../../catalog/schemas.js';
 import { partitionBound } from './partition.js';
 import { partitionIndexes } from './indexes.js';
 import { viewDefinition } from './view.js';
+import { walk } from '../../catalog/system/dependencies.js';
 
 interface PendingKey { kind: KeyKind; columns: readonly string[]; name?: string; position?: number }
 
@@ -177,7 +178,7 @@ export async function createTableAs(
     return { name: c.name, type, notNull: false, defaultExpr: null, attnum: i + 1 };
   });
   // a materialized view is such a table that keeps its query (for REFRESH) as a view does
-  const matview = materialized ? { kind: 'm' as const, view: viewDefinition(ctx, materialized.query, materialized.sql, materialized.names), ...(materialized.populated ? {} : { unpopulated: true }) } : { kind: 'r' as const };
+  const matview = materialized ? materializedView(ctx, materialized) : { kind: 'r' as const };
   const table: TableDef = {
     oid: ctx.catalog.allocateOid(), name, schema, ...matview, columns: defs, indexes: [], constraints: [], rowTypeOid: ctx.catalog.allocateOid(), ...(onCommit ? { onCommit } : {}),
   };
@@ -185,6 +186,19 @@ export async function createTableAs(
   await ctx.storage.createTable({ id: table.oid, columns: defs.map((c) => ({ name: c.name, type: c.type })) });
   ctx.txn?.created(table.oid);
   return table;
+}
+
+/** A materialized view's kind, query and populated flag; it must outlive the session, so it reads no temporary relation. */
+function materializedView(ctx: DdlContext, m: NonNullable<CreateTableAs['materialized']>): Pick<TableDef, 'kind' | 'view' | 'unpopulated'> {
+  const view = viewDefinition(ctx, m.query, m.sql, m.names);
+  let temporary = false;
+  walk(view.ast, (kind, body) => {
+    if (kind === 'RangeVar' && typeof body.schemaname === 'string' && (isTempSchema(body.schemaname) || body.schemaname === 'pg_temp')) temporary = true;
+  });
+  if (temporary) {
+    throw new SqlError(SqlState.featureNotSupported, 'materialized views must not use temporary tables or views');
+  }
+  return { kind: 'm', view, ...(m.populated ? {} : { unpopulated: true }) };
 }
 
 /** ON COMMIT: only for a temporary table (PRESERVE ROWS, the default, is not kept) */
