@@ -95,6 +95,25 @@ ALTER MATERIALIZED VIEW mv_cat RENAME TO mv_cats;
 ALTER MATERIALIZED VIEW mv_cats RENAME COLUMN n TO how_many;
 SELECT cat, how_many FROM mv_cats ORDER BY cat;
 ALTER MATERIALIZED VIEW IF EXISTS mv_nosuch RENAME TO mv_other;
+ALTER VIEW mv_cats RENAME TO mv_other;
+ALTER MATERIALIZED VIEW mv_base RENAME TO mv_other;
+ALTER TABLE mv_cats RENAME TO mv_cats2;
+ALTER TABLE mv_cats2 RENAME TO mv_cats;
+COMMENT ON MATERIALIZED VIEW mv_cats IS 'per category';
+SELECT obj_description('mv_cats'::regclass, 'pg_class');
+COMMENT ON MATERIALIZED VIEW mv_base IS 'no';
+ALTER MATERIALIZED VIEW mv_cats OWNER TO CURRENT_USER;
+CREATE SCHEMA mv_s;
+ALTER MATERIALIZED VIEW mv_cats SET SCHEMA mv_s;
+SELECT cat, how_many FROM mv_s.mv_cats ORDER BY cat;
+REFRESH MATERIALIZED VIEW mv_s.mv_cats;
+ALTER MATERIALIZED VIEW mv_s.mv_cats SET SCHEMA public;
+ALTER VIEW mv_cats SET SCHEMA mv_s;
+-- a schema dropped with CASCADE takes the materialized views reading its tables along
+CREATE TABLE mv_s.src (a int);
+CREATE MATERIALIZED VIEW mv_from_s AS SELECT a FROM mv_s.src;
+DROP SCHEMA mv_s CASCADE;
+SELECT count(*) FROM pg_class WHERE relname = 'mv_from_s';
 
 -- in a transaction block: a REFRESH rolls back with it
 BEGIN;

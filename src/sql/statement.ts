@@ -468,6 +468,9 @@ const DROP_TAGS: Record<string, string> = {
   OBJECT_VIEW: 'DROP VIEW', OBJECT_MATVIEW: 'DROP MATERIALIZED VIEW', OBJECT_SCHEMA: 'DROP SCHEMA', OBJECT_POLICY: 'DROP POLICY', OBJECT_TYPE: 'DROP TYPE', OBJECT_FUNCTION: 'DROP FUNCTION',
 };
 
+/** the object words of ALTER's command tags where they differ from the object type's name */
+const RELATION_WORDS: Record<string, string> = { OBJECT_MATVIEW: 'MATERIALIZED VIEW', OBJECT_VIEW: 'VIEW' };
+
 function ddlTag(node: Node): string {
   if ('DropStmt' in node) return DROP_TAGS[node.DropStmt.removeType ?? ''] ?? 'DROP';
   if ('RenameStmt' in node) {
@@ -476,6 +479,7 @@ function ddlTag(node: Node): string {
     return t === 'OBJECT_INDEX' ? 'ALTER INDEX' : t === 'OBJECT_VIEW' ? 'ALTER VIEW' : t === 'OBJECT_POLICY' ? 'ALTER POLICY' : t === 'OBJECT_SCHEMA' ? 'ALTER SCHEMA' : 'ALTER TABLE';
   }
   if ('AlterOwnerStmt' in node) return 'ALTER SCHEMA';
-  if ('AlterObjectSchemaStmt' in node) return `ALTER ${(node.AlterObjectSchemaStmt.objectType ?? 'OBJECT_TABLE').slice(7)}`;
+  if ('AlterObjectSchemaStmt' in node) return `ALTER ${RELATION_WORDS[node.AlterObjectSchemaStmt.objectType ?? ''] ?? (node.AlterObjectSchemaStmt.objectType ?? 'OBJECT_TABLE').slice(7)}`;
+  if ('AlterTableStmt' in node) return `ALTER ${RELATION_WORDS[node.AlterTableStmt.objtype ?? ''] ?? 'TABLE'}`;
   return TAGS[Object.keys(node)[0]];
 }

@@ -10,6 +10,7 @@ import { dropStorageKey, dropTextIndex, dropVectorIndex } from './storage-undo.j
 import { dropSchemas } from './schema.js';
 import { viewDependencies } from '../../catalog/system/dependencies.js';
 import { CLASS_OID } from '../../catalog/system/objects.js';
+import { checkRelationKind, RELATION_KINDS, relationKindWord, type RelationKindWord } from './relation-kind.js';
 
 type DropObjects = Extract<Drop, { objects: unknown }>;
 
@@ -35,28 +36,16 @@ export async function drop(ctx: DdlContext, stmt: Drop): Promise<void> {
   for (const obj of stmt.objects) await dropOne(ctx, stmt, obj, alsoDropped);
 }
 
-/** DROP TABLE / VIEW / MATERIALIZED VIEW: the word for each relation kind, and the DROP that removes it */
-const RELATION_KINDS: Record<string, { readonly what: string; readonly drop: string }> = {
-  table: { what: 'table', drop: 'DROP TABLE' }, view: { what: 'view', drop: 'DROP VIEW' }, matview: { what: 'materialized view', drop: 'DROP MATERIALIZED VIEW' },
-};
-
-function relationKindWord(t: TableDef): string {
-  return t.kind === 'v' ? 'view' : t.kind === 'm' ? 'matview' : 'table';
-}
-
-/** DropErrorMsgWrongType: DROP VIEW of a table and the like */
-function checkRelationKind(type: string, t: TableDef | undefined, name: string): void {
-  const expected = RELATION_KINDS[type];
-  if (!expected || !t || relationKindWord(t) === type) return;
-  const actual = RELATION_KINDS[relationKindWord(t)];
-  throw new SqlError(SqlState.wrongObjectType, `"${name}" is not a ${expected.what}`, { hint: `Use ${actual.drop} to remove a ${actual.what}.` });
+/** DROP TABLE / VIEW / MATERIALIZED VIEW of a relation of another kind (the DROP that removes it in the hint) */
+function checkDropKind(type: string, t: TableDef | undefined, name: string): void {
+  if (t && (type === 'table' || type === 'view' || type === 'matview')) checkRelationKind(type, t, name, true);
 }
 
 function checkExists(ctx: DdlContext, type: string, obj: QualifiedName): void {
   const { name } = obj;
-  const relation = RELATION_KINDS[type];
+  const relation = RELATION_KINDS[type as RelationKindWord];
   if (relation && !findTable(ctx, obj)) throw new SqlError(SqlState.undefinedTable, `${relation.what} "${name}" does not exist`);
-  if (type === 'table') checkRelationKind(type, findTable(ctx, obj), name);
+  if (type === 'table') checkDropKind(type, findTable(ctx, obj), name);
   if (type === 'index' && !findIndex(ctx, obj)) throw new SqlError(SqlState.undefinedObject, `index "${name}" does not exist`);
 }
 
@@ -79,7 +68,7 @@ async function dropOne(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName, a
       return;
     case 'view': {
       const t = findTable(ctx, obj);
-      checkRelationKind('view', t, name);
+      checkDropKind('view', t, name);
       if (!t) return missingObject(ctx, stmt, 'view', name, SqlState.undefinedTable);
       await dropMaterializedDependents(ctx, stmt, t, new Set([t.oid, ...alsoDropped]));
       ctx.catalog.dropTable(t.oid);
@@ -95,8 +84,8 @@ async function dropOne(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName, a
 /** DROP TABLE: foreign keys of other tables that reference it are an error, or dropped with CASCADE. */
 async function dropTable(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName, alsoDropped: readonly number[]): Promise<void> {
   const t = findTable(ctx, obj);
-  if (!t) return missingObject(ctx, stmt, RELATION_KINDS[stmt.objectType].what, obj.name, SqlState.undefinedTable);
-  checkRelationKind(stmt.objectType, t, obj.name);
+  if (!t) return missingObject(ctx, stmt, RELATION_KINDS[stmt.objectType as RelationKindWord].what, obj.name, SqlState.undefinedTable);
+  checkDropKind(stmt.objectType, t, obj.name);
   const dropping = new Set(leafPartitions(ctx.catalog, t).map((x) => x.oid).concat(t.oid, ...alsoDropped));
   await dropMaterializedDependents(ctx, stmt, t, dropping);
   const dependents: { table: TableDef; fk: ConstraintDef }[] = [];

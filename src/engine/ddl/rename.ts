@@ -8,6 +8,7 @@ import { renameColumnInPolicies } from './policy.js';
 import { textIndexAttachment } from '../../executor/text-index-build.js';
 import { indexExpressionOf, indexKeyExpr } from '../../executor/vector-index-key.js';
 import { renameStoredVectorIndex } from './storage-undo.js';
+import { checkRelationKind } from './relation-kind.js';
 
 type Rename = Extract<BoundDdl, { kind: 'rename' }>;
 
@@ -20,7 +21,8 @@ export async function rename(ctx: DdlContext, stmt: Rename): Promise<void> {
     if (stmt.missingOk) { notice(ctx, `relation "${stmt.relation.name}" does not exist, skipping`); return; }
     throw new SqlError(SqlState.undefinedTable, `relation "${stmt.relation.name}" does not exist`);
   }
-  if (target === 'table' || target === 'view') {
+  if (target === 'view' || target === 'matview') checkRelationKind(target, table);
+  if (target === 'table' || target === 'view' || target === 'matview') {
     if (ctx.catalog.relationNameTaken(table.schema, stmt.newName)) throw new SqlError(SqlState.duplicateTable, `relation "${stmt.newName}" already exists`);
     ctx.catalog.tables.set(table.oid, { ...table, name: stmt.newName });
   } else if (target === 'constraint') {

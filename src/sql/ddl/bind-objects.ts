@@ -206,8 +206,9 @@ export function bindComment(n: CommentStmt): BoundDdl {
   } else if (n.objtype === 'OBJECT_COLUMN') {
     const column = parts.pop() ?? '';
     target = { kind: 'column', relation: qualifiedFromNames(parts), column };
-  } else if (n.objtype === 'OBJECT_VIEW' || n.objtype === 'OBJECT_SEQUENCE') {
-    target = { kind: n.objtype === 'OBJECT_VIEW' ? 'view' : 'sequence', relation: qualifiedFromNames(parts) };
+  } else if (n.objtype === 'OBJECT_VIEW' || n.objtype === 'OBJECT_MATVIEW' || n.objtype === 'OBJECT_SEQUENCE') {
+    const kind = n.objtype === 'OBJECT_VIEW' ? 'view' : n.objtype === 'OBJECT_MATVIEW' ? 'matview' : 'sequence';
+    target = { kind, relation: qualifiedFromNames(parts) };
   } else if (n.objtype === 'OBJECT_TABCONSTRAINT') {
     // COMMENT ON CONSTRAINT name ON [schema.]table: the list is the table's name parts, then the constraint's
     const name = parts.pop() ?? '';
@@ -223,7 +224,7 @@ export function bindComment(n: CommentStmt): BoundDdl {
 }
 
 const RENAMES: Partial<Record<string, RenameTarget>> = {
-  OBJECT_TABLE: 'table', OBJECT_VIEW: 'view', OBJECT_MATVIEW: 'table', OBJECT_INDEX: 'index', OBJECT_COLUMN: 'column', OBJECT_TABCONSTRAINT: 'constraint',
+  OBJECT_TABLE: 'table', OBJECT_VIEW: 'view', OBJECT_MATVIEW: 'matview', OBJECT_INDEX: 'index', OBJECT_COLUMN: 'column', OBJECT_TABCONSTRAINT: 'constraint',
 };
 
 export function bindRename(n: RenameStmt): BoundDdl {

@@ -216,14 +216,14 @@ export interface SequenceOptions {
 export type CommentTarget =
   | { readonly kind: 'table' | 'index'; readonly relation: QualifiedName }
   | { readonly kind: 'column'; readonly relation: QualifiedName; readonly column: string }
-  | { readonly kind: 'view' | 'sequence'; readonly relation: QualifiedName }
+  | { readonly kind: 'view' | 'matview' | 'sequence'; readonly relation: QualifiedName }
   | { readonly kind: 'constraint'; readonly relation: QualifiedName; readonly name: string }
   | { readonly kind: 'function'; readonly ref: FunctionRef }
   | { readonly kind: 'schema'; readonly name: string }
   /** comments on other objects are accepted and not kept */
   | { readonly kind: 'other' };
 
-export type RenameTarget = 'table' | 'view' | 'index' | 'column' | 'constraint';
+export type RenameTarget = 'table' | 'view' | 'matview' | 'index' | 'column' | 'constraint';
 
 /** polcmd: '*' ALL, r SELECT, a INSERT, w UPDATE, d DELETE */
 export type PolicyCommand = '*' | 'r' | 'a' | 'w' | 'd';
@@ -275,7 +275,7 @@ export type BoundDdl =
   /** ALTER TABLE | VIEW | SEQUENCE | FUNCTION … SET SCHEMA newSchema */
   | {
     readonly kind: 'setSchema';
-    readonly objectType: 'table' | 'view' | 'sequence' | 'function';
+    readonly objectType: 'table' | 'view' | 'matview' | 'sequence' | 'function';
     readonly relation?: QualifiedName;
     readonly function?: FunctionRef;
     readonly newSchema: string;
