@@ -668,10 +668,11 @@ export class CostModel {
   private sampleScan(plan: Extract<Plan, { kind: 'sampleScan' }>): Estimate {
     const table = plan.table;
     const rowsIn = this.env.rowCount(table.oid);
-    const width = this.schemaWidth(plan.schema);
+    const rowWidth = this.schemaWidth(plan.schema);
+    const width = plan.handsOn ? this.columnsWidth(table, plan.handsOn) : rowWidth;
     const p = plan.sample.percent;
     const fraction = p.kind === 'const' && typeof p.value === 'number' && p.value >= 0 && p.value <= 100 ? p.value / 100 : 0.1;
-    const relpages = this.tablePages(table, rowsIn, width);
+    const relpages = this.tablePages(table, rowsIn, rowWidth);
     const system = plan.sample.method === 'system';
     const pages = system ? clampRows(relpages * fraction) : relpages;
     const tuples = clampRows(rowsIn * fraction);

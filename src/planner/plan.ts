@@ -199,6 +199,8 @@ export type Plan =
   | {
     readonly kind: 'sampleScan'; readonly schema: readonly OutputColumn[]; readonly table: TableDef; filter: Expr | null;
     readonly alias?: string; readonly sample: TableSample;
+    /** the columns anything above reads (rules/read-scan-columns.ts): its estimated width's */
+    readonly handsOn?: readonly number[];
   }
   | { readonly kind: 'values'; readonly schema: readonly OutputColumn[]; readonly rows: readonly (readonly Expr[])[] }
   /**

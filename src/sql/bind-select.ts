@@ -362,7 +362,7 @@ export class SelectBinder {
       throw new SqlError(SqlState.featureNotSupported, 'TABLESAMPLE clause can only be applied to tables and materialized views', { position: pos(n.relation.RangeVar) });
     }
     const argScope = new Scope(scope.parent);
-    const arg = (raw: RawNode, type: SqlType) => coerce(this.env, bindExpr(raw, argScope, this.ctx('TABLESAMPLE')), type, 'assignment');
+    const arg = (raw: RawNode, type: SqlType) => foldNumberCast(coerce(this.env, bindExpr(raw, argScope, this.ctx('TABLESAMPLE')), type, 'assignment'));
     const sample = { method, percent: arg(rawArgs[0], T.float4), repeatable: n.repeatable ? arg(n.repeatable, T.float8) : null } as const;
     return { kind: 'sampleScan', schema: scan.schema, table: scan.table, filter: scan.filter, sample, ...(scan.alias ? { alias: scan.alias } : {}) };
   }
@@ -1311,4 +1311,13 @@ function figure(node: RawNode): [string, number] {
     default:
       return ['?column?', 0];
   }
+}
+
+/** A number constant cast to real / double precision is that constant, as the parser's coerce_type folds it (EXPLAIN and the sample scan's cost read it). */
+function foldNumberCast(e: Expr): Expr {
+  if (e.kind !== 'cast' || e.arg.kind !== 'const' || (e.type.oid !== OID.float4 && e.type.oid !== OID.float8)) return e;
+  const v = e.arg.value;
+  if (typeof v !== 'number' && typeof v !== 'bigint' && !(typeof v === 'string' && e.arg.type.oid === OID.numeric)) return e;
+  const n = Number(v);
+  return { kind: 'const', type: e.type, value: e.type.oid === OID.float4 ? Math.fround(n) : n };
 }
