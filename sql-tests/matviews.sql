@@ -90,6 +90,17 @@ DROP MATERIALIZED VIEW mv_base;
 DROP MATERIALIZED VIEW mv_nosuch;
 DROP MATERIALIZED VIEW IF EXISTS mv_nosuch;
 
+-- through views: a view over a materialized view, a materialized view over that view
+CREATE TABLE mv_d (a int);
+CREATE MATERIALIZED VIEW mv_d1 AS SELECT * FROM mv_d;
+CREATE VIEW mv_dv AS SELECT * FROM mv_d1;
+CREATE MATERIALIZED VIEW mv_d2 AS SELECT * FROM mv_dv;
+DROP MATERIALIZED VIEW mv_d1;
+DROP TABLE mv_d;
+DROP VIEW mv_dv;
+DROP TABLE mv_d CASCADE;
+SELECT relname FROM pg_class WHERE relname LIKE 'mv\_d%';
+
 -- renames
 ALTER MATERIALIZED VIEW mv_cat RENAME TO mv_cats;
 ALTER MATERIALIZED VIEW mv_cats RENAME COLUMN n TO how_many;

@@ -111,27 +111,44 @@ async function dropTable(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName,
 }
 
 /**
- * The materialized views whose query reads `t` (pg_depend's rule dependencies): an error
- * (2BP01) without CASCADE, dropped with their storage with it. Plain views are not checked yet.
+ * The materialized views whose query reads `t` (pg_depend's rule dependencies), and, through
+ * them, the views and materialized views reading those: an error (2BP01) without CASCADE,
+ * dropped (with their storage) with it. A plain view reading a table is not tracked yet.
  */
 async function dropMaterializedDependents(ctx: DdlContext, stmt: DropObjects, t: TableDef, dropping: ReadonlySet<number>): Promise<void> {
-  const dependents = [...ctx.catalog.tables.values()].filter((m) => m.kind === 'm' && !dropping.has(m.oid)
-    && viewDependencies(ctx.catalog, m).some((d) => d.classid === CLASS_OID.pg_class && dropping.has(d.objid)));
+  const dependents = materializedDependents(ctx, t, dropping);
   if (dependents.length === 0) return;
-  const what = RELATION_KINDS[relationKindWord(t)].what;
+  const describe = (r: TableDef) => `${RELATION_KINDS[relationKindWord(r)].what} ${r.name}`;
   if (!stmt.cascade) {
-    throw new SqlError('2BP01', `cannot drop ${what} ${t.name} because other objects depend on it`, {
-      detail: dependents.map((m) => `materialized view ${m.name} depends on ${what} ${t.name}`).join('\n'),
+    throw new SqlError('2BP01', `cannot drop ${describe(t)} because other objects depend on it`, {
+      detail: dependents.map((d) => `${describe(d.relation)} depends on ${describe(d.on)}`).join('\n'),
       hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
     });
   }
-  const lines = dependents.map((m) => `drop cascades to materialized view ${m.name}`);
+  const lines = dependents.map((d) => `drop cascades to ${describe(d.relation)}`);
   if (lines.length === 1) notice(ctx, lines[0]);
   else ctx.notices.push({ severity: 'NOTICE', code: '00000', message: `drop cascades to ${lines.length} other objects`, detail: lines.join('\n') });
-  for (const m of dependents) {
-    ctx.catalog.dropTable(m.oid);
-    await dropStorage(ctx, m.oid);
+  for (const { relation } of dependents) {
+    ctx.catalog.dropTable(relation.oid);
+    if (relation.kind === 'm') await dropStorage(ctx, relation.oid);
   }
+}
+
+/** what reads `t`, depth first: materialized views reading anything dropped, and views reading a materialized view dropped */
+function materializedDependents(ctx: DdlContext, t: TableDef, dropping: ReadonlySet<number>): { relation: TableDef; on: TableDef }[] {
+  const out: { relation: TableDef; on: TableDef }[] = [];
+  const seen = new Set(dropping);
+  const visit = (on: TableDef, oids: ReadonlySet<number>) => {
+    for (const r of ctx.catalog.tables.values()) {
+      if (seen.has(r.oid) || !(r.kind === 'm' || (r.kind === 'v' && on.kind === 'm'))) continue;
+      if (!viewDependencies(ctx.catalog, r).some((d) => d.classid === CLASS_OID.pg_class && oids.has(d.objid))) continue;
+      seen.add(r.oid);
+      out.push({ relation: r, on });
+      visit(r, new Set([r.oid]));
+    }
+  };
+  visit(t, dropping);
+  return out;
 }
 
 /** DROP INDEX: not one a constraint owns; its storage side (key index, vector index) goes too. */
