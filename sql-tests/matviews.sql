@@ -90,6 +90,16 @@ DROP MATERIALIZED VIEW mv_base;
 DROP MATERIALIZED VIEW mv_nosuch;
 DROP MATERIALIZED VIEW IF EXISTS mv_nosuch;
 
+-- its columns are its query's: ALTER takes only what does not change them
+ALTER TABLE mv_one ADD COLUMN x int;
+ALTER MATERIALIZED VIEW mv_one ALTER COLUMN key TYPE bigint;
+ALTER TABLE mv_one DROP COLUMN name;
+ALTER MATERIALIZED VIEW mv_one ALTER COLUMN key SET STATISTICS 50;
+ALTER TABLE mv_one ENABLE ROW LEVEL SECURITY;
+CREATE POLICY mv_p ON mv_one USING (true);
+ALTER MATERIALIZED VIEW mv_base OWNER TO CURRENT_USER;
+ALTER MATERIALIZED VIEW mv_base SET (fillfactor = 50);
+
 -- through views: a view over a materialized view, a materialized view over that view
 CREATE TABLE mv_d (a int);
 CREATE MATERIALIZED VIEW mv_d1 AS SELECT * FROM mv_d;
