@@ -84,6 +84,9 @@ export function bindCreateTableAs(stmt: RawNode | CreateTableAsStmt, output: rea
 export function bindCreateMaterializedView(n: CreateTableAsStmt, statement: string, output: readonly { name: string; type: SqlType }[]): CreateTableAs {
   const text = viewQueryText(statement, false, true);
   const query = n.query!;
+  if (n.into?.rel?.relpersistence === 'u') throw new SqlError(SqlState.featureNotSupported, 'materialized views cannot be unlogged');
+  // REFRESH runs the query again, without the statement's parameters
+  if (JSON.stringify(query).includes('"ParamRef"')) throw new SqlError(SqlState.featureNotSupported, 'materialized views may not be defined using bound parameters');
   return {
     ...bindCreateTableAs(n, output),
     materialized: { query: parsedExpr(query), sql: text.text, names: viewNameRefs(query, text.start), populated: !n.into?.skipData },
