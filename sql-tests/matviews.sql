@@ -46,6 +46,20 @@ REFRESH MATERIALIZED VIEW CONCURRENTLY mv_one;
 SELECT count(*), min(key), max(key) FROM mv_one;
 SELECT key, name FROM mv_one WHERE key = 61;
 
+-- new rows a unique index refuses: the view keeps its old rows
+CREATE TABLE mv_u (a int, b int);
+INSERT INTO mv_u VALUES (1, 1), (2, 2);
+CREATE MATERIALIZED VIEW mv_ua AS SELECT a FROM mv_u;
+CREATE UNIQUE INDEX mv_ua_a ON mv_ua (a);
+INSERT INTO mv_u VALUES (1, 3);
+REFRESH MATERIALIZED VIEW mv_ua;
+REFRESH MATERIALIZED VIEW CONCURRENTLY mv_ua;
+BEGIN;
+REFRESH MATERIALIZED VIEW mv_ua;
+ROLLBACK;
+SELECT * FROM mv_ua ORDER BY a;
+DROP TABLE mv_u CASCADE;
+
 -- indexes and statistics as on a table
 CREATE INDEX mv_one_emb ON mv_one USING hnsw (emb vector_l2_ops);
 SELECT key FROM mv_one ORDER BY emb <-> '[10,3,0]' LIMIT 3;

@@ -25,6 +25,8 @@ import { runStorageUndo, type StorageUndo } from './ddl/storage-undo.js';
 import type { SessionContext } from './context.js';
 import { truncateRows } from './utility.js';
 import { costEnvOf } from './prepare.js';
+import { checkDistinctRows } from './ddl/materialized-view.js';
+import { indexBuildError } from './ddl/unique-key.js';
 import { optimize } from '../planner/optimize.js';
 import type { SelectStmt } from '@pgsql/types';
 
@@ -300,7 +302,7 @@ async function runBound(ctx: SessionContext, stmt: BoundDdl, tag: string, sql: s
     if (!outcome.created || !fill) return { kind: 'command', tag: noRows };
     return fillCreatedTable(ctx, outcome.created.oid, fill, params);
   }
-  if (outcome.refresh) await replaceRows(ctx, outcome.refresh.view, outcome.refresh.previous);
+  if (outcome.refresh) await replaceRows(ctx, outcome.refresh.view, outcome.refresh.previous, stmt.kind === 'refreshMaterializedView' && stmt.concurrently);
   return { kind: 'command', tag };
 }
 
@@ -308,18 +310,21 @@ async function runBound(ctx: SessionContext, stmt: BoundDdl, tag: string, sql: s
  * REFRESH MATERIALIZED VIEW: its query bound again and run, its old rows deleted and the new
  * inserted in one transaction (the block's, or one of its own that commits them together).
  */
-async function replaceRows(ctx: SessionContext, view: TableDef, previous: TableDef): Promise<void> {
+async function replaceRows(ctx: SessionContext, view: TableDef, previous: TableDef, concurrently: boolean): Promise<void> {
   const implicit = ctx.tx.idle;
   const storage = ctx.engine.storage;
   const txn = implicit ? storage.begin() : ctx.tx.txn!;
   try {
     const rows = view.unpopulated ? [] : await runViewQuery(ctx, view);
+    if (concurrently) checkDistinctRows(view, rows);
     const old: number[] = [];
     for (const b of storage.scan(view.oid, storage.snapshot(), txn)) old.push(...b.rowIds);
     txn.delete(view.oid, old);
     if (rows.length) txn.insert(view.oid, rows);
     if (implicit) await txn.commit();
-  } catch (e) {
+  } catch (err) {
+    // a plain REFRESH builds the view's indexes anew (PostgreSQL's "could not create unique index")
+    const e = concurrently ? err : indexBuildError(err, view.columns);
     if (implicit) {
       // outside a block the statement is atomic: the view stays as populated as it was
       txn.rollback();

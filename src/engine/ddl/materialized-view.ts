@@ -8,6 +8,9 @@ import { SqlError, SqlState } from '../../errors.js';
 import type { TableDef } from '../../catalog/catalog.js';
 import type { BoundDdl } from '../../sql/ddl/index.js';
 import { findTable, type DdlContext } from './context.js';
+import { hashKey } from '../../types/compare.js';
+import type { Row } from '../../types/types.js';
+import { formatRecord, recordType } from '../../functions/records.js';
 
 type Refresh = Extract<BoundDdl, { kind: 'refreshMaterializedView' }>;
 
@@ -28,6 +31,21 @@ export function refreshMaterializedView(ctx: DdlContext, stmt: Refresh): { view:
   ctx.catalog.tables.set(t.oid, refreshed);
   ctx.catalog.version++;
   return { view: refreshed, previous: t };
+}
+
+/**
+ * CONCURRENTLY matches the old rows to the new by their whole value: two equal new rows
+ * without a NULL cannot be told apart (refresh_by_match_merge's 23505).
+ */
+export function checkDistinctRows(view: TableDef, rows: readonly Row[]): void {
+  const seen = new Set<string>();
+  for (const row of rows) {
+    if (row.some((v) => v === null)) continue;
+    const key = JSON.stringify(row.map((v, i) => String(hashKey(view.columns[i].type, v))));
+    if (!seen.has(key)) { seen.add(key); continue; }
+    const text = formatRecord(recordType(view.columns.map((c) => ({ name: c.name, type: c.type }))), row, {});
+    throw new SqlError(SqlState.uniqueViolation, `new data for materialized view "${view.name}" contains duplicate rows without any null columns`, { detail: `Row: ${text}` });
+  }
 }
 
 /** a unique index on plain columns without WHERE: what CONCURRENTLY matches old and new rows by */
