@@ -5,7 +5,7 @@
  * pg_stat_user_tables. The sample's scan and the statistics' computation give the event loop
  * a turn every few milliseconds (a 30,000-row sample of 784-d vectors took ~0.4 s in one piece).
  */
-import type { Catalog, TableDef, TableStatistics } from '../catalog/catalog.js';
+import { storesRows, type Catalog, type TableDef, type TableStatistics } from '../catalog/catalog.js';
 import { childPartitions, leafPartitions } from '../catalog/partitions.js';
 import { columnStatisticsSteps, SAMPLE_ROWS, tsvectorStatistics, type ColumnStatistics } from '../planner/statistics.js';
 import { sortInSteps } from '../planner/stepwise-sort.js';
@@ -27,7 +27,7 @@ type Pace = () => Promise<void>;
 export async function analyzeTables(catalog: Catalog, storage: Storage, tables: readonly TableDef[], checkCancel: () => void, auto = false): Promise<void> {
   for (const t of tables) {
     for (const leaf of leafPartitions(catalog, t)) {
-      if (leaf.kind !== 'r') continue;
+      if (!storesRows(leaf)) continue;
       const turns = new Turns();
       const pace: Pace = async () => {
         await turns.take();
@@ -73,7 +73,7 @@ async function analyzeInherited(catalog: Catalog, storage: Storage, parent: Tabl
 
 /** Every user table of the database (ANALYZE without a table list): a partitioned one with its partitions. */
 export function analyzableTables(catalog: Catalog): TableDef[] {
-  return [...catalog.tables.values()].filter((t) => (t.kind === 'r' || t.kind === 'p') && !t.partitionOf);
+  return [...catalog.tables.values()].filter((t) => (storesRows(t) || t.kind === 'p') && !t.partitionOf);
 }
 
 /** A uniform sample of at most SAMPLE_ROWS rows, in scan order, and the number of rows seen. */

@@ -1,7 +1,7 @@
 /** The engine: catalog + storage + system relations, shared by all sessions. */
 import type { TempSpace } from '../executor/spill/temp-files.js';
 import { ExportedSnapshots } from './snapshots.js';
-import { Catalog, OidAllocator, parseDatabases, serializeDatabases, type BackendActivity, type CatalogData, type CreateIndexProgress, type HbaFileRule, type SystemRelation } from '../catalog/catalog.js';
+import { Catalog, OidAllocator, storesRows, parseDatabases, serializeDatabases, type BackendActivity, type CatalogData, type CreateIndexProgress, type HbaFileRule, type SystemRelation } from '../catalog/catalog.js';
 import { SqlError, SqlState } from '../errors.js';
 import { buildSystemRelations } from '../catalog/system/relations.js';
 import type { PreparedTransaction, Storage } from '../storage/api.js';
@@ -148,9 +148,9 @@ export class Engine implements EngineState, BackendRegistry {
     for (const c of this.databases.values()) {
       for (const t of c.tables.values()) {
         const gins = t.indexes.filter((i) => i.method === 'gin');
-        if (t.kind === 'r') this.storage.attachTextIndexes?.(t.oid, gins.map(textIndexAttachment));
+        if (storesRows(t)) this.storage.attachTextIndexes?.(t.oid, gins.map(textIndexAttachment));
         // expression vector indexes: their keys' functions (segments wait for them to be indexed)
-        if (t.kind === 'r' && t.indexes.some((i) => i.expression)) this.storage.attachVectorKeys?.(t.oid, vectorIndexKeys(t));
+        if (storesRows(t) && t.indexes.some((i) => i.expression)) this.storage.attachVectorKeys?.(t.oid, vectorIndexKeys(t));
         if (gins.length) this.storage.keepGrowingSmall?.(t.oid, true);
       }
     }

@@ -4,7 +4,7 @@
  * execute, notices. Statements run in dispatch.ts and the modules it calls.
  */
 import { SqlError, SqlState, toSqlError, type SqlNotice } from '../errors.js';
-import type { BackendActivity, Catalog, CatalogData, SequenceLogger } from '../catalog/catalog.js';
+import { storesRows, type BackendActivity, type Catalog, type CatalogData, type SequenceLogger } from '../catalog/catalog.js';
 import { optimize } from '../planner/optimize.js';
 import type { Expr } from '../planner/plan.js';
 import type { SelectBinder } from '../sql/bind-select.js';
@@ -124,7 +124,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
     if (!catalog) return null;
     let n = 0;
     for (const t of catalog.tables.values()) {
-      if (t.kind !== 'r') continue;
+      if (!storesRows(t)) continue;
       const sizes = this.engine.storage.relationBytes(t.oid);
       n += sizes.table;
       for (const b of sizes.indexes.values()) n += b;

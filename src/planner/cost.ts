@@ -17,7 +17,7 @@
  * its startup cost, as PostgreSQL does, so it is chosen only when nothing else can run.
  */
 import { allVisibleFraction, isIndexOnly } from './index-only.js';
-import type { Catalog, TableDef } from '../catalog/catalog.js';
+import { storesRows, type Catalog, type TableDef } from '../catalog/catalog.js';
 import { leafPartitions } from '../catalog/partitions.js';
 import { OID, T, typeInfo, type SqlType, type Value } from '../types/types.js';
 import { hashableJoinKeys, hashJoinKeys, inputSide } from './join-keys.js';
@@ -365,7 +365,7 @@ export class CostModel {
 
   /** Never analyzed nor vacuumed (PostgreSQL's reltuples = -1) and filling fewer than 10 pages at its columns' type widths. */
   private smallUnanalyzed(table: TableDef): boolean {
-    if (table.stats || table.allVisibleRows !== undefined || table.kind !== 'r') return false;
+    if (table.stats || table.allVisibleRows !== undefined || !storesRows(table)) return false;
     return this.pages(this.liveRows(table.oid), this.typeWidths(table)) < MIN_UNANALYZED_PAGES;
   }
 
@@ -501,6 +501,7 @@ export class CostModel {
     switch (plan.kind) {
       case 'scan': return this.scan(plan);
       case 'systemScan': return this.leaf(100, plan.schema, CPU_TUPLE_COST);
+      case 'sampleScan': return this.sampleScan(plan);
       case 'values': return this.leaf(plan.rows.length, plan.schema, CPU_TUPLE_COST + CPU_OPERATOR_COST);
       case 'functionScan': return this.leaf(plan.scalar ? 1 : functionRows(plan), plan.schema, CPU_TUPLE_COST);
       case 'workTableScan': return this.leaf(100, plan.schema, CPU_TUPLE_COST);
@@ -655,6 +656,32 @@ export class CostModel {
     // a scan that reads some columns hands on rows as wide as those (PostgreSQL's width of its target list)
     const shown = plan.handsOn ?? plan.columns;
     return shown ? { ...est, width: this.columnsWidth(plan.table, shown) } : est;
+  }
+
+  /**
+   * Sample Scan (cost_samplescan with tsm_system_rows' and tsm_bernoulli's sample size):
+   *   fraction = percent / 100 (0.1 when it is not a constant)
+   *   pages    = SYSTEM: relpages × fraction; BERNOULLI: relpages (it reads them all)
+   *   tuples   = rows × fraction
+   *   total    = page cost × pages + (cpu_tuple_cost + qual cost) × tuples
+   * where page cost is random_page_cost for SYSTEM (it picks blocks), seq_page_cost for BERNOULLI;
+   * rows = tuples × the filter's selectivity.
+   */
+  private sampleScan(plan: Extract<Plan, { kind: 'sampleScan' }>): Estimate {
+    const table = plan.table;
+    const rowsIn = this.env.rowCount(table.oid);
+    const rowWidth = this.schemaWidth(plan.schema);
+    const width = plan.handsOn ? this.columnsWidth(table, plan.handsOn) : rowWidth;
+    const p = plan.sample.percent;
+    const fraction = p.kind === 'const' && typeof p.value === 'number' && p.value >= 0 && p.value <= 100 ? p.value / 100 : 0.1;
+    const relpages = this.tablePages(table, rowsIn, rowWidth);
+    const system = plan.sample.method === 'system';
+    const pages = system ? clampRows(relpages * fraction) : relpages;
+    const tuples = clampRows(rowsIn * fraction);
+    const sel = plan.filter ? clauseSelectivity(plan.filter, this.tableLookup(table)) : 1;
+    const startup = exprStartupCost(plan.filter);
+    const total = startup + (system ? RANDOM_PAGE_COST : SEQ_PAGE_COST) * pages + (CPU_TUPLE_COST + exprCost(plan.filter)) * tuples;
+    return { startup, total, rows: clampRows(tuples * sel), width };
   }
 
   /**

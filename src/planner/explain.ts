@@ -685,7 +685,7 @@ class Builder implements DeparseContext {
 
   private columnsOf(plan: Plan): Expr[] {
     // a scan's columns under the name the query reads the table by (its alias)
-    const table = plan.kind === 'scan' ? this.refname(plan) ?? plan.table.name : plan.kind === 'cteScan' ? plan.alias ?? plan.cte.name : undefined;
+    const table = plan.kind === 'scan' ? this.refname(plan) ?? plan.table.name : plan.kind === 'sampleScan' ? plan.alias ?? plan.table.name : plan.kind === 'cteScan' ? plan.alias ?? plan.cte.name : undefined;
     return plan.schema.map((c, i) => ({ kind: 'column', type: c.type, level: 0, index: i, name: c.name, table }));
   }
 
@@ -693,6 +693,15 @@ class Builder implements DeparseContext {
   private shape(plan: Plan): DisplayNode {
     switch (plan.kind) {
       case 'scan': return this.scan(plan);
+      case 'sampleScan': {
+        const n = this.node(plan, 'Sample Scan');
+        this.relation(n, plan.table, plan.alias);
+        const { method, percent, repeatable } = plan.sample;
+        n.details.push(['Sampling', `${method} (${this.scanExpr(percent)})${repeatable ? ` REPEATABLE (${this.scanExpr(repeatable)})` : ''}`]);
+        if (plan.filter) n.details.push(['Filter', this.scanExpr(plan.filter)]);
+        this.output(n, this.columnsOf(plan));
+        return n;
+      }
       case 'systemScan': {
         const n = this.node(plan, 'Seq Scan', `Seq Scan on ${plan.relation.name}`);
         n.props.push(['Relation Name', plan.relation.name]);
@@ -1630,7 +1639,7 @@ function planChildren(plan: Plan): Plan[] {
       return [plan.body];
     case 'result':
       return plan.gated ? [plan.gated] : [];
-    case 'scan': case 'systemScan': case 'values': case 'functionScan': case 'workTableScan': case 'cteScan':
+    case 'scan': case 'systemScan': case 'sampleScan': case 'values': case 'functionScan': case 'workTableScan': case 'cteScan':
       return [];
   }
 }

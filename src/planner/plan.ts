@@ -105,6 +105,13 @@ export interface AggregateCall {
   readonly grouping?: readonly number[];
 }
 
+/** TABLESAMPLE's method, its percentage argument (real) and REPEATABLE's seed (float8; null: none) */
+export interface TableSample {
+  readonly method: 'system' | 'bernoulli';
+  readonly percent: Expr;
+  readonly repeatable: Expr | null;
+}
+
 export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti';
 
 export type Plan =
@@ -185,6 +192,16 @@ export type Plan =
     readonly indexQual?: Expr;
   }
   | { readonly kind: 'systemScan'; readonly schema: readonly OutputColumn[]; readonly relation: SystemRelation }
+  /**
+   * FROM t TABLESAMPLE SYSTEM | BERNOULLI (percent) [REPEATABLE (seed)]: PostgreSQL's Sample
+   * Scan, its own kind so no index or vector rule turns it into another read of the table
+   */
+  | {
+    readonly kind: 'sampleScan'; readonly schema: readonly OutputColumn[]; readonly table: TableDef; filter: Expr | null;
+    readonly alias?: string; readonly sample: TableSample;
+    /** the columns anything above reads (rules/read-scan-columns.ts): its estimated width's */
+    readonly handsOn?: readonly number[];
+  }
   | { readonly kind: 'values'; readonly schema: readonly OutputColumn[]; readonly rows: readonly (readonly Expr[])[] }
   /**
    * A function in FROM: a set-returning function (generate_series, unnest, json_each …;

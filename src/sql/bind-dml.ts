@@ -32,6 +32,7 @@ function findTableOrThrow(binder: SelectBinder, rv: RawNode): TableDef {
     throw new SqlError(SqlState.undefinedTable, `relation "${rv.schemaname ? rv.schemaname + '.' : ''}${rv.relname}" does not exist`, { position: pos(rv) });
   }
   if (table.kind === 'v') throw new SqlError(SqlState.wrongObjectType, `cannot change view "${table.name}"`);
+  if (table.kind === 'm') throw new SqlError(SqlState.wrongObjectType, `cannot change materialized view "${table.name}"`);
   return table;
 }
 
