@@ -25,6 +25,7 @@ import { SessionSettings } from './session-settings.js';
 import { Transactions, endImplicit, endWithoutWrites } from './transactions.js';
 import { runOnCommitActions } from './temp-on-commit.js';
 import { Cursors } from './cursors.js';
+import { SessionSequenceValues } from './session-sequence-values.js';
 import { SqlPreparedStatements } from './sql-prepared.js';
 import { DdlState } from './ddl-dispatch.js';
 import { prepareStatement, type QuiverStatement } from './prepare.js';
@@ -60,6 +61,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
   readonly settings = new SessionSettings();
   readonly tx = new Transactions();
   readonly cursors = new Cursors();
+  readonly sequenceValues = new SessionSequenceValues();
   readonly sqlPrepared: SqlPreparedStatements;
   readonly ddl = new DdlState();
   /** pg_temp_N: this session's temporary objects */

@@ -141,7 +141,8 @@ export async function runVacuum(ctx: SessionContext, stmt: Extract<BoundStatemen
 }
 
 /** DISCARD ALL closes the cursors; the other DISCARDs have nothing to drop */
-export function runDiscard(ctx: SessionContext, all: boolean): void {
+export function runDiscard(ctx: SessionContext, all: boolean, sequences = all): void {
+  if (sequences) ctx.sequenceValues.reset();
   if (all) {
     ctx.cursors.clear();
     ctx.sqlPrepared.remove(undefined);

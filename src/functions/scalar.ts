@@ -199,7 +199,10 @@ fn('mod', ['numeric', 'numeric'], 'numeric', ([a, b]) => numericMod(S(a!), S(b!)
 fn('div', ['numeric', 'numeric'], 'numeric', ([a, b]) => numericTrunc(numericDiv(S(a!), S(b!)), 0));
 fn('sign', ['float8'], 'float8', ([a]) => (N(a!) > 0 ? 1 : N(a!) < 0 ? -1 : 0));
 fn('sign', ['numeric'], 'numeric', ([a]) => numericSign(S(a!)));
-fn('random', [], 'float8', () => Math.random(), { volatile: true });
+// the session's generator (PostgreSQL's xoroshiro128**, seeded by setseed); a query worker has none
+fn('random', [], 'float8', (_a, ctx) => ctx.services.random?.() ?? Math.random(), { volatile: true });
+fn('setseed', ['float8'], 'void', ([s], ctx) => { ctx.services.setseed?.(s as number); return ''; }, { volatile: true });
+fn('lastval', [], 'int8', (_a, ctx) => ctx.services.lastval(), { volatile: true });
 fn('pi', [], 'float8', () => Math.PI);
 fn('degrees', ['float8'], 'float8', ([a]) => (N(a!) * 180) / Math.PI);
 fn('radians', ['float8'], 'float8', ([a]) => (N(a!) * Math.PI) / 180);
