@@ -15,6 +15,7 @@ import { AutoAnalyze } from './auto-analyze.js';
 import { BOOTSTRAP_ROLE, Roles } from '../catalog/roles.js';
 import { textIndexAttachment } from '../executor/text-index-build.js';
 import { vectorIndexKeys } from '../executor/vector-index-key.js';
+import { keyFunctions } from '../executor/expression-keys.js';
 import { NotificationHub } from './notifications.js';
 import type { StandbyReads } from '../storage/replica-position.js';
 import type { CommitClock } from './commit-clock.js';
@@ -151,6 +152,8 @@ export class Engine implements EngineState, BackendRegistry {
         if (t.kind === 'r') this.storage.attachTextIndexes?.(t.oid, gins.map(textIndexAttachment));
         // expression vector indexes: their keys' functions (segments wait for them to be indexed)
         if (t.kind === 'r' && t.indexes.some((i) => i.expression)) this.storage.attachVectorKeys?.(t.oid, vectorIndexKeys(t));
+        // expression B-tree keys: their functions (keys recovered without them are indexed now)
+        if (t.kind === 'r' && t.indexes.some((i) => i.expression)) this.storage.attachKeyFunctions?.(t.oid, keyFunctions(t));
         if (gins.length) this.storage.keepGrowingSmall?.(t.oid, true);
       }
     }

@@ -37,6 +37,17 @@ export interface UniqueKeySpec {
    * fine. Default true: duplicates are refused. NULLs never conflict (NULLS DISTINCT).
    */
   readonly unique?: boolean;
+  /**
+   * An expression index (`lower(email)`): the key is one value the engine computes from
+   * `columns[0]` (attachKeyFunctions gives the function for `key`), of type `type`.
+   */
+  readonly expression?: { readonly key: string; readonly type: SqlType };
+}
+
+/** An expression key's function as attachKeyFunctions gives it (UniqueKeySpec.expression.key). */
+export interface KeyFunction {
+  readonly key: string;
+  readonly toKey: ToIndexKey;
 }
 
 /**
@@ -143,7 +154,8 @@ export interface SegmentInfo {
 }
 
 export class UniqueViolation extends Error {
-  constructor(readonly keyName: string, readonly columns: readonly number[], readonly values: Row) {
+  /** `key`: an expression key's value (UniqueKeySpec.expression) */
+  constructor(readonly keyName: string, readonly columns: readonly number[], readonly values: Row, readonly key?: Value) {
     super(`duplicate key value violates unique constraint "${keyName}"`);
   }
 }
@@ -506,7 +518,7 @@ export interface Storage {
   /** rowIds whose unique key equals the given values and that are visible to the latest state (+txn) */
   lookupUnique(tableId: number, keyName: string, values: Row, txn?: Transaction): RowId | undefined;
   /**
-   * Rows whose key equals `values` (one per key column) visible at the snapshot (+txn);
+   * Rows whose key equals `values` (one per key column; an expression key's one value) visible at the snapshot (+txn);
    * undefined when more than `limit` rows carry the key (a scan is then cheaper).
    */
   lookupKey(tableId: number, keyName: string, values: Row, snapshot: Snapshot, txn?: Transaction, limit?: number): RowBatch | undefined;
@@ -581,6 +593,11 @@ export interface Storage {
    * are indexed then (a segment is not indexed by an expression the engine has not given).
    */
   attachVectorKeys?(tableId: number, keys: readonly VectorIndexKey[]): void;
+  /**
+   * The functions of a table's expression keys (UniqueKeySpec.expression), given before such
+   * a key is added and at start: a key recovered before its function came is indexed then.
+   */
+  attachKeyFunctions?(tableId: number, keys: readonly KeyFunction[]): void;
   /** Seal the growing segment now (so an index just created covers the existing rows). */
   seal?(tableId?: number): Promise<void>;
   /** Reclaim space: compact sealed segments, drop dead rows (VACUUM). */

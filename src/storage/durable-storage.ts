@@ -27,7 +27,7 @@ import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 import {
   RowConflict, UniqueViolation, WriteConflict, BITMAP_STEP_ROWS, PrepareRefused, type CommitGate,
   type PrepareOptions, type PreparedTransaction,
-  type AnnSegment, type BitmapFilter, type BitmapMatch, type SearchSegment, type RowBatch, type ZoneCondition, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type TextIndexSpec, type VectorIndexKey, type ToTsVector, type TextIndexAttachment, type BuildInvertedIndexFile, type Transaction, type UniqueKeySpec, type VectorIndexBuilt, type VectorIndexProgress, type VectorIndexSpec,
+  type AnnSegment, type BitmapFilter, type BitmapMatch, type SearchSegment, type RowBatch, type ZoneCondition, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type TextIndexSpec, type VectorIndexKey, type ToTsVector, type TextIndexAttachment, type BuildInvertedIndexFile, type Transaction, type UniqueKeySpec, type KeyFunction, type ToIndexKey, type VectorIndexBuilt, type VectorIndexProgress, type VectorIndexSpec,
 } from './api.js';
 import {
   PID_FILE, SEGMENTS_DIR, StorageStartupError, WAL_DIR, checkFormatVersion, fsyncDir, readPidFile, writeFileDurable, writePidFile,
@@ -251,10 +251,21 @@ class TableState {
 
   get id(): number { return this.layout.id; }
 
+  /** expression key → its function (not persisted: attachKeyFunctions) */
+  readonly keyFunctions = new Map<string, ToIndexKey>();
+
+  /** A row's key string (undefined: NULL, never conflicts); an expression key is computed from the row. */
   keyOf(key: UniqueKey, row: Row): string | undefined {
-    if (key.spec.columns.length === 1) {
+    if (!key.spec.expression) return this.keyValueOf(key, row);
+    // recovered before its function came (at open): attachKeyFunctions indexes the rows then
+    return this.keyFunctions.has(key.spec.expression.key) ? this.keyValueOf(key, this.expressionKey(key, row)) : undefined;
+  }
+
+  /** The key string of `values` given per key column (row positions), or an expression key's value at 0. */
+  keyValueOf(key: UniqueKey, row: Row): string | undefined {
+    if (key.spec.expression || key.spec.columns.length === 1) {
       // the common single-column key: a tagged string, no JSON
-      const v = row[key.spec.columns[0]];
+      const v = key.spec.expression ? row[0] : row[key.spec.columns[0]];
       if (v === null || v === undefined) return undefined;
       const h = hashKey(key.types[0], v);
       return (typeof h === 'string' ? 's' : typeof h === 'bigint' ? 'b' : typeof h === 'number' ? 'n' : 'o') + String(h);
@@ -267,6 +278,19 @@ class TableState {
       parts.push(typeof h === 'bigint' ? `${h}n` : h);
     }
     return JSON.stringify(parts);
+  }
+
+  /** An expression key's value for a row, as a one-value row. */
+  expressionKey(key: UniqueKey, row: Row): Row {
+    const fn = this.keyFunctions.get(key.spec.expression!.key);
+    if (!fn) throw new Error(`bug: the function of index key ${key.spec.name} was not given (attachKeyFunctions)`);
+    const v = row[key.spec.columns[0]];
+    return [fn(v === undefined ? null : v)];
+  }
+
+  /** A UniqueViolation of `key` by `row`, with an expression key's value. */
+  violation(key: UniqueKey, row: Row): UniqueViolation {
+    return new UniqueViolation(key.spec.name, key.spec.columns, row, key.spec.expression ? this.expressionKey(key, row)[0] : undefined);
   }
 
   segments(): Segment[] {
@@ -490,7 +514,7 @@ class DurableTransaction implements Transaction {
         rowKeys[i] = k;
         if (k === undefined) continue;
         if (key.spec.unique !== false && (this.store.liveCommittedWithKey(t, key, k, p) !== undefined || this.ownRowWithKey(p, key.spec.name, k) !== undefined)) {
-          throw new UniqueViolation(key.spec.name, key.spec.columns, row);
+          throw t.violation(key, row);
         }
         // a prepared transaction inserted it: wait for its end, as PostgreSQL's insert waits for its xid
         if (key.spec.unique !== false) this.store.checkPreparedKey(this, tableId, key.spec.name, k);
@@ -1629,11 +1653,37 @@ export class DurableStorage implements Storage {
   // Tables and unique keys
 
   private newUniqueKey(t: TableState, spec: UniqueKeySpec): UniqueKey {
-    return { spec, types: spec.columns.map((c) => t.layout.columns[c].type), index: new Map() };
+    return { spec, types: spec.expression ? [spec.expression.type] : spec.columns.map((c) => t.layout.columns[c].type), index: new Map() };
+  }
+
+  /**
+   * An expression key is computed by the engine's function: one recovered before the
+   * function came (at open) is indexed once it comes.
+   */
+  attachKeyFunctions(tableId: number, keys: readonly KeyFunction[]): void {
+    const t = this.tables.get(tableId);
+    if (!t) return;
+    for (const k of keys) {
+      const had = t.keyFunctions.has(k.key);
+      t.keyFunctions.set(k.key, k.toKey);
+      if (had) continue;
+      for (const [name, key] of t.uniqueKeys) {
+        if (key.spec.expression?.key !== k.key) continue;
+        const fresh = this.newUniqueKey(t, key.spec);
+        this.indexExistingRows(t, fresh, false);
+        t.uniqueKeys.set(name, fresh);
+      }
+    }
+  }
+
+  /** a key whose rows can be indexed now (an expression key needs its function) */
+  private indexable(t: TableState, key: UniqueKey): boolean {
+    return !key.spec.expression || t.keyFunctions.has(key.spec.expression.key);
   }
 
   /** Index every committed row of the table; with `check`, a live duplicate throws. */
   private indexExistingRows(t: TableState, key: UniqueKey, check: boolean): void {
+    if (!this.indexable(t, key)) return;
     const steps = this.indexRowsInSteps(t, key, check, t.tombstones);
     while (!steps.next().done);
   }
@@ -1643,6 +1693,7 @@ export class DurableStorage implements Storage {
    * loop in between (addUniqueKey, a hot standby applying a compaction); `tombstones`: the rows known dead.
    */
   private *indexRowsInSteps(t: TableState, key: UniqueKey, check: boolean, tombstones: RowIdMap<number>): Generator<void, void, void> {
+    if (!this.indexable(t, key)) return;
     const liveSeen = check ? new Set<string>() : undefined;
     let n = 0;
     for (const seg of t.segments()) {
@@ -1655,7 +1706,7 @@ export class DurableStorage implements Storage {
         const k = t.keyOf(key, seg.keyRow(pos, key.spec.columns));
         if (k === undefined) continue;
         if (liveSeen && !dead) {
-          if (liveSeen.has(k)) throw new UniqueViolation(key.spec.name, key.spec.columns, seg.row(pos));
+          if (liveSeen.has(k)) throw t.violation(key, seg.row(pos));
           liveSeen.add(k);
         }
         indexAdd(key.index, k, rowId);
@@ -2334,7 +2385,7 @@ export class DurableStorage implements Storage {
           const k = t.keyOf(key, row);
           if (k === undefined) continue;
           if (this.liveCommittedWithKey(t, key, k, p) !== undefined || this.claimedByOther(txn, tableId, key.spec.name, k)) {
-            throw new UniqueViolation(key.spec.name, key.spec.columns, row);
+            throw t.violation(key, row);
           }
           claims.push({ table: tableId, key: key.spec.name, k });
         }
@@ -2613,7 +2664,7 @@ export class DurableStorage implements Storage {
         for (const key of covered) {
           if (key.spec.unique === false) continue;
           await eachOwnKey(p, key, (k, rowId) => {
-            if (this.liveCommittedWithKey(t, key, k, p) !== undefined || this.claimedByOther(txn, tableId, key.spec.name, k)) throw new UniqueViolation(key.spec.name, key.spec.columns, p.inserted.get(rowId)!);
+            if (this.liveCommittedWithKey(t, key, k, p) !== undefined || this.claimedByOther(txn, tableId, key.spec.name, k)) throw t.violation(key, p.inserted.get(rowId)!);
           }, slice);
         }
         continue;
@@ -2625,7 +2676,7 @@ export class DurableStorage implements Storage {
           if (key.spec.unique === false) continue;
           const k = t.keyOf(key, row);
           if (k !== undefined && (this.liveCommittedWithKey(t, key, k, p) !== undefined || this.claimedByOther(txn, tableId, key.spec.name, k))) {
-            throw new UniqueViolation(key.spec.name, key.spec.columns, row);
+            throw t.violation(key, row);
           }
         }
         const turn = slice();
@@ -2843,7 +2894,7 @@ export class DurableStorage implements Storage {
     if (!t || !key || key.spec.unique === false) return undefined;
     const row: Value[] = [];
     key.spec.columns.forEach((c, i) => (row[c] = values[i]));
-    const k = t.keyOf(key, row);
+    const k = t.keyValueOf(key, key.spec.expression ? values : row);
     if (k === undefined) return undefined;
     const dtxn = txn as DurableTransaction | undefined;
     const p = dtxn?.pending.get(tableId);
@@ -2858,7 +2909,7 @@ export class DurableStorage implements Storage {
     if (!t || !key) return out;
     const probe: Value[] = [];
     key.spec.columns.forEach((c, i) => (probe[c] = values[i]));
-    const k = t.keyOf(key, probe);
+    const k = t.keyValueOf(key, key.spec.expression ? values : probe);
     if (k === undefined) return out;
     if (candidateCount(key.index, k) > limit) return undefined;
     const dtxn = txn as DurableTransaction | undefined;

@@ -112,7 +112,7 @@ export function indexDef(t: TableDef, i: { name: string; unique: boolean; method
  */
 export function indexExpressionText(e: IndexExpression, pretty: boolean): string {
   const text = pretty ? e.pretty : e.sql;
-  return e.tree.kind === 'call' ? text : `(${text})`;
+  return e.tree.kind === 'call' && /^[a-z_]/i.test(e.tree.name) ? text : `(${text})`;
 }
 
 /** pg_get_partkeydef: LIST (tenant) */

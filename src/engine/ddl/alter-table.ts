@@ -21,6 +21,7 @@ import { attachIndex, partitionIndexes } from './indexes.js';
 import { checkRowNotNull, rewriteTable } from './rewrite-table.js';
 import { policiesWithoutColumn } from './policy.js';
 import { addStorageKey, dropStorageKey } from './storage-undo.js';
+import { storageKeySpec } from '../../executor/expression-keys.js';
 import { checkTypeUsage } from './privileges.js';
 
 /** The table as the subcommands so far left it. */
@@ -109,8 +110,8 @@ async function applyInPlace(ctx: DdlContext, d: AlterDraft): Promise<void> {
     // a partitioned table keeps no rows: its new keys are its partitions' keys
     if (!d.only) for (const x of d.indexes) if (x.unique && !oldUnique.has(x.name)) await keyOnPartitions(ctx, table, newColumns, x, d.constraints);
   } else {
-    for (const x of table.indexes) if (x.unique && !newUnique.has(x.name)) dropStorageKey(ctx, table.oid, { name: x.name, columns: x.columns });
-    for (const x of d.indexes) if (x.unique && !oldUnique.has(x.name)) await addStorageKey(ctx, table.oid, newColumns, { name: x.name, columns: x.columns });
+    for (const x of table.indexes) if (x.unique && !newUnique.has(x.name)) dropStorageKey(ctx, table.oid, storageKeySpec(x));
+    for (const x of d.indexes) if (x.unique && !oldUnique.has(x.name)) await addStorageKey(ctx, table.oid, newColumns, storageKeySpec(x));
   }
   table.columns = newColumns;
   table.indexes = d.indexes;
