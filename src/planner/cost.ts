@@ -16,6 +16,7 @@
  * A disabled method (enable_seqscan = off, …) is not forbidden: DISABLE_COST is added to
  * its startup cost, as PostgreSQL does, so it is chosen only when nothing else can run.
  */
+import { expressionKeyIndex } from './expression-index-match.js';
 import { allVisibleFraction, isIndexOnly } from './index-only.js';
 import type { Catalog, TableDef } from '../catalog/catalog.js';
 import { leafPartitions } from '../catalog/partitions.js';
@@ -416,7 +417,16 @@ export class CostModel {
   /** Statistics of a table's columns, by position. */
   tableLookup(table: TableDef): ColumnLookup {
     const rows = this.env.rowCount(table.oid);
-    return (c) => this.columnInfo(table, c.index, rows);
+    const lookup = (c: Extract<Expr, { kind: 'column' }>) => this.columnInfo(table, c.index, rows);
+    if (!table.stats?.indexes) return lookup;
+    // examine_variable: an expression matching an expression index's key reads that index's statistics
+    return Object.assign(lookup, {
+      expression: (e: Expr): ColumnInfo | undefined => {
+        const index = expressionKeyIndex(table, e);
+        const stats = index && table.stats?.indexes?.[index.name];
+        return stats ? { type: index.expression!.type, stats, rows, unique: index.unique, relation: table.oid } : undefined;
+      },
+    });
   }
 
   /**
@@ -461,7 +471,7 @@ export class CostModel {
   private columnInfo(table: TableDef, index: number, rows: number): ColumnInfo | undefined {
     const column = table.columns[index];
     if (!column) return undefined;
-    const unique = table.indexes.some((i) => i.unique && i.columns.length === 1 && i.columns[0] === index);
+    const unique = table.indexes.some((i) => i.unique && !i.expression && i.columns.length === 1 && i.columns[0] === index);
     const env = this.env;
     const leads = env.columnEnds && table.indexes.some((i) => i.method === 'btree' && i.columns[0] === index && !i.expression && !i.predicateSql);
     const actualEnds = leads ? () => env.columnEnds!(table.oid, index) : undefined;
@@ -1175,7 +1185,7 @@ export class CostModel {
     const table = keyColumns[0]?.tableOid ? this.catalog.tables.get(keyColumns[0].tableOid) : undefined;
     if (!table || keyColumns.some((c) => c.tableOid !== table.oid)) return false;
     const attnums = new Set(keyColumns.map((c) => c.attnum - 1));
-    return table.indexes.some((i) => i.unique && !i.predicate && i.columns.length > 1 && i.columns.every((c) => attnums.has(c)));
+    return table.indexes.some((i) => i.unique && !i.predicate && !i.expression && i.columns.length > 1 && i.columns.every((c) => attnums.has(c)));
   }
 
   /**

@@ -8,6 +8,7 @@
  * scan is an Append of one Seq Scan per partition; a TopK is Limit over Sort; a hash
  * join's build side is a Hash node. The vector Top-K keeps Quiver's own name and details.
  */
+import { expressionKeyIndex } from './expression-index-match.js';
 import { isIndexOnly } from './index-only.js';
 import type { IndexDef, TableDef } from '../catalog/catalog.js';
 import { mergeJoinType, mergeKeysOf, mergeSides } from './merge-join-cost.js';
@@ -1120,7 +1121,9 @@ class Builder implements DeparseContext {
 
   /** The key lookup's condition as PostgreSQL prints it, (id = 5), and the rest of the filter. */
   private indexCond(table: TableDef, lookup: NonNullable<Extract<Plan, { kind: 'scan' }>['keyLookup']>, filter: Expr | null, refname: string): { cond: string; rest: string } {
-    const columns = table.indexes.find((i) => i.name === lookup.keyName)?.columns ?? [];
+    const index = table.indexes.find((i) => i.name === lookup.keyName);
+    if (index?.expression) return this.expressionIndexCond(table, index, lookup.values[0], filter);
+    const columns = index?.columns ?? [];
     // VERBOSE qualifies a scan's conditions (show_scan_qual's useprefix), as scanExpr does
     const columnName = (i: number) => `${this.opts.verbose ? `${refname}.` : ''}${table.columns[columns[i]]?.name ?? `#${columns[i]}`}`;
     if (lookup.anyOf) {
@@ -1143,6 +1146,24 @@ class Builder implements DeparseContext {
     const others = filter ? conjuncts(filter).filter((c) => !isUsedEquality(c)) : [];
     const rest = others.length === 0 ? '' : others.length === 1 ? this.scanExpr(others[0]) : `(${others.map((c) => this.scanExpr(c)).join(' AND ')})`;
     return { cond: parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`, rest };
+  }
+
+  /** An expression index's lookup: `(lower(s) = 's3'::text)`, the key on the left as PostgreSQL commutes it; the rest is the Filter. */
+  private expressionIndexCond(table: TableDef, index: IndexDef, value: Expr, filter: Expr | null): { cond: string; rest: string } {
+    let cond = '';
+    const isUsed = (c: Expr) => {
+      if (cond || c.kind !== 'call' || c.name !== '=' || c.args.length !== 2) return false;
+      for (const [key, other] of [[c.args[0], c.args[1]], [c.args[1], c.args[0]]] as const) {
+        if (expressionKeyIndex(table, key) === index && this.scanExpr(other) === this.scanExpr(value)) {
+          cond = `(${this.scanExpr(key)} = ${this.scanExpr(value)})`;
+          return true;
+        }
+      }
+      return false;
+    };
+    const others = filter ? conjuncts(filter).filter((c) => !isUsed(c)) : [];
+    const rest = others.length === 0 ? '' : others.length === 1 ? this.scanExpr(others[0]) : `(${others.map((c) => this.scanExpr(c)).join(' AND ')})`;
+    return { cond, rest };
   }
 
   private join(plan: Extract<Plan, { kind: 'join' }>): DisplayNode {

@@ -136,7 +136,10 @@ const replacedScans = new WeakMap<Plan, Scan>();
 function choose(plan: Scan, ctx: RuleContext): Scan | undefined {
   // an index plan on a column ANALYZE has not seen: no correlation to weigh its heap reads
   // by (PostgreSQL's estimates come from statistics too), so Quiver's choice stands
-  const current = plan.indexRange?.columns[0] ?? plan.table.indexes.find((i) => i.name === plan.keyLookup?.keyName)?.columns[0];
+  const lookedUp = plan.table.indexes.find((i) => i.name === plan.keyLookup?.keyName);
+  // an expression index's lookup (use-key-lookup chose it by its key's statistics): bitmaps here know columns only
+  if (lookedUp?.expression) return undefined;
+  const current = plan.indexRange?.columns[0] ?? lookedUp?.columns[0];
   if (current !== undefined && plan.table.stats?.columns[plan.table.columns[current].name]?.correlation == null) return undefined;
   const model = new CostModel(ctx.catalog, ctx.costEnv);
   const bitmap = model.env.settings.bitmapscan ? chooseBitmap(model, plan, candidates(model, plan)) : undefined;

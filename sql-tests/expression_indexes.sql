@@ -1,0 +1,45 @@
+-- B-tree indexes on expressions: creation and its refusals, catalog text as PostgreSQL's,
+-- uniqueness on an expression (INSERT, UPDATE, ON CONFLICT arbiters), the statistics
+-- ANALYZE gathers for an expression index's column, and the Index Scan they make cheaper.
+CREATE TABLE ei_users (id int PRIMARY KEY, email text, n int, s text);
+CREATE UNIQUE INDEX ON ei_users (lower(email));
+CREATE INDEX ON ei_users ((n + 1));
+CREATE INDEX ON ei_users (lower(s)) WHERE n > 0;
+CREATE INDEX ON ei_users ((s || 'x'));
+CREATE INDEX ON ei_users ((n * 2 + 1));
+CREATE INDEX ON ei_users (abs(n));
+CREATE INDEX ON ei_users (now());
+CREATE INDEX ON ei_users ((random() + n));
+SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'ei_users' ORDER BY indexname;
+SELECT c.relname, i.indkey, i.indexprs IS NOT NULL AS e, pg_get_indexdef(i.indexrelid, 1, true) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 'ei_users'::regclass ORDER BY 1;
+SELECT attname, atttypid::regtype FROM pg_attribute WHERE attrelid = 'ei_users_lower_idx'::regclass;
+\d ei_users_lower_idx
+INSERT INTO ei_users VALUES (1, 'A@x.com', 1, 'a'), (2, 'b@x.com', 2, 'b');
+INSERT INTO ei_users VALUES (3, 'a@X.com', 3, 'c');
+UPDATE ei_users SET email = 'B@X.COM' WHERE id = 1;
+INSERT INTO ei_users VALUES (3, 'a@X.com', 3, 'c') ON CONFLICT ((lower(email))) DO NOTHING;
+INSERT INTO ei_users VALUES (4, 'B@x.com', 4, 'd') ON CONFLICT ((lower(email))) DO UPDATE SET n = ei_users.n + 10 RETURNING *;
+INSERT INTO ei_users VALUES (5, 'B@x.com', 4, 'd') ON CONFLICT (email) DO NOTHING;
+INSERT INTO ei_users VALUES (5, NULL, 4, 'd'), (6, NULL, 5, 'e');
+SELECT * FROM ei_users ORDER BY id;
+SELECT id FROM ei_users WHERE lower(email) = 'b@x.com';
+CREATE UNIQUE INDEX ei_dup ON ei_users ((n % 2));
+DROP INDEX ei_users_lower_idx;
+INSERT INTO ei_users VALUES (7, 'A@X.COM', 7, 'f');
+DROP TABLE ei_users;
+-- statistics of an expression index's column, and the plan they choose
+CREATE TABLE ei_big (id int PRIMARY KEY, s text, n int);
+INSERT INTO ei_big SELECT g, 'S' || g, g % 1000 FROM generate_series(1, 5000) g;
+CREATE INDEX ei_big_lower ON ei_big (lower(s));
+CREATE INDEX ei_big_n1 ON ei_big ((n + 1));
+ANALYZE ei_big;
+SELECT tablename, attname, null_frac, n_distinct, avg_width FROM pg_stats WHERE tablename IN ('ei_big_lower', 'ei_big_n1') ORDER BY 1, 2;
+EXPLAIN SELECT * FROM ei_big WHERE lower(s) = 's3';
+EXPLAIN SELECT count(*) FROM ei_big WHERE lower(s) = 's3';
+EXPLAIN SELECT * FROM ei_big WHERE upper(s) = 'S3';
+SELECT * FROM ei_big WHERE lower(s) = 's3';
+SELECT * FROM ei_big WHERE 's4999' = lower(s);
+SELECT count(*) FROM ei_big WHERE n + 1 = 5;
+INSERT INTO ei_big VALUES (6000, 'NEW', 1);
+SELECT id FROM ei_big WHERE lower(s) = 'new';
+DROP TABLE ei_big;
