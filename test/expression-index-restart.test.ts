@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { startQuiver, type QuiverServer } from './support/server.js';
+import { sqlError } from './support/shard-keys.js';
+import { connectClient as client, startQuiver, type QuiverServer } from './support/server.js';
 
 const started: QuiverServer[] = [];
 let dataDir: string | undefined;
@@ -20,17 +20,6 @@ after(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-async function client(server: QuiverServer): Promise<pg.Client> {
-  const c = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database: 'postgres' });
-  await c.connect();
-  return c;
-}
-
-const duplicate = async (c: pg.Client, sql: string): Promise<pg.DatabaseError> => {
-  const e = await c.query(sql).then(() => undefined, (x: pg.DatabaseError) => x);
-  assert.ok(e, `${sql} was accepted`);
-  return e;
-};
 
 test('a unique expression index is enforced and used after a kill -9 and restart', { timeout: 60_000 }, async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'quiver-exprindex-'));
@@ -53,12 +42,12 @@ test('a unique expression index is enforced and used after a kill -9 and restart
       ["INSERT INTO xr_users VALUES (9001, 'USER7@x.COM')", 'user7@x.com'],
       ["INSERT INTO xr_users VALUES (9002, 'late@x.com')", 'late@x.com'],
     ]) {
-      const e = await duplicate(c, sql);
+      const e = await sqlError(c.query(sql));
       assert.equal(e.code, '23505');
       assert.equal(e.detail, `Key (lower(email))=(${key}) already exists.`);
     }
     await c.query("INSERT INTO xr_users VALUES (9003, 'New@X.com')");
-    const e = await duplicate(c, "UPDATE xr_users SET email = 'NEW@x.com' WHERE id = 1");
+    const e = await sqlError(c.query("UPDATE xr_users SET email = 'NEW@x.com' WHERE id = 1"));
     assert.equal(e.code, '23505');
     const plan = (await c.query("EXPLAIN SELECT id FROM xr_users WHERE lower(email) = 'user42@x.com'")).rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']);
     assert.match(plan[0], /^Index Scan using xr_users_lower on xr_users/);

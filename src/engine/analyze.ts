@@ -114,15 +114,7 @@ async function tableStatistics(table: TableDef, rows: readonly Row[], total: num
       await pace();
       continue;
     }
-    const steps = columnStatisticsSteps({ values, compare: orderingOf(c.type), width, format: (v) => formatText(c.type, v) }, Math.max(total, rows.length));
-    for (;;) {
-      const step = steps.next();
-      if (step.done) {
-        columns[c.name] = step.value;
-        break;
-      }
-      await pace();
-    }
+    columns[c.name] = await paced(columnStatisticsSteps({ values, compare: orderingOf(c.type), width, format: (v) => formatText(c.type, v) }, Math.max(total, rows.length)), pace);
   }
   const indexes = await expressionIndexStatistics(table, rows, total, pace);
   const now = Date.now() * 1000;
@@ -135,6 +127,15 @@ async function tableStatistics(table: TableDef, rows: readonly Row[], total: num
     autoAnalyzedAt: auto ? now : before?.autoAnalyzedAt ?? null,
     autoAnalyzeCount: (before?.autoAnalyzeCount ?? 0) + (auto ? 1 : 0),
   };
+}
+
+/** A computation done a step at a time, `pace` between the steps. */
+async function paced<T>(steps: Generator<void, T, void>, pace: Pace): Promise<T> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await pace();
+  }
 }
 
 /**
@@ -151,15 +152,7 @@ async function expressionIndexStatistics(table: TableDef, rows: readonly Row[], 
     const values = rows.map((r) => toKey(r[idx.columns[0]] ?? null));
     // a computed value is not packed: a varlena's 4-byte header
     const width = (v: Value) => fixedLength(type) ?? storedWidth(type, v) - (storedWidth(type, v) > 127 ? 4 : 1) + 4;
-    const steps = columnStatisticsSteps({ values, compare: orderingOf(type), width, format: (v) => formatText(type, v) }, Math.max(total, rows.length));
-    for (;;) {
-      const step = steps.next();
-      if (step.done) {
-        out[idx.name] = step.value;
-        break;
-      }
-      await pace();
-    }
+    out[idx.name] = await paced(columnStatisticsSteps({ values, compare: orderingOf(type), width, format: (v) => formatText(type, v) }, Math.max(total, rows.length)), pace);
   }
   return Object.keys(out).length ? out : undefined;
 }
