@@ -43,3 +43,34 @@ SELECT count(*) FROM ei_big WHERE n + 1 = 5;
 INSERT INTO ei_big VALUES (6000, 'NEW', 1);
 SELECT id FROM ei_big WHERE lower(s) = 'new';
 DROP TABLE ei_big;
+-- the index follows a renamed column, REINDEX, ALTER INDEX RENAME, rolled-back DDL and COPY
+CREATE TABLE ei_e (id int PRIMARY KEY, email text, n int);
+CREATE UNIQUE INDEX ei_e_lower ON ei_e (lower(email));
+INSERT INTO ei_e VALUES (1, 'A@x', 1), (2, 'B@x', 2);
+ALTER TABLE ei_e RENAME COLUMN email TO mail;
+SELECT indexdef FROM pg_indexes WHERE indexname = 'ei_e_lower';
+INSERT INTO ei_e VALUES (3, 'a@X', 3);
+REINDEX INDEX ei_e_lower;
+REINDEX TABLE ei_e;
+INSERT INTO ei_e VALUES (3, 'b@X', 3);
+ALTER INDEX ei_e_lower RENAME TO ei_e_lower2;
+INSERT INTO ei_e VALUES (3, 'b@X', 3);
+BEGIN;
+DROP INDEX ei_e_lower2;
+ROLLBACK;
+INSERT INTO ei_e VALUES (3, 'b@X', 3);
+BEGIN;
+CREATE UNIQUE INDEX ei_e_n ON ei_e ((n * 0));
+ROLLBACK;
+INSERT INTO ei_e VALUES (3, 'c@X', 3);
+COPY ei_e FROM STDIN;
+4	C@x	4
+\.
+ALTER TABLE ei_e DROP COLUMN mail;
+INSERT INTO ei_e VALUES (5, 5);
+SELECT * FROM ei_e ORDER BY id;
+DROP TABLE ei_e;
+-- a unique index on a partitioned table must hold the partition key's columns: an expression never does
+CREATE TABLE ei_p (id int, email text) PARTITION BY RANGE (id);
+CREATE UNIQUE INDEX ON ei_p (lower(email));
+DROP TABLE ei_p;

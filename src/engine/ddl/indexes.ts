@@ -73,6 +73,12 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   // IndexDef.expression is the whole key: one element
   if (keys.length > 1 && keys.some((k) => k.expression)) throw new SqlError(SqlState.featureNotSupported, 'expression indexes of more than one column are not supported yet');
   const expression = keys.length === 1 ? keys[0].expression : undefined;
+  // an expression is never a partition key column: PostgreSQL's check of a unique index on a partitioned table
+  if (stmt.unique && expression && table.kind === 'p' && table.partition) {
+    throw new SqlError(SqlState.featureNotSupported, 'unique constraint on partitioned table must include all partitioning columns', {
+      detail: `UNIQUE constraint on table "${table.name}" lacks column "${table.columns[table.partition.columns[0]].name}" which is part of the partition key.`,
+    });
+  }
   const keyType = (i: number) => keys[i].expression?.type ?? table.columns[cols[i]].type;
   // pgvector's only default operator class for its methods: vector_l2_ops for ivfflat
   const defaultOpclass = (i: number) => (method === 'ivfflat' && keyType(i).oid === OID.vector ? 'vector_l2_ops' : 'default');
