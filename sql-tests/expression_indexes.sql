@@ -74,3 +74,10 @@ DROP TABLE ei_e;
 CREATE TABLE ei_p (id int, email text) PARTITION BY RANGE (id);
 CREATE UNIQUE INDEX ON ei_p (lower(email));
 DROP TABLE ei_p;
+-- psql's \d lists expression indexes (a partial one's WHERE in pretty form)
+CREATE TABLE ei_d (id int PRIMARY KEY, email text, n int);
+CREATE UNIQUE INDEX ON ei_d (lower(email));
+CREATE INDEX ON ei_d ((n * 2 + 1));
+CREATE INDEX ON ei_d (upper(email)) WHERE n > 0;
+\d ei_d
+DROP TABLE ei_d;
