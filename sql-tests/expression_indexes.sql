@@ -36,7 +36,10 @@ ANALYZE ei_big;
 SELECT tablename, attname, null_frac, n_distinct, avg_width FROM pg_stats WHERE tablename IN ('ei_big_lower', 'ei_big_n1') ORDER BY 1, 2;
 EXPLAIN SELECT * FROM ei_big WHERE lower(s) = 's3';
 EXPLAIN SELECT count(*) FROM ei_big WHERE lower(s) = 's3';
+EXPLAIN SELECT * FROM ei_big WHERE 's3' = lower(s) AND id > 0;
 EXPLAIN SELECT * FROM ei_big WHERE upper(s) = 'S3';
+-- LIKE over the expression's statistics (not through the index: the database's collation is not C)
+EXPLAIN SELECT * FROM ei_big WHERE lower(s) LIKE 's3%';
 SELECT * FROM ei_big WHERE lower(s) = 's3';
 SELECT * FROM ei_big WHERE 's4999' = lower(s);
 SELECT count(*) FROM ei_big WHERE n + 1 = 5;

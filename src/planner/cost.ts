@@ -18,7 +18,7 @@
  */
 import { expressionKeyIndex } from './expression-index-match.js';
 import { allVisibleFraction, isIndexOnly } from './index-only.js';
-import type { Catalog, TableDef } from '../catalog/catalog.js';
+import type { Catalog, IndexKeyNode, TableDef } from '../catalog/catalog.js';
 import { leafPartitions } from '../catalog/partitions.js';
 import { OID, T, typeInfo, type SqlType, type Value } from '../types/types.js';
 import { hashableJoinKeys, hashJoinKeys, inputSide } from './join-keys.js';
@@ -659,7 +659,7 @@ export class CostModel {
       : plan.indexRange?.merged ? orderedIndexScanCost(this, plan.table, plan.filter, plan.indexRange.keyName, plan.indexRange.columns, allVisible)
       : plan.indexRange?.loops ? this.parameterizedRangeScan(plan.table, plan.filter, plan.indexRange.keyName, plan.indexRange.columns, plan.indexRange.loops, allVisible)
       : plan.indexRange ? this.indexRangeScan(plan.table, plan.filter, plan.indexRange.columns, allVisible)
-        : this.tableScan(plan.table, plan.filter, plan.keyLookup !== undefined, plan.keyLookup?.values.length, plan.keyLookup?.loops, allVisible);
+        : this.tableScan(plan.table, plan.filter, plan.keyLookup !== undefined, plan.keyLookup?.values.length, plan.keyLookup?.loops, allVisible, keyLookupCost(plan.table, plan.keyLookup?.keyName));
     // a scan that reads some columns hands on rows as wide as those (PostgreSQL's width of its target list)
     const shown = plan.handsOn ?? plan.columns;
     return shown ? { ...est, width: this.columnsWidth(plan.table, shown) } : est;
@@ -809,13 +809,14 @@ export class CostModel {
    * As an Index Only Scan (index-only.ts) the heap pages are ceil(pages × (1 - allvisfrac)),
    * before the division by loops, as cost_index has them.
    */
-  tableScan(table: TableDef, filter: Expr | null, keyLookup: boolean, keyColumns = 1, loops = 1, allVisible = 0): Estimate {
+  tableScan(table: TableDef, filter: Expr | null, keyLookup: boolean, keyColumns = 1, loops = 1, allVisible = 0, keyCost = 0): Estimate {
     const rowsIn = this.env.rowCount(table.oid);
     const width = this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
     const sel = filter ? clauseSelectivity(filter, this.tableLookup(table)) : 1;
     const rows = clampRows(rowsIn * sel);
     // a key lookup's equalities are priced as index quals (below), not again on each row
-    const qual = keyLookup ? Math.max(0, exprCost(filter) - CPU_OPERATOR_COST * keyColumns) : exprCost(filter);
+    // (an expression index's key is computed in the index, not on each row: keyCost)
+    const qual = keyLookup ? Math.max(0, exprCost(filter) - CPU_OPERATOR_COST * keyColumns - keyCost) : exprCost(filter);
     const relpages = this.tablePages(table, rowsIn, width);
     if (!keyLookup) {
       const startup = (this.env.settings.seqscan ? 0 : DISABLE_COST) + exprStartupCost(filter);
@@ -1595,4 +1596,14 @@ function functionRows(plan: Extract<Plan, { kind: 'functionScan' }>): number {
 /** An Index Only Scan's heap pages: those not all-visible (cost_index: ceil(pages × (1 - allvisfrac))). */
 function notAllVisible(pages: number, allVisible: number): number {
   return allVisible > 0 ? Math.ceil(pages * (1 - allVisible)) : pages;
+}
+
+/**
+ * What a key lookup's index computes that the row's filter no longer does: an expression
+ * index's key (cpu_operator_cost per function or operator call in it), nothing for columns.
+ */
+export function keyLookupCost(table: TableDef, keyName: string | undefined): number {
+  const tree = keyName === undefined ? undefined : table.indexes.find((i) => i.name === keyName)?.expression?.tree;
+  const calls = (n: IndexKeyNode): number => (n.kind === 'call' ? 1 + n.args.reduce((s, a) => s + calls(a), 0) : n.kind === 'cast' ? calls(n.arg) : 0);
+  return tree ? calls(tree) * CPU_OPERATOR_COST : 0;
 }

@@ -480,10 +480,12 @@ function prefixSelectivity(info: ColumnInfo, prefix: string): number {
 function patternSelectivity(e: Extract<Expr, { kind: 'call' }>, lookup: ColumnLookup, insensitive: boolean, negate: boolean, regex = false): number {
   const col = throughRelabel(e.args[0]!);
   const pattern = stripCasts(e.args[1]!);
-  if (col.kind !== 'column' || col.level !== 0 || pattern.kind !== 'const') return negate ? 1 - DEFAULT_MATCH_SEL : DEFAULT_MATCH_SEL;
+  // a column, or an expression index's key (lower(s) LIKE 'ab%') over its statistics
+  const indexed = col.kind === 'column' ? undefined : lookup.expression?.(col);
+  if ((!indexed && (col.kind !== 'column' || col.level !== 0)) || pattern.kind !== 'const') return negate ? 1 - DEFAULT_MATCH_SEL : DEFAULT_MATCH_SEL;
   if (pattern.value === null) return 0;
   if (typeof pattern.value !== 'string') return negate ? 1 - DEFAULT_MATCH_SEL : DEFAULT_MATCH_SEL;
-  const info = lookup(col);
+  const info = indexed ?? (col.kind === 'column' ? lookup(col) : undefined);
   const nullFrac = info?.stats?.nullFrac ?? 0;
   let prefix: string;
   let exact: boolean;

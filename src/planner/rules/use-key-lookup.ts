@@ -15,7 +15,7 @@ import { OID, elementTypeOf, type SqlType } from '../../types/types.js';
 import type { Expr } from '../plan.js';
 import type { Rule, RuleContext } from './rule.js';
 import { planIsCorrelated } from '../expr-walk.js';
-import { CostModel } from '../cost.js';
+import { CostModel, keyLookupCost } from '../cost.js';
 import { expressionKeyIndex } from '../expression-index-match.js';
 
 function conjuncts(e: Expr): Expr[] {
@@ -117,9 +117,9 @@ function expressionEquality(table: TableDef, filter: Expr): { name: string; valu
 }
 
 /** whether a lookup through a key of `columns` columns costs no more than reading the table */
-function cheaperThanScan(ctx: RuleContext, table: TableDef, filter: Expr, columns: number): boolean {
+function cheaperThanScan(ctx: RuleContext, table: TableDef, filter: Expr, columns: number, keyCost = 0): boolean {
   const model = new CostModel(ctx.catalog, ctx.costEnv);
-  return model.tableScan(table, filter, true, columns).total <= model.tableScan(table, filter, false).total;
+  return model.tableScan(table, filter, true, columns, 1, 0, keyCost).total <= model.tableScan(table, filter, false).total;
 }
 
 export const useKeyLookup: Rule = {
@@ -132,7 +132,7 @@ export const useKeyLookup: Rule = {
     if (!key) {
       // an expression index's key: a lookup of its value (the expression is computed for it)
       const byExpression = expressionEquality(plan.table, plan.filter);
-      if (byExpression && cheaperThanScan(ctx, plan.table, plan.filter, 1)) return { ...plan, keyLookup: { keyName: byExpression.name, values: [byExpression.value] } };
+      if (byExpression && cheaperThanScan(ctx, plan.table, plan.filter, 1, keyLookupCost(plan.table, byExpression.name))) return { ...plan, keyLookup: { keyName: byExpression.name, values: [byExpression.value] } };
     }
     // else a one-column key equal to one of a list's values: a lookup per value
     const anys = key ? undefined : anyOfs(plan.filter);
