@@ -77,6 +77,18 @@ DROP TABLE ei_e;
 CREATE TABLE ei_p (id int, email text) PARTITION BY RANGE (id);
 CREATE UNIQUE INDEX ON ei_p (lower(email));
 DROP TABLE ei_p;
+-- a varchar column under a text function: the implicit cast is part of the key's text
+CREATE TABLE ei_v (id int, label varchar(20), c char(3));
+CREATE UNIQUE INDEX ei_v_l ON ei_v (lower(label));
+CREATE INDEX ei_v_c ON ei_v (upper(c));
+CREATE INDEX ei_v_x ON ei_v ((label || 'x'));
+CREATE UNIQUE INDEX ei_v_n ON ei_v ((id * 2 + 1));
+SELECT indexdef, pg_get_indexdef(indexname::regclass, 1, true) FROM pg_indexes WHERE tablename = 'ei_v' ORDER BY 1;
+INSERT INTO ei_v VALUES (1, 'A', 'b'), (2, 'a', 'c');
+INSERT INTO ei_v VALUES (1, 'A', 'b'), (1, 'b', 'c');
+INSERT INTO ei_v VALUES (1, 'A', 'b') ON CONFLICT ((lower(label))) DO UPDATE SET c = 'z';
+SELECT * FROM ei_v WHERE lower(label) = 'a';
+DROP TABLE ei_v;
 -- psql's \d lists expression indexes (a partial one's WHERE in pretty form)
 CREATE TABLE ei_d (id int PRIMARY KEY, email text, n int);
 CREATE UNIQUE INDEX ON ei_d (lower(email));

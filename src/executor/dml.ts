@@ -5,6 +5,7 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import type { ColumnDef, IndexExpression, TableDef } from '../catalog/catalog.js';
+import { indexExpressionText } from '../catalog/system/objects.js';
 import type { BoundCheck, BoundGenerated, DmlStatement, PolicyCheck, Returning } from '../planner/dml-statement.js';
 import { RowConflict, UniqueViolation, type ToIndexKey, type Transaction } from '../storage/api.js';
 import { indexKeyFunction } from './vector-index-key.js';
@@ -60,10 +61,10 @@ export function uniqueViolationError(table: TableDef, e: UniqueViolation): SqlEr
   });
 }
 
-/** A violated key's columns (an expression index's expression, deparsed as ruleutils does) and values as a DETAIL names them. */
+/** A violated key's columns (an expression index's expression as pg_get_indexdef_columns prints it, pretty) and values as a DETAIL names them. */
 export function violatedKey(columns: readonly ColumnDef[], e: UniqueViolation, expression: IndexExpression | undefined): { names: string; values: string } {
   const text = (type: SqlType, v: Value | undefined) => (v === null || v === undefined ? 'null' : formatText(type, v));
-  if (expression && e.key !== undefined) return { names: expression.sql, values: text(expression.type, e.key) };
+  if (expression && e.key !== undefined) return { names: indexExpressionText(expression, true), values: text(expression.type, e.key) };
   return { names: e.columns.map((c) => columns[c].name).join(', '), values: e.columns.map((c) => text(columns[c].type, e.values[c])).join(', ') };
 }
 
