@@ -2109,6 +2109,8 @@ export class DurableStorage implements Storage {
     t.sealed = m.segments.map((meta) => oldSegs.get(meta.file) ?? loaded.get(meta.file)!);
     if (old) t.growing = old.growing.maxTs > m.sealedTs ? old.growing.copyAfter(m.sealedTs) : new GrowingSegment();
     for (const seg of t.sealed) if (seg.maxRowId >= t.nextRowId) t.nextRowId = seg.maxRowId + 1;
+    // expression keys' functions first: the keys below are indexed with them
+    for (const [k, v] of old?.keyFunctions ?? []) t.keyFunctions.set(k, v);
     // the key indexes follow the rows; kept as they are unless a segment left (compaction)
     const kept = old && old.sealed.every((x) => t.sealed.includes(x));
     const turns = new Turns();
