@@ -45,6 +45,21 @@ SELECT * FROM ei_big WHERE 's4999' = lower(s);
 SELECT count(*) FROM ei_big WHERE n + 1 = 5;
 INSERT INTO ei_big VALUES (6000, 'NEW', 1);
 SELECT id FROM ei_big WHERE lower(s) = 'new';
+-- ORDER BY the expression with a LIMIT: the index's order, forward and backward, NULL keys where a btree has them
+EXPLAIN (COSTS OFF) SELECT * FROM ei_big ORDER BY lower(s) LIMIT 10;
+EXPLAIN (COSTS OFF) SELECT * FROM ei_big ORDER BY lower(s) DESC LIMIT 10;
+EXPLAIN (COSTS OFF) SELECT id FROM ei_big WHERE n < 5 ORDER BY lower(s) LIMIT 3;
+INSERT INTO ei_big VALUES (7000, NULL, 1), (7001, 'S0', 1);
+DELETE FROM ei_big WHERE id = 1;
+SELECT id, s FROM ei_big ORDER BY lower(s) LIMIT 5;
+SELECT id, s FROM ei_big ORDER BY lower(s) DESC LIMIT 3;
+SELECT id, s FROM ei_big WHERE n < 5 ORDER BY lower(s) LIMIT 4;
+BEGIN;
+INSERT INTO ei_big VALUES (7002, 'S', 2);
+UPDATE ei_big SET s = 'S00' WHERE id = 2;
+SELECT id, s FROM ei_big ORDER BY lower(s) LIMIT 5;
+ROLLBACK;
+SELECT id, s FROM ei_big ORDER BY lower(s) LIMIT 3 OFFSET 1;
 DROP TABLE ei_big;
 -- the index follows a renamed column, REINDEX, ALTER INDEX RENAME, rolled-back DDL and COPY
 CREATE TABLE ei_e (id int PRIMARY KEY, email text, n int);

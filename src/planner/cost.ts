@@ -16,7 +16,7 @@
  * A disabled method (enable_seqscan = off, …) is not forbidden: DISABLE_COST is added to
  * its startup cost, as PostgreSQL does, so it is chosen only when nothing else can run.
  */
-import { expressionKeyIndex } from './expression-index-match.js';
+import { expressionKeyIndex, rangeOnExpression } from './expression-index-match.js';
 import { allVisibleFraction, isIndexOnly } from './index-only.js';
 import type { Catalog, IndexKeyNode, TableDef } from '../catalog/catalog.js';
 import { leafPartitions } from '../catalog/partitions.js';
@@ -656,7 +656,7 @@ export class CostModel {
     const allVisible = isIndexOnly(plan) ? allVisibleFraction(plan.table, this.env.rowCount(plan.table.oid)) : 0;
     const est = plan.textLookup ? this.textIndexScan(plan.table, plan.filter, plan.textLookup.cond).heap
       : plan.btreeBitmap ? bitmapHeapScanCost(this, plan.table, plan.filter, plan.btreeBitmap.path).heap
-      : plan.indexRange?.merged ? orderedIndexScanCost(this, plan.table, plan.filter, plan.indexRange.keyName, plan.indexRange.columns, allVisible)
+      : plan.indexRange?.merged || rangeOnExpression(plan) ? orderedIndexScanCost(this, plan.table, plan.filter, plan.indexRange!.keyName, plan.indexRange!.columns, allVisible)
       : plan.indexRange?.loops ? this.parameterizedRangeScan(plan.table, plan.filter, plan.indexRange.keyName, plan.indexRange.columns, plan.indexRange.loops, allVisible)
       : plan.indexRange ? this.indexRangeScan(plan.table, plan.filter, plan.indexRange.columns, allVisible)
         : this.tableScan(plan.table, plan.filter, plan.keyLookup !== undefined, plan.keyLookup?.values.length, plan.keyLookup?.loops, allVisible, keyLookupCost(plan.table, plan.keyLookup?.keyName));

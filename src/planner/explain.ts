@@ -8,7 +8,7 @@
  * scan is an Append of one Seq Scan per partition; a TopK is Limit over Sort; a hash
  * join's build side is a Hash node. The vector Top-K keeps Quiver's own name and details.
  */
-import { expressionKeyIndex } from './expression-index-match.js';
+import { expressionKeyIndex, rangeOnExpression } from './expression-index-match.js';
 import { isIndexOnly } from './index-only.js';
 import type { IndexDef, TableDef } from '../catalog/catalog.js';
 import { mergeJoinType, mergeKeysOf, mergeSides } from './merge-join-cost.js';
@@ -1036,7 +1036,8 @@ class Builder implements DeparseContext {
       const n = this.node(plan, type, `${type}${backward} using ${range.keyName}`);
       n.props.push(['Scan Direction', range.order === 'desc' ? 'Backward' : 'Forward'], ['Index Name', range.keyName]);
       this.relation(n, plan.table, this.refname(plan));
-      const quals = indexQuals(plan.filter, range.columns);
+      // an expression index read in its key's order has no Index Cond
+      const quals = indexQuals(plan.filter, rangeOnExpression(plan) ? [] : range.columns);
       const onKey = quals.map((c) => c.cond);
       // `flag` is shown as its Index Cond `(flag = true)` only; a LIKE stays in the Filter
       const shown = new Set<Expr>([...onKey, ...quals.flatMap((c) => (c.replaces ? [c.replaces] : []))]);
@@ -2127,7 +2128,7 @@ function sortKeysBelow(input: Plan): Expr[] {
       p = p.input;
     } else break;
   }
-  if (p.kind === 'scan' && p.indexRange?.order) {
+  if (p.kind === 'scan' && p.indexRange?.order && !rangeOnExpression(p)) {
     const range = p.indexRange;
     for (const c of range.columns.slice(0, range.orderColumns ?? 1)) keys.push({ kind: 'column', type: p.schema[c]!.type, level: 0, index: c, name: p.schema[c]!.name });
   }

@@ -11,7 +11,12 @@
 import type { IndexDef, TableDef } from '../catalog/catalog.js';
 import { mapExpr } from './expr-walk.js';
 import { deparse } from './explain-expr.js';
-import type { Expr } from './plan.js';
+import type { Expr, Plan } from './plan.js';
+
+/** Whether a scan's index range reads an expression index (in its key's order: no Index Cond, no column order). */
+export function rangeOnExpression(scan: Extract<Plan, { kind: 'scan' }>): boolean {
+  return !!scan.indexRange && !!scan.table.indexes.find((i) => i.name === scan.indexRange!.keyName)?.expression;
+}
 
 /** The key-stored (btree / hash) expression indexes of a table, unique ones first. */
 export function expressionKeyIndexes(table: TableDef): IndexDef[] {

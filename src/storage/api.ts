@@ -431,6 +431,11 @@ export interface ScanOptions {
     readonly orderColumns?: number;
     /** the Index Cond has `first key column IS NULL`: a range reads only those rows (a btree's NULL key) */
     readonly leadingIsNull?: boolean;
+    /**
+     * An expression index's key (UniqueKeySpec name) with `order`: the rows in the order of the
+     * key computed from `columns[0]` (storage/expression-key-scan.ts); no conditions
+     */
+    readonly keyName?: string;
   };
 }
 

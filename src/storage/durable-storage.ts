@@ -56,6 +56,7 @@ import { decodeDroppedTombstones, deleteDroppedTombstones, droppedTombstonesReco
 import { bitmapScan } from './bitmap-scan.js';
 import { columnEnds, orderedValue, type ColumnEnds } from './column-ends.js';
 import { indexScan } from './index-scan.js';
+import { expressionKeyScan, type ExpressionKeyOrder } from './expression-key-scan.js';
 import { CorruptRecord, Wal, frame, keys, parseKey, unframe, type WalOp } from './wal.js';
 import { diskFullError, isDiskFull } from './disk-full.js';
 import { RetrySchedule, type PostponedJob } from './retry-schedule.js';
@@ -2843,6 +2844,7 @@ export class DurableStorage implements Storage {
           ...(columns ? { columns } : {}), ...(opts.heapFetched ? { heapFetched: opts.heapFetched, allVisible } : {}),
         };
         if (opts.bitmap) yield* bitmapScan(input, opts.bitmap, (c) => t.layout.columns[c].type, opts.bitmapCounted);
+        else if (index!.keyName !== undefined) yield* expressionKeyScan(input, this.expressionKeyOrder(t, index!.keyName, index!.order === 'desc'));
         else yield* indexScan(input, { ...index!, types: index!.columns.map((c) => t.layout.columns[c].type) });
         return;
       }
@@ -2888,6 +2890,14 @@ export class DurableStorage implements Storage {
       }
       if (rows.length > 0) yield { rowIds: ids, rows };
     }
+  }
+
+  /** An expression key's order for an ordered scan through it (ScanOptions.index.keyName). */
+  private expressionKeyOrder(t: TableState, keyName: string, desc: boolean): ExpressionKeyOrder {
+    const expression = t.uniqueKeys.get(keyName)?.spec.expression;
+    const toKey = expression && t.keyFunctions.get(expression.key);
+    if (!expression || !toKey) throw new Error(`bug: no expression key ${keyName} to scan in order`);
+    return { column: t.uniqueKeys.get(keyName)!.spec.columns[0]!, type: expression.type, key: expression.key, toKey, desc };
   }
 
   lookupUnique(tableId: number, keyName: string, values: Row, txn?: Transaction): RowId | undefined {
