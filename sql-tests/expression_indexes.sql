@@ -40,6 +40,12 @@ EXPLAIN SELECT * FROM ei_big WHERE 's3' = lower(s) AND id > 0;
 EXPLAIN SELECT * FROM ei_big WHERE upper(s) = 'S3';
 -- LIKE over the expression's statistics (not through the index: the database's collation is not C)
 EXPLAIN SELECT * FROM ei_big WHERE lower(s) LIKE 's3%';
+-- several rows: a Bitmap Heap Scan over the expression index, as PostgreSQL prices it
+EXPLAIN SELECT * FROM ei_big WHERE n + 1 = 5;
+-- a range on the expression (estimates differ: PostgreSQL reads the index's actual extremes)
+EXPLAIN (COSTS OFF) SELECT * FROM ei_big WHERE (n + 1) BETWEEN 5 AND 7;
+SELECT id FROM ei_big WHERE (n + 1) BETWEEN 5 AND 7 ORDER BY id;
+SELECT id FROM ei_big WHERE (n + 1) > 998 AND id < 2500 ORDER BY id;
 SELECT * FROM ei_big WHERE lower(s) = 's3';
 SELECT * FROM ei_big WHERE 's4999' = lower(s);
 SELECT count(*) FROM ei_big WHERE n + 1 = 5;

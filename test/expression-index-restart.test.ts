@@ -72,6 +72,14 @@ test('a unique expression index is enforced and used after a kill -9 and restart
       assert.deepEqual(viaIndex, sorted);
       assert.equal(viaIndex.length, 40);
     }
+    // a range on the key: a Bitmap Heap Scan over the sealed segments' key order, the rows a Seq Scan finds
+    const range = "SELECT id FROM xr_users WHERE lower(email) >= 'user12' AND lower(email) < 'user13' ORDER BY id";
+    const bitmapPlan = (await c.query(`EXPLAIN ${range}`)).rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n');
+    assert.match(bitmapPlan, /Bitmap Index Scan on xr_users_lower/);
+    const viaBitmap = (await c.query(range)).rows;
+    await c.query('SET LOCAL enable_bitmapscan = off');
+    assert.deepEqual((await c.query(range)).rows, viaBitmap);
+    assert.ok(viaBitmap.some((r: { id: number }) => r.id === 9004) === false && viaBitmap.length > 50, `${viaBitmap.length} rows`);
     await c.query('ROLLBACK');
   } finally {
     await c.end();

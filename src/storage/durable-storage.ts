@@ -2843,7 +2843,7 @@ export class DurableStorage implements Storage {
           segments: segs, end: (seg: Segment) => (seg === growing ? growingEnd : seg.length), visible, pending,
           ...(columns ? { columns } : {}), ...(opts.heapFetched ? { heapFetched: opts.heapFetched, allVisible } : {}),
         };
-        if (opts.bitmap) yield* bitmapScan(input, opts.bitmap, (c) => t.layout.columns[c].type, opts.bitmapCounted);
+        if (opts.bitmap) yield* bitmapScan(input, opts.bitmap, { typeOf: (c) => t.layout.columns[c].type, expressionKey: (name) => this.expressionKeyOrder(t, name, false) }, opts.bitmapCounted);
         else if (index!.keyName !== undefined) yield* expressionKeyScan(input, this.expressionKeyOrder(t, index!.keyName, index!.order === 'desc'));
         else yield* indexScan(input, { ...index!, types: index!.columns.map((c) => t.layout.columns[c].type) });
         return;

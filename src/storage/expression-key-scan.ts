@@ -13,7 +13,7 @@
  */
 import { compareValues } from '../types/compare.js';
 import type { Row, SqlType, Value } from '../types/types.js';
-import type { RowBatch, RowId, ToIndexKey } from './api.js';
+import type { IndexCondition, RowBatch, RowId, ToIndexKey } from './api.js';
 import { mergeCursors, rowAt, type IndexScanInput } from './index-scan.js';
 import { SealedSegment, type Segment } from './segment.js';
 
@@ -32,7 +32,7 @@ export interface ExpressionKeyOrder {
 const sealedOrders = new WeakMap<SealedSegment, Map<string, { readonly positions: Int32Array; readonly keys: Value[] }>>();
 
 /** positions [0, end) of a segment in ascending key order (NULLs last, ties by position), with each position's key */
-function keyOrder(seg: Segment, end: number, o: ExpressionKeyOrder): { positions: Int32Array; keys: Value[] } {
+function keyOrder(seg: Segment, end: number, o: Omit<ExpressionKeyOrder, 'desc'>): { positions: Int32Array; keys: Value[] } {
   const keys: Value[] = new Array(end);
   for (let pos = 0; pos < end; pos++) keys[pos] = o.toKey(seg.keyRow(pos, [o.column])[o.column] ?? null);
   const positions = Int32Array.from({ length: end }, (_, i) => i).sort((a, b) => compareKeys(o.type, keys[a]!, keys[b]!) || a - b);
@@ -44,7 +44,7 @@ function compareKeys(type: SqlType, x: Value, y: Value): number {
   return xNull || yNull ? Number(xNull) - Number(yNull) : compareValues(type, x, y);
 }
 
-function sealedOrder(seg: SealedSegment, o: ExpressionKeyOrder): { positions: Int32Array; keys: Value[] } {
+function sealedOrder(seg: SealedSegment, o: Omit<ExpressionKeyOrder, 'desc'>): { positions: Int32Array; keys: Value[] } {
   let byKey = sealedOrders.get(seg);
   if (!byKey) sealedOrders.set(seg, (byKey = new Map()));
   let order = byKey.get(o.key);
@@ -87,6 +87,34 @@ function pendingCursor(input: IndexScanInput, o: ExpressionKeyOrder): Cursor {
   const c: Cursor = { head: undefined, advance() { c.head = entries[i++]; } };
   c.advance();
   return c;
+}
+
+/**
+ * A segment's positions whose key meets every condition, in position order (a Bitmap Index
+ * Scan on the expression index): found in the segment's key order by binary search.
+ */
+export function expressionKeyPositions(seg: Segment, end: number, o: Omit<ExpressionKeyOrder, 'desc'>, conditions: readonly IndexCondition[]): Int32Array {
+  const { positions, keys } = seg instanceof SealedSegment ? sealedOrder(seg, o) : keyOrder(seg, end, o);
+  // NULL keys (last) meet no condition: the non-NULL prefix is searched
+  let n = positions.length;
+  while (n > 0 && (keys[positions[n - 1]!] === null || keys[positions[n - 1]!] === undefined)) n--;
+  const first = (meets: (key: Value) => boolean): number => {
+    let lo = 0, hi = n;
+    while (lo < hi) {
+      const m = (lo + hi) >> 1;
+      if (meets(keys[positions[m]!]!)) hi = m;
+      else lo = m + 1;
+    }
+    return lo;
+  };
+  let lo = 0, hi = n;
+  for (const c of conditions) {
+    const cmp = (key: Value) => compareValues(o.type, key, c.value);
+    if (c.op === '>' || c.op === '>=' || c.op === '=') lo = Math.max(lo, first((k) => (c.op === '>' ? cmp(k) > 0 : cmp(k) >= 0)));
+    if (c.op === '<' || c.op === '<=' || c.op === '=') hi = Math.min(hi, first((k) => (c.op === '<' ? cmp(k) >= 0 : cmp(k) > 0)));
+  }
+  const out = lo < hi ? positions.slice(lo, hi).filter((pos) => pos < end) : new Int32Array(0);
+  return out.sort();
 }
 
 export function* expressionKeyScan(input: IndexScanInput, o: ExpressionKeyOrder): Iterable<RowBatch> {
