@@ -221,6 +221,8 @@ export interface TableStatistics {
   readonly autoAnalyzedAt?: number | null;
   readonly autoAnalyzeCount?: number;
   readonly columns: Readonly<Record<string, ColumnStatistics>>;
+  /** expression indexes' columns, by index name (PostgreSQL keeps them under the index: pg_stats' tablename is its name) */
+  readonly indexes?: Readonly<Record<string, ColumnStatistics>>;
 }
 
 export interface SequenceDef extends Securable {

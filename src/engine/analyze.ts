@@ -13,7 +13,9 @@ import type { Storage } from '../storage/api.js';
 import { Turns } from '../storage/turns.js';
 import { compareValues } from '../types/compare.js';
 import { formatText } from '../types/text-io.js';
-import { heapPages, heapTuple } from './heap-layout.js';
+import { fixedLength, heapPages, heapTuple, storedWidth } from './heap-layout.js';
+import { storedAsKey } from '../executor/expression-keys.js';
+import { indexKeyFunction } from '../executor/vector-index-key.js';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 
 /**
@@ -112,18 +114,12 @@ async function tableStatistics(table: TableDef, rows: readonly Row[], total: num
       await pace();
       continue;
     }
-    const steps = columnStatisticsSteps({ values, compare: orderingOf(c.type), width, format: (v) => formatText(c.type, v) }, Math.max(total, rows.length));
-    for (;;) {
-      const step = steps.next();
-      if (step.done) {
-        columns[c.name] = step.value;
-        break;
-      }
-      await pace();
-    }
+    columns[c.name] = await paced(columnStatisticsSteps({ values, compare: orderingOf(c.type), width, format: (v) => formatText(c.type, v) }, Math.max(total, rows.length)), pace);
   }
+  const indexes = await expressionIndexStatistics(table, rows, total, pace);
   const now = Date.now() * 1000;
   return {
+    ...(indexes ? { indexes } : {}),
     // the heap pages the sample fills, scaled to all rows when the sample is part of them
     reltuples: total, columns, relpages: rows.length ? Math.ceil((heapPages(layout.bytes) * Math.max(total, rows.length)) / rows.length) : 0,
     analyzedAt: auto ? before?.analyzedAt ?? null : now,
@@ -131,6 +127,34 @@ async function tableStatistics(table: TableDef, rows: readonly Row[], total: num
     autoAnalyzedAt: auto ? now : before?.autoAnalyzedAt ?? null,
     autoAnalyzeCount: (before?.autoAnalyzeCount ?? 0) + (auto ? 1 : 0),
   };
+}
+
+/** A computation done a step at a time, `pace` between the steps. */
+async function paced<T>(steps: Generator<void, T, void>, pace: Pace): Promise<T> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await pace();
+  }
+}
+
+/**
+ * PostgreSQL's compute_index_stats: the columns of expression indexes get statistics of their
+ * own, over the key computed for each sampled row (pg_stats lists them under the index's
+ * name), which the planner reads for a condition on the same expression.
+ */
+async function expressionIndexStatistics(table: TableDef, rows: readonly Row[], total: number, pace: Pace): Promise<Record<string, ColumnStatistics> | undefined> {
+  const out: Record<string, ColumnStatistics> = {};
+  for (const idx of table.indexes) {
+    if (!idx.expression || !storedAsKey(idx) || idx.predicateSql) continue;
+    const type = idx.expression.type;
+    const toKey = indexKeyFunction({ columns: idx.columns, expression: idx.expression }, table);
+    const values = rows.map((r) => toKey(r[idx.columns[0]] ?? null));
+    // a computed value is not packed: a varlena's 4-byte header
+    const width = (v: Value) => fixedLength(type) ?? storedWidth(type, v) - (storedWidth(type, v) > 127 ? 4 : 1) + 4;
+    out[idx.name] = await paced(columnStatisticsSteps({ values, compare: orderingOf(type), width, format: (v) => formatText(type, v) }, Math.max(total, rows.length)), pace);
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 /**

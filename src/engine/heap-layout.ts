@@ -39,7 +39,7 @@ const FIXED: Record<number, number> = {
 };
 
 /** pg_type.typlen of a fixed-length type, undefined for a varlena */
-function fixedLength(type: SqlType): number | undefined {
+export function fixedLength(type: SqlType): number | undefined {
   const known = FIXED[type.oid];
   if (known !== undefined) return known;
   let len = -1;

@@ -273,7 +273,9 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
   });
   for (const table of tables) {
     const range = plan.indexRange;
-    const index = range && {
+    // an expression index read in its key's order (rules/use-index-range.ts orderByIndex): no conditions
+    const byExpression = range?.order && plan.table.indexes.find((i) => i.name === range.keyName)?.expression;
+    const index = range && byExpression ? { columns: range.columns, conditions: [[]], order: range.order!, orderColumns: 1, keyName: range.keyName } : range && {
       columns: range.columns,
       conditions: range.columns.map((c) => indexConditions(plan.filter, c, env)),
       ...(leadsWithIsNull(plan.filter, range.columns[0]) ? { leadingIsNull: true } : {}),

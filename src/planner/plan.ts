@@ -399,10 +399,11 @@ export type Plan =
 
 /**
  * A bitmap of rows from B-tree indexes: a Bitmap Index Scan (`cond`: its Index Cond, the
- * comparisons on the key `columns` of index `keyName`), or the union / intersection of others.
+ * comparisons on the key `columns` of index `keyName`; with `expression`, comparisons of an
+ * expression index's key, computed from `columns[0]`), or the union / intersection of others.
  */
 export type BitmapPath =
-  | { readonly kind: 'index'; readonly keyName: string; readonly columns: readonly number[]; readonly cond: readonly Expr[] }
+  | { readonly kind: 'index'; readonly keyName: string; readonly columns: readonly number[]; readonly cond: readonly Expr[]; readonly expression?: true }
   | { readonly kind: 'or' | 'and'; readonly args: readonly BitmapPath[] };
 
 /** One WITH query, shared by its references. */

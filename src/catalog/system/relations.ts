@@ -9,7 +9,7 @@
  * character_data and yes_or_no → varchar, cardinal_number → int4), which is what
  * PostgreSQL puts on the wire for them.
  */
-import { NAMESPACE, builtinProcDefaultAcl, storesRows, type BuiltinAclDef, type Catalog, type SqlFunctionDef, type SystemRelation, type SystemRelationContext, type TableDef } from '../catalog.js';
+import { NAMESPACE, builtinProcDefaultAcl, storesRows, type BuiltinAclDef, type Catalog, type ColumnStatistics, type SqlFunctionDef, type SystemRelation, type SystemRelationContext, type TableDef } from '../catalog.js';
 import { OID, T, TYPES, formatType, sqlType, typeByName, type Row, type SqlType, type TypeInfo } from '../../types/types.js';
 import { CLASS_OID, PLPGSQL_OID, ROLE, columnDefaultSql, descriptions, indexDef } from './objects.js';
 import { pgAuthMembersRows, pgAuthidRows, pgDbRoleSettingRows, pgRolesRows, pgUserRows } from './roles.js';
@@ -591,13 +591,15 @@ export function buildSystemRelations(): SystemRelation[] {
   add(rel('pg_catalog', 'pg_stats', [['schemaname', name], ['tablename', name], ['attname', name], ['inherited', bool], ['null_frac', float4],
     ['avg_width', int4], ['n_distinct', float4], ['most_common_vals', T._text], ['most_common_freqs', T._float4], ['histogram_bounds', T._text],
     ['correlation', float4], ['most_common_elems', T._text], ['most_common_elem_freqs', T._float4], ['elem_count_histogram', T._float4]],
-  (ctx) => userTables(ctx.catalog).flatMap((t) => t.columns.flatMap((c) => {
-    const cs = t.stats?.columns[c.name];
-    if (!cs) return [];
+  (ctx) => userTables(ctx.catalog).flatMap((t) => {
     const f4 = (x: number | null) => (x === null ? null : Math.fround(x));
-    return [[t.schema, t.name, c.name, t.kind === 'p', f4(cs.nullFrac), cs.avgWidth, f4(cs.nDistinct), cs.mostCommonVals,
-      cs.mostCommonFreqs?.map((x) => Math.fround(x)) ?? null, cs.histogramBounds, f4(cs.correlation), null, null, null] as Row];
-  }))));
+    const row = (relname: string, attname: string, cs: ColumnStatistics) => [t.schema, relname, attname, t.kind === 'p', f4(cs.nullFrac), cs.avgWidth, f4(cs.nDistinct), cs.mostCommonVals,
+      cs.mostCommonFreqs?.map((x) => Math.fround(x)) ?? null, cs.histogramBounds, f4(cs.correlation), null, null, null] as Row;
+    const columns = t.columns.flatMap((c) => (t.stats?.columns[c.name] ? [row(t.name, c.name, t.stats.columns[c.name])] : []));
+    // an expression index's column, under the index's name (PostgreSQL's pg_statistic rows of the index)
+    const indexes = t.indexes.flatMap((i) => (i.expression && t.stats?.indexes?.[i.name] ? [row(i.name, i.expression.name, t.stats.indexes[i.name])] : []));
+    return [...columns, ...indexes];
+  })));
   // per database, as pg_database lists them: only relation-lock conflicts happen here (recovery-conflicts.ts)
   add(rel('pg_catalog', 'pg_stat_database_conflicts', [['datid', oid], ['datname', name], ['confl_tablespace', int8], ['confl_lock', int8],
     ['confl_snapshot', int8], ['confl_bufferpin', int8], ['confl_deadlock', int8]],

@@ -22,6 +22,7 @@ import { checkRowNotNull, rewriteTable } from './rewrite-table.js';
 import { policiesWithoutColumn } from './policy.js';
 import { checkRelationKind } from './relation-kind.js';
 import { addStorageKey, dropStorageKey } from './storage-undo.js';
+import { storageKeySpec } from '../../executor/expression-keys.js';
 import { checkTypeUsage } from './privileges.js';
 import { sequenceParams } from './sequence.js';
 
@@ -156,8 +157,8 @@ async function applyInPlace(ctx: DdlContext, d: AlterDraft): Promise<void> {
     // a partitioned table keeps no rows: its new keys are its partitions' keys
     if (!d.only) for (const x of d.indexes) if (x.unique && !oldUnique.has(x.name)) await keyOnPartitions(ctx, table, newColumns, x, d.constraints);
   } else {
-    for (const x of table.indexes) if (x.unique && !newUnique.has(x.name)) dropStorageKey(ctx, table.oid, { name: x.name, columns: x.columns });
-    for (const x of d.indexes) if (x.unique && !oldUnique.has(x.name)) await addStorageKey(ctx, table.oid, newColumns, { name: x.name, columns: x.columns });
+    for (const x of table.indexes) if (x.unique && !newUnique.has(x.name)) dropStorageKey(ctx, table.oid, storageKeySpec(x));
+    for (const x of d.indexes) if (x.unique && !oldUnique.has(x.name)) await addStorageKey(ctx, table.oid, newColumns, storageKeySpec(x));
   }
   table.columns = newColumns;
   table.indexes = d.indexes;

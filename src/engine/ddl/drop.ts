@@ -7,6 +7,7 @@ import { dropStorage, findTable, notice, findIndex, findSequence, type DdlContex
 import { dropFunctions } from './function.js';
 import { vectorIndexSpec } from './indexes.js';
 import { dropStorageKey, dropTextIndex, dropVectorIndex } from './storage-undo.js';
+import { storageKeySpec, storedAsKey } from '../../executor/expression-keys.js';
 import { dropSchemas } from './schema.js';
 import { viewDependencies } from '../../catalog/system/dependencies.js';
 import { CLASS_OID } from '../../catalog/system/objects.js';
@@ -170,8 +171,8 @@ async function dropIndex(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName)
   }
   t.indexes = t.indexes.filter((i) => i.oid !== idx.oid);
   // (each storage drop is taken back if the DROP is: storage-undo.ts)
-  if (idx.unique || idx.method === 'btree' || idx.method === 'hash') {
-    const key = { name: idx.name, columns: idx.columns, unique: idx.unique };
+  if (storedAsKey(idx)) {
+    const key = storageKeySpec(idx);
     for (const leaf of t.kind === 'p' ? leafPartitions(ctx.catalog, t) : [t]) dropStorageKey(ctx, leaf.oid, key);
   }
   if (idx.method === 'hnsw' || idx.method === 'ivfflat') await dropVectorIndex(ctx, t.oid, vectorIndexSpec(idx, idx.name));
