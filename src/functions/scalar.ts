@@ -46,6 +46,7 @@ import { OVERLAPS_FUNCTIONS } from './overlaps.js';
 import { REGEXP_POSITION_FUNCTIONS } from './regexp-positions.js';
 import { UNICODE_TEXT_FUNCTIONS } from './unicode-text.js';
 import { TRIGONOMETRY_FUNCTIONS } from './trigonometry.js';
+import { BYTEA_FUNCTIONS } from './bytea-functions.js';
 import { PGVECTOR_FUNCTIONS } from './pgvector-functions.js';
 
 const FNS = new Map<string, ScalarDef[]>();
@@ -1196,7 +1197,7 @@ fn('subvector', ['vector', 'int4', 'int4'], 'vector', ([a, s, c]) => subvector(V
 for (const d of TEXT_SEARCH_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl);
 for (const d of SLEEP_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl, { volatile: true });
 for (const d of OVERLAPS_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl, { strict: false });
-for (const d of [...REGEXP_POSITION_FUNCTIONS, ...UNICODE_TEXT_FUNCTIONS, ...TRIGONOMETRY_FUNCTIONS]) fn(d.name, d.args, d.ret, d.impl);
+for (const d of [...REGEXP_POSITION_FUNCTIONS, ...UNICODE_TEXT_FUNCTIONS, ...TRIGONOMETRY_FUNCTIONS, ...BYTEA_FUNCTIONS]) fn(d.name, d.args, d.ret, d.impl);
 // pgvector's functions behind its operators and aggregates, and its type I/O (src/functions/pgvector-functions.ts)
 for (const d of PGVECTOR_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl);
 
