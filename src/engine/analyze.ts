@@ -9,7 +9,7 @@ import { storesRows, type Catalog, type TableDef, type TableStatistics } from '.
 import { childPartitions, leafPartitions } from '../catalog/partitions.js';
 import { columnStatisticsSteps, SAMPLE_ROWS, tsvectorStatistics, type ColumnStatistics } from '../planner/statistics.js';
 import { sortInSteps } from '../planner/stepwise-sort.js';
-import type { Storage } from '../storage/api.js';
+import type { Storage, Transaction } from '../storage/api.js';
 import { Turns } from '../storage/turns.js';
 import { compareValues } from '../types/compare.js';
 import { formatText } from '../types/text-io.js';
@@ -25,8 +25,12 @@ import { OID, type Row, type SqlType, type Value } from '../types/types.js';
  */
 type Pace = () => Promise<void>;
 
-/** Analyze these tables (their leaf partitions); `checkCancel` throws when the statement is cancelled. */
-export async function analyzeTables(catalog: Catalog, storage: Storage, tables: readonly TableDef[], checkCancel: () => void, auto = false): Promise<void> {
+/**
+ * Analyze these tables (their leaf partitions); `checkCancel` throws when the statement is
+ * cancelled. In a transaction block its own uncommitted writes count (`txn`), as PostgreSQL's
+ * acquire_sample_rows samples rows the current transaction inserted.
+ */
+export async function analyzeTables(catalog: Catalog, storage: Storage, tables: readonly TableDef[], checkCancel: () => void, auto = false, txn?: Transaction): Promise<void> {
   for (const t of tables) {
     for (const leaf of leafPartitions(catalog, t)) {
       if (!storesRows(leaf)) continue;
@@ -35,7 +39,7 @@ export async function analyzeTables(catalog: Catalog, storage: Storage, tables: 
         await turns.take();
         checkCancel();
       };
-      const { rows, total } = await sampleRows(storage, leaf.oid, pace);
+      const { rows, total } = await sampleRows(storage, leaf.oid, pace, txn);
       leaf.stats = await tableStatistics(leaf, rows, total, leaf.stats, auto, pace);
       // as PostgreSQL's ANALYZE reads relallvisible from the visibility map: a delete since the
       // VACUUM cleared what it set (never more than VACUUM counted: only VACUUM sets it)
@@ -44,7 +48,7 @@ export async function analyzeTables(catalog: Catalog, storage: Storage, tables: 
     }
     // ANALYZE of a partitioned table also gathers its inherited statistics, as PostgreSQL's
     // (autovacuum never does): the planner's estimates over the whole table (a join on its key)
-    if (!auto) for (const parent of partitionedTables(catalog, t)) await analyzeInherited(catalog, storage, parent, checkCancel);
+    if (!auto) for (const parent of partitionedTables(catalog, t)) await analyzeInherited(catalog, storage, parent, checkCancel, txn);
   }
 }
 
@@ -59,14 +63,14 @@ function partitionedTables(catalog: Catalog, table: TableDef): TableDef[] {
  * rows): acquire_inherited_sample_rows' sample, each partition's share of SAMPLE_ROWS
  * as its share of the rows.
  */
-async function analyzeInherited(catalog: Catalog, storage: Storage, parent: TableDef, checkCancel: () => void): Promise<void> {
+async function analyzeInherited(catalog: Catalog, storage: Storage, parent: TableDef, checkCancel: () => void, txn: Transaction | undefined): Promise<void> {
   const turns = new Turns();
   const pace: Pace = async () => {
     await turns.take();
     checkCancel();
   };
   const samples: { rows: Row[]; total: number }[] = [];
-  for (const leaf of leafPartitions(catalog, parent)) if (leaf.kind === 'r') samples.push(await sampleRows(storage, leaf.oid, pace));
+  for (const leaf of leafPartitions(catalog, parent)) if (leaf.kind === 'r') samples.push(await sampleRows(storage, leaf.oid, pace, txn));
   const total = samples.reduce((n, x) => n + x.total, 0);
   const rows = samples.flatMap((x) => (total <= SAMPLE_ROWS ? x.rows : x.rows.slice(0, Math.round((SAMPLE_ROWS * x.total) / total))));
   parent.stats = await tableStatistics(parent, rows, total, parent.stats, false, pace);
@@ -79,11 +83,11 @@ export function analyzableTables(catalog: Catalog): TableDef[] {
 }
 
 /** A uniform sample of at most SAMPLE_ROWS rows, in scan order, and the number of rows seen. */
-async function sampleRows(storage: Storage, tableOid: number, pace: Pace): Promise<{ rows: Row[]; total: number }> {
+async function sampleRows(storage: Storage, tableOid: number, pace: Pace, txn: Transaction | undefined): Promise<{ rows: Row[]; total: number }> {
   const reservoir: { row: Row; at: number }[] = [];
   let seen = 0;
   const random = seededRandom(tableOid);
-  for (const batch of storage.scan(tableOid, storage.snapshot())) {
+  for (const batch of storage.scan(tableOid, storage.snapshot(), txn)) {
     for (const row of batch.rows) {
       if (reservoir.length < SAMPLE_ROWS) reservoir.push({ row, at: seen });
       else {

@@ -135,7 +135,7 @@ export async function runVacuum(ctx: SessionContext, stmt: Extract<BoundStatemen
   if (stmt.analyze) {
     // a database-wide ANALYZE skips other sessions' temporary tables, as PostgreSQL's does
     const all = () => analyzableTables(ctx.catalog).filter((t) => !ctx.temp.isOther(t.schema));
-    await analyzeTables(ctx.catalog, storage, tables.length ? tables : all(), () => ctx.checkCancelled());
+    await analyzeTables(ctx.catalog, storage, tables.length ? tables : all(), () => ctx.checkCancelled(), false, ctx.tx.txn);
     await ctx.engine.saveCatalog();
   }
 }
