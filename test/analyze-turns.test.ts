@@ -1,7 +1,7 @@
 /**
  * ANALYZE (and auto-analyze, the same code) works a few milliseconds at a time between turns
  * of the event loop (engine/analyze.ts): the sample's scan, and each column's statistics —
- * sorted a piece at a time (planner/stepwise-sort.ts), grouped, formatted — where the
+ * sorted a piece at a time (types/stepwise-sort.ts), grouped, formatted — where the
  * statistics of a 30,000-row sample of vectors were computed in one piece. No piece holds
  * the loop for most of the statement's time (a ratio, not a bound in milliseconds: the
  * machine is shared). The piecewise sort orders as Array#sort does, and pg_stats is the
@@ -9,7 +9,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sortInSteps } from '../src/planner/stepwise-sort.js';
+import { sortInSteps } from '../src/types/stepwise-sort.js';
 import type { Value } from '../src/types/types.js';
 import { blocking } from './support/event-loop-blocks.js';
 import { openEngineSession, type EngineSession } from './support/engine-session.js';

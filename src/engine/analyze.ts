@@ -8,7 +8,7 @@
 import { storesRows, type Catalog, type TableDef, type TableStatistics } from '../catalog/catalog.js';
 import { childPartitions, leafPartitions } from '../catalog/partitions.js';
 import { columnStatisticsSteps, SAMPLE_ROWS, tsvectorStatistics, type ColumnStatistics } from '../planner/statistics.js';
-import { sortInSteps } from '../planner/stepwise-sort.js';
+import { sortInSteps } from '../types/stepwise-sort.js';
 import type { Storage, Transaction } from '../storage/api.js';
 import { Turns } from '../storage/turns.js';
 import { compareValues } from '../types/compare.js';

@@ -24,7 +24,7 @@
  */
 import type { ColumnStatistics } from '../catalog/catalog.js';
 import type { Value } from '../types/types.js';
-import { SORT_STEP, sortInSteps } from './stepwise-sort.js';
+import { SORT_STEP, sortInSteps } from '../types/stepwise-sort.js';
 
 export type { ColumnStatistics };
 

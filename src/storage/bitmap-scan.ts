@@ -16,7 +16,7 @@ import { columnPositions, nullPositions, rowsAtPositions, throughTuple, tuplePos
 import { GrowingSegment, SealedSegment, type Segment } from './segment.js';
 import { growingKeyOrder } from './growing-key-order.js';
 import { tupleBounds } from './sorted-tuple.js';
-import { expressionKeyPositions, type ExpressionKeyOrder } from './expression-key-scan.js';
+import { expressionKeyPositions, sealedOrdersBuilding, type ExpressionKeyOrder } from './expression-key-scan.js';
 
 /** Positions in ascending order, no repeats; undefined: every position of the segment. */
 type Positions = Int32Array | undefined;
@@ -94,7 +94,16 @@ function treePositions(seg: Segment, end: number, tree: BitmapScanSpec, keys: Bi
   return acc;
 }
 
+/** the expression keys a bitmap tree reads */
+function expressionKeyNames(tree: BitmapScanSpec): string[] {
+  if (tree.kind === 'index') return tree.keyName !== undefined ? [tree.keyName] : [];
+  return tree.args.flatMap(expressionKeyNames);
+}
+
 export function* bitmapScan(input: IndexScanInput, tree: BitmapScanSpec, keys: BitmapKeys, counted?: Counted): Iterable<RowBatch> {
+  // sealed segments' expression key orders are made a slice at a time when the caller can wait
+  const waits = expressionKeyNames(tree).map((name) => sealedOrdersBuilding(input.segments, keys.expressionKey(name))).filter((w) => w !== undefined);
+  if (waits.length) yield { rowIds: [], rows: [], wait: Promise.all(waits) };
   for (const seg of input.segments) {
     const end = input.end(seg);
     yield* rowsAtPositions(input, seg, end, treePositions(seg, end, tree, keys, counted));

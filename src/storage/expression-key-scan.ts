@@ -5,13 +5,15 @@
  * (first backward), as a btree has them.
  *
  * A sealed segment's positions in key order are made once, when a scan first asks (the
- * function applied to each row's column on this thread: a segment never changes, deleted
- * rows are left to the visibility test); the growing segment's rows and the transaction's
- * own are sorted per scan. The segments are merged a few rows at a time, in batches that
+ * function applied to each row's column on this thread, a slice at a time between turns of
+ * the event loop when the caller can wait: a segment never changes, deleted rows are left to
+ * the visibility test); the growing segment's rows and the transaction's own are sorted per
+ * scan. The segments are merged a few rows at a time, in batches that
  * grow, so a LIMIT above stops after a few rows. Every row is still tested by the caller's
  * whole filter.
  */
 import { compareValues } from '../types/compare.js';
+import { sortInSteps } from '../types/stepwise-sort.js';
 import type { Row, SqlType, Value } from '../types/types.js';
 import type { IndexCondition, RowBatch, RowId, ToIndexKey } from './api.js';
 import { mergeCursors, rowAt, type IndexScanInput } from './index-scan.js';
@@ -48,8 +50,79 @@ function sealedOrder(seg: SealedSegment, o: Omit<ExpressionKeyOrder, 'desc'>): {
   let byKey = sealedOrders.get(seg);
   if (!byKey) sealedOrders.set(seg, (byKey = new Map()));
   let order = byKey.get(o.key);
-  if (!order) byKey.set(o.key, (order = keyOrder(seg, seg.length, o)));
+  if (!order) {
+    // a time-sliced build under way (sealedOrderBuild) is finished here at once
+    const build = builds.get(seg)?.get(o.key);
+    order = build ? build.finish() : keyOrder(seg, seg.length, o);
+    byKey.set(o.key, order);
+  }
   return order;
+}
+
+/** the event loop's turn between slices of a key-order build */
+const SLICE_MS = 4;
+
+interface OrderBuild {
+  readonly done: Promise<void>;
+  /** the rest of the work done now (a caller that cannot wait) */
+  finish(): { positions: Int32Array; keys: Value[] };
+}
+const builds = new WeakMap<SealedSegment, Map<string, OrderBuild>>();
+
+/**
+ * A sealed segment's key order made a slice at a time, the event loop turning between
+ * slices (the keys computed, then the positions sorted), so the first ordered or range read
+ * of a big segment does not hold every other session (200k rows took ~0.5 s in one go).
+ * undefined when the order is there already.
+ */
+function sealedOrderBuild(seg: SealedSegment, o: Omit<ExpressionKeyOrder, 'desc'>): Promise<void> | undefined {
+  if (sealedOrders.get(seg)?.has(o.key)) return undefined;
+  let byKey = builds.get(seg);
+  if (!byKey) builds.set(seg, (byKey = new Map()));
+  const running = byKey.get(o.key);
+  if (running) return running.done;
+  const end = seg.length;
+  const keys: Value[] = new Array(end);
+  let next = 0;
+  let result: { positions: Int32Array; keys: Value[] } | undefined;
+  const computeUntil = (deadline: number): boolean => {
+    while (next < end) {
+      keys[next] = o.toKey(seg.keyRow(next, [o.column])[o.column] ?? null);
+      next++;
+      if ((next & 255) === 0 && performance.now() > deadline) return false;
+    }
+    return true;
+  };
+  const byKeyThenPosition = (a: number, b: number) => compareKeys(o.type, keys[a]!, keys[b]!) || a - b;
+  let sorting: Generator<void, number[], void> | undefined;
+  const sort = (): { positions: Int32Array; keys: Value[] } => {
+    if (!result) {
+      sorting ??= sortInSteps(Array.from({ length: end }, (_, i) => i), byKeyThenPosition);
+      let step = sorting.next();
+      while (!step.done) step = sorting.next();
+      result = { positions: Int32Array.from(step.value), keys };
+    }
+    return result;
+  };
+  const turn = () => new Promise<void>((r) => setImmediate(r));
+  const build: OrderBuild = {
+    done: (async () => {
+      while (!computeUntil(performance.now() + SLICE_MS)) await turn();
+      sorting ??= sortInSteps(Array.from({ length: end }, (_, i) => i), byKeyThenPosition);
+      for (let deadline = performance.now() + SLICE_MS; ;) {
+        const step = sorting.next();
+        if (step.done) { result ??= { positions: Int32Array.from(step.value), keys }; break; }
+        if (performance.now() > deadline) { await turn(); deadline = performance.now() + SLICE_MS; }
+      }
+      byKey!.delete(o.key);
+      let orders = sealedOrders.get(seg);
+      if (!orders) sealedOrders.set(seg, (orders = new Map()));
+      if (!orders.has(o.key)) orders.set(o.key, result!);
+    })(),
+    finish: () => { computeUntil(Infinity); return sort(); },
+  };
+  byKey.set(o.key, build);
+  return build.done;
 }
 
 /** One ordered input of the merge: its next row with its key, or undefined when done. */
@@ -117,7 +190,18 @@ export function expressionKeyPositions(seg: Segment, end: number, o: Omit<Expres
   return out.sort();
 }
 
+/**
+ * Starts making the sealed segments' key orders a slice at a time: settles when they are made,
+ * undefined when they are there already (a scan that can wait yields RowBatch.wait with it).
+ */
+export function sealedOrdersBuilding(segments: readonly Segment[], o: Omit<ExpressionKeyOrder, 'desc'>): Promise<unknown> | undefined {
+  const waits = segments.flatMap((seg) => (seg instanceof SealedSegment ? [sealedOrderBuild(seg, o)] : [])).filter((w) => w !== undefined);
+  return waits.length ? Promise.all(waits) : undefined;
+}
+
 export function* expressionKeyScan(input: IndexScanInput, o: ExpressionKeyOrder): Iterable<RowBatch> {
+  const wait = sealedOrdersBuilding(input.segments, o);
+  if (wait) yield { rowIds: [], rows: [], wait };
   const cursors = [...input.segments.map((seg) => segmentCursor(input, seg, input.end(seg), o)), pendingCursor(input, o)];
   const sign = o.desc ? -1 : 1;
   yield* mergeCursors(cursors, (a, b) => sign * compareKeys(o.type, a.key, b.key));
