@@ -113,6 +113,7 @@ export function deparse(e: Expr | null | undefined, ctx: DeparseContext): string
         const bare = inner.replace(/::.*$/, '');
         return `${bare.startsWith("'") ? bare : `'${bare}'`}::${formatTypeWithTypmod(e.type)}`;
       }
+      if (e.calledAs) return `${e.calledAs}(${d(e.arg)})`;
       return `(${d(e.arg)})::${formatTypeWithTypmod(e.type)}`;
     case 'and': case 'or': return `(${e.args.map(d).join(` ${e.kind.toUpperCase()} `)})`;
     case 'not': return `(NOT ${d(e.arg)})`;

@@ -60,7 +60,12 @@ export function bindCastFunctionCall(env: BindEnv, name: string, args: Expr[]): 
   const named = typeByName(name);
   if (args.length === 1 && args[0].type.oid === OID.unknown && named && signaturesOf(name).length > 0) return coerce(env, args[0], sqlType(named.oid), 'explicit');
   const fn = pick(signaturesOf(name).filter((c) => c.args.length === args.length), args[0]);
-  if (!fn) return undefined;
+  if (!fn) {
+    // text(i): a type's name called on one argument is that cast when no function implements
+    // it (func_get_detail's FUNCDETAIL_COERCION: an I/O or binary coercion), shown as a cast
+    if (args.length === 1 && named && resolveCast(args[0].type, sqlType(named.oid), 'explicit')) return coerce(env, args[0], sqlType(named.oid), 'explicit');
+    return undefined;
+  }
   let typed: Expr[];
   try {
     typed = args.slice(1).map((a, i) => coerce(env, a, fn.args[i + 1], 'implicit'));
@@ -73,5 +78,7 @@ export function bindCastFunctionCall(env: BindEnv, name: string, args: Expr[]): 
   const typmod = extra.length > 0 ? (extra[0] as number) : -1;
   const explicit = extra.length < 2 || extra[1] === true;
   const source = coerce(env, args[0], fn.args[0], 'implicit');
-  return coerce(env, source, sqlType(fn.result.oid, typmod), explicit ? 'explicit' : 'assignment');
+  const cast = coerce(env, source, sqlType(fn.result.oid, typmod), explicit ? 'explicit' : 'assignment');
+  // a cast function called by name stays a call in EXPLAIN (COERCE_EXPLICIT_CALL): int8(i)
+  return cast.kind === 'cast' && args.length === 1 ? { ...cast, calledAs: name } : cast;
 }
