@@ -83,12 +83,57 @@ for (const [s, f] of parsePairs) {
 }
 for (const [s, f] of numberPairs) statements.push([null, `select to_number(${lit(s)}, ${lit(f)})`]);
 
+// Seeded random pairs: number pictures built from tokens, date/time pictures, and to_timestamp
+// round trips (the text comes from the reference server's to_char of the same picture).
+let seed = Number(process.env.SEED ?? 12345);
+/** mulberry32 */
+const rnd = (n) => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return (((t ^ (t >>> 14)) >>> 0) % n);
+};
+const pick = (a) => a[rnd(a.length)];
+const numTokens = ['9', '9', '9', '0', '0', '.', 'D', ',', 'G', 'S', 'MI', 'PL', 'SG', 'PR', 'L', 'V', 'EEEE', 'RN', 'rn', 'TH', 'th', 'B', 'FM', 'x', ' ', '"a"', '%', '9', '0'];
+const randomNumber = () => {
+  const int = String(rnd(10) < 3 ? 0 : rnd(10 ** (1 + rnd(8))));
+  const frac = rnd(3) === 0 ? '' : '.' + String(rnd(10 ** (1 + rnd(6)))).padStart(1 + rnd(4), '0');
+  return (rnd(3) === 0 ? '-' : '') + int + frac;
+};
+const randomCount = Number(process.argv[process.argv.indexOf('--random') + 1] ?? 0);
+const roundTrips = [];
+if (process.argv.includes('--random')) {
+  for (let i = 0; i < randomCount; i++) {
+    const t = Array.from({ length: 1 + rnd(7) }, () => pick(numTokens)).join('');
+    const v = randomNumber();
+    for (const type of ['numeric', 'float8', 'float4']) statements.push([null, `select to_char(${lit(v)}::${type}, ${lit(t)})`]);
+    const iv = v.split('.')[0];
+    for (const type of ['int4', 'int8']) statements.push([null, `select to_char(${lit(iv)}::${type}, ${lit(t)})`]);
+    const out = Array.from({ length: 1 + rnd(6) }, () => pick(['9', '9', '0', ',', '.', '-', ' ', '<', '>', '+', 'x', '5', '1'])).join('');
+    statements.push([null, `select to_number(${lit(out)}, ${lit(t)})`]);
+    // Quiver keeps timestamps as float64 microseconds, exact within ~285 years of 1970: far dates get whole seconds
+    const year = 1 + rnd(2999), bc = rnd(8) === 0;
+    const frac = !bc && year > 1700 && year < 2250 ? `.${rnd(1000000)}` : '';
+    const ts = `${String(year).padStart(4, '0')}-${String(1 + rnd(12)).padStart(2, '0')}-${String(1 + rnd(28)).padStart(2, '0')} ${rnd(24)}:${rnd(60)}:${rnd(60)}${frac}${bc ? ' BC' : ''}`;
+    const d = Array.from({ length: 1 + rnd(5) }, () => (rnd(4) === 0 ? 'FM' : '') + pick(dchKeywords) + (rnd(5) === 0 ? pick(['TH', 'th']) : '') + pick(['', ' ', '-', ':', '/', '"x"'])).join('');
+    statements.push([null, `select to_char(${lit(ts)}::timestamp, ${lit(d)})`]);
+    const p = Array.from({ length: 1 + rnd(5) }, () => (rnd(5) === 0 ? 'FM' : '') + pick(['YYYY', 'MM', 'DD', 'HH24', 'MI', 'SS', 'Mon', 'Month', 'DDD', 'HH12 AM', 'US', 'MS', 'FF3', 'CC YY', 'Y,YYY', 'RM', 'Q', 'Day', 'Dy', 'J', 'YY', 'W', 'WW', 'BC', 'a.m.', 'SSSS', 'TZH:TZM', 'IYYY-IW-ID', 'IDDD IYYY']) + pick([' ', '-', ':', '/', ''])).join('');
+    roundTrips.push([ts, p]);
+  }
+}
+
+await ref.connect();
+await quiver.connect();
 if (process.argv.includes('--sql')) {
   for (const [z, sql] of statements) console.log(z ? `SET timezone = ${lit(z)}; ${sql}; RESET timezone;` : sql + ';');
   process.exit(0);
 }
-await ref.connect();
-await quiver.connect();
+for (const [ts, p] of roundTrips) {
+  const text = await run(ref, `select to_char(${lit(ts)}::timestamp, ${lit(p)})`);
+  if (text.startsWith('ERROR')) continue;
+  statements.push([null, `select to_timestamp(${lit(text)}, ${lit(p)})`]);
+  statements.push([null, `select to_date(${lit(text)}, ${lit(p)})`]);
+}
 let zone = null, diffs = 0;
 for (const [z, sql] of statements) {
   if (z !== zone) {

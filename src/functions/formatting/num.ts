@@ -308,8 +308,9 @@ export function integerToChar(value: number | bigint, fmt: string, bits: 32 | 64
   const num = p.num;
   const v = BigInt(value);
   if (num.flag & F_ROMAN) {
-    const i = v <= 2147483647n && v >= -2147483648n ? Number(v) : 2147483647;
-    return finish(p, intToRoman(i), 0, '\0');
+    // int84: PostgreSQL 15 refuses an int8 outside int4's range
+    if (v > 2147483647n || v < -2147483648n) throw new SqlError(SqlState.numericValueOutOfRange, 'integer out of range');
+    return finish(p, intToRoman(Number(v)), 0, '\0');
   }
   if (num.flag & F_EEEE) {
     const orgnum = bits === 32 ? printfExp(Number(v), num.post) : numericOutSci(v.toString(), num.post);

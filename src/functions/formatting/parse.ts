@@ -282,17 +282,15 @@ function doToTimestamp(input: string, fmt: string): Tm {
     if (f.pm && tm.hour < 12) tm.hour += 12;
     else if (!f.pm && tm.hour === 12) tm.hour = 0;
   }
-  const checkInt = (v: number): number => {
-    if (v < INT_MIN || v > INT_MAX) throw fieldOverflow(input);
-    return v;
-  };
+  // PostgreSQL 15 does this arithmetic in C ints: it wraps rather than failing
+  const wrap = (v: number): number => v | 0;
   if (f.year) {
     if (f.cc && f.yysz <= 2) {
       // CC with YY: the two low-order digits within that century (21st century AD is 2001-2100)
       if (f.bc) f.cc = -f.cc;
       tm.year = f.year % 100;
-      if (tm.year) tm.year = f.cc >= 0 ? checkInt(tm.year + checkInt((f.cc - 1) * 100)) : checkInt(checkInt((f.cc + 1) * 100) - tm.year + 1);
-      else tm.year = f.cc * 100 + (f.cc >= 0 ? 0 : 1);
+      if (tm.year) tm.year = f.cc >= 0 ? wrap(tm.year + Math.imul(f.cc - 1, 100)) : wrap(Math.imul(f.cc + 1, 100) - tm.year + 1);
+      else tm.year = wrap(Math.imul(f.cc, 100) + (f.cc >= 0 ? 0 : 1));
     } else {
       tm.year = f.year;
       if (f.bc) tm.year = -tm.year;
@@ -301,7 +299,7 @@ function doToTimestamp(input: string, fmt: string): Tm {
     dated.year = true;
   } else if (f.cc) {
     if (f.bc) f.cc = -f.cc;
-    tm.year = f.cc >= 0 ? checkInt(checkInt((f.cc - 1) * 100) + 1) : checkInt(checkInt(f.cc * 100) + 1);
+    tm.year = f.cc >= 0 ? wrap(Math.imul(f.cc - 1, 100) + 1) : wrap(Math.imul(f.cc, 100) + 1);
     dated.year = true;
   }
   if (f.j) {
@@ -318,10 +316,10 @@ function doToTimestamp(input: string, fmt: string): Tm {
       tm.year = d.y; tm.mon = d.m; tm.mday = d.d;
       dated = { year: true, month: true, day: true };
     } else {
-      f.ddd = checkInt((f.ww - 1) * 7 + 1);
+      f.ddd = wrap(Math.imul(f.ww - 1, 7) + 1);
     }
   }
-  if (f.w) f.dd = checkInt((f.w - 1) * 7 + 1);
+  if (f.w) f.dd = wrap(Math.imul(f.w - 1, 7) + 1);
   if (f.dd) { tm.mday = f.dd; dated.day = true; }
   if (f.mm) { tm.mon = f.mm; dated.month = true; }
   if (f.ddd && (tm.mon <= 1 || tm.mday <= 1)) {
@@ -339,7 +337,7 @@ function doToTimestamp(input: string, fmt: string): Tm {
       dated.month = dated.day = true;
     }
   }
-  if (f.ms) tm.fsec += checkInt(f.ms * 1000);
+  if (f.ms) tm.fsec += Math.imul(f.ms, 1000);
   if (f.us) tm.fsec += f.us;
   tm.ff = f.ff;
   // ValidateDate
