@@ -26,40 +26,23 @@ export function isoweek2j(year: number, week: number): number {
   return (week - 1) * 7 + (day4 - day0);
 }
 
-export function date2isoweek(year: number, mon: number, mday: number): number {
+/** the ISO year holding a date and its ISO week number (date2isoweek / date2isoyear) */
+function isoWeekOf(year: number, mon: number, mday: number): { year: number; week: number } {
   const dayn = date2j(year, mon, mday);
-  let day4 = date2j(year, 1, 4);
-  let day0 = j2day(day4 - 1);
-  if (dayn < day4 - day0) {
-    day4 = date2j(year - 1, 1, 4);
-    day0 = j2day(day4 - 1);
+  let start = isoweek2j(year, 1);
+  // before the first week with a Thursday: the previous year's last week
+  if (dayn < start) start = isoweek2j(--year, 1);
+  let week = Math.trunc((dayn - start) / 7) + 1;
+  // the last days of December may be in the next year's first week
+  if (week >= 52) {
+    const next = isoweek2j(year + 1, 1);
+    if (dayn >= next) { year++; week = Math.trunc((dayn - next) / 7) + 1; }
   }
-  let result = Math.trunc((dayn - (day4 - day0)) / 7) + 1;
-  if (result >= 52) {
-    day4 = date2j(year + 1, 1, 4);
-    day0 = j2day(day4 - 1);
-    if (dayn >= day4 - day0) result = Math.trunc((dayn - (day4 - day0)) / 7) + 1;
-  }
-  return result;
+  return { year, week };
 }
 
-export function date2isoyear(year: number, mon: number, mday: number): number {
-  const dayn = date2j(year, mon, mday);
-  let day4 = date2j(year, 1, 4);
-  let day0 = j2day(day4 - 1);
-  if (dayn < day4 - day0) {
-    day4 = date2j(year - 1, 1, 4);
-    day0 = j2day(day4 - 1);
-    year--;
-  }
-  const result = Math.trunc((dayn - (day4 - day0)) / 7) + 1;
-  if (result >= 52) {
-    day4 = date2j(year + 1, 1, 4);
-    day0 = j2day(day4 - 1);
-    if (dayn >= day4 - day0) year++;
-  }
-  return year;
-}
+export const date2isoweek = (year: number, mon: number, mday: number): number => isoWeekOf(year, mon, mday).week;
+export const date2isoyear = (year: number, mon: number, mday: number): number => isoWeekOf(year, mon, mday).year;
 
 export function date2isoyearday(year: number, mon: number, mday: number): number {
   return date2j(year, mon, mday) - isoweek2j(date2isoyear(year, mon, mday), 1) + 1;
