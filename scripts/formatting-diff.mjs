@@ -133,6 +133,10 @@ for (const [ts, p] of roundTrips) {
   if (text.startsWith('ERROR')) continue;
   statements.push([null, `select to_timestamp(${lit(text)}, ${lit(p)})`]);
   statements.push([null, `select to_date(${lit(text)}, ${lit(p)})`]);
+  // and a damaged copy: a character dropped, doubled or replaced, or FX / FM added, for the error paths
+  const at = rnd(text.length + 1);
+  const damaged = [text.slice(0, at) + text.slice(at + 1), text.slice(0, at) + pick([' ', '-', 'x', '1', '  ']) + text.slice(at), text.slice(0, at) + pick(['9', 'A', ':']) + text.slice(at + 1)][rnd(3)];
+  statements.push([null, `select to_timestamp(${lit(damaged)}, ${lit(rnd(4) === 0 ? 'FX' + p : p)})`]);
 }
 let zone = null, diffs = 0;
 for (const [z, sql] of statements) {
