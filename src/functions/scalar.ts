@@ -9,7 +9,7 @@ import { OID, TYPES, formatType, formatTypeWithTypmod, type Interval, type SqlTy
 import { compareValues, valuesEqual } from '../types/compare.js';
 import {
   numericAbs, numericCeil, numericFloor, numericRound, numericTrunc, numericSqrt, numericPower, numericLn, numericLog10, numericExp,
-  numericMod, numericSign, numericDiv, toDecimal, formatDecimal, Decimal, decimalWithPrecision,
+  numericMod, numericSign, numericDiv, formatDecimal, Decimal, decimalWithPrecision,
   numericLog, numericGcd, numericLcm, numericMinScale, scaleOf, isSpecial as isSpecialNumeric, compareNumeric, numericSub, numericAdd,
 } from '../types/numeric.js';
 import { checkFloat8 } from '../types/float.js';
@@ -28,7 +28,7 @@ import { binaryQuantize, bitCount, getBit, hammingDistance, jaccardDistance, set
 import type { SparseVector } from '../types/types.js';
 import {
   USECS_PER_DAY, USECS_PER_HOUR, USECS_PER_MINUTE, USECS_PER_SEC, age, civilFromDays, daysFromCivil, justifyDays, justifyHours,
-  localToUtc, utcToLocal, formatTimestamp, parseTimestamp, daysInMonth, isValidTimeZone, zoneAbbrevAt, justifyInterval, formatInterval, nowMicros,
+  localToUtc, utcToLocal, formatTimestamp, parseTimestamp, daysInMonth, isValidTimeZone, justifyInterval, formatInterval, nowMicros,
 } from '../types/datetime.js';
 import { escapeJsonString, formatJsonb, jsonbTypeof, parseJsonTree, jsonGetField, jsonAsText, normalizeJsonb as normalizeTree, type JsonValue } from '../types/json.js';
 import { formatText, parseText } from '../types/text-io.js';

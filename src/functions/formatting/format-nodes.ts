@@ -47,8 +47,8 @@ const DCH_KEYWORDS: KeyWord[] = [
 /** NUM_keywords: lower-case spellings mean the same, except rn and th */
 const NUM_KEYWORDS: KeyWord[] = [
   ',', '.', '0', '9', 'B', 'C', 'D', 'EEEE', 'FM', 'G', 'L', 'MI', 'PL', 'PR', 'RN', 'SG', 'SP', 'S', 'TH', 'V',
-].flatMap((n) => [n]).concat(['b', 'c', 'd', 'eeee', 'fm', 'g', 'l', 'mi', 'pl', 'pr', 'rn', 'sg', 'sp', 's', 'th', 'v'])
-  .map((n) => kw(n, n === 'rn' || n === 'th' ? n : n.toUpperCase(), false));
+  'b', 'c', 'd', 'eeee', 'fm', 'g', 'l', 'mi', 'pl', 'pr', 'rn', 'sg', 'sp', 's', 'th', 'v',
+].map((n) => kw(n, n === 'rn' || n === 'th' ? n : n.toUpperCase(), false));
 
 const DCH_PREFIXES: [string, number][] = [['FM', S_FM], ['fm', S_FM], ['TM', S_TM], ['tm', S_TM]];
 const DCH_POSTFIXES: [string, number][] = [['TH', S_TH], ['th', S_th], ['SP', S_SP]];
