@@ -18,6 +18,7 @@ export function testContext(settings: Record<string, string> = {}): EvalContext 
     services: {
       nextval: (s) => { const v = (seqs.get(s) ?? 0n) + 1n; seqs.set(s, v); return v; },
       currval: (s) => seqs.get(s) ?? 0n,
+      lastval: () => 0n,
       setval: (s, v) => { seqs.set(s, v); return v; },
       relationOid: (n) => (n === 'items' ? 16400 : undefined),
       relationName: (o) => (o === 16400 ? 'items' : undefined),

@@ -268,6 +268,8 @@ describe('shard router: UPDATE of a key column', () => {
     await c.query('ROLLBACK');
     assert.deepEqual(await onShards("SELECT count(*)::int FROM pg_class WHERE relname = 'rolled_x'"), [[[0]], [[0]]]);
     assert.equal((await sqlError(c.query('CREATE MATERIALIZED VIEW mv_x AS SELECT * FROM items'))).code, '0A000');
+    // shards each hold a materialized view's rows of their own part: refused too, not run on every shard
+    assert.equal((await sqlError(c.query('REFRESH MATERIALIZED VIEW mv_x'))).code, '0A000');
   });
 
   it('runs a key UPDATE through SQL PREPARE / EXECUTE; EXPLAIN of a key UPDATE or CREATE TABLE AS writes nothing', async () => {

@@ -230,7 +230,8 @@ test('expressions Quiver cannot index are refused with 0A000', async () => {
     };
     await refused('CREATE INDEX ON items2 USING hnsw (((a + b)::vector(3)) vector_l2_ops)', /more than one column/);
     await refused(`CREATE INDEX ON items2 USING hnsw ((CASE WHEN a IS NULL THEN a ELSE a END) vector_l2_ops)`, /CASE expressions in vector index expressions are not supported yet/);
-    await refused('CREATE INDEX ON items2 USING btree ((id + 1))', /expression indexes are not supported yet/);
+    // (a B-tree index on one expression is real: sql-tests/expression_indexes.sql)
+    await refused('CREATE INDEX ON items2 USING btree ((id + 1), id)', /expression indexes of more than one column are not supported yet/);
     await refused('CREATE INDEX ON items2 USING hnsw ((a::sparsevec(3)) sparsevec_l2_ops)', /sparsevec index expressions/);
     await refused('CREATE INDEX ON items2 USING hnsw ((s::vector(3)) vector_l2_ops)', /sparsevec index expressions/);
   } finally {

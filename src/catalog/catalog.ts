@@ -161,8 +161,8 @@ export interface TableDef extends Securable {
   readonly oid: number;
   readonly name: string;
   readonly schema: string;
-  /** r ordinary table, p partitioned table, v view, S sequence */
-  readonly kind: 'r' | 'p' | 'v';
+  /** r ordinary table, p partitioned table, v view, m materialized view */
+  readonly kind: 'r' | 'p' | 'v' | 'm';
   columns: ColumnDef[];
   indexes: IndexDef[];
   constraints: ConstraintDef[];
@@ -171,8 +171,10 @@ export interface TableDef extends Securable {
   /** set on a partition: its parent and bound (FOR VALUES … / DEFAULT) */
   partitionOf?: { parent: number; bound: PartitionBound };
   comment?: string;
-  /** a view (kind 'v'): its defining SELECT as parser AST (bound again at each use) and SQL text */
+  /** a view (kind 'v') or materialized view (kind 'm'): its defining SELECT as parser AST (bound again at each use, or at REFRESH) and SQL text */
   view?: { readonly ast: unknown; readonly sql: string; readonly names?: readonly ViewNameRef[] };
+  /** a materialized view created or refreshed WITH NO DATA (relispopulated false): reading it is an error until a REFRESH */
+  unpopulated?: boolean;
   /** the last ANALYZE's result (pg_stats, pg_stat_user_tables) */
   stats?: TableStatistics;
   /**
@@ -188,6 +190,11 @@ export interface TableDef extends Securable {
   policies?: PolicyDef[];
   /** a temporary table's ON COMMIT DELETE ROWS / DROP (absent: PRESERVE ROWS) */
   onCommit?: 'deleteRows' | 'drop';
+}
+
+/** A relation whose rows live in storage: a plain table or a materialized view (a partitioned table's are its partitions'). */
+export function storesRows(t: Pick<TableDef, 'kind'>): boolean {
+  return t.kind === 'r' || t.kind === 'm';
 }
 
 /** One column's statistics, as pg_statistic / pg_stats hold them (values in text form). */
@@ -214,6 +221,8 @@ export interface TableStatistics {
   readonly autoAnalyzedAt?: number | null;
   readonly autoAnalyzeCount?: number;
   readonly columns: Readonly<Record<string, ColumnStatistics>>;
+  /** expression indexes' columns, by index name (PostgreSQL keeps them under the index: pg_stats' tablename is its name) */
+  readonly indexes?: Readonly<Record<string, ColumnStatistics>>;
 }
 
 export interface SequenceDef extends Securable {

@@ -95,6 +95,30 @@ export function hashBytesExtended(k: Uint8Array, seed: bigint): bigint {
   return result64(s);
 }
 
+const WORDS_STATE: State = new Uint32Array(3);
+
+/**
+ * hashfn.c hash_bytes (hash_any, 32 bits) of uint32 words laid out little-endian, without
+ * BigInts: what TABLESAMPLE's samplers hash per block and row (its value is the low half of
+ * hashBytesExtended with seed 0).
+ */
+export function hashWords32(words: readonly number[]): number {
+  // one state for every call (it runs per sampled row; nothing in it awaits)
+  const s = WORDS_STATE;
+  s[0] = s[1] = s[2] = (0x9e3779b9 + words.length * 4 + 3923095) >>> 0;
+  let i = 0;
+  for (; words.length - i >= 3; i += 3) {
+    s[0] = (s[0] + words[i]) >>> 0;
+    s[1] = (s[1] + words[i + 1]) >>> 0;
+    s[2] = (s[2] + words[i + 2]) >>> 0;
+    mix(s);
+  }
+  // at most two whole words are left: they add into a and b as the byte tail would
+  for (let j = 0; i + j < words.length; j++) s[j] = (s[j] + words[i + j]) >>> 0;
+  final(s);
+  return s[2];
+}
+
 /** hashfn.c hash_bytes_uint32_extended (= hash_uint32_extended); `k` is taken mod 2^32. */
 export function hashUint32Extended(k: number, seed: bigint): bigint {
   const s = initState(4, seed);

@@ -5,15 +5,17 @@
  * pg_stat_user_tables. The sample's scan and the statistics' computation give the event loop
  * a turn every few milliseconds (a 30,000-row sample of 784-d vectors took ~0.4 s in one piece).
  */
-import type { Catalog, TableDef, TableStatistics } from '../catalog/catalog.js';
+import { storesRows, type Catalog, type TableDef, type TableStatistics } from '../catalog/catalog.js';
 import { childPartitions, leafPartitions } from '../catalog/partitions.js';
 import { columnStatisticsSteps, SAMPLE_ROWS, tsvectorStatistics, type ColumnStatistics } from '../planner/statistics.js';
 import { sortInSteps } from '../planner/stepwise-sort.js';
-import type { Storage } from '../storage/api.js';
+import type { Storage, Transaction } from '../storage/api.js';
 import { Turns } from '../storage/turns.js';
 import { compareValues } from '../types/compare.js';
 import { formatText } from '../types/text-io.js';
-import { heapPages, heapTuple } from './heap-layout.js';
+import { fixedLength, heapPages, heapTuple, storedWidth } from './heap-layout.js';
+import { storedAsKey } from '../executor/expression-keys.js';
+import { indexKeyFunction } from '../executor/vector-index-key.js';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 
 /**
@@ -23,17 +25,21 @@ import { OID, type Row, type SqlType, type Value } from '../types/types.js';
  */
 type Pace = () => Promise<void>;
 
-/** Analyze these tables (their leaf partitions); `checkCancel` throws when the statement is cancelled. */
-export async function analyzeTables(catalog: Catalog, storage: Storage, tables: readonly TableDef[], checkCancel: () => void, auto = false): Promise<void> {
+/**
+ * Analyze these tables (their leaf partitions); `checkCancel` throws when the statement is
+ * cancelled. In a transaction block its own uncommitted writes count (`txn`), as PostgreSQL's
+ * acquire_sample_rows samples rows the current transaction inserted.
+ */
+export async function analyzeTables(catalog: Catalog, storage: Storage, tables: readonly TableDef[], checkCancel: () => void, auto = false, txn?: Transaction): Promise<void> {
   for (const t of tables) {
     for (const leaf of leafPartitions(catalog, t)) {
-      if (leaf.kind !== 'r') continue;
+      if (!storesRows(leaf)) continue;
       const turns = new Turns();
       const pace: Pace = async () => {
         await turns.take();
         checkCancel();
       };
-      const { rows, total } = await sampleRows(storage, leaf.oid, pace);
+      const { rows, total } = await sampleRows(storage, leaf.oid, pace, txn);
       leaf.stats = await tableStatistics(leaf, rows, total, leaf.stats, auto, pace);
       // as PostgreSQL's ANALYZE reads relallvisible from the visibility map: a delete since the
       // VACUUM cleared what it set (never more than VACUUM counted: only VACUUM sets it)
@@ -42,7 +48,7 @@ export async function analyzeTables(catalog: Catalog, storage: Storage, tables: 
     }
     // ANALYZE of a partitioned table also gathers its inherited statistics, as PostgreSQL's
     // (autovacuum never does): the planner's estimates over the whole table (a join on its key)
-    if (!auto) for (const parent of partitionedTables(catalog, t)) await analyzeInherited(catalog, storage, parent, checkCancel);
+    if (!auto) for (const parent of partitionedTables(catalog, t)) await analyzeInherited(catalog, storage, parent, checkCancel, txn);
   }
 }
 
@@ -57,14 +63,14 @@ function partitionedTables(catalog: Catalog, table: TableDef): TableDef[] {
  * rows): acquire_inherited_sample_rows' sample, each partition's share of SAMPLE_ROWS
  * as its share of the rows.
  */
-async function analyzeInherited(catalog: Catalog, storage: Storage, parent: TableDef, checkCancel: () => void): Promise<void> {
+async function analyzeInherited(catalog: Catalog, storage: Storage, parent: TableDef, checkCancel: () => void, txn: Transaction | undefined): Promise<void> {
   const turns = new Turns();
   const pace: Pace = async () => {
     await turns.take();
     checkCancel();
   };
   const samples: { rows: Row[]; total: number }[] = [];
-  for (const leaf of leafPartitions(catalog, parent)) if (leaf.kind === 'r') samples.push(await sampleRows(storage, leaf.oid, pace));
+  for (const leaf of leafPartitions(catalog, parent)) if (leaf.kind === 'r') samples.push(await sampleRows(storage, leaf.oid, pace, txn));
   const total = samples.reduce((n, x) => n + x.total, 0);
   const rows = samples.flatMap((x) => (total <= SAMPLE_ROWS ? x.rows : x.rows.slice(0, Math.round((SAMPLE_ROWS * x.total) / total))));
   parent.stats = await tableStatistics(parent, rows, total, parent.stats, false, pace);
@@ -73,15 +79,15 @@ async function analyzeInherited(catalog: Catalog, storage: Storage, parent: Tabl
 
 /** Every user table of the database (ANALYZE without a table list): a partitioned one with its partitions. */
 export function analyzableTables(catalog: Catalog): TableDef[] {
-  return [...catalog.tables.values()].filter((t) => (t.kind === 'r' || t.kind === 'p') && !t.partitionOf);
+  return [...catalog.tables.values()].filter((t) => (storesRows(t) || t.kind === 'p') && !t.partitionOf);
 }
 
 /** A uniform sample of at most SAMPLE_ROWS rows, in scan order, and the number of rows seen. */
-async function sampleRows(storage: Storage, tableOid: number, pace: Pace): Promise<{ rows: Row[]; total: number }> {
+async function sampleRows(storage: Storage, tableOid: number, pace: Pace, txn: Transaction | undefined): Promise<{ rows: Row[]; total: number }> {
   const reservoir: { row: Row; at: number }[] = [];
   let seen = 0;
   const random = seededRandom(tableOid);
-  for (const batch of storage.scan(tableOid, storage.snapshot())) {
+  for (const batch of storage.scan(tableOid, storage.snapshot(), txn)) {
     for (const row of batch.rows) {
       if (reservoir.length < SAMPLE_ROWS) reservoir.push({ row, at: seen });
       else {
@@ -112,18 +118,12 @@ async function tableStatistics(table: TableDef, rows: readonly Row[], total: num
       await pace();
       continue;
     }
-    const steps = columnStatisticsSteps({ values, compare: orderingOf(c.type), width, format: (v) => formatText(c.type, v) }, Math.max(total, rows.length));
-    for (;;) {
-      const step = steps.next();
-      if (step.done) {
-        columns[c.name] = step.value;
-        break;
-      }
-      await pace();
-    }
+    columns[c.name] = await paced(columnStatisticsSteps({ values, compare: orderingOf(c.type), width, format: (v) => formatText(c.type, v) }, Math.max(total, rows.length)), pace);
   }
+  const indexes = await expressionIndexStatistics(table, rows, total, pace);
   const now = Date.now() * 1000;
   return {
+    ...(indexes ? { indexes } : {}),
     // the heap pages the sample fills, scaled to all rows when the sample is part of them
     reltuples: total, columns, relpages: rows.length ? Math.ceil((heapPages(layout.bytes) * Math.max(total, rows.length)) / rows.length) : 0,
     analyzedAt: auto ? before?.analyzedAt ?? null : now,
@@ -131,6 +131,34 @@ async function tableStatistics(table: TableDef, rows: readonly Row[], total: num
     autoAnalyzedAt: auto ? now : before?.autoAnalyzedAt ?? null,
     autoAnalyzeCount: (before?.autoAnalyzeCount ?? 0) + (auto ? 1 : 0),
   };
+}
+
+/** A computation done a step at a time, `pace` between the steps. */
+async function paced<T>(steps: Generator<void, T, void>, pace: Pace): Promise<T> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await pace();
+  }
+}
+
+/**
+ * PostgreSQL's compute_index_stats: the columns of expression indexes get statistics of their
+ * own, over the key computed for each sampled row (pg_stats lists them under the index's
+ * name), which the planner reads for a condition on the same expression.
+ */
+async function expressionIndexStatistics(table: TableDef, rows: readonly Row[], total: number, pace: Pace): Promise<Record<string, ColumnStatistics> | undefined> {
+  const out: Record<string, ColumnStatistics> = {};
+  for (const idx of table.indexes) {
+    if (!idx.expression || !storedAsKey(idx) || idx.predicateSql) continue;
+    const type = idx.expression.type;
+    const toKey = indexKeyFunction({ columns: idx.columns, expression: idx.expression }, table);
+    const values = rows.map((r) => toKey(r[idx.columns[0]] ?? null));
+    // a computed value is not packed: a varlena's 4-byte header
+    const width = (v: Value) => fixedLength(type) ?? storedWidth(type, v) - (storedWidth(type, v) > 127 ? 4 : 1) + 4;
+    out[idx.name] = await paced(columnStatisticsSteps({ values, compare: orderingOf(type), width, format: (v) => formatText(type, v) }, Math.max(total, rows.length)), pace);
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 /**

@@ -4,7 +4,7 @@
  * a moment later, as PostgreSQL's autovacuum analyzes a table after many changes. Runs one
  * table at a time; the scan yields to the event loop (analyze.ts).
  */
-import type { Catalog, TableDef } from '../catalog/catalog.js';
+import { storesRows, type Catalog, type TableDef } from '../catalog/catalog.js';
 import type { Storage } from '../storage/api.js';
 import { analyzeTables } from './analyze.js';
 
@@ -43,7 +43,7 @@ export class AutoAnalyze {
     for (const id of ids) {
       if (this.stopped) return;
       const found = this.find(id);
-      if (!found || found.table.kind !== 'r') continue;
+      if (!found || !storesRows(found.table)) continue;
       await analyzeTables(found.catalog, this.storage, [found.table], () => {
         if (this.stopped) throw new Error('auto-analyze stopped');
       }, true);

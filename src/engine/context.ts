@@ -27,6 +27,7 @@ import type { StandbyReads } from '../storage/replica-position.js';
 import type { CommitClock } from './commit-clock.js';
 import type { SessionTempSchema, TempNumbers } from './temp-schema.js';
 import type { PlanReads } from './statement-cache.js';
+import type { SessionSequenceValues } from './session-sequence-values.js';
 
 /** The engine as its sessions see it: shared catalogs, storage, system relations. */
 export interface EngineState {
@@ -100,6 +101,8 @@ export interface SessionContext {
   /** a hot standby: the tables a statement reads are held until its transaction ends (recovery-conflicts.ts) */
   holdRelations(accessed: readonly Access[]): void;
   readonly cursors: Cursors;
+  /** currval / lastval: the values nextval returned in this session */
+  readonly sequenceValues: SessionSequenceValues;
   /** PREPARE / EXECUTE / DEALLOCATE's statements */
   readonly sqlPrepared: SqlPreparedStatements;
   readonly ddl: DdlState;

@@ -1,10 +1,11 @@
 /**
  * DDL statements as the session runs them: the typed statement (src/sql/ddl) goes to
  * engine/ddl (runDdl), with the undo bookkeeping that makes DDL in a transaction block roll
- * back, the catalog save after autocommit DDL, TRUNCATE's rows and CREATE TABLE AS's fill.
+ * back, the catalog save after autocommit DDL, TRUNCATE's rows, CREATE TABLE AS's fill and
+ * REFRESH MATERIALIZED VIEW's new rows.
  */
 import { SqlError, SqlState } from '../errors.js';
-import type { Catalog, CatalogData } from '../catalog/catalog.js';
+import type { Catalog, CatalogData, TableDef } from '../catalog/catalog.js';
 import type { Roles, RolesData } from '../catalog/roles.js';
 import { isTempSchema } from '../catalog/schemas.js';
 import type { Expr, Plan } from '../planner/plan.js';
@@ -25,6 +26,11 @@ import { changedObjects, createdObjects, undoObjects } from './ddl/undo.js';
 import { runStorageUndo, type StorageUndo } from './ddl/storage-undo.js';
 import type { SessionContext } from './context.js';
 import { truncateRows } from './utility.js';
+import { costEnvOf } from './prepare.js';
+import { checkDistinctRows } from './ddl/materialized-view.js';
+import { indexBuildError } from './ddl/unique-key.js';
+import { optimize } from '../planner/optimize.js';
+import type { SelectStmt } from '@pgsql/types';
 
 /** DDL inside a transaction block: undo information, applied at COMMIT / ROLLBACK. */
 interface DdlUndo {
@@ -294,10 +300,49 @@ async function runBound(ctx: SessionContext, stmt: BoundDdl, tag: string, sql: s
   const outcome = await runDdl(ctx.ddl.context(ctx, sql), stmt);
   if (outcome.truncate) await truncateRows(ctx, outcome.truncate);
   if (stmt.kind === 'createTableAs') {
-    if (!outcome.created || !fill) return { kind: 'command', tag: 'CREATE TABLE AS' };
+    const noRows = stmt.materialized ? 'CREATE MATERIALIZED VIEW' : 'CREATE TABLE AS';
+    if (!outcome.created || !fill) return { kind: 'command', tag: noRows };
     return fillCreatedTable(ctx, outcome.created.oid, fill, params);
   }
+  if (outcome.refresh) await replaceRows(ctx, outcome.refresh.view, outcome.refresh.previous, stmt.kind === 'refreshMaterializedView' && stmt.concurrently);
   return { kind: 'command', tag };
+}
+
+/**
+ * REFRESH MATERIALIZED VIEW: its query bound again and run, its old rows deleted and the new
+ * inserted in one transaction (the block's, or one of its own that commits them together).
+ */
+async function replaceRows(ctx: SessionContext, view: TableDef, previous: TableDef, concurrently: boolean): Promise<void> {
+  const implicit = ctx.tx.idle;
+  const storage = ctx.engine.storage;
+  const txn = implicit ? storage.begin() : ctx.tx.txn!;
+  try {
+    const rows = view.unpopulated ? [] : await runViewQuery(ctx, view);
+    if (concurrently) checkDistinctRows(view, rows);
+    const old: number[] = [];
+    for (const b of storage.scan(view.oid, storage.snapshot(), txn)) old.push(...b.rowIds);
+    txn.delete(view.oid, old);
+    if (rows.length) txn.insert(view.oid, rows);
+    if (implicit) await txn.commit();
+  } catch (err) {
+    // a plain REFRESH builds the view's indexes anew (PostgreSQL's "could not create unique index")
+    const e = concurrently ? err : indexBuildError(err, view.columns);
+    if (implicit) {
+      // outside a block the statement is atomic: the view stays as populated as it was
+      txn.rollback();
+      ctx.catalog.tables.set(view.oid, previous);
+      ctx.catalog.version++;
+    }
+    throw e;
+  }
+}
+
+async function runViewQuery(ctx: SessionContext, view: TableDef): Promise<Row[]> {
+  const bound = ctx.binder([]).bindSelect((view.view!.ast as { SelectStmt: SelectStmt }).SelectStmt, null);
+  const plan = optimize(bound, { catalog: ctx.catalog, costEnv: costEnvOf(ctx) });
+  const rc = ctx.runContext(ctx.tx.txn);
+  const env = ctx.execEnv([], rc);
+  return drainAll(runPlan(plan, rc, env), env.checkCancel, rc.slice);
 }
 
 /** CREATE TABLE … AS SELECT: the query's rows go into the new table (over data-modifying WITH queries, their writes in the same transaction). */

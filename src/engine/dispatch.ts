@@ -287,7 +287,7 @@ async function run(ctx: SessionContext, stmt: QuiverStatement, params: readonly 
       if (bound.all && ctx.tx.inBlock) throw new SqlError(SqlState.activeSqlTransaction, 'DISCARD ALL cannot run inside a transaction block');
       // the temporary objects go like a DROP (undone by a ROLLBACK of the block DISCARD TEMP ran in)
       if ((bound.all || bound.tag === 'DISCARD TEMP') && ctx.temp.name !== undefined) await runDdlStatement(ctx, { kind: 'discardTemp' }, bound.tag, true, stmt.text);
-      runDiscard(ctx, bound.all);
+      runDiscard(ctx, bound.all, bound.all || bound.tag === 'DISCARD SEQUENCES');
       return command(bound.tag);
     case 'prepare':
       runPrepare(ctx, bound, stmt.text);

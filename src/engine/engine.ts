@@ -1,7 +1,7 @@
 /** The engine: catalog + storage + system relations, shared by all sessions. */
 import type { TempSpace } from '../executor/spill/temp-files.js';
 import { ExportedSnapshots } from './snapshots.js';
-import { Catalog, OidAllocator, parseDatabases, serializeDatabases, type BackendActivity, type CatalogData, type CreateIndexProgress, type HbaFileRule, type SystemRelation } from '../catalog/catalog.js';
+import { Catalog, OidAllocator, storesRows, parseDatabases, serializeDatabases, type BackendActivity, type CatalogData, type CreateIndexProgress, type HbaFileRule, type IndexDef, type SystemRelation, type TableDef } from '../catalog/catalog.js';
 import { SqlError, SqlState } from '../errors.js';
 import { buildSystemRelations } from '../catalog/system/relations.js';
 import type { PreparedTransaction, Storage } from '../storage/api.js';
@@ -15,6 +15,7 @@ import { AutoAnalyze } from './auto-analyze.js';
 import { BOOTSTRAP_ROLE, Roles } from '../catalog/roles.js';
 import { textIndexAttachment } from '../executor/text-index-build.js';
 import { vectorIndexKeys } from '../executor/vector-index-key.js';
+import { keyFunctions } from '../executor/expression-keys.js';
 import { NotificationHub } from './notifications.js';
 import type { StandbyReads } from '../storage/replica-position.js';
 import type { CommitClock } from './commit-clock.js';
@@ -148,9 +149,12 @@ export class Engine implements EngineState, BackendRegistry {
     for (const c of this.databases.values()) {
       for (const t of c.tables.values()) {
         const gins = t.indexes.filter((i) => i.method === 'gin');
-        if (t.kind === 'r') this.storage.attachTextIndexes?.(t.oid, gins.map(textIndexAttachment));
+        if (storesRows(t)) this.storage.attachTextIndexes?.(t.oid, gins.map(textIndexAttachment));
         // expression vector indexes: their keys' functions (segments wait for them to be indexed)
-        if (t.kind === 'r' && t.indexes.some((i) => i.expression)) this.storage.attachVectorKeys?.(t.oid, vectorIndexKeys(t));
+        if (storesRows(t) && t.indexes.some((i) => i.expression)) this.storage.attachVectorKeys?.(t.oid, vectorIndexKeys(t));
+        // expression B-tree keys: their functions (keys recovered without them are indexed now)
+        const keyed = storesRows(t) ? [...t.indexes, ...inheritedIndexes(c, t)] : [];
+        if (keyed.some((i) => i.expression)) this.storage.attachKeyFunctions?.(t.oid, keyFunctions({ ...t, indexes: keyed }));
         if (gins.length) this.storage.keepGrowingSmall?.(t.oid, true);
       }
     }
@@ -321,4 +325,11 @@ export class Engine implements EngineState, BackendRegistry {
     const s = this.sessions.get(processId);
     if (s && s.secret === secretKey) s.cancel();
   }
+}
+
+/** The indexes of a partition's ancestors: a B-tree index of a partitioned table is a key of each leaf's storage (ddl/indexes.ts). */
+function inheritedIndexes(catalog: Catalog, table: TableDef): IndexDef[] {
+  const out: IndexDef[] = [];
+  for (let p = table.partitionOf && catalog.tables.get(table.partitionOf.parent); p; p = p.partitionOf && catalog.tables.get(p.partitionOf.parent)) out.push(...p.indexes);
+  return out;
 }

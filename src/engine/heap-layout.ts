@@ -16,7 +16,8 @@
  * 291 tuples a page.
  */
 import { formatText } from '../types/text-io.js';
-import { OID, typeInfo, type Row, type SqlType, type Value } from '../types/types.js';
+import { OID, elementTypeOf, isArrayType, typeInfo, type Row, type SqlType, type Value } from '../types/types.js';
+import { arrayContentBytes, jsonbContentBytes } from './varlena-sizes.js';
 
 const PAGE_SPACE = 8192 - 24;
 const LINE_POINTER = 4;
@@ -39,7 +40,7 @@ const FIXED: Record<number, number> = {
 };
 
 /** pg_type.typlen of a fixed-length type, undefined for a varlena */
-function fixedLength(type: SqlType): number | undefined {
+export function fixedLength(type: SqlType): number | undefined {
   const known = FIXED[type.oid];
   if (known !== undefined) return known;
   let len = -1;
@@ -58,12 +59,23 @@ const EXTERNAL = new Set<number>([OID.vector, OID.halfvec, OID.sparsevec]);
 export function storedWidth(type: SqlType, v: Value): number {
   const fixed = fixedLength(type);
   if (fixed !== undefined) return fixed;
-  let bytes: number;
-  if (type.oid === OID.vector && v instanceof Float32Array) bytes = 4 + v.length * 4;
-  else if (type.oid === OID.halfvec && (v as { length?: number }).length !== undefined) bytes = 4 + (v as { length: number }).length * 2;
-  else if (type.oid === OID.numeric) bytes = numericBytes(formatText(type, v));
-  else bytes = Buffer.byteLength(formatText(type, v), 'utf8');
+  const bytes = contentBytes(type, v);
   return bytes + (bytes < SHORT_VARLENA_MAX ? 1 : 4);
+}
+
+/** a varlena value's bytes after its header */
+function contentBytes(type: SqlType, v: Value): number {
+  if (type.oid === OID.vector && v instanceof Float32Array) return 4 + v.length * 4;
+  if (type.oid === OID.halfvec && (v as { length?: number }).length !== undefined) return 4 + (v as { length: number }).length * 2;
+  if (type.oid === OID.numeric) return numericBytes(formatText(type, v));
+  if (type.oid === OID.bytea && v instanceof Uint8Array) return v.length;
+  if (type.oid === OID.jsonb) return jsonbContentBytes(formatText(type, v), numericBytes);
+  const element = isArrayType(type.oid) ? elementTypeOf(type.oid) : undefined;
+  if (element !== undefined && Array.isArray(v)) {
+    const elemType: SqlType = { oid: element, typmod: -1 };
+    return arrayContentBytes(v, { fixed: fixedLength(elemType), align: ALIGN[typeAlign(elemType)], content: (x) => contentBytes(elemType, x) });
+  }
+  return Buffer.byteLength(formatText(type, v), 'utf8');
 }
 
 /**

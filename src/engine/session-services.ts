@@ -18,6 +18,17 @@ import { regprocInput } from '../catalog/functions/regproc-input.js';
 import { regnamespaceIn, regnamespaceOut, regroleIn, regroleOut } from './reg-names.js';
 import { schemaUsable } from '../catalog/schemas.js';
 import { nowMicros } from '../types/datetime.js';
+import { PgPrng } from '../functions/pg-prng.js';
+
+/** printf's %g: six significant digits, trailing zeros dropped, an exponent below 1e-4 or from 1e6 */
+function formatG(x: number): string {
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
+  const [mant, exp] = x.toExponential(5).split('e') as [string, string];
+  const e = Number(exp);
+  const trim = (s: string) => (s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
+  if (e < -4 || e >= 6) return `${trim(mant)}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  return trim(x.toFixed(Math.max(0, 5 - e)));
+}
 
 /**
  * What functions ask of the session (sequences, reg* names, partitions): the same for every
@@ -25,16 +36,27 @@ import { nowMicros } from '../types/datetime.js';
  * current state.
  */
 export function functionServices(ctx: SessionContext): FunctionServices {
+  const prng = new PgPrng();
   return {
     nextval: (seq) => {
       const s = usableSequence(ctx, seq, 'Uw');
       ctx.tx.checkWritable('nextval()');
-      return ctx.catalog.nextval(s, ctx.logSequence);
+      const v = ctx.catalog.nextval(s, ctx.logSequence);
+      ctx.sequenceValues.note(s.oid, v);
+      return v;
     },
     currval: (seq) => {
       const s = usableSequence(ctx, seq, 'rU');
-      if (!s.isCalled) throw new SqlError('55000', `currval of sequence "${s.name}" is not yet defined in this session`);
-      return s.last;
+      const v = ctx.sequenceValues.current(s.oid);
+      if (v === undefined) throw new SqlError('55000', `currval of sequence "${s.name}" is not yet defined in this session`);
+      return v;
+    },
+    lastval: () => {
+      const oid = ctx.sequenceValues.last();
+      const s = oid === undefined ? undefined : ctx.catalog.sequences.get(oid);
+      if (!s) throw new SqlError('55000', 'lastval is not yet defined in this session');
+      if (![...'rU'].some((l) => hasPrivilege(ctx.engine.roles, ctx.currentRoleOid(), s, l, ALL_SEQUENCE_PRIVILEGES))) throw new SqlError(SqlState.insufficientPrivilege, `permission denied for sequence ${s.name}`);
+      return ctx.sequenceValues.current(s.oid)!;
     },
     setval: (seq, value, isCalled) => {
       const s = usableSequence(ctx, seq, 'w');
@@ -43,7 +65,14 @@ export function functionServices(ctx: SessionContext): FunctionServices {
         throw new SqlError(SqlState.numericValueOutOfRange, `setval: value ${value} is out of bounds for sequence "${s.name}" (${s.min}..${s.max})`);
       }
       ctx.catalog.setval(s, value, isCalled, ctx.logSequence);
+      // currval follows a setval that marks the value used (do_setval), lastval does not
+      if (isCalled) ctx.sequenceValues.note(s.oid, value, false);
       return value;
+    },
+    random: () => prng.double(),
+    setseed: (seed) => {
+      if (!(seed >= -1 && seed <= 1)) throw new SqlError(SqlState.invalidParameterValue, `setseed parameter ${formatG(seed)} is out of allowed range [-1,1]`);
+      prng.fseed(seed);
     },
     relationOid: (name) => relationOid(ctx, name),
     relationName: (oid) => relationName(ctx, oid),

@@ -4,7 +4,7 @@
  * execute, notices. Statements run in dispatch.ts and the modules it calls.
  */
 import { SqlError, SqlState, toSqlError, type SqlNotice } from '../errors.js';
-import type { BackendActivity, Catalog, CatalogData, SequenceLogger } from '../catalog/catalog.js';
+import { storesRows, type BackendActivity, type Catalog, type CatalogData, type SequenceLogger } from '../catalog/catalog.js';
 import { optimize } from '../planner/optimize.js';
 import type { Expr } from '../planner/plan.js';
 import type { SelectBinder } from '../sql/bind-select.js';
@@ -25,6 +25,7 @@ import { SessionSettings } from './session-settings.js';
 import { Transactions, endImplicit, endWithoutWrites } from './transactions.js';
 import { runOnCommitActions } from './temp-on-commit.js';
 import { Cursors } from './cursors.js';
+import { SessionSequenceValues } from './session-sequence-values.js';
 import { SqlPreparedStatements } from './sql-prepared.js';
 import { DdlState } from './ddl-dispatch.js';
 import { prepareStatement, type QuiverStatement } from './prepare.js';
@@ -60,6 +61,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
   readonly settings = new SessionSettings();
   readonly tx = new Transactions();
   readonly cursors = new Cursors();
+  readonly sequenceValues = new SessionSequenceValues();
   readonly sqlPrepared: SqlPreparedStatements;
   readonly ddl = new DdlState();
   /** pg_temp_N: this session's temporary objects */
@@ -124,7 +126,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
     if (!catalog) return null;
     let n = 0;
     for (const t of catalog.tables.values()) {
-      if (t.kind !== 'r') continue;
+      if (!storesRows(t)) continue;
       const sizes = this.engine.storage.relationBytes(t.oid);
       n += sizes.table;
       for (const b of sizes.indexes.values()) n += b;

@@ -6,7 +6,7 @@
 import { functionPath } from '../catalog/schemas.js';
 import { parseQualifiedName } from '../sql/names.js';
 import { SqlError, SqlState } from '../errors.js';
-import type { Catalog } from '../catalog/catalog.js';
+import { storesRows, type Catalog } from '../catalog/catalog.js';
 import type { EvalContext, ScalarFunction } from '../functions/api.js';
 import { OID, T, sqlType, type SqlType, type Value } from '../types/types.js';
 import { catalogFunction } from '../catalog/functions/catalog-functions.js';
@@ -216,7 +216,7 @@ function relationSize(session: SessionInfo, fn: string, oid: number): bigint | n
   const catalog = session.catalog;
   const table = catalog.tables.get(oid);
   if (table) {
-    if (table.kind !== 'r') return 0n;
+    if (!storesRows(table)) return 0n;
     const sizes = session.relationBytes(oid);
     const indexes = table.indexes.reduce((n, i) => n + (sizes.indexes.get(i.name) ?? 0), 0);
     const bytes = fn === 'pg_indexes_size' ? indexes : fn === 'pg_total_relation_size' ? sizes.table + indexes : sizes.table;

@@ -135,13 +135,14 @@ export async function runVacuum(ctx: SessionContext, stmt: Extract<BoundStatemen
   if (stmt.analyze) {
     // a database-wide ANALYZE skips other sessions' temporary tables, as PostgreSQL's does
     const all = () => analyzableTables(ctx.catalog).filter((t) => !ctx.temp.isOther(t.schema));
-    await analyzeTables(ctx.catalog, storage, tables.length ? tables : all(), () => ctx.checkCancelled());
+    await analyzeTables(ctx.catalog, storage, tables.length ? tables : all(), () => ctx.checkCancelled(), false, ctx.tx.txn);
     await ctx.engine.saveCatalog();
   }
 }
 
 /** DISCARD ALL closes the cursors; the other DISCARDs have nothing to drop */
-export function runDiscard(ctx: SessionContext, all: boolean): void {
+export function runDiscard(ctx: SessionContext, all: boolean, sequences = all): void {
+  if (sequences) ctx.sequenceValues.reset();
   if (all) {
     ctx.cursors.clear();
     ctx.sqlPrepared.remove(undefined);

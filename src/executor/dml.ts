@@ -4,9 +4,11 @@
  * materialized before writing so a statement never sees its own new rows.
  */
 import { SqlError, SqlState } from '../errors.js';
-import type { TableDef } from '../catalog/catalog.js';
+import type { ColumnDef, IndexExpression, TableDef } from '../catalog/catalog.js';
+import { indexExpressionText } from '../catalog/system/objects.js';
 import type { BoundCheck, BoundGenerated, DmlStatement, ModifyingCte, PolicyCheck, Returning } from '../planner/dml-statement.js';
-import { RowConflict, UniqueViolation, type Transaction } from '../storage/api.js';
+import { RowConflict, UniqueViolation, type ToIndexKey, type Transaction } from '../storage/api.js';
+import { indexKeyFunction } from './vector-index-key.js';
 import { formatText } from '../types/text-io.js';
 import type { Row, SparseVector, SqlType, Value } from '../types/types.js';
 import { checkSparsevecHnswValue } from '../types/sparsevec.js';
@@ -53,14 +55,17 @@ function checkNotNullOnly(table: TableDef, row: Row): void {
 }
 
 export function uniqueViolationError(table: TableDef, e: UniqueViolation): SqlError {
-  const cols = e.columns.map((c) => table.columns[c].name).join(', ');
-  const vals = e.columns.map((c) => {
-    const v = e.values[c];
-    return v === null ? 'null' : formatText(table.columns[c].type, v);
-  }).join(', ');
+  const { names, values } = violatedKey(table.columns, e, table.indexes.find((i) => i.name === e.keyName)?.expression);
   return new SqlError(SqlState.uniqueViolation, `duplicate key value violates unique constraint "${e.keyName}"`, {
-    detail: `Key (${cols})=(${vals}) already exists.`, schema: table.schema, table: table.name, constraint: e.keyName,
+    detail: `Key (${names})=(${values}) already exists.`, schema: table.schema, table: table.name, constraint: e.keyName,
   });
+}
+
+/** A violated key's columns (an expression index's expression as pg_get_indexdef_columns prints it, pretty) and values as a DETAIL names them. */
+export function violatedKey(columns: readonly ColumnDef[], e: UniqueViolation, expression: IndexExpression | undefined): { names: string; values: string } {
+  const text = (type: SqlType, v: Value | undefined) => (v === null || v === undefined ? 'null' : formatText(type, v));
+  if (expression && e.key !== undefined) return { names: indexExpressionText(expression, true), values: text(expression.type, e.key) };
+  return { names: e.columns.map((c) => columns[c].name).join(', '), values: e.columns.map((c) => text(columns[c].type, e.values[c])).join(', ') };
 }
 
 /**
@@ -226,7 +231,11 @@ function leafKeys(parent: TableDef, leaf: TableDef, names: readonly string[]): C
   return names.flatMap((name): ConflictKey[] => {
     const cols = columnsOf(parent, name);
     if (!cols) return [];
-    if (parent === leaf) return [{ name, columns: cols }];
+    if (parent === leaf) {
+      const idx = leaf.indexes.find((i) => i.name === name && i.expression);
+      // an expression index (lower(email)): a proposed row is looked up by its key
+      return [idx?.expression ? { name, columns: cols, toKey: indexKeyFunction({ columns: idx.columns, expression: idx.expression }, leaf) } : { name, columns: cols }];
+    }
     const match = leaf.constraints.find((c) => (c.type === 'p' || c.type === 'u') && c.columns.join() === cols.join());
     if (match) return [{ name: match.name, columns: match.columns }];
     // CREATE UNIQUE INDEX on the parent: each partition's storage key has the index's name (ddl/indexes.ts)
@@ -235,7 +244,7 @@ function leafKeys(parent: TableDef, leaf: TableDef, names: readonly string[]): C
 }
 
 /** a unique key an ON CONFLICT looks a proposed row up in: its storage key's name and columns */
-type ConflictKey = { readonly name: string; readonly columns: readonly number[] };
+type ConflictKey = { readonly name: string; readonly columns: readonly number[]; readonly toKey?: ToIndexKey };
 
 /** A checker for the statement's CHECK constraints (NULL passes; false is 23514). */
 export function checkRunner(table: TableDef, checks: readonly BoundCheck[]): (row: Row, env: ExecEnv) => void {
@@ -484,7 +493,7 @@ function uniqueKeyNames(table: TableDef): string[] {
 
 function findConflict(rc: RunContext, txn: Transaction, table: TableDef, keys: readonly ConflictKey[], row: Row): number | undefined {
   for (const key of keys) {
-    const values: Value[] = key.columns.map((c) => row[c]);
+    const values: Value[] = key.toKey ? [key.toKey(row[key.columns[0]])] : key.columns.map((c) => row[c]);
     const hit = rc.storage.lookupUnique(table.oid, key.name, values, txn);
     if (hit !== undefined) return hit;
   }

@@ -63,7 +63,7 @@ function collect(plan: Plan, ctes: readonly number[], out: TopKRunOnce[]): void 
     case 'cteScan':
       if (!ctes.includes(plan.cte.id)) collect(plan.cte.plan, [...ctes, plan.cte.id], out);
       return;
-    case 'scan': case 'systemScan': case 'values': case 'functionScan': case 'projectSet': case 'recursiveUnion':
+    case 'scan': case 'systemScan': case 'sampleScan': case 'values': case 'functionScan': case 'projectSet': case 'recursiveUnion':
     case 'workTableScan': case 'sqlFunctionScan':
       return;
     default: {

@@ -43,7 +43,7 @@ function referencedKeyName(parent: TableDef, refColumns: readonly number[]): str
   const want = [...refColumns].sort((a, b) => a - b).join();
   const c = parent.constraints.find((x) => (x.type === 'p' || x.type === 'u') && [...x.columns].sort((a, b) => a - b).join() === want);
   if (c) return c.name;
-  return parent.indexes.find((i) => i.unique && [...i.columns].sort((a, b) => a - b).join() === want)?.name;
+  return parent.indexes.find((i) => i.unique && !i.expression && [...i.columns].sort((a, b) => a - b).join() === want)?.name;
 }
 
 /** Does the referenced table hold a row with this key (newest state + own transaction)? */

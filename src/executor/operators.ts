@@ -38,6 +38,8 @@ import { join } from './hash-join.js';
 import { mergeJoin } from './merge-join.js';
 import { sortRows, type SortStats } from './spill/external-sort.js';
 import { incrementalSort } from './incremental-sort.js';
+import { sampleScan } from './sample-scan.js';
+import { checkScannable } from './scannable.js';
 import { bitmapScanSpec } from './btree-bitmap.js';
 import { newIncrementalSortStats } from '../planner/incremental-sort-stats.js';
 import { HashPartitions, MAX_DEPTH, readBack } from './spill/hash-partitions.js';
@@ -122,6 +124,7 @@ function dispatch(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Step> {
   switch (plan.kind) {
     case 'scan': return scan(plan, rc, env);
     case 'systemScan': return [plan.relation.rows(rc.system)];
+    case 'sampleScan': return sampleScan(plan, rc, env);
     case 'values': return values(plan, env);
     case 'functionScan': return functionScan(plan, rc, env);
     case 'filter': return filter(plan, rc, env);
@@ -194,6 +197,7 @@ function lookupEach(rc: RunContext, table: number, keyName: string, array: Value
 }
 
 function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
+  checkScannable(plan.table);
   const condition = scanCondition(plan);
   const pred = condition ? compileExpr(condition) : null;
   let tables = plan.partitions ?? [plan.table];
@@ -269,7 +273,9 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
   });
   for (const table of tables) {
     const range = plan.indexRange;
-    const index = range && {
+    // an expression index read in its key's order (rules/use-index-range.ts orderByIndex): no conditions
+    const byExpression = range?.order && plan.table.indexes.find((i) => i.name === range.keyName)?.expression;
+    const index = range && byExpression ? { columns: range.columns, conditions: [[]], order: range.order!, orderColumns: 1, keyName: range.keyName } : range && {
       columns: range.columns,
       conditions: range.columns.map((c) => indexConditions(plan.filter, c, env)),
       ...(leadsWithIsNull(plan.filter, range.columns[0]) ? { leadingIsNull: true } : {}),
@@ -1078,6 +1084,8 @@ function startEarly(plan: Plan, rc: RunContext, env: ExecEnv): void {
 }
 
 function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
+  // a vector search reads its scan's table without running the scan
+  if (plan.input.kind === 'scan') checkScannable(plan.input.table);
   const offsetN = evalCount(plan.offset, env, 'OFFSET');
   // no LIMIT: an ordered vector index scan (planned only over an index)
   if (!plan.limit) {

@@ -21,6 +21,7 @@ import type { Expr } from '../planner/plan.js';
 import type { ToIndexKey, VectorIndexKey } from '../storage/api.js';
 import { indexKeysInWorker } from './vector-index-key-build.js';
 import { formatType, type SqlType } from '../types/types.js';
+import { builtinProcsNamed } from '../catalog/system/builtin-proc-rows.js';
 import { formatText, parseText } from '../types/text-io.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 
@@ -49,6 +50,27 @@ export function indexExpressionOf(e: Expr, column: number): IndexExpression {
   return { tree, type: e.type, name: indexKeyName(e), ...expressionText(e) };
 }
 
+const notImmutable = () => new SqlError(SqlState.invalidObjectDefinition, 'functions in index expression must be marked IMMUTABLE');
+
+/**
+ * Whether a call may be in an index key: neither volatile (random()) nor stable (now(),
+ * age(timestamp)) as pg_proc marks its functions of that name and argument count.
+ */
+function immutableCall(e: Extract<Expr, { kind: 'call' }>): boolean {
+  if (e.fn.volatile) return false;
+  if (!/^[a-z_]/i.test(e.name)) return true;
+  const procs = builtinProcsNamed(e.name).filter((p) => p[14].split(' ').filter(Boolean).length === e.args.length);
+  return procs.length === 0 || procs.some((p) => p[5] === 'i');
+}
+
+/** PostgreSQL's refusal of a key that calls a function not marked IMMUTABLE, checked before anything else of the key (42P17). */
+export function checkImmutable(e: Expr): void {
+  mapExpr(e, (x) => {
+    if (x.kind === 'call' && !immutableCall(x)) throw notImmutable();
+    return undefined;
+  });
+}
+
 /** The type of `column` where `e` reads it. */
 function columnType(e: Expr, column: number): SqlType {
   let type: SqlType | undefined;
@@ -70,7 +92,7 @@ function keyNode(e: Expr, column: number): IndexKeyNode {
     case 'cast':
       return { kind: 'cast', type: e.type, arg: keyNode(e.arg, column) };
     case 'call':
-      if (e.fn.volatile) throw new SqlError(SqlState.invalidObjectDefinition, 'functions in index expression must be marked IMMUTABLE');
+      if (!immutableCall(e)) throw notImmutable();
       return { kind: 'call', name: e.name, args: e.args.map((a) => keyNode(a, column)), argTypes: e.args.map((a) => a.type) };
     default:
       throw notSupported(KIND_NAMES[e.kind] ?? `${e.kind} expressions`);
@@ -157,7 +179,17 @@ function expressionText(e: Expr): { sql: string; pretty: string } {
       return `${simple ? arg : `(${arg})`}::${formatType(x.type)}`;
     }
     if (x.kind === 'call' && /^[a-z_]/i.test(x.name)) return `${x.name}(${x.args.map(pretty).join(', ')})`;
+    if (x.kind === 'call' && x.args.length === 2) return `${operand(x.args[0], x.name, true)} ${x.name} ${operand(x.args[1], x.name, false)}`;
     return deparse(x, { qualify: false, subplanNumber: () => 0 });
+  };
+  // ruleutils' isSimpleNode: only + - * / % are ranked; a tighter operand, or an equal one on the left, needs no parentheses
+  const rank = (op: string) => (op === '+' || op === '-' ? 1 : op === '*' || op === '/' || op === '%' ? 2 : 0);
+  const operand = (x: Expr, op: string, left: boolean): string => {
+    const text = pretty(x);
+    if (x.kind !== 'call' || /^[a-z_]/i.test(x.name) || x.args.length !== 2) return text;
+    const c = rank(x.name);
+    const p = rank(op);
+    return c !== 0 && p !== 0 && (c > p || (c === p && left)) ? text : `(${text})`;
   };
   return { sql, pretty: pretty(e) };
 }

@@ -127,6 +127,43 @@ for (const t of ['float4', 'float8']) {
   agg<FloatAcc>('stddev_pop', [t], 'float8', { init: floatInit, step: floatStep, final: variance(false, true) });
 }
 
+/** float8_regr_accum's state: N, Sx, Sxx, Sy, Syy, Sxy (Youngs-Cramer, so the results are PostgreSQL's bits) */
+interface RegrAcc { n: number; sx: number; sxx: number; sy: number; syy: number; sxy: number }
+const regrInit = (): RegrAcc => ({ n: 0, sx: 0, sxx: 0, sy: 0, syy: 0, sxy: 0 });
+const regrStep = (s: RegrAcc, [yv, xv]: readonly Value[]): RegrAcc => {
+  const y = yv as number, x = xv as number;
+  const n0 = s.n;
+  s.n++;
+  s.sx += x;
+  s.sy += y;
+  if (n0 > 0) {
+    const tx = x * s.n - s.sx, ty = y * s.n - s.sy, scale = 1 / (s.n * n0);
+    s.sxx += tx * tx * scale;
+    s.syy += ty * ty * scale;
+    s.sxy += tx * ty * scale;
+  } else {
+    // an infinite or NaN first input makes the dependent sums NaN
+    if (!Number.isFinite(x)) { s.sxx = NaN; s.sxy = NaN; }
+    if (!Number.isFinite(y)) { s.syy = NaN; s.sxy = NaN; }
+  }
+  return s;
+};
+const REGRESSION: readonly [string, string, (s: RegrAcc) => Value][] = [
+  ['regr_count', 'int8', (s) => BigInt(s.n)],
+  ['regr_sxx', 'float8', (s) => (s.n < 1 ? null : s.sxx)],
+  ['regr_syy', 'float8', (s) => (s.n < 1 ? null : s.syy)],
+  ['regr_sxy', 'float8', (s) => (s.n < 1 ? null : s.sxy)],
+  ['regr_avgx', 'float8', (s) => (s.n < 1 ? null : s.sx / s.n)],
+  ['regr_avgy', 'float8', (s) => (s.n < 1 ? null : s.sy / s.n)],
+  ['covar_pop', 'float8', (s) => (s.n < 1 ? null : s.sxy / s.n)],
+  ['covar_samp', 'float8', (s) => (s.n < 2 ? null : s.sxy / (s.n - 1))],
+  ['corr', 'float8', (s) => (s.n < 1 || s.sxx === 0 || s.syy === 0 ? null : s.sxy / Math.sqrt(s.sxx * s.syy))],
+  ['regr_r2', 'float8', (s) => (s.n < 1 || s.sxx === 0 ? null : s.syy === 0 ? 1 : (s.sxy * s.sxy) / (s.sxx * s.syy))],
+  ['regr_slope', 'float8', (s) => (s.n < 1 || s.sxx === 0 ? null : s.sxy / s.sxx)],
+  ['regr_intercept', 'float8', (s) => (s.n < 1 || s.sxx === 0 ? null : (s.sy - (s.sx * s.sxy) / s.sxx) / s.n)],
+];
+for (const [name, ret, final] of REGRESSION) agg<RegrAcc>(name, ['float8', 'float8'], ret, { init: regrInit, step: regrStep, final });
+
 interface NumVar { n: number; sx: string; sxx: string }
 /** numeric_stddev_internal */
 const numVariance = (sample: boolean, sqrt: boolean) => (s: NumVar): Value => {

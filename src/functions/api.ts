@@ -47,6 +47,11 @@ export interface TextCorpus {
 export interface FunctionServices extends Omit<RegNameLookups, 'relationOid'> {
   nextval(sequence: string): bigint;
   currval(sequence: string): bigint;
+  /** the value nextval last returned in this session, whichever sequence */
+  lastval(): bigint;
+  /** random(): the session's generator (PostgreSQL's), which setseed seeds; absent in query workers */
+  random?(): number;
+  setseed?(seed: number): void;
   setval(sequence: string, value: bigint, isCalled: boolean): bigint;
   /** relation name → oid for ::regclass, or undefined */
   relationOid(name: string): number | undefined;

@@ -45,6 +45,8 @@ import { SLEEP_FUNCTIONS } from './sleep.js';
 import { OVERLAPS_FUNCTIONS } from './overlaps.js';
 import { REGEXP_POSITION_FUNCTIONS } from './regexp-positions.js';
 import { UNICODE_TEXT_FUNCTIONS } from './unicode-text.js';
+import { TRIGONOMETRY_FUNCTIONS } from './trigonometry.js';
+import { BYTEA_FUNCTIONS } from './bytea-functions.js';
 import { PGVECTOR_FUNCTIONS } from './pgvector-functions.js';
 import { FORMATTING_FUNCTIONS } from './formatting/index.js';
 
@@ -200,14 +202,11 @@ fn('mod', ['numeric', 'numeric'], 'numeric', ([a, b]) => numericMod(S(a!), S(b!)
 fn('div', ['numeric', 'numeric'], 'numeric', ([a, b]) => numericTrunc(numericDiv(S(a!), S(b!)), 0));
 fn('sign', ['float8'], 'float8', ([a]) => (N(a!) > 0 ? 1 : N(a!) < 0 ? -1 : 0));
 fn('sign', ['numeric'], 'numeric', ([a]) => numericSign(S(a!)));
-fn('random', [], 'float8', () => Math.random(), { volatile: true });
+// the session's generator (PostgreSQL's xoroshiro128**, seeded by setseed); a query worker has none
+fn('random', [], 'float8', (_a, ctx) => ctx.services.random?.() ?? Math.random(), { volatile: true });
+fn('setseed', ['float8'], 'void', ([s], ctx) => { ctx.services.setseed?.(s as number); return ''; }, { volatile: true });
+fn('lastval', [], 'int8', (_a, ctx) => ctx.services.lastval(), { volatile: true });
 fn('pi', [], 'float8', () => Math.PI);
-fn('degrees', ['float8'], 'float8', ([a]) => (N(a!) * 180) / Math.PI);
-fn('radians', ['float8'], 'float8', ([a]) => (N(a!) * Math.PI) / 180);
-for (const [name, f] of [['sin', Math.sin], ['cos', Math.cos], ['tan', Math.tan], ['asin', Math.asin], ['acos', Math.acos], ['atan', Math.atan]] as const) {
-  fn(name, ['float8'], 'float8', ([a]) => f(N(a!)));
-}
-fn('atan2', ['float8', 'float8'], 'float8', ([a, b]) => Math.atan2(N(a!), N(b!)));
 const pick = (want: (c: number) => boolean): Impl => (args, _ctx, types) => {
   let best: Value = null;
   for (const a of args) if (a !== null && (best === null || want(compareValues(types[0]!, a, best)))) best = a;
@@ -1026,7 +1025,7 @@ fn('subvector', ['vector', 'int4', 'int4'], 'vector', ([a, s, c]) => subvector(V
 for (const d of TEXT_SEARCH_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl);
 for (const d of SLEEP_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl, { volatile: true });
 for (const d of OVERLAPS_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl, { strict: false });
-for (const d of [...REGEXP_POSITION_FUNCTIONS, ...UNICODE_TEXT_FUNCTIONS]) fn(d.name, d.args, d.ret, d.impl);
+for (const d of [...REGEXP_POSITION_FUNCTIONS, ...UNICODE_TEXT_FUNCTIONS, ...TRIGONOMETRY_FUNCTIONS, ...BYTEA_FUNCTIONS]) fn(d.name, d.args, d.ret, d.impl);
 // pgvector's functions behind its operators and aggregates, and its type I/O (src/functions/pgvector-functions.ts)
 for (const d of PGVECTOR_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl);
 for (const d of FORMATTING_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl);

@@ -33,7 +33,7 @@
  *   total   = startup + pages × cost per page + N × (cpu_tuple_cost + cost of the whole filter)
  * enable_bitmapscan = off: the rule builds no bitmap (PostgreSQL's disable_cost makes it lose).
  */
-import type { TableDef } from '../catalog/catalog.js';
+import type { IndexDef, TableDef } from '../catalog/catalog.js';
 import { T } from '../types/types.js';
 import { CPU_INDEX_TUPLE_COST, CPU_OPERATOR_COST, CPU_TUPLE_COST, RANDOM_PAGE_COST, SEQ_PAGE_COST, exprCost, typeWidth, type CostModel, type Estimate } from './cost.js';
 import type { BitmapPath, Expr } from './plan.js';
@@ -60,12 +60,15 @@ function relation(model: CostModel, table: TableDef): { rows: number; pages: num
 }
 
 /** B-tree pages and height of an index on `columns`, as described at the top. */
-export function btreeShape(model: CostModel, table: TableDef, columns: readonly number[], rows: number): { pages: number; height: number } {
+export function btreeShape(model: CostModel, table: TableDef, columns: readonly number[], rows: number, expression?: IndexDef): { pages: number; height: number } {
   const lookup = model.tableLookup(table);
-  const key = columns.reduce((w, c) => w + typeWidth(table.columns[c].type), 0);
+  // an expression index's key: its statistics' width and distinct values
+  const keyStats = expression && table.stats?.indexes?.[expression.name];
+  const key = expression ? keyStats?.avgWidth || typeWidth(expression.expression!.type) : columns.reduce((w, c) => w + typeWidth(table.columns[c].type), 0);
   const tuple = Math.ceil((8 + key) / 8) * 8 + 4;
   // repeats of the leading column (the whole key when all distinct) share a posting list
-  const info = lookup({ kind: 'column', type: table.columns[columns[0]].type, level: 0, index: columns[0], name: table.columns[columns[0]].name });
+  const info = expression ? (keyStats ? { type: expression.expression!.type, stats: keyStats, rows, unique: expression.unique } : undefined)
+    : lookup({ kind: 'column', type: table.columns[columns[0]].type, level: 0, index: columns[0], name: table.columns[columns[0]].name });
   const distinct = columns.length > 1 ? rows : Math.min(rows, distinctCount(info));
   const bytes = distinct * tuple + (rows - distinct) * DEDUPLICATED_BYTES;
   const pages = 1 + Math.ceil(bytes / (FILL * PAGE_SIZE));
@@ -73,15 +76,16 @@ export function btreeShape(model: CostModel, table: TableDef, columns: readonly 
 }
 
 /** btcostestimate for the comparisons `conds` on the key `columns`: the index part of an index or bitmap scan. */
-export function btreeIndexCost(model: CostModel, table: TableDef, columns: readonly number[], conds: readonly Expr[]): { startup: number; total: number; tuples: number; selectivity: number } {
+export function btreeIndexCost(model: CostModel, table: TableDef, columns: readonly number[], conds: readonly Expr[], expression?: IndexDef): { startup: number; total: number; tuples: number; selectivity: number } {
   const rel = relation(model, table);
   const lookup = model.tableLookup(table);
   const quals = indexQuals(and(conds), columns);
-  const bounding = boundingQuals(quals, columns).map((q) => q.cond);
+  // an expression index's conditions all bound its one key
+  const bounding = expression ? conds : boundingQuals(quals, columns).map((q) => q.cond);
   const boundSel = bounding.length ? clauseSelectivity(and(bounding)!, lookup) : 1;
   const selectivity = conds.length ? clauseSelectivity(and(conds)!, lookup) : 1;
   const tuples = Math.max(1, Math.round(boundSel * rel.rows));
-  const shape = btreeShape(model, table, columns, rel.rows);
+  const shape = btreeShape(model, table, columns, rel.rows, expression);
   const pages = shape.pages > 1 && rel.rows > 1 ? Math.ceil((tuples * shape.pages) / rel.rows) : 1;
   const descent = (rel.rows > 1 ? Math.ceil(Math.log2(rel.rows)) : 0) * CPU_OPERATOR_COST + 50 * (shape.height + 1) * CPU_OPERATOR_COST;
   const total = RANDOM_PAGE_COST * pages + tuples * (CPU_INDEX_TUPLE_COST + CPU_OPERATOR_COST * conds.length) + descent;
@@ -130,7 +134,7 @@ export function bitmapHeapScanCost(model: CostModel, table: TableDef, filter: Ex
   // cost_bitmap_tree_node: a node's cost and selectivity (a Bitmap Index Scan's cost with its per-row share)
   const tree = (p: BitmapPath): { cost: number; selectivity: number } => {
     if (p.kind === 'index') {
-      const index = btreeIndexCost(model, table, p.columns, p.cond);
+      const index = btreeIndexCost(model, table, p.columns, p.cond, p.expression ? table.indexes.find((i) => i.name === p.keyName) : undefined);
       nodes.set(p, { startup: 0, total: index.total, rows: index.tuples, width: 0 });
       return { cost: index.total + 0.1 * CPU_OPERATOR_COST * rows, selectivity: index.selectivity };
     }

@@ -16,8 +16,9 @@
  * A disabled method (enable_seqscan = off, …) is not forbidden: DISABLE_COST is added to
  * its startup cost, as PostgreSQL does, so it is chosen only when nothing else can run.
  */
+import { expressionKeyIndex, rangeOnExpression } from './expression-index-match.js';
 import { allVisibleFraction, isIndexOnly } from './index-only.js';
-import type { Catalog, TableDef } from '../catalog/catalog.js';
+import { storesRows, type Catalog, type IndexKeyNode, type TableDef } from '../catalog/catalog.js';
 import { leafPartitions } from '../catalog/partitions.js';
 import { OID, T, typeInfo, type SqlType, type Value } from '../types/types.js';
 import { hashableJoinKeys, hashJoinKeys, inputSide } from './join-keys.js';
@@ -365,7 +366,7 @@ export class CostModel {
 
   /** Never analyzed nor vacuumed (PostgreSQL's reltuples = -1) and filling fewer than 10 pages at its columns' type widths. */
   private smallUnanalyzed(table: TableDef): boolean {
-    if (table.stats || table.allVisibleRows !== undefined || table.kind !== 'r') return false;
+    if (table.stats || table.allVisibleRows !== undefined || !storesRows(table)) return false;
     return this.pages(this.liveRows(table.oid), this.typeWidths(table)) < MIN_UNANALYZED_PAGES;
   }
 
@@ -416,7 +417,16 @@ export class CostModel {
   /** Statistics of a table's columns, by position. */
   tableLookup(table: TableDef): ColumnLookup {
     const rows = this.env.rowCount(table.oid);
-    return (c) => this.columnInfo(table, c.index, rows);
+    const lookup = (c: Extract<Expr, { kind: 'column' }>) => this.columnInfo(table, c.index, rows);
+    if (!table.stats?.indexes) return lookup;
+    // examine_variable: an expression matching an expression index's key reads that index's statistics
+    return Object.assign(lookup, {
+      expression: (e: Expr): ColumnInfo | undefined => {
+        const index = expressionKeyIndex(table, e);
+        const stats = index && table.stats?.indexes?.[index.name];
+        return stats ? { type: index.expression!.type, stats, rows, unique: index.unique, relation: table.oid } : undefined;
+      },
+    });
   }
 
   /**
@@ -461,7 +471,7 @@ export class CostModel {
   private columnInfo(table: TableDef, index: number, rows: number): ColumnInfo | undefined {
     const column = table.columns[index];
     if (!column) return undefined;
-    const unique = table.indexes.some((i) => i.unique && i.columns.length === 1 && i.columns[0] === index);
+    const unique = table.indexes.some((i) => i.unique && !i.expression && i.columns.length === 1 && i.columns[0] === index);
     const env = this.env;
     const leads = env.columnEnds && table.indexes.some((i) => i.method === 'btree' && i.columns[0] === index && !i.expression && !i.predicateSql);
     const actualEnds = leads ? () => env.columnEnds!(table.oid, index) : undefined;
@@ -501,6 +511,7 @@ export class CostModel {
     switch (plan.kind) {
       case 'scan': return this.scan(plan);
       case 'systemScan': return this.leaf(100, plan.schema, CPU_TUPLE_COST);
+      case 'sampleScan': return this.sampleScan(plan);
       case 'values': return this.leaf(plan.rows.length, plan.schema, CPU_TUPLE_COST + CPU_OPERATOR_COST);
       case 'functionScan': return this.leaf(plan.scalar ? 1 : functionRows(plan), plan.schema, CPU_TUPLE_COST);
       case 'workTableScan': return this.leaf(100, plan.schema, CPU_TUPLE_COST);
@@ -648,13 +659,39 @@ export class CostModel {
     const allVisible = isIndexOnly(plan) ? allVisibleFraction(plan.table, this.env.rowCount(plan.table.oid)) : 0;
     const est = plan.textLookup ? this.textIndexScan(plan.table, plan.filter, plan.textLookup.cond).heap
       : plan.btreeBitmap ? bitmapHeapScanCost(this, plan.table, plan.filter, plan.btreeBitmap.path).heap
-      : plan.indexRange?.merged ? orderedIndexScanCost(this, plan.table, plan.filter, plan.indexRange.keyName, plan.indexRange.columns, allVisible)
+      : plan.indexRange?.merged || rangeOnExpression(plan) ? orderedIndexScanCost(this, plan.table, plan.filter, plan.indexRange!.keyName, plan.indexRange!.columns, allVisible)
       : plan.indexRange?.loops ? this.parameterizedRangeScan(plan.table, plan.filter, plan.indexRange.keyName, plan.indexRange.columns, plan.indexRange.loops, allVisible)
       : plan.indexRange ? this.indexRangeScan(plan.table, plan.filter, plan.indexRange.columns, allVisible)
-        : this.tableScan(plan.table, plan.filter, plan.keyLookup !== undefined, plan.keyLookup?.values.length, plan.keyLookup?.loops, allVisible);
+        : this.tableScan(plan.table, plan.filter, plan.keyLookup !== undefined, plan.keyLookup?.values.length, plan.keyLookup?.loops, allVisible, keyLookupCost(plan.table, plan.keyLookup?.keyName));
     // a scan that reads some columns hands on rows as wide as those (PostgreSQL's width of its target list)
     const shown = plan.handsOn ?? plan.columns;
     return shown ? { ...est, width: this.columnsWidth(plan.table, shown) } : est;
+  }
+
+  /**
+   * Sample Scan (cost_samplescan with tsm_system_rows' and tsm_bernoulli's sample size):
+   *   fraction = percent / 100 (0.1 when it is not a constant)
+   *   pages    = SYSTEM: relpages × fraction; BERNOULLI: relpages (it reads them all)
+   *   tuples   = rows × fraction
+   *   total    = page cost × pages + (cpu_tuple_cost + qual cost) × tuples
+   * where page cost is random_page_cost for SYSTEM (it picks blocks), seq_page_cost for BERNOULLI;
+   * rows = tuples × the filter's selectivity.
+   */
+  private sampleScan(plan: Extract<Plan, { kind: 'sampleScan' }>): Estimate {
+    const table = plan.table;
+    const rowsIn = this.env.rowCount(table.oid);
+    const rowWidth = this.schemaWidth(plan.schema);
+    const width = plan.handsOn ? this.columnsWidth(table, plan.handsOn) : rowWidth;
+    const p = plan.sample.percent;
+    const fraction = p.kind === 'const' && typeof p.value === 'number' && p.value >= 0 && p.value <= 100 ? p.value / 100 : 0.1;
+    const relpages = this.tablePages(table, rowsIn, rowWidth);
+    const system = plan.sample.method === 'system';
+    const pages = system ? clampRows(relpages * fraction) : relpages;
+    const tuples = clampRows(rowsIn * fraction);
+    const sel = plan.filter ? clauseSelectivity(plan.filter, this.tableLookup(table)) : 1;
+    const startup = exprStartupCost(plan.filter);
+    const total = startup + (system ? RANDOM_PAGE_COST : SEQ_PAGE_COST) * pages + (CPU_TUPLE_COST + exprCost(plan.filter)) * tuples;
+    return { startup, total, rows: clampRows(tuples * sel), width };
   }
 
   /**
@@ -801,13 +838,14 @@ export class CostModel {
    * As an Index Only Scan (index-only.ts) the heap pages are ceil(pages × (1 - allvisfrac)),
    * before the division by loops, as cost_index has them.
    */
-  tableScan(table: TableDef, filter: Expr | null, keyLookup: boolean, keyColumns = 1, loops = 1, allVisible = 0): Estimate {
+  tableScan(table: TableDef, filter: Expr | null, keyLookup: boolean, keyColumns = 1, loops = 1, allVisible = 0, keyCost = 0): Estimate {
     const rowsIn = this.env.rowCount(table.oid);
     const width = this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
     const sel = filter ? clauseSelectivity(filter, this.tableLookup(table)) : 1;
     const rows = clampRows(rowsIn * sel);
     // a key lookup's equalities are priced as index quals (below), not again on each row
-    const qual = keyLookup ? Math.max(0, exprCost(filter) - CPU_OPERATOR_COST * keyColumns) : exprCost(filter);
+    // (an expression index's key is computed in the index, not on each row: keyCost)
+    const qual = keyLookup ? Math.max(0, exprCost(filter) - CPU_OPERATOR_COST * keyColumns - keyCost) : exprCost(filter);
     const relpages = this.tablePages(table, rowsIn, width);
     if (!keyLookup) {
       const startup = (this.env.settings.seqscan ? 0 : DISABLE_COST) + exprStartupCost(filter);
@@ -1177,7 +1215,7 @@ export class CostModel {
     const table = keyColumns[0]?.tableOid ? this.catalog.tables.get(keyColumns[0].tableOid) : undefined;
     if (!table || keyColumns.some((c) => c.tableOid !== table.oid)) return false;
     const attnums = new Set(keyColumns.map((c) => c.attnum - 1));
-    return table.indexes.some((i) => i.unique && !i.predicate && i.columns.length > 1 && i.columns.every((c) => attnums.has(c)));
+    return table.indexes.some((i) => i.unique && !i.predicate && !i.expression && i.columns.length > 1 && i.columns.every((c) => attnums.has(c)));
   }
 
   /**
@@ -1587,4 +1625,14 @@ function functionRows(plan: Extract<Plan, { kind: 'functionScan' }>): number {
 /** An Index Only Scan's heap pages: those not all-visible (cost_index: ceil(pages × (1 - allvisfrac))). */
 function notAllVisible(pages: number, allVisible: number): number {
   return allVisible > 0 ? Math.ceil(pages * (1 - allVisible)) : pages;
+}
+
+/**
+ * What a key lookup's index computes that the row's filter no longer does: an expression
+ * index's key (cpu_operator_cost per function or operator call in it), nothing for columns.
+ */
+export function keyLookupCost(table: TableDef, keyName: string | undefined): number {
+  const tree = keyName === undefined ? undefined : table.indexes.find((i) => i.name === keyName)?.expression?.tree;
+  const calls = (n: IndexKeyNode): number => (n.kind === 'call' ? 1 + n.args.reduce((s, a) => s + calls(a), 0) : n.kind === 'cast' ? calls(n.arg) : 0);
+  return tree ? calls(tree) * CPU_OPERATOR_COST : 0;
 }

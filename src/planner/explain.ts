@@ -8,6 +8,7 @@
  * scan is an Append of one Seq Scan per partition; a TopK is Limit over Sort; a hash
  * join's build side is a Hash node. The vector Top-K keeps Quiver's own name and details.
  */
+import { expressionKeyIndex, rangeOnExpression } from './expression-index-match.js';
 import { isIndexOnly } from './index-only.js';
 import type { IndexDef, TableDef } from '../catalog/catalog.js';
 import { mergeJoinType, mergeKeysOf, mergeSides } from './merge-join-cost.js';
@@ -685,7 +686,7 @@ class Builder implements DeparseContext {
 
   private columnsOf(plan: Plan): Expr[] {
     // a scan's columns under the name the query reads the table by (its alias)
-    const table = plan.kind === 'scan' ? this.refname(plan) ?? plan.table.name : plan.kind === 'cteScan' ? plan.alias ?? plan.cte.name : undefined;
+    const table = plan.kind === 'scan' ? this.refname(plan) ?? plan.table.name : plan.kind === 'sampleScan' ? plan.alias ?? plan.table.name : plan.kind === 'cteScan' ? plan.alias ?? plan.cte.name : undefined;
     return plan.schema.map((c, i) => ({ kind: 'column', type: c.type, level: 0, index: i, name: c.name, table }));
   }
 
@@ -693,6 +694,15 @@ class Builder implements DeparseContext {
   private shape(plan: Plan): DisplayNode {
     switch (plan.kind) {
       case 'scan': return this.scan(plan);
+      case 'sampleScan': {
+        const n = this.node(plan, 'Sample Scan');
+        this.relation(n, plan.table, plan.alias);
+        const { method, percent, repeatable } = plan.sample;
+        n.details.push(['Sampling', `${method} (${this.scanExpr(percent)})${repeatable ? ` REPEATABLE (${this.scanExpr(repeatable)})` : ''}`]);
+        if (plan.filter) n.details.push(['Filter', this.scanExpr(plan.filter)]);
+        this.output(n, this.columnsOf(plan));
+        return n;
+      }
       case 'systemScan': {
         const n = this.node(plan, 'Seq Scan', `Seq Scan on ${plan.relation.name}`);
         n.props.push(['Relation Name', plan.relation.name]);
@@ -1042,7 +1052,8 @@ class Builder implements DeparseContext {
       const n = this.node(plan, type, `${type}${backward} using ${range.keyName}`);
       n.props.push(['Scan Direction', range.order === 'desc' ? 'Backward' : 'Forward'], ['Index Name', range.keyName]);
       this.relation(n, plan.table, this.refname(plan));
-      const quals = indexQuals(plan.filter, range.columns);
+      // an expression index read in its key's order has no Index Cond
+      const quals = indexQuals(plan.filter, rangeOnExpression(plan) ? [] : range.columns);
       const onKey = quals.map((c) => c.cond);
       // `flag` is shown as its Index Cond `(flag = true)` only; a LIKE stays in the Filter
       const shown = new Set<Expr>([...onKey, ...quals.flatMap((c) => (c.replaces ? [c.replaces] : []))]);
@@ -1127,7 +1138,9 @@ class Builder implements DeparseContext {
 
   /** The key lookup's condition as PostgreSQL prints it, (id = 5), and the rest of the filter. */
   private indexCond(table: TableDef, lookup: NonNullable<Extract<Plan, { kind: 'scan' }>['keyLookup']>, filter: Expr | null, refname: string): { cond: string; rest: string } {
-    const columns = table.indexes.find((i) => i.name === lookup.keyName)?.columns ?? [];
+    const index = table.indexes.find((i) => i.name === lookup.keyName);
+    if (index?.expression) return this.expressionIndexCond(table, index, lookup.values[0], filter);
+    const columns = index?.columns ?? [];
     // VERBOSE qualifies a scan's conditions (show_scan_qual's useprefix), as scanExpr does
     const columnName = (i: number) => `${this.opts.verbose ? `${refname}.` : ''}${table.columns[columns[i]]?.name ?? `#${columns[i]}`}`;
     if (lookup.anyOf) {
@@ -1150,6 +1163,24 @@ class Builder implements DeparseContext {
     const others = filter ? conjuncts(filter).filter((c) => !isUsedEquality(c)) : [];
     const rest = others.length === 0 ? '' : others.length === 1 ? this.scanExpr(others[0]) : `(${others.map((c) => this.scanExpr(c)).join(' AND ')})`;
     return { cond: parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`, rest };
+  }
+
+  /** An expression index's lookup: `(lower(s) = 's3'::text)`, the key on the left as PostgreSQL commutes it; the rest is the Filter. */
+  private expressionIndexCond(table: TableDef, index: IndexDef, value: Expr, filter: Expr | null): { cond: string; rest: string } {
+    let cond = '';
+    const isUsed = (c: Expr) => {
+      if (cond || c.kind !== 'call' || c.name !== '=' || c.args.length !== 2) return false;
+      for (const [key, other] of [[c.args[0], c.args[1]], [c.args[1], c.args[0]]] as const) {
+        if (expressionKeyIndex(table, key) === index && this.scanExpr(other) === this.scanExpr(value)) {
+          cond = `(${this.scanExpr(key)} = ${this.scanExpr(value)})`;
+          return true;
+        }
+      }
+      return false;
+    };
+    const others = filter ? conjuncts(filter).filter((c) => !isUsed(c)) : [];
+    const rest = others.length === 0 ? '' : others.length === 1 ? this.scanExpr(others[0]) : `(${others.map((c) => this.scanExpr(c)).join(' AND ')})`;
+    return { cond, rest };
   }
 
   private join(plan: Extract<Plan, { kind: 'join' }>): DisplayNode {
@@ -1630,7 +1661,7 @@ function planChildren(plan: Plan): Plan[] {
       return [plan.body];
     case 'result':
       return plan.gated ? [plan.gated] : [];
-    case 'scan': case 'systemScan': case 'values': case 'functionScan': case 'workTableScan': case 'cteScan':
+    case 'scan': case 'systemScan': case 'sampleScan': case 'values': case 'functionScan': case 'workTableScan': case 'cteScan':
       return [];
   }
 }
@@ -2141,7 +2172,7 @@ function sortKeysBelow(input: Plan): Expr[] {
       p = p.input;
     } else break;
   }
-  if (p.kind === 'scan' && p.indexRange?.order) {
+  if (p.kind === 'scan' && p.indexRange?.order && !rangeOnExpression(p)) {
     const range = p.indexRange;
     for (const c of range.columns.slice(0, range.orderColumns ?? 1)) keys.push({ kind: 'column', type: p.schema[c]!.type, level: 0, index: c, name: p.schema[c]!.name });
   }

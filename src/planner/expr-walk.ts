@@ -85,6 +85,7 @@ export function walkPlanExprs(plan: Plan, depth: number, visit: (e: Expr, depth:
   };
   switch (plan.kind) {
     case 'scan': expr(plan.filter); expr(plan.indexQual); break;
+    case 'sampleScan': expr(plan.filter); expr(plan.sample.percent); expr(plan.sample.repeatable); break;
     case 'systemScan': case 'cteScan': case 'workTableScan': break;
     case 'recursiveUnion': walkPlanExprs(plan.nonRecursive, depth, visit); walkPlanExprs(plan.recursive, depth, visit); break;
     case 'values': plan.rows.forEach((r) => r.forEach((e) => expr(e))); break;

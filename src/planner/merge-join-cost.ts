@@ -35,7 +35,7 @@ import type { TableDef } from '../catalog/catalog.js';
 import { T } from '../types/types.js';
 import {
   CPU_INDEX_TUPLE_COST, CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, RANDOM_PAGE_COST, SEQ_PAGE_COST,
-  btreePages, clampRows, exprCost, pagesFetched, typeWidth, type CostModel, type Estimate,
+  btreePages, clampRows, exprCost, keyLookupCost, pagesFetched, typeWidth, type CostModel, type Estimate,
 } from './cost.js';
 import { mergeJoinKeys, type JoinHashKey } from './join-keys.js';
 import type { Expr, Plan } from './plan.js';
@@ -177,18 +177,23 @@ export function mergeJoinCost(model: CostModel, plan: JoinNode, innerUnique: boo
  *             column's correlation (× 0.75 for an index of several columns); as an Index Only
  *             Scan both page counts × (1 - allvisfrac)
  *   total   = index + heap + tuples × (cpu_tuple_cost + cost of the filter's other conditions)
+ * An expression index's key: no Index Cond, its statistics' width and correlation, and the
+ * key computed per row (its calls' cpu_operator_cost, its type's width in the row).
  */
 export function orderedIndexScanCost(model: CostModel, table: TableDef, filter: Expr | null, keyName: string, columns: readonly number[], allVisible = 0): Estimate {
   const rowsIn = model.env.rowCount(table.oid);
   const width = model.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
   const lookup = model.tableLookup(table);
-  const quals = indexQuals(filter, columns);
+  const index = table.indexes.find((i) => i.name === keyName);
+  // an expression index read in its key's order: no Index Cond; its key's width and correlation from its own statistics
+  const expression = index?.expression;
+  const keyStats = expression ? table.stats?.indexes?.[index!.name] : table.stats?.columns[table.columns[columns[0]]?.name ?? ''];
+  const quals = indexQuals(filter, expression ? [] : columns);
   const bounding = boundingQuals(quals, columns).map((c) => c.cond);
   const indexSel = bounding.length ? clauseSelectivity({ kind: 'and', type: T.bool, args: bounding }, lookup) : 1;
   const tuples = clampRows(rowsIn * indexSel);
   const rows = filter ? clampRows(rowsIn * clauseSelectivity(filter, lookup)) : tuples;
-  const index = table.indexes.find((i) => i.name === keyName);
-  const keyWidth = (index?.columns ?? columns).reduce((w, c) => w + (table.columns[c] ? typeWidth(table.columns[c].type) : 4), 0);
+  const keyWidth = expression ? keyStats?.avgWidth || typeWidth(expression.type) : (index?.columns ?? columns).reduce((w, c) => w + (table.columns[c] ? typeWidth(table.columns[c].type) : 4), 0);
   const indexPages = Math.ceil((tuples * btreePages(rowsIn, keyWidth)) / Math.max(rowsIn, 1));
   const height = Math.max(0, Math.ceil(Math.log(Math.max(model.liveRows(table.oid), 2)) / Math.log(256)) - 1);
   // btcostestimate's two descent terms, added in its order (the sum rounds as PostgreSQL's)
@@ -200,9 +205,11 @@ export function orderedIndexScanCost(model: CostModel, table: TableDef, filter: 
   const minPages = Math.ceil(Math.ceil(indexSel * relpages) * (1 - allVisible));
   const minIo = minPages > 0 ? RANDOM_PAGE_COST + SEQ_PAGE_COST * (minPages - 1) : 0;
   // btcostestimate: the first column's correlation, × 0.75 for an index of several columns
-  const c = (table.stats?.columns[table.columns[columns[0]]?.name ?? '']?.correlation ?? 0) * ((index?.columns.length ?? columns.length) > 1 ? 0.75 : 1);
+  const c = (keyStats?.correlation ?? 0) * ((index?.columns.length ?? columns.length) > 1 ? 0.75 : 1);
   const heapIo = maxIo + c * c * (minIo - maxIo);
   const otherQual = Math.max(0, exprCost(filter) - quals.reduce((s, q) => s + exprCost(q.cond), 0));
-  const total = startup + indexCost + heapIo + tuples * (CPU_TUPLE_COST + otherQual);
-  return { startup, total, rows, width };
+  // an expression key is also computed for each row, in the scan's target list, as PostgreSQL orders by it there
+  const keyCost = expression ? keyLookupCost(table, keyName) : 0;
+  const total = startup + indexCost + heapIo + tuples * (CPU_TUPLE_COST + otherQual + keyCost);
+  return { startup, total, rows, width: width + (expression ? typeWidth(expression.type) : 0) };
 }

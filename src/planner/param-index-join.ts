@@ -59,7 +59,7 @@ function plainScan(p: Plan): ScanNode | undefined {
 
 /** btree and hash indexes on plain columns, unique ones first (as use-key-lookup takes them) */
 function keyIndexes(table: TableDef): { name: string; columns: readonly number[] }[] {
-  return table.indexes.filter((i) => (i.method === 'btree' || i.method === 'hash') && i.columns.length > 0 && !i.predicate)
+  return table.indexes.filter((i) => (i.method === 'btree' || i.method === 'hash') && i.columns.length > 0 && !i.predicate && !i.expression)
     .sort((a, b) => Number(b.unique) - Number(a.unique))
     .map((i) => ({ name: i.name, columns: i.columns }));
 }

@@ -6,6 +6,7 @@
  * rows are not already in the order needed (window-plan.ts) and to drop one whose input
  * already is (dropOrderedSort).
  */
+import { rangeOnExpression } from './expression-index-match.js';
 import type { Expr, Plan, SortKey } from './plan.js';
 import type { Rule } from './rules/rule.js';
 
@@ -49,7 +50,8 @@ export function providedOrder(plan: Plan): SortKey[] {
     }
     case 'scan': {
       const range = plan.indexRange;
-      if (!range?.order || plan.partitions) return [];
+      // (an expression index's order is its key's, which no column reference names)
+      if (!range?.order || plan.partitions || rangeOnExpression(plan)) return [];
       const desc = range.order === 'desc';
       return range.columns.slice(0, range.orderColumns ?? 1).map((c) => ({ expr: column(plan, c), desc, nullsFirst: desc }));
     }

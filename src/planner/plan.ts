@@ -105,6 +105,13 @@ export interface AggregateCall {
   readonly grouping?: readonly number[];
 }
 
+/** TABLESAMPLE's method, its percentage argument (real) and REPEATABLE's seed (float8; null: none) */
+export interface TableSample {
+  readonly method: 'system' | 'bernoulli';
+  readonly percent: Expr;
+  readonly repeatable: Expr | null;
+}
+
 export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti';
 
 export type Plan =
@@ -185,6 +192,16 @@ export type Plan =
     readonly indexQual?: Expr;
   }
   | { readonly kind: 'systemScan'; readonly schema: readonly OutputColumn[]; readonly relation: SystemRelation }
+  /**
+   * FROM t TABLESAMPLE SYSTEM | BERNOULLI (percent) [REPEATABLE (seed)]: PostgreSQL's Sample
+   * Scan, its own kind so no index or vector rule turns it into another read of the table
+   */
+  | {
+    readonly kind: 'sampleScan'; readonly schema: readonly OutputColumn[]; readonly table: TableDef; filter: Expr | null;
+    readonly alias?: string; readonly sample: TableSample;
+    /** the columns anything above reads (rules/read-scan-columns.ts): its estimated width's */
+    readonly handsOn?: readonly number[];
+  }
   | { readonly kind: 'values'; readonly schema: readonly OutputColumn[]; readonly rows: readonly (readonly Expr[])[] }
   /**
    * A function in FROM: a set-returning function (generate_series, unnest, json_each …;
@@ -382,10 +399,11 @@ export type Plan =
 
 /**
  * A bitmap of rows from B-tree indexes: a Bitmap Index Scan (`cond`: its Index Cond, the
- * comparisons on the key `columns` of index `keyName`), or the union / intersection of others.
+ * comparisons on the key `columns` of index `keyName`; with `expression`, comparisons of an
+ * expression index's key, computed from `columns[0]`), or the union / intersection of others.
  */
 export type BitmapPath =
-  | { readonly kind: 'index'; readonly keyName: string; readonly columns: readonly number[]; readonly cond: readonly Expr[] }
+  | { readonly kind: 'index'; readonly keyName: string; readonly columns: readonly number[]; readonly cond: readonly Expr[]; readonly expression?: true }
   | { readonly kind: 'or' | 'and'; readonly args: readonly BitmapPath[] };
 
 /** One WITH query, shared by its references. */

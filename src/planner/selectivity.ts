@@ -64,6 +64,8 @@ export type ColumnLookup = ((e: Extract<Expr, { kind: 'column' }>) => ColumnInfo
    * its table's rows), the left input's operand first; undefined otherwise.
    */
   readonly joinOperands?: (a: Expr, b: Expr) => JoinOperands | undefined;
+  /** an expression that is an expression index's key, with the statistics ANALYZE gathered for it (`lower(email)`) */
+  readonly expression?: (e: Expr) => ColumnInfo | undefined;
 };
 
 export interface JoinOperands {
@@ -478,10 +480,12 @@ function prefixSelectivity(info: ColumnInfo, prefix: string): number {
 function patternSelectivity(e: Extract<Expr, { kind: 'call' }>, lookup: ColumnLookup, insensitive: boolean, negate: boolean, regex = false): number {
   const col = throughRelabel(e.args[0]!);
   const pattern = stripCasts(e.args[1]!);
-  if (col.kind !== 'column' || col.level !== 0 || pattern.kind !== 'const') return negate ? 1 - DEFAULT_MATCH_SEL : DEFAULT_MATCH_SEL;
+  // a column, or an expression index's key (lower(s) LIKE 'ab%') over its statistics
+  const indexed = col.kind === 'column' ? undefined : lookup.expression?.(col);
+  if ((!indexed && (col.kind !== 'column' || col.level !== 0)) || pattern.kind !== 'const') return negate ? 1 - DEFAULT_MATCH_SEL : DEFAULT_MATCH_SEL;
   if (pattern.value === null) return 0;
   if (typeof pattern.value !== 'string') return negate ? 1 - DEFAULT_MATCH_SEL : DEFAULT_MATCH_SEL;
-  const info = lookup(col);
+  const info = indexed ?? (col.kind === 'column' ? lookup(col) : undefined);
   const nullFrac = info?.stats?.nullFrac ?? 0;
   let prefix: string;
   let exact: boolean;
@@ -538,7 +542,12 @@ function comparisonSelectivity(e: Expr, lookup: ColumnLookup): number | undefine
     return (e as Extract<Expr, { kind: 'call' }>).name === '=' ? eq : clamp(1 - eq);
   }
   const cmp = columnComparison(e);
-  if (!cmp) return undefined;
+  if (!cmp) {
+    // an indexed expression compared with a constant: as a column, over its index's statistics
+    const byExpression = lookup.expression ? expressionComparison(e) : undefined;
+    const info = byExpression && isPseudoConstant(byExpression.other) ? lookup.expression!(byExpression.col) : undefined;
+    return info ? constantComparisonSelectivity(info, byExpression!.op, byExpression!.other) : undefined;
+  }
   const otherBase = stripCasts(cmp.other);
   if (otherBase.kind === 'column' && otherBase.level === 0) {
     // two columns of the same row (a join's condition, or t.a = t.b)
@@ -551,9 +560,13 @@ function comparisonSelectivity(e: Expr, lookup: ColumnLookup): number | undefine
   }
   // a value unknown at plan time (a subquery, an expression): var_eq_non_const, 1 / distinct values
   if (!isPseudoConstant(cmp.other)) return cmp.op === '=' ? equalitySelectivity(lookup(cmp.col), undefined) : DEFAULT_INEQ_SEL;
-  const info = lookup(cmp.col);
-  const value = info ? constantAs(cmp.other, info.type) : undefined;
-  switch (cmp.op) {
+  return constantComparisonSelectivity(lookup(cmp.col), cmp.op, cmp.other);
+}
+
+/** `column op constant` (or an indexed expression's) over what is known of the column */
+function constantComparisonSelectivity(info: ColumnInfo | undefined, op: string, other: Expr): number {
+  const value = info ? constantAs(other, info.type) : undefined;
+  switch (op) {
     case '=': return equalitySelectivity(info, value);
     case '<>': return value?.value === null ? 0 : clamp(1 - equalitySelectivity(info, value) - (info?.stats?.nullFrac ?? 0));
     case '<': return inequalitySelectivity(info, value, false, false);

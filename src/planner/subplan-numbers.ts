@@ -48,6 +48,7 @@ function nodeExprs(plan: Plan): NodeExprs {
     case 'distinct': out.targets.push(...(plan.on ?? [])); break;
     case 'values': plan.rows.forEach((r) => out.from.push(...r)); break;
     case 'functionScan': case 'sqlFunctionScan': out.from.push(...plan.args); break;
+    case 'sampleScan': add(out.from, plan.sample.percent); add(out.from, plan.sample.repeatable); break;
     case 'systemScan': case 'cteScan': case 'workTableScan': case 'setop': case 'recursiveUnion': break;
     default: {
       const never: never = plan;

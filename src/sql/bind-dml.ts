@@ -12,6 +12,7 @@ import { bindExpr, coerce, resolveUnknown } from './bind-expr.js';
 import { colRef, figureColname, isDefaultMarker, joinPlan, type SelectBinder } from './bind-select.js';
 import type { RawNode } from './parser.js';
 import { mapExpr } from '../planner/expr-walk.js';
+import { deparse } from '../planner/explain-expr.js';
 import { Scope } from './scope.js';
 import { rawPosition } from './positions.js';
 import { leafPartitions } from '../catalog/partitions.js';
@@ -32,6 +33,7 @@ function findTableOrThrow(binder: SelectBinder, rv: RawNode): TableDef {
     throw new SqlError(SqlState.undefinedTable, `relation "${rv.schemaname ? rv.schemaname + '.' : ''}${rv.relname}" does not exist`, { position: pos(rv) });
   }
   if (table.kind === 'v') throw new SqlError(SqlState.wrongObjectType, `cannot change view "${table.name}"`);
+  if (table.kind === 'm') throw new SqlError(SqlState.wrongObjectType, `cannot change materialized view "${table.name}"`);
   return table;
 }
 
@@ -239,14 +241,17 @@ function bindOnConflict(binder: SelectBinder, oc: RawNode, table: TableDef, alia
     if (!c) throw new SqlError(SqlState.undefinedObject, `constraint "${oc.infer.conname}" for table "${table.name}" does not exist`);
     keyName = c.name;
   } else if (oc.infer?.indexElems) {
-    const cols = (oc.infer.indexElems as RawNode[]).map((e) => {
+    const elems = oc.infer.indexElems as RawNode[];
+    const expression = elems.length === 1 && elems[0].IndexElem.expr ? conflictExpression(binder, table, elems[0].IndexElem.expr) : undefined;
+    const cols = expression !== undefined ? [] : elems.map((e) => {
       const name = e.IndexElem.name as string;
       const i = table.columns.findIndex((c) => c.name === name);
       if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${name}" does not exist`);
       return i;
     }).sort((a, b) => a - b);
-    const match = table.constraints.find((c) => (c.type === 'p' || c.type === 'u') && [...c.columns].sort((a, b) => a - b).join() === cols.join())
-      ?? table.indexes.find((i) => i.unique && [...i.columns].sort((a, b) => a - b).join() === cols.join());
+    const match = expression !== undefined ? table.indexes.find((i) => i.unique && i.expression?.sql === expression)
+      : table.constraints.find((c) => (c.type === 'p' || c.type === 'u') && [...c.columns].sort((a, b) => a - b).join() === cols.join())
+      ?? table.indexes.find((i) => i.unique && !i.expression && [...i.columns].sort((a, b) => a - b).join() === cols.join());
     if (!match) {
       throw new SqlError(SqlState.invalidColumnReference, 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
     }
@@ -265,6 +270,13 @@ function bindOnConflict(binder: SelectBinder, oc: RawNode, table: TableDef, alia
   const assignments = bindAssignments(binder, oc.targetList as RawNode[], table, scope);
   const where = oc.whereClause ? bindExpr(oc.whereClause, scope, binder.ctx('WHERE')) : null;
   return { action: 'update', keyName, assignments, where };
+}
+
+/** An ON CONFLICT ((lower(email))) target as an expression index's key prints it (IndexExpression.sql). */
+function conflictExpression(binder: SelectBinder, table: TableDef, raw: RawNode): string {
+  const scope = new Scope(null);
+  scope.add(table.name, tableColumns(table));
+  return deparse(bindExpr(raw, scope, binder.ctx('index expressions')), { qualify: false, subplanNumber: () => 0 });
 }
 
 function bindAssignments(binder: SelectBinder, list: RawNode[], table: TableDef, scope: Scope): { column: number; expr: Expr }[] {

@@ -376,9 +376,33 @@ export class SelectBinder {
         return this.bindRangeFunction(n, scope);
       case 'JoinExpr':
         return this.bindJoin(n, scope);
+      case 'RangeTableSample':
+        return this.bindTableSample(n, scope);
       default:
         throw new SqlError(SqlState.featureNotSupported, `FROM item ${kind} is not supported`);
     }
+  }
+
+  /**
+   * t TABLESAMPLE SYSTEM | BERNOULLI (percent) [REPEATABLE (seed)] (transformRangeTableSample):
+   * the table's scan as a Sample Scan; the arguments see no column of this FROM list.
+   */
+  private bindTableSample(n: RawNode, scope: Scope): Plan {
+    const methodName = ((n.method ?? []) as RawNode[]).map((m) => m.String?.sval as string).pop() ?? '';
+    const method = methodName.toLowerCase();
+    if (method !== 'system' && method !== 'bernoulli') {
+      throw new SqlError(SqlState.undefinedObject, `tablesample method ${methodName} does not exist`, { position: pos(n) });
+    }
+    const rawArgs = (n.args ?? []) as RawNode[];
+    if (rawArgs.length !== 1) throw new SqlError('2202H', `tablesample method ${method} requires 1 argument, not ${rawArgs.length}`, { position: pos(n) });
+    const scan = this.bindRangeVar(n.relation.RangeVar, scope);
+    if (scan.kind !== 'scan' || scan.partitions || scan.table.kind === 'p') {
+      throw new SqlError(SqlState.featureNotSupported, 'TABLESAMPLE clause can only be applied to tables and materialized views', { position: pos(n.relation.RangeVar) });
+    }
+    const argScope = new Scope(scope.parent);
+    const arg = (raw: RawNode, type: SqlType) => foldNumberCast(coerce(this.env, bindExpr(raw, argScope, this.ctx('TABLESAMPLE')), type, 'assignment'));
+    const sample = { method, percent: arg(rawArgs[0], T.float4), repeatable: n.repeatable ? arg(n.repeatable, T.float8) : null } as const;
+    return { kind: 'sampleScan', schema: scan.schema, table: scan.table, filter: scan.filter, sample, ...(scan.alias ? { alias: scan.alias } : {}) };
   }
 
   private bindRangeVar(n: RawNode, scope: Scope): Plan {
@@ -1326,4 +1350,13 @@ function figure(node: RawNode): [string, number] {
     default:
       return ['?column?', 0];
   }
+}
+
+/** A number constant cast to real / double precision is that constant, as the parser's coerce_type folds it (EXPLAIN and the sample scan's cost read it). */
+function foldNumberCast(e: Expr): Expr {
+  if (e.kind !== 'cast' || e.arg.kind !== 'const' || (e.type.oid !== OID.float4 && e.type.oid !== OID.float8)) return e;
+  const v = e.arg.value;
+  if (typeof v !== 'number' && typeof v !== 'bigint' && !(typeof v === 'string' && e.arg.type.oid === OID.numeric)) return e;
+  const n = Number(v);
+  return { kind: 'const', type: e.type, value: e.type.oid === OID.float4 ? Math.fround(n) : n };
 }

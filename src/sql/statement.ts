@@ -17,7 +17,7 @@ import { bindChecks, bindDelete, bindGenerated, bindInsert, bindUpdate, defaultE
 import { copyOptions, copyTarget, type CopyOptions } from './bind-copy.js';
 import { hasModifyingWith, topLevelDml, topLevelSelect } from './modifying-with.js';
 import type { RawStatement } from './parser.js';
-import { bindCreateTableAs, bindDdl, type BoundDdl } from './ddl/index.js';
+import { bindCreateMaterializedView, bindCreateTableAs, bindDdl, type BoundDdl } from './ddl/index.js';
 import { bindAlterDefaultPrivileges, bindAlterOwner, bindAlterRole, bindCreateRole, bindDropOwned, bindDropRole, bindGrant, bindGrantRole, bindReassignOwned, roleRef, type RoleRef, type RoleStatement } from './bind-role.js';
 
 /** BEGIN / SET TRANSACTION options; absent = not given */
@@ -221,7 +221,6 @@ function bindDdlStatement(node: Node, kind: string, text: string, env: Statement
   const common = { kind: 'ddl' as const, catalogWrite: CATALOG_WRITES.has(kind), tag: ddlTag(node) };
   if ('CreateTableAsStmt' in node) {
     const n = node.CreateTableAsStmt;
-    if (n.objtype !== 'OBJECT_TABLE') throw new SqlError(SqlState.featureNotSupported, 'materialized views are not supported yet');
     const query = n.query && 'SelectStmt' in n.query ? n.query.SelectStmt : undefined;
     if (!query) throw new SqlError(SqlState.featureNotSupported, 'CREATE TABLE AS needs a SELECT');
     // over data-modifying WITH queries the fill is a statement that writes (not run WITH NO DATA, as in PostgreSQL)
@@ -230,7 +229,8 @@ function bindDdlStatement(node: Node, kind: string, text: string, env: Statement
       if ('dml' in bound) return { ...common, stmt: bindCreateTableAs(n, bound.dml.source.schema), fill: n.into?.skipData ? undefined : bound.dml };
     }
     const plan = env.optimize(env.binder().bindSelect(query, null));
-    return { ...common, stmt: bindCreateTableAs(n, plan.schema), fill: n.into?.skipData ? undefined : plan };
+    const stmt = n.objtype === 'OBJECT_MATVIEW' ? bindCreateMaterializedView(n, text, plan.schema) : bindCreateTableAs(n, plan.schema);
+    return { ...common, stmt, fill: n.into?.skipData ? undefined : plan };
   }
   const stmt = bindDdl(node, text);
   if (!stmt) throw new SqlError(SqlState.internalError, `bug: ${kind} is not a DDL statement`);
@@ -476,10 +476,11 @@ const NOOP_KINDS = new Set(['CheckPointStmt', 'LockStmt']);
 const DDL_KINDS = new Set([
   'CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt',
   'RenameStmt', 'AlterObjectSchemaStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatedbStmt', 'DropdbStmt', 'CreateSchemaStmt', 'AlterSeqStmt',
+  'RefreshMatViewStmt',
 , 'ReindexStmt', 'CreatePolicyStmt', 'AlterPolicyStmt']);
 
 /** DDL refused in a read-only transaction and saved with the catalog after an autocommit statement */
-const CATALOG_WRITES = new Set(['CreateSchemaStmt', 'AlterOwnerStmt', 'AlterObjectSchemaStmt', 'CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'AlterSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt', 'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatePolicyStmt', 'AlterPolicyStmt']);
+const CATALOG_WRITES = new Set(['CreateSchemaStmt', 'AlterOwnerStmt', 'AlterObjectSchemaStmt', 'CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'AlterSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt', 'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatePolicyStmt', 'AlterPolicyStmt', 'RefreshMatViewStmt']);
 
 const TAGS: Record<string, string> = {
   CreateStmt: 'CREATE TABLE', DropStmt: 'DROP', IndexStmt: 'CREATE INDEX', CreateExtensionStmt: 'CREATE EXTENSION',
@@ -488,21 +489,26 @@ const TAGS: Record<string, string> = {
   UnlistenStmt: 'UNLISTEN', NotifyStmt: 'NOTIFY', VacuumStmt: 'VACUUM', CheckPointStmt: 'CHECKPOINT', LockStmt: 'LOCK TABLE',
   CreateSchemaStmt: 'CREATE SCHEMA', DoStmt: 'DO', AlterTableStmt: 'ALTER TABLE', CopyStmt: 'COPY', ViewStmt: 'CREATE VIEW',
   CreateFunctionStmt: 'CREATE FUNCTION', RenameStmt: 'ALTER TABLE', CreatedbStmt: 'CREATE DATABASE', DropdbStmt: 'DROP DATABASE', PrepareStmt: 'PREPARE', ExecuteStmt: 'EXECUTE', CreateTableAsStmt: 'SELECT', ReindexStmt: 'REINDEX',
-  CreatePolicyStmt: 'CREATE POLICY', AlterPolicyStmt: 'ALTER POLICY',
+  CreatePolicyStmt: 'CREATE POLICY', AlterPolicyStmt: 'ALTER POLICY', RefreshMatViewStmt: 'REFRESH MATERIALIZED VIEW',
 };
 
 const DROP_TAGS: Record<string, string> = {
   OBJECT_TABLE: 'DROP TABLE', OBJECT_INDEX: 'DROP INDEX', OBJECT_SEQUENCE: 'DROP SEQUENCE', OBJECT_EXTENSION: 'DROP EXTENSION',
-  OBJECT_VIEW: 'DROP VIEW', OBJECT_SCHEMA: 'DROP SCHEMA', OBJECT_POLICY: 'DROP POLICY', OBJECT_TYPE: 'DROP TYPE', OBJECT_FUNCTION: 'DROP FUNCTION',
+  OBJECT_VIEW: 'DROP VIEW', OBJECT_MATVIEW: 'DROP MATERIALIZED VIEW', OBJECT_SCHEMA: 'DROP SCHEMA', OBJECT_POLICY: 'DROP POLICY', OBJECT_TYPE: 'DROP TYPE', OBJECT_FUNCTION: 'DROP FUNCTION',
 };
+
+/** the object words of ALTER's command tags where they differ from the object type's name */
+const RELATION_WORDS: Record<string, string> = { OBJECT_MATVIEW: 'MATERIALIZED VIEW', OBJECT_VIEW: 'VIEW' };
 
 function ddlTag(node: Node): string {
   if ('DropStmt' in node) return DROP_TAGS[node.DropStmt.removeType ?? ''] ?? 'DROP';
   if ('RenameStmt' in node) {
     const t = node.RenameStmt.renameType;
+    if (t === 'OBJECT_MATVIEW' || node.RenameStmt.relationType === 'OBJECT_MATVIEW') return 'ALTER MATERIALIZED VIEW';
     return t === 'OBJECT_INDEX' ? 'ALTER INDEX' : t === 'OBJECT_VIEW' ? 'ALTER VIEW' : t === 'OBJECT_POLICY' ? 'ALTER POLICY' : t === 'OBJECT_SCHEMA' ? 'ALTER SCHEMA' : 'ALTER TABLE';
   }
   if ('AlterOwnerStmt' in node) return 'ALTER SCHEMA';
-  if ('AlterObjectSchemaStmt' in node) return `ALTER ${(node.AlterObjectSchemaStmt.objectType ?? 'OBJECT_TABLE').slice(7)}`;
+  if ('AlterObjectSchemaStmt' in node) return `ALTER ${RELATION_WORDS[node.AlterObjectSchemaStmt.objectType ?? ''] ?? (node.AlterObjectSchemaStmt.objectType ?? 'OBJECT_TABLE').slice(7)}`;
+  if ('AlterTableStmt' in node) return `ALTER ${RELATION_WORDS[node.AlterTableStmt.objtype ?? ''] ?? 'TABLE'}`;
   return TAGS[Object.keys(node)[0]];
 }

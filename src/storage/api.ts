@@ -37,6 +37,17 @@ export interface UniqueKeySpec {
    * fine. Default true: duplicates are refused. NULLs never conflict (NULLS DISTINCT).
    */
   readonly unique?: boolean;
+  /**
+   * An expression index (`lower(email)`): the key is one value the engine computes from
+   * `columns[0]` (attachKeyFunctions gives the function for `key`), of type `type`.
+   */
+  readonly expression?: { readonly key: string; readonly type: SqlType };
+}
+
+/** An expression key's function as attachKeyFunctions gives it (UniqueKeySpec.expression.key). */
+export interface KeyFunction {
+  readonly key: string;
+  readonly toKey: ToIndexKey;
 }
 
 /**
@@ -148,7 +159,8 @@ export interface SegmentInfo {
 }
 
 export class UniqueViolation extends Error {
-  constructor(readonly keyName: string, readonly columns: readonly number[], readonly values: Row) {
+  /** `key`: an expression key's value (UniqueKeySpec.expression) */
+  constructor(readonly keyName: string, readonly columns: readonly number[], readonly values: Row, readonly key?: Value) {
     super(`duplicate key value violates unique constraint "${keyName}"`);
   }
 }
@@ -424,6 +436,11 @@ export interface ScanOptions {
     readonly orderColumns?: number;
     /** the Index Cond has `first key column IS NULL`: a range reads only those rows (a btree's NULL key) */
     readonly leadingIsNull?: boolean;
+    /**
+     * An expression index's key (UniqueKeySpec name) with `order`: the rows in the order of the
+     * key computed from `columns[0]` (storage/expression-key-scan.ts); no conditions
+     */
+    readonly keyName?: string;
   };
 }
 
@@ -433,6 +450,8 @@ export type BitmapScanSpec =
     readonly kind: 'index'; readonly columns: readonly number[]; readonly conditions: readonly (readonly IndexCondition[])[];
     /** the Index Cond has `first key column IS NULL`: a sealed segment's NULL rows of that column */
     readonly leadingIsNull?: boolean;
+    /** an expression index's key (UniqueKeySpec name): `conditions[0]` bound the key computed from `columns[0]` */
+    readonly keyName?: string;
   }
   | { readonly kind: 'or' | 'and'; readonly args: readonly BitmapScanSpec[] };
 
@@ -511,7 +530,7 @@ export interface Storage {
   /** rowIds whose unique key equals the given values and that are visible to the latest state (+txn) */
   lookupUnique(tableId: number, keyName: string, values: Row, txn?: Transaction): RowId | undefined;
   /**
-   * Rows whose key equals `values` (one per key column) visible at the snapshot (+txn);
+   * Rows whose key equals `values` (one per key column; an expression key's one value) visible at the snapshot (+txn);
    * undefined when more than `limit` rows carry the key (a scan is then cheaper).
    */
   lookupKey(tableId: number, keyName: string, values: Row, snapshot: Snapshot, txn?: Transaction, limit?: number): RowBatch | undefined;
@@ -586,6 +605,11 @@ export interface Storage {
    * are indexed then (a segment is not indexed by an expression the engine has not given).
    */
   attachVectorKeys?(tableId: number, keys: readonly VectorIndexKey[]): void;
+  /**
+   * The functions of a table's expression keys (UniqueKeySpec.expression), given before such
+   * a key is added and at start: a key recovered before its function came is indexed then.
+   */
+  attachKeyFunctions?(tableId: number, keys: readonly KeyFunction[]): void;
   /** Seal the growing segment now (so an index just created covers the existing rows). */
   seal?(tableId?: number): Promise<void>;
   /** Reclaim space: compact sealed segments, drop dead rows (VACUUM). */

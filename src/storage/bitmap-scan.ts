@@ -16,6 +16,7 @@ import { columnPositions, nullPositions, rowsAtPositions, throughTuple, tuplePos
 import { GrowingSegment, SealedSegment, type Segment } from './segment.js';
 import { growingKeyOrder } from './growing-key-order.js';
 import { tupleBounds } from './sorted-tuple.js';
+import { expressionKeyPositions, type ExpressionKeyOrder } from './expression-key-scan.js';
 
 /** Positions in ascending order, no repeats; undefined: every position of the segment. */
 type Positions = Int32Array | undefined;
@@ -59,8 +60,20 @@ function intersect(a: Int32Array, b: Int32Array): Int32Array {
 
 type Counted = ((leaf: BitmapScanSpec, positions: number) => void) | undefined;
 
-function treePositions(seg: Segment, end: number, tree: BitmapScanSpec, typeOf: (column: number) => SqlType, counted: Counted): Positions {
+/** How a bitmap's leaves read their keys: a column's type, an expression key's order (its function) */
+export interface BitmapKeys {
+  typeOf(column: number): SqlType;
+  expressionKey(keyName: string): Omit<ExpressionKeyOrder, 'desc'>;
+}
+
+function treePositions(seg: Segment, end: number, tree: BitmapScanSpec, keys: BitmapKeys, counted: Counted): Positions {
+  if (tree.kind === 'index' && tree.keyName !== undefined) {
+    const p = expressionKeyPositions(seg, end, keys.expressionKey(tree.keyName), tree.conditions[0] ?? []);
+    counted?.(tree, p.length);
+    return p;
+  }
   if (tree.kind === 'index') {
+    const typeOf = (c: number) => keys.typeOf(c);
     const p = leafPositions(seg, end, { columns: tree.columns, conditions: tree.conditions, types: tree.columns.map(typeOf), ...(tree.leadingIsNull ? { leadingIsNull: true } : {}) });
     counted?.(tree, p ? p.length : end);
     return p;
@@ -68,7 +81,7 @@ function treePositions(seg: Segment, end: number, tree: BitmapScanSpec, typeOf: 
   let acc: Positions;
   let first = true;
   for (const arg of tree.args) {
-    const p = treePositions(seg, end, arg, typeOf, counted);
+    const p = treePositions(seg, end, arg, keys, counted);
     if (tree.kind === 'or') {
       // any arm that cannot narrow the segment: all of it
       if (!p) return undefined;
@@ -81,10 +94,10 @@ function treePositions(seg: Segment, end: number, tree: BitmapScanSpec, typeOf: 
   return acc;
 }
 
-export function* bitmapScan(input: IndexScanInput, tree: BitmapScanSpec, typeOf: (column: number) => SqlType, counted?: Counted): Iterable<RowBatch> {
+export function* bitmapScan(input: IndexScanInput, tree: BitmapScanSpec, keys: BitmapKeys, counted?: Counted): Iterable<RowBatch> {
   for (const seg of input.segments) {
     const end = input.end(seg);
-    yield* rowsAtPositions(input, seg, end, treePositions(seg, end, tree, typeOf, counted));
+    yield* rowsAtPositions(input, seg, end, treePositions(seg, end, tree, keys, counted));
   }
   if (input.pending.length) yield { rowIds: input.pending.map((e) => e[0]), rows: input.pending.map((e) => e[1]) };
 }

@@ -27,7 +27,7 @@ import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 import {
   RowConflict, UniqueViolation, WriteConflict, BITMAP_STEP_ROWS, PrepareRefused, type CommitGate,
   type PrepareOptions, type PreparedTransaction,
-  type AnnSegment, type BitmapFilter, type BitmapMatch, type SearchSegment, type RowBatch, type ZoneCondition, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type TextIndexSpec, type VectorIndexKey, type ToTsVector, type TextIndexAttachment, type BuildInvertedIndexFile, type Transaction, type UniqueKeySpec, type VectorIndexBuilt, type VectorIndexProgress, type VectorIndexSpec,
+  type AnnSegment, type BitmapFilter, type BitmapMatch, type SearchSegment, type RowBatch, type ZoneCondition, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type TextIndexSpec, type VectorIndexKey, type ToTsVector, type TextIndexAttachment, type BuildInvertedIndexFile, type Transaction, type UniqueKeySpec, type KeyFunction, type ToIndexKey, type VectorIndexBuilt, type VectorIndexProgress, type VectorIndexSpec,
 } from './api.js';
 import {
   PID_FILE, SEGMENTS_DIR, StorageStartupError, WAL_DIR, checkFormatVersion, fsyncDir, readPidFile, writeFileDurable, writePidFile,
@@ -56,6 +56,7 @@ import { decodeDroppedTombstones, deleteDroppedTombstones, droppedTombstonesReco
 import { bitmapScan } from './bitmap-scan.js';
 import { columnEnds, orderedValue, type ColumnEnds } from './column-ends.js';
 import { indexScan } from './index-scan.js';
+import { expressionKeyScan, type ExpressionKeyOrder } from './expression-key-scan.js';
 import { CorruptRecord, Wal, frame, keys, parseKey, unframe, type WalOp } from './wal.js';
 import { diskFullError, isDiskFull } from './disk-full.js';
 import { RetrySchedule, type PostponedJob } from './retry-schedule.js';
@@ -251,10 +252,21 @@ class TableState {
 
   get id(): number { return this.layout.id; }
 
+  /** expression key → its function (not persisted: attachKeyFunctions) */
+  readonly keyFunctions = new Map<string, ToIndexKey>();
+
+  /** A row's key string (undefined: NULL, never conflicts); an expression key is computed from the row. */
   keyOf(key: UniqueKey, row: Row): string | undefined {
-    if (key.spec.columns.length === 1) {
+    if (!key.spec.expression) return this.keyValueOf(key, row);
+    // recovered before its function came (at open): attachKeyFunctions indexes the rows then
+    return this.keyFunctions.has(key.spec.expression.key) ? this.keyValueOf(key, this.expressionKey(key, row)) : undefined;
+  }
+
+  /** The key string of `values` given per key column (row positions), or an expression key's value at 0. */
+  keyValueOf(key: UniqueKey, row: Row): string | undefined {
+    if (key.spec.expression || key.spec.columns.length === 1) {
       // the common single-column key: a tagged string, no JSON
-      const v = row[key.spec.columns[0]];
+      const v = key.spec.expression ? row[0] : row[key.spec.columns[0]];
       if (v === null || v === undefined) return undefined;
       const h = hashKey(key.types[0], v);
       return (typeof h === 'string' ? 's' : typeof h === 'bigint' ? 'b' : typeof h === 'number' ? 'n' : 'o') + String(h);
@@ -267,6 +279,19 @@ class TableState {
       parts.push(typeof h === 'bigint' ? `${h}n` : h);
     }
     return JSON.stringify(parts);
+  }
+
+  /** An expression key's value for a row, as a one-value row. */
+  expressionKey(key: UniqueKey, row: Row): Row {
+    const fn = this.keyFunctions.get(key.spec.expression!.key);
+    if (!fn) throw new Error(`bug: the function of index key ${key.spec.name} was not given (attachKeyFunctions)`);
+    const v = row[key.spec.columns[0]];
+    return [fn(v === undefined ? null : v)];
+  }
+
+  /** A UniqueViolation of `key` by `row`, with an expression key's value. */
+  violation(key: UniqueKey, row: Row): UniqueViolation {
+    return new UniqueViolation(key.spec.name, key.spec.columns, row, key.spec.expression ? this.expressionKey(key, row)[0] : undefined);
   }
 
   segments(): Segment[] {
@@ -532,7 +557,7 @@ class DurableTransaction implements Transaction {
         rowKeys[i] = k;
         if (k === undefined) continue;
         if (key.spec.unique !== false && (this.store.liveCommittedWithKey(t, key, k, p) !== undefined || ownRowWithKey(p, key.spec.name, k) !== undefined)) {
-          throw new UniqueViolation(key.spec.name, key.spec.columns, row);
+          throw t.violation(key, row);
         }
         // a prepared transaction inserted it: wait for its end, as PostgreSQL's insert waits for its xid
         if (key.spec.unique !== false) this.store.checkPreparedKey(this, tableId, key.spec.name, k);
@@ -1665,11 +1690,37 @@ export class DurableStorage implements Storage {
   // Tables and unique keys
 
   private newUniqueKey(t: TableState, spec: UniqueKeySpec): UniqueKey {
-    return { spec, types: spec.columns.map((c) => t.layout.columns[c].type), index: new Map() };
+    return { spec, types: spec.expression ? [spec.expression.type] : spec.columns.map((c) => t.layout.columns[c].type), index: new Map() };
+  }
+
+  /**
+   * An expression key is computed by the engine's function: one recovered before the
+   * function came (at open) is indexed once it comes.
+   */
+  attachKeyFunctions(tableId: number, keys: readonly KeyFunction[]): void {
+    const t = this.tables.get(tableId);
+    if (!t) return;
+    for (const k of keys) {
+      const had = t.keyFunctions.has(k.key);
+      t.keyFunctions.set(k.key, k.toKey);
+      if (had) continue;
+      for (const [name, key] of t.uniqueKeys) {
+        if (key.spec.expression?.key !== k.key) continue;
+        const fresh = this.newUniqueKey(t, key.spec);
+        this.indexExistingRows(t, fresh, false);
+        t.uniqueKeys.set(name, fresh);
+      }
+    }
+  }
+
+  /** a key whose rows can be indexed now (an expression key needs its function) */
+  private indexable(t: TableState, key: UniqueKey): boolean {
+    return !key.spec.expression || t.keyFunctions.has(key.spec.expression.key);
   }
 
   /** Index every committed row of the table; with `check`, a live duplicate throws. */
   private indexExistingRows(t: TableState, key: UniqueKey, check: boolean): void {
+    if (!this.indexable(t, key)) return;
     const steps = this.indexRowsInSteps(t, key, check, t.tombstones);
     while (!steps.next().done);
   }
@@ -1679,6 +1730,7 @@ export class DurableStorage implements Storage {
    * loop in between (addUniqueKey, a hot standby applying a compaction); `tombstones`: the rows known dead.
    */
   private *indexRowsInSteps(t: TableState, key: UniqueKey, check: boolean, tombstones: RowIdMap<number>): Generator<void, void, void> {
+    if (!this.indexable(t, key)) return;
     const liveSeen = check ? new Set<string>() : undefined;
     let n = 0;
     for (const seg of t.segments()) {
@@ -1691,7 +1743,7 @@ export class DurableStorage implements Storage {
         const k = t.keyOf(key, seg.keyRow(pos, key.spec.columns));
         if (k === undefined) continue;
         if (liveSeen && !dead) {
-          if (liveSeen.has(k)) throw new UniqueViolation(key.spec.name, key.spec.columns, seg.row(pos));
+          if (liveSeen.has(k)) throw t.violation(key, seg.row(pos));
           liveSeen.add(k);
         }
         indexAdd(key.index, k, rowId);
@@ -2094,6 +2146,8 @@ export class DurableStorage implements Storage {
     t.sealed = m.segments.map((meta) => oldSegs.get(meta.file) ?? loaded.get(meta.file)!);
     if (old) t.growing = old.growing.maxTs > m.sealedTs ? old.growing.copyAfter(m.sealedTs) : new GrowingSegment();
     for (const seg of t.sealed) if (seg.maxRowId >= t.nextRowId) t.nextRowId = seg.maxRowId + 1;
+    // expression keys' functions first: the keys below are indexed with them
+    for (const [k, v] of old?.keyFunctions ?? []) t.keyFunctions.set(k, v);
     // the key indexes follow the rows; kept as they are unless a segment left (compaction)
     const kept = old && old.sealed.every((x) => t.sealed.includes(x));
     const turns = new Turns();
@@ -2370,7 +2424,7 @@ export class DurableStorage implements Storage {
           const k = t.keyOf(key, row);
           if (k === undefined) continue;
           if (this.liveCommittedWithKey(t, key, k, p) !== undefined || this.claimedByOther(txn, tableId, key.spec.name, k)) {
-            throw new UniqueViolation(key.spec.name, key.spec.columns, row);
+            throw t.violation(key, row);
           }
           claims.push({ table: tableId, key: key.spec.name, k });
         }
@@ -2649,7 +2703,7 @@ export class DurableStorage implements Storage {
         for (const key of covered) {
           if (key.spec.unique === false) continue;
           await eachOwnKey(p, key, (k, rowId) => {
-            if (this.liveCommittedWithKey(t, key, k, p) !== undefined || this.claimedByOther(txn, tableId, key.spec.name, k)) throw new UniqueViolation(key.spec.name, key.spec.columns, p.inserted.get(rowId)!);
+            if (this.liveCommittedWithKey(t, key, k, p) !== undefined || this.claimedByOther(txn, tableId, key.spec.name, k)) throw t.violation(key, p.inserted.get(rowId)!);
           }, slice);
         }
         continue;
@@ -2661,7 +2715,7 @@ export class DurableStorage implements Storage {
           if (key.spec.unique === false) continue;
           const k = t.keyOf(key, row);
           if (k !== undefined && (this.liveCommittedWithKey(t, key, k, p) !== undefined || this.claimedByOther(txn, tableId, key.spec.name, k))) {
-            throw new UniqueViolation(key.spec.name, key.spec.columns, row);
+            throw t.violation(key, row);
           }
         }
         const turn = slice();
@@ -2825,7 +2879,8 @@ export class DurableStorage implements Storage {
           segments: segs, end: (seg: Segment) => (seg === growing ? growingEnd : seg.length), visible, pending,
           ...(columns ? { columns } : {}), ...(opts.heapFetched ? { heapFetched: opts.heapFetched, allVisible } : {}),
         };
-        if (opts.bitmap) yield* bitmapScan(input, opts.bitmap, (c) => t.layout.columns[c].type, opts.bitmapCounted);
+        if (opts.bitmap) yield* bitmapScan(input, opts.bitmap, { typeOf: (c) => t.layout.columns[c].type, expressionKey: (name) => this.expressionKeyOrder(t, name, false) }, opts.bitmapCounted);
+        else if (index!.keyName !== undefined) yield* expressionKeyScan(input, this.expressionKeyOrder(t, index!.keyName, index!.order === 'desc'));
         else yield* indexScan(input, { ...index!, types: index!.columns.map((c) => t.layout.columns[c].type) });
         return;
       }
@@ -2873,13 +2928,21 @@ export class DurableStorage implements Storage {
     }
   }
 
+  /** An expression key's order for an ordered scan through it (ScanOptions.index.keyName). */
+  private expressionKeyOrder(t: TableState, keyName: string, desc: boolean): ExpressionKeyOrder {
+    const expression = t.uniqueKeys.get(keyName)?.spec.expression;
+    const toKey = expression && t.keyFunctions.get(expression.key);
+    if (!expression || !toKey) throw new Error(`bug: no expression key ${keyName} to scan in order`);
+    return { column: t.uniqueKeys.get(keyName)!.spec.columns[0]!, type: expression.type, key: expression.key, toKey, desc };
+  }
+
   lookupUnique(tableId: number, keyName: string, values: Row, txn?: Transaction): RowId | undefined {
     const t = this.tables.get(tableId);
     const key = t?.uniqueKeys.get(keyName);
     if (!t || !key || key.spec.unique === false) return undefined;
     const row: Value[] = [];
     key.spec.columns.forEach((c, i) => (row[c] = values[i]));
-    const k = t.keyOf(key, row);
+    const k = t.keyValueOf(key, key.spec.expression ? values : row);
     if (k === undefined) return undefined;
     const dtxn = txn as PendingHolder | undefined;
     const p = dtxn?.pending.get(tableId);
@@ -2894,7 +2957,7 @@ export class DurableStorage implements Storage {
     if (!t || !key) return out;
     const probe: Value[] = [];
     key.spec.columns.forEach((c, i) => (probe[c] = values[i]));
-    const k = t.keyOf(key, probe);
+    const k = t.keyValueOf(key, key.spec.expression ? values : probe);
     if (k === undefined) return out;
     if (candidateCount(key.index, k) > limit) return undefined;
     const dtxn = txn as PendingHolder | undefined;

@@ -49,7 +49,7 @@ export interface IndexScanInput {
 }
 
 /** A segment's row at `pos`, only the caller's columns decoded; counted when its visibility needed the row store. */
-function rowAt(input: IndexScanInput, seg: Segment, pos: number): Row {
+export function rowAt(input: IndexScanInput, seg: Segment, pos: number): Row {
   if (input.heapFetched && !input.allVisible?.(seg, pos)) input.heapFetched(1);
   return input.columns ? seg.rows(pos, pos + 1, input.columns)[0]! : seg.row(pos);
 }
@@ -342,13 +342,21 @@ function* orderedScan(input: IndexScanInput, spec: IndexScanSpec, order: 'asc' |
   }
   for (const [rowId, row] of input.pending) if (meets(row, spec)) { input.heapFetched?.(1); loose.push({ rowId, row }); }
   if (loose.length) cursors.push(rowsCursor(loose.sort((a, b) => cmp(a.row, b.row))));
+  yield* mergeCursors(cursors, (a, b) => cmp(a.row, b.row));
+}
+
+/**
+ * The ordered inputs merged (`cmp` orders their heads), in batches that start small and
+ * grow, so a LIMIT above stops after a few rows.
+ */
+export function* mergeCursors<H extends { readonly rowId: RowId; readonly row: Row }>(cursors: readonly { head: H | undefined; advance(): void }[], cmp: (a: H, b: H) => number): Iterable<RowBatch> {
   let size = 16;
   for (;;) {
     const rowIds: RowId[] = [];
     const rows: Row[] = [];
     while (rows.length < size) {
-      let best: Cursor | undefined;
-      for (const c of cursors) if (c.head && (!best || cmp(c.head.row, best.head!.row) < 0)) best = c;
+      let best: { head: H | undefined; advance(): void } | undefined;
+      for (const c of cursors) if (c.head && (!best || cmp(c.head, best.head!) < 0)) best = c;
       if (!best) break;
       rowIds.push(best.head!.rowId);
       rows.push(best.head!.row);

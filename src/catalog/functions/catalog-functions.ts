@@ -147,10 +147,10 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
       break;
     case 'pg_get_viewdef':
       if (n === 1 || n === 2) {
-        // the view's query as written (Quiver keeps SQL text, not a rule tree to deparse); NULL for non-views
+        // the (materialized) view's query as written (Quiver keeps SQL text, not a rule tree to deparse); NULL for other relations
         const byText = n === 1 && argTypes[0]?.oid === OID.text;
         return fn(byText ? [T.text] : [T.oid, argTypes[1]?.oid === OID.int4 ? T.int4 : T.bool].slice(0, n), T.text, (a) => {
-          const v = [...catalog.tables.values()].find((t) => (byText ? t.name === a[0] : t.oid === a[0]) && t.kind === 'v');
+          const v = [...catalog.tables.values()].find((t) => (byText ? t.name === a[0] : t.oid === a[0]) && (t.kind === 'v' || t.kind === 'm'));
           // ruleutils ends the query with a semicolon (pg_dump strips it)
           return v?.view ? `${qualifyViewText(catalog, visible, v)};` : null;
         });

@@ -178,3 +178,14 @@ export function builtinOperatorName(oid: number, signature = false): string | un
   }
   return BUILTIN_OPERATORS.filter((x) => x[1] === o[1]).length > 1 ? `${o[2]}.${o[1]}` : o[1];
 }
+
+let byName: Map<string, BuiltinProc[]> | undefined;
+
+/** The built-in functions of a name (every overload). */
+export function builtinProcsNamed(name: string): readonly BuiltinProc[] {
+  if (!byName) {
+    byName = new Map();
+    for (const p of BUILTIN_PROCS) byName.set(p[1], [...(byName.get(p[1]) ?? []), p]);
+  }
+  return byName.get(name) ?? [];
+}

@@ -101,8 +101,9 @@ export function indexDef(t: TableDef, i: { name: string; unique: boolean; method
   // as PostgreSQL's flatten_reloptions: a value that reads as an identifier is not quoted
   const withClause = opts.length ? ` WITH (${opts.map(([k, v]) => `${k}=${quoteIdent(v) === v ? v : `'${v.replace(/'/g, "''")}'`}`).join(', ')})` : '';
   // an index of a partitioned table is ON ONLY it: its partitions' indexes are attached to it
-  // a partial index's WHERE as written (PostgreSQL's deparser also parenthesizes each operand and adds casts)
-  const where = i.predicateSql ? ` WHERE (${i.predicateSql})` : '';
+  // a partial index's WHERE as written (PostgreSQL's deparser also parenthesizes each operand and adds casts);
+  // pretty mode (psql's \d) prints it without the outer parentheses
+  const where = i.predicateSql ? (pretty ? ` WHERE ${i.predicateSql}` : ` WHERE (${i.predicateSql})`) : '';
   return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${t.kind === 'p' ? 'ONLY ' : ''}${qualifiedName(t.schema, t.name)} USING ${i.method} (${cols})${withClause}${where}`;
 }
 
@@ -112,7 +113,7 @@ export function indexDef(t: TableDef, i: { name: string; unique: boolean; method
  */
 export function indexExpressionText(e: IndexExpression, pretty: boolean): string {
   const text = pretty ? e.pretty : e.sql;
-  return e.tree.kind === 'call' ? text : `(${text})`;
+  return e.tree.kind === 'call' && /^[a-z_]/i.test(e.tree.name) ? text : `(${text})`;
 }
 
 /** pg_get_partkeydef: LIST (tenant) */

@@ -9,7 +9,7 @@
  * character_data and yes_or_no → varchar, cardinal_number → int4), which is what
  * PostgreSQL puts on the wire for them.
  */
-import { NAMESPACE, builtinProcDefaultAcl, type BuiltinAclDef, type Catalog, type SqlFunctionDef, type SystemRelation, type SystemRelationContext, type TableDef } from '../catalog.js';
+import { NAMESPACE, builtinProcDefaultAcl, storesRows, type BuiltinAclDef, type Catalog, type ColumnStatistics, type SqlFunctionDef, type SystemRelation, type SystemRelationContext, type TableDef } from '../catalog.js';
 import { OID, T, TYPES, formatType, sqlType, typeByName, type Row, type SqlType, type TypeInfo } from '../../types/types.js';
 import { CLASS_OID, PLPGSQL_OID, ROLE, columnDefaultSql, descriptions, indexDef } from './objects.js';
 import { pgAuthMembersRows, pgAuthidRows, pgDbRoleSettingRows, pgRolesRows, pgUserRows } from './roles.js';
@@ -242,7 +242,7 @@ export function buildSystemRelations(): SystemRelation[] {
       const am = t.kind === 'v' ? 0 : t.kind === 'p' ? 0 : AM.heap;
       const checks = t.constraints.filter((c) => c.type === 'c').length;
       const row = base(t.oid, t.name, namespaceOid(ctx.catalog, t.schema), t.rowTypeOid, am, t.kind, t.columns.length, t.indexes.length > 0, t.kind === 'v' || t.kind === 'p' ? 0 : ctx.rowCount(t.oid), null, checks, t.kind === 'v' ? 'n' : 'd');
-      const pages = t.kind === 'r' ? ctx.relationPages?.(t) : undefined;
+      const pages = storesRows(t) ? ctx.relationPages?.(t) : undefined;
       if (pages) {
         row[9] = pages.pages; // relpages
         row[11] = pages.allVisible; // relallvisible
@@ -251,6 +251,7 @@ export function buildSystemRelations(): SystemRelation[] {
       row[21] = parents.has(t.oid); // relhassubclass
       row[22] = t.rowSecurity ?? false; // relrowsecurity
       row[23] = t.forceRowSecurity ?? false; // relforcerowsecurity
+      row[24] = !t.unpopulated; // relispopulated: false for a materialized view made or refreshed WITH NO DATA
       if (partitionOf(t)) {
         row[26] = true; // relispartition
         row[32] = partitionBoundText(ctx.catalog, t);
@@ -550,8 +551,6 @@ export function buildSystemRelations(): SystemRelation[] {
     [NAMESPACE.public, CLASS_OID.pg_namespace, 0, 'i', ['pg_database_owner=UC/pg_database_owner', '=U/pg_database_owner']],
   ], 3394));
   for (const e of EMPTY_CATALOGS) add(rel('pg_catalog', e.name, e.columns, () => [], e.oid));
-  add(rel('pg_catalog', 'pg_matviews', [['schemaname', name], ['matviewname', name], ['matviewowner', name], ['tablespace', name], ['hasindexes', bool],
-    ['ispopulated', bool], ['definition', text]], () => []));
   // the session's open SQL cursors (psycopg checks it before closing a server-side cursor)
   add(rel('pg_catalog', 'pg_cursors', [['name', text], ['statement', text], ['is_holdable', bool], ['is_binary', bool], ['is_scrollable', bool], ['creation_time', T.timestamptz]],
     (ctx) => (ctx.cursors?.() ?? []).map((c) => [c.name, c.statement, c.holdable, c.binary, c.scrollable, c.created])));
@@ -569,7 +568,9 @@ export function buildSystemRelations(): SystemRelation[] {
     (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'v').map((t) => [t.schema, t.name, ctx.user, t.view ? `${t.view.sql};` : null])));
 
   add(rel('pg_catalog', 'pg_tables', [['schemaname', name], ['tablename', name], ['tableowner', name], ['tablespace', name], ['hasindexes', bool], ['hasrules', bool], ['hastriggers', bool], ['rowsecurity', bool]],
-    (ctx) => userTables(ctx.catalog).filter((t) => t.kind !== 'v').map((t) => [t.schema, t.name, ctx.roles?.nameOf(ownerOf(t)) ?? ctx.user, null, t.indexes.length > 0, false, false, t.rowSecurity ?? false])));
+    (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'r' || t.kind === 'p').map((t) => [t.schema, t.name, ctx.roles?.nameOf(ownerOf(t)) ?? ctx.user, null, t.indexes.length > 0, false, false, t.rowSecurity ?? false])));
+  add(rel('pg_catalog', 'pg_matviews', [['schemaname', name], ['matviewname', name], ['matviewowner', name], ['tablespace', name], ['hasindexes', bool], ['ispopulated', bool], ['definition', text]],
+    (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'm').map((t) => [t.schema, t.name, ctx.roles?.nameOf(ownerOf(t)) ?? ctx.user, null, t.indexes.length > 0, !t.unpopulated, t.view ? `${t.view.sql};` : null])));
   add(rel('pg_catalog', 'pg_indexes', [['schemaname', name], ['tablename', name], ['indexname', name], ['tablespace', name], ['indexdef', text]],
     (ctx) => userTables(ctx.catalog).flatMap((t) => t.indexes.map((i) => [t.schema, t.name, i.name, null, indexDef(t, i)] as Row))));
   add(rel('pg_catalog', 'pg_stat_user_indexes', [['relid', oid], ['indexrelid', oid], ['schemaname', name], ['relname', name], ['indexrelname', name],
@@ -579,7 +580,7 @@ export function buildSystemRelations(): SystemRelation[] {
     ['idx_tup_fetch', int8], ['n_tup_ins', int8], ['n_tup_upd', int8], ['n_tup_del', int8], ['n_tup_hot_upd', int8], ['n_live_tup', int8], ['n_dead_tup', int8],
     ['n_mod_since_analyze', int8], ['n_ins_since_vacuum', int8], ['last_vacuum', T.timestamptz], ['last_autovacuum', T.timestamptz], ['last_analyze', T.timestamptz],
     ['last_autoanalyze', T.timestamptz], ['vacuum_count', int8], ['autovacuum_count', int8], ['analyze_count', int8], ['autoanalyze_count', int8]],
-  (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'r').map((t) => {
+  (ctx) => userTables(ctx.catalog).filter(storesRows).map((t) => {
     const n = BigInt(ctx.rowCount(t.oid));
     const st = t.stats;
     const sinceAnalyze = st ? BigInt(Math.abs(ctx.rowCount(t.oid) - st.reltuples)) : n;
@@ -590,13 +591,15 @@ export function buildSystemRelations(): SystemRelation[] {
   add(rel('pg_catalog', 'pg_stats', [['schemaname', name], ['tablename', name], ['attname', name], ['inherited', bool], ['null_frac', float4],
     ['avg_width', int4], ['n_distinct', float4], ['most_common_vals', T._text], ['most_common_freqs', T._float4], ['histogram_bounds', T._text],
     ['correlation', float4], ['most_common_elems', T._text], ['most_common_elem_freqs', T._float4], ['elem_count_histogram', T._float4]],
-  (ctx) => userTables(ctx.catalog).flatMap((t) => t.columns.flatMap((c) => {
-    const cs = t.stats?.columns[c.name];
-    if (!cs) return [];
+  (ctx) => userTables(ctx.catalog).flatMap((t) => {
     const f4 = (x: number | null) => (x === null ? null : Math.fround(x));
-    return [[t.schema, t.name, c.name, t.kind === 'p', f4(cs.nullFrac), cs.avgWidth, f4(cs.nDistinct), cs.mostCommonVals,
-      cs.mostCommonFreqs?.map((x) => Math.fround(x)) ?? null, cs.histogramBounds, f4(cs.correlation), null, null, null] as Row];
-  }))));
+    const row = (relname: string, attname: string, cs: ColumnStatistics) => [t.schema, relname, attname, t.kind === 'p', f4(cs.nullFrac), cs.avgWidth, f4(cs.nDistinct), cs.mostCommonVals,
+      cs.mostCommonFreqs?.map((x) => Math.fround(x)) ?? null, cs.histogramBounds, f4(cs.correlation), null, null, null] as Row;
+    const columns = t.columns.flatMap((c) => (t.stats?.columns[c.name] ? [row(t.name, c.name, t.stats.columns[c.name])] : []));
+    // an expression index's column, under the index's name (PostgreSQL's pg_statistic rows of the index)
+    const indexes = t.indexes.flatMap((i) => (i.expression && t.stats?.indexes?.[i.name] ? [row(i.name, i.expression.name, t.stats.indexes[i.name])] : []));
+    return [...columns, ...indexes];
+  })));
   // per database, as pg_database lists them: only relation-lock conflicts happen here (recovery-conflicts.ts)
   add(rel('pg_catalog', 'pg_stat_database_conflicts', [['datid', oid], ['datname', name], ['confl_tablespace', int8], ['confl_lock', int8],
     ['confl_snapshot', int8], ['confl_bufferpin', int8], ['confl_deadlock', int8]],
@@ -612,7 +615,7 @@ export function buildSystemRelations(): SystemRelation[] {
     a.waitEventType, a.waitEvent, a.state, null, null, null, a.query, 'client backend'] as Row)));
   add(rel('pg_catalog', 'pg_statio_all_tables', [['relid', oid], ['schemaname', name], ['relname', name], ['heap_blks_read', int8], ['heap_blks_hit', int8],
     ['idx_blks_read', int8], ['idx_blks_hit', int8], ['toast_blks_read', int8], ['toast_blks_hit', int8], ['tidx_blks_read', int8], ['tidx_blks_hit', int8]],
-  (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'r' || t.kind === 'p').map((t) => [t.oid, t.schema, t.name, 0n, 0n, t.indexes.length ? 0n : null, t.indexes.length ? 0n : null, null, null, null, null] as Row)));
+  (ctx) => userTables(ctx.catalog).filter((t) => t.kind !== 'v').map((t) => [t.oid, t.schema, t.name, 0n, 0n, t.indexes.length ? 0n : null, t.indexes.length ? 0n : null, null, null, null, null] as Row)));
   // re-read on each query like PostgreSQL's: shows edits not yet reloaded, and each bad line's error
   add(rel('pg_catalog', 'pg_hba_file_rules', [['line_number', int4], ['type', text], ['database', T._text], ['user_name', T._text], ['address', text],
     ['netmask', text], ['auth_method', text], ['options', T._text], ['error', text]],
@@ -649,7 +652,7 @@ function addInformationSchema(add: (r: SystemRelation) => void): void {
     ['reference_generation', chars], ['user_defined_type_catalog', id], ['user_defined_type_schema', id], ['user_defined_type_name', id],
     ['is_insertable_into', yesNo], ['is_typed', yesNo], ['commit_action', chars],
   ], (ctx) => [
-    ...userTables(ctx.catalog).map((t) => [ctx.database, t.schema, t.name, t.schema === ctx.myTempSchema ? 'LOCAL TEMPORARY' : t.kind === 'v' ? 'VIEW' : 'BASE TABLE', null, null, null, null, null, t.kind === 'v' ? 'NO' : 'YES', 'NO', null] as Row),
+    ...userTables(ctx.catalog).filter((t) => t.kind !== 'm').map((t) => [ctx.database, t.schema, t.name, t.schema === ctx.myTempSchema ? 'LOCAL TEMPORARY' : t.kind === 'v' ? 'VIEW' : 'BASE TABLE', null, null, null, null, null, t.kind === 'v' ? 'NO' : 'YES', 'NO', null] as Row),
     ...SYSTEM.filter(() => LIST_SYSTEM_RELATIONS).map((r) => [ctx.database, r.schema, r.name, r.schema === 'information_schema' || SYSTEM_VIEWS.has(r.name) ? 'VIEW' : 'BASE TABLE', null, null, null, null, null, 'NO', 'NO', null] as Row),
   ]));
   add(rel('information_schema', 'columns', [
@@ -662,7 +665,7 @@ function addInformationSchema(add: (r: SystemRelation) => void): void {
     ['maximum_cardinality', card], ['dtd_identifier', id], ['is_self_referencing', yesNo],
     ['is_identity', yesNo], ['identity_generation', chars], ['identity_start', chars], ['identity_increment', chars], ['identity_maximum', chars],
     ['identity_minimum', chars], ['identity_cycle', yesNo], ['is_generated', chars], ['generation_expression', chars], ['is_updatable', yesNo],
-  ], (ctx) => [...userTables(ctx.catalog), ...systemTablesForColumns()].flatMap((t) => t.columns.map((c, i) => {
+  ], (ctx) => [...userTables(ctx.catalog).filter((t) => t.kind !== 'm'), ...systemTablesForColumns()].flatMap((t) => t.columns.map((c, i) => {
     const info = TYPES.get(c.type.oid)!;
     const dataType = isVectorType(c.type.oid) && info.category !== 'A' ? 'USER-DEFINED' : info.category === 'A' ? 'ARRAY' : formatType(sqlType(c.type.oid));
     const charLen = (c.type.oid === OID.varchar || c.type.oid === OID.bpchar) && c.type.typmod > 4 ? c.type.typmod - 4 : null;

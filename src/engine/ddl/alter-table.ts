@@ -20,7 +20,9 @@ import { attachPartition, detachPartition } from './partition.js';
 import { attachIndex, partitionIndexes } from './indexes.js';
 import { checkRowNotNull, rewriteTable } from './rewrite-table.js';
 import { policiesWithoutColumn } from './policy.js';
+import { checkRelationKind } from './relation-kind.js';
 import { addStorageKey, dropStorageKey } from './storage-undo.js';
+import { storageKeySpec } from '../../executor/expression-keys.js';
 import { checkTypeUsage } from './privileges.js';
 import { sequenceParams } from './sequence.js';
 
@@ -49,12 +51,17 @@ type Handler<K extends AlterTableCommand['kind']> = (ctx: DdlContext, d: AlterDr
 
 export async function alterTable(ctx: DdlContext, stmt: AlterTable): Promise<void> {
   // OWNER TO, SET STATISTICS …: PostgreSQL takes ALTER TABLE for any relation (pg_dump writes it for views and sequences)
-  if (stmt.commands.every((c) => c.kind === 'ignored')) return checkRelationExists(ctx, stmt);
+  if (stmt.commands.every((c) => c.kind === 'ignored')) {
+    checkRelationExists(ctx, stmt);
+    const named = stmt.objectType === 'matview' ? findTable(ctx, stmt.relation) : undefined;
+    if (named) checkRelationKind('matview', named);
+    return;
+  }
   if (stmt.objectType === 'index' && stmt.commands.every((c) => c.kind === 'attachPartition')) {
     for (const c of stmt.commands) if (c.kind === 'attachPartition') attachIndex(ctx, stmt.relation, c.child);
     return;
   }
-  if (stmt.objectType !== 'table') throw new SqlError(SqlState.featureNotSupported, `ALTER ${stmt.objectType.toUpperCase()} is not supported yet`);
+  if (stmt.objectType !== 'table' && stmt.objectType !== 'matview') throw new SqlError(SqlState.featureNotSupported, `ALTER ${stmt.objectType.toUpperCase()} is not supported yet`);
   if (stmt.commands.every((c) => c.kind === 'attachPartition' || c.kind === 'detachPartition')) return alterPartitions(ctx, stmt);
   const table = findTable(ctx, stmt.relation);
   if (!table) {
@@ -62,6 +69,8 @@ export async function alterTable(ctx: DdlContext, stmt: AlterTable): Promise<voi
     throw new SqlError(SqlState.undefinedTable, `relation "${stmt.relation.name}" does not exist`);
   }
   if (table.kind === 'v') throw new SqlError(SqlState.wrongObjectType, `"${table.name}" is a view`);
+  if (stmt.objectType === 'matview') checkRelationKind('matview', table);
+  if (table.kind === 'm') checkMaterializedViewCommands(table, stmt.commands);
   const draft: AlterDraft = {
     table, cols: table.columns.map((def, i) => ({ def, old: i })), indexes: [...table.indexes], constraints: [...table.constraints],
     sequences: [], sequenceChanges: [], droppedSequences: [], checkNotNull: new Set(), rewrite: false, only: stmt.only,
@@ -79,6 +88,37 @@ export async function alterTable(ctx: DdlContext, stmt: AlterTable): Promise<voi
   // a rewrite replaces the table's catalog entry (under a new OID)
   const now = ctx.catalog.findTable(table.schema, table.name);
   if (draft.policies && now) now.policies = draft.policies;
+}
+
+/** a materialized view's columns are its query's: only OWNER TO and the ignored settings apply to it (ATSimplePermissions) */
+function checkMaterializedViewCommands(table: TableDef, commands: readonly AlterTableCommand[]): void {
+  for (const c of commands) {
+    if (c.kind === 'owner' || c.kind === 'ignored' || c.kind === 'unsupported') continue;
+    throw new SqlError(SqlState.wrongObjectType, `ALTER action ${alterActionName(c)} cannot be performed on relation "${table.name}"`, {
+      detail: 'This operation is not supported for materialized views.',
+    });
+  }
+}
+
+/** alter_table_type_to_string */
+function alterActionName(c: AlterTableCommand): string {
+  switch (c.kind) {
+    case 'addColumn': return 'ADD COLUMN';
+    case 'dropColumn': return 'DROP COLUMN';
+    case 'setDefault': return 'ALTER COLUMN ... SET DEFAULT';
+    case 'setNotNull': return 'ALTER COLUMN ... SET NOT NULL';
+    case 'dropNotNull': return 'ALTER COLUMN ... DROP NOT NULL';
+    case 'alterType': return 'ALTER COLUMN ... SET DATA TYPE';
+    case 'addConstraint': return 'ADD CONSTRAINT';
+    case 'dropConstraint': return 'DROP CONSTRAINT';
+    case 'attachPartition': return 'ATTACH PARTITION';
+    case 'detachPartition': return 'DETACH PARTITION';
+    case 'addIdentity': return 'ALTER COLUMN ... ADD IDENTITY';
+    case 'rowSecurity':
+      if (c.enable !== undefined) return c.enable ? 'ENABLE ROW SECURITY' : 'DISABLE ROW SECURITY';
+      return c.force ? 'FORCE ROW SECURITY' : 'NO FORCE ROW SECURITY';
+    default: return c.kind;
+  }
 }
 
 function checkRelationExists(ctx: DdlContext, stmt: AlterTable): void {
@@ -117,8 +157,8 @@ async function applyInPlace(ctx: DdlContext, d: AlterDraft): Promise<void> {
     // a partitioned table keeps no rows: its new keys are its partitions' keys
     if (!d.only) for (const x of d.indexes) if (x.unique && !oldUnique.has(x.name)) await keyOnPartitions(ctx, table, newColumns, x, d.constraints);
   } else {
-    for (const x of table.indexes) if (x.unique && !newUnique.has(x.name)) dropStorageKey(ctx, table.oid, { name: x.name, columns: x.columns });
-    for (const x of d.indexes) if (x.unique && !oldUnique.has(x.name)) await addStorageKey(ctx, table.oid, newColumns, { name: x.name, columns: x.columns });
+    for (const x of table.indexes) if (x.unique && !newUnique.has(x.name)) dropStorageKey(ctx, table.oid, storageKeySpec(x));
+    for (const x of d.indexes) if (x.unique && !oldUnique.has(x.name)) await addStorageKey(ctx, table.oid, newColumns, storageKeySpec(x));
   }
   table.columns = newColumns;
   table.indexes = d.indexes;

@@ -1,8 +1,9 @@
-/** COMMENT ON TABLE / VIEW / COLUMN / INDEX / SEQUENCE / CONSTRAINT / FUNCTION / SCHEMA (comments on other objects are accepted and not kept). */
+/** COMMENT ON TABLE / [MATERIALIZED] VIEW / COLUMN / INDEX / SEQUENCE / CONSTRAINT / FUNCTION / SCHEMA (comments on other objects are accepted and not kept). */
 import { SqlError, SqlState } from '../../errors.js';
 import type { BoundDdl } from '../../sql/ddl/index.js';
 import { findSequence, mustFindTable, findIndex, type DdlContext } from './context.js';
 import { resolveFunction } from './function.js';
+import { checkRelationKind } from './relation-kind.js';
 
 export function comment(ctx: DdlContext, stmt: Extract<BoundDdl, { kind: 'comment' }>): void {
   const target = stmt.target;
@@ -24,9 +25,9 @@ export function comment(ctx: DdlContext, stmt: Extract<BoundDdl, { kind: 'commen
       (idx as { comment?: string }).comment = stmt.text;
       return;
     }
-    case 'view': {
+    case 'view': case 'matview': {
       const v = mustFindTable(ctx, target.relation);
-      if (v.kind !== 'v') throw new SqlError(SqlState.wrongObjectType, `"${v.name}" is not a view`);
+      checkRelationKind(target.kind, v);
       v.comment = stmt.text;
       ctx.catalog.version++;
       return;

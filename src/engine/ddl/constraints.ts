@@ -140,7 +140,7 @@ export function foreignKey(ctx: DdlContext, table: TableDef, cols: readonly Alte
  */
 function referencedKeyIndex(ref: TableDef, refColumns: readonly number[]): IndexDef {
   const wanted = new Set(refColumns);
-  const found = [...ref.indexes].sort((a, b) => a.oid - b.oid).find((i) => i.unique && !i.predicateSql && i.tsvectorConfig === undefined
+  const found = [...ref.indexes].sort((a, b) => a.oid - b.oid).find((i) => i.unique && !i.predicateSql && !i.expression && i.tsvectorConfig === undefined
     && i.columns.length === refColumns.length && wanted.size === refColumns.length && i.columns.every((c) => wanted.has(c)));
   if (!found) throw new SqlError('42830', `there is no unique constraint matching given keys for referenced table "${ref.name}"`);
   return found;

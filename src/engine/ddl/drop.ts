@@ -7,7 +7,11 @@ import { dropStorage, findTable, notice, findIndex, findSequence, type DdlContex
 import { dropFunctions } from './function.js';
 import { vectorIndexSpec } from './indexes.js';
 import { dropStorageKey, dropTextIndex, dropVectorIndex } from './storage-undo.js';
+import { storageKeySpec, storedAsKey } from '../../executor/expression-keys.js';
 import { dropSchemas } from './schema.js';
+import { viewDependencies } from '../../catalog/system/dependencies.js';
+import { CLASS_OID } from '../../catalog/system/objects.js';
+import { checkRelationKind, RELATION_KINDS, relationKindWord, type RelationKindWord } from './relation-kind.js';
 
 type DropObjects = Extract<Drop, { objects: unknown }>;
 
@@ -24,7 +28,7 @@ export async function drop(ctx: DdlContext, stmt: Drop): Promise<void> {
   if (!stmt.missingOk) for (const obj of stmt.objects) checkExists(ctx, stmt.objectType, obj);
   // tables dropped by this same statement don't count as dependents
   const alsoDropped: number[] = [];
-  if (stmt.objectType === 'table') {
+  if (stmt.objectType === 'table' || stmt.objectType === 'view' || stmt.objectType === 'matview') {
     for (const obj of stmt.objects) {
       const t = findTable(ctx, obj);
       if (t) alsoDropped.push(t.oid, ...leafPartitions(ctx.catalog, t).map((x) => x.oid));
@@ -33,20 +37,23 @@ export async function drop(ctx: DdlContext, stmt: Drop): Promise<void> {
   for (const obj of stmt.objects) await dropOne(ctx, stmt, obj, alsoDropped);
 }
 
+/** DROP TABLE / VIEW / MATERIALIZED VIEW of a relation of another kind (the DROP that removes it in the hint) */
+function checkDropKind(type: string, t: TableDef | undefined, name: string): void {
+  if (t && (type === 'table' || type === 'view' || type === 'matview')) checkRelationKind(type, t, name, true);
+}
+
 function checkExists(ctx: DdlContext, type: string, obj: QualifiedName): void {
   const { name } = obj;
-  if (type === 'table' && !findTable(ctx, obj)) throw new SqlError(SqlState.undefinedTable, `table "${name}" does not exist`);
-  if (type === 'view' && !findTable(ctx, obj)) throw new SqlError(SqlState.undefinedTable, `view "${name}" does not exist`);
-  if (type === 'table' && findTable(ctx, obj)?.kind === 'v') {
-    throw new SqlError(SqlState.wrongObjectType, `"${name}" is not a table`, { hint: 'Use DROP VIEW to remove a view.' });
-  }
+  const relation = RELATION_KINDS[type as RelationKindWord];
+  if (relation && !findTable(ctx, obj)) throw new SqlError(SqlState.undefinedTable, `${relation.what} "${name}" does not exist`);
+  if (type === 'table') checkDropKind(type, findTable(ctx, obj), name);
   if (type === 'index' && !findIndex(ctx, obj)) throw new SqlError(SqlState.undefinedObject, `index "${name}" does not exist`);
 }
 
 async function dropOne(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName, alsoDropped: readonly number[]): Promise<void> {
   const { name } = obj;
   switch (stmt.objectType) {
-    case 'table': return dropTable(ctx, stmt, obj, alsoDropped);
+    case 'table': case 'matview': return dropTable(ctx, stmt, obj, alsoDropped);
     case 'index': return dropIndex(ctx, stmt, obj);
     case 'sequence': {
       const s = findSequence(ctx, obj);
@@ -62,8 +69,9 @@ async function dropOne(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName, a
       return;
     case 'view': {
       const t = findTable(ctx, obj);
-      if (t && t.kind !== 'v') throw new SqlError(SqlState.wrongObjectType, `"${name}" is not a view`, { hint: 'Use DROP TABLE to remove a table.' });
+      checkDropKind('view', t, name);
       if (!t) return missingObject(ctx, stmt, 'view', name, SqlState.undefinedTable);
+      await dropMaterializedDependents(ctx, stmt, t, new Set([t.oid, ...alsoDropped]));
       ctx.catalog.dropTable(t.oid);
       return;
     }
@@ -77,8 +85,10 @@ async function dropOne(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName, a
 /** DROP TABLE: foreign keys of other tables that reference it are an error, or dropped with CASCADE. */
 async function dropTable(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName, alsoDropped: readonly number[]): Promise<void> {
   const t = findTable(ctx, obj);
-  if (!t) return missingObject(ctx, stmt, 'table', obj.name, SqlState.undefinedTable);
+  if (!t) return missingObject(ctx, stmt, RELATION_KINDS[stmt.objectType as RelationKindWord].what, obj.name, SqlState.undefinedTable);
+  checkDropKind(stmt.objectType, t, obj.name);
   const dropping = new Set(leafPartitions(ctx.catalog, t).map((x) => x.oid).concat(t.oid, ...alsoDropped));
+  await dropMaterializedDependents(ctx, stmt, t, dropping);
   const dependents: { table: TableDef; fk: ConstraintDef }[] = [];
   for (const other of ctx.catalog.tables.values()) {
     if (dropping.has(other.oid)) continue;
@@ -101,6 +111,47 @@ async function dropTable(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName,
   for (const leaf of leaves) await dropStorage(ctx, leaf.oid);
 }
 
+/**
+ * The materialized views whose query reads `t` (pg_depend's rule dependencies), and, through
+ * them, the views and materialized views reading those: an error (2BP01) without CASCADE,
+ * dropped (with their storage) with it. A plain view reading a table is not tracked yet.
+ */
+async function dropMaterializedDependents(ctx: DdlContext, stmt: DropObjects, t: TableDef, dropping: ReadonlySet<number>): Promise<void> {
+  const dependents = materializedDependents(ctx, t, dropping);
+  if (dependents.length === 0) return;
+  const describe = (r: TableDef) => `${RELATION_KINDS[relationKindWord(r)].what} ${r.name}`;
+  if (!stmt.cascade) {
+    throw new SqlError('2BP01', `cannot drop ${describe(t)} because other objects depend on it`, {
+      detail: dependents.map((d) => `${describe(d.relation)} depends on ${describe(d.on)}`).join('\n'),
+      hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
+    });
+  }
+  const lines = dependents.map((d) => `drop cascades to ${describe(d.relation)}`);
+  if (lines.length === 1) notice(ctx, lines[0]);
+  else ctx.notices.push({ severity: 'NOTICE', code: '00000', message: `drop cascades to ${lines.length} other objects`, detail: lines.join('\n') });
+  for (const { relation } of dependents) {
+    ctx.catalog.dropTable(relation.oid);
+    if (relation.kind === 'm') await dropStorage(ctx, relation.oid);
+  }
+}
+
+/** what reads `t`, depth first: materialized views reading anything dropped, and views reading a materialized view dropped */
+function materializedDependents(ctx: DdlContext, t: TableDef, dropping: ReadonlySet<number>): { relation: TableDef; on: TableDef }[] {
+  const out: { relation: TableDef; on: TableDef }[] = [];
+  const seen = new Set(dropping);
+  const visit = (on: TableDef, oids: ReadonlySet<number>) => {
+    for (const r of ctx.catalog.tables.values()) {
+      if (seen.has(r.oid) || !(r.kind === 'm' || (r.kind === 'v' && on.kind === 'm'))) continue;
+      if (!viewDependencies(ctx.catalog, r).some((d) => d.classid === CLASS_OID.pg_class && oids.has(d.objid))) continue;
+      seen.add(r.oid);
+      out.push({ relation: r, on });
+      visit(r, new Set([r.oid]));
+    }
+  };
+  visit(t, dropping);
+  return out;
+}
+
 /** DROP INDEX: not one a constraint owns; its storage side (key index, vector index) goes too. */
 async function dropIndex(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName): Promise<void> {
   const idx = findIndex(ctx, obj);
@@ -120,8 +171,8 @@ async function dropIndex(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName)
   }
   t.indexes = t.indexes.filter((i) => i.oid !== idx.oid);
   // (each storage drop is taken back if the DROP is: storage-undo.ts)
-  if (idx.unique || idx.method === 'btree' || idx.method === 'hash') {
-    const key = { name: idx.name, columns: idx.columns, unique: idx.unique };
+  if (storedAsKey(idx)) {
+    const key = storageKeySpec(idx);
     for (const leaf of t.kind === 'p' ? leafPartitions(ctx.catalog, t) : [t]) dropStorageKey(ctx, leaf.oid, key);
   }
   if (idx.method === 'hnsw' || idx.method === 'ivfflat') await dropVectorIndex(ctx, t.oid, vectorIndexSpec(idx, idx.name));

@@ -23,6 +23,7 @@ import { truncate } from './truncate.js';
 import { reindex } from './reindex.js';
 import { dropSchemaContents, schemaDependents } from './schema-dependents.js';
 import { createView } from './view.js';
+import { refreshMaterializedView } from './materialized-view.js';
 import { checkDdl } from './privileges.js';
 import { alterPolicy, createPolicy, dropPolicy } from './policy.js';
 
@@ -34,6 +35,8 @@ export interface DdlOutcome {
   readonly truncate?: readonly TableDef[];
   /** CREATE TABLE … AS: the new table (absent when IF NOT EXISTS found one) */
   readonly created?: TableDef;
+  /** REFRESH MATERIALIZED VIEW: the view whose rows to replace, and its definition before the statement */
+  readonly refresh?: { readonly view: TableDef; readonly previous: TableDef };
 }
 
 type Runner<K extends DdlKind> = (ctx: DdlContext, stmt: Extract<BoundDdl, { kind: K }>) => Promise<DdlOutcome | void> | DdlOutcome | void;
@@ -45,10 +48,11 @@ const RUNNERS: { readonly [K in DdlKind]: Runner<K> } = {
   createSchema: (ctx, s) => createSchema(ctx, s, runDdl),
   createDatabase, dropDatabase, comment, rename, createPolicy, alterPolicy, dropPolicy,
   createTableAs: async (ctx, s) => {
-    const created = await createTableAs(ctx, s.relation, s.columns, s.ifNotExists, s);
+    const created = await createTableAs(ctx, s.relation, s.columns, s.ifNotExists, s, s.materialized);
     return created ? { created } : {};
   },
   truncate: (ctx, s) => ({ truncate: truncate(ctx, s) }),
+  refreshMaterializedView: (ctx, s) => ({ refresh: refreshMaterializedView(ctx, s) }),
   reindex,
   discardTemp: async (ctx) => {
     const schema = ctx.temp?.name;

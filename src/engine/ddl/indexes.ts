@@ -13,8 +13,9 @@ import { parseRegconfig } from '../../types/regconfig.js';
 import { mustFindTable, relationNameFree, findIndex, type DdlContext } from './context.js';
 import { addStorageKey, textIndexCreated, vectorIndexBuilt } from './storage-undo.js';
 import { textIndexAttachment } from '../../executor/text-index-build.js';
-import { indexExpressionOf, indexStorageKey, vectorIndexKey } from '../../executor/vector-index-key.js';
+import { checkImmutable, indexExpressionOf, indexStorageKey, vectorIndexKey } from '../../executor/vector-index-key.js';
 import { columnsRead } from '../../executor/vector-search.js';
+import { keyFunctions, storageKeySpec } from '../../executor/expression-keys.js';
 
 /**
  * pgvector's operator classes: the type each accepts, the operator it indexes, and the
@@ -69,7 +70,15 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   const gin = method === 'gin' ? ginKey(table, stmt.columns) : undefined;
   const keys = gin ? [{ column: gin.column }] : stmt.columns.map((c) => indexKey(ctx, table, c, method));
   const cols = keys.map((k) => k.column);
+  // IndexDef.expression is the whole key: one element
+  if (keys.length > 1 && keys.some((k) => k.expression)) throw new SqlError(SqlState.featureNotSupported, 'expression indexes of more than one column are not supported yet');
   const expression = keys.length === 1 ? keys[0].expression : undefined;
+  // an expression is never a partition key column: PostgreSQL's check of a unique index on a partitioned table
+  if (stmt.unique && expression && table.kind === 'p' && table.partition) {
+    throw new SqlError(SqlState.featureNotSupported, 'unique constraint on partitioned table must include all partitioning columns', {
+      detail: `UNIQUE constraint on table "${table.name}" lacks column "${table.columns[table.partition.columns[0]].name}" which is part of the partition key.`,
+    });
+  }
   const keyType = (i: number) => keys[i].expression?.type ?? table.columns[cols[i]].type;
   // pgvector's only default operator class for its methods: vector_l2_ops for ivfflat
   const defaultOpclass = (i: number) => (method === 'ivfflat' && keyType(i).oid === OID.vector ? 'vector_l2_ops' : 'default');
@@ -89,7 +98,8 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   // btree indexes (unique or not) become key indexes in storage: equality lookups use them
   if (method === 'btree' || method === 'hash') {
     for (const leaf of table.kind === 'p' ? leafPartitions(ctx.catalog, table) : [table]) {
-      await addStorageKey(ctx, leaf.oid, leaf.columns, { name, columns: cols, unique: idx.unique });
+      if (idx.expression) ctx.storage.attachKeyFunctions?.(leaf.oid, keyFunctions({ ...leaf, indexes: [idx] }));
+      await addStorageKey(ctx, leaf.oid, leaf.columns, storageKeySpec(idx), idx.expression);
     }
   }
   if (method === 'hnsw' && opclasses[0].startsWith('sparsevec_')) checkSparseRows(ctx, table, cols[0]);
@@ -248,11 +258,17 @@ const builtFor = new WeakMap<IndexDef, IndexDef>();
  */
 function indexKey(ctx: DdlContext, table: TableDef, c: IndexColumnSpec, method: string): { column: number; expression?: IndexExpression; name?: string } {
   const vector = method === 'hnsw' || method === 'ivfflat';
+  const keyed = method === 'btree' || method === 'hash';
   const expr = c.kind === 'expression' || (c.kind === 'castColumn' && !ownTypeCast(table, c)) ? c.expr : undefined;
-  if (!expr || !vector || !ctx.bindRowExpr) return { column: indexedColumn(table, c) };
+  if (!expr || !(vector || keyed) || !ctx.bindRowExpr) return { column: indexedColumn(table, c) };
   const bound = ctx.bindRowExpr(expr.tree, table.columns.map((x) => ({ name: x.name, type: x.type })), undefined);
+  checkImmutable(bound);
   const read = columnsRead(bound) ?? [];
-  if (read.length !== 1) throw new SqlError(SqlState.featureNotSupported, `vector index expressions over ${read.length ? 'more than one column' : 'no column'} are not supported yet`);
+  if (read.length !== 1) throw new SqlError(SqlState.featureNotSupported, `${vector ? 'vector ' : ''}index expressions over ${read.length ? 'more than one column' : 'no column'} are not supported yet`);
+  if (keyed) {
+    const expression = indexExpressionOf(bound, read[0]);
+    return { column: read[0], expression, name: expression.name };
+  }
   // storage packs sparse rows from a sparsevec column only
   if (bound.type.oid === OID.sparsevec || table.columns[read[0]].type.oid === OID.sparsevec) {
     throw new SqlError(SqlState.featureNotSupported, 'sparsevec index expressions are not supported yet');

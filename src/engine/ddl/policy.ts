@@ -17,7 +17,7 @@ type Stmt<K extends PolicyDdl['kind']> = Extract<PolicyDdl, { kind: K }>;
 function policyTable(ctx: DdlContext, rel: QualifiedName, ownerWord = 'table'): TableDef {
   const t = findTable(ctx, rel);
   if (!t) throw new SqlError(SqlState.undefinedTable, `relation "${rel.name}" does not exist`);
-  if (t.kind === 'v') throw new SqlError(SqlState.wrongObjectType, `"${t.name}" is not a table`);
+  if (t.kind === 'v' || t.kind === 'm') throw new SqlError(SqlState.wrongObjectType, `"${t.name}" is not a table`);
   if (ctx.access && !isOwner(ctx.access.roles, ctx.access.role, t)) throw notOwner(ownerWord, t.name);
   return t;
 }

@@ -1,6 +1,6 @@
 /** ALTER TABLE / VIEW / INDEX … RENAME [COLUMN | CONSTRAINT] a TO b. */
 import { SqlError, SqlState } from '../../errors.js';
-import type { IndexDef, TableDef } from '../../catalog/catalog.js';
+import { storesRows, type IndexDef, type TableDef } from '../../catalog/catalog.js';
 import { childPartitions } from '../../catalog/partitions.js';
 import type { BoundDdl } from '../../sql/ddl/index.js';
 import { findTable, notice, findIndex, type DdlContext } from './context.js';
@@ -8,6 +8,7 @@ import { renameColumnInPolicies } from './policy.js';
 import { textIndexAttachment } from '../../executor/text-index-build.js';
 import { indexExpressionOf, indexKeyExpr } from '../../executor/vector-index-key.js';
 import { renameStoredVectorIndex } from './storage-undo.js';
+import { checkRelationKind } from './relation-kind.js';
 
 type Rename = Extract<BoundDdl, { kind: 'rename' }>;
 
@@ -20,7 +21,8 @@ export async function rename(ctx: DdlContext, stmt: Rename): Promise<void> {
     if (stmt.missingOk) { notice(ctx, `relation "${stmt.relation.name}" does not exist, skipping`); return; }
     throw new SqlError(SqlState.undefinedTable, `relation "${stmt.relation.name}" does not exist`);
   }
-  if (target === 'table' || target === 'view') {
+  if (target === 'view' || target === 'matview') checkRelationKind(target, table);
+  if (target === 'table' || target === 'view' || target === 'matview') {
     if (ctx.catalog.relationNameTaken(table.schema, stmt.newName)) throw new SqlError(SqlState.duplicateTable, `relation "${stmt.newName}" already exists`);
     ctx.catalog.tables.set(table.oid, { ...table, name: stmt.newName });
   } else if (target === 'constraint') {
@@ -39,7 +41,7 @@ async function renameIndex(ctx: DdlContext, stmt: Rename): Promise<void> {
   t.indexes = t.indexes.map((x) => (x.oid === idx.oid ? { ...x, name: stmt.newName } : x));
   t.constraints = t.constraints.map((k) => (k.indexOid === idx.oid ? { ...k, name: stmt.newName } : k));
   // storage names a GIN index's files (sizes, DROP INDEX) by the index name
-  if (idx.method === 'gin' && t.kind === 'r') {
+  if (idx.method === 'gin' && storesRows(t)) {
     ctx.storage.attachTextIndexes?.(t.oid, t.indexes.filter((i) => i.method === 'gin').map(textIndexAttachment));
   }
   ctx.catalog.version++;

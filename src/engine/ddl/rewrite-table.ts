@@ -11,6 +11,7 @@ import type { AlteredColumn } from './columns.js';
 import { dropStorage, type DdlContext } from './context.js';
 import { buildVectorIndexes } from './indexes.js';
 import { indexBuildError } from './unique-key.js';
+import { keyFunctions, storageKeySpec } from '../../executor/expression-keys.js';
 
 export function checkRowNotNull(table: TableDef, columns: readonly ColumnDef[], names: ReadonlySet<string>, row: Row): void {
   for (let i = 0; i < columns.length; i++) {
@@ -30,7 +31,8 @@ export async function rewriteTable(
   await storage.createTable({ id: newOid, columns: newColumns.map((c) => ({ name: c.name, type: c.type })) });
   ctx.txn?.created(newOid);
   try {
-    for (const x of indexes) if (x.unique || x.method === 'btree') await storage.addUniqueKey(newOid, { name: x.name, columns: x.columns, unique: x.unique });
+    if (indexes.some((x) => x.expression)) storage.attachKeyFunctions?.(newOid, keyFunctions({ ...table, columns: newColumns, indexes }));
+    for (const x of indexes) if (x.unique || x.method === 'btree') await storage.addUniqueKey(newOid, storageKeySpec(x));
     const txn = ctx.dataTxn ?? storage.begin();
     try {
       for (let i = 0; i < rows.length; i += 10_000) txn.insert(newOid, rows.slice(i, i + 10_000));

@@ -9,6 +9,7 @@
 import type { ConstraintDef, SequenceDef, SqlFunctionDef, TableDef } from '../../catalog/catalog.js';
 import { leafPartitions } from '../../catalog/partitions.js';
 import { viewDependencies } from '../../catalog/system/dependencies.js';
+import { RELATION_KINDS, relationKindWord } from './relation-kind.js';
 import { CLASS_OID } from '../../catalog/system/objects.js';
 import { quoteIdent } from '../../types/identifiers.js';
 import { formatType } from '../../types/types.js';
@@ -61,14 +62,14 @@ function schemaOf(o: DroppedObject): string {
   return o.kind === 'constraint' ? o.table.schema : o.def.schema;
 }
 
-/** views (of any schema) that read a table or call a function, foreign keys of other tables that reference a table */
+/** views and materialized views (of any schema) that read a table or call a function, foreign keys of other tables that reference a table */
 function dependentsOf(ctx: DdlContext, o: DroppedObject, droppedTables: ReadonlySet<number>): DroppedObject[] {
   const { catalog } = ctx;
   if (o.kind !== 'table' && o.kind !== 'function') return [];
   const classid = o.kind === 'table' ? CLASS_OID.pg_class : CLASS_OID.pg_proc;
   const out: DroppedObject[] = [];
   for (const t of catalog.tables.values()) {
-    if (t.kind === 'v' && viewDependencies(catalog, t).some((d) => d.classid === classid && d.objid === o.def.oid)) out.push({ kind: 'table', def: t });
+    if ((t.kind === 'v' || t.kind === 'm') && viewDependencies(catalog, t).some((d) => d.classid === classid && d.objid === o.def.oid)) out.push({ kind: 'table', def: t });
     if (o.kind !== 'table' || droppedTables.has(t.oid)) continue;
     for (const c of t.constraints) if (c.type === 'f' && c.refTable === o.def.oid) out.push({ kind: 'constraint', def: c, table: t });
   }
@@ -78,7 +79,7 @@ function dependentsOf(ctx: DdlContext, o: DroppedObject, droppedTables: Readonly
 /** getObjectDescription: the name qualified only when it is not visible through the search path */
 function describe(ctx: DdlContext, o: DroppedObject): string {
   switch (o.kind) {
-    case 'table': return `${o.def.kind === 'v' ? 'view' : 'table'} ${relationName(ctx, o.def.schema, o.def.name)}`;
+    case 'table': return `${RELATION_KINDS[relationKindWord(o.def)].what} ${relationName(ctx, o.def.schema, o.def.name)}`;
     case 'sequence': return `sequence ${relationName(ctx, o.def.schema, o.def.name)}`;
     case 'constraint': return `constraint ${o.def.name} on table ${relationName(ctx, o.table.schema, o.table.name)}`;
     case 'function': {

@@ -10,6 +10,7 @@ import { nextvalDefault, renameSchemaInTree, type BoundDdl } from '../../sql/ddl
 import { findSequence, findTable, notice, type DdlContext } from './context.js';
 import { resolveFunction } from './function.js';
 import { formatType } from '../../types/types.js';
+import { checkRelationKind } from './relation-kind.js';
 
 type SetSchema = Extract<BoundDdl, { kind: 'setSchema' }>;
 
@@ -24,7 +25,10 @@ export function setSchema(ctx: DdlContext, stmt: SetSchema): void {
     if (stmt.missingOk) return notice(ctx, `relation "${written}" does not exist, skipping`);
     throw new SqlError(SqlState.undefinedTable, `relation "${written}" does not exist`);
   }
-  if (stmt.objectType === 'view' && table?.kind !== 'v') throw new SqlError(SqlState.wrongObjectType, `"${rel.name}" is not a view`);
+  if (stmt.objectType === 'view' || stmt.objectType === 'matview') {
+    if (!table) throw new SqlError(SqlState.wrongObjectType, `"${rel.name}" is not a ${stmt.objectType === 'view' ? 'view' : 'materialized view'}`);
+    checkRelationKind(stmt.objectType, table, rel.name);
+  }
   if (stmt.objectType === 'sequence' && !sequence) throw new SqlError(SqlState.wrongObjectType, `"${rel.name}" is not a sequence`);
   const to = existingSchema(ctx, ctx.temp && stmt.newSchema === 'pg_temp' ? ctx.temp.ensure() : stmt.newSchema);
   const from = (table ?? sequence)!.schema;

@@ -10,7 +10,7 @@
  * Each storage change records what takes it back (`DdlContext.undoStorage`); the session runs
  * the records newest first once the catalog is restored (`runStorageUndo`).
  */
-import type { ColumnDef, IndexDef } from '../../catalog/catalog.js';
+import type { ColumnDef, IndexDef, IndexExpression } from '../../catalog/catalog.js';
 import type { UniqueKeySpec, VectorIndexSpec } from '../../storage/api.js';
 import { textIndexAttachment } from '../../executor/text-index-build.js';
 import type { DdlContext } from './context.js';
@@ -32,8 +32,8 @@ export async function runStorageUndo(records: StorageUndo[]): Promise<void> {
 }
 
 /** Add a key to a table's storage (duplicates refused as PostgreSQL's index build refuses them). */
-export async function addStorageKey(ctx: DdlContext, tableOid: number, columns: readonly ColumnDef[], spec: UniqueKeySpec): Promise<void> {
-  await addUniqueKeyChecked(ctx, tableOid, columns, spec);
+export async function addStorageKey(ctx: DdlContext, tableOid: number, columns: readonly ColumnDef[], spec: UniqueKeySpec, expression?: IndexExpression): Promise<void> {
+  await addUniqueKeyChecked(ctx, tableOid, columns, spec, expression);
   ctx.undoStorage?.(() => ctx.storage.dropUniqueKey(tableOid, spec.name));
 }
 

@@ -2,13 +2,15 @@
 import { SqlError, SqlState } from '../../errors.js';
 import type { ColumnDef, ConstraintDef, SequenceDef, TableDef } from '../../catalog/catalog.js';
 import { OID, type SqlType } from '../../types/types.js';
-import type { CreateTable, DdlExpr, ForeignKeySpec, KeyKind, OnCommit, PartitionKeySpec, QualifiedName } from '../../sql/ddl/index.js';
+import type { CreateTable, CreateTableAs, DdlExpr, ForeignKeySpec, KeyKind, OnCommit, PartitionKeySpec, QualifiedName } from '../../sql/ddl/index.js';
 import { buildColumn, checkGenerationExpressions } from './columns.js';
 import { checkConstraint, foreignKey, keyConstraint } from './constraints.js';
 import { findTable, notice, relationCreation, relationNameFree, type DdlContext } from './context.js';
 import { isTempSchema } from '../../catalog/schemas.js';
 import { partitionBound } from './partition.js';
 import { partitionIndexes } from './indexes.js';
+import { viewDefinition } from './view.js';
+import { walk } from '../../catalog/system/dependencies.js';
 
 interface PendingKey { kind: KeyKind; columns: readonly string[]; name?: string; position?: number }
 
@@ -161,6 +163,7 @@ function resolveConstraints(ctx: DdlContext, draft: TableDraft, table: TableDef)
 export async function createTableAs(
   ctx: DdlContext, relation: QualifiedName, columns: readonly { name: string; type: SqlType }[], ifNotExists: boolean,
   persistence: { temporary?: boolean; onCommit?: OnCommit; position?: number } = {},
+  materialized?: CreateTableAs['materialized'],
 ): Promise<TableDef | undefined> {
   const { schema, temporary } = relationCreation(ctx, relation, persistence.temporary ?? false, persistence.position);
   const onCommit = onCommitAction(persistence.onCommit, temporary);
@@ -174,13 +177,28 @@ export async function createTableAs(
     if (type.oid === OID.record) throw new SqlError(SqlState.featureNotSupported, `column "${c.name}" has pseudo-type record`);
     return { name: c.name, type, notNull: false, defaultExpr: null, attnum: i + 1 };
   });
+  // a materialized view is such a table that keeps its query (for REFRESH) as a view does
+  const matview = materialized ? materializedView(ctx, materialized) : { kind: 'r' as const };
   const table: TableDef = {
-    oid: ctx.catalog.allocateOid(), name, schema, kind: 'r', columns: defs, indexes: [], constraints: [], rowTypeOid: ctx.catalog.allocateOid(), ...(onCommit ? { onCommit } : {}),
+    oid: ctx.catalog.allocateOid(), name, schema, ...matview, columns: defs, indexes: [], constraints: [], rowTypeOid: ctx.catalog.allocateOid(), ...(onCommit ? { onCommit } : {}),
   };
   ctx.catalog.addTable(table);
   await ctx.storage.createTable({ id: table.oid, columns: defs.map((c) => ({ name: c.name, type: c.type })) });
   ctx.txn?.created(table.oid);
   return table;
+}
+
+/** A materialized view's kind, query and populated flag; it must outlive the session, so it reads no temporary relation. */
+function materializedView(ctx: DdlContext, m: NonNullable<CreateTableAs['materialized']>): Pick<TableDef, 'kind' | 'view' | 'unpopulated'> {
+  const view = viewDefinition(ctx, m.query, m.sql, m.names);
+  let temporary = false;
+  walk(view.ast, (kind, body) => {
+    if (kind === 'RangeVar' && typeof body.schemaname === 'string' && (isTempSchema(body.schemaname) || body.schemaname === 'pg_temp')) temporary = true;
+  });
+  if (temporary) {
+    throw new SqlError(SqlState.featureNotSupported, 'materialized views must not use temporary tables or views');
+  }
+  return { kind: 'm', view, ...(m.populated ? {} : { unpopulated: true }) };
 }
 
 /** ON COMMIT: only for a temporary table (PRESERVE ROWS, the default, is not kept) */

@@ -1,4 +1,5 @@
 /** TRUNCATE: the tables named (the session deletes their rows in its transaction); RESTART IDENTITY resets owned sequences. */
+import { SqlError, SqlState } from '../../errors.js';
 import type { TableDef } from '../../catalog/catalog.js';
 import type { BoundDdl } from '../../sql/ddl/index.js';
 import { mustFindTable, type DdlContext } from './context.js';
@@ -7,6 +8,8 @@ import { littleDataNotice } from './indexes.js';
 
 export function truncate(ctx: DdlContext, stmt: Extract<BoundDdl, { kind: 'truncate' }>): TableDef[] {
   const tables = stmt.tables.map((r) => mustFindTable(ctx, r));
+  const notTable = tables.find((t) => t.kind !== 'r' && t.kind !== 'p');
+  if (notTable) throw new SqlError(SqlState.wrongObjectType, `"${notTable.name}" is not a table`);
   if (stmt.restartSequences) {
     for (const t of tables) {
       for (const s of ctx.catalog.sequences.values()) if (s.ownedBy?.table === t.oid) { s.last = s.start; s.isCalled = false; }

@@ -3,9 +3,9 @@
  * tree and bound again wherever the view is used; its columns are fixed at creation.
  */
 import { SqlError, SqlState } from '../../errors.js';
-import type { ColumnDef, TableDef } from '../../catalog/catalog.js';
+import type { ColumnDef, TableDef, ViewNameRef } from '../../catalog/catalog.js';
 import { OID, formatType } from '../../types/types.js';
-import { qualifyViewNames, type CreateView } from '../../sql/ddl/index.js';
+import { qualifyViewNames, type CreateView, type ParsedExpr } from '../../sql/ddl/index.js';
 import { findSqlFunction } from '../../sql/bind-function.js';
 import { notice, relationCreation, type DdlContext } from './context.js';
 import { functionPath, isTempSchema } from '../../catalog/schemas.js';
@@ -24,17 +24,8 @@ export function createView(ctx: DdlContext, stmt: CreateView): void {
     if (seen.has(c.name)) throw new SqlError(SqlState.duplicateColumn, `column "${c.name}" specified more than once`);
     seen.add(c.name);
   }
-  // the names mean what they mean now, whatever the search path when the view is used
-  const relationSchema = (rel: string) => ctx.searchPath.find((s) => ctx.catalog.findTable(s, rel) ?? ctx.catalog.findSequence(s, rel));
-  const ast = qualifyViewNames(stmt.query, relationSchema, (fn, argc) => findSqlFunction(ctx.catalog, fn, argc, functionPath(ctx.searchPath))?.schema);
-  // pg_get_viewdef names a schema where the caller's search path does not reach it
-  const names = stmt.names.map((ref) => {
-    const schema = ref.kind === 'relation' ? relationSchema(ref.name)
-      : ref.kind === 'function' ? ctx.searchPath.find((s) => [...ctx.catalog.functions.values()].some((f) => f.schema === s && f.name === ref.name.toLowerCase()))
-        : undefined;
-    return schema ? { ...ref, schema } : ref;
-  });
-  const view = { ast, sql: stmt.sql, names };
+  const view = viewDefinition(ctx, stmt.query, stmt.sql, stmt.names);
+  const names = view.names;
   // a view over a temporary relation is temporary itself (it could not outlive the relation)
   let temporary = stmt.temporary ?? false;
   const overTemp = names.some((r) => r.kind === 'relation' && r.schema !== undefined && isTempSchema(r.schema));
@@ -56,6 +47,20 @@ export function createView(ctx: DdlContext, stmt: CreateView): void {
   ctx.catalog.addTable({
     oid: ctx.catalog.allocateOid(), name, schema, kind: 'v', columns, indexes: [], constraints: [], rowTypeOid: ctx.catalog.allocateOid(), view,
   });
+}
+
+/** A view's (or materialized view's) query as the catalog keeps it: its names resolved now, whatever the search path when it is used. */
+export function viewDefinition(ctx: DdlContext, query: ParsedExpr, sql: string, refs: readonly ViewNameRef[]): NonNullable<TableDef['view']> & { names: ViewNameRef[] } {
+  const relationSchema = (rel: string) => ctx.searchPath.find((s) => ctx.catalog.findTable(s, rel) ?? ctx.catalog.findSequence(s, rel));
+  const ast = qualifyViewNames(query, relationSchema, (fn, argc) => findSqlFunction(ctx.catalog, fn, argc, functionPath(ctx.searchPath))?.schema);
+  // pg_get_viewdef names a schema where the caller's search path does not reach it
+  const names = refs.map((ref) => {
+    const schema = ref.kind === 'relation' ? relationSchema(ref.name)
+      : ref.kind === 'function' ? ctx.searchPath.find((s) => [...ctx.catalog.functions.values()].some((f) => f.schema === s && f.name === ref.name.toLowerCase()))
+        : undefined;
+    return schema ? { ...ref, schema } : ref;
+  });
+  return { ast, sql, names };
 }
 
 /** OR REPLACE may add columns at the end, not change or drop existing ones. */

@@ -80,6 +80,12 @@ function narrow(plan: Plan, needed: Set<number> | null): Plan {
       const narrowed = columns.length === width ? plan : { ...plan, columns };
       return handsOn.length < columns.length ? { ...narrowed, handsOn } : narrowed;
     }
+    case 'sampleScan': {
+      // it reads whole rows; only its width is that of the columns handed on
+      if (!needed) return plan;
+      const handsOn = [...needed].filter((c) => c < plan.table.columns.length).sort((a, b) => a - b);
+      return handsOn.length < plan.table.columns.length ? { ...plan, handsOn } : plan;
+    }
     case 'result':
       // a one-time filter reads no column of the rows (constant-quals.ts)
       return plan.gated ? { ...plan, gated: narrow(plan.gated, needed) } : plan;

@@ -25,7 +25,10 @@
  * Never with enable_bitmapscan off. Below a vector Top-K (which reads the scan its own way)
  * the bitmap is taken off again.
  */
-import { CostModel } from '../cost.js';
+import { CostModel, keyLookupCost } from '../cost.js';
+import type { IndexDef } from '../../catalog/catalog.js';
+import { expressionKeyIndex } from '../expression-index-match.js';
+import { isValue } from './use-key-lookup.js';
 import { bitmapHeapScanCost, indexScanCost } from '../bitmap-cost.js';
 import type { BitmapPath, Expr, Plan } from '../plan.js';
 import { indexQuals } from '../range-comparison.js';
@@ -71,6 +74,7 @@ function candidates(model: CostModel, scan: Scan): Candidate[] {
     // rechecked: PostgreSQL tests the clause itself as the Filter
     out.push({ path, recheck: quals.filter((q) => !q.replaces).map((q) => q.cond), cost: cost(path) });
   }
+  for (const e of expressionCandidates(model, scan, all)) out.push({ ...e, cost: cost(e.path) });
   for (const c of all) {
     if (c.kind !== 'or') continue;
     const arms: BitmapPath[] = [];
@@ -82,6 +86,32 @@ function candidates(model: CostModel, scan: Scan): Candidate[] {
     if (arms.length !== c.args.length) continue;
     const path: BitmapPath = { kind: 'or', args: arms };
     out.push({ path, recheck: [c], cost: cost(path) });
+  }
+  return out;
+}
+
+const COMPARISONS = new Set(['=', '<', '<=', '>', '>=']);
+
+/**
+ * Bitmap Index Scans on expression indexes: the conjuncts comparing an index's key with a
+ * value known before the scan, of the key's type (`(n + 1) BETWEEN 5 AND 7`); a unique key
+ * fixed by `=` is the key lookup's (one row), as for columns.
+ */
+function expressionCandidates(model: CostModel, scan: Scan, all: readonly Expr[]): Omit<Candidate, 'cost'>[] {
+  const byIndex = new Map<IndexDef, Expr[]>();
+  for (const c of all) {
+    if (c.kind !== 'call' || c.args.length !== 2 || !COMPARISONS.has(c.name)) continue;
+    for (const [key, other] of [[c.args[0], c.args[1]], [c.args[1], c.args[0]]] as const) {
+      const index = expressionKeyIndex(scan.table, key);
+      if (!index || index.method !== 'btree' || index.predicateSql || !isValue(other) || other.type.oid !== index.expression!.type.oid) continue;
+      byIndex.set(index, [...(byIndex.get(index) ?? []), c]);
+      break;
+    }
+  }
+  const out: Omit<Candidate, 'cost'>[] = [];
+  for (const [index, cond] of byIndex) {
+    if (model.env.settings.indexscan && index.unique && cond.some((c) => (c as { name: string }).name === '=')) continue;
+    out.push({ path: { kind: 'index', keyName: index.name, columns: [index.columns[0]], cond, expression: true }, recheck: cond });
   }
   return out;
 }
@@ -133,12 +163,25 @@ function knownNow(e: Expr): boolean {
 /** rewritten scans → the scans they were (undone under a vector Top-K) */
 const replacedScans = new WeakMap<Plan, Scan>();
 
+/** An expression index's key lookup (Index Scan) or a bitmap, whichever PostgreSQL's costs prefer (add_path's fuzz). */
+function expressionLookupOrBitmap(model: CostModel, plan: Scan, keyName: string): Scan | undefined {
+  if (!model.env.settings.bitmapscan) return undefined;
+  const bitmap = chooseBitmap(model, plan, candidates(model, plan));
+  const index = model.tableScan(plan.table, plan.filter, true, 1, 1, 0, keyLookupCost(plan.table, keyName)).total;
+  if (!bitmap || bitmap.cost * FUZZ >= index) return undefined;
+  const { keyLookup: _key, ...rest } = plan;
+  return { ...rest, btreeBitmap: { path: bitmap.path, recheck: bitmap.recheck } } satisfies Scan;
+}
+
 function choose(plan: Scan, ctx: RuleContext): Scan | undefined {
   // an index plan on a column ANALYZE has not seen: no correlation to weigh its heap reads
   // by (PostgreSQL's estimates come from statistics too), so Quiver's choice stands
-  const current = plan.indexRange?.columns[0] ?? plan.table.indexes.find((i) => i.name === plan.keyLookup?.keyName)?.columns[0];
-  if (current !== undefined && plan.table.stats?.columns[plan.table.columns[current].name]?.correlation == null) return undefined;
+  const lookedUp = plan.table.indexes.find((i) => i.name === plan.keyLookup?.keyName);
   const model = new CostModel(ctx.catalog, ctx.costEnv);
+  // an expression index's lookup: against a bitmap (its key's statistics priced both), never given up for the Seq Scan
+  if (lookedUp?.expression) return expressionLookupOrBitmap(model, plan, lookedUp.name);
+  const current = plan.indexRange?.columns[0] ?? lookedUp?.columns[0];
+  if (current !== undefined && plan.table.stats?.columns[plan.table.columns[current].name]?.correlation == null) return undefined;
   const bitmap = model.env.settings.bitmapscan ? chooseBitmap(model, plan, candidates(model, plan)) : undefined;
   // PostgreSQL's add_path: a plan beats another when cheaper by more than 1 %, or within
   // 1 % with a lower startup cost (the Seq Scan's is 0)

@@ -27,6 +27,7 @@ import type { Expr, Plan } from '../plan.js';
 import { OID } from '../../types/types.js';
 import { BTREE_RANGE_TYPES, boundingQuals, indexQuals } from '../range-comparison.js';
 import type { Rule } from './rule.js';
+import { expressionKeyIndex } from '../expression-index-match.js';
 
 type Scan = Extract<Plan, { kind: 'scan' }>;
 
@@ -106,6 +107,19 @@ function orderedPrefix(scan: Scan, keys: readonly { column: number; desc: boolea
   return j < wanted.length ? 0 : i;
 }
 
+/**
+ * TopK(ORDER BY lower(email) LIMIT k, Scan) → Limit(Index Scan through an index on lower(email)),
+ * its rows in the key's order (storage/expression-key-scan.ts), NULL keys where the index has
+ * them; the whole filter stays the scan's Filter.
+ */
+function orderByExpressionIndex(plan: Extract<Plan, { kind: 'topk' }>, scan: Scan): Plan | undefined {
+  const k = plan.keys[0];
+  const index = expressionKeyIndex(scan.table, k.expr);
+  if (!index || index.method !== 'btree' || index.predicateSql || k.nullsFirst !== k.desc) return undefined;
+  const input: Scan = { ...scan, indexRange: { keyName: index.name, columns: [index.columns[0]], order: k.desc ? 'desc' : 'asc', orderColumns: 1 } };
+  return { kind: 'limit', schema: plan.schema, input, limit: plan.limit, offset: plan.offset };
+}
+
 export const orderByIndex: Rule = {
   name: 'order-by-index',
   apply(plan, ctx) {
@@ -113,6 +127,7 @@ export const orderByIndex: Rule = {
     // enable_indexscan = off: the Top-K over the scan stays (how users check an index's answers)
     if (!new CostModel(ctx.catalog, ctx.costEnv).env.settings.indexscan) return undefined;
     const scan = plan.input;
+    if (plan.keys.length === 1 && plan.keys[0].expr.kind !== 'column') return orderByExpressionIndex(plan, scan);
     const keys: { column: number; desc: boolean; nullsFirst: boolean }[] = [];
     for (const key of plan.keys) {
       if (key.expr.kind !== 'column' || key.expr.level !== 0 || key.expr.index >= scan.table.columns.length) return undefined;

@@ -13,9 +13,10 @@ import type { TableDef } from '../../catalog/catalog.js';
 import { resolveCast } from '../../functions/casts.js';
 import { OID, elementTypeOf, type SqlType } from '../../types/types.js';
 import type { Expr } from '../plan.js';
-import type { Rule } from './rule.js';
+import type { Rule, RuleContext } from './rule.js';
 import { planIsCorrelated } from '../expr-walk.js';
-import { CostModel } from '../cost.js';
+import { CostModel, keyLookupCost } from '../cost.js';
+import { expressionKeyIndex } from '../expression-index-match.js';
 
 function conjuncts(e: Expr): Expr[] {
   return e.kind === 'and' ? e.args.flatMap(conjuncts) : [e];
@@ -79,7 +80,7 @@ function equalities(filter: Expr): Map<number, Expr> {
  * the storage keeps both as key indexes, and equality is all a hash index answers
  */
 function uniqueKeys(table: TableDef): { name: string; columns: readonly number[] }[] {
-  return table.indexes.filter((i) => (i.method === 'btree' || i.method === 'hash') && i.columns.length > 0)
+  return table.indexes.filter((i) => (i.method === 'btree' || i.method === 'hash') && i.columns.length > 0 && !i.expression)
     .sort((a, b) => Number(b.unique) - Number(a.unique))
     .map((i) => ({ name: i.name, columns: i.columns }));
 }
@@ -99,6 +100,28 @@ function anyOfs(filter: Expr): Map<number, Expr> {
   return out;
 }
 
+/**
+ * `expression = value` where the expression is an expression index's key (`lower(email) =
+ * 'a@x.com'`): the index and the value as the key's type.
+ */
+function expressionEquality(table: TableDef, filter: Expr): { name: string; value: Expr } | undefined {
+  for (const c of conjuncts(filter)) {
+    if (c.kind !== 'call' || c.name !== '=' || c.args.length !== 2) continue;
+    for (const [key, other] of [[c.args[0], c.args[1]], [c.args[1], c.args[0]]] as const) {
+      const index = expressionKeyIndex(table, key);
+      const value = index && asKeyValue(index.expression!.type, other);
+      if (index && value) return { name: index.name, value };
+    }
+  }
+  return undefined;
+}
+
+/** whether a lookup through a key of `columns` columns costs no more than reading the table */
+function cheaperThanScan(ctx: RuleContext, table: TableDef, filter: Expr, columns: number, keyCost = 0): boolean {
+  const model = new CostModel(ctx.catalog, ctx.costEnv);
+  return model.tableScan(table, filter, true, columns, 1, 0, keyCost).total <= model.tableScan(table, filter, false).total;
+}
+
 export const useKeyLookup: Rule = {
   name: 'use-key-lookup',
   apply(plan, ctx) {
@@ -106,16 +129,18 @@ export const useKeyLookup: Rule = {
     const eq = equalities(plan.filter);
     const keys = uniqueKeys(plan.table);
     const key = eq.size ? keys.find((k) => k.columns.every((c) => eq.has(c))) : undefined;
+    if (!key) {
+      // an expression index's key: a lookup of its value (the expression is computed for it)
+      const byExpression = expressionEquality(plan.table, plan.filter);
+      if (byExpression && cheaperThanScan(ctx, plan.table, plan.filter, 1, keyLookupCost(plan.table, byExpression.name))) return { ...plan, keyLookup: { keyName: byExpression.name, values: [byExpression.value] } };
+    }
     // else a one-column key equal to one of a list's values: a lookup per value
     const anys = key ? undefined : anyOfs(plan.filter);
     const anyKey = anys?.size ? keys.find((k) => k.columns.length === 1 && anys.has(k.columns[0])) : undefined;
     if (!key && !anyKey) return undefined;
     // by cost: a tiny table is read faster whole; enable_indexscan / enable_seqscan = off add disable_cost
     // (the filter's selectivity counts every value of a list: as many lookups)
-    const model = new CostModel(ctx.catalog, ctx.costEnv);
-    const seq = model.tableScan(plan.table, plan.filter, false).total;
-    const index = model.tableScan(plan.table, plan.filter, true, (key ?? anyKey)!.columns.length).total;
-    if (seq < index) return undefined;
+    if (!cheaperThanScan(ctx, plan.table, plan.filter, (key ?? anyKey)!.columns.length)) return undefined;
     if (key) return { ...plan, keyLookup: { keyName: key.name, values: key.columns.map((c) => eq.get(c)!) } };
     return { ...plan, keyLookup: { keyName: anyKey!.name, values: [], anyOf: anys!.get(anyKey!.columns[0])! } };
   },

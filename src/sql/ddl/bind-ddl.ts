@@ -9,12 +9,13 @@ import type { SqlType } from '../../types/types.js';
 import type { RawNode } from '../parser.js';
 import { bindAlterTable } from './bind-alter-table.js';
 import { bindCreateFunction } from './bind-function.js';
-import { bindAlterSequence, bindComment, bindCreateIndex, bindCreateSequence, bindCreateView, bindDrop, bindRename, bindTruncate } from './bind-objects.js';
+import { bindAlterSequence, bindComment, bindCreateIndex, bindCreateSequence, bindCreateView, bindDrop, bindRename, bindTruncate, viewNameRefs, viewQueryText } from './bind-objects.js';
+import { parsedExpr } from './parsed-expr.js';
 import { bindCreateTable, onCommitOf } from './bind-table.js';
 import { bindAlterSchemaOwner, bindCreateSchema, bindRenameSchema, bindSetSchema } from './bind-schema.js';
 import { bindAlterPolicy, bindCreatePolicy, bindDropPolicy, bindRenamePolicy } from './bind-policy.js';
 import { names, pos, qualified } from './tree.js';
-import type { BoundDdl } from './types.js';
+import type { BoundDdl, CreateTableAs } from './types.js';
 
 /**
  * `node` is a statement as parseSql returned it; `statement` is its own text (CREATE VIEW
@@ -38,6 +39,10 @@ export function bindDdl(statementNode: RawNode | Node, statement: string): Bound
   if ('RenameStmt' in node) return bindRenameSchema(node.RenameStmt) ?? bindRename(node.RenameStmt);
   if ('TruncateStmt' in node) return bindTruncate(node.TruncateStmt);
   if ('ReindexStmt' in node) return bindReindex(node.ReindexStmt);
+  if ('RefreshMatViewStmt' in node) {
+    const n = node.RefreshMatViewStmt;
+    return { kind: 'refreshMaterializedView', relation: qualified(n.relation), concurrently: !!n.concurrent, populate: !n.skipData };
+  }
   if ('CreateExtensionStmt' in node) {
     const n = node.CreateExtensionStmt;
     const schemaOption = (n.options ?? []).map((o) => (o as { DefElem?: { defname?: string; arg?: { String?: { sval?: string } } } }).DefElem)
@@ -56,7 +61,7 @@ export function bindDdl(statementNode: RawNode | Node, statement: string): Bound
  * CREATE TABLE … AS's table: the query's output columns (bound by the caller) under the
  * names the statement gives them.
  */
-export function bindCreateTableAs(stmt: RawNode | CreateTableAsStmt, output: readonly { name: string; type: SqlType }[]): BoundDdl & { kind: 'createTableAs' } {
+export function bindCreateTableAs(stmt: RawNode | CreateTableAsStmt, output: readonly { name: string; type: SqlType }[]): CreateTableAs {
   const n = stmt as CreateTableAsStmt;
   const given = names(n.into?.colNames);
   if (given.length > output.length) throw new SqlError(SqlState.syntaxError, 'too many column names were specified');
@@ -71,6 +76,22 @@ export function bindCreateTableAs(stmt: RawNode | CreateTableAsStmt, output: rea
   };
 }
 
+
+/**
+ * CREATE MATERIALIZED VIEW: CREATE TABLE AS's table (`output`: the query's columns) that also
+ * keeps its query as a view does, for REFRESH and pg_get_viewdef.
+ */
+export function bindCreateMaterializedView(n: CreateTableAsStmt, statement: string, output: readonly { name: string; type: SqlType }[]): CreateTableAs {
+  const text = viewQueryText(statement, false, true);
+  const query = n.query!;
+  if (n.into?.rel?.relpersistence === 'u') throw new SqlError(SqlState.featureNotSupported, 'materialized views cannot be unlogged');
+  // REFRESH runs the query again, without the statement's parameters
+  if (JSON.stringify(query).includes('"ParamRef"')) throw new SqlError(SqlState.featureNotSupported, 'materialized views may not be defined using bound parameters');
+  return {
+    ...bindCreateTableAs(n, output),
+    materialized: { query: parsedExpr(query), sql: text.text, names: viewNameRefs(query, text.start), populated: !n.into?.skipData },
+  };
+}
 
 const REINDEX_TARGETS: Record<string, 'index' | 'table' | 'schema' | 'database' | 'system'> = {
   REINDEX_OBJECT_INDEX: 'index', REINDEX_OBJECT_TABLE: 'table', REINDEX_OBJECT_SCHEMA: 'schema',

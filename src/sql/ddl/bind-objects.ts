@@ -82,7 +82,7 @@ function indexColumn(e: IndexElem): IndexColumnSpec {
  * WITH … CHECK OPTION. Tokens come from PostgreSQL's own scanner, so quoted names, strings
  * and comments cannot be mistaken for the keyword.
  */
-function viewQueryText(statement: string, withCheckOption: boolean): { text: string; start: number } {
+export function viewQueryText(statement: string, withCheckOption: boolean, withData = false): { text: string; start: number } {
   const tokens = pg.scanSync(statement).tokens.filter((t) => t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT');
   const keyword = (i: number, word: string): boolean => tokens[i]?.keywordKind > 0 && tokens[i].text.toUpperCase() === word;
   let depth = 0;
@@ -95,6 +95,8 @@ function viewQueryText(statement: string, withCheckOption: boolean): { text: str
   if (start < 0 || start >= tokens.length) return { text: '', start: 0 };
   let end = tokens.length;
   while (end > start && tokens[end - 1].text === ';') end--;
+  // a materialized view's WITH [NO] DATA is no part of its query
+  if (withData && keyword(end - 1, 'DATA')) end -= keyword(end - 2, 'NO') ? 3 : 2;
   if (withCheckOption) {
     for (let i = end - 1; i > start; i--) {
       if (keyword(i, 'WITH') && (keyword(i + 1, 'CHECK') || keyword(i + 1, 'LOCAL') || keyword(i + 1, 'CASCADED'))) { end = i; break; }
@@ -112,7 +114,7 @@ const VECTOR_OPERATORS = new Set(['<->', '<#>', '<=>', '<+>', '<~>', '<%>']);
  * query's own WITH names, function calls, pgvector's type names and distance operators.
  * Offsets are into the view's text.
  */
-function viewNameRefs(query: Node, start: number): ViewNameRef[] {
+export function viewNameRefs(query: Node, start: number): ViewNameRef[] {
   const ctes = new Set<string>();
   const refs: ViewNameRef[] = [];
   const visit = (node: unknown, fn: (kind: string, body: Record<string, unknown>) => void): void => {
@@ -212,8 +214,9 @@ export function bindComment(n: CommentStmt): BoundDdl {
   } else if (n.objtype === 'OBJECT_COLUMN') {
     const column = parts.pop() ?? '';
     target = { kind: 'column', relation: qualifiedFromNames(parts), column };
-  } else if (n.objtype === 'OBJECT_VIEW' || n.objtype === 'OBJECT_SEQUENCE') {
-    target = { kind: n.objtype === 'OBJECT_VIEW' ? 'view' : 'sequence', relation: qualifiedFromNames(parts) };
+  } else if (n.objtype === 'OBJECT_VIEW' || n.objtype === 'OBJECT_MATVIEW' || n.objtype === 'OBJECT_SEQUENCE') {
+    const kind = n.objtype === 'OBJECT_VIEW' ? 'view' : n.objtype === 'OBJECT_MATVIEW' ? 'matview' : 'sequence';
+    target = { kind, relation: qualifiedFromNames(parts) };
   } else if (n.objtype === 'OBJECT_TABCONSTRAINT') {
     // COMMENT ON CONSTRAINT name ON [schema.]table: the list is the table's name parts, then the constraint's
     const name = parts.pop() ?? '';
@@ -229,7 +232,7 @@ export function bindComment(n: CommentStmt): BoundDdl {
 }
 
 const RENAMES: Partial<Record<string, RenameTarget>> = {
-  OBJECT_TABLE: 'table', OBJECT_VIEW: 'view', OBJECT_INDEX: 'index', OBJECT_COLUMN: 'column', OBJECT_TABCONSTRAINT: 'constraint',
+  OBJECT_TABLE: 'table', OBJECT_VIEW: 'view', OBJECT_MATVIEW: 'matview', OBJECT_INDEX: 'index', OBJECT_COLUMN: 'column', OBJECT_TABCONSTRAINT: 'constraint',
 };
 
 export function bindRename(n: RenameStmt): BoundDdl {

@@ -35,8 +35,8 @@ export function bindRenameSchema(n: RenameStmt): BoundDdl | undefined {
   return { kind: 'alterSchema', name: n.subname ?? '', newName: n.newname ?? '' };
 }
 
-const SET_SCHEMA_TYPES: Record<string, 'table' | 'view' | 'sequence' | 'function'> = {
-  OBJECT_TABLE: 'table', OBJECT_VIEW: 'view', OBJECT_SEQUENCE: 'sequence', OBJECT_FUNCTION: 'function',
+const SET_SCHEMA_TYPES: Record<string, 'table' | 'view' | 'matview' | 'sequence' | 'function'> = {
+  OBJECT_TABLE: 'table', OBJECT_VIEW: 'view', OBJECT_MATVIEW: 'matview', OBJECT_SEQUENCE: 'sequence', OBJECT_FUNCTION: 'function',
 };
 
 /** ALTER TABLE | VIEW | SEQUENCE | FUNCTION … SET SCHEMA s */

@@ -1,5 +1,5 @@
 /** DDL statements for the engine: the entry (bindDdl), the node types, and helpers over their expressions. */
-export { bindCreateTableAs, bindDdl } from './bind-ddl.js';
+export { bindCreateMaterializedView, bindCreateTableAs, bindDdl } from './bind-ddl.js';
 export type * from './types.js';
 export { columnReference, mentionedColumns, namesOwnColumn, nextvalDefault, renameOwnColumn, toTsvectorCall, type DdlExpr, type ParsedExpr } from './parsed-expr.js';
 export { typeOf } from './tree.js';

@@ -178,6 +178,18 @@ export interface CreateIndex {
   readonly concurrently: boolean;
 }
 
+/** CREATE TABLE … AS, and CREATE MATERIALIZED VIEW (`materialized`: the query it keeps, as CREATE VIEW's) */
+export interface CreateTableAs {
+  readonly kind: 'createTableAs';
+  readonly relation: QualifiedName;
+  readonly columns: readonly { name: string; type: SqlType }[];
+  readonly ifNotExists: boolean;
+  readonly temporary?: boolean;
+  readonly onCommit?: OnCommit;
+  readonly position?: number;
+  readonly materialized?: { readonly query: ParsedExpr; readonly sql: string; readonly names: readonly ViewNameRef[]; readonly populated: boolean };
+}
+
 export interface CreateView {
   readonly kind: 'createView';
   readonly relation: QualifiedName;
@@ -212,14 +224,14 @@ export interface SequenceOptions {
 export type CommentTarget =
   | { readonly kind: 'table' | 'index'; readonly relation: QualifiedName }
   | { readonly kind: 'column'; readonly relation: QualifiedName; readonly column: string }
-  | { readonly kind: 'view' | 'sequence'; readonly relation: QualifiedName }
+  | { readonly kind: 'view' | 'matview' | 'sequence'; readonly relation: QualifiedName }
   | { readonly kind: 'constraint'; readonly relation: QualifiedName; readonly name: string }
   | { readonly kind: 'function'; readonly ref: FunctionRef }
   | { readonly kind: 'schema'; readonly name: string }
   /** comments on other objects are accepted and not kept */
   | { readonly kind: 'other' };
 
-export type RenameTarget = 'table' | 'view' | 'index' | 'column' | 'constraint';
+export type RenameTarget = 'table' | 'view' | 'matview' | 'index' | 'column' | 'constraint';
 
 /** polcmd: '*' ALL, r SELECT, a INSERT, w UPDATE, d DELETE */
 export type PolicyCommand = '*' | 'r' | 'a' | 'w' | 'd';
@@ -243,10 +255,9 @@ export type BoundDdl =
   | Drop
   | CreateIndex
   | CreateView
-  | {
-    readonly kind: 'createTableAs'; readonly relation: QualifiedName; readonly columns: readonly { name: string; type: SqlType }[]; readonly ifNotExists: boolean;
-    readonly temporary?: boolean; readonly onCommit?: OnCommit; readonly position?: number;
-  }
+  | CreateTableAs
+  /** REFRESH MATERIALIZED VIEW [CONCURRENTLY] name [WITH [NO] DATA] */
+  | { readonly kind: 'refreshMaterializedView'; readonly relation: QualifiedName; readonly concurrently: boolean; readonly populate: boolean }
   | { readonly kind: 'createSequence'; readonly relation: QualifiedName; readonly ifNotExists: boolean; readonly options: SequenceOptions; readonly temporary?: boolean }
   /** ALTER SEQUENCE … OWNED BY (the one option pg_dump's output uses) */
   | { readonly kind: 'alterSequence'; readonly relation: QualifiedName; readonly missingOk: boolean; readonly options: SequenceOptions }
@@ -272,7 +283,7 @@ export type BoundDdl =
   /** ALTER TABLE | VIEW | SEQUENCE | FUNCTION … SET SCHEMA newSchema */
   | {
     readonly kind: 'setSchema';
-    readonly objectType: 'table' | 'view' | 'sequence' | 'function';
+    readonly objectType: 'table' | 'view' | 'matview' | 'sequence' | 'function';
     readonly relation?: QualifiedName;
     readonly function?: FunctionRef;
     readonly newSchema: string;

@@ -1,0 +1,60 @@
+-- TABLESAMPLE SYSTEM / BERNOULLI (percent) [REPEATABLE (seed)]. Which rows a sample holds
+-- depends on PostgreSQL's heap pages, so only what is deterministic is compared: 0 and 100
+-- percent, counts within bounds, REPEATABLE giving the same rows twice, errors and plans.
+CREATE TABLE ts_t (a int, b text);
+INSERT INTO ts_t SELECT g, repeat('y', g % 50) FROM generate_series(1, 10000) g;
+ANALYZE ts_t;
+
+SELECT count(*) FROM ts_t TABLESAMPLE SYSTEM (0);
+SELECT count(*) FROM ts_t TABLESAMPLE BERNOULLI (0);
+SELECT count(*) FROM ts_t TABLESAMPLE SYSTEM (100);
+SELECT count(*) FROM ts_t TABLESAMPLE BERNOULLI (100) REPEATABLE (3);
+SELECT count(*) BETWEEN 2000 AND 8000 AS about_half FROM ts_t TABLESAMPLE BERNOULLI (50);
+SELECT count(*) BETWEEN 1000 AND 9000 AS about_half FROM ts_t TABLESAMPLE SYSTEM (50) REPEATABLE (17);
+SELECT count(*) FROM ts_t x TABLESAMPLE SYSTEM (100) WHERE x.a <= 10;
+SELECT sum(a) FROM ts_t TABLESAMPLE BERNOULLI (100.0) WHERE b = '';
+
+-- the same seed, the same rows
+SELECT (SELECT array_agg(a ORDER BY a) FROM ts_t TABLESAMPLE BERNOULLI (30) REPEATABLE (5))
+     = (SELECT array_agg(a ORDER BY a) FROM ts_t TABLESAMPLE BERNOULLI (30) REPEATABLE (5)) AS same;
+SELECT (SELECT array_agg(a ORDER BY a) FROM ts_t TABLESAMPLE SYSTEM (20) REPEATABLE (0.5))
+     = (SELECT array_agg(a ORDER BY a) FROM ts_t TABLESAMPLE SYSTEM (20) REPEATABLE (0.5)) AS same;
+
+-- the argument as an expression, a parameter
+SELECT count(*) FROM ts_t TABLESAMPLE SYSTEM (50 + 50);
+PREPARE ts_p(int) AS SELECT count(*) FROM ts_t TABLESAMPLE BERNOULLI ($1);
+EXECUTE ts_p(100);
+EXECUTE ts_p(0);
+DEALLOCATE ts_p;
+
+-- in a join and a subquery
+SELECT count(*) FROM ts_t s TABLESAMPLE SYSTEM (100) JOIN ts_t t ON t.a = s.a WHERE s.a < 100;
+SELECT count(*) FROM (SELECT * FROM ts_t TABLESAMPLE BERNOULLI (100) WHERE a % 2 = 0) sub;
+
+-- on a materialized view
+CREATE MATERIALIZED VIEW ts_mv AS SELECT a FROM ts_t WHERE a <= 100;
+SELECT count(*) FROM ts_mv TABLESAMPLE SYSTEM (100);
+DROP MATERIALIZED VIEW ts_mv;
+
+-- errors
+SELECT count(*) FROM ts_t TABLESAMPLE SYSTEM (101);
+SELECT count(*) FROM ts_t TABLESAMPLE BERNOULLI (-1);
+SELECT count(*) FROM ts_t TABLESAMPLE SYSTEM (NULL);
+SELECT count(*) FROM ts_t TABLESAMPLE SYSTEM (10) REPEATABLE (NULL);
+SELECT count(*) FROM ts_t TABLESAMPLE foo (10);
+SELECT count(*) FROM ts_t TABLESAMPLE SYSTEM (1, 2);
+SELECT count(*) FROM ts_t TABLESAMPLE SYSTEM ('abc');
+CREATE VIEW ts_v AS SELECT * FROM ts_t;
+SELECT count(*) FROM ts_v TABLESAMPLE SYSTEM (10);
+DROP VIEW ts_v;
+
+-- plans
+EXPLAIN SELECT * FROM ts_t TABLESAMPLE SYSTEM (10);
+EXPLAIN (COSTS OFF) SELECT * FROM ts_t TABLESAMPLE BERNOULLI (10) REPEATABLE (42) WHERE a > 5;
+EXPLAIN (COSTS OFF) SELECT * FROM ts_t AS x TABLESAMPLE SYSTEM (10.5) REPEATABLE (7.5);
+EXPLAIN (COSTS OFF, VERBOSE) SELECT a FROM ts_t TABLESAMPLE SYSTEM (1);
+EXPLAIN (COSTS OFF) SELECT count(*) FROM ts_t TABLESAMPLE BERNOULLI (5);
+EXPLAIN SELECT count(*) FROM ts_t TABLESAMPLE BERNOULLI (5);
+EXPLAIN SELECT a FROM ts_t TABLESAMPLE SYSTEM (20);
+
+DROP TABLE ts_t;
