@@ -9,7 +9,7 @@ import { OID, TYPES, formatType, formatTypeWithTypmod, type Interval, type SqlTy
 import { compareValues, valuesEqual } from '../types/compare.js';
 import {
   numericAbs, numericCeil, numericFloor, numericRound, numericTrunc, numericSqrt, numericPower, numericLn, numericLog10, numericExp,
-  numericMod, numericSign, numericDiv, toDecimal, formatDecimal, Decimal, decimalWithPrecision,
+  numericMod, numericSign, numericDiv, formatDecimal, Decimal, decimalWithPrecision,
   numericLog, numericGcd, numericLcm, numericMinScale, scaleOf, isSpecial as isSpecialNumeric, compareNumeric, numericSub, numericAdd,
 } from '../types/numeric.js';
 import { checkFloat8 } from '../types/float.js';
@@ -28,7 +28,7 @@ import { binaryQuantize, bitCount, getBit, hammingDistance, jaccardDistance, set
 import type { SparseVector } from '../types/types.js';
 import {
   USECS_PER_DAY, USECS_PER_HOUR, USECS_PER_MINUTE, USECS_PER_SEC, age, civilFromDays, daysFromCivil, justifyDays, justifyHours,
-  localToUtc, utcToLocal, formatTimestamp, parseTimestamp, daysInMonth, isValidTimeZone, zoneAbbrevAt, justifyInterval, formatInterval, nowMicros,
+  localToUtc, utcToLocal, formatTimestamp, parseTimestamp, daysInMonth, isValidTimeZone, justifyInterval, formatInterval, nowMicros,
 } from '../types/datetime.js';
 import { escapeJsonString, formatJsonb, jsonbTypeof, parseJsonTree, jsonGetField, jsonAsText, normalizeJsonb as normalizeTree, type JsonValue } from '../types/json.js';
 import { formatText, parseText } from '../types/text-io.js';
@@ -48,6 +48,7 @@ import { UNICODE_TEXT_FUNCTIONS } from './unicode-text.js';
 import { TRIGONOMETRY_FUNCTIONS } from './trigonometry.js';
 import { BYTEA_FUNCTIONS } from './bytea-functions.js';
 import { PGVECTOR_FUNCTIONS } from './pgvector-functions.js';
+import { FORMATTING_FUNCTIONS } from './formatting/index.js';
 
 const FNS = new Map<string, ScalarDef[]>();
 
@@ -519,19 +520,6 @@ export function similarToRegex(pattern: string | null, escape: string | null): V
   return out + ')$';
 }
 fn('quote_nullable', ['anyelement'], 'text', ([v], ctx, types) => (v === null ? 'NULL' : quoteLiteral(anyToText(v, types[0]!, ctx))), { strict: false });
-fn('to_number', ['text', 'text'], 'numeric', ([t, f]) => toNumber(S(t!), S(f!)));
-/** to_number: the common templates (9 0 . D , G S MI PR and literal text) */
-function toNumber(text: string, fmt: string): string {
-  const f = fmt.toUpperCase().replace(/^FM/, '');
-  const dec = f.search(/[.D]/);
-  const scale = dec < 0 ? 0 : (f.slice(dec + 1).match(/[90]/g) ?? []).length;
-  const neg = /-|\(.*\)|MI/.test(text) && /-|MI|PR|S/.test(f) ? true : text.trim().startsWith('-');
-  const cleaned = text.replace(/[^0-9.]/g, '');
-  if (!/\d/.test(cleaned)) throw new SqlError(SqlState.invalidTextRepresentation, `invalid input syntax for type numeric: " "`);
-  const [ip = '', fp = ''] = cleaned.split('.');
-  const value = `${neg ? '-' : ''}${ip.replace(/^0+(?=\d)/, '') || '0'}${scale > 0 ? '.' + fp.padEnd(scale, '0').slice(0, scale) : ''}`;
-  return numericRound(value, scale);
-}
 fn('string_to_array', ['text', 'text'], '_text', ([s, d]) => splitToArray(S(s!), d === null ? null : S(d!), undefined), { strict: false });
 fn('string_to_array', ['text', 'text', 'text'], '_text', ([s, d, n]) => splitToArray(S(s!), d === null ? null : S(d!), n === null ? undefined : S(n!)), { strict: false });
 function splitToArray(s: string | null, d: string | null, nullStr: string | undefined): Value {
@@ -804,8 +792,6 @@ fn('to_timestamp', ['float8'], 'timestamptz', ([a]) => {
   if (Number.isNaN(x)) throw new SqlError(SqlState.invalidParameterValue, 'timestamp cannot be NaN');
   return Number.isFinite(x) ? Math.round(x * 1e6) : x;
 });
-fn('to_timestamp', ['text', 'text'], 'timestamptz', ([s, f], ctx) => localToUtc(parseWithFormat(S(s!), S(f!)), sessionZone(ctx)));
-fn('to_date', ['text', 'text'], 'date', ([s, f]) => Math.floor(parseWithFormat(S(s!), S(f!)) / USECS_PER_DAY));
 /** make_date's checks: year 0 is refused, negative years are BC, the day must exist */
 function makeDateDays(y: number, m: number, d: number): number {
   if (y === 0) throw new SqlError(SqlState.datetimeFieldOverflow, `date field value out of range: ${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
@@ -866,164 +852,6 @@ fn('justify_interval', ['interval'], 'interval', ([a]) => justifyInterval(a as I
 fn('isfinite', ['timestamp'], 'bool', ([a]) => Number.isFinite(N(a!)));
 fn('isfinite', ['timestamptz'], 'bool', ([a]) => Number.isFinite(N(a!)));
 fn('isfinite', ['date'], 'bool', ([a]) => Number.isFinite(N(a!)));
-
-/** to_timestamp/to_date with the common template patterns (YYYY MM DD HH24 HH MI SS MS US) */
-function parseWithFormat(s: string, f: string): number {
-  let y = 1, mo = 1, d = 1, h = 0, mi = 0, sec = 0, us = 0, pm: boolean | undefined;
-  let si = 0;
-  const num = (maxLen: number): number => {
-    while (si < s.length && s[si] === ' ') si++;
-    const m = new RegExp(`^[+-]?\\d{1,${maxLen}}`).exec(s.slice(si));
-    if (!m) throw new SqlError(SqlState.invalidDatetimeFormat, `invalid value "${s.slice(si, si + maxLen)}" for "${f}"`);
-    si += m[0].length;
-    return Number(m[0]);
-  };
-  const tokens = f.match(/YYYY|YY|MM|DD|HH24|HH12|HH|MI|SS|MS|US|AM|PM|am|pm|Mon|MON|mon|./g) ?? [];
-  for (const t of tokens) {
-    switch (t) {
-      case 'YYYY': y = num(4); break;
-      case 'YY': y = 2000 + num(2); break;
-      case 'MM': mo = num(2); break;
-      case 'DD': d = num(2); break;
-      case 'HH24': case 'HH12': case 'HH': h = num(2); break;
-      case 'MI': mi = num(2); break;
-      case 'SS': sec = num(2); break;
-      case 'MS': us = num(3) * 1000; break;
-      case 'US': us = num(6); break;
-      case 'AM': case 'PM': case 'am': case 'pm': pm = /p/i.test(s.slice(si, si + 2)); si += 2; break;
-      case 'Mon': case 'MON': case 'mon': {
-        const idx = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].indexOf(s.slice(si, si + 3).toLowerCase());
-        if (idx < 0) throw new SqlError(SqlState.invalidDatetimeFormat, `invalid value "${s.slice(si, si + 3)}" for "Mon"`);
-        mo = idx + 1; si += 3; break;
-      }
-      default: si++;
-    }
-  }
-  if (pm !== undefined) h = (h % 12) + (pm ? 12 : 0);
-  return daysFromCivil(y, mo, d) * USECS_PER_DAY + h * USECS_PER_HOUR + mi * USECS_PER_MINUTE + sec * USECS_PER_SEC + us;
-}
-
-// to_char: the common date/time and numeric templates
-const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-function toCharTimestamp(local: number, f: string, tzAbbrev: string, opts: { hour?: number; offsetSec?: number } = {}): string {
-  const days = Math.floor(local / USECS_PER_DAY);
-  const tod = local - days * USECS_PER_DAY;
-  const { y, m, d } = civilFromDays(days);
-  const h = opts.hour ?? Math.floor(tod / USECS_PER_HOUR), mi = Math.floor(tod / USECS_PER_MINUTE) % 60, s = Math.floor(tod / USECS_PER_SEC) % 60, us = tod % USECS_PER_SEC;
-  const dow = (((days + 4) % 7) + 7) % 7;
-  let fm = false;
-  const p = (n: number, w: number): string => (fm ? String(n) : String(n).padStart(w, '0'));
-  const padName = (name: string, w: number): string => (fm ? name : name.padEnd(w));
-  return f.replace(/FM|YYYY|YY|MONTH|Month|month|MON|Mon|mon|MM|DDD|DD|DAY|Day|day|DY|Dy|dy|D|HH24|HH12|HH|MI|SS|MS|US|AM|PM|am|pm|TZH|TZM|TZ|tz|OF|Q|"[^"]*"/g, (t) => {
-    if (t === 'FM') { fm = true; return ''; }
-    const r = ((): string => {
-      switch (t) {
-        case 'YYYY': return p(y, 4);
-        case 'YY': return p(y % 100, 2);
-        case 'MONTH': return padName(MONTH_NAMES[m - 1]!.toUpperCase(), 9);
-        case 'Month': return padName(MONTH_NAMES[m - 1]!, 9);
-        case 'month': return padName(MONTH_NAMES[m - 1]!.toLowerCase(), 9);
-        case 'MON': return MONTH_NAMES[m - 1]!.slice(0, 3).toUpperCase();
-        case 'Mon': return MONTH_NAMES[m - 1]!.slice(0, 3);
-        case 'mon': return MONTH_NAMES[m - 1]!.slice(0, 3).toLowerCase();
-        case 'MM': return p(m, 2);
-        case 'DDD': return p(days - daysFromCivil(y, 1, 1) + 1, 3);
-        case 'DD': return p(d, 2);
-        case 'DAY': return padName(DAY_NAMES[dow]!.toUpperCase(), 9);
-        case 'Day': return padName(DAY_NAMES[dow]!, 9);
-        case 'day': return padName(DAY_NAMES[dow]!.toLowerCase(), 9);
-        case 'DY': return DAY_NAMES[dow]!.slice(0, 3).toUpperCase();
-        case 'Dy': return DAY_NAMES[dow]!.slice(0, 3);
-        case 'dy': return DAY_NAMES[dow]!.slice(0, 3).toLowerCase();
-        case 'D': return String(dow + 1);
-        case 'HH24': return p(h, 2);
-        case 'HH12': case 'HH': return p(h % 12 === 0 ? 12 : h % 12, 2);
-        case 'MI': return p(mi, 2);
-        case 'SS': return p(s, 2);
-        case 'MS': return p(Math.floor(us / 1000), 3);
-        case 'US': return p(us, 6);
-        case 'AM': case 'PM': return h < 12 ? 'AM' : 'PM';
-        case 'am': case 'pm': return h < 12 ? 'am' : 'pm';
-        case 'TZ': return tzAbbrev.toUpperCase();
-        case 'OF': case 'TZH': case 'TZM': {
-          const off = opts.offsetSec ?? 0;
-          const a = Math.abs(off);
-          const hh = String(Math.floor(a / 3600)).padStart(2, '0'), mm = String(Math.floor((a % 3600) / 60)).padStart(2, '0');
-          if (t === 'TZH') return (off < 0 ? '-' : '+') + hh;
-          if (t === 'TZM') return mm;
-          return (off < 0 ? '-' : '+') + hh + (mm !== '00' ? ':' + mm : '');
-        }
-        case 'tz': return tzAbbrev.toLowerCase();
-        case 'Q': return String(Math.floor((m - 1) / 3) + 1);
-      }
-      return t.slice(1, -1);
-    })();
-    fm = false;
-    return r;
-  });
-}
-fn('to_char', ['timestamp', 'text'], 'text', ([t, f]) => (Number.isFinite(N(t!)) ? toCharTimestamp(N(t!), S(f!), '') : null));
-fn('to_char', ['timestamptz', 'text'], 'text', ([t, f], ctx) => {
-  if (!Number.isFinite(N(t!))) return null;
-  const z = sessionZone(ctx);
-  const local = utcToLocal(N(t!), z);
-  const off = (local - N(t!)) / USECS_PER_SEC;
-  return toCharTimestamp(local, S(f!), zoneAbbrevAt(z, N(t!)), { offsetSec: off });
-});
-fn('to_char', ['interval', 'text'], 'text', ([v, f]) => {
-  // interval_to_char: days and hours are not carried over (HH24 may exceed 23)
-  const iv = v as Interval;
-  const years = Math.trunc(iv.months / 12), mons = iv.months % 12;
-  const local = daysFromCivil(years, mons === 0 ? 1 : mons, 1) * USECS_PER_DAY + (iv.days - 1) * USECS_PER_DAY + (iv.micros % USECS_PER_HOUR);
-  return toCharTimestamp(local, S(f!), '', { hour: Math.trunc(iv.micros / USECS_PER_HOUR) });
-});
-
-/** numeric to_char: digits 9/0, '.', ',', FM, leading sign, S/MI/PR not supported */
-function toCharNumber(value: string, f: string): string {
-  let fm = false;
-  let fmt = f;
-  if (fmt.startsWith('FM')) { fm = true; fmt = fmt.slice(2); }
-  const dot = fmt.search(/[.D]/);
-  const intPart = (dot < 0 ? fmt : fmt.slice(0, dot)).replace(/[^90,G]/g, '');
-  const fracPart = dot < 0 ? '' : fmt.slice(dot + 1).replace(/[^90]/g, '');
-  const d = toDecimal(value);
-  const neg = d.isNeg() && !d.isZero();
-  const rounded = d.abs().toFixed(fracPart.length, Decimal.ROUND_HALF_UP);
-  const [ip, fp = ''] = rounded.split('.');
-  const digitSlots = intPart.replace(/[,G]/g, '').length;
-  if (ip!.length > digitSlots && !(ip === '0')) {
-    const hashes = intPart.replace(/[90]/g, '#').replace(/G/g, ',') + (fracPart ? '.' + '#'.repeat(fracPart.length) : '');
-    return (fm ? '' : ' ') + hashes;
-  }
-  // fill integer digits right to left
-  let out = '';
-  let di = ip!.length - 1;
-  const zeroFromLeft = intPart.indexOf('0');
-  for (let i = intPart.length - 1, slot = digitSlots - 1; i >= 0; i--) {
-    const c = intPart[i]!;
-    if (c === ',' || c === 'G') { out = (di >= 0 || (zeroFromLeft >= 0 && zeroFromLeft < i) ? ',' : (fm ? '' : ' ')) + out; continue; }
-    const mustZero = zeroFromLeft >= 0 && i >= zeroFromLeft;
-    if (di >= 0 && !(ip === '0' && !mustZero && di === 0 && slot !== digitSlots - 1 && fracPart)) out = ip![di]! + out;
-    else if (di >= 0 && ip === '0') out = (mustZero || slot === digitSlots - 1 && !fracPart ? '0' : (fm ? '' : ' ')) + out;
-    else out = (mustZero ? '0' : fm ? '' : ' ') + out;
-    di--; slot--;
-  }
-  let frac = fracPart ? '.' + fp : '';
-  if (fm && frac) {
-    const keep = fracPart.lastIndexOf('0') + 1;
-    let trimmed = fp.replace(/0+$/, '');
-    if (trimmed.length < keep) trimmed = fp.slice(0, keep);
-    frac = '.' + trimmed;
-  }
-  const sign = neg ? '-' : fm ? '' : ' ';
-  const body = out.replace(/^ +/, '');
-  const lead = fm ? '' : out.slice(0, out.length - body.length);
-  return lead + sign + body + frac;
-}
-for (const t of ['numeric', 'float8', 'int8', 'int4']) {
-  fn('to_char', [t, 'text'], 'text', ([v, f]) => toCharNumber(typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(15)) : String(v), S(f!)));
-}
 
 // ---------------------------------------------------------------- uuid, sequences, session
 
@@ -1200,6 +1028,7 @@ for (const d of OVERLAPS_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl, { strict: 
 for (const d of [...REGEXP_POSITION_FUNCTIONS, ...UNICODE_TEXT_FUNCTIONS, ...TRIGONOMETRY_FUNCTIONS, ...BYTEA_FUNCTIONS]) fn(d.name, d.args, d.ret, d.impl);
 // pgvector's functions behind its operators and aggregates, and its type I/O (src/functions/pgvector-functions.ts)
 for (const d of PGVECTOR_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl);
+for (const d of FORMATTING_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl);
 
 export const SCALAR_NAMES: ReadonlySet<string> = new Set(FNS.keys());
 void formatTimestamp; void parseTimestamp;

@@ -324,7 +324,7 @@ export function applyNumericTypmod(a: string, typmod: number): string {
     const intDigits = d.abs().e + 1; // digits before the decimal point (≤ 0 for |d| < 1)
     if (intDigits > precision - scale) {
       throw new SqlError(SqlState.numericValueOutOfRange, 'numeric field overflow', {
-        detail: `A field with precision ${precision}, scale ${scale} must round to an absolute value less than ${precision - scale < 0 ? '1' : ''}10^${precision - scale}.`,
+        detail: `A field with precision ${precision}, scale ${scale} must round to an absolute value less than ${precision - scale !== 0 ? `10^${precision - scale}` : '1'}.`,
       });
     }
   }
