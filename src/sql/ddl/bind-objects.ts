@@ -33,6 +33,8 @@ export function functionRef(w: ObjectWithArgs): FunctionRef {
 function objectName(obj: Node): QualifiedName {
   if ('List' in obj) return qualifiedFromNames(names(obj.List.items));
   if ('String' in obj) return { name: obj.String.sval ?? '' };
+  // DROP TYPE's objects are type names
+  if ('TypeName' in obj) return qualifiedFromNames(names(obj.TypeName.names));
   return { name: '' };
 }
 
