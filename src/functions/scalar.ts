@@ -46,6 +46,7 @@ import { OVERLAPS_FUNCTIONS } from './overlaps.js';
 import { REGEXP_POSITION_FUNCTIONS } from './regexp-positions.js';
 import { UNICODE_TEXT_FUNCTIONS } from './unicode-text.js';
 import { PGVECTOR_FUNCTIONS } from './pgvector-functions.js';
+import { ENUM_FUNCTIONS } from './enum-functions.js';
 
 const FNS = new Map<string, ScalarDef[]>();
 
@@ -1201,6 +1202,8 @@ for (const d of OVERLAPS_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl, { strict: 
 for (const d of [...REGEXP_POSITION_FUNCTIONS, ...UNICODE_TEXT_FUNCTIONS]) fn(d.name, d.args, d.ret, d.impl);
 // pgvector's functions behind its operators and aggregates, and its type I/O (src/functions/pgvector-functions.ts)
 for (const d of PGVECTOR_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl);
+// enum_first, enum_last, enum_range (src/functions/enum-functions.ts)
+for (const d of ENUM_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl, { strict: false });
 
 export const SCALAR_NAMES: ReadonlySet<string> = new Set(FNS.keys());
 void formatTimestamp; void parseTimestamp;
