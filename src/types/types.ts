@@ -27,6 +27,9 @@
  *   enums (CREATE TYPE … AS ENUM) → number: the label's pg_enum OID (types/user-types.ts)
  *   arrays (_xxx)              → Value[] (nested arrays for more dimensions)
  */
+// a runtime-only call (no cycle at module load): user types are named as their schema's visibility says
+import { userTypeDisplayName } from './user-types.js';
+
 export interface Interval {
   readonly months: number;
   readonly days: number;
@@ -276,5 +279,6 @@ export function formatType(type: SqlType): string {
     case 'char': return '"char"';
   }
   if (info.category === 'A' && info.elem !== undefined) return formatType({ oid: info.elem, typmod: m }) + '[]';
+  if (info.category === 'E') return userTypeDisplayName(info.oid) ?? info.name;
   return info.name;
 }

@@ -11,6 +11,7 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import { registerTypeInfo, unregisterTypeInfo } from './types.js';
+import { quoteIdent } from './identifiers.js';
 
 /** One pg_enum row. */
 export interface EnumLabel {
@@ -119,4 +120,11 @@ export function findUserType(schema: string | undefined, name: string): UserType
 /** Is the type's schema on the current search path (format_type leaves its name unqualified then)? */
 export function userTypeVisible(e: UserTypeEntry): boolean {
   return e.schema === 'pg_catalog' || findUserType(undefined, e.name)?.oid === e.oid;
+}
+
+/** format_type's name of a user type: qualified with its schema when the search path does not find it */
+export function userTypeDisplayName(oid: number): string | undefined {
+  const e = ENTRIES.get(oid);
+  if (!e) return undefined;
+  return userTypeVisible(e) ? quoteIdent(e.name) : `${quoteIdent(e.schema)}.${quoteIdent(e.name)}`;
 }

@@ -6,7 +6,7 @@ import { SqlError, SqlState } from '../../errors.js';
 import type { EnumTypeDef, TableDef } from '../../catalog/catalog.js';
 import { changeOwner, isOwner } from '../../catalog/roles.js';
 import type { BoundDdl, Drop, QualifiedName } from '../../sql/ddl/index.js';
-import { TYPES } from '../../types/types.js';
+import { TYPES, formatType, sqlType } from '../../types/types.js';
 import type { EnumLabel } from '../../types/user-types.js';
 import { creationSchema, notice, type DdlContext } from './context.js';
 import { notOwner, resolveRole } from './privileges.js';
@@ -138,12 +138,17 @@ function addValue(ctx: DdlContext, def: EnumTypeDef, value: string, ifNotExists:
   ctx.catalog.putType(def);
 }
 
-/** The columns of tables that use an enum (or its array type), as dependency.c lists them. */
-function dependentColumns(ctx: DdlContext, def: EnumTypeDef): { table: TableDef; column: string }[] {
-  const out: { table: TableDef; column: string }[] = [];
-  for (const t of ctx.catalog.tables.values()) {
-    if (t.partitionOf) continue; // a partition's columns come from its parent
-    for (const c of t.columns) if (c.type.oid === def.oid || c.type.oid === def.arrayOid) out.push({ table: t, column: c.name });
+/**
+ * The columns of tables that use an enum (or its array type), in dependency.c's order: those
+ * of the array type (found through it) first, then the enum's own.
+ */
+function dependentColumns(ctx: DdlContext, def: EnumTypeDef): { table: TableDef; column: string; type: number }[] {
+  const out: { table: TableDef; column: string; type: number }[] = [];
+  for (const oid of [def.arrayOid, def.oid]) {
+    for (const t of ctx.catalog.tables.values()) {
+      if (t.partitionOf) continue; // a partition's columns come from its parent
+      for (const c of t.columns) if (c.type.oid === oid) out.push({ table: t, column: c.name, type: oid });
+    }
   }
   return out;
 }
@@ -166,9 +171,9 @@ export function dropTypes(ctx: DdlContext, stmt: DropObjects): void {
     if (access && !isOwner(access.roles, access.role, def)) throw notOwner('type', def.name);
     const dependents = dependentColumns(ctx, def);
     if (dependents.length > 0) {
-      const lines = dependents.map((d) => `column ${d.column} of table ${d.table.name} depends on type ${def.name}`);
+      const lines = dependents.map((d) => `column ${d.column} of table ${d.table.name} depends on type ${formatType(sqlType(d.type))}`);
       if (!stmt.cascade) {
-        throw new SqlError('2BP01', `cannot drop type ${def.name} because other objects depend on it`, {
+        throw new SqlError('2BP01', `cannot drop type ${formatType(sqlType(def.oid))} because other objects depend on it`, {
           detail: lines.join('\n'), hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
         });
       }

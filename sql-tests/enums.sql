@@ -1,0 +1,87 @@
+-- CREATE TYPE … AS ENUM: columns, order by declaration, casts, functions, ALTER TYPE, DROP TYPE, catalog
+CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+CREATE TYPE mood AS ENUM ('x');
+CREATE TYPE longlabel AS ENUM ('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa');
+CREATE TABLE enum_people (id int PRIMARY KEY, name text, m mood NOT NULL DEFAULT 'ok', history mood[]);
+INSERT INTO enum_people VALUES (1, 'ann', 'happy', '{sad,ok}'), (2, 'bob', 'sad', NULL), (3, 'cy', DEFAULT, '{happy,happy}');
+INSERT INTO enum_people VALUES (4, 'dee', 'angry');
+INSERT INTO enum_people VALUES (5, 'eve', NULL);
+SELECT * FROM enum_people ORDER BY m, id;
+SELECT * FROM enum_people ORDER BY m DESC, id;
+SELECT name FROM enum_people WHERE m > 'sad' ORDER BY id;
+SELECT name FROM enum_people WHERE m = 'ok';
+SELECT name FROM enum_people WHERE m IN ('sad', 'happy') ORDER BY id;
+SELECT name FROM enum_people WHERE m BETWEEN 'sad' AND 'ok' ORDER BY id;
+SELECT 'ok'::mood < 'happy'::mood AS lt, 'ok'::mood = 'ok' AS eq, 'happy'::mood <> 'sad' AS ne, 'sad'::mood >= 'ok' AS ge;
+SELECT 'happy' > 'ok' AS text_order, 'happy'::mood > 'ok' AS enum_order;
+SELECT 'x'::mood;
+SELECT m::text, m::text || '!' AS shout, pg_typeof(m), pg_typeof(history) FROM enum_people ORDER BY id;
+SELECT 'happy'::text::mood, CAST('sad' AS mood), 'ok'::varchar::mood;
+SELECT m FROM enum_people WHERE m::text LIKE 'h%';
+SELECT enum_first(NULL::mood), enum_last(NULL::mood), enum_range(NULL::mood);
+SELECT enum_range('ok'::mood, NULL), enum_range(NULL, 'ok'::mood), enum_range('sad'::mood, 'ok'::mood), enum_range('happy'::mood, 'sad'::mood);
+SELECT min(m), max(m), count(DISTINCT m) FROM enum_people;
+SELECT m, count(*) FROM enum_people GROUP BY m ORDER BY m;
+SELECT history, history[1] FROM enum_people ORDER BY id;
+SELECT '{ok,happy}'::mood[], ARRAY['sad', 'ok']::mood[];
+SELECT '{ok,nope}'::mood[];
+UPDATE enum_people SET m = 'happy' WHERE id = 2;
+SELECT id, m FROM enum_people ORDER BY id;
+-- text is not compared with an enum without a cast, as in PostgreSQL
+SELECT name FROM enum_people WHERE m = name;
+SELECT name FROM enum_people WHERE m::text = name;
+-- unique and primary key indexes over an enum
+CREATE TABLE enum_keys (m mood PRIMARY KEY, n int);
+INSERT INTO enum_keys VALUES ('ok', 1), ('sad', 2);
+INSERT INTO enum_keys VALUES ('ok', 3);
+CREATE INDEX enum_people_m ON enum_people (m);
+SELECT name FROM enum_people WHERE m = 'happy' ORDER BY id;
+-- ALTER TYPE … ADD VALUE at the end, BEFORE, AFTER; the order of the other labels stays
+ALTER TYPE mood ADD VALUE 'ecstatic';
+ALTER TYPE mood ADD VALUE 'meh' BEFORE 'ok';
+ALTER TYPE mood ADD VALUE 'fine' AFTER 'ok';
+ALTER TYPE mood ADD VALUE 'ok';
+ALTER TYPE mood ADD VALUE IF NOT EXISTS 'ok';
+ALTER TYPE mood ADD VALUE 'x' BEFORE 'nope';
+SELECT enum_range(NULL::mood);
+SELECT enumlabel, enumsortorder FROM pg_enum WHERE enumtypid = 'mood'::regtype ORDER BY enumsortorder;
+INSERT INTO enum_people VALUES (7, 'fay', 'meh'), (8, 'gus', 'fine'), (9, 'hal', 'ecstatic');
+SELECT name, m FROM enum_people ORDER BY m, id;
+-- RENAME VALUE keeps the rows' values
+ALTER TYPE mood RENAME VALUE 'sad' TO 'blue';
+ALTER TYPE mood RENAME VALUE 'nope' TO 'x';
+ALTER TYPE mood RENAME VALUE 'ok' TO 'happy';
+SELECT name, m FROM enum_people ORDER BY id;
+SELECT 'sad'::mood;
+-- catalog
+SELECT typname, typtype, typcategory, typlen, typbyval, typinput, typoutput, typreceive, typsend, typarray::regtype FROM pg_type WHERE typname = 'mood';
+SELECT typname, typtype, typcategory, typelem::regtype, typinput, typoutput FROM pg_type WHERE typname = '_mood';
+SELECT format_type('mood'::regtype, -1), format_type('mood[]'::regtype, -1), 'mood'::regtype, 'public.mood'::regtype;
+SELECT column_name, data_type, udt_name FROM information_schema.columns WHERE table_name = 'enum_people' ORDER BY ordinal_position;
+\d enum_people
+\dT mood
+\dT+ mood
+SELECT 1::mood;
+SELECT 'ok'::mood + 1;
+ALTER TYPE int4 ADD VALUE 'x';
+ALTER TYPE nosuch ADD VALUE 'x';
+-- RENAME TO, SET SCHEMA
+ALTER TYPE mood RENAME TO feeling;
+SELECT pg_typeof(m) FROM enum_people WHERE id = 1;
+CREATE SCHEMA enum_s;
+ALTER TYPE feeling SET SCHEMA enum_s;
+SELECT pg_typeof(m) FROM enum_people WHERE id = 1;
+SELECT 'happy'::enum_s.feeling;
+-- DROP TYPE: refused while a column uses it
+DROP TYPE enum_s.feeling;
+DROP TYPE nosuch;
+DROP TYPE IF EXISTS nosuch;
+DROP TABLE enum_people, enum_keys;
+DROP TYPE enum_s.feeling;
+DROP SCHEMA enum_s;
+-- in a transaction block, undone by ROLLBACK
+BEGIN;
+CREATE TYPE txn_enum AS ENUM ('a', 'b');
+SELECT enum_range(NULL::txn_enum);
+ROLLBACK;
+SELECT enum_range(NULL::txn_enum);
