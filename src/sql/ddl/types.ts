@@ -228,6 +228,8 @@ export type CommentTarget =
   | { readonly kind: 'constraint'; readonly relation: QualifiedName; readonly name: string }
   | { readonly kind: 'function'; readonly ref: FunctionRef }
   | { readonly kind: 'schema'; readonly name: string }
+  /** COMMENT ON TYPE: kept for an enum (on a built-in type: accepted, not kept) */
+  | { readonly kind: 'type'; readonly type: QualifiedName }
   /** comments on other objects are accepted and not kept */
   | { readonly kind: 'other' };
 
