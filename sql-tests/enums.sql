@@ -85,3 +85,13 @@ CREATE TYPE txn_enum AS ENUM ('a', 'b');
 SELECT enum_range(NULL::txn_enum);
 ROLLBACK;
 SELECT enum_range(NULL::txn_enum);
+-- a schema's enums go with it (DROP SCHEMA … CASCADE), and follow its new name
+CREATE SCHEMA enum_s2;
+CREATE TYPE enum_s2.level AS ENUM ('lo', 'hi');
+CREATE TABLE enum_s2.levels (l enum_s2.level);
+INSERT INTO enum_s2.levels VALUES ('hi');
+ALTER SCHEMA enum_s2 RENAME TO enum_s3;
+SELECT l, pg_typeof(l) FROM enum_s3.levels;
+DROP SCHEMA enum_s3;
+DROP SCHEMA enum_s3 CASCADE;
+SELECT 'lo'::enum_s3.level;

@@ -522,7 +522,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
 
   binder(paramTypes: number[]): SelectBinder {
     // type names bound from here on resolve in this session's database and path
-    setTypeScope(this.catalog.name, this.searchPath());
+    setTypeScope(this.catalog.name, this.searchPath(), (s) => this.catalog.schemaExists(s));
     return newSelectBinder((self) => ({
       catalog: this.catalog,
       searchPath: this.searchPath(),

@@ -100,10 +100,15 @@ export function parseEnum(typeOid: number, text: string): number {
  * sets it before it binds a statement (binding is synchronous, so sessions cannot interleave
  * within one bind).
  */
-let scope: { database: string; searchPath: readonly string[] } = { database: '', searchPath: ['public'] };
+let scope: { database: string; searchPath: readonly string[]; schemaExists: (name: string) => boolean } = { database: '', searchPath: ['public'], schemaExists: () => true };
 
-export function setTypeScope(database: string, searchPath: readonly string[]): void {
-  scope = { database, searchPath };
+export function setTypeScope(database: string, searchPath: readonly string[], schemaExists: (name: string) => boolean): void {
+  scope = { database, searchPath, schemaExists };
+}
+
+/** Does the schema a type name is qualified with exist (in the current database)? */
+export function typeSchemaExists(schema: string): boolean {
+  return scope.schemaExists(schema);
 }
 
 /** A user type by (optionally qualified) name in the current database, by the search path. */
