@@ -95,3 +95,13 @@ SELECT l, pg_typeof(l) FROM enum_s3.levels;
 DROP SCHEMA enum_s3;
 DROP SCHEMA enum_s3 CASCADE;
 SELECT 'lo'::enum_s3.level;
+-- DROP TYPE … CASCADE: views and functions that use it go, its columns are dropped from their tables
+CREATE TYPE enum_c AS ENUM ('x', 'y');
+CREATE TABLE enum_cascade (id int, a enum_c, b enum_c[], c text);
+INSERT INTO enum_cascade VALUES (1, 'y', '{x}', 'kept');
+CREATE VIEW enum_cascade_v AS SELECT id, a FROM enum_cascade;
+CREATE FUNCTION enum_cascade_f(v enum_c) RETURNS text LANGUAGE sql AS 'SELECT v::text';
+DROP TYPE enum_c;
+DROP TYPE enum_c CASCADE;
+SELECT * FROM enum_cascade;
+DROP TABLE enum_cascade;

@@ -3,12 +3,14 @@
  * SCHEMA) and DROP TYPE, as PostgreSQL's typecmds.c and pg_enum.c do them.
  */
 import { SqlError, SqlState } from '../../errors.js';
-import type { EnumTypeDef, TableDef } from '../../catalog/catalog.js';
+import type { EnumTypeDef, SqlFunctionDef, TableDef } from '../../catalog/catalog.js';
 import { changeOwner, isOwner } from '../../catalog/roles.js';
 import type { BoundDdl, Drop, QualifiedName } from '../../sql/ddl/index.js';
-import { TYPES, formatType, sqlType } from '../../types/types.js';
+import { TYPES, formatType, sqlType, type SqlType } from '../../types/types.js';
 import type { EnumLabel } from '../../types/user-types.js';
-import { creationSchema, notice, type DdlContext } from './context.js';
+import { creationSchema, dropStorage, notice, type DdlContext } from './context.js';
+import { alterTable } from './alter-table.js';
+import { viewDependencies } from '../../catalog/system/dependencies.js';
 import { notOwner, resolveRole } from './privileges.js';
 
 type CreateEnum = Extract<BoundDdl, { kind: 'createEnum' }>;
@@ -138,23 +140,84 @@ function addValue(ctx: DdlContext, def: EnumTypeDef, value: string, ifNotExists:
   ctx.catalog.putType(def);
 }
 
+/** What uses an enum (or its array type): columns of tables, views, SQL functions. */
+type Dependent =
+  | { readonly kind: 'column'; readonly table: TableDef; readonly column: string; readonly type: number }
+  | { readonly kind: 'view'; readonly view: TableDef }
+  | { readonly kind: 'function'; readonly fn: SqlFunctionDef };
+
 /**
- * The columns of tables that use an enum (or its array type), in dependency.c's order: those
- * of the array type (found through it) first, then the enum's own.
+ * The objects that use an enum, in dependency.c's order as far as Quiver can tell it: the
+ * columns of the array type (found through it) and of the enum, then views, then functions.
  */
-function dependentColumns(ctx: DdlContext, def: EnumTypeDef): { table: TableDef; column: string; type: number }[] {
-  const out: { table: TableDef; column: string; type: number }[] = [];
+function dependentsOf(ctx: DdlContext, def: EnumTypeDef): Dependent[] {
+  const uses = (t: SqlType) => t.oid === def.oid || t.oid === def.arrayOid;
+  const out: Dependent[] = [];
   for (const oid of [def.arrayOid, def.oid]) {
     for (const t of ctx.catalog.tables.values()) {
-      if (t.partitionOf) continue; // a partition's columns come from its parent
-      for (const c of t.columns) if (c.type.oid === oid) out.push({ table: t, column: c.name, type: oid });
+      // a partition's columns come from its parent; a view goes as a whole
+      if (t.partitionOf || t.kind === 'v' || t.kind === 'm') continue;
+      for (const c of t.columns) if (c.type.oid === oid) out.push({ kind: 'column', table: t, column: c.name, type: oid });
     }
+  }
+  for (const t of ctx.catalog.tables.values()) if ((t.kind === 'v' || t.kind === 'm') && t.columns.some((c) => uses(c.type))) out.push({ kind: 'view', view: t });
+  for (const f of ctx.catalog.functions.values()) {
+    const returns = f.returns.kind === 'table' ? f.returns.columns.map((c) => c.type) : [f.returns.type];
+    if ([...f.params.map((p) => p.type), ...returns].some(uses)) out.push({ kind: 'function', fn: f });
   }
   return out;
 }
 
+function describeDependent(d: Dependent): string {
+  switch (d.kind) {
+    case 'column': return `column ${d.column} of table ${d.table.name}`;
+    case 'view': return `${d.view.kind === 'm' ? 'materialized view' : 'view'} ${d.view.name}`;
+    case 'function': return `function ${d.fn.name}(${d.fn.params.map((p) => formatType(p.type)).join(',')})`;
+  }
+}
+
+/**
+ * What a dependent is reported to depend on: a column's type; for a view, the column of a
+ * table it reads that has the type (PostgreSQL records a view's dependency on the columns it
+ * uses), else the type.
+ */
+function dependedOn(ctx: DdlContext, d: Dependent, def: EnumTypeDef): string {
+  if (d.kind === 'column') return `type ${formatType(sqlType(d.type))}`;
+  if (d.kind === 'view') {
+    const uses = (t: SqlType) => t.oid === def.oid || t.oid === def.arrayOid;
+    const names = new Set(d.view.columns.filter((c) => uses(c.type)).map((c) => c.name));
+    for (const dep of viewDependencies(ctx.catalog, d.view)) {
+      const t = ctx.catalog.tables.get(dep.objid);
+      const col = t?.columns.find((c) => uses(c.type) && names.has(c.name));
+      if (t && col) return `column ${col.name} of table ${t.name}`;
+    }
+  }
+  return `type ${formatType(sqlType(def.oid))}`;
+}
+
+/** CASCADE: views and functions go, columns are dropped from their tables (ALTER TABLE … DROP COLUMN) */
+async function dropDependents(ctx: DdlContext, dependents: readonly Dependent[]): Promise<void> {
+  for (const d of dependents) {
+    if (d.kind === 'view') {
+      ctx.catalog.dropTable(d.view.oid);
+      if (d.view.kind === 'm') await dropStorage(ctx, d.view.oid);
+    } else if (d.kind === 'function') {
+      ctx.catalog.functions.delete(d.fn.oid);
+      ctx.catalog.version++;
+    }
+  }
+  for (const d of dependents) {
+    // by name: a table rewrite gives the table a new OID
+    if (d.kind !== 'column') continue;
+    await alterTable(ctx, {
+      kind: 'alterTable', objectType: 'table', relation: { schema: d.table.schema, name: d.table.name }, only: false, missingOk: false,
+      commands: [{ kind: 'dropColumn', column: d.column, missingOk: true, cascade: true }],
+    });
+  }
+}
+
 /** DROP TYPE [IF EXISTS] name, … [CASCADE | RESTRICT] */
-export function dropTypes(ctx: DdlContext, stmt: DropObjects): void {
+export async function dropTypes(ctx: DdlContext, stmt: DropObjects): Promise<void> {
   const found: EnumTypeDef[] = [];
   for (const obj of stmt.objects) {
     const def = findEnum(ctx, obj);
@@ -169,15 +232,18 @@ export function dropTypes(ctx: DdlContext, stmt: DropObjects): void {
   for (const def of found) {
     const access = ctx.access;
     if (access && !isOwner(access.roles, access.role, def)) throw notOwner('type', def.name);
-    const dependents = dependentColumns(ctx, def);
+    const dependents = dependentsOf(ctx, def);
     if (dependents.length > 0) {
-      const lines = dependents.map((d) => `column ${d.column} of table ${d.table.name} depends on type ${formatType(sqlType(d.type))}`);
       if (!stmt.cascade) {
+        const lines = dependents.map((d) => `${describeDependent(d)} depends on ${dependedOn(ctx, d, def)}`);
         throw new SqlError('2BP01', `cannot drop type ${formatType(sqlType(def.oid))} because other objects depend on it`, {
           detail: lines.join('\n'), hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
         });
       }
-      throw new SqlError(SqlState.featureNotSupported, `DROP TYPE … CASCADE of a type that columns use is not supported (${lines.join('; ')})`);
+      const lines = dependents.map((d) => `drop cascades to ${describeDependent(d)}`);
+      if (lines.length === 1) notice(ctx, lines[0]!);
+      else ctx.notices.push({ severity: 'NOTICE', code: '00000', message: `drop cascades to ${lines.length} other objects`, detail: lines.join('\n') });
+      await dropDependents(ctx, dependents);
     }
     ctx.catalog.dropType(def.oid);
   }
