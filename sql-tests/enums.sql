@@ -105,3 +105,15 @@ DROP TYPE enum_c;
 DROP TYPE enum_c CASCADE;
 SELECT * FROM enum_cascade;
 DROP TABLE enum_cascade;
+-- OWNER TO, GRANT USAGE ON TYPE
+CREATE TYPE enum_o AS ENUM ('a');
+CREATE ROLE enum_owner;
+ALTER TYPE enum_o OWNER TO enum_owner;
+SELECT typname, typowner::regrole FROM pg_type WHERE typname = 'enum_o';
+GRANT USAGE ON TYPE enum_o TO PUBLIC;
+REVOKE USAGE ON TYPE enum_o FROM PUBLIC;
+SELECT typacl FROM pg_type WHERE typname = 'enum_o';
+ALTER TYPE enum_o OWNER TO postgres;
+SELECT typname, typowner::regrole FROM pg_type WHERE typname = 'enum_o';
+DROP ROLE enum_owner;
+DROP TYPE enum_o;
