@@ -79,12 +79,24 @@ DROP TYPE IF EXISTS nosuch;
 DROP TABLE enum_people, enum_keys;
 DROP TYPE enum_s.feeling;
 DROP SCHEMA enum_s;
--- in a transaction block, undone by ROLLBACK
+-- in a transaction block, undone by ROLLBACK (other enums stay as they are)
+CREATE TYPE txn_kept AS ENUM ('k');
 BEGIN;
 CREATE TYPE txn_enum AS ENUM ('a', 'b');
+ALTER TYPE txn_kept ADD VALUE 'l';
 SELECT enum_range(NULL::txn_enum);
 ROLLBACK;
 SELECT enum_range(NULL::txn_enum);
+SELECT enum_range(NULL::txn_kept);
+BEGIN;
+CREATE TABLE txn_t (x int);
+ROLLBACK;
+SELECT enum_range(NULL::txn_kept);
+BEGIN;
+DROP TYPE txn_kept;
+ROLLBACK;
+SELECT enum_range(NULL::txn_kept);
+DROP TYPE txn_kept;
 -- a schema's enums go with it (DROP SCHEMA … CASCADE), and follow its new name
 CREATE SCHEMA enum_s2;
 CREATE TYPE enum_s2.level AS ENUM ('lo', 'hi');
