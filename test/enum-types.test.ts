@@ -77,6 +77,13 @@ test('an enum, its labels added and renamed, and rows in sealed segments survive
         await c.query("ALTER TYPE dur_level RENAME VALUE 'low' TO 'lowest'");
         await c.query("INSERT INTO dur_items VALUES (3001, 'mid', NULL)");
       });
+      // an open block's enum is not in the image another session's commit saves
+      const open = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database: TEST_DATABASE });
+      open.on('error', () => undefined); // the crash ends its connection
+      await open.connect();
+      await open.query('BEGIN');
+      await open.query("CREATE TYPE dur_uncommitted AS ENUM ('u')");
+      await withClient(server, (c) => c.query('CREATE TABLE dur_other (x int)'));
     } finally {
       await server.crash();
     }
@@ -84,6 +91,8 @@ test('an enum, its labels added and renamed, and rows in sealed segments survive
     try {
       await withClient(server, async (c) => {
         assert.deepEqual((await c.query('SELECT enum_range(NULL::dur_level)::text AS r')).rows, [{ r: '{lowest,mid,high}' }]);
+        assert.deepEqual((await c.query("SELECT typname FROM pg_type WHERE typname LIKE 'dur%' AND typtype = 'e'")).rows, [{ typname: 'dur_level' }]);
+        await c.query('DROP TABLE dur_other');
         const counts = await c.query('SELECT level::text AS label, count(*)::int AS n FROM dur_items GROUP BY level ORDER BY level');
         assert.deepEqual(counts.rows, [{ label: 'lowest', n: 1500 }, { label: 'mid', n: 1 }, { label: 'high', n: 1500 }]);
         assert.deepEqual((await c.query("SELECT count(*)::int AS n FROM dur_items WHERE level > 'lowest' AND level < 'high'")).rows, [{ n: 1 }]);
