@@ -129,3 +129,12 @@ ALTER TYPE enum_o OWNER TO postgres;
 SELECT typname, typowner::regrole FROM pg_type WHERE typname = 'enum_o';
 DROP ROLE enum_owner;
 DROP TYPE enum_o;
+-- as Prisma writes and reads them: a quoted enum, a quoted table with a serial key
+CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN');
+CREATE TABLE "User" (id serial PRIMARY KEY, role "Role" NOT NULL DEFAULT 'USER');
+INSERT INTO "User" (role) VALUES ('ADMIN'), (DEFAULT) RETURNING *;
+SELECT t.typname AS name, e.enumlabel AS value, n.nspname AS namespace FROM pg_type t JOIN pg_enum e ON t.oid = e.enumtypid JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'public' ORDER BY t.typname, e.enumsortorder;
+SELECT a.attname, format_type(a.atttypid, a.atttypmod), pg_get_expr(d.adbin, d.adrelid), t.typtype FROM pg_attribute a LEFT JOIN pg_attrdef d ON a.attrelid = d.adrelid AND a.attnum = d.adnum JOIN pg_type t ON a.atttypid = t.oid WHERE a.attrelid = '"User"'::regclass AND a.attnum > 0 ORDER BY a.attnum;
+SELECT column_name, data_type, udt_schema, udt_name, column_default FROM information_schema.columns WHERE table_name = 'User' ORDER BY ordinal_position;
+DROP TABLE "User";
+DROP TYPE "Role";

@@ -1035,7 +1035,8 @@ const seqName = (v: Value, t: SqlType, ctx: EvalContext): string => {
   if (t.oid === OID.regclass) {
     const n = ctx.services.relationName(v as number);
     if (n === undefined) throw new SqlError(SqlState.undefinedTable, `could not open relation with OID ${v}`);
-    return n;
+    // by OID: the name would be read again as an identifier ("User_id_seq" folded to user_id_seq)
+    return String(v);
   }
   return v as string;
 };

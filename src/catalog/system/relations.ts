@@ -17,6 +17,7 @@ import { ALL_SCHEMA_PRIVILEGES, formatAcl, hasPrivilege, type AclItem, ownerOf, 
 import { constraintDef } from '../functions/catalog-functions.js';
 import { boundText, keyTypes, type PartitionBound } from '../partitions.js';
 import { formatText } from '../../types/text-io.js';
+import { userType } from '../../types/user-types.js';
 import { EMPTY_CATALOGS } from './empty-catalogs.js';
 import { isTempSchema } from '../schemas.js';
 import { amHandlerOid, builtinDescriptionRows, builtinOperatorRows, builtinProcRows, pgvectorOperatorOids, pgvectorProcOids } from './builtin-proc-rows.js';
@@ -701,7 +702,7 @@ function addInformationSchema(add: (r: SystemRelation) => void): void {
     const isDatetime = [OID.date, OID.time, OID.timestamp, OID.timestamptz, OID.timetz, OID.interval].includes(c.type.oid as never);
     const dtPrec = isDatetime ? (c.type.oid === OID.date ? 0 : c.type.typmod >= 0 ? c.type.typmod : 6) : null;
     const seq = c.identity && c.sequence ? ctx.catalog.findSequence(t.schema, c.sequence) : undefined;
-    const udtSchema = isVectorType(c.type.oid) ? 'public' : 'pg_catalog';
+    const udtSchema = isVectorType(c.type.oid) ? 'public' : userType(info.elem ?? c.type.oid)?.schema ?? 'pg_catalog';
     return [ctx.database, t.schema, t.name, c.name, i + 1, c.identity ? null : columnDefaultSql(c), c.notNull ? 'NO' : 'YES', dataType, charLen,
       octetLen, numPrec, radix, scale, dtPrec, null, null, null, null, null, null, null, null, null, null, null,
       ctx.database, udtSchema, info.name, null, null, null, null, String(i + 1), 'NO',
