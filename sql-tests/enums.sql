@@ -138,3 +138,19 @@ SELECT a.attname, format_type(a.atttypid, a.atttypmod), pg_get_expr(d.adbin, d.a
 SELECT column_name, data_type, udt_schema, udt_name, column_default FROM information_schema.columns WHERE table_name = 'User' ORDER BY ordinal_position;
 DROP TABLE "User";
 DROP TYPE "Role";
+-- partitioned by an enum: list and range bounds read and print as labels
+CREATE TYPE pmood AS ENUM ('sad', 'ok', 'happy');
+CREATE TABLE enum_pm (id int, m pmood) PARTITION BY LIST (m);
+CREATE TABLE enum_pm_low PARTITION OF enum_pm FOR VALUES IN ('sad', 'ok');
+CREATE TABLE enum_pm_high PARTITION OF enum_pm FOR VALUES IN ('happy');
+INSERT INTO enum_pm VALUES (1, 'sad'), (2, 'happy'), (3, 'ok');
+SELECT tableoid::regclass, * FROM enum_pm ORDER BY m;
+EXPLAIN (COSTS OFF) SELECT * FROM enum_pm WHERE m = 'happy';
+\d+ enum_pm
+CREATE TABLE enum_pr (id int, m pmood) PARTITION BY RANGE (m);
+CREATE TABLE enum_pr_1 PARTITION OF enum_pr FOR VALUES FROM ('sad') TO ('happy');
+INSERT INTO enum_pr VALUES (1, 'ok');
+INSERT INTO enum_pr VALUES (1, 'happy');
+SELECT pg_get_expr(relpartbound, oid) FROM pg_class WHERE relname = 'enum_pr_1';
+DROP TABLE enum_pm, enum_pr;
+DROP TYPE pmood;
