@@ -6,7 +6,7 @@ import { SqlError, SqlState } from '../../errors.js';
 import type { EnumTypeDef, SqlFunctionDef, TableDef } from '../../catalog/catalog.js';
 import { changeOwner, isOwner } from '../../catalog/roles.js';
 import type { BoundDdl, Drop, QualifiedName } from '../../sql/ddl/index.js';
-import { TYPES, formatType, sqlType, type SqlType } from '../../types/types.js';
+import { formatType, sqlType, typeByName, type SqlType } from '../../types/types.js';
 import type { EnumLabel } from '../../types/user-types.js';
 import { creationSchema, dropStorage, notice, type DdlContext } from './context.js';
 import { alterTable } from './alter-table.js';
@@ -28,12 +28,12 @@ function checkLabel(label: string): void {
 
 /** A type name taken in a schema: an enum's, or a table's row type */
 function typeNameTaken(ctx: DdlContext, schema: string, name: string): boolean {
-  return ctx.catalog.findType(schema, name) !== undefined || ctx.catalog.findTable(schema, name) !== undefined || TYPES_BY_NAME_IN(schema, name);
+  return ctx.catalog.findType(schema, name) !== undefined || ctx.catalog.findTable(schema, name) !== undefined || isBuiltinTypeIn(schema, name);
 }
 
 /** built-in types live in pg_catalog */
-function TYPES_BY_NAME_IN(schema: string, name: string): boolean {
-  return schema === 'pg_catalog' && [...TYPES.values()].some((t) => t.name === name);
+function isBuiltinTypeIn(schema: string, name: string): boolean {
+  return schema === 'pg_catalog' && typeByName(name) !== undefined;
 }
 
 export function createEnum(ctx: DdlContext, stmt: CreateEnum): void {
@@ -69,7 +69,7 @@ export function findEnum(ctx: DdlContext, name: QualifiedName): EnumTypeDef | un
 function requireEnum(ctx: DdlContext, name: QualifiedName): EnumTypeDef {
   const t = findEnum(ctx, name);
   if (t) return t;
-  const builtin = [...TYPES.values()].find((i) => i.name === name.name || (name.schema === undefined && aliasOf(name.name) === i.name));
+  const builtin = typeByName(aliasOf(name.name));
   if (builtin && (name.schema === undefined || name.schema === 'pg_catalog')) {
     throw new SqlError(SqlState.wrongObjectType, `${formatBuiltin(name.name)} is not an enum`);
   }
