@@ -174,7 +174,7 @@ test('real client: psqlODBC through pyodbc (default, UseServerSidePrepare=1, Use
 });
 
 const JDBC_JAR = '/usr/share/java/postgresql.jar';
-test('real client: pgjdbc PreparedStatement (PGobject vector, server-prepared k-NN) and DatabaseMetaData', async (t) => {
+test('real client: pgjdbc PreparedStatement (PGobject vector, server-prepared k-NN, an enum) and DatabaseMetaData', async (t) => {
   // Debian libpostgresql-jdbc-java (42.5) and a JDK 11+ (java runs the .java file as source), which .ci/run installs
   if (!existsSync(JDBC_JAR) || (await run('java', ['-version'], {})).code !== 0) {
     t.skip('needs libpostgresql-jdbc-java and java (openjdk-17-jre-headless)');

@@ -5,6 +5,7 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import type { Row, SqlType } from '../types/types.js';
+import { registerEnum, unregisterDatabaseTypes, unregisterType, type EnumLabel } from '../types/user-types.js';
 import type { PartitionBound } from './partitions.js';
 import type { AclItem, Roles, RolesData, Securable } from './roles.js';
 import { BOOTSTRAP_ROLE } from './roles.js';
@@ -245,6 +246,18 @@ export interface SequenceDef extends Securable {
   comment?: string;
 }
 
+/** CREATE TYPE … AS ENUM: a pg_type row of typtype 'e', its array type and its pg_enum rows. */
+export interface EnumTypeDef extends Securable {
+  readonly oid: number;
+  readonly arrayOid: number;
+  name: string;
+  schema: string;
+  /** pg_enum rows, in creation order (the order is enumsortorder's) */
+  labels: EnumLabel[];
+  /** COMMENT ON TYPE */
+  comment?: string;
+}
+
 export interface ExtensionDef {
   readonly oid: number;
   readonly name: string;
@@ -268,6 +281,8 @@ export class Catalog {
   readonly extensions = new Map<string, ExtensionDef>();
   /** CREATE FUNCTION … LANGUAGE sql */
   readonly functions = new Map<number, SqlFunctionDef>();
+  /** CREATE TYPE … AS ENUM */
+  readonly types = new Map<number, EnumTypeDef>();
   /** bumped on every DDL so prepared plans can tell they are stale */
   version = 0;
   /** bumped when ANALYZE or VACUUM sets a table's statistics (stats, allVisibleRows), which plans are costed with */
@@ -362,6 +377,24 @@ export class Catalog {
     return undefined;
   }
 
+  findType(schema: string | undefined, name: string): EnumTypeDef | undefined {
+    for (const t of this.types.values()) if (t.name === name && (schema === undefined || t.schema === schema)) return t;
+    return undefined;
+  }
+
+  /** A new enum, or one CREATE / ALTER TYPE changed: the lower layers see its labels from now on. */
+  putType(def: EnumTypeDef): void {
+    this.types.set(def.oid, def);
+    registerEnum({ ...def, database: this.name });
+    this.version++;
+  }
+
+  dropType(oid: number): void {
+    this.types.delete(oid);
+    unregisterType(oid);
+    this.version++;
+  }
+
   findSequence(schema: string | undefined, name: string): SequenceDef | undefined {
     for (const s of this.sequences.values()) {
       if (s.name === name && (schema === undefined || s.schema === schema)) return s;
@@ -449,7 +482,7 @@ export class Catalog {
 
   /** This database's catalog as plain data (see serializeDatabases). */
   toData(): CatalogData {
-    return { tables: [...this.tables.values()], sequences: [...this.sequences.values()], extensions: [...this.extensions.values()], functions: [...this.functions.values()], publicSchema: this.publicSchema, defaultAcls: this.defaultAcls, schemas: [...this.schemas.values()],
+    return { tables: [...this.tables.values()], sequences: [...this.sequences.values()], extensions: [...this.extensions.values()], functions: [...this.functions.values()], types: [...this.types.values()], publicSchema: this.publicSchema, defaultAcls: this.defaultAcls, schemas: [...this.schemas.values()],
       procAcls: [...this.procAcls.values()].filter((d) => d.acl), typeAcls: [...this.typeAcls.values()].filter((d) => d.acl) };
   }
 
@@ -466,6 +499,9 @@ export class Catalog {
     this.extensions.clear();
     this.functions.clear();
     this.schemas.clear();
+    this.types.clear();
+    unregisterDatabaseTypes(this.name);
+    for (const t of data.types ?? []) this.putType(t);
     for (const n of data.schemas ?? []) this.schemas.set(n.name, n);
     for (const f of data.functions ?? []) this.functions.set(f.oid, f);
     for (const t of data.tables) this.tables.set(t.oid, t);
@@ -555,6 +591,8 @@ export interface CatalogData {
   sequences: SequenceDef[];
   extensions: ExtensionDef[];
   functions?: SqlFunctionDef[];
+  /** CREATE TYPE … AS ENUM (absent in older images) */
+  types?: EnumTypeDef[];
   publicSchema?: Securable;
   defaultAcls?: DefaultAclDef[];
   /** CREATE SCHEMA's schemas (images written before schemas existed have none) */

@@ -4,7 +4,7 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import { compareValues, hashKey } from '../types/compare.js';
-import type { Row, SqlType, Value } from '../types/types.js';
+import { TYPES, type Row, type SqlType, type Value } from '../types/types.js';
 import type { Catalog, TableDef } from './catalog.js';
 import { HASH_PARTITION_SEED, hashCombine64, pgExtendedHash } from './pg-hash.js';
 
@@ -176,7 +176,9 @@ export function boundsOverlap(types: readonly SqlType[], a: PartitionBound, b: P
 
 /** PostgreSQL's spelling of a bound, as pg_get_expr(relpartbound) and \d+ show it. */
 export function boundText(bound: PartitionBound, types: readonly SqlType[], format: (t: SqlType, v: Value) => string): string {
-  const lit = (t: SqlType, v: Value) => (v === null ? 'NULL' : typeof v === 'number' || typeof v === 'bigint' ? String(v) : `'${format(t, v).replace(/'/g, "''")}'`);
+  // numbers print bare, except an enum's (its label's OID): quoted labels, as other non-numeric types
+  const bare = (t: SqlType, v: Value) => (typeof v === 'number' || typeof v === 'bigint') && TYPES.get(t.oid)?.category !== 'E';
+  const lit = (t: SqlType, v: Value) => (v === null ? 'NULL' : bare(t, v) ? String(v) : `'${format(t, v).replace(/'/g, "''")}'`);
   switch (bound.kind) {
     case 'default': return 'DEFAULT';
     case 'list': return `FOR VALUES IN (${bound.values.map((v) => lit(types[0], v)).join(', ')})`;

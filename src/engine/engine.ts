@@ -1,4 +1,5 @@
 /** The engine: catalog + storage + system relations, shared by all sessions. */
+import { unregisterDatabaseTypes } from '../types/user-types.js';
 import type { TempSpace } from '../executor/spill/temp-files.js';
 import { ExportedSnapshots } from './snapshots.js';
 import { Catalog, OidAllocator, storesRows, parseDatabases, serializeDatabases, type BackendActivity, type CatalogData, type CreateIndexProgress, type HbaFileRule, type IndexDef, type SystemRelation, type TableDef } from '../catalog/catalog.js';
@@ -136,7 +137,11 @@ export class Engine implements EngineState, BackendRegistry {
     const data = parseDatabases(image);
     this.oids.next = Math.max(this.oids.next, data.nextOid);
     if (data.roles) this.roles.loadData(data.roles);
-    for (const name of [...this.databases.keys()]) if (!(name in data.databases)) this.databases.delete(name);
+    for (const name of [...this.databases.keys()]) {
+      if (name in data.databases) continue;
+      this.databases.delete(name);
+      unregisterDatabaseTypes(name);
+    }
     for (const [name, d] of Object.entries(data.databases)) {
       let c = this.databases.get(name);
       if (!c) this.databases.set(name, (c = new Catalog(name, this.oids)));
@@ -242,6 +247,7 @@ export class Engine implements EngineState, BackendRegistry {
     }
     for (const t of c.tables.values()) await this.storage.dropTable(t.oid);
     this.databases.delete(name);
+    unregisterDatabaseTypes(name);
     // its pg_database row and pg_db_role_setting rows go with it
     delete this.roles.databases[name];
     this.roles.settings = this.roles.settings.filter((x) => x.database !== name);

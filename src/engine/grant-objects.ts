@@ -107,8 +107,13 @@ function routineTarget(catalog: Catalog, ctx: SessionContext, f: FunctionRef): T
   return functionTarget(resolveFunction({ ...lookup, notices: ctx.notices }, f, false)!);
 }
 
-/** GRANT USAGE ON TYPE t | DOMAIN d (ExecGrant_Type): a base type, never an array type; Quiver has no domains */
+/** GRANT USAGE ON TYPE t | DOMAIN d (ExecGrant_Type): an enum or a base type, never an array type; Quiver has no domains */
 function typeTarget(catalog: Catalog, o: QualifiedName, domain: boolean): Target {
+  const user = catalog.findType(o.schema, o.name);
+  if (user) {
+    if (domain) throw new SqlError(SqlState.wrongObjectType, `"${o.name}" is not a domain`);
+    return { obj: user, kind: 'type', name: user.name, all: ALL_TYPE_PRIVILEGES };
+  }
   const info = typeByName(o.name);
   const schema = info && isVectorType(info.oid) ? 'public' : 'pg_catalog';
   if (!info || (o.schema !== undefined && o.schema !== schema) || (schema === 'public' && !catalog.extensions.has('vector'))) {

@@ -3,6 +3,7 @@
  * again at execution if the catalog changed since (a cached plan must not outlive the
  * tables it names).
  */
+import { setTypeScope } from '../types/user-types.js';
 import { SqlError, SqlState } from '../errors.js';
 import { optimize } from '../planner/optimize.js';
 import { plannerSettings, type CostEnv } from '../planner/cost.js';
@@ -64,6 +65,7 @@ function bindPrepared(ctx: SessionContext, raw: RawStatement, text: string, para
   let binder: SelectBinder | undefined;
   // pg_temp means this session's temporary schema as of this binding (the raw tree is kept as written)
   const temp = { own: ctx.temp.name, isOther: (s: string) => ctx.temp.isOther(s), tableExists: (s: string, n: string) => catalog.findTable(s, n) !== undefined };
+  setTypeScope(catalog.name, ctx.searchPath(), (s) => catalog.schemaExists(s));
   const bound = bindStatement(resolveTempNames(raw, temp), { binder: () => (binder ??= ctx.binder(paramTypes)), optimize: (plan) => optimize(plan, { catalog, costEnv: costEnvOf(ctx) }), queryText: text });
   // binding inferred the $n types the client left open (0); any still unknown are text
   const resolved = paramTypes.map((t) => (t === 0 || t === OID.unknown ? OID.text : t));

@@ -135,7 +135,9 @@ function usableSequence(ctx: SessionContext, ref: string, letters: string): Sequ
 }
 
 function sequenceOf(ctx: SessionContext, ref: string): SequenceDef {
-  const s = /^\d+$/.test(ref) ? ctx.catalog.sequences.get(Number(ref)) : findSequenceByName(ctx, ref);
+  const byOid = /^\d+$/.test(ref);
+  const s = byOid ? ctx.catalog.sequences.get(Number(ref)) : findSequenceByName(ctx, ref);
+  if (!s && byOid && relationName(ctx, Number(ref)) !== undefined) throw new SqlError(SqlState.wrongObjectType, `"${relationName(ctx, Number(ref))}" is not a sequence`);
   if (!s) throw new SqlError(SqlState.undefinedTable, `relation "${ref}" does not exist`);
   return s;
 }

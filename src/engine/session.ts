@@ -3,6 +3,7 @@
  * (settings, transaction, cursors, DDL undo) and the entry points: startup, prepare,
  * execute, notices. Statements run in dispatch.ts and the modules it calls.
  */
+import { setTypeScope } from '../types/user-types.js';
 import { SqlError, SqlState, toSqlError, type SqlNotice } from '../errors.js';
 import { storesRows, type BackendActivity, type Catalog, type CatalogData, type SequenceLogger } from '../catalog/catalog.js';
 import { optimize } from '../planner/optimize.js';
@@ -522,6 +523,8 @@ export class Session implements Backend, SessionInfo, SessionContext {
   // ------------------------------------------------------------------ SessionContext
 
   binder(paramTypes: number[]): SelectBinder {
+    // type names bound from here on resolve in this session's database and path
+    setTypeScope(this.catalog.name, this.searchPath(), (s) => this.catalog.schemaExists(s));
     return newSelectBinder((self) => ({
       catalog: this.catalog,
       searchPath: this.searchPath(),

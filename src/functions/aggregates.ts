@@ -228,10 +228,10 @@ agg<{ sum: Float32Array | null }>('sum', ['halfvec'], 'halfvec', {
 
 // ---------------------------------------------------------------- min / max
 
-const ORDERED = ['int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'bpchar', 'date', 'time', 'timestamp', 'timestamptz', 'interval', 'oid', 'anyarray'];
+const ORDERED = ['int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'bpchar', 'date', 'time', 'timestamp', 'timestamptz', 'interval', 'oid', 'anyarray', 'anyenum'];
 for (const t of ORDERED) {
   for (const [name, want] of [['min', -1], ['max', 1]] as const) {
-    agg<{ v: Value }>(name, [t], t === 'anyarray' ? 'anyarray' : t, {
+    agg<{ v: Value }>(name, [t], t, {
       init: () => ({ v: null }),
       step: (s, [v], _ctx, types) => { if (s.v === null || Math.sign(compareValues(types[0]!, v!, s.v)) === want) s.v = v!; return s; },
       final: (s) => s.v,

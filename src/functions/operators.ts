@@ -182,13 +182,17 @@ comparisons('timestamptz', 'date', (a, b, ctx) => num(a as number, localToUtc(da
 comparisons('timestamp', 'timestamptz', (a, b, ctx) => num(localToUtc(a as number, sessionZone(ctx)), b as number));
 comparisons('timestamptz', 'timestamp', (a, b, ctx) => num(a as number, localToUtc(b as number, sessionZone(ctx))));
 comparisons('anyarray', 'anyarray', (a, b) => 0 * (a === b ? 0 : 0)); // replaced below with type-aware impl
+// enum_eq, enum_lt …: by the labels' sort order
+comparisons('anyenum', 'anyenum', (a, b) => 0 * (a === b ? 0 : 0)); // replaced below with type-aware impl
 {
-  // type-aware array comparison (the element type comes from the resolved argument types)
+  // type-aware array and enum comparison (the element or enum type comes from the resolved argument types)
   for (const sym of ['=', '<>', '<', '<=', '>', '>=']) {
     const list = OPS.get(sym)!;
-    const i = list.findIndex((d) => d.left === OID.anyarray);
     const test = { '=': (c: number) => c === 0, '<>': (c: number) => c !== 0, '<': (c: number) => c < 0, '<=': (c: number) => c <= 0, '>': (c: number) => c > 0, '>=': (c: number) => c >= 0 }[sym]!;
-    list[i] = { ...list[i]!, impl: ([a, b], _ctx, types) => test(compareValues(types[0]!, a!, b!)) };
+    for (const poly of [OID.anyarray, OID.anyenum]) {
+      const i = list.findIndex((d) => d.left === poly);
+      list[i] = { ...list[i]!, impl: ([a, b], _ctx, types) => test(compareValues(types[0]!, a!, b!)) };
+    }
   }
 }
 

@@ -34,7 +34,10 @@ export interface AggDef<S = unknown> {
   readonly inverse?: (state: S, args: readonly Value[]) => S | undefined;
 }
 
-export const POLY: ReadonlySet<number> = new Set([OID.anyelement, OID.anyarray, OID.anynonarray, OID.any]);
+export const POLY: ReadonlySet<number> = new Set([OID.anyelement, OID.anyarray, OID.anynonarray, OID.anyenum, OID.any]);
+
+/** anyelement and its narrowings (anynonarray: not an array; anyenum: an enum) */
+const isAnyElement = (d: number): boolean => d === OID.anyelement || d === OID.anynonarray || d === OID.anyenum;
 
 export function oidOf(name: string): number {
   const alias: Record<string, string> = { int: 'int4', integer: 'int4', bigint: 'int8', smallint: 'int2', real: 'float4', double: 'float8', boolean: 'bool', 'text[]': '_text', 'int4[]': '_int4', anycompatible: 'anyelement' };
@@ -63,8 +66,9 @@ export function resolvePolymorphic(declared: readonly number[], actual: readonly
   for (let i = 0; i < declared.length; i++) {
     const d = declared[i]!, a = actual[i]!.oid;
     if (a === OID.unknown) continue;
-    if (d === OID.anyelement || d === OID.anynonarray) {
+    if (isAnyElement(d)) {
       if (d === OID.anynonarray && isArrayOid(a)) return undefined;
+      if (d === OID.anyenum && categoryOf(a) !== 'E') return undefined;
       if (elem !== undefined && elem !== a) {
         if (canCoerceImplicitly(a, elem)) continue;
         if (canCoerceImplicitly(elem, a)) { elem = a; continue; }
@@ -82,7 +86,11 @@ export function resolvePolymorphic(declared: readonly number[], actual: readonly
   for (let i = 0; i < declared.length; i++) {
     const d = declared[i]!, a = actual[i]!;
     if (d === OID.any) out.push(a); // "any" keeps unknown, as pg_typeof('x') shows
-    else if (d === OID.anyelement || d === OID.anynonarray) out.push({ oid: elem ?? OID.text, typmod: elem === a.oid ? a.typmod : -1 });
+    else if (isAnyElement(d)) {
+      // anyenum needs an enum: all-unknown arguments resolve to none (PostgreSQL: "could not determine polymorphic type")
+      if (d === OID.anyenum && elem === undefined) return undefined;
+      out.push({ oid: elem ?? OID.text, typmod: elem === a.oid ? a.typmod : -1 });
+    }
     else if (d === OID.anyarray) {
       const arr = TYPES.get(elem ?? OID.text)?.array;
       if (arr === undefined) return undefined;
@@ -182,8 +190,8 @@ export function selectCandidate<D extends { args: readonly number[]; variadic?: 
 
 export function returnTypeOf(ret: number | ((args: readonly SqlType[]) => SqlType), argTypes: readonly SqlType[], declared: readonly number[]): SqlType {
   if (typeof ret === 'function') return ret(argTypes);
-  if (ret === OID.anyelement || ret === OID.anynonarray) {
-    const i = declared.findIndex((d) => d === OID.anyelement || d === OID.anynonarray);
+  if (isAnyElement(ret)) {
+    const i = declared.findIndex(isAnyElement);
     if (i >= 0) return { oid: argTypes[i]!.oid, typmod: -1 };
     const j = declared.indexOf(OID.anyarray);
     return { oid: TYPES.get(argTypes[j]!.oid)?.elem ?? OID.text, typmod: -1 };
@@ -191,7 +199,7 @@ export function returnTypeOf(ret: number | ((args: readonly SqlType[]) => SqlTyp
   if (ret === OID.anyarray) {
     const j = declared.indexOf(OID.anyarray);
     if (j >= 0) return { oid: argTypes[j]!.oid, typmod: -1 };
-    const i = declared.findIndex((d) => d === OID.anyelement || d === OID.anynonarray);
+    const i = declared.findIndex(isAnyElement);
     return { oid: TYPES.get(argTypes[i]!.oid)?.array ?? OID._text, typmod: -1 };
   }
   return { oid: ret, typmod: -1 };

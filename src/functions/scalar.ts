@@ -49,6 +49,7 @@ import { TRIGONOMETRY_FUNCTIONS } from './trigonometry.js';
 import { BYTEA_FUNCTIONS } from './bytea-functions.js';
 import { PGVECTOR_FUNCTIONS } from './pgvector-functions.js';
 import { FORMATTING_FUNCTIONS } from './formatting/index.js';
+import { ENUM_FUNCTIONS } from './enum-functions.js';
 
 const FNS = new Map<string, ScalarDef[]>();
 
@@ -861,7 +862,8 @@ const seqName = (v: Value, t: SqlType, ctx: EvalContext): string => {
   if (t.oid === OID.regclass) {
     const n = ctx.services.relationName(v as number);
     if (n === undefined) throw new SqlError(SqlState.undefinedTable, `could not open relation with OID ${v}`);
-    return n;
+    // by OID: the name would be read again as an identifier ("User_id_seq" folded to user_id_seq)
+    return String(v);
   }
   return v as string;
 };
@@ -1029,6 +1031,8 @@ for (const d of [...REGEXP_POSITION_FUNCTIONS, ...UNICODE_TEXT_FUNCTIONS, ...TRI
 // pgvector's functions behind its operators and aggregates, and its type I/O (src/functions/pgvector-functions.ts)
 for (const d of PGVECTOR_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl);
 for (const d of FORMATTING_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl);
+// enum_first, enum_last, enum_range (src/functions/enum-functions.ts)
+for (const d of ENUM_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl, { strict: false });
 
 export const SCALAR_NAMES: ReadonlySet<string> = new Set(FNS.keys());
 void formatTimestamp; void parseTimestamp;

@@ -169,7 +169,7 @@ function bindNode(node: Node, text: string, env: StatementEnv): BoundStatement {
   if (role) return role;
   const kind = Object.keys(node)[0];
   if (NOOP_KINDS.has(kind)) return { kind: 'noop', tag: TAGS[kind] };
-  if ('AlterOwnerStmt' in node && node.AlterOwnerStmt.objectType === 'OBJECT_SCHEMA') return bindDdlStatement(node, 'AlterOwnerStmt', text, env);
+  if ('AlterOwnerStmt' in node && (node.AlterOwnerStmt.objectType === 'OBJECT_SCHEMA' || node.AlterOwnerStmt.objectType === 'OBJECT_TYPE')) return bindDdlStatement(node, 'AlterOwnerStmt', text, env);
   if ('AlterOwnerStmt' in node) {
     const owner = bindAlterOwner(node.AlterOwnerStmt);
     if (owner) return { kind: 'role', stmt: owner, tag: owner.function ? 'ALTER FUNCTION' : 'ALTER DATABASE' };
@@ -476,11 +476,11 @@ const NOOP_KINDS = new Set(['CheckPointStmt', 'LockStmt']);
 const DDL_KINDS = new Set([
   'CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt',
   'RenameStmt', 'AlterObjectSchemaStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatedbStmt', 'DropdbStmt', 'CreateSchemaStmt', 'AlterSeqStmt',
-  'RefreshMatViewStmt',
+  'RefreshMatViewStmt', 'CreateEnumStmt', 'AlterEnumStmt',
 , 'ReindexStmt', 'CreatePolicyStmt', 'AlterPolicyStmt']);
 
 /** DDL refused in a read-only transaction and saved with the catalog after an autocommit statement */
-const CATALOG_WRITES = new Set(['CreateSchemaStmt', 'AlterOwnerStmt', 'AlterObjectSchemaStmt', 'CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'AlterSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt', 'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatePolicyStmt', 'AlterPolicyStmt', 'RefreshMatViewStmt']);
+const CATALOG_WRITES = new Set(['CreateEnumStmt', 'AlterEnumStmt', 'CreateSchemaStmt', 'AlterOwnerStmt', 'AlterObjectSchemaStmt', 'CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'AlterSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt', 'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatePolicyStmt', 'AlterPolicyStmt', 'RefreshMatViewStmt']);
 
 const TAGS: Record<string, string> = {
   CreateStmt: 'CREATE TABLE', DropStmt: 'DROP', IndexStmt: 'CREATE INDEX', CreateExtensionStmt: 'CREATE EXTENSION',
@@ -489,7 +489,7 @@ const TAGS: Record<string, string> = {
   UnlistenStmt: 'UNLISTEN', NotifyStmt: 'NOTIFY', VacuumStmt: 'VACUUM', CheckPointStmt: 'CHECKPOINT', LockStmt: 'LOCK TABLE',
   CreateSchemaStmt: 'CREATE SCHEMA', DoStmt: 'DO', AlterTableStmt: 'ALTER TABLE', CopyStmt: 'COPY', ViewStmt: 'CREATE VIEW',
   CreateFunctionStmt: 'CREATE FUNCTION', RenameStmt: 'ALTER TABLE', CreatedbStmt: 'CREATE DATABASE', DropdbStmt: 'DROP DATABASE', PrepareStmt: 'PREPARE', ExecuteStmt: 'EXECUTE', CreateTableAsStmt: 'SELECT', ReindexStmt: 'REINDEX',
-  CreatePolicyStmt: 'CREATE POLICY', AlterPolicyStmt: 'ALTER POLICY', RefreshMatViewStmt: 'REFRESH MATERIALIZED VIEW',
+  CreatePolicyStmt: 'CREATE POLICY', AlterPolicyStmt: 'ALTER POLICY', CreateEnumStmt: 'CREATE TYPE', AlterEnumStmt: 'ALTER TYPE', RefreshMatViewStmt: 'REFRESH MATERIALIZED VIEW',
 };
 
 const DROP_TAGS: Record<string, string> = {
@@ -505,9 +505,10 @@ function ddlTag(node: Node): string {
   if ('RenameStmt' in node) {
     const t = node.RenameStmt.renameType;
     if (t === 'OBJECT_MATVIEW' || node.RenameStmt.relationType === 'OBJECT_MATVIEW') return 'ALTER MATERIALIZED VIEW';
+    if (t === 'OBJECT_TYPE') return 'ALTER TYPE';
     return t === 'OBJECT_INDEX' ? 'ALTER INDEX' : t === 'OBJECT_VIEW' ? 'ALTER VIEW' : t === 'OBJECT_POLICY' ? 'ALTER POLICY' : t === 'OBJECT_SCHEMA' ? 'ALTER SCHEMA' : 'ALTER TABLE';
   }
-  if ('AlterOwnerStmt' in node) return 'ALTER SCHEMA';
+  if ('AlterOwnerStmt' in node) return node.AlterOwnerStmt.objectType === 'OBJECT_TYPE' ? 'ALTER TYPE' : 'ALTER SCHEMA';
   if ('AlterObjectSchemaStmt' in node) return `ALTER ${RELATION_WORDS[node.AlterObjectSchemaStmt.objectType ?? ''] ?? (node.AlterObjectSchemaStmt.objectType ?? 'OBJECT_TABLE').slice(7)}`;
   if ('AlterTableStmt' in node) return `ALTER ${RELATION_WORDS[node.AlterTableStmt.objtype ?? ''] ?? 'TABLE'}`;
   return TAGS[Object.keys(node)[0]];

@@ -2,6 +2,7 @@
 import { SqlError, SqlState } from '../errors.js';
 import { OID, arrayTypeOf, sqlType, typeByName, type SqlType } from '../types/types.js';
 import type { RawNode } from './parser.js';
+import { findUserType, typeSchemaExists, type UserTypeEntry } from '../types/user-types.js';
 
 const ALIASES: Record<string, string> = {
   int: 'int4', integer: 'int4', smallint: 'int2', bigint: 'int8', real: 'float4', float: 'float8',
@@ -27,7 +28,12 @@ export function serialBase(typeName: RawNode): SqlType | undefined {
 
 export function resolveTypeName(typeName: RawNode): SqlType {
   const names = (typeName.names as RawNode[]).map((n) => n.String.sval as string);
+  const user = names.length <= 2 ? findUserType(names.length === 2 ? names[0] : undefined, names[names.length - 1]!) : undefined;
+  if (user) return userTypeOf(user, typeName);
   let name = names[names.length - 1].toLowerCase();
+  if (names.length === 2 && !typeSchemaExists(names[0]!)) {
+    throw new SqlError('3F000', `schema "${names[0]}" does not exist`, { position: pos(typeName) });
+  }
   if (names.length > 1 && !['pg_catalog', 'public'].includes(names[0])) {
     throw new SqlError(SqlState.undefinedObject, `type "${names.join('.')}" does not exist`, { position: pos(typeName) });
   }
@@ -51,6 +57,14 @@ export function resolveTypeName(typeName: RawNode): SqlType {
     type = sqlType(arr, typmod);
   }
   return type;
+}
+
+/** an enum named in a type name (its array type with []); enums take no modifiers */
+function userTypeOf(user: UserTypeEntry, typeName: RawNode): SqlType {
+  if (((typeName.typmods ?? []) as RawNode[]).length > 0) {
+    throw new SqlError(SqlState.syntaxError, `type modifier is not allowed for type "${user.name}"`, { position: pos(typeName) });
+  }
+  return sqlType(typeName.arrayBounds ? user.arrayOid : user.oid);
 }
 
 function pos(n: RawNode): number | undefined {

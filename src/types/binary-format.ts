@@ -8,6 +8,7 @@ import { isUtf8 } from 'node:buffer';
 import { SqlError, SqlState } from '../errors.js';
 import { OID, TYPES, formatType, type Interval, type SqlType, type Value } from './types.js';
 import { parseText } from './text-io.js';
+import { enumLabel } from './user-types.js';
 import { VECTOR_MAX_DIM, checkDim, checkElement, checkExpectedDim } from './vector.js';
 import { checkExpectedHalfDim, checkHalfDim, checkHalfElement, floatToHalfBits, halfBitsToFloat } from './halfvec.js';
 import { checkExpectedSparseDim, checkSparseDim, checkSparseElement, checkSparseIndex, checkSparseNnz } from './sparsevec.js';
@@ -552,18 +553,28 @@ const BINARY: ReadonlyMap<number, BinaryCodec> = new Map<number, BinaryCodec>([
   [OID.tsvector, tsvectorCodec], [OID.tsquery, tsqueryCodec], [OID.regconfig, oidCodec], [OID.regdictionary, oidCodec],
 ]);
 
+/** enum_send / enum_recv: the label's bytes (recv checks the label like enum_in) */
+const enumCodec: BinaryCodec = {
+  send: (v) => Buffer.from(enumLabel(v as number), 'utf8'),
+  recv: (r, type) => parseText(type, decodeUtf8(r.rest())),
+};
+
+function codecOf(oid: number): BinaryCodec | undefined {
+  return BINARY.get(oid) ?? (TYPES.get(oid)?.category === 'E' ? enumCodec : undefined);
+}
+
 /** The binary codec for an OID (arrays of any supported element), or throws 42883 like PostgreSQL. */
 function binaryCodec(oid: number): BinaryCodec {
-  const codec = BINARY.get(oid);
+  const codec = codecOf(oid);
   if (codec) return codec;
   const info = TYPES.get(oid);
-  if (info?.category === 'A' && info.elem !== undefined && BINARY.has(info.elem)) return arrayCodec;
+  if (info?.category === 'A' && info.elem !== undefined && codecOf(info.elem)) return arrayCodec;
   throw new SqlError(SqlState.undefinedFunction, `no binary output function available for type ${formatType({ oid, typmod: -1 })}`);
 }
 
 export function hasBinaryCodec(oid: number): boolean {
   const info = TYPES.get(oid);
-  return BINARY.has(oid) || (info?.category === 'A' && info.elem !== undefined && BINARY.has(info.elem));
+  return codecOf(oid) !== undefined || (info?.category === 'A' && info.elem !== undefined && codecOf(info.elem) !== undefined);
 }
 
 /** One non-NULL value in binary format (throws 42883 for a type without a send function). */

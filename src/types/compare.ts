@@ -10,7 +10,8 @@
  *  - vector, halfvec: pgvector's order (element-wise, then dimension count);
  *  - sparsevec: the order of the equivalent dense vectors (sparsevec_cmp_internal);
  *  - bit, varbit: '0'/'1' strings, whose text order is bit_cmp's;
- *  - tsvector: tsvector_cmp's order (stored size first; tsvector.ts).
+ *  - tsvector: tsvector_cmp's order (stored size first; tsvector.ts);
+ *  - enums: the labels' order (enumsortorder; user-types.ts), not their text or OIDs.
  * hashKey(v) is equal for two values exactly when compareValues says they are equal.
  */
 import { OID, TYPES, type Interval, type SqlType, type Value } from './types.js';
@@ -21,6 +22,7 @@ import { compareSparsevecs, sparsevecHashKey } from './sparsevec.js';
 import type { SparseVector } from './types.js';
 import { compareJsonb, parseJsonTree } from './json.js';
 import { compareTsvectors } from './tsvector.js';
+import { enumPosition } from './user-types.js';
 
 function cmpPrimitive(a: number | bigint | string, b: number | bigint | string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -89,6 +91,7 @@ export function compareValues(type: SqlType, a: Value, b: Value): number {
     case OID.tsvector: return compareTsvectors(a as string, b as string);
   }
   const info = TYPES.get(type.oid);
+  if (info?.category === 'E') return cmpPrimitive(enumPosition(a as number), enumPosition(b as number));
   if (info?.category === 'A' && Array.isArray(a) && Array.isArray(b)) {
     return compareArrays({ oid: info.elem ?? OID.text, typmod: -1 }, a, b);
   }

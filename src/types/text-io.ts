@@ -17,6 +17,7 @@ import { parseJson, parseJsonb } from './json.js';
 import { jsonPathIn } from './jsonpath.js';
 import { tsvectorIn } from './tsvector.js';
 import { tsqueryIn } from './tsquery.js';
+import { enumLabel, findUserType, isEnumType, parseEnum } from './user-types.js';
 import { formatRegconfig, formatRegdictionary, parseRegconfig, parseRegdictionary } from './regconfig.js';
 
 export interface FormatSettings {
@@ -153,13 +154,20 @@ export function parseRegtype(text: string): number {
   let arr = false;
   if (s.endsWith('[]')) { arr = true; s = s.slice(0, -2).trim(); }
   s = s.replace(/\(.*\)/, '').trim();
-  const info = typeByName(TYPE_ALIASES[s] ?? s);
+  const info = typeByName(TYPE_ALIASES[s] ?? s) ?? userTypeNamed(s);
   if (!info) throw new SqlError(SqlState.undefinedObject, `type "${text.trim()}" does not exist`);
   if (arr) {
     if (info.array === undefined) throw new SqlError(SqlState.undefinedObject, `type "${text.trim()}" does not exist`);
     return info.array;
   }
   return info.oid;
+}
+
+/** a user type by its (possibly schema-qualified) name, as ::regtype reads it */
+function userTypeNamed(s: string): { oid: number; array?: number } | undefined {
+  const m = /^(?:"?([^".]+)"?\.)?"?([^"]+)"?$/.exec(s);
+  const e = m ? findUserType(m[1], m[2]!) : undefined;
+  return e && { oid: e.oid, array: e.arrayOid };
 }
 
 /** reg* input: a number is the OID itself ('-' is 0), anything else a name the lookup resolves (or rejects) */
@@ -325,6 +333,7 @@ export function parseText(type: SqlType, text: string, settings: ParseSettings =
     // no composite-type input (there are no named row types; PostgreSQL has none for `record`)
     case OID.record: throw new SqlError(SqlState.featureNotSupported, 'input of anonymous composite types is not implemented');
   }
+  if (isEnumType(type.oid)) return parseEnum(type.oid, text);
   return text;
 }
 
@@ -347,6 +356,7 @@ export function formatText(type: SqlType, value: Value, settings: FormatSettings
     if (type.oid === OID.int2vector || type.oid === OID.oidvector) return value.map((v) => String(v)).join(' ');
     return formatArray({ oid: info.elem, typmod: -1 }, value, settings);
   }
+  if (info?.category === 'E') return enumLabel(value as number);
   const efd = settings.extraFloatDigits ?? 1;
   switch (type.oid) {
     case OID.bool: return value ? 't' : 'f';

@@ -24,8 +24,12 @@
  *   bit, varbit                → string of '0' and '1' characters
  *   tsvector, tsquery          → string (canonical PostgreSQL text form; types/tsvector.ts, types/tsquery.ts)
  *   regconfig, regdictionary   → number (OID)
+ *   enums (CREATE TYPE … AS ENUM) → number: the label's pg_enum OID (types/user-types.ts)
  *   arrays (_xxx)              → Value[] (nested arrays for more dimensions)
  */
+// a runtime-only call (no cycle at module load): user types are named as their schema's visibility says
+import { userTypeDisplayName } from './user-types.js';
+
 export interface Interval {
   readonly months: number;
   readonly days: number;
@@ -88,7 +92,7 @@ export const OID = {
   timestamptz: 1184, interval: 1186, timetz: 1266, bit: 1560, varbit: 1562, numeric: 1700,
   regprocedure: 2202, regoper: 2203, regoperator: 2204, regclass: 2205, regtype: 2206,
   record: 2249, cstring: 2275, internal: 2281, any: 2276, anyarray: 2277, void: 2278, trigger: 2279,
-  anyelement: 2283, index_am_handler: 325, anynonarray: 2776, anycompatible: 5077, anycompatiblearray: 5078, anycompatiblenonarray: 5079, uuid: 2950, jsonb: 3802, regnamespace: 4089,
+  anyelement: 2283, anyenum: 3500, index_am_handler: 325, anynonarray: 2776, anycompatible: 5077, anycompatiblearray: 5078, anycompatiblenonarray: 5079, uuid: 2950, jsonb: 3802, regnamespace: 4089,
   regrole: 4096, aclitem: 1033,
   _bool: 1000, _bytea: 1001, _char: 1002, _name: 1003, _int2: 1005, _int2vector: 1006,
   _int4: 1007, _regproc: 1008, _text: 1009, _oid: 1028, _bpchar: 1014, _varchar: 1015,
@@ -153,6 +157,7 @@ const BASE: TypeInfo[] = [
   t(OID.index_am_handler, 'index_am_handler', 4, 'P'),
   t(OID.anyelement, 'anyelement', 4, 'P'),
   t(OID.anynonarray, 'anynonarray', 4, 'P'),
+  t(OID.anyenum, 'anyenum', 4, 'P'),
   // the polymorphic family PostgreSQL 13 added; pg_proc and pg_operator name them (the binder resolves them like anyelement)
   t(OID.anycompatible, 'anycompatible', 4, 'P'),
   t(OID.anycompatiblearray, 'anycompatiblearray', -1, 'P', { align: 'd' }),
@@ -179,12 +184,25 @@ function arrayOf(elem: TypeInfo, oid: number): TypeInfo {
   return { oid, name: '_' + elem.name, len: -1, category: 'A', elem: elem.oid, byval: false, align: elem.align === 'd' ? 'd' : 'i', delim: ',' };
 }
 
-export const TYPES: ReadonlyMap<number, TypeInfo> = (() => {
+const ALL_TYPES = (() => {
   const m = new Map<number, TypeInfo>();
   for (const info of BASE) m.set(info.oid, info);
   for (const info of BASE) if (info.array !== undefined && !m.has(info.array)) m.set(info.array, arrayOf(info, info.array));
   return m;
 })();
+
+const BUILTIN_OIDS: ReadonlySet<number> = new Set(ALL_TYPES.keys());
+
+/** Every type by OID: the built-in ones and the user-defined ones registered (user-types.ts). */
+export const TYPES: ReadonlyMap<number, TypeInfo> = ALL_TYPES;
+
+/** Only user-types.ts calls these: a user type's OID never collides with a built-in one. */
+export function registerTypeInfo(info: TypeInfo): void {
+  ALL_TYPES.set(info.oid, info);
+}
+export function unregisterTypeInfo(oid: number): void {
+  if (!BUILTIN_OIDS.has(oid)) ALL_TYPES.delete(oid);
+}
 
 const BY_NAME: ReadonlyMap<string, TypeInfo> = new Map([...TYPES.values()].map((i) => [i.name, i]));
 
@@ -261,5 +279,6 @@ export function formatType(type: SqlType): string {
     case 'char': return '"char"';
   }
   if (info.category === 'A' && info.elem !== undefined) return formatType({ oid: info.elem, typmod: m }) + '[]';
+  if (info.category === 'E') return userTypeDisplayName(info.oid) ?? info.name;
   return info.name;
 }

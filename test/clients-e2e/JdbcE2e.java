@@ -121,6 +121,27 @@ public class JdbcE2e {
       }
       c.setAutoCommit(true);
 
+      // an enum: written with setObject(…, Types.OTHER) (an untyped parameter), read back as its label, ordered by declaration
+      try (Statement s = c.createStatement()) {
+        s.execute("DROP TABLE IF EXISTS e2e_jd_moods");
+        s.execute("DROP TYPE IF EXISTS e2e_jd_mood");
+        s.execute("CREATE TYPE e2e_jd_mood AS ENUM ('sad', 'ok', 'happy')");
+        s.execute("CREATE TABLE e2e_jd_moods (id int PRIMARY KEY, m e2e_jd_mood)");
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO e2e_jd_moods VALUES (?, ?)")) {
+          for (String[] r : new String[][] {{"1", "happy"}, {"2", "sad"}, {"3", "ok"}}) {
+            ps.setInt(1, Integer.parseInt(r[0])); ps.setObject(2, r[1], java.sql.Types.OTHER); ps.executeUpdate();
+          }
+        }
+        expect(rows(s.executeQuery("SELECT id, m FROM e2e_jd_moods ORDER BY m"), "id", "m"), List.of("2:sad", "3:ok", "1:happy"), "enum order and labels");
+        try (ResultSet rs = s.executeQuery("SELECT m FROM e2e_jd_moods WHERE id = 1")) {
+          check(rs.next(), "enum row");
+          expect(rs.getString(1), "happy", "getString of an enum");
+          expect(rs.getMetaData().getColumnTypeName(1), "e2e_jd_mood", "getColumnTypeName of an enum");
+        }
+        s.execute("DROP TABLE e2e_jd_moods");
+        s.execute("DROP TYPE e2e_jd_mood");
+      }
+
       // ------------------------------------------------------------ DatabaseMetaData
       DatabaseMetaData md = c.getMetaData();
       expect(md.getDatabaseProductName(), "PostgreSQL", "getDatabaseProductName");

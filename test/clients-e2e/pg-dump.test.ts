@@ -3,7 +3,8 @@
  * Quiver with tables of vector / halfvec / sparsevec / bit columns, serial and identity
  * columns, defaults, CHECK / UNIQUE / PRIMARY KEY / FOREIGN KEY constraints, HNSW and
  * IVFFlat indexes with WITH options, a partitioned table, views, SQL functions, comments on
- * tables, columns, views, indexes, constraints, sequences and functions, and sequences is dumped in each format and restored into a fresh Quiver; the restored
+ * tables, columns, views, indexes, constraints, sequences and functions, an enum type with a
+ * label added BEFORE another and its columns, and sequences is dumped in each format and restored into a fresh Quiver; the restored
  * database answers the read-only queries exactly like the source, and the writes after the
  * restore continue the sequences where the source left them.
  *
@@ -66,6 +67,10 @@ CREATE SCHEMA app;
 CREATE TABLE app.docs (id serial PRIMARY KEY, body text, emb vector(2));
 INSERT INTO app.docs (body, emb) VALUES ('d1', '[1,0]'), ('d2', '[0,1]');
 CREATE VIEW app.bodies AS SELECT body FROM app.docs WHERE id > 1;
+CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+ALTER TYPE mood ADD VALUE 'meh' BEFORE 'ok';
+CREATE TABLE moods (id int PRIMARY KEY, m mood NOT NULL DEFAULT 'ok', ms mood[]);
+INSERT INTO moods VALUES (1, 'happy', '{sad,meh}'), (2, 'meh', NULL), (3, DEFAULT, '{}');
 `;
 
 /** read-only: the same answers from the source and from every full restore */
@@ -92,6 +97,8 @@ const READS = [
   // a user schema: its table (same serial machinery, vector column) and view
   "SELECT id, body, emb FROM app.docs ORDER BY id",
   'SELECT * FROM app.bodies',
+  // an enum: its labels in their order (ADD VALUE BEFORE), its columns and default
+  'SELECT enum_range(NULL::mood), id, m, ms FROM moods ORDER BY m',
 ];
 
 /** PostgreSQL's answers to READS on the source (and on its restores) */
@@ -125,6 +132,7 @@ const EXPECTED_READS = [
   'a function\na key\na sequence\na view\nan index\ndisplay name\nthe items',
   '1|d1|[1,0]\n2|d2|[0,1]',
   'd2',
+  '{sad,meh,ok,happy}|2|meh|\n{sad,meh,ok,happy}|3|ok|{}\n{sad,meh,ok,happy}|1|happy|{sad,meh}',
 ];
 
 /** writes after a full restore: every sequence continues where the source left it; constraints hold */

@@ -566,6 +566,11 @@ export const BUILTIN_COLLATIONS: readonly BuiltinCollation[] = [
 export type SupportProc = [number, string, string, 'pg_catalog' | 'public'];
 
 export const SUPPORT_PROCS: readonly SupportProc[] = [
+  // every enum's typinput … typsend (pg_type rows of CREATE TYPE … AS ENUM)
+  [3506,"enum_in","enum_in","pg_catalog"],
+  [3507,"enum_out","enum_out","pg_catalog"],
+  [3532,"enum_recv","enum_recv","pg_catalog"],
+  [3533,"enum_send","enum_send","pg_catalog"],
   [3,"heap_tableam_handler","heap_tableam_handler","pg_catalog"],
   [31,"byteaout","byteaout","pg_catalog"],
   [33,"charout","charout","pg_catalog"],

@@ -17,6 +17,7 @@ import { ALL_SCHEMA_PRIVILEGES, formatAcl, hasPrivilege, type AclItem, ownerOf, 
 import { constraintDef } from '../functions/catalog-functions.js';
 import { boundText, keyTypes, type PartitionBound } from '../partitions.js';
 import { formatText } from '../../types/text-io.js';
+import { userType } from '../../types/user-types.js';
 import { EMPTY_CATALOGS } from './empty-catalogs.js';
 import { isTempSchema } from '../schemas.js';
 import { amHandlerOid, builtinDescriptionRows, builtinOperatorRows, builtinProcRows, pgvectorOperatorOids, pgvectorProcOids } from './builtin-proc-rows.js';
@@ -79,6 +80,24 @@ function opclassOid(method: string, opclass: string | undefined, typeOid: number
   }
   if (method === 'gin') return 10073; // tsvector_ops
   return BTREE_OPCLASSES[typeOid]?.[0] ?? VECTOR_OPCLASSES.find((o) => o.am === 'btree' && typeByName(o.type)?.oid === typeOid)?.oid ?? 0;
+}
+
+const BUILTIN_TYPE_OIDS: ReadonlySet<number> = new Set(TYPES.keys());
+
+/** enum_in, enum_out, enum_recv, enum_send */
+const ENUM_PROCS = [3506, 3507, 3532, 3533] as const;
+
+/** pg_type rows of this database's enums and their array types (typtype 'e', category 'E'), as DefineEnum makes them */
+function enumTypeRows(ctx: SystemRelationContext): Row[] {
+  const [ain, aout, arecv, asend, , , aanalyze, asubscript] = builtinTypeProcs('_int4') ?? [0, 0, 0, 0, 0, 0, 0, 0];
+  const acl = (t: Securable) => (ctx.roles && t.acl ? formatAcl(t, ctx.roles) : null);
+  return [...ctx.catalog.types.values()].flatMap((t) => {
+    const ns = namespaceOid(ctx.catalog, t.schema);
+    return [
+      [t.oid, t.name, ns, ownerOf(t), 4, true, 'e', 'E', false, true, ',', 0, 0, 0, t.arrayOid, ...ENUM_PROCS, 0, 0, 0, 'i', 'p', false, 0, -1, 0, 0, null, null, acl(t)],
+      [t.arrayOid, '_' + t.name, ns, ownerOf(t), -1, false, 'b', 'A', false, true, ',', 0, asubscript, t.oid, 0, ain, aout, arecv, asend, 0, 0, aanalyze, 'i', 'x', false, 0, -1, 0, 0, null, null, acl(t)],
+    ] as Row[];
+  });
 }
 
 function userTables(c: Catalog): TableDef[] {
@@ -196,6 +215,8 @@ export function buildSystemRelations(): SystemRelation[] {
   ], (ctx) => {
     const rows: Row[] = [];
     for (const t of TYPES.values()) {
+      // user-defined types (of any database) are listed below from this database's catalog
+      if (!BUILTIN_TYPE_OIDS.has(t.oid)) continue;
       const ns = isVectorType(t.oid) ? NAMESPACE.public : NAMESPACE.pg_catalog;
       // unknown (category X) and record[] are pseudo-types too
       const pseudo = t.category === 'P' || t.oid === OID.unknown || t.oid === OID._record;
@@ -214,6 +235,7 @@ export function buildSystemRelations(): SystemRelation[] {
     for (const tbl of userTables(ctx.catalog)) {
       rows.push([tbl.rowTypeOid, tbl.name, namespaceOid(ctx.catalog, tbl.schema), ROLE.bootstrap, -1, false, 'c', 'C', false, true, ',', tbl.oid, 0, 0, 0, input, output, receive, send, 0, 0, 0, 'd', 'x', false, 0, -1, 0, 0, null, null, null]);
     }
+    rows.push(...enumTypeRows(ctx));
     return rows;
   }, 1247));
 
@@ -448,7 +470,8 @@ export function buildSystemRelations(): SystemRelation[] {
   add(rel('pg_catalog', 'pg_description', [['objoid', oid], ['classoid', oid], ['objsubid', int4], ['description', text]], (ctx) => [...descriptions(ctx.catalog), ...builtinDescriptionRows(ctx.catalog.extensions.has('vector'))], 2609));
   add(rel('pg_catalog', 'pg_shdescription', [['objoid', oid], ['classoid', oid], ['description', text]], () => [[1, CLASS_OID.pg_database, 'default template for new databases'],
     [5, CLASS_OID.pg_database, 'default administrative connection database']], 2396));
-  add(rel('pg_catalog', 'pg_enum', [['oid', oid], ['enumtypid', oid], ['enumsortorder', float4], ['enumlabel', name]], () => [], 3501));
+  add(rel('pg_catalog', 'pg_enum', [['oid', oid], ['enumtypid', oid], ['enumsortorder', float4], ['enumlabel', name]],
+    (ctx) => [...ctx.catalog.types.values()].flatMap((t) => t.labels.map((l) => [l.oid, t.oid, l.sortOrder, l.label] as Row)), 3501));
   add(rel('pg_catalog', 'pg_range', [['rngtypid', oid], ['rngsubtype', oid], ['rngmultitypid', oid], ['rngcollation', oid], ['rngsubopc', oid], ['rngcanonical', regproc], ['rngsubdiff', regproc]], () => [], 3541));
   add(rel('pg_catalog', 'pg_inherits', [['inhrelid', oid], ['inhparent', oid], ['inhseqno', int4], ['inhdetachpending', bool]],
     (ctx) => [
@@ -667,7 +690,7 @@ function addInformationSchema(add: (r: SystemRelation) => void): void {
     ['identity_minimum', chars], ['identity_cycle', yesNo], ['is_generated', chars], ['generation_expression', chars], ['is_updatable', yesNo],
   ], (ctx) => [...userTables(ctx.catalog).filter((t) => t.kind !== 'm'), ...systemTablesForColumns()].flatMap((t) => t.columns.map((c, i) => {
     const info = TYPES.get(c.type.oid)!;
-    const dataType = isVectorType(c.type.oid) && info.category !== 'A' ? 'USER-DEFINED' : info.category === 'A' ? 'ARRAY' : formatType(sqlType(c.type.oid));
+    const dataType = (isVectorType(c.type.oid) || info.category === 'E') && info.category !== 'A' ? 'USER-DEFINED' : info.category === 'A' ? 'ARRAY' : formatType(sqlType(c.type.oid));
     const charLen = (c.type.oid === OID.varchar || c.type.oid === OID.bpchar) && c.type.typmod > 4 ? c.type.typmod - 4 : null;
     const octetLen = c.type.oid === OID.varchar || c.type.oid === OID.bpchar || c.type.oid === OID.text ? (charLen !== null ? charLen * 4 : 1073741824) : null;
     let numPrec: number | null = ({ [OID.int2]: 16, [OID.int4]: 32, [OID.int8]: 64, [OID.float4]: 24, [OID.float8]: 53 } as Record<number, number>)[c.type.oid] ?? null;
@@ -681,7 +704,7 @@ function addInformationSchema(add: (r: SystemRelation) => void): void {
     const isDatetime = [OID.date, OID.time, OID.timestamp, OID.timestamptz, OID.timetz, OID.interval].includes(c.type.oid as never);
     const dtPrec = isDatetime ? (c.type.oid === OID.date ? 0 : c.type.typmod >= 0 ? c.type.typmod : 6) : null;
     const seq = c.identity && c.sequence ? ctx.catalog.findSequence(t.schema, c.sequence) : undefined;
-    const udtSchema = isVectorType(c.type.oid) ? 'public' : 'pg_catalog';
+    const udtSchema = isVectorType(c.type.oid) ? 'public' : userType(info.elem ?? c.type.oid)?.schema ?? 'pg_catalog';
     return [ctx.database, t.schema, t.name, c.name, i + 1, c.identity ? null : columnDefaultSql(c), c.notNull ? 'NO' : 'YES', dataType, charLen,
       octetLen, numPrec, radix, scale, dtPrec, null, null, null, null, null, null, null, null, null, null, null,
       ctx.database, udtSchema, info.name, null, null, null, null, String(i + 1), 'NO',

@@ -193,6 +193,9 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
     }
     case 'RefreshMatViewStmt':
       return notYet('CREATE TABLE AS / SELECT INTO / materialized views');
+    // each shard would give the enum its own OIDs, and the router's merge (ORDER BY, min / max) knows no enum's order
+    case 'CreateEnumStmt':
+      return notYet('CREATE TYPE … AS ENUM');
     case 'LockStmt':
       return { kind: 'everyShard', write: false, ddl: false, inBlock: true };
     case 'CreateStmt':

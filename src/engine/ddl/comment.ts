@@ -1,4 +1,5 @@
 /** COMMENT ON TABLE / [MATERIALIZED] VIEW / COLUMN / INDEX / SEQUENCE / CONSTRAINT / FUNCTION / SCHEMA (comments on other objects are accepted and not kept). */
+import { findEnum } from './enum-type.js';
 import { SqlError, SqlState } from '../../errors.js';
 import type { BoundDdl } from '../../sql/ddl/index.js';
 import { findSequence, mustFindTable, findIndex, type DdlContext } from './context.js';
@@ -61,6 +62,13 @@ export function comment(ctx: DdlContext, stmt: Extract<BoundDdl, { kind: 'commen
         throw new SqlError('3F000', `schema "${target.name}" does not exist`);
       }
       n.comment = stmt.text;
+      ctx.catalog.version++;
+      return;
+    }
+    case 'type': {
+      const def = findEnum(ctx, target.type);
+      if (!def) return;
+      def.comment = stmt.text;
       ctx.catalog.version++;
       return;
     }

@@ -1,4 +1,4 @@
-/** DROP TABLE / VIEW / INDEX / SEQUENCE / EXTENSION / FUNCTION / SCHEMA (and the IF EXISTS form of TYPE). */
+/** DROP TABLE / VIEW / INDEX / SEQUENCE / EXTENSION / FUNCTION / SCHEMA / TYPE. */
 import { SqlError, SqlState } from '../../errors.js';
 import type { ConstraintDef, TableDef } from '../../catalog/catalog.js';
 import { leafPartitions } from '../../catalog/partitions.js';
@@ -9,6 +9,7 @@ import { vectorIndexSpec } from './indexes.js';
 import { dropStorageKey, dropTextIndex, dropVectorIndex } from './storage-undo.js';
 import { storageKeySpec, storedAsKey } from '../../executor/expression-keys.js';
 import { dropSchemas } from './schema.js';
+import { dropTypes } from './enum-type.js';
 import { viewDependencies } from '../../catalog/system/dependencies.js';
 import { CLASS_OID } from '../../catalog/system/objects.js';
 import { checkRelationKind, RELATION_KINDS, relationKindWord, type RelationKindWord } from './relation-kind.js';
@@ -24,6 +25,7 @@ function missingObject(ctx: DdlContext, stmt: Drop, what: string, name: string, 
 export async function drop(ctx: DdlContext, stmt: Drop): Promise<void> {
   if ('functions' in stmt) return dropFunctions(ctx, stmt);
   if (stmt.objectType === 'schema') return dropSchemas(ctx, stmt);
+  if (stmt.objectType === 'type') return dropTypes(ctx, stmt);
   // Like PostgreSQL, a missing object fails the whole statement before anything is dropped.
   if (!stmt.missingOk) for (const obj of stmt.objects) checkExists(ctx, stmt.objectType, obj);
   // tables dropped by this same statement don't count as dependents
@@ -75,8 +77,6 @@ async function dropOne(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName, a
       ctx.catalog.dropTable(t.oid);
       return;
     }
-    case 'type':
-      return missingObject(ctx, stmt, stmt.objectType, name, SqlState.undefinedObject);
     default:
       throw new SqlError(SqlState.featureNotSupported, `DROP ${stmt.objectType.toUpperCase()} is not supported`);
   }

@@ -77,6 +77,9 @@ export function checkDdl(ctx: DdlContext, access: DdlAccess, stmt: BoundDdl): Bo
     case 'createFunction':
       mayCreateIn(ctx, access, stmt.schema);
       return stmt;
+    case 'createEnum':
+      mayCreateIn(ctx, access, stmt.name.schema);
+      return stmt;
     case 'alterTable':
       return alterOwner(ctx, access, stmt);
     case 'drop':

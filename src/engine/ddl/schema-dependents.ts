@@ -6,19 +6,21 @@
  * tables). Objects that go with another one (a table's indexes, owned sequences,
  * partitions, its own constraints) are not listed.
  */
-import type { ConstraintDef, SequenceDef, SqlFunctionDef, TableDef } from '../../catalog/catalog.js';
+import type { ConstraintDef, EnumTypeDef, SequenceDef, SqlFunctionDef, TableDef } from '../../catalog/catalog.js';
+import { SqlError, SqlState } from '../../errors.js';
 import { leafPartitions } from '../../catalog/partitions.js';
 import { viewDependencies } from '../../catalog/system/dependencies.js';
 import { RELATION_KINDS, relationKindWord } from './relation-kind.js';
 import { CLASS_OID } from '../../catalog/system/objects.js';
 import { quoteIdent } from '../../types/identifiers.js';
-import { formatType } from '../../types/types.js';
+import { formatType, sqlType } from '../../types/types.js';
 import { dropStorage, type DdlContext } from './context.js';
 
 type DroppedObject =
   | { readonly kind: 'table'; readonly def: TableDef }
   | { readonly kind: 'sequence'; readonly def: SequenceDef }
   | { readonly kind: 'function'; readonly def: SqlFunctionDef }
+  | { readonly kind: 'type'; readonly def: EnumTypeDef }
   | { readonly kind: 'constraint'; readonly def: ConstraintDef; readonly table: TableDef };
 
 /** One object a DROP SCHEMA drops too, with the descriptions its messages use. */
@@ -42,6 +44,7 @@ export function schemaDependents(ctx: DdlContext, schemas: readonly string[]): S
       .map((def) => ({ kind: 'table' as const, def })),
     ...[...catalog.sequences.values()].filter((s) => inSchemas(s.schema) && !s.ownedBy).map((def) => ({ kind: 'sequence' as const, def })),
     ...[...catalog.functions.values()].filter((f) => inSchemas(f.schema)).map((def) => ({ kind: 'function' as const, def })),
+    ...[...catalog.types.values()].filter((t) => inSchemas(t.schema)).map((def) => ({ kind: 'type' as const, def })),
   ];
   const droppedTables = new Set([...catalog.tables.values()].filter((t) => inSchemas(t.schema)).map((t) => t.oid));
   const seen = new Set<string>();
@@ -82,6 +85,7 @@ function describe(ctx: DdlContext, o: DroppedObject): string {
     case 'table': return `${RELATION_KINDS[relationKindWord(o.def)].what} ${relationName(ctx, o.def.schema, o.def.name)}`;
     case 'sequence': return `sequence ${relationName(ctx, o.def.schema, o.def.name)}`;
     case 'constraint': return `constraint ${o.def.name} on table ${relationName(ctx, o.table.schema, o.table.name)}`;
+    case 'type': return `type ${formatType(sqlType(o.def.oid))}`;
     case 'function': {
       const visible = ctx.searchPath.includes(o.def.schema);
       return `function ${visible ? '' : `${quoteIdent(o.def.schema)}.`}${quoteIdent(o.def.name)}(${o.def.params.map((p) => formatType(p.type)).join(',')})`;
@@ -101,6 +105,10 @@ export async function dropSchemaContents(ctx: DdlContext, schemas: readonly stri
   for (const { object: o } of dependents) {
     if (o.kind === 'constraint') o.table.constraints = o.table.constraints.filter((c) => c.oid !== o.def.oid);
   }
+  // a column of a table that stays (in another schema) cannot lose its type
+  const types = new Set(dependents.flatMap((d) => (d.object.kind === 'type' ? [d.object.def.oid, d.object.def.arrayOid] : [])));
+  const user = [...catalog.tables.values()].find((t) => !schemas.includes(t.schema) && t.columns.some((c) => types.has(c.type.oid)));
+  if (user) throw new SqlError(SqlState.featureNotSupported, `DROP SCHEMA … CASCADE of a type that table ${user.name} uses is not supported`);
   for (const { object: o } of dependents) {
     if (o.kind === 'function') catalog.functions.delete(o.def.oid);
     else if (o.kind === 'sequence') catalog.sequences.delete(o.def.oid);
@@ -115,4 +123,5 @@ export async function dropSchemaContents(ctx: DdlContext, schemas: readonly stri
   }
   for (const [oid, s] of catalog.sequences) if (schemas.includes(s.schema)) catalog.sequences.delete(oid);
   for (const [oid, f] of catalog.functions) if (schemas.includes(f.schema)) catalog.functions.delete(oid);
+  for (const [oid, t] of catalog.types) if (schemas.includes(t.schema)) catalog.dropType(oid);
 }

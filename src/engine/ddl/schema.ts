@@ -114,6 +114,7 @@ function renameSchemaEverywhere(ctx: DdlContext, from: string, to: string): void
   renameInViews(ctx, from, to);
   for (const [oid, s] of catalog.sequences) if (s.schema === from) catalog.sequences.set(oid, { ...s, schema: to });
   for (const [oid, f] of catalog.functions) if (f.schema === from) catalog.functions.set(oid, { ...f, schema: to });
+  for (const t of [...catalog.types.values()]) if (t.schema === from) catalog.putType({ ...t, schema: to });
   catalog.defaultAcls = catalog.defaultAcls.map((d) => (d.schema === from ? { ...d, schema: to } : d));
 }
 

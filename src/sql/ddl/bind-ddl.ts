@@ -9,6 +9,7 @@ import type { SqlType } from '../../types/types.js';
 import type { RawNode } from '../parser.js';
 import { bindAlterTable } from './bind-alter-table.js';
 import { bindCreateFunction } from './bind-function.js';
+import { bindAlterEnum, bindAlterTypeObject, bindCreateEnum } from './bind-type.js';
 import { bindAlterSequence, bindComment, bindCreateIndex, bindCreateSequence, bindCreateView, bindDrop, bindRename, bindTruncate, viewNameRefs, viewQueryText } from './bind-objects.js';
 import { parsedExpr } from './parsed-expr.js';
 import { bindCreateTable, onCommitOf } from './bind-table.js';
@@ -24,6 +25,10 @@ import type { BoundDdl, CreateTableAs } from './types.js';
 export function bindDdl(statementNode: RawNode | Node, statement: string): BoundDdl | undefined {
   const node = statementNode as Node;
   if ('CreateStmt' in node) return bindCreateTable(node.CreateStmt);
+  if ('CreateEnumStmt' in node) return bindCreateEnum(node.CreateEnumStmt);
+  if ('AlterEnumStmt' in node) return bindAlterEnum(node.AlterEnumStmt);
+  const alterType = bindAlterTypeObject(node);
+  if (alterType) return alterType;
   if ('CreatePolicyStmt' in node) return bindCreatePolicy(node.CreatePolicyStmt, statement);
   if ('AlterPolicyStmt' in node) return bindAlterPolicy(node.AlterPolicyStmt, statement);
   if ('DropStmt' in node && node.DropStmt.removeType === 'OBJECT_POLICY') return bindDropPolicy(node.DropStmt);

@@ -33,6 +33,8 @@ export function functionRef(w: ObjectWithArgs): FunctionRef {
 function objectName(obj: Node): QualifiedName {
   if ('List' in obj) return qualifiedFromNames(names(obj.List.items));
   if ('String' in obj) return { name: obj.String.sval ?? '' };
+  // DROP TYPE's objects are type names
+  if ('TypeName' in obj) return qualifiedFromNames(names(obj.TypeName.names));
   return { name: '' };
 }
 
@@ -223,6 +225,8 @@ export function bindComment(n: CommentStmt): BoundDdl {
     target = { kind: 'constraint', relation: qualifiedFromNames(parts), name };
   } else if (n.objtype === 'OBJECT_FUNCTION' && n.object && 'ObjectWithArgs' in n.object) {
     target = { kind: 'function', ref: functionRef(n.object.ObjectWithArgs) };
+  } else if (n.objtype === 'OBJECT_TYPE' && n.object && 'TypeName' in n.object) {
+    target = { kind: 'type', type: qualifiedFromNames(names(n.object.TypeName.names)) };
   } else if (n.objtype === 'OBJECT_SCHEMA' && n.object && 'String' in n.object) {
     target = { kind: 'schema', name: n.object.String.sval ?? '' };
   } else {

@@ -51,7 +51,7 @@ export function columnReference(name: string): ParsedExpr {
  */
 export function nextvalDefault(sequence: string, schema = 'public'): DdlExpr {
   // a temporary table's sequence is in the session's temporary schema, searched first
-  const literal = schema === 'public' || /^pg_temp_\d+$/.test(schema) ? sequence : `${quoteIdent(schema)}.${quoteIdent(sequence)}`;
+  const literal = schema === 'public' || /^pg_temp_\d+$/.test(schema) ? quoteIdent(sequence) : `${quoteIdent(schema)}.${quoteIdent(sequence)}`;
   const node: Node = {
     FuncCall: {
       funcname: [{ String: { sval: 'nextval' } }],

@@ -228,6 +228,8 @@ export type CommentTarget =
   | { readonly kind: 'constraint'; readonly relation: QualifiedName; readonly name: string }
   | { readonly kind: 'function'; readonly ref: FunctionRef }
   | { readonly kind: 'schema'; readonly name: string }
+  /** COMMENT ON TYPE: kept for an enum (on a built-in type: accepted, not kept) */
+  | { readonly kind: 'type'; readonly type: QualifiedName }
   /** comments on other objects are accepted and not kept */
   | { readonly kind: 'other' };
 
@@ -291,6 +293,10 @@ export type BoundDdl =
   }
   /** ALTER SCHEMA name RENAME TO newName | OWNER TO owner */
   | { readonly kind: 'alterSchema'; readonly name: string; readonly newName?: string; readonly owner?: RoleRef }
+  /** CREATE TYPE name AS ENUM (labels) */
+  | { readonly kind: 'createEnum'; readonly name: QualifiedName; readonly labels: readonly string[] }
+  /** ALTER TYPE name ADD VALUE | RENAME VALUE | RENAME TO | OWNER TO | SET SCHEMA */
+  | { readonly kind: 'alterType'; readonly name: QualifiedName; readonly action: AlterTypeAction }
   | { readonly kind: 'createDatabase'; readonly name: string }
   | { readonly kind: 'dropDatabase'; readonly name: string; readonly missingOk: boolean }
   | { readonly kind: 'comment'; readonly target: CommentTarget; readonly text: string | undefined }
@@ -311,3 +317,11 @@ export type BoundDdl =
   | { readonly kind: 'reindex'; readonly target: 'index' | 'table' | 'schema' | 'database' | 'system'; readonly relation?: QualifiedName; readonly name?: string; readonly concurrently: boolean };
 
 export type DdlKind = BoundDdl['kind'];
+
+export type AlterTypeAction =
+  /** ADD VALUE [IF NOT EXISTS] 'value' [BEFORE | AFTER 'neighbor'] */
+  | { readonly kind: 'addValue'; readonly value: string; readonly ifNotExists: boolean; readonly neighbor?: string; readonly after?: boolean }
+  | { readonly kind: 'renameValue'; readonly from: string; readonly to: string }
+  | { readonly kind: 'rename'; readonly newName: string }
+  | { readonly kind: 'owner'; readonly owner: RoleRef }
+  | { readonly kind: 'setSchema'; readonly schema: string };

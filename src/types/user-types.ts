@@ -1,0 +1,135 @@
+/**
+ * User-defined types (CREATE TYPE … AS ENUM) as the lower layers see them. TYPES (types.ts)
+ * is keyed by OID, and OIDs are unique across the server's databases, so an enum's TypeInfo
+ * and its labels can live in one process-wide registry: compare.ts orders enum values by
+ * their labels' sort order, text-io.ts checks input against the labels. The catalog owns the
+ * definitions and keeps this registry in step (registerEnum / unregisterDatabaseTypes).
+ *
+ * An enum value is its label's pg_enum OID (a number) at runtime, as PostgreSQL stores it:
+ * RENAME VALUE changes no stored row, text and binary output print the label, and ORDER BY
+ * and < compare enumsortorder, never the text.
+ */
+import { SqlError, SqlState } from '../errors.js';
+import { registerTypeInfo, unregisterTypeInfo } from './types.js';
+import { quoteIdent } from './identifiers.js';
+
+/** One pg_enum row. */
+export interface EnumLabel {
+  readonly oid: number;
+  readonly label: string;
+  /** enumsortorder (float4 in PostgreSQL: ADD VALUE BEFORE/AFTER puts a label between two others) */
+  readonly sortOrder: number;
+}
+
+export interface UserTypeEntry {
+  readonly oid: number;
+  readonly arrayOid: number;
+  readonly database: string;
+  readonly schema: string;
+  readonly name: string;
+  /** labels by sort order */
+  readonly labels: readonly EnumLabel[];
+  /** label text → its pg_enum OID */
+  readonly byLabel: ReadonlyMap<string, number>;
+}
+
+const ENTRIES = new Map<number, UserTypeEntry>();
+/** every enum label by its OID: its text and its position in its type's order */
+const LABELS = new Map<number, { readonly label: string; readonly position: number }>();
+
+/** Add or replace an enum type (after CREATE TYPE, ALTER TYPE, or loading a catalog). */
+export function registerEnum(def: { oid: number; arrayOid: number; database: string; schema: string; name: string; labels: readonly EnumLabel[] }): void {
+  const old = ENTRIES.get(def.oid);
+  if (old) {
+    unregisterTypeInfo(old.arrayOid);
+    for (const l of old.labels) LABELS.delete(l.oid);
+  }
+  const labels = [...def.labels].sort((a, b) => a.sortOrder - b.sortOrder);
+  labels.forEach((l, i) => LABELS.set(l.oid, { label: l.label, position: i }));
+  ENTRIES.set(def.oid, { oid: def.oid, arrayOid: def.arrayOid, database: def.database, schema: def.schema, name: def.name, labels, byLabel: new Map(labels.map((l) => [l.label, l.oid])) });
+  registerTypeInfo({ oid: def.oid, name: def.name, len: 4, category: 'E', array: def.arrayOid, byval: true, align: 'i', delim: ',' });
+  registerTypeInfo({ oid: def.arrayOid, name: '_' + def.name, len: -1, category: 'A', elem: def.oid, byval: false, align: 'i', delim: ',' });
+}
+
+export function unregisterType(oid: number): void {
+  const e = ENTRIES.get(oid);
+  if (!e) return;
+  ENTRIES.delete(oid);
+  for (const l of e.labels) LABELS.delete(l.oid);
+  unregisterTypeInfo(oid);
+  unregisterTypeInfo(e.arrayOid);
+}
+
+/** Forget every type of a database (before its catalog is loaded again, or when it is dropped). */
+export function unregisterDatabaseTypes(database: string): void {
+  for (const e of [...ENTRIES.values()]) if (e.database === database) unregisterType(e.oid);
+}
+
+export function userType(oid: number): UserTypeEntry | undefined {
+  return ENTRIES.get(oid);
+}
+
+export function isEnumType(oid: number): boolean {
+  return ENTRIES.has(oid);
+}
+
+/** An enum value's position in its type's order (for comparisons); a dropped label sorts last. */
+export function enumPosition(labelOid: number): number {
+  return LABELS.get(labelOid)?.position ?? Number.MAX_SAFE_INTEGER;
+}
+
+/** enum_out: the label of an enum value */
+export function enumLabel(labelOid: number): string {
+  const l = LABELS.get(labelOid);
+  if (!l) throw new SqlError(SqlState.invalidBinaryRepresentation, `invalid internal value for enum: ${labelOid}`);
+  return l.label;
+}
+
+/** enum_in: the label's OID, or PostgreSQL's 22P02 */
+export function parseEnum(typeOid: number, text: string): number {
+  const e = ENTRIES.get(typeOid);
+  const oid = e?.byLabel.get(text);
+  if (oid === undefined) {
+    throw new SqlError(SqlState.invalidTextRepresentation, `invalid input value for enum ${e?.name ?? typeOid}: "${text}"`);
+  }
+  return oid;
+}
+
+/**
+ * Where the binder looks up a type name: the session's database and search path. The engine
+ * sets it before it binds a statement (binding is synchronous, so sessions cannot interleave
+ * within one bind).
+ */
+let scope: { database: string; searchPath: readonly string[]; schemaExists: (name: string) => boolean } = { database: '', searchPath: ['public'], schemaExists: () => true };
+
+export function setTypeScope(database: string, searchPath: readonly string[], schemaExists: (name: string) => boolean): void {
+  scope = { database, searchPath, schemaExists };
+}
+
+/** Does the schema a type name is qualified with exist (in the current database)? */
+export function typeSchemaExists(schema: string): boolean {
+  return scope.schemaExists(schema);
+}
+
+/** A user type by (optionally qualified) name in the current database, by the search path. */
+export function findUserType(schema: string | undefined, name: string): UserTypeEntry | undefined {
+  const inDb = [...ENTRIES.values()].filter((e) => e.database === scope.database && e.name === name);
+  if (schema !== undefined) return inDb.find((e) => e.schema === schema);
+  for (const s of scope.searchPath) {
+    const hit = inDb.find((e) => e.schema === s);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/** Is the type's schema on the current search path (format_type leaves its name unqualified then)? */
+export function userTypeVisible(e: UserTypeEntry): boolean {
+  return e.schema === 'pg_catalog' || findUserType(undefined, e.name)?.oid === e.oid;
+}
+
+/** format_type's name of a user type: qualified with its schema when the search path does not find it */
+export function userTypeDisplayName(oid: number): string | undefined {
+  const e = ENTRIES.get(oid);
+  if (!e) return undefined;
+  return userTypeVisible(e) ? quoteIdent(e.name) : `${quoteIdent(e.schema)}.${quoteIdent(e.name)}`;
+}
