@@ -107,8 +107,10 @@ export interface ConstraintDef {
   readonly type: 'p' | 'u' | 'c' | 'f';
   readonly columns: readonly number[];
   readonly indexOid?: number;
-  /** CHECK: the expression's text as pg_get_constraintdef prints it (deparsed from checkAst at DDL time) */
+  /** CHECK: the expression's text as pg_get_constraintdef(oid, true) prints it (deparsed from the bound checkAst at DDL time) */
   readonly checkSql?: string;
+  /** CHECK: the same without pretty mode (pg_get_constraintdef(oid), pg_dump): every operator parenthesized; absent in catalogs older than it */
+  readonly checkPlainSql?: string;
   /** CHECK: the expression's parse tree as plain JSON (src/sql/ binds it against the table's columns at use) */
   readonly checkAst?: unknown;
   /** foreign keys (kept for introspection, not enforced): the referenced table and its 0-based columns */

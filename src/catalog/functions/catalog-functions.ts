@@ -69,17 +69,20 @@ function functionDef(f: SqlFunctionDef, visible: Visible): string | null {
 const FK_ACTIONS: Record<string, string> = { r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
 
 /** ruleutils.c pg_get_constraintdef_worker for the constraint kinds Quiver keeps. */
-export function constraintDef(table: TableDef, con: ConstraintDef, catalog?: Catalog, visible: Visible = ALL_VISIBLE): string {
-  const def = constraintBody(table, con, catalog, visible);
+export function constraintDef(table: TableDef, con: ConstraintDef, catalog?: Catalog, visible: Visible = ALL_VISIBLE, pretty = false): string {
+  const def = constraintBody(table, con, catalog, visible, pretty);
   return con.notValid ? `${def} NOT VALID` : def;
 }
 
-function constraintBody(table: TableDef, con: ConstraintDef, catalog: Catalog | undefined, visible: Visible): string {
+function constraintBody(table: TableDef, con: ConstraintDef, catalog: Catalog | undefined, visible: Visible, pretty: boolean): string {
   const cols = con.columns.map((c) => quoteIdent(table.columns[c]?.name ?? '?')).join(', ');
   switch (con.type) {
     case 'p': return `PRIMARY KEY (${cols})`;
     case 'u': return `UNIQUE (${cols})`;
-    case 'c': return `CHECK (${catalog ? qualifyExpressionText(catalog, visible, con.checkSql ?? 'true') : con.checkSql ?? 'true'})`;
+    case 'c': {
+      const text = (pretty ? con.checkSql : con.checkPlainSql ?? con.checkSql) ?? 'true';
+      return `CHECK (${catalog ? qualifyExpressionText(catalog, visible, text) : text})`;
+    }
     case 'f': {
       const ref = con.refTable === undefined ? undefined : catalog?.tables.get(con.refTable);
       if (!ref) return `FOREIGN KEY (${cols})`;
@@ -141,7 +144,7 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
       if (n === 1 || n === 2) {
         return fn(n === 1 ? [T.oid] : [T.oid, T.bool], T.text, (a) => {
           const found = findConstraintByOid(catalog, a[0] as number);
-          return found ? constraintDef(found.table, found.con, catalog, visible) : null;
+          return found ? constraintDef(found.table, found.con, catalog, visible, a[1] === true) : null;
         });
       }
       break;

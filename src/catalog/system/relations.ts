@@ -365,7 +365,7 @@ export function buildSystemRelations(): SystemRelation[] {
         const fk = c.type === 'f';
         rows.push([c.oid, c.name, namespaceOid(ctx.catalog, t.schema), c.type, false, false, !c.notValid, t.oid, 0, c.indexOid ?? c.refIndex ?? 0, 0, c.refTable ?? 0,
           fk ? c.onUpdate ?? 'a' : ' ', fk ? c.onDelete ?? 'a' : ' ', fk ? c.match ?? 's' : ' ', true, 0, c.type === 'c' ? false : true, c.columns.map((x) => x + 1), c.refColumns ? c.refColumns.map((x) => x + 1) : null, null, null, null, null, null,
-          c.type === 'c' ? c.checkSql ?? null : null]);
+          c.type === 'c' ? c.checkPlainSql ?? c.checkSql ?? null : null]);
       }
     }
     return rows;

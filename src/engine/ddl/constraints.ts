@@ -9,6 +9,7 @@ import { OID, type Row } from '../../types/types.js';
 import { mentionedColumns, type DdlExpr, type ForeignKeySpec, type KeyKind } from '../../sql/ddl/index.js';
 import type { AlteredColumn } from './columns.js';
 import { findTable, type DdlContext } from './context.js';
+import { ruleExprTexts } from '../../planner/rule-expr.js';
 
 const BOOL = { oid: OID.bool, typmod: -1 };
 
@@ -23,6 +24,8 @@ export function checkConstraint(
   check: { name?: string; expr: DdlExpr }, column?: string,
 ): ConstraintDef {
   ctx.compileRowExpr?.(check.expr.tree, columns.map((c) => ({ name: c.name, type: c.type })), BOOL);
+  // the text is printed from the bound tree, with the casts PostgreSQL's analyzer adds (price > 0::numeric)
+  const texts = ctx.bindRowExpr ? ruleExprTexts(ctx.bindRowExpr(check.expr.tree, columns.map((c) => ({ name: c.name, type: c.type })), BOOL)) : undefined;
   let conName = check.name;
   if (!conName) {
     const mentioned = mentionedColumns(check.expr.tree);
@@ -35,7 +38,7 @@ export function checkConstraint(
     throw new SqlError(SqlState.duplicateObject, `constraint "${conName}" for relation "${table.name}" already exists`);
   }
   const cols = column ? [columns.findIndex((c) => c.name === column)] : [];
-  return { oid: ctx.catalog.allocateOid(), name: conName, tableOid: table.oid, type: 'c', columns: cols, checkSql: check.expr.sql, checkAst: check.expr.tree };
+  return { oid: ctx.catalog.allocateOid(), name: conName, tableOid: table.oid, type: 'c', columns: cols, checkSql: texts?.pretty ?? check.expr.sql, ...(texts ? { checkPlainSql: texts.plain } : {}), checkAst: check.expr.tree };
 }
 
 /** ALTER TABLE … ADD CHECK: every existing row must satisfy it. */
