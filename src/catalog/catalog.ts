@@ -22,7 +22,7 @@ export interface ColumnDef {
    * the DEFAULT expression, or null: its parse tree as plain JSON (src/sql/ binds it at each
    * use) and its text as pg_get_expr prints it, deparsed from the tree at DDL time
    */
-  readonly defaultExpr: { ast: unknown; sql: string } | null;
+  readonly defaultExpr: { ast: unknown; sql: string; /** without pretty mode (pg_dump); absent in older catalogs */ plainSql?: string } | null;
   /** 1-based attribute number */
   readonly attnum: number;
   /** sequence owned by this column (serial / identity) */
@@ -63,8 +63,10 @@ export interface IndexDef {
    * query whose WHERE has each of them too.
    */
   readonly predicate?: readonly IndexCondition[];
-  /** a partial index's WHERE as pg_get_indexdef prints it (deparsed at DDL time) */
+  /** a partial index's WHERE as pg_get_indexdef(oid, 0, true) prints it (deparsed from its bound tree at DDL time) */
   readonly predicateSql?: string;
+  /** the same without pretty mode (pg_get_indexdef(oid), pg_dump); absent in catalogs older than it */
+  readonly predicatePlainSql?: string;
 }
 
 /**

@@ -108,14 +108,16 @@ class RulePrinter {
   }
 
   private constant(e: Extract<Expr, { kind: 'const' }>): void {
-    // an IN list the binder folded into one array constant: PostgreSQL's ArrayExpr of constants
-    const elem = elementTypeOf(e.type.oid);
-    if (Array.isArray(e.value) && elem !== undefined && e.value.every((v) => !Array.isArray(v))) {
-      const type = sqlType(elem);
-      this.out(`ARRAY[${e.value.map((v) => constLiteral({ kind: 'const', type, value: v })).join(', ')}]`);
-      return;
-    }
     this.out(constLiteral(e));
+  }
+
+  /** an IN list the binder folded into one array constant: PostgreSQL's ArrayExpr of constants */
+  private inList(e: Expr): boolean {
+    const elem = elementTypeOf(e.type.oid);
+    if (e.kind !== 'const' || !Array.isArray(e.value) || elem === undefined || e.value.some((v) => Array.isArray(v))) return false;
+    const type = sqlType(elem);
+    this.out(`ARRAY[${e.value.map((v) => constLiteral({ kind: 'const', type, value: v })).join(', ')}]`);
+    return true;
   }
 
   expr(e: Node, showImplicit: boolean): void {
@@ -167,7 +169,7 @@ class RulePrinter {
         this.open();
         this.paren_(e.left, true, e);
         this.out(` ${e.op ?? '='} ${e.all ? 'ALL' : 'ANY'} (`);
-        this.paren_(e.right, true, e);
+        if (!this.inList(e.right)) this.paren_(e.right, true, e);
         this.out(')');
         return this.close();
       case 'case': return this.caseExpr(e);

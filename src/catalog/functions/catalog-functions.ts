@@ -9,7 +9,7 @@ import type { EvalContext, ScalarFunction } from '../../functions/api.js';
 import { quoteIdent } from '../../types/identifiers.js';
 import { OID, T, TYPES, formatType, formatTypeWithTypmod, sqlType, type SqlType, type Value } from '../../types/types.js';
 import { satisfiesHashPartition } from './satisfies-hash-partition.js';
-import { CLASS_OID, descriptionOf, indexDef, indexExpressionText, objectOwnerName, partitionKeyDef, roleName } from '../system/objects.js';
+import { CLASS_OID, columnDefaultSql, descriptionOf, indexDef, indexExpressionText, objectOwnerName, partitionKeyDef, roleName } from '../system/objects.js';
 import { partitionConstraintDef } from './partition-constraint.js';
 import { describeObject } from './describe-object.js';
 import { builtinDescription, builtinProcSignature } from '../system/builtin-proc-rows.js';
@@ -99,6 +99,19 @@ function constraintBody(table: TableDef, con: ConstraintDef, catalog: Catalog | 
   }
 }
 
+/**
+ * pg_get_expr(…, true): the catalog column holds the plain text; the relation's expression
+ * kept with that plain text gives its pretty one (ruleutils deparses the one tree both ways).
+ */
+function prettyExpressionText(catalog: Catalog, relid: number, plain: string): string {
+  const table = catalog.tables.get(relid);
+  if (!table) return plain;
+  for (const c of table.columns) if (c.defaultExpr && columnDefaultSql(c) === plain) return columnDefaultSql(c, true) ?? plain;
+  for (const k of table.constraints) if (k.checkPlainSql === plain && k.checkSql !== undefined) return k.checkSql;
+  for (const i of table.indexes) if (i.predicatePlainSql === plain && i.predicateSql !== undefined) return i.predicateSql;
+  return plain;
+}
+
 /** pg_get_indexdef(oid, colno, pretty): colno 0 is the whole statement, otherwise that key column. */
 function indexDefColumn(catalog: Catalog, oid: number, colno: number, visible: Visible, pretty = false): string | null {
   const found = findIndexByOid(catalog, oid);
@@ -133,8 +146,13 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
     case 'satisfies_hash_partition':
       return satisfiesHashPartition(catalog, argTypes);
     case 'pg_get_expr':
-      // adbin / relpartbound hold the expression's text, deparsed from its tree when the DDL ran.
-      if (n === 2 || n === 3) return fn(n === 2 ? [textLike(argTypes[0]), T.oid] : [textLike(argTypes[0]), T.oid, T.bool], T.text, (a) => qualifyExpressionText(catalog, visible, String(a[0])));
+      // adbin / conbin / indpred / relpartbound hold the expression's text without pretty mode, deparsed when the DDL ran
+      if (n === 2 || n === 3) {
+        return fn(n === 2 ? [textLike(argTypes[0]), T.oid] : [textLike(argTypes[0]), T.oid, T.bool], T.text, (a) => {
+          const text = a[2] === true ? prettyExpressionText(catalog, a[1] as number, String(a[0])) : String(a[0]);
+          return qualifyExpressionText(catalog, visible, text);
+        });
+      }
       break;
     case 'pg_get_indexdef':
       if (n === 1) return fn([T.oid], T.text, (a) => indexDefColumn(catalog, a[0] as number, 0, visible));

@@ -346,7 +346,7 @@ export function buildSystemRelations(): SystemRelation[] {
         // an expression key is attribute 0, its expression in indexprs (as SQL text, like adbin here)
         rows.push([i.oid, t.oid, i.columns.length, i.columns.length, i.unique, false, i.primary, false, true, false, done, false, done, true, false,
           i.columns.map((c) => (i.expression ? 0 : c + 1)), types.map((ty) => typeCollation(TYPES.get(ty))), types.map((ty, k) => opclassOid(i.method, i.opclasses[k], ty)),
-          i.columns.map(() => 0), i.expression?.sql ?? null, null]);
+          i.columns.map(() => 0), i.expression?.sql ?? null, i.predicatePlainSql ?? i.predicateSql ?? null]);
       }
     }
     return rows;
@@ -682,12 +682,12 @@ function addInformationSchema(add: (r: SystemRelation) => void): void {
     const dtPrec = isDatetime ? (c.type.oid === OID.date ? 0 : c.type.typmod >= 0 ? c.type.typmod : 6) : null;
     const seq = c.identity && c.sequence ? ctx.catalog.findSequence(t.schema, c.sequence) : undefined;
     const udtSchema = isVectorType(c.type.oid) ? 'public' : 'pg_catalog';
-    return [ctx.database, t.schema, t.name, c.name, i + 1, c.identity ? null : columnDefaultSql(c), c.notNull ? 'NO' : 'YES', dataType, charLen,
+    return [ctx.database, t.schema, t.name, c.name, i + 1, c.identity || c.generated ? null : columnDefaultSql(c), c.notNull ? 'NO' : 'YES', dataType, charLen,
       octetLen, numPrec, radix, scale, dtPrec, null, null, null, null, null, null, null, null, null, null, null,
       ctx.database, udtSchema, info.name, null, null, null, null, String(i + 1), 'NO',
       c.identity ? 'YES' : 'NO', c.identity === 'a' ? 'ALWAYS' : c.identity === 'd' ? 'BY DEFAULT' : null,
       seq ? String(seq.start) : null, seq ? String(seq.increment) : null, seq ? String(seq.max) : null, seq ? String(seq.min) : null, seq ? (seq.cycle ? 'YES' : 'NO') : 'NO',
-      'NEVER', null, t.kind === 'v' ? 'NO' : 'YES'] as Row;
+      c.generated ? 'ALWAYS' : 'NEVER', c.generated ? columnDefaultSql(c) : null, t.kind === 'v' ? 'NO' : 'YES'] as Row;
   }))));
   add(rel('information_schema', 'schemata', [['catalog_name', id], ['schema_name', id], ['schema_owner', id], ['default_character_set_catalog', id],
     ['default_character_set_schema', id], ['default_character_set_name', id], ['sql_path', chars]], (ctx) =>
