@@ -39,3 +39,9 @@ CREATE TABLE pc (a int DEFAULT nextval('ps'), b timestamptz DEFAULT CURRENT_TIME
 SELECT attname, pg_get_expr(adbin, adrelid), pg_get_expr(adbin, adrelid, true) FROM pg_attrdef JOIN pg_attribute ON attrelid = adrelid AND attnum = adnum WHERE adrelid = 'pc'::regclass ORDER BY adnum;
 DROP TABLE pc;
 DROP SEQUENCE ps;
+-- a SQL function's call shows the arguments written, not the defaults it takes
+CREATE FUNCTION rd_f(x int, y int DEFAULT 1) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT x + y';
+CREATE TABLE pd (n int CHECK (rd_f(n) > 0), m int CHECK (rd_f(m, 2) + 1 > 0) CHECK (m IS DISTINCT FROM 5), k int CHECK (k IS NOT DISTINCT FROM 1 OR k = -1));
+SELECT conname, pg_get_constraintdef(oid), pg_get_constraintdef(oid, true) FROM pg_constraint WHERE conrelid = 'pd'::regclass ORDER BY conname;
+DROP TABLE pd;
+DROP FUNCTION rd_f;

@@ -204,8 +204,8 @@ class RulePrinter {
         this.expr(e.arg, true);
         return this.out(`).f${e.index + 1}`);
       case 'sqlCall':
-        this.out(`${e.name}(`);
-        this.list(e.args, true);
+        this.out(`${quoteName(e.name)}(`);
+        this.list(e.args.slice(0, e.written ?? e.args.length), true);
         return this.out(')');
       case 'agg':
         this.out(`${quoteName(e.name)}(${e.distinct ? 'DISTINCT ' : ''}`);
