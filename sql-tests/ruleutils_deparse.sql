@@ -45,3 +45,11 @@ CREATE TABLE pd (n int CHECK (rd_f(n) > 0), m int CHECK (rd_f(m, 2) + 1 > 0) CHE
 SELECT conname, pg_get_constraintdef(oid), pg_get_constraintdef(oid, true) FROM pg_constraint WHERE conrelid = 'pd'::regclass ORDER BY conname;
 DROP TABLE pd;
 DROP FUNCTION rd_f;
+-- a renamed column: the CHECK names it by its new name, and still holds
+CREATE TABLE rx (a int CHECK (a > 0), c numeric, CHECK (c > a));
+ALTER TABLE rx RENAME a TO b;
+INSERT INTO rx VALUES (1, 2);
+INSERT INTO rx VALUES (-1, 2);
+SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'rx'::regclass ORDER BY conname;
+\d rx
+DROP TABLE rx;
