@@ -53,3 +53,22 @@ INSERT INTO rx VALUES (-1, 2);
 SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'rx'::regclass ORDER BY conname;
 \d rx
 DROP TABLE rx;
+-- views: pg_get_viewdef pretty and not, pg_views, information_schema.views, \d+
+CREATE TABLE va (id int PRIMARY KEY, code text, price numeric, qty int8);
+CREATE VIEW vv AS select id, code from va where price > 10;
+CREATE VIEW vv2 AS SELECT id AS ident, upper(code) AS up, price * 2, qty FROM va WHERE code LIKE 'a%' AND qty IN (1, 2, 3) ORDER BY id DESC, qty LIMIT 5 OFFSET 1;
+CREATE VIEW vv3 AS SELECT * FROM va;
+CREATE VIEW vv4 AS SELECT p.id FROM va p JOIN va q USING (id);
+CREATE VIEW vv5 AS SELECT id, price FROM va WHERE price IN (1, 2.5) AND qty NOT IN (-1, 7) AND code IS NOT NULL ORDER BY price DESC NULLS LAST;
+CREATE VIEW vv6 AS SELECT id + 1 AS id, code || 'x' FROM va WHERE CASE WHEN qty > 1 THEN true ELSE false END;
+SELECT pg_get_viewdef('vv'::regclass), pg_get_viewdef('vv'::regclass, true);
+SELECT pg_get_viewdef('vv2'::regclass);
+SELECT pg_get_viewdef('vv2'::regclass, true);
+SELECT pg_get_viewdef('vv3'::regclass, true);
+SELECT pg_get_viewdef('vv5'::regclass), pg_get_viewdef('vv5'::regclass, true);
+SELECT pg_get_viewdef('vv6'::regclass), pg_get_viewdef('vv6'::regclass, true);
+SELECT viewname, definition FROM pg_views WHERE viewname IN ('vv', 'vv3') ORDER BY 1;
+SELECT table_name, view_definition FROM information_schema.views WHERE table_name IN ('vv', 'vv3') ORDER BY 1;
+\d+ vv
+DROP VIEW vv, vv2, vv3, vv4, vv5, vv6;
+DROP TABLE va;

@@ -176,7 +176,15 @@ export interface TableDef extends Securable {
   partitionOf?: { parent: number; bound: PartitionBound };
   comment?: string;
   /** a view (kind 'v') or materialized view (kind 'm'): its defining SELECT as parser AST (bound again at each use, or at REFRESH) and SQL text */
-  view?: { readonly ast: unknown; readonly sql: string; readonly names?: readonly ViewNameRef[] };
+  view?: {
+    readonly ast: unknown; readonly sql: string; readonly names?: readonly ViewNameRef[];
+    /**
+     * the query as pg_get_viewdef deparses it (planner/rule-query.ts), for the shapes printed so:
+     * valid while the relation it reads (`relation`) keeps the schema, name and column names
+     * (`names`: relation then columns) and the view its column names it had then
+     */
+    readonly deparsed?: { readonly pretty: string; readonly plain: string; readonly schema: string; readonly relation: number; readonly names: readonly string[]; readonly viewColumns: readonly string[] };
+  };
   /** a materialized view created or refreshed WITH NO DATA (relispopulated false): reading it is an error until a REFRESH */
   unpopulated?: boolean;
   /** the last ANALYZE's result (pg_stats, pg_stat_user_tables) */

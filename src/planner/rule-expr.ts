@@ -10,7 +10,7 @@
  * EXPLAIN prints planned expressions (constants folded) with explain-expr.ts; the constant
  * spelling (get_const_expr) and the SQL-syntax calls are shared with it.
  */
-import { formatTypeWithTypmod, OID, elementTypeOf, sqlType } from '../types/types.js';
+import { formatTypeWithTypmod, OID, elementTypeOf, sqlType, type SqlType } from '../types/types.js';
 import { quoteIdent } from '../types/identifiers.js';
 import type { Expr } from './plan.js';
 import { constLiteral } from './explain-expr.js';
@@ -20,13 +20,15 @@ export interface RuleExprOptions {
   readonly pretty: boolean;
   /** a column's name as printed (views qualify it with its relation); undefined: the bare name */
   readonly column?: (e: Extract<Expr, { kind: 'column' }>) => string | undefined;
+  /** ruleutils' indentLevel the expression starts at (a view's clauses: PRETTYINDENT_STD) */
+  readonly indent?: number;
 }
 
 /** ruleutils' PRETTYINDENT_VAR: CASE's WHEN / ELSE lines */
 const INDENT_VAR = 4;
 
 const INTEGERS = new Set<number>([OID.int2, OID.int4, OID.int8]);
-const FLOATS = new Set<number>([OID.float4, OID.float8]);
+const NUMBERS = new Set<number>([OID.int2, OID.int8, OID.numeric, OID.float4, OID.float8]);
 /** keywords the grammar turns into calls (SQLValueFunction): printed as written */
 const SQL_VALUE_FUNCTIONS = new Set(['current_user', 'session_user', 'current_role', 'current_catalog', 'current_schema', 'current_date', 'localtimestamp', 'localtime', 'current_timestamp', 'current_time']);
 
@@ -60,9 +62,11 @@ function rank(e: Expr): number {
 
 class RulePrinter {
   private buf = '';
-  private indent = 0;
+  private indent: number;
 
-  constructor(private readonly opts: RuleExprOptions) {}
+  constructor(private readonly opts: RuleExprOptions) {
+    this.indent = opts.indent ?? 0;
+  }
 
   text(): string {
     return this.buf;
@@ -116,8 +120,22 @@ class RulePrinter {
     const elem = elementTypeOf(e.type.oid);
     if (e.kind !== 'const' || !Array.isArray(e.value) || elem === undefined || e.value.some((v) => Array.isArray(v))) return false;
     const type = sqlType(elem);
-    this.out(`ARRAY[${e.value.map((v) => constLiteral({ kind: 'const', type, value: v })).join(', ')}]`);
+    this.out(`ARRAY[${e.value.map((v) => this.listItem(constLiteral({ kind: 'const', type, value: v }), type)).join(', ')}]`);
     return true;
+  }
+
+  /**
+   * An IN list's number as PostgreSQL's tree has it: an int4 (or numeric) literal coerced to
+   * the list's type, 1::bigint, 1.5::double precision; a numeric one of its own type is bare.
+   */
+  private listItem(text: string, type: SqlType): string {
+    if (!NUMBERS.has(type.oid)) return text;
+    const bare = text.replace(/^'(.*)'::.*$/, '$1');
+    const isInt4 = /^-?\d+$/.test(bare) && Math.abs(Number(bare)) <= 2147483647;
+    if (type.oid === OID.int4 || (type.oid === OID.numeric && !isInt4) || (!isInt4 && !/^-?[\d.]+$/.test(bare))) return text;
+    if (!isInt4 && INTEGERS.has(type.oid)) return text;
+    const literal = bare.startsWith('-') ? `'${bare}'::${isInt4 ? 'integer' : 'numeric'}` : bare;
+    return this.paren ? `${literal}::${formatTypeWithTypmod(type)}` : `(${literal})::${formatTypeWithTypmod(type)}`;
   }
 
   expr(e: Node, showImplicit: boolean): void {

@@ -13,7 +13,7 @@ import { CLASS_OID, columnDefaultSql, descriptionOf, indexDef, indexExpressionTe
 import { partitionConstraintDef } from './partition-constraint.js';
 import { describeObject } from './describe-object.js';
 import { builtinDescription, builtinProcSignature } from '../system/builtin-proc-rows.js';
-import { ALL_VISIBLE, qualifiedIn, qualifyExpressionText, qualifyViewText, vectorObject, type Visible } from './qualify.js';
+import { ALL_VISIBLE, qualifiedIn, qualifyExpressionText, viewDefinitionText, vectorObject, type Visible } from './qualify.js';
 
 function fn(argTypes: SqlType[], returnType: SqlType, impl: (args: readonly Value[], ctx: EvalContext) => Value, strict = true): ScalarFunction {
   return { kind: 'scalar', argTypes, returnType, strict, volatile: false, impl };
@@ -173,7 +173,8 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
         return fn(byText ? [T.text] : [T.oid, argTypes[1]?.oid === OID.int4 ? T.int4 : T.bool].slice(0, n), T.text, (a) => {
           const v = [...catalog.tables.values()].find((t) => (byText ? t.name === a[0] : t.oid === a[0]) && (t.kind === 'v' || t.kind === 'm'));
           // ruleutils ends the query with a semicolon (pg_dump strips it)
-          return v?.view ? `${qualifyViewText(catalog, visible, v)};` : null;
+          // pretty: true, or a wrap column (pg_get_viewdef(v, 80)); ruleutils ends the query with a semicolon
+          return v?.view ? `${viewDefinitionText(catalog, visible, v, n === 2 && a[1] !== false && a[1] !== null)};` : null;
         });
       }
       break;

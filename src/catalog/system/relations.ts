@@ -11,6 +11,7 @@
  */
 import { NAMESPACE, builtinProcDefaultAcl, storesRows, type BuiltinAclDef, type Catalog, type ColumnStatistics, type SqlFunctionDef, type SystemRelation, type SystemRelationContext, type TableDef } from '../catalog.js';
 import { OID, T, TYPES, formatType, sqlType, typeByName, type Row, type SqlType, type TypeInfo } from '../../types/types.js';
+import { ALL_VISIBLE, viewDefinitionText } from '../functions/qualify.js';
 import { CLASS_OID, PLPGSQL_OID, ROLE, columnDefaultSql, descriptions, indexDef } from './objects.js';
 import { pgAuthMembersRows, pgAuthidRows, pgDbRoleSettingRows, pgRolesRows, pgUserRows } from './roles.js';
 import { ALL_SCHEMA_PRIVILEGES, formatAcl, hasPrivilege, type AclItem, ownerOf, type Roles, type Securable } from '../roles.js';
@@ -565,12 +566,12 @@ export function buildSystemRelations(): SystemRelation[] {
     (ctx) => (ctx.preparedXacts?.() ?? []).map((p) => [p.id, p.gid, p.preparedAt, ctx.roles?.get(p.owner)?.name ?? null, ctx.databases.includes(p.database) ? p.database : null])));
 
   add(rel('pg_catalog', 'pg_views', [['schemaname', name], ['viewname', name], ['viewowner', name], ['definition', text]],
-    (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'v').map((t) => [t.schema, t.name, ctx.user, t.view ? `${t.view.sql};` : null])));
+    (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'v').map((t) => [t.schema, t.name, ctx.user, t.view ? `${viewDefinitionText(ctx.catalog, ALL_VISIBLE, t, false)};` : null])));
 
   add(rel('pg_catalog', 'pg_tables', [['schemaname', name], ['tablename', name], ['tableowner', name], ['tablespace', name], ['hasindexes', bool], ['hasrules', bool], ['hastriggers', bool], ['rowsecurity', bool]],
     (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'r' || t.kind === 'p').map((t) => [t.schema, t.name, ctx.roles?.nameOf(ownerOf(t)) ?? ctx.user, null, t.indexes.length > 0, false, false, t.rowSecurity ?? false])));
   add(rel('pg_catalog', 'pg_matviews', [['schemaname', name], ['matviewname', name], ['matviewowner', name], ['tablespace', name], ['hasindexes', bool], ['ispopulated', bool], ['definition', text]],
-    (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'm').map((t) => [t.schema, t.name, ctx.roles?.nameOf(ownerOf(t)) ?? ctx.user, null, t.indexes.length > 0, !t.unpopulated, t.view ? `${t.view.sql};` : null])));
+    (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'm').map((t) => [t.schema, t.name, ctx.roles?.nameOf(ownerOf(t)) ?? ctx.user, null, t.indexes.length > 0, !t.unpopulated, t.view ? `${viewDefinitionText(ctx.catalog, ALL_VISIBLE, t, false)};` : null])));
   add(rel('pg_catalog', 'pg_indexes', [['schemaname', name], ['tablename', name], ['indexname', name], ['tablespace', name], ['indexdef', text]],
     (ctx) => userTables(ctx.catalog).flatMap((t) => t.indexes.map((i) => [t.schema, t.name, i.name, null, indexDef(t, i)] as Row))));
   add(rel('pg_catalog', 'pg_stat_user_indexes', [['relid', oid], ['indexrelid', oid], ['schemaname', name], ['relname', name], ['indexrelname', name],
@@ -731,7 +732,7 @@ function addInformationSchema(add: (r: SystemRelation) => void): void {
     (ctx) => constraintsOf(ctx).filter(({ c }) => c.type === 'c').map(({ t, c }) => [ctx.database, t.schema, c.name, constraintDef(t, c, ctx.catalog).replace(/^CHECK /, '')] as Row)));
   add(rel('information_schema', 'views', [['table_catalog', id], ['table_schema', id], ['table_name', id], ['view_definition', chars], ['check_option', chars],
     ['is_updatable', yesNo], ['is_insertable_into', yesNo], ['is_trigger_updatable', yesNo], ['is_trigger_deletable', yesNo], ['is_trigger_insertable_into', yesNo]],
-  (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'v').map((t) => [ctx.database, t.schema, t.name, null, 'NONE', 'NO', 'NO', 'NO', 'NO', 'NO'] as Row)));
+  (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'v').map((t) => [ctx.database, t.schema, t.name, t.view ? `${viewDefinitionText(ctx.catalog, ALL_VISIBLE, t, false)};` : null, 'NONE', 'NO', 'NO', 'NO', 'NO', 'NO'] as Row)));
   add(rel('information_schema', 'sequences', [['sequence_catalog', id], ['sequence_schema', id], ['sequence_name', id], ['data_type', chars], ['numeric_precision', card],
     ['numeric_precision_radix', card], ['numeric_scale', card], ['start_value', chars], ['minimum_value', chars], ['maximum_value', chars], ['increment', chars], ['cycle_option', yesNo]],
   (ctx) => [...ctx.catalog.sequences.values()].map((s) => [ctx.database, s.schema, s.name, formatType(s.type), s.type.oid === OID.int2 ? 16 : s.type.oid === OID.int4 ? 32 : 64, 2, 0,

@@ -7,6 +7,7 @@ import type { ColumnDef, TableDef, ViewNameRef } from '../../catalog/catalog.js'
 import { OID, formatType } from '../../types/types.js';
 import { qualifyViewNames, type CreateView, type ParsedExpr } from '../../sql/ddl/index.js';
 import { findSqlFunction } from '../../sql/bind-function.js';
+import { viewQueryTexts } from '../../planner/rule-query.js';
 import { notice, relationCreation, type DdlContext } from './context.js';
 import { functionPath, isTempSchema } from '../../catalog/schemas.js';
 
@@ -24,7 +25,8 @@ export function createView(ctx: DdlContext, stmt: CreateView): void {
     if (seen.has(c.name)) throw new SqlError(SqlState.duplicateColumn, `column "${c.name}" specified more than once`);
     seen.add(c.name);
   }
-  const view = viewDefinition(ctx, stmt.query, stmt.sql, stmt.names);
+  const deparsed = ctx.bindQueryPlan ? viewQueryTexts(ctx.bindQueryPlan(stmt.query), columns.map((c) => c.name)) : undefined;
+  const view = { ...viewDefinition(ctx, stmt.query, stmt.sql, stmt.names), ...(deparsed ? { deparsed } : {}) };
   const names = view.names;
   // a view over a temporary relation is temporary itself (it could not outlive the relation)
   let temporary = stmt.temporary ?? false;
