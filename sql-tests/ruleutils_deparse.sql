@@ -70,5 +70,12 @@ SELECT pg_get_viewdef('vv6'::regclass), pg_get_viewdef('vv6'::regclass, true);
 SELECT viewname, definition FROM pg_views WHERE viewname IN ('vv', 'vv3') ORDER BY 1;
 SELECT table_name, view_definition FROM information_schema.views WHERE table_name IN ('vv', 'vv3') ORDER BY 1;
 \d+ vv
+CREATE MATERIALIZED VIEW vm AS SELECT id, price * 2 AS twice FROM va WHERE code IS NOT NULL;
+SELECT pg_get_viewdef('vm'::regclass, true);
+SELECT matviewname, definition FROM pg_matviews WHERE matviewname = 'vm';
+-- a renamed view column: PostgreSQL's AS follows it
+ALTER VIEW vv RENAME COLUMN code TO c;
+SELECT pg_get_viewdef('vv'::regclass, true);
+DROP MATERIALIZED VIEW vm;
 DROP VIEW vv, vv2, vv3, vv4, vv5, vv6;
 DROP TABLE va;

@@ -38,7 +38,7 @@ export interface DdlContext {
   /** bind a SELECT (CREATE VIEW): its output columns */
   readonly bindQuery?: (query: ParsedExpr) => readonly { name: string; type: SqlType }[];
   /** a view's query bound as a plan, unoptimized (pg_get_viewdef's text is printed from it) */
-  readonly bindQueryPlan?: (query: ParsedExpr) => Plan;
+  readonly bindQueryPlan?: (query: ParsedExpr) => Plan | undefined;
   /**
    * Bind and compile an expression over a row with the given columns, cast (assignment
    * context) to `type`: DEFAULT values for existing rows, USING, CHECK.

@@ -6,6 +6,7 @@ import type { BoundDdl } from '../../sql/ddl/index.js';
 import { findTable, notice, findIndex, type DdlContext } from './context.js';
 import { renameColumnInPolicies } from './policy.js';
 import { renameColumnInChecks } from './constraints.js';
+import { renameViewColumnInText } from './view.js';
 import { textIndexAttachment } from '../../executor/text-index-build.js';
 import { indexExpressionOf, indexKeyExpr } from '../../executor/vector-index-key.js';
 import { renameStoredVectorIndex } from './storage-undo.js';
@@ -92,4 +93,5 @@ function renameColumn(ctx: DdlContext, table: TableDef, from: string, to: string
   }
   renameColumnInPolicies(ctx, table, from, to);
   for (const t of [table, ...childPartitions(ctx.catalog, table)]) renameColumnInChecks(ctx, t, from, to);
+  renameViewColumnInText(ctx, table);
 }

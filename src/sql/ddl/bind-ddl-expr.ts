@@ -20,10 +20,10 @@ export function bindRowExpr(binder: SelectBinder, expr: ParsedExpr, columns: rea
   return coerce(binder.env, bound, type, 'assignment', () => `default for column of type ${formatType(type)}`);
 }
 
-/** A view's query as a plan, as the binder leaves it (no rule applied). */
-export function bindViewPlan(binder: SelectBinder, query: ParsedExpr): Plan {
+/** A view's query as a plan, as the binder leaves it (no rule applied); undefined for a query that is no SELECT. */
+export function bindViewPlan(binder: SelectBinder, query: ParsedExpr): Plan | undefined {
   const node = treeOf(query);
-  if (!('SelectStmt' in node)) throw new Error('bug: a view query that is not a SELECT');
+  if (!('SelectStmt' in node)) return undefined;
   return binder.bindSelect(node.SelectStmt, null);
 }
 
