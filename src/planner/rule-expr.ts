@@ -104,6 +104,16 @@ class RulePrinter {
     if (!this.paren) this.out(')');
   }
 
+  /** an operator or test: its own parentheses in plain mode, its operands' (get_rule_expr_paren) in pretty mode */
+  private wrapped(parent: Node, ...parts: (string | readonly [Expr, boolean])[]): void {
+    this.open();
+    for (const p of parts) {
+      if (typeof p === 'string') this.out(p);
+      else this.paren_(p[0], p[1], parent);
+    }
+    this.close();
+  }
+
   private list(es: readonly Expr[], showImplicit: boolean): void {
     es.forEach((x, i) => {
       if (i > 0) this.out(', ');
@@ -153,36 +163,13 @@ class RulePrinter {
         });
         return this.close();
       }
-      case 'not':
-        this.open();
-        this.out('NOT ');
-        this.paren_(e.arg, false, e);
-        return this.close();
-      case 'isnull':
-        this.open();
-        this.paren_(e.arg, true, e);
-        this.out(e.negate ? ' IS NOT NULL' : ' IS NULL');
-        return this.close();
-      case 'booltest':
-        this.open();
-        this.paren_(e.arg, true, e);
-        this.out(` IS ${e.negate ? 'NOT ' : ''}${e.test.toUpperCase()}`);
-        return this.close();
-      case 'distinct': {
+      case 'not': return this.wrapped(e, 'NOT ', [e.arg, false]);
+      case 'isnull': return this.wrapped(e, [e.arg, true], e.negate ? ' IS NOT NULL' : ' IS NULL');
+      case 'booltest': return this.wrapped(e, [e.arg, true], ` IS ${e.negate ? 'NOT ' : ''}${e.test.toUpperCase()}`);
+      case 'distinct':
         // IS NOT DISTINCT FROM is NOT (a IS DISTINCT FROM b) in PostgreSQL's tree
-        if (e.negate) {
-          this.open();
-          this.out('NOT ');
-          const inner: Node = { ...e, negate: false };
-          this.paren_(inner, false, { kind: 'not', type: e.type, arg: inner });
-          return this.close();
-        }
-        this.open();
-        this.paren_(e.left, true, e);
-        this.out(' IS DISTINCT FROM ');
-        this.paren_(e.right, true, e);
-        return this.close();
-      }
+        if (e.negate) return this.expr({ kind: 'not', type: e.type, arg: { ...e, negate: false } }, showImplicit);
+        return this.wrapped(e, [e.left, true], ' IS DISTINCT FROM ', [e.right, true]);
       case 'anyall':
         this.open();
         this.paren_(e.left, true, e);
@@ -242,16 +229,8 @@ class RulePrinter {
   private call(e: Extract<Expr, { kind: 'call' }>, _showImplicit: boolean): void {
     if (e.args.length === 0 && SQL_VALUE_FUNCTIONS.has(e.name)) return this.out(e.name.toUpperCase());
     if (isOperatorCall(e)) {
-      this.open();
-      if (e.args.length === 1) {
-        this.out(`${e.name} `);
-        this.paren_(e.args[0], true, e);
-      } else {
-        this.paren_(e.args[0], true, e);
-        this.out(` ${e.name} `);
-        this.paren_(e.args[1], true, e);
-      }
-      return this.close();
+      if (e.args.length === 1) return this.wrapped(e, `${e.name} `, [e.args[0], true]);
+      return this.wrapped(e, [e.args[0], true], ` ${e.name} `, [e.args[1], true]);
     }
     if (e.sqlSyntax) {
       const text = sqlSyntaxCall(e, (x) => ruleExpr(x, this.opts));
