@@ -23,7 +23,7 @@ export interface ColumnDef {
    * the DEFAULT expression, or null: its parse tree as plain JSON (src/sql/ binds it at each
    * use) and its text as pg_get_expr prints it, deparsed from the tree at DDL time
    */
-  readonly defaultExpr: { ast: unknown; sql: string } | null;
+  readonly defaultExpr: { ast: unknown; sql: string; /** without pretty mode (pg_dump); absent in older catalogs */ plainSql?: string } | null;
   /** 1-based attribute number */
   readonly attnum: number;
   /** sequence owned by this column (serial / identity) */
@@ -64,8 +64,10 @@ export interface IndexDef {
    * query whose WHERE has each of them too.
    */
   readonly predicate?: readonly IndexCondition[];
-  /** a partial index's WHERE as pg_get_indexdef prints it (deparsed at DDL time) */
+  /** a partial index's WHERE as pg_get_indexdef(oid, 0, true) prints it (deparsed from its bound tree at DDL time) */
   readonly predicateSql?: string;
+  /** the same without pretty mode (pg_get_indexdef(oid), pg_dump); absent in catalogs older than it */
+  readonly predicatePlainSql?: string;
 }
 
 /**
@@ -108,8 +110,10 @@ export interface ConstraintDef {
   readonly type: 'p' | 'u' | 'c' | 'f';
   readonly columns: readonly number[];
   readonly indexOid?: number;
-  /** CHECK: the expression's text as pg_get_constraintdef prints it (deparsed from checkAst at DDL time) */
+  /** CHECK: the expression's text as pg_get_constraintdef(oid, true) prints it (deparsed from the bound checkAst at DDL time) */
   readonly checkSql?: string;
+  /** CHECK: the same without pretty mode (pg_get_constraintdef(oid), pg_dump): every operator parenthesized; absent in catalogs older than it */
+  readonly checkPlainSql?: string;
   /** CHECK: the expression's parse tree as plain JSON (src/sql/ binds it against the table's columns at use) */
   readonly checkAst?: unknown;
   /** foreign keys (kept for introspection, not enforced): the referenced table and its 0-based columns */
@@ -173,7 +177,15 @@ export interface TableDef extends Securable {
   partitionOf?: { parent: number; bound: PartitionBound };
   comment?: string;
   /** a view (kind 'v') or materialized view (kind 'm'): its defining SELECT as parser AST (bound again at each use, or at REFRESH) and SQL text */
-  view?: { readonly ast: unknown; readonly sql: string; readonly names?: readonly ViewNameRef[] };
+  view?: {
+    readonly ast: unknown; readonly sql: string; readonly names?: readonly ViewNameRef[];
+    /**
+     * the query as pg_get_viewdef deparses it (planner/rule-query.ts), for the shapes printed so:
+     * valid while the relation it reads (`relation`) keeps the schema, name and column names
+     * (`names`: relation then columns) and the view its column names it had then
+     */
+    readonly deparsed?: { readonly pretty: string; readonly plain: string; readonly schema: string; readonly relation: number; readonly names: readonly string[]; readonly viewColumns: readonly string[] };
+  };
   /** a materialized view created or refreshed WITH NO DATA (relispopulated false): reading it is an error until a REFRESH */
   unpopulated?: boolean;
   /** the last ANALYZE's result (pg_stats, pg_stat_user_tables) */

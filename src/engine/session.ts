@@ -557,7 +557,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
     binder.noteFunction(def);
     // the body is optimized on its own (rules do not look inside expressions)
     const plan = optimize(bindFunctionBody(binder, def), { catalog: this.catalog });
-    return { kind: 'sqlCall', type: def.returns.type, name, args: bindFunctionArgs(binder.env, def, args), plan };
+    return { kind: 'sqlCall', type: def.returns.type, name, args: bindFunctionArgs(binder.env, def, args), plan, written: args.length };
   }
 
   /**

@@ -54,7 +54,8 @@ function bareInteger(e: Extract<Expr, { kind: 'const' }>, text: string): boolean
 /** keywords the grammar turns into calls (SQLValueFunction): ruleutils prints them as written, CURRENT_USER */
 const SQL_VALUE_FUNCTIONS = new Set(['current_user', 'session_user', 'current_role', 'current_catalog', 'current_schema', 'current_date', 'localtimestamp', 'localtime']);
 
-function literal(e: Extract<Expr, { kind: 'const' }>): string {
+/** ruleutils get_const_expr's spelling of a constant: 5, 1.5, 'x'::text, '-1'::integer, NULL::integer */
+export function constLiteral(e: Extract<Expr, { kind: 'const' }>): string {
   // ruleutils' get_const_expr: a NULL of a known type shows it
   if (e.value === null) return e.type.oid === OID.unknown ? 'NULL' : `NULL::${formatTypeWithTypmod(e.type)}`;
   let text: string;
@@ -82,7 +83,7 @@ export function deparse(e: Expr | null | undefined, ctx: DeparseContext): string
   if (!e) return '';
   const d = (x: Expr) => deparse(x, ctx);
   switch (e.kind) {
-    case 'const': return literal(e);
+    case 'const': return constLiteral(e);
     case 'param': return `$${e.index + 1}`;
     case 'column': {
       const resolved = e.level === 0 ? ctx.inputColumn?.(e) : undefined;
@@ -94,7 +95,7 @@ export function deparse(e: Expr | null | undefined, ctx: DeparseContext): string
     case 'call': {
       if (e.args.length === 0 && SQL_VALUE_FUNCTIONS.has(e.name)) return e.name.toUpperCase();
       const tsquery = foldedTsquery(e);
-      if (tsquery !== undefined) return literal({ kind: 'const', type: e.type, value: tsquery });
+      if (tsquery !== undefined) return constLiteral({ kind: 'const', type: e.type, value: tsquery });
       const sqlSyntax = e.sqlSyntax ? sqlSyntaxCall(e, d) : undefined;
       if (sqlSyntax !== undefined) return sqlSyntax;
       // a key word as a function's name is quoted, as quote_identifier does: "substring"(t, 2)
@@ -125,7 +126,7 @@ export function deparse(e: Expr | null | undefined, ctx: DeparseContext): string
     case 'array': {
       if (e.type.oid === OID.record) return `ROW(${e.elems.map(d).join(', ')})`;
       // ARRAY[] of constants is one array constant, as eval_const_expressions folds it
-      if (e.elems.length > 0 && e.elems.every((x) => x.kind === 'const')) return literal({ kind: 'const', type: e.type, value: e.elems.map((x) => (x as Extract<Expr, { kind: 'const' }>).value) } as Extract<Expr, { kind: 'const' }>);
+      if (e.elems.length > 0 && e.elems.every((x) => x.kind === 'const')) return constLiteral({ kind: 'const', type: e.type, value: e.elems.map((x) => (x as Extract<Expr, { kind: 'const' }>).value) } as Extract<Expr, { kind: 'const' }>);
       return `ARRAY[${e.elems.map(d).join(', ')}]`;
     }
     case 'distinct': return `(${d(e.left)} IS ${e.negate ? 'NOT ' : ''}DISTINCT FROM ${d(e.right)})`;

@@ -52,7 +52,7 @@ export type Expr =
    * bound: 1, or 0 for int2vector / oidvector.
    */
   /** a call of a SQL-language function returning one value: its body runs with the arguments as its outer row */
-  | { readonly kind: 'sqlCall'; readonly type: SqlType; readonly name: string; readonly args: readonly Expr[]; readonly plan: Plan }
+  | { readonly kind: 'sqlCall'; readonly type: SqlType; readonly name: string; readonly args: readonly Expr[]; readonly plan: Plan; /** how many arguments the call wrote (args adds the defaults and the named ones again) */ readonly written?: number }
   | { readonly kind: 'subscript'; readonly type: SqlType; readonly arg: Expr; readonly subs: readonly { readonly lower: Expr | null; readonly upper: Expr | null }[]; readonly slice: boolean; readonly base: number }
   /** (record).field: the field at `index` (0-based) of a record value */
   | { readonly kind: 'field'; readonly type: SqlType; readonly arg: Expr; readonly index: number }

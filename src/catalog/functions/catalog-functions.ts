@@ -9,11 +9,11 @@ import type { EvalContext, ScalarFunction } from '../../functions/api.js';
 import { quoteIdent } from '../../types/identifiers.js';
 import { OID, T, TYPES, formatType, formatTypeWithTypmod, sqlType, type SqlType, type Value } from '../../types/types.js';
 import { satisfiesHashPartition } from './satisfies-hash-partition.js';
-import { CLASS_OID, descriptionOf, indexDef, indexExpressionText, objectOwnerName, partitionKeyDef, roleName } from '../system/objects.js';
+import { CLASS_OID, columnDefaultSql, descriptionOf, indexDef, indexExpressionText, objectOwnerName, partitionKeyDef, roleName } from '../system/objects.js';
 import { partitionConstraintDef } from './partition-constraint.js';
 import { describeObject } from './describe-object.js';
 import { builtinDescription, builtinProcSignature } from '../system/builtin-proc-rows.js';
-import { ALL_VISIBLE, qualifiedIn, qualifyExpressionText, qualifyViewText, vectorObject, type Visible } from './qualify.js';
+import { ALL_VISIBLE, qualifiedIn, qualifyExpressionText, viewDefinitionText, vectorObject, type Visible } from './qualify.js';
 
 function fn(argTypes: SqlType[], returnType: SqlType, impl: (args: readonly Value[], ctx: EvalContext) => Value, strict = true): ScalarFunction {
   return { kind: 'scalar', argTypes, returnType, strict, volatile: false, impl };
@@ -69,17 +69,20 @@ function functionDef(f: SqlFunctionDef, visible: Visible): string | null {
 const FK_ACTIONS: Record<string, string> = { r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
 
 /** ruleutils.c pg_get_constraintdef_worker for the constraint kinds Quiver keeps. */
-export function constraintDef(table: TableDef, con: ConstraintDef, catalog?: Catalog, visible: Visible = ALL_VISIBLE): string {
-  const def = constraintBody(table, con, catalog, visible);
+export function constraintDef(table: TableDef, con: ConstraintDef, catalog?: Catalog, visible: Visible = ALL_VISIBLE, pretty = false): string {
+  const def = constraintBody(table, con, catalog, visible, pretty);
   return con.notValid ? `${def} NOT VALID` : def;
 }
 
-function constraintBody(table: TableDef, con: ConstraintDef, catalog: Catalog | undefined, visible: Visible): string {
+function constraintBody(table: TableDef, con: ConstraintDef, catalog: Catalog | undefined, visible: Visible, pretty: boolean): string {
   const cols = con.columns.map((c) => quoteIdent(table.columns[c]?.name ?? '?')).join(', ');
   switch (con.type) {
     case 'p': return `PRIMARY KEY (${cols})`;
     case 'u': return `UNIQUE (${cols})`;
-    case 'c': return `CHECK (${catalog ? qualifyExpressionText(catalog, visible, con.checkSql ?? 'true') : con.checkSql ?? 'true'})`;
+    case 'c': {
+      const text = (pretty ? con.checkSql : con.checkPlainSql ?? con.checkSql) ?? 'true';
+      return `CHECK (${catalog ? qualifyExpressionText(catalog, visible, text) : text})`;
+    }
     case 'f': {
       const ref = con.refTable === undefined ? undefined : catalog?.tables.get(con.refTable);
       if (!ref) return `FOREIGN KEY (${cols})`;
@@ -94,6 +97,19 @@ function constraintBody(table: TableDef, con: ConstraintDef, catalog: Catalog | 
       return def;
     }
   }
+}
+
+/**
+ * pg_get_expr(…, true): the catalog column holds the plain text; the relation's expression
+ * kept with that plain text gives its pretty one (ruleutils deparses the one tree both ways).
+ */
+function prettyExpressionText(catalog: Catalog, relid: number, plain: string): string {
+  const table = catalog.tables.get(relid);
+  if (!table) return plain;
+  for (const c of table.columns) if (c.defaultExpr && columnDefaultSql(c) === plain) return columnDefaultSql(c, true) ?? plain;
+  for (const k of table.constraints) if (k.checkPlainSql === plain && k.checkSql !== undefined) return k.checkSql;
+  for (const i of table.indexes) if (i.predicatePlainSql === plain && i.predicateSql !== undefined) return i.predicateSql;
+  return plain;
 }
 
 /** pg_get_indexdef(oid, colno, pretty): colno 0 is the whole statement, otherwise that key column. */
@@ -130,8 +146,13 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
     case 'satisfies_hash_partition':
       return satisfiesHashPartition(catalog, argTypes);
     case 'pg_get_expr':
-      // adbin / relpartbound hold the expression's text, deparsed from its tree when the DDL ran.
-      if (n === 2 || n === 3) return fn(n === 2 ? [textLike(argTypes[0]), T.oid] : [textLike(argTypes[0]), T.oid, T.bool], T.text, (a) => qualifyExpressionText(catalog, visible, String(a[0])));
+      // adbin / conbin / indpred / relpartbound hold the expression's text without pretty mode, deparsed when the DDL ran
+      if (n === 2 || n === 3) {
+        return fn(n === 2 ? [textLike(argTypes[0]), T.oid] : [textLike(argTypes[0]), T.oid, T.bool], T.text, (a) => {
+          const text = a[2] === true ? prettyExpressionText(catalog, a[1] as number, String(a[0])) : String(a[0]);
+          return qualifyExpressionText(catalog, visible, text);
+        });
+      }
       break;
     case 'pg_get_indexdef':
       if (n === 1) return fn([T.oid], T.text, (a) => indexDefColumn(catalog, a[0] as number, 0, visible));
@@ -141,7 +162,7 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
       if (n === 1 || n === 2) {
         return fn(n === 1 ? [T.oid] : [T.oid, T.bool], T.text, (a) => {
           const found = findConstraintByOid(catalog, a[0] as number);
-          return found ? constraintDef(found.table, found.con, catalog, visible) : null;
+          return found ? constraintDef(found.table, found.con, catalog, visible, a[1] === true) : null;
         });
       }
       break;
@@ -152,7 +173,8 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
         return fn(byText ? [T.text] : [T.oid, argTypes[1]?.oid === OID.int4 ? T.int4 : T.bool].slice(0, n), T.text, (a) => {
           const v = [...catalog.tables.values()].find((t) => (byText ? t.name === a[0] : t.oid === a[0]) && (t.kind === 'v' || t.kind === 'm'));
           // ruleutils ends the query with a semicolon (pg_dump strips it)
-          return v?.view ? `${qualifyViewText(catalog, visible, v)};` : null;
+          // pretty: true, or a wrap column (pg_get_viewdef(v, 80)); ruleutils ends the query with a semicolon
+          return v?.view ? `${viewDefinitionText(catalog, visible, v, n === 2 && a[1] !== false && a[1] !== null)};` : null;
         });
       }
       break;

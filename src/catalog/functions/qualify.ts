@@ -54,6 +54,24 @@ export function qualifyExpressionText(catalog: Catalog, visible: Visible, sql: s
   }).join('');
 }
 
+/**
+ * pg_get_viewdef's text, without its semicolon: the deparsed query where the caller's search
+ * path sees its relation and pgvector's objects unqualified, else the query as written with
+ * the names qualified that need it.
+ */
+export function viewDefinitionText(catalog: Catalog, visible: Visible, view: TableDef, pretty: boolean): string {
+  const d = view.view?.deparsed;
+  if (d && visible(d.schema) && visible(VECTOR_SCHEMA) && deparsedStillNames(catalog, view, d)) return pretty ? d.pretty : d.plain;
+  return qualifyViewText(catalog, visible, view);
+}
+
+/** the names a deparsed view's text holds are still those of its relation, its columns and the view's columns (no RENAME since) */
+function deparsedStillNames(catalog: Catalog, view: TableDef, d: NonNullable<NonNullable<TableDef['view']>['deparsed']>): boolean {
+  const t = catalog.tables.get(d.relation);
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+  return !!t && t.schema === d.schema && same([t.name, ...t.columns.map((c) => c.name)], d.names) && same(view.columns.map((c) => c.name), d.viewColumns);
+}
+
 /** a view's query text with its recorded unqualified names qualified (pg_get_viewdef) */
 export function qualifyViewText(catalog: Catalog, visible: Visible, view: TableDef): string {
   const def = view.view;

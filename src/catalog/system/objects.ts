@@ -90,7 +90,7 @@ function isDefaultOpclass(method: string, typeOid: number | undefined, opclass: 
 }
 
 /** pg_get_indexdef(oid) text, e.g. CREATE INDEX items_embedding_idx ON public.items USING hnsw (embedding vector_l2_ops) */
-export function indexDef(t: TableDef, i: { name: string; unique: boolean; method: string; columns: readonly number[]; opclasses: readonly string[]; options: Readonly<Record<string, string>>; tsvectorConfig?: number; predicateSql?: string; expression?: IndexExpression }, visible: Visible = ALL_VISIBLE, pretty = false): string {
+export function indexDef(t: TableDef, i: { name: string; unique: boolean; method: string; columns: readonly number[]; opclasses: readonly string[]; options: Readonly<Record<string, string>>; tsvectorConfig?: number; predicateSql?: string; predicatePlainSql?: string; expression?: IndexExpression }, visible: Visible = ALL_VISIBLE, pretty = false): string {
   // pgvector's operator classes are in public (qualified when it is not on the search path)
   const opclass = (o: string | undefined, c: number) => (!o || o === 'default' || isDefaultOpclass(i.method, (i.expression?.type ?? t.columns[c]?.type)?.oid, o) ? ''
     : ` ${i.method === 'hnsw' || i.method === 'ivfflat' ? qualifiedIn(visible, 'public', o) : o}`);
@@ -102,10 +102,12 @@ export function indexDef(t: TableDef, i: { name: string; unique: boolean; method
   // as PostgreSQL's flatten_reloptions: a value that reads as an identifier is not quoted
   const withClause = opts.length ? ` WITH (${opts.map(([k, v]) => `${k}=${quoteIdent(v) === v ? v : `'${v.replace(/'/g, "''")}'`}`).join(', ')})` : '';
   // an index of a partitioned table is ON ONLY it: its partitions' indexes are attached to it
-  // a partial index's WHERE as written (PostgreSQL's deparser also parenthesizes each operand and adds casts);
-  // pretty mode (psql's \d) prints it without the outer parentheses
-  const where = i.predicateSql ? (pretty ? ` WHERE ${i.predicateSql}` : ` WHERE (${i.predicateSql})`) : '';
-  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${t.kind === 'p' ? 'ONLY ' : ''}${qualifiedName(t.schema, t.name)} USING ${i.method} (${cols})${withClause}${where}`;
+  // pretty mode names the table as generate_relation_name does: with its schema only when that is not visible
+  const relation = pretty ? qualifiedIn(visible, t.schema, quoteIdent(t.name)) : qualifiedName(t.schema, t.name);
+  // a partial index's WHERE (an index made before the plain text was kept: its text in parentheses)
+  const plainWhere = i.predicatePlainSql ?? `(${i.predicateSql})`;
+  const where = i.predicateSql ? ` WHERE ${pretty ? i.predicateSql : plainWhere}` : '';
+  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${t.kind === 'p' ? 'ONLY ' : ''}${relation} USING ${i.method} (${cols})${withClause}${where}`;
 }
 
 /**
@@ -126,11 +128,12 @@ export function partitionKeyDef(t: TableDef): string | null {
 /**
  * A column default as PostgreSQL deparses it (pg_get_expr(adbin), information_schema
  * column_default): a bare string literal carries its cast to the column type, e.g.
- * DEFAULT 'none' on a text column reads back as 'none'::text.
+ * DEFAULT 'none' on a text column reads back as 'none'::text. Without pretty mode (adbin,
+ * pg_dump, information_schema) every operator has its parentheses: ((1 + 2) * 3).
  */
-export function columnDefaultSql(c: ColumnDef): string | null {
+export function columnDefaultSql(c: ColumnDef, pretty = false): string | null {
   if (!c.defaultExpr) return null;
-  const sql = c.defaultExpr.sql;
+  const sql = pretty ? c.defaultExpr.sql : c.defaultExpr.plainSql ?? c.defaultExpr.sql;
   // a negative integer constant is folded to a Const, which ruleutils prints quoted with its type
   if (c.type.oid === OID.int4 && /^-\s*\d+$/.test(sql) && Number(sql.replace(/\s+/g, '')) >= -2147483648) return `'${Number(sql.replace(/\s+/g, ''))}'::integer`;
   if (/^'(?:[^']|'')*'$/.test(sql)) {

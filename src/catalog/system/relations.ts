@@ -11,6 +11,7 @@
  */
 import { NAMESPACE, builtinProcDefaultAcl, storesRows, type BuiltinAclDef, type Catalog, type ColumnStatistics, type SqlFunctionDef, type SystemRelation, type SystemRelationContext, type TableDef } from '../catalog.js';
 import { OID, T, TYPES, formatType, sqlType, typeByName, type Row, type SqlType, type TypeInfo } from '../../types/types.js';
+import { ALL_VISIBLE, viewDefinitionText } from '../functions/qualify.js';
 import { CLASS_OID, PLPGSQL_OID, ROLE, columnDefaultSql, descriptions, indexDef } from './objects.js';
 import { pgAuthMembersRows, pgAuthidRows, pgDbRoleSettingRows, pgRolesRows, pgUserRows } from './roles.js';
 import { ALL_SCHEMA_PRIVILEGES, formatAcl, hasPrivilege, type AclItem, ownerOf, type Roles, type Securable } from '../roles.js';
@@ -368,7 +369,7 @@ export function buildSystemRelations(): SystemRelation[] {
         // an expression key is attribute 0, its expression in indexprs (as SQL text, like adbin here)
         rows.push([i.oid, t.oid, i.columns.length, i.columns.length, i.unique, false, i.primary, false, true, false, done, false, done, true, false,
           i.columns.map((c) => (i.expression ? 0 : c + 1)), types.map((ty) => typeCollation(TYPES.get(ty))), types.map((ty, k) => opclassOid(i.method, i.opclasses[k], ty)),
-          i.columns.map(() => 0), i.expression?.sql ?? null, null]);
+          i.columns.map(() => 0), i.expression?.sql ?? null, i.predicatePlainSql ?? i.predicateSql ?? null]);
       }
     }
     return rows;
@@ -387,7 +388,7 @@ export function buildSystemRelations(): SystemRelation[] {
         const fk = c.type === 'f';
         rows.push([c.oid, c.name, namespaceOid(ctx.catalog, t.schema), c.type, false, false, !c.notValid, t.oid, 0, c.indexOid ?? c.refIndex ?? 0, 0, c.refTable ?? 0,
           fk ? c.onUpdate ?? 'a' : ' ', fk ? c.onDelete ?? 'a' : ' ', fk ? c.match ?? 's' : ' ', true, 0, c.type === 'c' ? false : true, c.columns.map((x) => x + 1), c.refColumns ? c.refColumns.map((x) => x + 1) : null, null, null, null, null, null,
-          c.type === 'c' ? c.checkSql ?? null : null]);
+          c.type === 'c' ? c.checkPlainSql ?? c.checkSql ?? null : null]);
       }
     }
     return rows;
@@ -588,12 +589,12 @@ export function buildSystemRelations(): SystemRelation[] {
     (ctx) => (ctx.preparedXacts?.() ?? []).map((p) => [p.id, p.gid, p.preparedAt, ctx.roles?.get(p.owner)?.name ?? null, ctx.databases.includes(p.database) ? p.database : null])));
 
   add(rel('pg_catalog', 'pg_views', [['schemaname', name], ['viewname', name], ['viewowner', name], ['definition', text]],
-    (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'v').map((t) => [t.schema, t.name, ctx.user, t.view ? `${t.view.sql};` : null])));
+    (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'v').map((t) => [t.schema, t.name, ctx.user, t.view ? `${viewDefinitionText(ctx.catalog, ALL_VISIBLE, t, false)};` : null])));
 
   add(rel('pg_catalog', 'pg_tables', [['schemaname', name], ['tablename', name], ['tableowner', name], ['tablespace', name], ['hasindexes', bool], ['hasrules', bool], ['hastriggers', bool], ['rowsecurity', bool]],
     (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'r' || t.kind === 'p').map((t) => [t.schema, t.name, ctx.roles?.nameOf(ownerOf(t)) ?? ctx.user, null, t.indexes.length > 0, false, false, t.rowSecurity ?? false])));
   add(rel('pg_catalog', 'pg_matviews', [['schemaname', name], ['matviewname', name], ['matviewowner', name], ['tablespace', name], ['hasindexes', bool], ['ispopulated', bool], ['definition', text]],
-    (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'm').map((t) => [t.schema, t.name, ctx.roles?.nameOf(ownerOf(t)) ?? ctx.user, null, t.indexes.length > 0, !t.unpopulated, t.view ? `${t.view.sql};` : null])));
+    (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'm').map((t) => [t.schema, t.name, ctx.roles?.nameOf(ownerOf(t)) ?? ctx.user, null, t.indexes.length > 0, !t.unpopulated, t.view ? `${viewDefinitionText(ctx.catalog, ALL_VISIBLE, t, false)};` : null])));
   add(rel('pg_catalog', 'pg_indexes', [['schemaname', name], ['tablename', name], ['indexname', name], ['tablespace', name], ['indexdef', text]],
     (ctx) => userTables(ctx.catalog).flatMap((t) => t.indexes.map((i) => [t.schema, t.name, i.name, null, indexDef(t, i)] as Row))));
   add(rel('pg_catalog', 'pg_stat_user_indexes', [['relid', oid], ['indexrelid', oid], ['schemaname', name], ['relname', name], ['indexrelname', name],
@@ -705,12 +706,12 @@ function addInformationSchema(add: (r: SystemRelation) => void): void {
     const dtPrec = isDatetime ? (c.type.oid === OID.date ? 0 : c.type.typmod >= 0 ? c.type.typmod : 6) : null;
     const seq = c.identity && c.sequence ? ctx.catalog.findSequence(t.schema, c.sequence) : undefined;
     const udtSchema = isVectorType(c.type.oid) ? 'public' : userType(info.elem ?? c.type.oid)?.schema ?? 'pg_catalog';
-    return [ctx.database, t.schema, t.name, c.name, i + 1, c.identity ? null : columnDefaultSql(c), c.notNull ? 'NO' : 'YES', dataType, charLen,
+    return [ctx.database, t.schema, t.name, c.name, i + 1, c.identity || c.generated ? null : columnDefaultSql(c), c.notNull ? 'NO' : 'YES', dataType, charLen,
       octetLen, numPrec, radix, scale, dtPrec, null, null, null, null, null, null, null, null, null, null, null,
       ctx.database, udtSchema, info.name, null, null, null, null, String(i + 1), 'NO',
       c.identity ? 'YES' : 'NO', c.identity === 'a' ? 'ALWAYS' : c.identity === 'd' ? 'BY DEFAULT' : null,
       seq ? String(seq.start) : null, seq ? String(seq.increment) : null, seq ? String(seq.max) : null, seq ? String(seq.min) : null, seq ? (seq.cycle ? 'YES' : 'NO') : 'NO',
-      'NEVER', null, t.kind === 'v' ? 'NO' : 'YES'] as Row;
+      c.generated ? 'ALWAYS' : 'NEVER', c.generated ? columnDefaultSql(c) : null, t.kind === 'v' ? 'NO' : 'YES'] as Row;
   }))));
   add(rel('information_schema', 'schemata', [['catalog_name', id], ['schema_name', id], ['schema_owner', id], ['default_character_set_catalog', id],
     ['default_character_set_schema', id], ['default_character_set_name', id], ['sql_path', chars]], (ctx) =>
@@ -754,7 +755,7 @@ function addInformationSchema(add: (r: SystemRelation) => void): void {
     (ctx) => constraintsOf(ctx).filter(({ c }) => c.type === 'c').map(({ t, c }) => [ctx.database, t.schema, c.name, constraintDef(t, c, ctx.catalog).replace(/^CHECK /, '')] as Row)));
   add(rel('information_schema', 'views', [['table_catalog', id], ['table_schema', id], ['table_name', id], ['view_definition', chars], ['check_option', chars],
     ['is_updatable', yesNo], ['is_insertable_into', yesNo], ['is_trigger_updatable', yesNo], ['is_trigger_deletable', yesNo], ['is_trigger_insertable_into', yesNo]],
-  (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'v').map((t) => [ctx.database, t.schema, t.name, null, 'NONE', 'NO', 'NO', 'NO', 'NO', 'NO'] as Row)));
+  (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'v').map((t) => [ctx.database, t.schema, t.name, t.view ? `${viewDefinitionText(ctx.catalog, ALL_VISIBLE, t, false)};` : null, 'NONE', 'NO', 'NO', 'NO', 'NO', 'NO'] as Row)));
   add(rel('information_schema', 'sequences', [['sequence_catalog', id], ['sequence_schema', id], ['sequence_name', id], ['data_type', chars], ['numeric_precision', card],
     ['numeric_precision_radix', card], ['numeric_scale', card], ['start_value', chars], ['minimum_value', chars], ['maximum_value', chars], ['increment', chars], ['cycle_option', yesNo]],
   (ctx) => [...ctx.catalog.sequences.values()].map((s) => [ctx.database, s.schema, s.name, formatType(s.type), s.type.oid === OID.int2 ? 16 : s.type.oid === OID.int4 ? 32 : 64, 2, 0,

@@ -12,7 +12,7 @@ import type { ColumnDef, ConstraintDef, IndexDef, PolicyDef, SequenceDef, TableD
 import { leafPartitions } from '../../catalog/partitions.js';
 import { resolveCast } from '../../functions/index.js';
 import { OID, formatType, type Row, type SqlType, type Value } from '../../types/types.js';
-import { columnReference, nextvalDefault, typeOf, type AlterTable, type AlterTableCommand, type ParsedExpr } from '../../sql/ddl/index.js';
+import { columnReference, nextvalDefault, typeOf, type AlterTable, type AlterTableCommand, type ParsedExpr, storedDefault } from '../../sql/ddl/index.js';
 import { buildColumn, checkGenerationExpressions, type AlteredColumn } from './columns.js';
 import { addKey, checkConstraint, foreignKey, keyConstraint, validateCheckOnRows, validateForeignKey } from './constraints.js';
 import { findTable, mustFindTable, notice, type DdlContext } from './context.js';
@@ -256,7 +256,7 @@ const setDefault: Handler<'setDefault'> = (ctx, d, cmd) => {
   const i = mustFindColumn(d, cmd.column);
   const e = cmd.expr;
   if (e) compileForOldRow(ctx, e.tree, d.cols, d.cols[i].def.type); // type-check now, as PostgreSQL does
-  d.cols[i] = { ...d.cols[i], def: { ...d.cols[i].def, defaultExpr: e ? { ast: e.tree, sql: e.sql } : null } };
+  d.cols[i] = { ...d.cols[i], def: { ...d.cols[i].def, defaultExpr: e ? storedDefault(e) : null } };
 };
 
 const setNotNull: Handler<'setNotNull'> = (_ctx, d, cmd) => {
@@ -364,7 +364,7 @@ const addIdentity: Handler<'addIdentity'> = (ctx, d, cmd) => {
     oid: ctx.catalog.allocateOid(), name, schema, ...sequenceParams({ ...cmd.options, type: col.type }), ownedBy: { table: d.table.oid, column: i },
   });
   const dflt = nextvalDefault(name, schema);
-  d.cols[i] = { ...d.cols[i], def: { ...col, identity: cmd.always ? 'a' : 'd', sequence: name, defaultExpr: { ast: dflt.tree, sql: dflt.sql } } };
+  d.cols[i] = { ...d.cols[i], def: { ...col, identity: cmd.always ? 'a' : 'd', sequence: name, defaultExpr: storedDefault(dflt) } };
 };
 
 /** The identity column's sequence, or 55000 as PostgreSQL says a column is not one */

@@ -2,7 +2,7 @@
 import { SqlError, SqlState } from '../../errors.js';
 import type { ColumnDef, SequenceDef } from '../../catalog/catalog.js';
 import { OID, type Row, type SqlType, type Value } from '../../types/types.js';
-import { nextvalDefault, typeOf, type ColumnSpec, type DdlExpr, type ForeignKeySpec, type KeyKind } from '../../sql/ddl/index.js';
+import { nextvalDefault, typeOf, type ColumnSpec, type DdlExpr, type ForeignKeySpec, type KeyKind, storedDefault } from '../../sql/ddl/index.js';
 import type { DdlContext } from './context.js';
 import { checkTypeUsage } from './privileges.js';
 import { sequenceParams } from './sequence.js';
@@ -46,7 +46,7 @@ export function buildColumn(ctx: DdlContext, owner: ColumnOwner, spec: ColumnSpe
   const withSequence = (options: SequenceOptions = {}): void => {
     sequence = ownedSequence(ctx, owner, spec.name, type, index, sequences, options);
     const d = nextvalDefault(sequence, owner.schema);
-    defaultExpr = { ast: d.tree, sql: d.sql };
+    defaultExpr = storedDefault(d);
     notNull = true;
   };
   if ('type' in spec.type && spec.type.serial) withSequence();
@@ -56,14 +56,14 @@ export function buildColumn(ctx: DdlContext, owner: ColumnOwner, spec: ColumnSpe
       case 'null': notNull = false; break;
       case 'default':
         if (generated) throw new SqlError(SqlState.syntaxError, `both default and generation expression specified for column "${spec.name}" of table "${owner.name}"`);
-        defaultExpr = { ast: k.expr.tree, sql: k.expr.sql };
+        defaultExpr = storedDefault(k.expr);
         break;
       case 'primaryKey': notNull = true; keys.push(k); break;
       case 'unique': keys.push(k); break;
       case 'identity': identity = k.always ? 'a' : 'd'; withSequence(k.options); break;
       case 'generated':
         if (defaultExpr) throw new SqlError(SqlState.syntaxError, `both default and generation expression specified for column "${spec.name}" of table "${owner.name}"`, { position: k.position });
-        defaultExpr = { ast: k.expr.tree, sql: k.expr.sql };
+        defaultExpr = storedDefault(k.expr);
         generated = 's';
         break;
       // resolved once the table exists (it may reference itself)

@@ -6,9 +6,10 @@ import { leafPartitions } from '../../catalog/partitions.js';
 import { hashKey } from '../../types/compare.js';
 import { formatText } from '../../types/text-io.js';
 import { OID, type Row } from '../../types/types.js';
-import { mentionedColumns, type DdlExpr, type ForeignKeySpec, type KeyKind } from '../../sql/ddl/index.js';
+import { mentionedColumns, namesOwnColumn, renameOwnColumn, type DdlExpr, type ForeignKeySpec, type KeyKind } from '../../sql/ddl/index.js';
 import type { AlteredColumn } from './columns.js';
 import { findTable, type DdlContext } from './context.js';
+import { ruleExprTexts } from '../../planner/rule-expr.js';
 
 const BOOL = { oid: OID.bool, typmod: -1 };
 
@@ -23,6 +24,8 @@ export function checkConstraint(
   check: { name?: string; expr: DdlExpr }, column?: string,
 ): ConstraintDef {
   ctx.compileRowExpr?.(check.expr.tree, columns.map((c) => ({ name: c.name, type: c.type })), BOOL);
+  // the text is printed from the bound tree, with the casts PostgreSQL's analyzer adds (price > 0::numeric)
+  const texts = checkTexts(ctx, columns, check.expr.tree);
   let conName = check.name;
   if (!conName) {
     const mentioned = mentionedColumns(check.expr.tree);
@@ -35,7 +38,23 @@ export function checkConstraint(
     throw new SqlError(SqlState.duplicateObject, `constraint "${conName}" for relation "${table.name}" already exists`);
   }
   const cols = column ? [columns.findIndex((c) => c.name === column)] : [];
-  return { oid: ctx.catalog.allocateOid(), name: conName, tableOid: table.oid, type: 'c', columns: cols, checkSql: check.expr.sql, checkAst: check.expr.tree };
+  return { oid: ctx.catalog.allocateOid(), name: conName, tableOid: table.oid, type: 'c', columns: cols, checkSql: check.expr.sql, ...texts, checkAst: check.expr.tree };
+}
+
+/** The texts of a CHECK as ruleutils prints its analyzed tree (absent without a binder: the parser's text). */
+function checkTexts(ctx: DdlContext, columns: readonly ColumnDef[], tree: DdlExpr['tree']): { checkSql: string; checkPlainSql: string } | undefined {
+  if (!ctx.bindRowExpr) return undefined;
+  const texts = ruleExprTexts(ctx.bindRowExpr(tree, columns.map((c) => ({ name: c.name, type: c.type })), BOOL));
+  return { checkSql: texts.pretty, checkPlainSql: texts.plain };
+}
+
+/** ALTER TABLE … RENAME COLUMN: the table's CHECK constraints name the column by its new name, as PostgreSQL's (which keep attnums) print it. */
+export function renameColumnInChecks(ctx: DdlContext, table: TableDef, from: string, to: string): void {
+  table.constraints = table.constraints.map((k) => {
+    if (k.type !== 'c' || !k.checkAst || !namesOwnColumn(k.checkAst, from)) return k;
+    const checkAst = renameOwnColumn(k.checkAst, from, to);
+    return { ...k, checkAst, ...checkTexts(ctx, table.columns, checkAst) };
+  });
 }
 
 /** ALTER TABLE … ADD CHECK: every existing row must satisfy it. */

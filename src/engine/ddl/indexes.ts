@@ -4,6 +4,7 @@ import type { IndexCondition, IndexDef, IndexExpression, TableDef } from '../../
 import { childPartitions, leafPartitions } from '../../catalog/partitions.js';
 import { OID, T, formatType, type SparseVector, type SqlType } from '../../types/types.js';
 import { predicateConditions } from '../../planner/partial-index.js';
+import { ruleExprTexts } from '../../planner/rule-expr.js';
 import { checkSparsevecHnswValue } from '../../types/sparsevec.js';
 import type { AnnOp } from '../../ann/api.js';
 import type { VectorIndexBuilt, VectorIndexSpec } from '../../storage/api.js';
@@ -93,7 +94,7 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   const idx: IndexDef = {
     oid: ctx.catalog.allocateOid(), name, tableOid: table.oid, columns: cols, unique: stmt.unique, primary: false,
     method, opclasses, options, ...(gin?.config !== undefined ? { tsvectorConfig: gin.config } : {}), ...(expression ? { expression } : {}),
-    ...(predicate ? { predicate } : {}), ...(stmt.where ? { predicateSql: stmt.where.sql } : {}),
+    ...(predicate ? { predicate } : {}), ...(stmt.where ? predicateTexts(ctx, table, stmt.where) : {}),
   };
   // btree indexes (unique or not) become key indexes in storage: equality lookups use them
   if (method === 'btree' || method === 'hash') {
@@ -472,4 +473,11 @@ function validateIndexOptions(options: Record<string, string>, method: string, u
     for (const k of Object.keys(options)) if (k !== 'lists') throw new SqlError(SqlState.invalidParameterValue, `unrecognized parameter "${k}"`);
     range('lists', 1, 32768);
   }
+}
+
+/** A partial index's WHERE as ruleutils prints it, from the bound tree (price > 0::numeric), in both modes. */
+function predicateTexts(ctx: DdlContext, table: TableDef, where: DdlExpr): { predicateSql: string; predicatePlainSql?: string } {
+  if (!ctx.bindRowExpr) return { predicateSql: where.sql };
+  const texts = ruleExprTexts(ctx.bindRowExpr(where.tree, table.columns.map((c) => ({ name: c.name, type: c.type })), T.bool));
+  return { predicateSql: texts.pretty, predicatePlainSql: texts.plain };
 }

@@ -5,6 +5,8 @@ import { childPartitions } from '../../catalog/partitions.js';
 import type { BoundDdl } from '../../sql/ddl/index.js';
 import { findTable, notice, findIndex, type DdlContext } from './context.js';
 import { renameColumnInPolicies } from './policy.js';
+import { renameColumnInChecks } from './constraints.js';
+import { renameViewColumnInText } from './view.js';
 import { textIndexAttachment } from '../../executor/text-index-build.js';
 import { indexExpressionOf, indexKeyExpr } from '../../executor/vector-index-key.js';
 import { renameStoredVectorIndex } from './storage-undo.js';
@@ -90,4 +92,6 @@ function renameColumn(ctx: DdlContext, table: TableDef, from: string, to: string
       ? { ...x, expression: { ...indexExpressionOf(indexKeyExpr({ columns: x.columns, expression: x.expression }, t), x.columns[0]), name: x.expression.name } } : x));
   }
   renameColumnInPolicies(ctx, table, from, to);
+  for (const t of [table, ...childPartitions(ctx.catalog, table)]) renameColumnInChecks(ctx, t, from, to);
+  renameViewColumnInText(ctx, table);
 }

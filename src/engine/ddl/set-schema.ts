@@ -6,7 +6,7 @@
 import { isTempSchema } from '../../catalog/schemas.js';
 import { SqlError, SqlState } from '../../errors.js';
 import type { ColumnDef, TableDef, ViewNameRef } from '../../catalog/catalog.js';
-import { nextvalDefault, renameSchemaInTree, type BoundDdl } from '../../sql/ddl/index.js';
+import { nextvalDefault, renameSchemaInTree, type BoundDdl, storedDefault } from '../../sql/ddl/index.js';
 import { findSequence, findTable, notice, type DdlContext } from './context.js';
 import { resolveFunction } from './function.js';
 import { formatType } from '../../types/types.js';
@@ -99,5 +99,5 @@ export function renameInViews(ctx: DdlContext, from: string, to: string, only?: 
 export function withSequenceIn(c: ColumnDef, schema: string): ColumnDef {
   if (!c.sequence || !c.defaultExpr || c.generated) return c;
   const d = nextvalDefault(c.sequence, schema);
-  return { ...c, defaultExpr: { ast: d.tree, sql: d.sql } };
+  return { ...c, defaultExpr: storedDefault(d) };
 }

@@ -9,7 +9,7 @@ import { findTable, notice, relationCreation, relationNameFree, type DdlContext 
 import { isTempSchema } from '../../catalog/schemas.js';
 import { partitionBound } from './partition.js';
 import { partitionIndexes } from './indexes.js';
-import { viewDefinition } from './view.js';
+import { viewDefinitionWithText } from './view.js';
 import { walk } from '../../catalog/system/dependencies.js';
 
 interface PendingKey { kind: KeyKind; columns: readonly string[]; name?: string; position?: number }
@@ -178,7 +178,7 @@ export async function createTableAs(
     return { name: c.name, type, notNull: false, defaultExpr: null, attnum: i + 1 };
   });
   // a materialized view is such a table that keeps its query (for REFRESH) as a view does
-  const matview = materialized ? materializedView(ctx, materialized) : { kind: 'r' as const };
+  const matview = materialized ? materializedView(ctx, materialized, defs.map((c) => c.name)) : { kind: 'r' as const };
   const table: TableDef = {
     oid: ctx.catalog.allocateOid(), name, schema, ...matview, columns: defs, indexes: [], constraints: [], rowTypeOid: ctx.catalog.allocateOid(), ...(onCommit ? { onCommit } : {}),
   };
@@ -189,8 +189,8 @@ export async function createTableAs(
 }
 
 /** A materialized view's kind, query and populated flag; it must outlive the session, so it reads no temporary relation. */
-function materializedView(ctx: DdlContext, m: NonNullable<CreateTableAs['materialized']>): Pick<TableDef, 'kind' | 'view' | 'unpopulated'> {
-  const view = viewDefinition(ctx, m.query, m.sql, m.names);
+function materializedView(ctx: DdlContext, m: NonNullable<CreateTableAs['materialized']>, columns: readonly string[]): Pick<TableDef, 'kind' | 'view' | 'unpopulated'> {
+  const view = viewDefinitionWithText(ctx, m.query, m.sql, m.names, columns);
   let temporary = false;
   walk(view.ast, (kind, body) => {
     if (kind === 'RangeVar' && typeof body.schemaname === 'string' && (isTempSchema(body.schemaname) || body.schemaname === 'pg_temp')) temporary = true;

@@ -7,6 +7,7 @@ import type { ColumnDef, TableDef, ViewNameRef } from '../../catalog/catalog.js'
 import { OID, formatType } from '../../types/types.js';
 import { qualifyViewNames, type CreateView, type ParsedExpr } from '../../sql/ddl/index.js';
 import { findSqlFunction } from '../../sql/bind-function.js';
+import { viewQueryTexts } from '../../planner/rule-query.js';
 import { notice, relationCreation, type DdlContext } from './context.js';
 import { functionPath, isTempSchema } from '../../catalog/schemas.js';
 
@@ -24,7 +25,7 @@ export function createView(ctx: DdlContext, stmt: CreateView): void {
     if (seen.has(c.name)) throw new SqlError(SqlState.duplicateColumn, `column "${c.name}" specified more than once`);
     seen.add(c.name);
   }
-  const view = viewDefinition(ctx, stmt.query, stmt.sql, stmt.names);
+  const view = viewDefinitionWithText(ctx, stmt.query, stmt.sql, stmt.names, columns.map((c) => c.name));
   const names = view.names;
   // a view over a temporary relation is temporary itself (it could not outlive the relation)
   let temporary = stmt.temporary ?? false;
@@ -47,6 +48,22 @@ export function createView(ctx: DdlContext, stmt: CreateView): void {
   ctx.catalog.addTable({
     oid: ctx.catalog.allocateOid(), name, schema, kind: 'v', columns, indexes: [], constraints: [], rowTypeOid: ctx.catalog.allocateOid(), view,
   });
+}
+
+/** viewDefinition with the query's text as pg_get_viewdef deparses it, for the shapes rule-query.ts prints. */
+export function viewDefinitionWithText(ctx: DdlContext, query: ParsedExpr, sql: string, refs: readonly ViewNameRef[], columns: readonly string[]): ReturnType<typeof viewDefinition> {
+  const plan = ctx.bindQueryPlan?.(query);
+  const deparsed = plan ? viewQueryTexts(plan, columns) : undefined;
+  return { ...viewDefinition(ctx, query, sql, refs), ...(deparsed ? { deparsed } : {}) };
+}
+
+/** ALTER VIEW … RENAME COLUMN: the deparsed text's AS names follow the view's columns. */
+export function renameViewColumnInText(ctx: DdlContext, view: TableDef): void {
+  if (!view.view?.deparsed) return;
+  const plan = ctx.bindQueryPlan?.(view.view.ast as ParsedExpr);
+  const { deparsed: _old, ...rest } = view.view;
+  const deparsed = plan ? viewQueryTexts(plan, view.columns.map((c) => c.name)) : undefined;
+  view.view = { ...rest, ...(deparsed ? { deparsed } : {}) };
 }
 
 /** A view's (or materialized view's) query as the catalog keeps it: its names resolved now, whatever the search path when it is used. */

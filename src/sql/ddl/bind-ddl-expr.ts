@@ -3,7 +3,7 @@
  * them: an expression over one row (DEFAULT for existing rows, USING, CHECK) and a view's
  * query. The engine gets bound expressions and column lists, never the parser's tree.
  */
-import type { Expr } from '../../planner/plan.js';
+import type { Expr, Plan } from '../../planner/plan.js';
 import { formatType, type SqlType } from '../../types/types.js';
 import { bindExpr, coerce } from '../bind-expr.js';
 import type { SelectBinder } from '../bind-select.js';
@@ -18,6 +18,13 @@ export function bindRowExpr(binder: SelectBinder, expr: ParsedExpr, columns: rea
   if (!type) return bound;
   // an unknown literal ('0') takes the column's type directly, as in CREATE TABLE … DEFAULT '0'
   return coerce(binder.env, bound, type, 'assignment', () => `default for column of type ${formatType(type)}`);
+}
+
+/** A view's query as a plan, as the binder leaves it (no rule applied); undefined for a query that is no SELECT. */
+export function bindViewPlan(binder: SelectBinder, query: ParsedExpr): Plan | undefined {
+  const node = treeOf(query);
+  if (!('SelectStmt' in node)) return undefined;
+  return binder.bindSelect(node.SelectStmt, null);
 }
 
 /** The output columns of a view's query. */

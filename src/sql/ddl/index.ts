@@ -1,7 +1,7 @@
 /** DDL statements for the engine: the entry (bindDdl), the node types, and helpers over their expressions. */
 export { bindCreateMaterializedView, bindCreateTableAs, bindDdl } from './bind-ddl.js';
 export type * from './types.js';
-export { columnReference, mentionedColumns, namesOwnColumn, nextvalDefault, renameOwnColumn, toTsvectorCall, type DdlExpr, type ParsedExpr } from './parsed-expr.js';
+export { columnReference, storedDefault, mentionedColumns, namesOwnColumn, nextvalDefault, renameOwnColumn, toTsvectorCall, type DdlExpr, type ParsedExpr } from './parsed-expr.js';
 export { typeOf } from './tree.js';
-export { bindRowExpr, bindViewColumns } from './bind-ddl-expr.js';
+export { bindRowExpr, bindViewColumns, bindViewPlan } from './bind-ddl-expr.js';
 export { qualifyViewNames, renameSchemaInTree } from './view-names.js';

@@ -18,6 +18,8 @@ export interface DdlExpr {
   readonly tree: ParsedExpr;
   /** as pg_get_expr prints it (pretty) */
   readonly sql: string;
+  /** as pg_get_expr prints it without pretty mode (pg_dump, information_schema): every operator parenthesized */
+  readonly plainSql?: string;
   /** 1-based position in the statement, for errors */
   readonly position?: number;
 }
@@ -37,7 +39,12 @@ export function plainDdlExpr(node: Node): DdlExpr {
 }
 
 export function ddlExpr(node: Node): DdlExpr {
-  return { tree: parsedExpr(node), sql: deparseExpr(node), position: firstLocation(node) };
+  return { tree: parsedExpr(node), sql: deparseExpr(node), plainSql: deparseExprPlain(node), position: firstLocation(node) };
+}
+
+/** A column's DEFAULT / generation expression as the catalog keeps it (ColumnDef.defaultExpr). */
+export function storedDefault(e: DdlExpr): { ast: unknown; sql: string; plainSql?: string } {
+  return { ast: e.tree, sql: e.sql, ...(e.plainSql !== undefined ? { plainSql: e.plainSql } : {}) };
 }
 
 /** A reference to one column by name (ALTER COLUMN … TYPE without USING converts the column itself). */
