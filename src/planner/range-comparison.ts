@@ -186,6 +186,11 @@ function rowIndexCond(q: RangeComparison, keyFrom: readonly number[]): RangeComp
   return { ...q, cond: { ...row.whole, op, args, ops, eqs: row.whole.eqs.slice(0, m) }, row: { ...row, op, columns: row.columns.slice(0, m), values: row.values.slice(0, m) } };
 }
 
+/** a row comparison's Index Cond cut to its fields on the key: lossy, the row stays in the Filter and is rechecked as that */
+export function cutRow(q: RangeComparison): boolean {
+  return q.row !== undefined && q.cond !== q.row.whole;
+}
+
 /**
  * The Index Cond of a B-tree scan whose key is `columns`: the comparisons on any key column
  * (a btree tests a later column's too, on its index tuples), in key column order as
