@@ -59,7 +59,7 @@ SELECT count(*) FROM rci WHERE (created, id) < (150, 6010);
 RESET enable_indexscan;
 -- paging forward, page by page, each page starting after the last row of the one before
 \set c 149
-\set i 0
+\set i 5975
 SELECT id, created FROM rci WHERE (created, id) > (:c, :i) ORDER BY created, id LIMIT 6;
 SELECT created AS c, id AS i FROM rci WHERE (created, id) > (:c, :i) ORDER BY created, id LIMIT 1 OFFSET 5 \gset
 SELECT id, created FROM rci WHERE (created, id) > (:c, :i) ORDER BY created, id LIMIT 6;
