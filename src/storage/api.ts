@@ -452,6 +452,8 @@ export type BitmapScanSpec =
     readonly kind: 'index'; readonly columns: readonly number[]; readonly conditions: readonly (readonly IndexCondition[])[];
     /** the Index Cond has `first key column IS NULL`: a sealed segment's NULL rows of that column */
     readonly leadingIsNull?: boolean;
+    /** row comparisons on the key's leading columns (IndexRowBound) */
+    readonly rowBounds?: readonly IndexRowBound[];
     /** an expression index's key (UniqueKeySpec name): `conditions[0]` bound the key computed from `columns[0]` */
     readonly keyName?: string;
   }
