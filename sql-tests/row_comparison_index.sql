@@ -42,6 +42,15 @@ EXPLAIN SELECT * FROM rcf WHERE (created, id) <= (199, 19950) AND k > 200;
 EXPLAIN (COSTS OFF) SELECT * FROM rcf WHERE (created, id) = (5, 516);
 EXPLAIN SELECT count(*) FROM rcf WHERE (created, id) > (10, 16) AND (created, id) < (150, 0);
 SELECT count(*) FROM rcf WHERE (created, id) > (10, 16) AND (created, id) < (150, 0);
+-- the columns on the right: commuted into the Index Cond as PostgreSQL does; NOT stays a Filter
+EXPLAIN (COSTS OFF) SELECT * FROM rcf WHERE (5, 16) < (created, id) ORDER BY created, id LIMIT 5;
+SELECT * FROM rcf WHERE (5, 16) < (created, id) ORDER BY created, id LIMIT 3;
+SELECT * FROM rcf WHERE (5, 516) >= (created, id) ORDER BY created DESC, id DESC LIMIT 3;
+EXPLAIN (COSTS OFF) SELECT * FROM rcf WHERE NOT ((created, id) > (5, 16));
+-- values of the outer row: a parameterized Index Only Scan's Index Cond
+EXPLAIN (COSTS OFF) SELECT k.id FROM rcf k WHERE EXISTS (SELECT 1 FROM rcf k2 WHERE (k2.created, k2.id) > (k.created, k.id) AND k2.id < 30) AND k.id < 3;
+SELECT k.id FROM rcf k WHERE EXISTS (SELECT 1 FROM rcf k2 WHERE (k2.created, k2.id) > (k.created, k.id) AND k2.id < 30) AND k.id < 3 ORDER BY k.id;
+SELECT k.id, (SELECT min(k2.id) FROM rcf k2 WHERE (k2.created, k2.id) > (k.created, k.id)) FROM rcf k WHERE k.id IN (99, 100, 199, 19999, 20000) ORDER BY k.id;
 DROP TABLE rcf;
 -- answers: the index's against a scan's (enable_indexscan off)
 SELECT id, created FROM rci WHERE (created, id) > (150, 6010) ORDER BY created, id LIMIT 5;

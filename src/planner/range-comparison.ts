@@ -69,6 +69,8 @@ export interface RowRange {
   readonly values: readonly Expr[];
   /** the row comparison itself, all of whose fields these are or not */
   readonly whole: Extract<Expr, { kind: 'rowcompare' }>;
+  /** the conjunct as written when `whole` is it commuted (its columns on the right) */
+  readonly written?: Expr;
 }
 
 /** the level-0 column `x` is, seeing through a varchar column's cast to text (varchar uses text's btree opclass) */
@@ -154,17 +156,34 @@ const RELAXED: Record<RowCompareOp, RowCompareOp> = { '<': '<=', '<=': '<=', '>'
 function rowRange(c: Expr): RangeComparison[] {
   if (c.kind !== 'rowcompare') return [];
   const n = c.ops.length;
+  // `(5, 16) < (created, id)` as `(created, id) > (5, 16)`, as PostgreSQL commutes an index qual
+  const e = columnOf(c.args[0]!) ? c : columnOf(c.args[n]!) ? commuted(c) : undefined;
+  if (!e) return [];
   const columns: number[] = [], values: Expr[] = [];
   for (let i = 0; i < n; i++) {
-    const col = columnOf(c.args[i]!), value = c.args[n + i]!;
+    const col = columnOf(e.args[i]!), value = e.args[n + i]!;
     if (!col || !isValue(value) || !sameOrder(col.type.oid, value.type.oid, BTREE_RANGE_TYPES)) break;
     columns.push(col.index);
     values.push(value);
   }
   if (!columns.length) return [];
-  const op = RELAXED[c.op];
-  const cond: Expr = { kind: 'call', type: T.bool, name: op, fn: resolveOperator(op, c.args[0]!.type, values[0]!.type), args: [c.args[0]!, values[0]!] };
-  return [{ cond, column: columns[0]!, op, value: values[0]!, row: { op: c.op, columns, values, whole: c } }];
+  const op = RELAXED[e.op];
+  const cond: Expr = { kind: 'call', type: T.bool, name: op, fn: resolveOperator(op, e.args[0]!.type, values[0]!.type), args: [e.args[0]!, values[0]!] };
+  return [{ cond, column: columns[0]!, op, value: values[0]!, row: { op: e.op, columns, values, whole: e, ...(e !== c ? { written: c } : {}) } }];
+}
+
+const COMMUTED: Record<RowCompareOp, RowCompareOp> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+
+/** the row comparison with its sides swapped; undefined when a pair's types have no commuted operator */
+function commuted(c: Extract<Expr, { kind: 'rowcompare' }>): Extract<Expr, { kind: 'rowcompare' }> | undefined {
+  const n = c.ops.length;
+  const args = [...c.args.slice(n), ...c.args.slice(0, n)];
+  const op = COMMUTED[c.op];
+  try {
+    return { ...c, op, args, ops: c.ops.map((_, i) => resolveOperator(op, args[i]!.type, args[n + i]!.type)), eqs: c.eqs.map((_, i) => resolveOperator('=', args[i]!.type, args[n + i]!.type)) };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -178,7 +197,7 @@ function rowIndexCond(q: RangeComparison, keyFrom: readonly number[]): RangeComp
   let m = 0;
   while (m < row.columns.length && keyFrom[m] === row.columns[m]) m++;
   const n = row.whole.ops.length;
-  if (m === n) return { ...q, cond: row.whole };
+  if (m === n) return { ...q, cond: row.whole, ...(row.written ? { replaces: row.written } : {}) };
   if (m === 1) return q;
   const op = RELAXED[row.op];
   const args = [...row.whole.args.slice(0, m), ...row.whole.args.slice(n, n + m)];
