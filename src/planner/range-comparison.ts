@@ -107,7 +107,9 @@ function comparisons(filter: Expr | null | undefined, types: ReadonlySet<number>
 }
 
 export function rangeComparisons(filter: Expr | null | undefined): (RangeComparison & { readonly op: RangeOp })[] {
-  return comparisons(filter, ORDERED_LIKE_NUMBERS);
+  // a row comparison bounds its first column too (`(created, id) > (5, 16)`: created >= 5)
+  const rows = filter ? conjuncts(filter).flatMap(rowRange).filter((c) => c.cond.kind === 'call' && sameOrder(c.cond.args[0]!.type.oid, c.value.type.oid, ORDERED_LIKE_NUMBERS)) : [];
+  return [...comparisons(filter, ORDERED_LIKE_NUMBERS), ...(rows as (RangeComparison & { readonly op: RangeOp })[])];
 }
 
 /** in the order of the conjuncts, as PostgreSQL lists the index quals of one column */
