@@ -417,7 +417,13 @@ function bindRowComparison(op: string, left: RawNode, right: RawNode, scope: Sco
   if (ops.length === 1) return ops[0]!;
   const eqs = ls.map((_, i) => pair('=', i));
   const calls = [...ops, ...eqs].filter((e): e is Extract<Expr, { kind: 'call' }> => e.kind === 'call' && e.args.length === 2);
-  if (calls.length !== ops.length * 2) throw new SqlError(SqlState.featureNotSupported, `could not determine interpretation of row comparison operator ${op}`, { position });
+  if (calls.length !== ops.length * 2) {
+    // a pair's operator is not a plain call (a user's SQL operator): its expansion,
+    // a_i < b_i OR (a_i = b_i AND <the rest>), from the last field back
+    let rest = ops[ops.length - 1]!;
+    for (let i = ops.length - 2; i >= 0; i--) rest = { kind: 'or', type: T.bool, args: [pair(op.slice(0, 1), i), { kind: 'and', type: T.bool, args: [eqs[i]!, rest] }] };
+    return rest;
+  }
   const opCalls = calls.slice(0, ops.length), eqCalls = calls.slice(ops.length);
   return { kind: 'rowcompare', type: T.bool, op, args: [...opCalls.map((c) => c.args[0]!), ...opCalls.map((c) => c.args[1]!)], ops: opCalls.map((c) => c.fn), eqs: eqCalls.map((c) => c.fn) };
 }
