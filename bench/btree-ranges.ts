@@ -39,6 +39,8 @@ const QUERIES: { name: string; sql: string; params: (i: number) => unknown[] }[]
   { name: 'range  a = $1 AND b >= $2 AND b < $3', sql: 'SELECT id FROM mc_bench WHERE a = $1 AND b >= $2 AND b < $3', params: (i) => [i * 7 % 100, i * 10000, i * 10000 + 20000] },
   { name: 'range  a = $1 AND b > $2 (1 %)', sql: 'SELECT id FROM mc_bench WHERE a = $1 AND b > $2', params: (i) => [i * 7 % 100, 990000] },
   { name: 'keyset a = $1 AND b > $2 ORDER BY b LIMIT 100', sql: 'SELECT id, b FROM mc_bench WHERE a = $1 AND b > $2 ORDER BY b LIMIT 100', params: (i) => [i * 7 % 100, i * 50000] },
+  { name: 'keyset (a, b) > ($1, $2) ORDER BY a, b LIMIT 100', sql: 'SELECT id, a, b FROM mc_bench WHERE (a, b) > ($1, $2) ORDER BY a, b LIMIT 100', params: (i) => [i * 7 % 100, i * 50000] },
+  { name: 'keyset (a, b) < ($1, $2) ORDER BY a DESC, b DESC LIMIT 100', sql: 'SELECT id, a, b FROM mc_bench WHERE (a, b) < ($1, $2) ORDER BY a DESC, b DESC LIMIT 100', params: (i) => [i * 7 % 100, i * 50000] },
   { name: 'order  ORDER BY a, b LIMIT 100', sql: 'SELECT a, b FROM mc_bench ORDER BY a, b LIMIT 100', params: () => [] },
   { name: 'keyset k > $1 ORDER BY k LIMIT 100', sql: 'SELECT id, k FROM mc_bench WHERE k > $1 ORDER BY k LIMIT 100', params: (i) => [i * 37_000] },
   { name: 'range  k >= $1 AND k < $2 (500 wide)', sql: 'SELECT id FROM mc_bench WHERE k >= $1 AND k < $2', params: (i) => [i * 41_000, i * 41_000 + 500] },
@@ -96,6 +98,28 @@ async function measure(c: pg.Client): Promise<void> {
     times.push(performance.now() - t0);
   }
   console.log(`${'keyset k > $1 … LIMIT 100 after a 10-row commit'.padEnd(48)} ${median(times).toFixed(2).padStart(8)} ms`);
+  await pageThrough(c);
+}
+
+/** Keyset pagination as an API pages: 50 pages of 100 rows, each after the last (a, b) of the one before, forward then back. */
+async function pageThrough(c: pg.Client): Promise<void> {
+  const pages = [
+    { name: 'forward', sql: 'SELECT id, a, b FROM mc_bench WHERE (a, b) > ($1, $2) ORDER BY a, b LIMIT 100', from: [42, 500000] },
+    { name: 'backward', sql: 'SELECT id, a, b FROM mc_bench WHERE (a, b) < ($1, $2) ORDER BY a DESC, b DESC LIMIT 100', from: [42, 500000] },
+  ];
+  for (const p of pages) {
+    const times: number[] = [];
+    let key = p.from;
+    for (let page = 0; page < 50; page++) {
+      const t0 = performance.now();
+      const r = await c.query(p.sql, key);
+      times.push(performance.now() - t0);
+      const last = r.rows[r.rows.length - 1];
+      if (!last) break;
+      key = [last.a, last.b];
+    }
+    console.log(`${`page through (a, b) ${p.name}, 50 pages of 100`.padEnd(48)} ${median(times).toFixed(2).padStart(8)} ms/page (median)`);
+  }
 }
 
 async function main(): Promise<void> {

@@ -133,3 +133,49 @@ test('a range holds exactly the rows its boundary conditions allow, in key order
     assert.ok(nonEmpty > 50, `${key.name}: ${nonEmpty} of the ranges hold rows`);
   }
 });
+
+test('a row comparison on the leading columns starts (or ends) the range at its key', () => {
+  const ROW_OPS = ['<', '<=', '>', '>='] as const;
+  for (const key of KEYS) {
+    const sorted = new SortedTuple(sortTuplePositions(N, key.data()), key.types, (pos, k) => key.columns[k][pos]);
+    const pick = (k: number) => { let v: Value = null; while (v === null) v = key.columns[k][Math.floor(r() * N)]; return v; };
+    // the key tuple against the row's values, NULL above every value (the index's order)
+    const tupleCmp = (pos: number, values: Value[]) => {
+      for (let k = 0; k < values.length; k++) {
+        const v = key.columns[k][pos];
+        if (v === null) return 1;
+        const d = compareValues(key.types[k], v, values[k]);
+        if (d !== 0) return d;
+      }
+      return 0;
+    };
+    // PostgreSQL's row comparison: the first pair not equal decides, a NULL before it is NULL (not true)
+    const rowTrue = (pos: number, op: typeof ROW_OPS[number], values: Value[]) => {
+      for (let k = 0; k < values.length; k++) {
+        const v = key.columns[k][pos];
+        if (v === null) return false;
+        const d = compareValues(key.types[k], v, values[k]);
+        if (d !== 0 || k === values.length - 1) return op === '<' ? d < 0 : op === '<=' ? d <= 0 : op === '>' ? d > 0 : d >= 0;
+      }
+      return false;
+    };
+    let nonEmpty = 0;
+    for (let trial = 0; trial < 200; trial++) {
+      const op = ROW_OPS[Math.floor(r() * 4)];
+      const values = [pick(0), pick(1)];
+      // the first column's bound the executor passes with it: `>=` for > and >=, `<=` for < and <=
+      const conditions: IndexCondition[][] = key.types.map((_, k) => (k === 0 ? [{ op: op[0] === '>' ? '>=' as const : '<=' as const, value: values[0] }] : []));
+      const got = [...sorted.candidates(conditions, [{ op, key: values }])];
+      const inOrder = Array.from({ length: N }, (_, i) => i).sort(tupleCompare(key.types, key.columns));
+      const expected = inOrder.filter((pos) => {
+        const d = tupleCmp(pos, values);
+        return key.columns[0][pos] !== null && (op === '<' ? d < 0 : op === '<=' ? d <= 0 : op === '>' ? d > 0 : d >= 0);
+      });
+      assert.deepEqual(got, expected, `${key.name} ${op} ${JSON.stringify(values)}`);
+      const held = new Set(got);
+      assert.ok(inOrder.every((pos) => !rowTrue(pos, op, values) || held.has(pos)), `${key.name}: every row the comparison holds for is in the range`);
+      if (got.length) nonEmpty++;
+    }
+    assert.ok(nonEmpty > 50, `${key.name}: ${nonEmpty} of the ranges hold rows`);
+  }
+});

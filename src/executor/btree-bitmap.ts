@@ -9,7 +9,7 @@ import type { Expr } from '../planner/plan.js';
 import { mapExpr } from '../planner/expr-walk.js';
 import { compileExpr } from './expr.js';
 import type { ExecEnv } from './expr.js';
-import { indexConditions, leadsWithIsNull } from './zone-conditions.js';
+import { indexConditions, leadsWithIsNull, rowBoundsOf } from './zone-conditions.js';
 
 /** `paths`, when given, learns which Bitmap Index Scan each leaf of the spec stands for (EXPLAIN ANALYZE's counts). */
 export function bitmapScanSpec(path: BitmapPath, env: ExecEnv, paths?: Map<BitmapScanSpec, BitmapPath>): BitmapScanSpec {
@@ -24,6 +24,7 @@ export function bitmapScanSpec(path: BitmapPath, env: ExecEnv, paths?: Map<Bitma
   const spec: BitmapScanSpec = {
     kind: 'index', columns: path.columns, conditions: path.columns.map((c) => indexConditions(cond, c, env)),
     ...(leadsWithIsNull(cond, path.columns[0]) ? { leadingIsNull: true } : {}),
+    ...rowBoundsOf(cond, path.columns, env),
   };
   paths?.set(spec, path);
   return spec;

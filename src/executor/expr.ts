@@ -193,6 +193,23 @@ function compileNode(e: Expr): Compiled {
         return null;
       };
     }
+    case 'rowcompare': {
+      // ExecEvalRowCompare: pair by pair, the first not equal decides (`<=` is `<` there); a NULL first: NULL
+      const n = e.ops.length;
+      const left = e.args.slice(0, n).map(compileExpr), right = e.args.slice(n).map(compileExpr);
+      const { ops, eqs } = e;
+      return (r, env) => {
+        for (let i = 0; i < n; i++) {
+          const x = left[i]!(r, env);
+          if (x === null) return null;
+          const y = right[i]!(r, env);
+          if (y === null) return null;
+          if (i < n - 1 && eqs[i]!.impl([x, y], env.ctx) === true) continue;
+          return ops[i]!.impl([x, y], env.ctx);
+        }
+        return null;
+      };
+    }
     case 'minmax': {
       const args = e.args.map(compileExpr);
       const lt = e.cmp;

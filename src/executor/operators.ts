@@ -22,7 +22,7 @@ import { indexedVectorTopK, type VectorSearchStats } from './vector-search.js';
 import { addVectorStats } from '../planner/vector-cost.js';
 import { sparseIndexedTopK } from './sparse-vector-search.js';
 import { VectorCandidates } from './vector-candidates.js';
-import { indexConditions, leadsWithIsNull, zoneConditions } from './zone-conditions.js';
+import { indexConditions, leadsWithIsNull, rowBoundsOf, zoneConditions } from './zone-conditions.js';
 import { segmentIndex, textIndexRows } from './text-index-scan.js';
 import { bm25SegmentRows } from './bm25-top-k.js';
 import { parseTsquery } from '../types/tsquery.js';
@@ -278,6 +278,7 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
     const index = range && byExpression ? { columns: range.columns, conditions: [[]], order: range.order!, orderColumns: 1, keyName: range.keyName } : range && {
       columns: range.columns,
       conditions: range.columns.map((c) => indexConditions(plan.filter, c, env)),
+      ...rowBoundsOf(plan.filter, range.columns, env),
       ...(leadsWithIsNull(plan.filter, range.columns[0]) ? { leadingIsNull: true } : {}),
       ...(range.order ? { order: range.order, orderColumns: range.orderColumns ?? 1 } : {}),
     };

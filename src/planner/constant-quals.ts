@@ -162,7 +162,7 @@ function isPseudoConstant(e: Expr): boolean {
       case 'call': if (x.fn.volatile) ok = false; else x.args.forEach(visit); return;
       case 'const': case 'param': return;
       case 'cast': case 'not': case 'isnull': case 'booltest': case 'field': visit(x.arg); return;
-      case 'and': case 'or': case 'coalesce': case 'minmax': x.args.forEach(visit); return;
+      case 'and': case 'or': case 'coalesce': case 'minmax': case 'rowcompare': x.args.forEach(visit); return;
       case 'anyall': case 'distinct': visit(x.left); visit(x.right); return;
       case 'array': x.elems.forEach(visit); return;
       case 'case': x.whens.forEach((w) => { visit(w.cond); visit(w.result); }); visit(x.otherwise); return;
@@ -288,6 +288,7 @@ function qualCost(e: Expr): number {
     case 'not': case 'isnull': case 'booltest': case 'field': return qualCost(e.arg);
     case 'and': case 'or': case 'coalesce': return e.args.reduce((s, a) => s + qualCost(a), 0);
     case 'minmax': return e.args.length + e.args.reduce((s, a) => s + qualCost(a), 0);
+    case 'rowcompare': return e.ops.length + e.args.reduce((s, a) => s + qualCost(a), 0);
     case 'case': return e.whens.reduce((s, w) => s + qualCost(w.cond) + qualCost(w.result), qualCost(e.otherwise));
     case 'distinct': return 1 + qualCost(e.left) + qualCost(e.right);
     case 'array': return e.elems.reduce((s, a) => s + qualCost(a), 0);

@@ -205,6 +205,8 @@ export function exprCost(e: Expr | null | undefined): number {
     case 'cast': return (e.arg.kind !== 'const' ? CPU_OPERATOR_COST * castCalls(e.arg.type.oid, e.type.oid) : 0) + exprCost(e.arg);
     case 'not': case 'isnull': case 'booltest': case 'field': return exprCost(e.arg);
     case 'and': case 'or': case 'coalesce': case 'minmax': return e.args.reduce((s, a) => s + exprCost(a), 0);
+    // cost_qual_eval: every column's operator, as if all were compared
+    case 'rowcompare': return CPU_OPERATOR_COST * e.ops.length + e.args.reduce((s, a) => s + exprCost(a), 0);
     case 'case': return e.whens.reduce((s, w) => s + exprCost(w.cond) + exprCost(w.result), exprCost(e.otherwise));
     case 'distinct': return CPU_OPERATOR_COST + exprCost(e.left) + exprCost(e.right);
     // an uncorrelated scalar subquery is an InitPlan's Param, free where it is read (the InitPlan's

@@ -123,6 +123,10 @@ export function deparse(e: Expr | null | undefined, ctx: DeparseContext): string
     case 'case': return `CASE ${e.whens.map((w) => `WHEN ${d(w.cond)} THEN ${d(w.result)}`).join(' ')} ELSE ${d(e.otherwise)} END`;
     case 'coalesce': return `COALESCE(${e.args.map(d).join(', ')})`;
     case 'minmax': return `${e.op.toUpperCase()}(${e.args.map(d).join(', ')})`;
+    case 'rowcompare': {
+      const n = e.ops.length;
+      return `(ROW(${e.args.slice(0, n).map(d).join(', ')}) ${e.op} ROW(${e.args.slice(n).map(d).join(', ')}))`;
+    }
     case 'array': {
       if (e.type.oid === OID.record) return `ROW(${e.elems.map(d).join(', ')})`;
       // ARRAY[] of constants is one array constant, as eval_const_expressions folds it

@@ -15,7 +15,7 @@ export function mapExpr(e: Expr, f: (e: Expr) => Expr | undefined): Expr {
     case 'and': case 'or': return { ...e, args: e.args.map(m) };
     case 'not': case 'isnull': case 'booltest': return { ...e, arg: m(e.arg) };
     case 'case': return { ...e, whens: e.whens.map((w) => ({ cond: m(w.cond), result: m(w.result) })), otherwise: m(e.otherwise) };
-    case 'coalesce': case 'minmax': return { ...e, args: e.args.map(m) };
+    case 'coalesce': case 'minmax': case 'rowcompare': return { ...e, args: e.args.map(m) };
     case 'array': return { ...e, elems: e.elems.map(m) };
     case 'anyall': return { ...e, left: m(e.left), right: m(e.right) };
     case 'distinct': return { ...e, left: m(e.left), right: m(e.right) };
@@ -68,7 +68,7 @@ export function walkPlanExprs(plan: Plan, depth: number, visit: (e: Expr, depth:
     if (!e) return;
     visit(e, d);
     switch (e.kind) {
-      case 'call': case 'and': case 'or': case 'coalesce': case 'minmax': e.args.forEach((a) => expr(a, d)); break;
+      case 'call': case 'and': case 'or': case 'coalesce': case 'minmax': case 'rowcompare': e.args.forEach((a) => expr(a, d)); break;
       case 'cast': case 'not': case 'isnull': case 'booltest': expr(e.arg, d); break;
       case 'case': e.whens.forEach((w) => { expr(w.cond, d); expr(w.result, d); }); expr(e.otherwise, d); break;
       case 'array': e.elems.forEach((a) => expr(a, d)); break;

@@ -15,6 +15,14 @@ export interface OutputColumn {
   readonly attnum: number;
 }
 
+export type RowCompareOp = '<' | '<=' | '>' | '>=';
+
+/** pair i of a row comparison as its own comparison `a_i op b_i` (rowcomparesel estimates the first) */
+export function rowComparePair(e: Extract<Expr, { kind: 'rowcompare' }>, i: number, op: string = e.op, fn: ScalarFunction = e.ops[i]!): Expr {
+  const n = e.args.length / 2;
+  return { kind: 'call', type: e.type, name: op, fn, args: [e.args[i]!, e.args[n + i]!] };
+}
+
 export type Expr =
   /** position: 1-based location of the literal in the query, for input errors */
   /**
@@ -41,6 +49,12 @@ export type Expr =
   | { readonly kind: 'case'; readonly type: SqlType; readonly whens: readonly { cond: Expr; result: Expr }[]; readonly otherwise: Expr }
   | { readonly kind: 'coalesce'; readonly type: SqlType; readonly args: readonly Expr[] }
   | { readonly kind: 'minmax'; readonly type: SqlType; readonly op: 'greatest' | 'least'; readonly args: readonly Expr[]; readonly cmp: ScalarFunction }
+  /**
+   * ROW(a1, …, an) op ROW(b1, …, bn), op < <= > >= (PostgreSQL's RowCompareExpr): `args` the n
+   * left fields then the n right fields, each pair coerced to its operator's types; ops[i]
+   * is pair i's `op`, eqs[i] its `=`. The first pair not equal decides; a NULL before it: NULL.
+   */
+  | { readonly kind: 'rowcompare'; readonly type: SqlType; readonly op: RowCompareOp; readonly args: readonly Expr[]; readonly ops: readonly ScalarFunction[]; readonly eqs: readonly ScalarFunction[] }
   /** ARRAY[…] (nested: the elements are sub-arrays, checked for matching dimensions), or ROW(…) when type is record */
   | { readonly kind: 'array'; readonly type: SqlType; readonly elems: readonly Expr[]; readonly nested?: boolean }
   /** a IS [NOT] DISTINCT FROM b, with the '=' operator of the common type */

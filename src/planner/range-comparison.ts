@@ -17,7 +17,7 @@
  */
 import { resolveOperator } from '../functions/index.js';
 import { OID, T } from '../types/types.js';
-import type { Expr } from './plan.js';
+import type { Expr, RowCompareOp } from './plan.js';
 
 export type RangeOp = '=' | '<' | '<=' | '>' | '>=';
 
@@ -58,6 +58,19 @@ export interface RangeComparison {
   readonly fromLike?: boolean;
   /** the conjunct this comparison says the same as (`flag` for `flag = true`): not tested again */
   readonly replaces?: Expr;
+  /** from a row comparison (rowRange): its leading fields that are columns compared with values */
+  readonly row?: RowRange;
+}
+
+/** `(c1, …, cm) op (v1, …, vm)`: the leading fields of a row comparison a B-tree can bound its key with */
+export interface RowRange {
+  readonly op: RowCompareOp;
+  readonly columns: readonly number[];
+  readonly values: readonly Expr[];
+  /** the row comparison itself, all of whose fields these are or not */
+  readonly whole: Extract<Expr, { kind: 'rowcompare' }>;
+  /** the conjunct as written when `whole` is it commuted (its columns on the right) */
+  readonly written?: Expr;
 }
 
 /** the level-0 column `x` is, seeing through a varchar column's cast to text (varchar uses text's btree opclass) */
@@ -94,13 +107,15 @@ function comparisons(filter: Expr | null | undefined, types: ReadonlySet<number>
 }
 
 export function rangeComparisons(filter: Expr | null | undefined): (RangeComparison & { readonly op: RangeOp })[] {
-  return comparisons(filter, ORDERED_LIKE_NUMBERS);
+  // a row comparison bounds its first column too (`(created, id) > (5, 16)`: created >= 5)
+  const rows = filter ? conjuncts(filter).flatMap(rowRange).filter((c) => c.cond.kind === 'call' && sameOrder(c.cond.args[0]!.type.oid, c.value.type.oid, ORDERED_LIKE_NUMBERS)) : [];
+  return [...comparisons(filter, ORDERED_LIKE_NUMBERS), ...(rows as (RangeComparison & { readonly op: RangeOp })[])];
 }
 
 /** in the order of the conjuncts, as PostgreSQL lists the index quals of one column */
 export function indexComparisons(filter: Expr | null | undefined): RangeComparison[] {
   if (!filter) return [];
-  return conjuncts(filter).flatMap((c) => [...comparisons(c, BTREE_RANGE_TYPES), ...likeRange(c), ...booleanTest(c), ...nullTest(c)]);
+  return conjuncts(filter).flatMap((c) => [...comparisons(c, BTREE_RANGE_TYPES), ...likeRange(c), ...booleanTest(c), ...nullTest(c), ...rowRange(c)]);
 }
 
 /**
@@ -132,6 +147,71 @@ function booleanTest(c: Expr): RangeComparison[] {
   return [{ cond, column: col.index, op: '=', value: v, replaces: c }];
 }
 
+/** `<` as `<=`, `>` as `>=`: what the first field of `(a, b) > (5, 16)` alone must meet */
+const RELAXED: Record<RowCompareOp, RowCompareOp> = { '<': '<=', '<=': '<=', '>': '>=', '>=': '>=' };
+
+/**
+ * `(a, b, …) op (v1, v2, …)`, its first field a column compared with a value known when the
+ * scan starts: a bound of that column, `a >= v1` for `>` and `>=` (`a <= v1` for `<`, `<=`),
+ * with the leading fields of the same kind (row) that narrow the start of a multi-column key.
+ */
+function rowRange(c: Expr): RangeComparison[] {
+  if (c.kind !== 'rowcompare') return [];
+  const n = c.ops.length;
+  // `(5, 16) < (created, id)` as `(created, id) > (5, 16)`, as PostgreSQL commutes an index qual
+  const e = columnOf(c.args[0]!) ? c : columnOf(c.args[n]!) ? commuted(c) : undefined;
+  if (!e) return [];
+  const columns: number[] = [], values: Expr[] = [];
+  for (let i = 0; i < n; i++) {
+    const col = columnOf(e.args[i]!), value = e.args[n + i]!;
+    if (!col || !isValue(value) || !sameOrder(col.type.oid, value.type.oid, BTREE_RANGE_TYPES)) break;
+    columns.push(col.index);
+    values.push(value);
+  }
+  if (!columns.length) return [];
+  const op = RELAXED[e.op];
+  const cond: Expr = { kind: 'call', type: T.bool, name: op, fn: resolveOperator(op, e.args[0]!.type, values[0]!.type), args: [e.args[0]!, values[0]!] };
+  return [{ cond, column: columns[0]!, op, value: values[0]!, row: { op: e.op, columns, values, whole: e, ...(e !== c ? { written: c } : {}) } }];
+}
+
+const COMMUTED: Record<RowCompareOp, RowCompareOp> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+
+/** the row comparison with its sides swapped; undefined when a pair's types have no commuted operator */
+function commuted(c: Extract<Expr, { kind: 'rowcompare' }>): Extract<Expr, { kind: 'rowcompare' }> | undefined {
+  const n = c.ops.length;
+  const args = [...c.args.slice(n), ...c.args.slice(0, n)];
+  const op = COMMUTED[c.op];
+  try {
+    return { ...c, op, args, ops: c.ops.map((_, i) => resolveOperator(op, args[i]!.type, args[n + i]!.type)), eqs: c.eqs.map((_, i) => resolveOperator('=', args[i]!.type, args[n + i]!.type)) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A row comparison as an Index Cond on a key whose columns from the row's first field's on
+ * are `keyFrom`: whole when all its fields are those columns in order, else (PostgreSQL's
+ * expand_indexqual_rowcompare) cut to the fields that are, `>` relaxed to `>=` (`<` to
+ * `<=`), a plain comparison when one is left; the cut one leaves the row in the Filter.
+ */
+function rowIndexCond(q: RangeComparison, keyFrom: readonly number[]): RangeComparison {
+  const row = q.row!;
+  let m = 0;
+  while (m < row.columns.length && keyFrom[m] === row.columns[m]) m++;
+  const n = row.whole.ops.length;
+  if (m === n) return { ...q, cond: row.whole, ...(row.written ? { replaces: row.written } : {}) };
+  if (m === 1) return q;
+  const op = RELAXED[row.op];
+  const args = [...row.whole.args.slice(0, m), ...row.whole.args.slice(n, n + m)];
+  const ops = row.whole.ops.slice(0, m).map((fn, i) => (op === row.op ? fn : resolveOperator(op, args[i]!.type, args[m + i]!.type)));
+  return { ...q, cond: { ...row.whole, op, args, ops, eqs: row.whole.eqs.slice(0, m) }, row: { ...row, op, columns: row.columns.slice(0, m), values: row.values.slice(0, m) } };
+}
+
+/** a row comparison's Index Cond cut to its fields on the key: lossy, the row stays in the Filter and is rechecked as that */
+export function cutRow(q: RangeComparison): boolean {
+  return q.row !== undefined && q.cond !== q.row.whole;
+}
+
 /**
  * The Index Cond of a B-tree scan whose key is `columns`: the comparisons on any key column
  * (a btree tests a later column's too, on its index tuples), in key column order as
@@ -139,7 +219,7 @@ function booleanTest(c: Expr): RangeComparison[] {
  */
 export function indexQuals(filter: Expr | null | undefined, columns: readonly number[]): RangeComparison[] {
   const all = indexComparisons(filter);
-  return columns.flatMap((col) => all.filter((c) => c.column === col));
+  return columns.flatMap((col, k) => all.filter((c) => c.column === col).map((c) => (c.row ? rowIndexCond(c, columns.slice(k)) : c)));
 }
 
 /**

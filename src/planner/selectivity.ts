@@ -22,7 +22,7 @@ import type { ColumnStatistics } from '../catalog/catalog.js';
 import { compareValues } from '../types/compare.js';
 import { formatText, parseText } from '../types/text-io.js';
 import { OID, T, type SqlType, type Value } from '../types/types.js';
-import type { Expr } from './plan.js';
+import { rowComparePair, type Expr } from './plan.js';
 import { castCalls } from './cast-cost.js';
 import { mapExpr } from './expr-walk.js';
 import { exprIdentity } from './plan-order.js';
@@ -820,6 +820,8 @@ export function clauseSelectivity(e: Expr, lookup: ColumnLookup): number {
       return info?.stats ? equalitySelectivity(info, { value: true }) : DEFAULT_CLAUSE_SEL;
     }
     case 'anyall': return arraySelectivity(e, lookup);
+    // rowcomparesel: the first column's comparison (`(a, b) > (5, 16)` as `a > 5`)
+    case 'rowcompare': return clauseSelectivity(rowComparePair(e, 0), lookup);
     case 'call': {
       const pattern = e.args.length === 2 && Object.hasOwn(PATTERN_OPERATORS, e.name) ? PATTERN_OPERATORS[e.name] : undefined;
       if (pattern) return patternSelectivity(e, lookup, pattern.insensitive, pattern.negate, pattern.regex);

@@ -411,11 +411,21 @@ function bindRowComparison(op: string, left: RawNode, right: RawNode, scope: Sco
   if (op !== '<' && op !== '<=' && op !== '>' && op !== '>=') {
     throw new SqlError(SqlState.featureNotSupported, `could not determine interpretation of row comparison operator ${op}`, { position, hint: 'Row comparison operators must be associated with btree operator families.' });
   }
-  const strict = op.slice(0, 1);
-  // from the last field back: a_n op b_n, then a_i < b_i OR (a_i = b_i AND <the rest>)
-  let rest = pair(op, ls.length - 1);
-  for (let i = ls.length - 2; i >= 0; i--) rest = { kind: 'or', type: T.bool, args: [pair(strict, i), { kind: 'and', type: T.bool, args: [pair('=', i), rest] }] };
-  return rest;
+  // one node (a RowCompareExpr), not its expansion: a B-tree index takes it as a range start
+  // (range-comparison.ts), EXPLAIN shows it as written; each pair's operator as PostgreSQL picks it
+  const ops = ls.map((_, i) => pair(op, i));
+  if (ops.length === 1) return ops[0]!;
+  const eqs = ls.map((_, i) => pair('=', i));
+  const calls = [...ops, ...eqs].filter((e): e is Extract<Expr, { kind: 'call' }> => e.kind === 'call' && e.args.length === 2);
+  if (calls.length !== ops.length * 2) {
+    // a pair's operator is not a plain call (a user's SQL operator): its expansion,
+    // a_i < b_i OR (a_i = b_i AND <the rest>), from the last field back
+    let rest = ops[ops.length - 1]!;
+    for (let i = ops.length - 2; i >= 0; i--) rest = { kind: 'or', type: T.bool, args: [pair(op.slice(0, 1), i), { kind: 'and', type: T.bool, args: [eqs[i]!, rest] }] };
+    return rest;
+  }
+  const opCalls = calls.slice(0, ops.length), eqCalls = calls.slice(ops.length);
+  return { kind: 'rowcompare', type: T.bool, op, args: [...opCalls.map((c) => c.args[0]!), ...opCalls.map((c) => c.args[1]!)], ops: opCalls.map((c) => c.fn), eqs: eqCalls.map((c) => c.fn) };
 }
 
 function bindAExpr(n: RawNode, scope: Scope, ctx: ExprContext): Expr {

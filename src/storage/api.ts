@@ -436,6 +436,8 @@ export interface ScanOptions {
     readonly orderColumns?: number;
     /** the Index Cond has `first key column IS NULL`: a range reads only those rows (a btree's NULL key) */
     readonly leadingIsNull?: boolean;
+    /** row comparisons on the key's leading columns: where the range starts (or ends) within the first column's */
+    readonly rowBounds?: readonly IndexRowBound[];
     /**
      * An expression index's key (UniqueKeySpec name) with `order`: the rows in the order of the
      * key computed from `columns[0]` (storage/expression-key-scan.ts); no conditions
@@ -450,10 +452,22 @@ export type BitmapScanSpec =
     readonly kind: 'index'; readonly columns: readonly number[]; readonly conditions: readonly (readonly IndexCondition[])[];
     /** the Index Cond has `first key column IS NULL`: a sealed segment's NULL rows of that column */
     readonly leadingIsNull?: boolean;
+    /** row comparisons on the key's leading columns (IndexRowBound) */
+    readonly rowBounds?: readonly IndexRowBound[];
     /** an expression index's key (UniqueKeySpec name): `conditions[0]` bound the key computed from `columns[0]` */
     readonly keyName?: string;
   }
   | { readonly kind: 'or' | 'and'; readonly args: readonly BitmapScanSpec[] };
+
+/**
+ * `(key1, …, keym) op (v1, …, vm)` of a B-tree range scan (m ≥ 2, no value NULL): the key
+ * tuples after (or before) `key` in the key's order — PostgreSQL's row comparison as an
+ * index qual, which starts a btree scan at (v1, v2) and not at the first v1.
+ */
+export interface IndexRowBound {
+  readonly op: '<' | '<=' | '>' | '>=';
+  readonly key: readonly Value[];
+}
 
 /** `column op value` of a B-tree range scan: a value of the column's type, ordered as types/compare.ts orders it. */
 export interface IndexCondition {

@@ -28,7 +28,7 @@ function leafPositions(seg: Segment, end: number, spec: IndexScanSpec): Position
   if (spec.leadingIsNull && seg instanceof SealedSegment) return nullPositions(seg, spec.columns[0]!);
   if (!spec.conditions.some((c) => c.length > 0)) return undefined;
   const inKeyOrder = seg instanceof GrowingSegment
-    ? growingKeyOrder(seg, spec.columns, spec.types).candidates(spec.conditions).filter((pos) => pos < end)
+    ? growingKeyOrder(seg, spec.columns, spec.types).candidates(spec.conditions, spec.rowBounds).filter((pos) => pos < end)
     : (throughTuple(spec) && tuplePositions(seg, spec)) || (spec.conditions[0]?.length ? columnPositions(seg, spec) : undefined);
   return inKeyOrder ? Int32Array.from(inKeyOrder).sort() : undefined;
 }
@@ -74,7 +74,7 @@ function treePositions(seg: Segment, end: number, tree: BitmapScanSpec, keys: Bi
   }
   if (tree.kind === 'index') {
     const typeOf = (c: number) => keys.typeOf(c);
-    const p = leafPositions(seg, end, { columns: tree.columns, conditions: tree.conditions, types: tree.columns.map(typeOf), ...(tree.leadingIsNull ? { leadingIsNull: true } : {}) });
+    const p = leafPositions(seg, end, { columns: tree.columns, conditions: tree.conditions, types: tree.columns.map(typeOf), ...(tree.leadingIsNull ? { leadingIsNull: true } : {}), ...(tree.rowBounds ? { rowBounds: tree.rowBounds } : {}) });
     counted?.(tree, p ? p.length : end);
     return p;
   }

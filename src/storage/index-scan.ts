@@ -22,7 +22,7 @@
  */
 import { compareValues } from '../types/compare.js';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
-import type { IndexCondition, RowBatch, RowId } from './api.js';
+import type { IndexCondition, IndexRowBound, RowBatch, RowId } from './api.js';
 import { GrowingSegment, SealedSegment, type Segment } from './segment.js';
 import { growingKeyOrder } from './growing-key-order.js';
 import { tupleBounds } from './sorted-tuple.js';
@@ -65,6 +65,8 @@ export interface IndexScanSpec {
   readonly orderColumns?: number;
   /** `first key column IS NULL` is in the Index Cond: a range reads only its NULL rows */
   readonly leadingIsNull?: boolean;
+  /** row comparisons on the leading key columns (keyset pagination's `(a, b) > (5, 16)`): read through the key tuple */
+  readonly rowBounds?: readonly IndexRowBound[];
 }
 
 export const MAX_BATCH = 1024;
@@ -143,7 +145,7 @@ function withNulls(seg: SealedSegment, column: number, sorted: Int32Array): Int3
 /** A sealed segment's positions in the key tuple's range (sorted-tuple.ts), in key order; undefined while its index is not built. */
 export function tuplePositions(seg: Segment, spec: IndexScanSpec): Int32Array | undefined {
   if (!(seg instanceof SealedSegment)) return undefined;
-  return seg.sortedTuple(spec.columns, spec.types)?.candidates(spec.conditions);
+  return seg.sortedTuple(spec.columns, spec.types)?.candidates(spec.conditions, spec.rowBounds);
 }
 
 /**
@@ -152,6 +154,7 @@ export function tuplePositions(seg: Segment, spec: IndexScanSpec): Int32Array | 
  */
 export function throughTuple(spec: IndexScanSpec): boolean {
   if (spec.columns.length < 2) return false;
+  if (spec.rowBounds?.length) return true;
   if (spec.order && (spec.orderColumns ?? 1) > 1) return true;
   const bounds = tupleBounds(spec.types, spec.conditions);
   return bounds !== undefined && Math.max(bounds.low.key.length, bounds.high.key.length) > 1;
@@ -182,7 +185,7 @@ function* rangeScan(input: IndexScanInput, spec: IndexScanSpec): Iterable<RowBat
     // a key tuple's index not built yet: the first column's, else the whole segment
     const inOrder = spec.leadingIsNull && seg instanceof SealedSegment ? nullPositions(seg, spec.columns[0]!)
       : !bounded ? undefined
-      : seg instanceof GrowingSegment ? growingKeyOrder(seg, spec.columns, spec.types).candidates(spec.conditions).filter((pos) => pos < end)
+      : seg instanceof GrowingSegment ? growingKeyOrder(seg, spec.columns, spec.types).candidates(spec.conditions, spec.rowBounds).filter((pos) => pos < end)
       : (tuple && tuplePositions(seg, spec)) || (spec.conditions[0]?.length ? columnPositions(seg, spec) : undefined);
     yield* rowsAtPositions(input, seg, end, inOrder ? Int32Array.from(inOrder).sort() : undefined);
   }
@@ -324,7 +327,7 @@ function* orderedScan(input: IndexScanInput, spec: IndexScanSpec, order: 'asc' |
     const end = input.end(seg);
     if (seg instanceof GrowingSegment) {
       // its rows in the whole key's order (a refinement of the first column's), brought up to date
-      const positions = growingKeyOrder(seg, spec.columns, spec.types).candidates(spec.conditions);
+      const positions = growingKeyOrder(seg, spec.columns, spec.types).candidates(spec.conditions, spec.rowBounds);
       cursors.push(positionsCursor(seg, positions, desc, input, (pos, row) => pos < end && meets(row, spec)));
       continue;
     }

@@ -15,7 +15,7 @@
 import { compareValues } from '../types/compare.js';
 import { compareNumeric } from '../types/numeric.js';
 import type { SqlType, Value } from '../types/types.js';
-import type { IndexCondition, PackedTexts } from './api.js';
+import type { IndexCondition, IndexRowBound, PackedTexts } from './api.js';
 import type { NumberChunk } from './sorted-column-build.js';
 import { sortKeys } from './sorted-column.js';
 import { compareBytes, sortPackedPositions, type TextOrder } from './sorted-values.js';
@@ -162,12 +162,19 @@ export class SortedTuple {
    * The positions, in key order, inside the range the conditions bound (tupleBounds): a
    * superset of the rows that meet every condition, exactly those meeting the bounding ones.
    */
-  candidates(conditions: readonly (readonly IndexCondition[])[]): Int32Array {
+  candidates(conditions: readonly (readonly IndexCondition[])[], rowBounds: readonly IndexRowBound[] = []): Int32Array {
     const bounds = tupleBounds(this.types, conditions);
     if (!bounds) return new Int32Array(0);
     // low: the first row ≥ key (> key when strict); high: the first row > key (≥ key when strict)
-    const from = this.first((pos) => (bounds.low.strict ? this.compare(pos, bounds.low.key) > 0 : this.compare(pos, bounds.low.key) >= 0));
-    const to = this.first((pos) => (bounds.high.strict ? this.compare(pos, bounds.high.key) >= 0 : this.compare(pos, bounds.high.key) > 0));
+    const low = (key: readonly KeyPart[], strict: boolean) => this.first((pos) => (strict ? this.compare(pos, key) > 0 : this.compare(pos, key) >= 0));
+    const high = (key: readonly KeyPart[], strict: boolean) => this.first((pos) => (strict ? this.compare(pos, key) >= 0 : this.compare(pos, key) > 0));
+    let from = low(bounds.low.key, bounds.low.strict);
+    let to = high(bounds.high.key, bounds.high.strict);
+    // a row comparison narrows the range to the tuples past its key (intersected with the above)
+    for (const r of rowBounds) {
+      if (r.op === '>' || r.op === '>=') from = Math.max(from, low(r.key, r.op === '>'));
+      else to = Math.min(to, high(r.key, r.op === '<'));
+    }
     return this.positions.subarray(from, Math.max(from, to));
   }
 

@@ -31,7 +31,7 @@ import { expressionKeyIndex } from '../expression-index-match.js';
 import { isValue } from './use-key-lookup.js';
 import { bitmapHeapScanCost, indexScanCost } from '../bitmap-cost.js';
 import type { BitmapPath, Expr, Plan } from '../plan.js';
-import { indexQuals } from '../range-comparison.js';
+import { cutRow, indexQuals } from '../range-comparison.js';
 import type { Rule, RuleContext } from './rule.js';
 import { btreeKeys } from './use-index-range.js';
 
@@ -72,7 +72,7 @@ function candidates(model: CostModel, scan: Scan): Candidate[] {
     const path: BitmapPath = { kind: 'index', keyName: index.name, columns, cond: quals.map((q) => q.cond) };
     // a comparison standing for a boolean clause (`NOT flag` as `flag = false`) is not
     // rechecked: PostgreSQL tests the clause itself as the Filter
-    out.push({ path, recheck: quals.filter((q) => !q.replaces).map((q) => q.cond), cost: cost(path) });
+    out.push({ path, recheck: quals.filter((q) => !q.replaces && !cutRow(q)).map((q) => q.cond), cost: cost(path) });
   }
   for (const e of expressionCandidates(model, scan, all)) out.push({ ...e, cost: cost(e.path) });
   for (const c of all) {
