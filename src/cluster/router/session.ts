@@ -261,6 +261,7 @@ export class RouterSession implements Backend {
       else {
         await commitTransaction(block, this.ctx.nextGid(), this.ctx.twoPhase);
         committed = true;
+        this.keepBlockSettings(block);
       }
     } finally {
       this.sqlObjects.cursors.endOfTransaction(committed);
@@ -488,6 +489,11 @@ export class RouterSession implements Backend {
   }
 
   /** The block ended: its DDL is now committed or gone, and the shared catalog is read again. */
+  /** A block committed: its session-level SETs hold for connections opened from now on. */
+  private keepBlockSettings(block: Transaction): void {
+    for (const { sql } of block.sets) if (!/^\s*set\s+(local|transaction)\b/i.test(sql)) this.replay.push(sql);
+  }
+
   private blockEnded(block: Transaction): void {
     if (!block.ranDdl) return;
     this.blockCatalog = null;
@@ -563,7 +569,11 @@ export class RouterSession implements Backend {
     let p = block.participants.get(shard);
     if (!p) {
       await conn.simple(block.begin);
-      for (const s of block.savepoints) await conn.simple(`SAVEPOINT ${quoteIdent(s)}`);
+      // the block's SETs and savepoints in the order they came
+      for (let depth = 0; depth <= block.savepoints.length; depth++) {
+        for (const set of block.sets) if (set.depth === depth) await conn.simple(set.sql);
+        if (depth < block.savepoints.length) await conn.simple(`SAVEPOINT ${quoteIdent(block.savepoints[depth]!)}`);
+      }
       p = { conn, wrote: false };
       block.participants.set(shard, p);
     }
@@ -618,7 +628,7 @@ export class RouterSession implements Backend {
         if (block?.implicit) block.implicit = false;
         else if (block) this.notices.push({ severity: 'WARNING', code: '25001', message: 'there is already a transaction in progress' });
         else this.block = new Transaction(stmt.sql, false);
-        return { kind: 'command', tag: 'BEGIN' };
+        return { kind: 'command', tag: /^\s*start\b/i.test(stmt.sql) ? 'START TRANSACTION' : 'BEGIN' };
       case 'commit':
         if (block?.implicit) this.notices.push({ severity: 'WARNING', code: '25P01', message: 'there is no transaction in progress' });
         if (!block) {
@@ -634,6 +644,7 @@ export class RouterSession implements Backend {
           }
           await commitTransaction(block, this.ctx.nextGid(), this.ctx.twoPhase);
           committed = true;
+          this.keepBlockSettings(block);
           return { kind: 'command', tag: 'COMMIT' };
         } finally {
           this.sqlObjects.cursors.endOfTransaction(committed);
@@ -646,6 +657,8 @@ export class RouterSession implements Backend {
           this.sqlObjects.cursors.endOfTransaction(false);
           await rollbackTransaction(block);
           this.blockEnded(block);
+          // a search_path SET in the block is undone
+          if (block.sets.some((set) => /search_path|\ball\b/i.test(set.sql)) && this.settled.get(0)) await this.readSearchPath(this.settled.get(0)!);
         }
         return { kind: 'command', tag: 'ROLLBACK' };
       case 'twoPhase':
@@ -663,9 +676,11 @@ export class RouterSession implements Backend {
     if (verb === 'savepoint') block.savepoints.push(name);
     else if (verb === 'release') {
       block.savepoints.splice(at);
+      for (const set of block.sets) set.depth = Math.min(set.depth, at);
       this.sqlObjects.cursors.released(at);
     } else {
       block.savepoints.splice(at + 1);
+      block.sets = block.sets.filter((set) => set.depth <= at);
       this.sqlObjects.cursors.rolledBackTo(at);
       block.failed = false;
     }
@@ -677,10 +692,16 @@ export class RouterSession implements Backend {
     this.describeCache.clear();
     this.reads.noteSessionStatement(sql, this.block);
     await this.connection(0);
-    const conns = this.openConnections();
+    const block = this.block;
+    // in a block, SET runs in every shard's transaction (SET LOCAL lasts to its end, a
+    // rollback undoes it) and in the transaction of a shard that joins later
+    const conns = block ? await this.guard(allOrFirstError(this.openConnections().map((c) => this.join(c.shard, false, block)))) : this.openConnections();
     const replies = await this.guard(allOrFirstError(conns.map((c) => c.simple(sql))));
     const pathMayChange = /search_path|\ball\b/i.test(sql);
-    if (/^\s*discard\s+all\b/i.test(sql)) {
+    if (block) {
+      block.sets.push({ sql, depth: block.savepoints.length });
+      if (pathMayChange) for (const c of conns) c.forgetStatements(true);
+    } else if (/^\s*discard\s+all\b/i.test(sql)) {
       // DISCARD ALL dropped the shards' prepared statements too
       for (const c of conns) c.forgetStatements(false);
       this.sqlObjects.discard();
