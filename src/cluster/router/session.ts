@@ -751,13 +751,13 @@ export class RouterSession implements Backend {
   /** `places`: filled with each shard's rows' places among the statement's rows */
   private async insertStatements(stmt: RouterStatement, route: Extract<Route, { kind: 'insert' }>, params: readonly Value[], places = new Map<number, number[]>()): Promise<Map<number, string>> {
     const { table, added } = route;
-    const defaults = await this.evaluateDefaults(route);
+    const defaults = await this.evaluateDefaults(route).catch((e) => this.insertError(stmt, params, e));
     const rewrite = defaults.length > 0;
     const byShard = new Map<number, string[]>();
     let next = 0;
     for (const [place, row] of route.rows.entries()) {
       const values: Value[] = [];
-      const edits: { at: number; text: string }[] = [];
+      const edits: { at: number; text: string; length: number }[] = [];
       const appended: string[] = [];
       row.key.forEach((source, k) => {
         if (source.kind !== 'default') {
@@ -768,10 +768,10 @@ export class RouterSession implements Backend {
         values.push(value);
         const literal = sqlLiteral(table.keyTypes[k]!, value);
         if (source.at === undefined) appended.push(literal);
-        else edits.push({ at: source.at - row.start, text: literal });
+        else edits.push({ at: source.at - row.start, text: literal, length: source.length ?? 'DEFAULT'.length });
       });
       let text = stmt.sql.slice(row.start, row.end);
-      for (const e of edits.sort((a, b) => b.at - a.at)) text = text.slice(0, e.at) + e.text + text.slice(e.at + 'DEFAULT'.length);
+      for (const e of edits.sort((a, b) => b.at - a.at)) text = text.slice(0, e.at) + e.text + text.slice(e.at + e.length);
       if (appended.length > 0) text = `${text.slice(0, -1)}, ${appended.join(', ')})`;
       const shard = shardOfKey(table.keyTypes, values, this.shards);
       const rows = byShard.get(shard) ?? [];
@@ -975,12 +975,27 @@ export class RouterSession implements Backend {
     for (const row of route.rows) row.key.forEach((source, k) => { if (source.kind === 'default') exprs.push({ expr: source.expr, type: route.table.keyTypes[k]! }); });
     if (exprs.length === 0) return [];
     const shard0 = this.block ? await this.join(0, false) : await this.connection(0);
-    const reply = await shard0.simple(`SELECT ${exprs.map((e) => `(${e.expr})::${formatTypeWithTypmod(e.type)}`).join(', ')}`);
+    const query = `SELECT ${exprs.map((e) => `(${e.expr})::${formatTypeWithTypmod(e.type)}`).join(', ')}`;
+    // a key expression may fail (the INSERT's error, insertError): not the block's shard 0
+    const given = route.rows.some((row) => row.key.some((k) => k.kind === 'default' && k.length !== undefined));
+    const reply = given && this.block ? await undone(shard0, () => shard0.simple(query), false) : await shard0.simple(query);
     const settings = this.textSettings();
     return exprs.map((e, i) => {
       const text = reply.rows[0]?.[i] ?? null;
       return text === null ? null : parseText(e.type, text, settings);
     });
+  }
+
+  /**
+   * A key expression of an INSERT failed on shard 0 (`e`): the INSERT itself runs there and
+   * is undone, so its own error is the client's (PostgreSQL's text and position); should it
+   * not fail there, `e`.
+   */
+  private async insertError(stmt: RouterStatement, params: readonly Value[], e: unknown): Promise<never> {
+    if (!(e instanceof SqlError)) throw e;
+    const conn = this.block ? await this.join(0, false) : await this.connection(0);
+    await undone(conn, () => conn.run(stmt.sql, stmt.shardParamTypes, this.shardParams(stmt, params)), !this.block);
+    throw e;
   }
 
   /** The fan-out planner's plan of a SELECT (0A000 without a planner, or for a shape it cannot run). */
@@ -1291,3 +1306,20 @@ function refusedToPrepare(e: unknown): boolean {
 /** Statements whose Describe is kept per session (they change no session state at Describe). */
 const CACHED_STATEMENTS = ['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt'];
 const DESCRIBE_CACHE_SIZE = 256;
+
+/**
+ * `work` on `conn` in a savepoint (`alone`: a transaction of its own) that is rolled back when
+ * it fails, or always when `alone`: a failure leaves the connection's transaction as it was.
+ */
+async function undone<T>(conn: ShardConnection, work: () => Promise<T>, alone: boolean): Promise<T> {
+  await conn.simple(alone ? 'BEGIN' : 'SAVEPOINT quiver_router_key');
+  try {
+    const result = await work();
+    await conn.simple(alone ? 'ROLLBACK' : 'RELEASE SAVEPOINT quiver_router_key');
+    return result;
+  } catch (e) {
+    await conn.simple(alone ? 'ROLLBACK' : 'ROLLBACK TO SAVEPOINT quiver_router_key');
+    if (!alone) await conn.simple('RELEASE SAVEPOINT quiver_router_key');
+    throw e;
+  }
+}
