@@ -34,6 +34,27 @@ function statementAt(sqlLines, out, upto) {
   return { text: sqlLines.slice(start, end + 1).join(' ').replace(/\s+/g, ' ').trim(), next: sqlLines[next] };
 }
 
+/**
+ * The output without what EXPLAIN statements printed (a cluster's plans are the router's:
+ * legitimately not PostgreSQL's), found by the same walk of psql's echo.
+ */
+function withoutExplain(sqlLines, out) {
+  const kept = [];
+  let p = 0;
+  let explain = false;
+  for (const line of out) {
+    if (p < sqlLines.length && line === sqlLines[p]) {
+      const starts = p === 0 || /;\s*$/.test(sqlLines[p - 1]) || sqlLines[p - 1].startsWith('\\');
+      if (starts && line.trim() !== '' && !line.trimStart().startsWith('--')) explain = /^\s*explain\b/i.test(line);
+      p++;
+      kept.push(line);
+    } else if (!explain) kept.push(line);
+  }
+  return kept;
+}
+
+const firstDiff = (a, b) => { let i = 0; while (i < a.length && i < b.length && a[i] === b[i]) i++; return i; };
+
 const cell = (s, max = 110) => { const t = s.length > max ? `${s.slice(0, max)}…` : s; return t.replace(/\|/g, '\\|'); };
 
 function reason(error) {
@@ -50,16 +71,22 @@ for (const name of names) {
   if (!existsSync(actualFile)) { count.missing++; rows.push(`| ${name} | not run | | |`); continue; }
   const expected = readFileSync(join(sqlDir, 'expected', `${name}.out`), 'utf8').split('\n');
   const actual = readFileSync(actualFile, 'utf8').split('\n');
-  let i = 0;
-  while (i < expected.length && i < actual.length && expected[i] === actual[i]) i++;
-  if (i === expected.length && i === actual.length) { count.pass++; rows.push(`| ${name} | pass | | |`); continue; }
+  if (firstDiff(expected, actual) === expected.length && expected.length === actual.length) { count.pass++; rows.push(`| ${name} | pass | | |`); continue; }
   count.fail++;
   const sqlLines = readFileSync(join(sqlDir, `${name}.sql`), 'utf8').split('\n');
-  const { text: stmt, next } = statementAt(sqlLines, expected, i);
+  // the first difference outside EXPLAIN's plans; none: the plans alone differ
+  const [want, got] = [withoutExplain(sqlLines, expected), withoutExplain(sqlLines, actual)];
+  const i = firstDiff(want, got);
+  if (i === want.length && i === got.length) {
+    reasons['EXPLAIN plans only'] = (reasons['EXPLAIN plans only'] ?? 0) + 1;
+    rows.push(`| ${name} | fail (EXPLAIN plans only) | | |`);
+    continue;
+  }
+  const { text: stmt, next } = statementAt(sqlLines, want, i);
   // Quiver's error for that statement: an ERROR line before the next statement's echo
-  let stop = actual.indexOf(next, i);
-  if (stop < 0) stop = Math.min(actual.length, i + 40);
-  const err = actual.slice(i, stop).find((l) => l.startsWith('ERROR:')) ?? `got: ${actual[i] ?? '(end)'} / want: ${expected[i] ?? '(end)'}`;
+  let stop = got.indexOf(next, i);
+  if (stop < 0) stop = Math.min(got.length, i + 40);
+  const err = got.slice(i, stop).find((l) => l.startsWith('ERROR:')) ?? `got: ${got[i] ?? '(end)'} / want: ${want[i] ?? '(end)'}`;
   const why = reason(err);
   reasons[why] = (reasons[why] ?? 0) + 1;
   rows.push(`| ${name} | fail (${why}) | \`${cell(stmt)}\` | ${cell(err, 160)} |`);

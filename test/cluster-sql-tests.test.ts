@@ -1,7 +1,7 @@
 /**
  * A handful of sql-tests files (expected output from real PostgreSQL) through a 2-shard
  * loopback cluster's shard router (issue 14): k-NN with filters, partitions, COPY-free DML
- * and errors, transactions with savepoints and SET LOCAL, multi-statement Queries, cursors.
+ * and errors, transactions with savepoints and SET LOCAL, multi-statement Queries, cursors, views, SET and RESET.
  * The whole suite through a cluster: scripts/sql-tests-sharded.sh (too slow for npm test).
  */
 import { after, before, test } from 'node:test';
@@ -15,7 +15,7 @@ import { runSqlTestFile } from './support/sql-test-file.js';
 import { startLocalCluster, type LocalCluster } from '../src/cluster/launcher.js';
 
 const skip = clusterSkip() || (!psqlAvailable() && PSQL_MISSING);
-const FILES = ['vector_knn', 'hybrid_rrf', 'partitions', 'errors', 'implicit_block', 'transaction_read_only', 'savepoint_unique_keys', 'cursors', 'views', 'window_frames'];
+const FILES = ['vector_knn', 'hybrid_rrf', 'partitions', 'errors', 'implicit_block', 'transaction_read_only', 'savepoint_unique_keys', 'cursors', 'views', 'settings'];
 
 const dir = mkdtempSync(join(tmpdir(), 'quiver-cluster-sql-tests-'));
 let cluster: LocalCluster | undefined;

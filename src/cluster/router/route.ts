@@ -32,6 +32,7 @@ import { executeArguments, textAfterKeyword } from './sql-prepared.js';
 import type { FetchDirection } from './router-cursors.js';
 import type { RouterTable, TableLookup } from './shard-catalog.js';
 import { firstLocation, matchParen, skipBlank } from './sql-text.js';
+import { rekeyingDdl, type RekeyingDdl } from './key-ddl.js';
 import { keyUpdateRoute, type KeyUpdateRoute } from './key-update.js';
 import { createTableAsRoute, type CreateTableAsRoute } from './create-table-as.js';
 import { explainRoute, type ExplainRoute } from './fanout-explain.js';
@@ -70,7 +71,8 @@ export type Route =
   | { kind: 'shard0'; write: boolean }
   | { kind: 'session' }
   | { kind: 'tx'; verb: TxVerb; savepoint?: string }
-  | { kind: 'everyShard'; write: boolean; ddl: boolean; inBlock: boolean }
+  /** `rekeys`: an ALTER TABLE that only an empty table may undergo (key-ddl.ts) */
+  | { kind: 'everyShard'; write: boolean; ddl: boolean; inBlock: boolean; rekeys?: RekeyingDdl }
   | { kind: 'pinned'; table: RouterTable; key: readonly KeySource[]; write: boolean }
   | { kind: 'insert'; table: RouterTable; rows: readonly InsertRow[]; head: string; tail: string; added: AddedKeys | null }
   | { kind: 'roundRobin'; table: RouterTable }
@@ -206,6 +208,10 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
       const temporary = names.length > 0 && names.every((n) => n.length === 1 && catalog.isTemporary?.(n[0]!.String?.sval));
       if (temporary) return { kind: 'shard0', write: true };
       return { kind: 'everyShard', write: true, ddl: true, inBlock: true };
+    }
+    case 'AlterTableStmt': {
+      const rekeys = node.relation ? rekeyingDdl(node, catalog.table(node.relation.schemaname, node.relation.relname)) : undefined;
+      return { kind: 'everyShard', write: true, ddl: true, inBlock: true, ...(rekeys ? { rekeys } : {}) };
     }
     default:
       if (SHARD0_STATEMENTS.has(type)) return { kind: 'shard0', write: false };

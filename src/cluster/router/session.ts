@@ -14,6 +14,7 @@
  */
 import * as pgQuery from 'libpg-query';
 import type { Logger } from 'pino';
+import type { RekeyingDdl } from './key-ddl.js';
 import { SqlError, type SqlNotice } from '../../errors.js';
 import { formatTypeWithTypmod, sqlType, type SqlType, type Value } from '../../types/types.js';
 import { formatText, parseText } from '../../types/text-io.js';
@@ -296,6 +297,7 @@ export class RouterSession implements Backend {
         return this.rowsOrTag(await this.runOn([shard], route.write, stmt, params));
       }
       case 'everyShard': {
+        if (route.rekeys) await this.refuseRekeyingRows(route.rekeys);
         try {
           // in a block, the shards say that VACUUM and the like cannot run there (25001)
           const replies = route.inBlock || this.block
@@ -397,13 +399,19 @@ export class RouterSession implements Backend {
 
   takeNotices(): SqlNotice[] {
     const out = this.notices.splice(0);
-    // a statement run on every shard (DROP … IF EXISTS, DDL) gets the same notice from each: once
-    const seen = new Set<string>();
+    // a statement run on every shard (DROP … IF EXISTS, DDL) gets the same notice from each:
+    // once, but as many times as one shard gave it (one notice a call of a function)
+    const emitted = new Map<string, number>();
     for (const c of this.openConnections()) {
+      const here = new Map<string, number>();
       for (const n of c.notices.splice(0)) {
         const key = JSON.stringify(n);
-        if (!seen.has(key)) out.push(n);
-        seen.add(key);
+        const nth = (here.get(key) ?? 0) + 1;
+        here.set(key, nth);
+        if ((emitted.get(key) ?? 0) < nth) {
+          out.push(n);
+          emitted.set(key, nth);
+        }
       }
     }
     return out;
@@ -495,6 +503,8 @@ export class RouterSession implements Backend {
   }
 
   private blockEnded(block: Transaction): void {
+    // statements prepared under the block's SETs may read constants otherwise after a rollback
+    if (block.sets.length > 0) for (const c of this.openConnections()) c.forgetStatements(true);
     if (!block.ranDdl) return;
     this.blockCatalog = null;
     this.ctx.invalidateCatalog();
@@ -698,9 +708,11 @@ export class RouterSession implements Backend {
     const conns = block ? await this.guard(allOrFirstError(this.openConnections().map((c) => this.join(c.shard, false, block)))) : this.openConnections();
     const replies = await this.guard(allOrFirstError(conns.map((c) => c.simple(sql))));
     const pathMayChange = /search_path|\ball\b/i.test(sql);
+    // statements prepared before may now mean otherwise: names (search_path) and constants
+    // read at parse time ('05/06/2024'::date under DateStyle, timestamptz under TimeZone…)
+    if (!/^\s*discard\s+all\b/i.test(sql)) for (const c of conns) c.forgetStatements(true);
     if (block) {
       block.sets.push({ sql, depth: block.savepoints.length });
-      if (pathMayChange) for (const c of conns) c.forgetStatements(true);
     } else if (/^\s*discard\s+all\b/i.test(sql)) {
       // DISCARD ALL dropped the shards' prepared statements too
       for (const c of conns) c.forgetStatements(false);
@@ -708,8 +720,6 @@ export class RouterSession implements Backend {
       this.replay = [];
     } else {
       if (!/^\s*set\s+local\b/i.test(sql)) this.replay.push(sql);
-      // names in statements prepared before may now mean other tables
-      if (pathMayChange) for (const c of conns) c.forgetStatements(true);
     }
     if (pathMayChange) await this.readSearchPath(conns.find((c) => c.shard === 0)!);
     return { kind: 'command', tag: replies[0]?.tag ?? 'SET' };
@@ -984,6 +994,14 @@ export class RouterSession implements Backend {
       const text = reply.rows[0]?.[i] ?? null;
       return text === null ? null : parseText(e.type, text, settings);
     });
+  }
+
+  /** An ALTER TABLE that would re-key rows (key-ddl.ts): 0A000 when any shard holds a row of the table. */
+  private async refuseRekeyingRows(rekeys: RekeyingDdl): Promise<void> {
+    const replies = await this.onShards(this.allShards(), false, (c) => c.simple(`SELECT 1 FROM ${rekeys.table} LIMIT 1`));
+    if (replies.some((r) => r.rows.length > 0)) {
+      throw new SqlError('0A000', `${rekeys.what} is not supported by the shard router (rows do not move between shards)`);
+    }
   }
 
   /**
