@@ -42,10 +42,13 @@ function withoutExplain(sqlLines, out) {
   const kept = [];
   let p = 0;
   let explain = false;
+  let atStart = true; // the next input line that is not blank or a comment starts a statement
   for (const line of out) {
     if (p < sqlLines.length && line === sqlLines[p]) {
-      const starts = p === 0 || /;\s*$/.test(sqlLines[p - 1]) || sqlLines[p - 1].startsWith('\\');
-      if (starts && line.trim() !== '' && !line.trimStart().startsWith('--')) explain = /^\s*explain\b/i.test(line);
+      const filler = line.trim() === '' || line.trimStart().startsWith('--');
+      if (atStart && !filler) explain = /^\s*explain\b/i.test(line);
+      if (/;\s*(--.*)?$/.test(line) || line.startsWith('\\')) atStart = true;
+      else if (!filler) atStart = false;
       p++;
       kept.push(line);
     } else if (!explain) kept.push(line);

@@ -346,6 +346,8 @@ export class RouterSession implements Backend {
    * with the shards it did change.
    */
   private async ddlShardByShard(stmt: RouterStatement, params: readonly Value[]): Promise<ShardReply[]> {
+    // the attempt in one transaction was rolled back: its notices are not the statement's
+    for (const c of this.openConnections()) c.notices.splice(0);
     const on = async (s: number) => (await this.connection(s)).run(stmt.sql, stmt.shardParamTypes, this.shardParams(stmt, params));
     const first = await on(0);
     const rest = await Promise.allSettled(this.allShards().slice(1).map(on));
