@@ -4,7 +4,8 @@
  * SET / SET LOCAL in a block last as long as PostgreSQL's; a SET re-parses statements the
  * shards had prepared (DateStyle); a notice given twice by one shard comes twice; an INSERT
  * key given by an expression lands on its value's shard, a bad key literal fails with
- * PostgreSQL's error; ALTER TABLE that would re-key rows is refused while the table has rows.
+ * PostgreSQL's error; ALTER TABLE that would re-key rows is refused while the table has rows;
+ * a pulled-up statement reading an aliased join's whole row gets every column of it.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +15,7 @@ import { idsOn, loopbackClient, shardOfInt, sqlError } from './support/shard-key
 let h: ShardedRouter;
 
 before(async () => {
-  h = await startShardedRouter({ ddl: ['CREATE TABLE kv (id int PRIMARY KEY, v text)', 'CREATE TABLE loose (id int, v text)'] });
+  h = await startShardedRouter({ ddl: ['CREATE TABLE kv (id int PRIMARY KEY, v text)', 'CREATE TABLE loose (id int, v text)', 'CREATE TABLE ja (i int PRIMARY KEY, j int)', 'CREATE TABLE jb (id int PRIMARY KEY, i int, k text)'] });
 });
 
 after(async () => {
@@ -115,4 +116,14 @@ test('ALTER TABLE that would re-key rows is refused while the table has rows, an
   await c.query('ALTER TABLE loose ADD PRIMARY KEY (id)');
   await c.query("INSERT INTO loose VALUES (1, 'a'), (2, 'b')");
   assert.equal((await sqlError(c.query("INSERT INTO loose VALUES (1, 'again')"))).code, '23505');
+});
+
+test('the whole row of an aliased join, pulled up, has every column (not NULLs)', async () => {
+  const c = h.client;
+  await c.query("INSERT INTO ja VALUES (1, 10), (2, 20), (3, 30)");
+  await c.query("INSERT INTO jb VALUES (100, 1, 'x'), (101, 3, 'z')");
+  const rows = (await c.query('SELECT (x).i, (x).j, (x).k FROM (ja JOIN jb USING (i)) x ORDER BY 1')).rows;
+  assert.deepEqual(rows, [{ i: 1, j: 10, k: 'x' }, { i: 3, j: 30, k: 'z' }]);
+  const sub = (await c.query('SELECT (s).i, (s).k FROM (SELECT ja.i, jb.k FROM ja JOIN jb ON ja.j = jb.i * 10) s ORDER BY 1')).rows;
+  assert.deepEqual(sub, [{ i: 1, k: 'x' }, { i: 3, k: 'z' }]);
 });
