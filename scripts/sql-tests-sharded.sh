@@ -7,7 +7,8 @@
 # (QUIVER_TEST_PORT), stops the cluster (every process it started) and writes
 # dist/sql-tests-sharded.md: one row a file, pass / fail and, for a failure, the first
 # statement whose output differs from PostgreSQL's and Quiver's first line there.
-# Needs a build (npx tsc -p tsconfig.json) and psql.
+# Needs a build (npx tsc -p tsconfig.json) and psql; do not rebuild while it runs (a node
+# importing a half-written dist/ module fails or dies, and the sweep stalls).
 set -u
 cd "$(dirname "$0")/.."
 SHARDS=${SHARDS:-2}
