@@ -12,16 +12,12 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { startQuiver, REPO_ROOT } from './support/server.js';
+import { startQuiver } from './support/server.js';
 import type { QuiverServer } from './support/server.js';
-import { psqlAvailable, PSQL_MISSING, runPsql, REGRESS_PSQL_FLAGS } from './support/psql.js';
-
-const SQL_DIR = join(REPO_ROOT, 'sql-tests');
-const EXPECTED_DIR = join(SQL_DIR, 'expected');
-const RESULTS_DIR = join(REPO_ROOT, 'dist', 'sql-tests-results');
+import { psqlAvailable, PSQL_MISSING } from './support/psql.js';
+import { runSqlTestFile, SQL_DIR, EXPECTED_DIR } from './support/sql-test-file.js';
 
 const only = process.env.SQL_TESTS?.split(',').map((s) => s.trim()).filter(Boolean);
 const names = readdirSync(SQL_DIR)
@@ -35,7 +31,6 @@ let startError: unknown;
 
 before(async () => {
   if (!psqlAvailable()) return;
-  mkdirSync(RESULTS_DIR, { recursive: true });
   try {
     // two_phase_commit.sql needs prepared transactions (PostgreSQL's default 0 turns them off)
     server = await startQuiver({ args: ['--max-prepared-transactions', '10'] });
@@ -59,44 +54,7 @@ for (const name of names) {
     if (!psqlAvailable()) assert.fail(PSQL_MISSING);
     if (startError) throw startError;
     assert.ok(server, 'Quiver server did not start');
-    // Like pg_regress (and scripts/sql-tests-expected.sh): a fresh database per file, with
-    // the vector extension already created in it.
-    const setup = await runPsql({
-      host: server.host, port: server.port, database: 'postgres', args: ['-X', '-q', '-v', 'ON_ERROR_STOP=1'],
-      input: `DROP DATABASE IF EXISTS regress_${name};\nCREATE DATABASE regress_${name};\n`, appName: 'pg_regress', mergeOutput: true, timeoutMs: 30000,
-    });
-    assert.equal(setup.status, 0, `creating database regress_${name} failed: ${setup.combined}`);
-    const ext = await runPsql({
-      host: server.host, port: server.port, database: `regress_${name}`, args: ['-X', '-q', '-v', 'ON_ERROR_STOP=1'],
-      input: 'CREATE EXTENSION vector;\n', appName: 'pg_regress', mergeOutput: true, timeoutMs: 30000,
-    });
-    assert.equal(ext.status, 0, `CREATE EXTENSION vector failed: ${ext.combined}`);
-    const input = readFileSync(join(SQL_DIR, `${name}.sql`), 'utf8');
-    const expectedFile = join(EXPECTED_DIR, `${name}.out`);
-    const expected = readFileSync(expectedFile, 'utf8');
-    const result = await runPsql({
-      host: server.host,
-      port: server.port,
-      database: `regress_${name}`,
-      args: REGRESS_PSQL_FLAGS,
-      input,
-      appName: `pg_regress/${name}`,
-      mergeOutput: true,
-      timeoutMs: 120000,
-    });
-    const actualFile = join(RESULTS_DIR, `${name}.out`);
-    writeFileSync(actualFile, result.combined);
-    if (result.combined !== expected) {
-      assert.fail(`${name}: output differs from PostgreSQL's (psql exit ${result.status})\n${unifiedDiff(expectedFile, actualFile)}`);
-    }
+    const { diff, status } = await runSqlTestFile(server.host, server.port, name);
+    if (diff !== undefined) assert.fail(`${name}: output differs from PostgreSQL's (psql exit ${status})\n${diff}`);
   });
-}
-
-/** `diff -u expected actual`, capped so one broken file cannot flood the report. */
-function unifiedDiff(expectedFile: string, actualFile: string): string {
-  const r = spawnSync('diff', ['-u', expectedFile, actualFile], { encoding: 'utf8' });
-  const text = r.stdout || r.stderr || `(diff unavailable: ${r.error?.message ?? 'unknown error'})`;
-  const lines = text.split('\n');
-  const max = 200;
-  return lines.length > max ? `${lines.slice(0, max).join('\n')}\n… (${lines.length - max} more diff lines; see ${actualFile})` : text;
 }

@@ -395,6 +395,7 @@ function columnsRead(tree: unknown): ColumnsRead {
   const out: ColumnsRead = { names: new Set(), star: false, natural: false, wholeRow: new Set() };
   let star = false;
   let natural = false;
+  const aliases = new Set<string>();
   walk(tree, (n) => {
     const fields: N[] | undefined = n.ColumnRef?.fields;
     if (fields) {
@@ -407,7 +408,11 @@ function columnsRead(tree: unknown): ColumnsRead {
     const join = n.JoinExpr as N | undefined;
     if (join?.isNatural) natural = true;
     for (const u of (join?.usingClause ?? []) as N[]) if (u.String) out.names.add(u.String.sval);
+    // an aliased join or subquery: its whole row (`select x from (a join b using (i)) x`) reads every column under it
+    const alias = (join?.alias ?? n.RangeSubselect?.alias) as N | undefined;
+    if (alias?.aliasname) aliases.add(alias.aliasname);
   });
+  if ([...aliases].some((a) => out.wholeRow.has(a))) star = true;
   return { ...out, star, natural };
 }
 

@@ -32,6 +32,7 @@ import { executeArguments, textAfterKeyword } from './sql-prepared.js';
 import type { FetchDirection } from './router-cursors.js';
 import type { RouterTable, TableLookup } from './shard-catalog.js';
 import { firstLocation, matchParen, skipBlank } from './sql-text.js';
+import { rekeyingDdl, type RekeyingDdl } from './key-ddl.js';
 import { keyUpdateRoute, type KeyUpdateRoute } from './key-update.js';
 import { createTableAsRoute, type CreateTableAsRoute } from './create-table-as.js';
 import { explainRoute, type ExplainRoute } from './fanout-explain.js';
@@ -44,11 +45,12 @@ export type KeySource =
   | { kind: 'const'; value: Value }
   | { kind: 'param'; index: number }
   /**
-   * the column's DEFAULT (an INSERT leaving the key out, or saying DEFAULT): evaluated on
-   * shard 0 (sequences live there) and written into the row as a constant; `at` is the
-   * DEFAULT keyword's offset, none when the column is left out
+   * the column's DEFAULT (an INSERT leaving the key out, or saying DEFAULT), or an expression
+   * given for the key (`length`: its text's): evaluated on shard 0 (sequences live there) and
+   * written into the row as a constant; `at` is the DEFAULT keyword's or the expression's
+   * offset, none when the column is left out
    */
-  | { kind: 'default'; expr: string; at?: number };
+  | { kind: 'default'; expr: string; at?: number; length?: number };
 
 export interface InsertRow {
   /** the row's text `( … )` in the statement */
@@ -69,7 +71,8 @@ export type Route =
   | { kind: 'shard0'; write: boolean }
   | { kind: 'session' }
   | { kind: 'tx'; verb: TxVerb; savepoint?: string }
-  | { kind: 'everyShard'; write: boolean; ddl: boolean; inBlock: boolean }
+  /** `rekeys`: an ALTER TABLE that only an empty table may undergo (key-ddl.ts) */
+  | { kind: 'everyShard'; write: boolean; ddl: boolean; inBlock: boolean; rekeys?: RekeyingDdl }
   | { kind: 'pinned'; table: RouterTable; key: readonly KeySource[]; write: boolean }
   | { kind: 'insert'; table: RouterTable; rows: readonly InsertRow[]; head: string; tail: string; added: AddedKeys | null }
   | { kind: 'roundRobin'; table: RouterTable }
@@ -209,6 +212,10 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
       if (temporary) return { kind: 'shard0', write: true };
       return { kind: 'everyShard', write: true, ddl: true, inBlock: true };
     }
+    case 'AlterTableStmt': {
+      const rekeys = node.relation ? rekeyingDdl(node, catalog.table(node.relation.schemaname, node.relation.relname)) : undefined;
+      return { kind: 'everyShard', write: true, ddl: true, inBlock: true, ...(rekeys ? { rekeys } : {}) };
+    }
     default:
       if (SHARD0_STATEMENTS.has(type)) return { kind: 'shard0', write: false };
       // each shard enforces a unique index over its own rows: one on an expression never holds the
@@ -303,7 +310,8 @@ function insertRoute(sql: string, node: N, catalog: TableLookup, whole: N): Rout
   const left = positions.flatMap((p, k) => (p < 0 ? [k] : []));
   if (left.length > 0) {
     const missing = left.find((k) => table.keyDefaults[k] === undefined);
-    if (missing !== undefined) return notYet(`INSERT into "${table.name}" without its key column "${table.keyColumns[missing]}" (it has no default)`);
+    // a key column is NOT NULL (a primary key's): every shard refuses the row as PostgreSQL does
+    if (missing !== undefined) return { kind: 'shard0', write: true };
     if (targets.length === 0) return notYet(`INSERT into "${table.name}" with fewer values than columns, leaving out its key`);
     const close = matchParen(sql, sql.lastIndexOf('(', targets[0]!.location));
     if (close < 0) return notYet('this INSERT column list');
@@ -321,7 +329,7 @@ function insertRoute(sql: string, node: N, catalog: TableLookup, whole: N): Rout
       let source: KeySource | undefined;
       if (!item) source = fallback === undefined ? undefined : { kind: 'default', expr: fallback };
       else if (item.SetToDefault) source = { kind: 'default', expr: fallback ?? 'NULL', at: item.SetToDefault.location };
-      else source = keySource(item, table.keyTypes[k]!);
+      else source = keySource(item, table.keyTypes[k]!) ?? keyExpression(sql, items, positions[k]!, spans[r]!);
       if (!source) return notYet(`an INSERT whose key "${table.keyColumns[k]}" is not a constant, parameter or DEFAULT`);
       key.push(source);
     }
@@ -572,6 +580,28 @@ function keySource(e: N | undefined, type: RouterTable['keyTypes'][number]): Key
   } catch {
     return undefined; // not a value of the key's type: the shards compare it as PostgreSQL would
   }
+}
+
+/**
+ * The key given by an expression (`1 + 1`, `'x'`, a literal not of the key's type) in a
+ * VALUES row whose span is `row`: its text, evaluated on shard 0 with the DEFAULTs (an error
+ * there is the INSERT's). Undefined for one with parameters (the DEFAULTs' query has none).
+ */
+function keyExpression(sql: string, items: N[], at: number, row: [number, number]): KeySource | undefined {
+  const item = items[at];
+  if (!item || JSON.stringify(item).includes('"ParamRef"')) return undefined;
+  // the item's text: between the commas before it and after it (or the row's parentheses)
+  const after = (i: number): number | undefined => {
+    const next = firstLocation(items[i]);
+    return next === undefined ? undefined : sql.lastIndexOf(',', next);
+  };
+  const start = at === 0 ? row[0] + 1 : after(at);
+  const end = at === items.length - 1 ? row[1] - 1 : after(at + 1);
+  if (start === undefined || end === undefined || start < row[0] || end <= start) return undefined;
+  const from = at === 0 ? start : start + 1;
+  const text = sql.slice(from, end);
+  if (text.trim() === '' || matchParen(`(${text})`, 0) !== text.length + 1) return undefined;
+  return { kind: 'default', expr: text, at: from, length: end - from };
 }
 
 /** The text spans `( … )` of an INSERT's VALUES rows, found by scanning parentheses. */

@@ -14,6 +14,7 @@
  */
 import * as pgQuery from 'libpg-query';
 import type { Logger } from 'pino';
+import type { RekeyingDdl } from './key-ddl.js';
 import { SqlError, type SqlNotice } from '../../errors.js';
 import { formatTypeWithTypmod, sqlType, type SqlType, type Value } from '../../types/types.js';
 import { formatText, parseText } from '../../types/text-io.js';
@@ -261,6 +262,7 @@ export class RouterSession implements Backend {
       else {
         await commitTransaction(block, this.ctx.nextGid(), this.ctx.twoPhase);
         committed = true;
+        this.keepBlockSettings(block);
       }
     } finally {
       this.sqlObjects.cursors.endOfTransaction(committed);
@@ -295,6 +297,7 @@ export class RouterSession implements Backend {
         return this.rowsOrTag(await this.runOn([shard], route.write, stmt, params));
       }
       case 'everyShard': {
+        if (route.rekeys) await this.refuseRekeyingRows(route.rekeys);
         try {
           // in a block, the shards say that VACUUM and the like cannot run there (25001)
           const replies = route.inBlock || this.block
@@ -343,6 +346,8 @@ export class RouterSession implements Backend {
    * with the shards it did change.
    */
   private async ddlShardByShard(stmt: RouterStatement, params: readonly Value[]): Promise<ShardReply[]> {
+    // the attempt in one transaction was rolled back: its notices are not the statement's
+    for (const c of this.openConnections()) c.notices.splice(0);
     const on = async (s: number) => (await this.connection(s)).run(stmt.sql, stmt.shardParamTypes, this.shardParams(stmt, params));
     const first = await on(0);
     const rest = await Promise.allSettled(this.allShards().slice(1).map(on));
@@ -396,13 +401,19 @@ export class RouterSession implements Backend {
 
   takeNotices(): SqlNotice[] {
     const out = this.notices.splice(0);
-    // a statement run on every shard (DROP … IF EXISTS, DDL) gets the same notice from each: once
-    const seen = new Set<string>();
+    // a statement run on every shard (DROP … IF EXISTS, DDL) gets the same notice from each:
+    // once, but as many times as one shard gave it (one notice a call of a function)
+    const emitted = new Map<string, number>();
     for (const c of this.openConnections()) {
+      const here = new Map<string, number>();
       for (const n of c.notices.splice(0)) {
         const key = JSON.stringify(n);
-        if (!seen.has(key)) out.push(n);
-        seen.add(key);
+        const nth = (here.get(key) ?? 0) + 1;
+        here.set(key, nth);
+        if ((emitted.get(key) ?? 0) < nth) {
+          out.push(n);
+          emitted.set(key, nth);
+        }
       }
     }
     return out;
@@ -488,7 +499,14 @@ export class RouterSession implements Backend {
   }
 
   /** The block ended: its DDL is now committed or gone, and the shared catalog is read again. */
+  /** A block committed: its session-level SETs hold for connections opened from now on. */
+  private keepBlockSettings(block: Transaction): void {
+    for (const { sql } of block.sets) if (!/^\s*set\s+(local|transaction)\b/i.test(sql)) this.replay.push(sql);
+  }
+
   private blockEnded(block: Transaction): void {
+    // statements prepared under the block's SETs may read constants otherwise after a rollback
+    if (block.sets.length > 0) for (const c of this.openConnections()) c.forgetStatements(true);
     if (!block.ranDdl) return;
     this.blockCatalog = null;
     this.ctx.invalidateCatalog();
@@ -563,7 +581,11 @@ export class RouterSession implements Backend {
     let p = block.participants.get(shard);
     if (!p) {
       await conn.simple(block.begin);
-      for (const s of block.savepoints) await conn.simple(`SAVEPOINT ${quoteIdent(s)}`);
+      // the block's SETs and savepoints in the order they came
+      for (let depth = 0; depth <= block.savepoints.length; depth++) {
+        for (const set of block.sets) if (set.depth === depth) await conn.simple(set.sql);
+        if (depth < block.savepoints.length) await conn.simple(`SAVEPOINT ${quoteIdent(block.savepoints[depth]!)}`);
+      }
       p = { conn, wrote: false };
       block.participants.set(shard, p);
     }
@@ -618,7 +640,7 @@ export class RouterSession implements Backend {
         if (block?.implicit) block.implicit = false;
         else if (block) this.notices.push({ severity: 'WARNING', code: '25001', message: 'there is already a transaction in progress' });
         else this.block = new Transaction(stmt.sql, false);
-        return { kind: 'command', tag: 'BEGIN' };
+        return { kind: 'command', tag: /^\s*start\b/i.test(stmt.sql) ? 'START TRANSACTION' : 'BEGIN' };
       case 'commit':
         if (block?.implicit) this.notices.push({ severity: 'WARNING', code: '25P01', message: 'there is no transaction in progress' });
         if (!block) {
@@ -634,6 +656,7 @@ export class RouterSession implements Backend {
           }
           await commitTransaction(block, this.ctx.nextGid(), this.ctx.twoPhase);
           committed = true;
+          this.keepBlockSettings(block);
           return { kind: 'command', tag: 'COMMIT' };
         } finally {
           this.sqlObjects.cursors.endOfTransaction(committed);
@@ -646,6 +669,8 @@ export class RouterSession implements Backend {
           this.sqlObjects.cursors.endOfTransaction(false);
           await rollbackTransaction(block);
           this.blockEnded(block);
+          // a search_path SET in the block is undone
+          if (block.sets.some((set) => /search_path|\ball\b/i.test(set.sql)) && this.settled.get(0)) await this.readSearchPath(this.settled.get(0)!);
         }
         return { kind: 'command', tag: 'ROLLBACK' };
       case 'twoPhase':
@@ -663,9 +688,11 @@ export class RouterSession implements Backend {
     if (verb === 'savepoint') block.savepoints.push(name);
     else if (verb === 'release') {
       block.savepoints.splice(at);
+      for (const set of block.sets) set.depth = Math.min(set.depth, at);
       this.sqlObjects.cursors.released(at);
     } else {
       block.savepoints.splice(at + 1);
+      block.sets = block.sets.filter((set) => set.depth <= at);
       this.sqlObjects.cursors.rolledBackTo(at);
       block.failed = false;
     }
@@ -677,18 +704,24 @@ export class RouterSession implements Backend {
     this.describeCache.clear();
     this.reads.noteSessionStatement(sql, this.block);
     await this.connection(0);
-    const conns = this.openConnections();
+    const block = this.block;
+    // in a block, SET runs in every shard's transaction (SET LOCAL lasts to its end, a
+    // rollback undoes it) and in the transaction of a shard that joins later
+    const conns = block ? await this.guard(allOrFirstError(this.openConnections().map((c) => this.join(c.shard, false, block)))) : this.openConnections();
     const replies = await this.guard(allOrFirstError(conns.map((c) => c.simple(sql))));
     const pathMayChange = /search_path|\ball\b/i.test(sql);
-    if (/^\s*discard\s+all\b/i.test(sql)) {
+    // statements prepared before may now mean otherwise: names (search_path) and constants
+    // read at parse time ('05/06/2024'::date under DateStyle, timestamptz under TimeZone…)
+    if (!/^\s*discard\s+all\b/i.test(sql)) for (const c of conns) c.forgetStatements(true);
+    if (block) {
+      block.sets.push({ sql, depth: block.savepoints.length });
+    } else if (/^\s*discard\s+all\b/i.test(sql)) {
       // DISCARD ALL dropped the shards' prepared statements too
       for (const c of conns) c.forgetStatements(false);
       this.sqlObjects.discard();
       this.replay = [];
     } else {
       if (!/^\s*set\s+local\b/i.test(sql)) this.replay.push(sql);
-      // names in statements prepared before may now mean other tables
-      if (pathMayChange) for (const c of conns) c.forgetStatements(true);
     }
     if (pathMayChange) await this.readSearchPath(conns.find((c) => c.shard === 0)!);
     return { kind: 'command', tag: replies[0]?.tag ?? 'SET' };
@@ -730,13 +763,13 @@ export class RouterSession implements Backend {
   /** `places`: filled with each shard's rows' places among the statement's rows */
   private async insertStatements(stmt: RouterStatement, route: Extract<Route, { kind: 'insert' }>, params: readonly Value[], places = new Map<number, number[]>()): Promise<Map<number, string>> {
     const { table, added } = route;
-    const defaults = await this.evaluateDefaults(route);
+    const defaults = await this.evaluateDefaults(route).catch((e) => this.insertError(stmt, params, e));
     const rewrite = defaults.length > 0;
     const byShard = new Map<number, string[]>();
     let next = 0;
     for (const [place, row] of route.rows.entries()) {
       const values: Value[] = [];
-      const edits: { at: number; text: string }[] = [];
+      const edits: { at: number; text: string; length: number }[] = [];
       const appended: string[] = [];
       row.key.forEach((source, k) => {
         if (source.kind !== 'default') {
@@ -747,10 +780,10 @@ export class RouterSession implements Backend {
         values.push(value);
         const literal = sqlLiteral(table.keyTypes[k]!, value);
         if (source.at === undefined) appended.push(literal);
-        else edits.push({ at: source.at - row.start, text: literal });
+        else edits.push({ at: source.at - row.start, text: literal, length: source.length ?? 'DEFAULT'.length });
       });
       let text = stmt.sql.slice(row.start, row.end);
-      for (const e of edits.sort((a, b) => b.at - a.at)) text = text.slice(0, e.at) + e.text + text.slice(e.at + 'DEFAULT'.length);
+      for (const e of edits.sort((a, b) => b.at - a.at)) text = text.slice(0, e.at) + e.text + text.slice(e.at + e.length);
       if (appended.length > 0) text = `${text.slice(0, -1)}, ${appended.join(', ')})`;
       const shard = shardOfKey(table.keyTypes, values, this.shards);
       const rows = byShard.get(shard) ?? [];
@@ -954,12 +987,35 @@ export class RouterSession implements Backend {
     for (const row of route.rows) row.key.forEach((source, k) => { if (source.kind === 'default') exprs.push({ expr: source.expr, type: route.table.keyTypes[k]! }); });
     if (exprs.length === 0) return [];
     const shard0 = this.block ? await this.join(0, false) : await this.connection(0);
-    const reply = await shard0.simple(`SELECT ${exprs.map((e) => `(${e.expr})::${formatTypeWithTypmod(e.type)}`).join(', ')}`);
+    const query = `SELECT ${exprs.map((e) => `(${e.expr})::${formatTypeWithTypmod(e.type)}`).join(', ')}`;
+    // a key expression may fail (the INSERT's error, insertError): not the block's shard 0
+    const given = route.rows.some((row) => row.key.some((k) => k.kind === 'default' && k.length !== undefined));
+    const reply = given && this.block ? await undone(shard0, () => shard0.simple(query), false) : await shard0.simple(query);
     const settings = this.textSettings();
     return exprs.map((e, i) => {
       const text = reply.rows[0]?.[i] ?? null;
       return text === null ? null : parseText(e.type, text, settings);
     });
+  }
+
+  /** An ALTER TABLE that would re-key rows (key-ddl.ts): 0A000 when any shard holds a row of the table. */
+  private async refuseRekeyingRows(rekeys: RekeyingDdl): Promise<void> {
+    const replies = await this.onShards(this.allShards(), false, (c) => c.simple(`SELECT 1 FROM ${rekeys.table} LIMIT 1`));
+    if (replies.some((r) => r.rows.length > 0)) {
+      throw new SqlError('0A000', `${rekeys.what} is not supported by the shard router (rows do not move between shards)`);
+    }
+  }
+
+  /**
+   * A key expression of an INSERT failed on shard 0 (`e`): the INSERT itself runs there and
+   * is undone, so its own error is the client's (PostgreSQL's text and position); should it
+   * not fail there, `e`.
+   */
+  private async insertError(stmt: RouterStatement, params: readonly Value[], e: unknown): Promise<never> {
+    if (!(e instanceof SqlError)) throw e;
+    const conn = this.block ? await this.join(0, false) : await this.connection(0);
+    await undone(conn, () => conn.run(stmt.sql, stmt.shardParamTypes, this.shardParams(stmt, params)), !this.block);
+    throw e;
   }
 
   /** The fan-out planner's plan of a SELECT (0A000 without a planner, or for a shape it cannot run). */
@@ -1270,3 +1326,20 @@ function refusedToPrepare(e: unknown): boolean {
 /** Statements whose Describe is kept per session (they change no session state at Describe). */
 const CACHED_STATEMENTS = ['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt'];
 const DESCRIBE_CACHE_SIZE = 256;
+
+/**
+ * `work` on `conn` in a savepoint (`alone`: a transaction of its own) that is rolled back when
+ * it fails, or always when `alone`: a failure leaves the connection's transaction as it was.
+ */
+async function undone<T>(conn: ShardConnection, work: () => Promise<T>, alone: boolean): Promise<T> {
+  await conn.simple(alone ? 'BEGIN' : 'SAVEPOINT quiver_router_key');
+  try {
+    const result = await work();
+    await conn.simple(alone ? 'ROLLBACK' : 'RELEASE SAVEPOINT quiver_router_key');
+    return result;
+  } catch (e) {
+    await conn.simple(alone ? 'ROLLBACK' : 'ROLLBACK TO SAVEPOINT quiver_router_key');
+    if (!alone) await conn.simple('RELEASE SAVEPOINT quiver_router_key');
+    throw e;
+  }
+}

@@ -60,6 +60,12 @@ export class Transaction {
   repeatable: boolean | undefined;
   /** such a block's read timestamp: every shard reads at it (read-timestamp.ts) */
   readTimestamp: string | undefined;
+  /**
+   * SET / RESET run in it, with the number of savepoints open then: run again on a shard
+   * that joins later, dropped by ROLLBACK TO an earlier savepoint, and kept for the
+   * session's later connections only when the block commits (a rollback undoes them)
+   */
+  sets: { sql: string; depth: number }[] = [];
 
   /**
    * begin: the statement that opens it on each shard (the client's BEGIN text); implicit: the
