@@ -18,7 +18,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type pg from 'pg';
 import { targetFromArg, type SqlTarget } from './targets.js';
-import { percentile, repoRoot } from './util.js';
+import { repoRoot } from './util.js';
+import { probedSelect1 } from './probe-select1.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,32 +30,7 @@ const { values } = parseArgs({
   },
 });
 
-/** `work` on one connection while another sends SELECT 1 every `interval` ms: the probes' latencies. */
-async function probed(target: SqlTarget, work: () => Promise<unknown>): Promise<string> {
-  const probe = await target.connect();
-  const lat: number[] = [];
-  let stop = false;
-  const loop = (async () => {
-    while (!stop) {
-      const t0 = performance.now();
-      await probe.query('SELECT 1');
-      lat.push(performance.now() - t0);
-      await sleep(Number(values.interval));
-    }
-  })();
-  const t0 = performance.now();
-  let ms = 0;
-  try {
-    await work();
-    ms = performance.now() - t0;
-  } finally {
-    stop = true;
-    await loop;
-    await probe.end();
-  }
-  lat.sort((a, b) => a - b);
-  return `${ms.toFixed(0)} ms; SELECT 1 × ${lat.length}: p50 ${percentile(lat, 50).toFixed(1)} ms, p99 ${percentile(lat, 99).toFixed(1)} ms, max ${lat[lat.length - 1]!.toFixed(1)} ms`;
-}
+const probed = (target: SqlTarget, work: () => Promise<unknown>) => probedSelect1(target, work, Number(values.interval));
 
 async function main(): Promise<void> {
   const n = Number(values.rows);

@@ -22,7 +22,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type pg from 'pg';
 import { targetFromArg, type SqlTarget } from './targets.js';
-import { percentile, repoRoot } from './util.js';
+import { repoRoot } from './util.js';
+import { probedSelect1 } from './probe-select1.js';
 import { manCorpus } from './man-corpus.js';
 
 const { values } = parseArgs({
@@ -45,33 +46,7 @@ async function copyDocs(c: pg.Client, table: string, docs: readonly string[]): P
   })()), c.query(copyFrom(`COPY ${table} (id, body) FROM STDIN`)));
 }
 
-/** `work` on one connection while another sends SELECT 1 every `interval` ms: the probes' latencies. */
-async function probed(target: SqlTarget, work: () => Promise<void>, settleMs = 0): Promise<string> {
-  const probe = await target.connect();
-  const lat: number[] = [];
-  let stop = false;
-  const loop = (async () => {
-    while (!stop) {
-      const t0 = performance.now();
-      await probe.query('SELECT 1');
-      lat.push(performance.now() - t0);
-      await sleep(Number(values.interval));
-    }
-  })();
-  const t0 = performance.now();
-  let workS = 0;
-  try {
-    await work();
-    workS = (performance.now() - t0) / 1000;
-    await sleep(settleMs);
-  } finally {
-    stop = true;
-    await loop;
-    await probe.end();
-  }
-  lat.sort((a, b) => a - b);
-  return `${workS.toFixed(2)} s; SELECT 1 × ${lat.length}: p50 ${percentile(lat, 50).toFixed(1)} ms, p99 ${percentile(lat, 99).toFixed(1)} ms, max ${lat[lat.length - 1]!.toFixed(1)} ms`;
-}
+const probed = (target: SqlTarget, work: () => Promise<unknown>, settleMs = 0) => probedSelect1(target, work, Number(values.interval), settleMs);
 
 async function main(): Promise<void> {
   const docs = manCorpus(values.man!, Number(values.docs));
