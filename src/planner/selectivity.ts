@@ -27,6 +27,7 @@ import { castCalls } from './cast-cost.js';
 import { mapExpr } from './expr-walk.js';
 import { exprIdentity } from './plan-order.js';
 import { likeRegex, posixRegex } from '../functions/operators.js';
+import { DEFAULT_MATCHING_SEL, matchingSelectivity } from './matching-selectivity.js';
 
 export const DEFAULT_EQ_SEL = 0.005;
 export const DEFAULT_INEQ_SEL = 1 / 3;
@@ -800,6 +801,56 @@ function defaultComparisonSelectivity(op: string): number {
   return op === '=' ? DEFAULT_EQ_SEL : op === '<>' ? 1 - DEFAULT_EQ_SEL : DEFAULT_INEQ_SEL;
 }
 
+/**
+ * booltestsel: `x IS [NOT] TRUE | FALSE | UNKNOWN` from the column's null fraction and its first
+ * MCV (true's or false's frequency); without an MCV list the non-null rows split evenly; without
+ * statistics IS TRUE is the argument's own selectivity and NULLs are ignored.
+ */
+function boolTestSelectivity(e: Extract<Expr, { kind: 'booltest' }>, lookup: ColumnLookup): number {
+  const c = throughRelabel(e.arg);
+  const stats = c.kind === 'column' && c.level === 0 ? lookup(c)?.stats : undefined;
+  if (!stats) {
+    if (e.test === 'unknown') return e.negate ? DEFAULT_NOT_UNK_SEL : DEFAULT_UNK_SEL;
+    const s = clauseSelectivity(e.arg, lookup);
+    return (e.test === 'true') !== e.negate ? s : clamp(1 - s);
+  }
+  const nullFrac = stats.nullFrac;
+  if (e.test === 'unknown') return e.negate ? 1 - nullFrac : nullFrac;
+  const first = stats.mostCommonVals?.[0], freq = stats.mostCommonFreqs?.[0];
+  let freqTrue: number;
+  if (first !== undefined && freq !== undefined) freqTrue = first === 't' || first === 'true' ? freq : 1 - freq - nullFrac;
+  else freqTrue = (1 - nullFrac) / 2;
+  const freqTest = e.test === 'true' ? freqTrue : 1 - freqTrue - nullFrac;
+  return clamp(e.negate ? 1 - freqTest : freqTest);
+}
+
+/** jsonb's operators whose restriction estimator is matchingsel */
+const MATCHING_OPERATORS: ReadonlySet<string> = new Set(['@>', '<@', '?', '?|', '?&', '@?', '@@']);
+
+/** generic_restriction_selectivity for `column op constant` (either side), else DEFAULT_MATCHING_SEL */
+function jsonbMatchingSelectivity(e: Extract<Expr, { kind: 'call' }>, lookup: ColumnLookup): number {
+  const [a, b] = e.args as [Expr, Expr];
+  const left = throughRelabel(a), right = throughRelabel(b);
+  const varOnLeft = left.kind === 'column' && left.level === 0;
+  const col = varOnLeft ? left : right;
+  const other = varOnLeft ? b : a;
+  if (col.kind !== 'column' || col.level !== 0) return DEFAULT_MATCHING_SEL;
+  // ARRAY['a', 'b'] of constants is a Const to PostgreSQL (eval_const_expressions)
+  const o = stripCasts(other);
+  const elems = o.kind === 'array' && !o.nested ? o.elems.map(stripCasts) : undefined;
+  const constant = elems?.every((x) => x.kind === 'const')
+    ? { value: elems.map((x) => (x as Extract<Expr, { kind: 'const' }>).value) as Value }
+    : constantAs(other, e.fn.argTypes[varOnLeft ? 1 : 0]!);
+  if (!constant) return DEFAULT_MATCHING_SEL;
+  const info = lookup(col);
+  const stats = info?.stats && {
+    nullFrac: info.stats.nullFrac,
+    mostCommonVals: parsedList(info, info.stats.mostCommonVals), mostCommonFreqs: info.stats.mostCommonFreqs,
+    histogram: parsedList(info, info.stats.histogramBounds),
+  };
+  return matchingSelectivity(e.fn, stats, constant.value, varOnLeft) ?? DEFAULT_MATCHING_SEL;
+}
+
 /** The fraction of rows for which the boolean expression is true. */
 export function clauseSelectivity(e: Expr, lookup: ColumnLookup): number {
   switch (e.kind) {
@@ -820,9 +871,18 @@ export function clauseSelectivity(e: Expr, lookup: ColumnLookup): number {
       return info?.stats ? equalitySelectivity(info, { value: true }) : DEFAULT_CLAUSE_SEL;
     }
     case 'anyall': return arraySelectivity(e, lookup);
+    case 'distinct': {
+      // clause_selectivity: a DistinctExpr is its "=" operator's estimate negated (NULLs ignored);
+      // IS NOT DISTINCT FROM is NOT of that
+      const eq: Expr = { kind: 'call', name: '=', fn: e.eq, args: [e.left, e.right], type: T.bool };
+      const s = clamp(1 - clauseSelectivity(eq, lookup));
+      return e.negate ? clamp(1 - s) : s;
+    }
+    case 'booltest': return boolTestSelectivity(e, lookup);
     case 'call': {
       const pattern = e.args.length === 2 && Object.hasOwn(PATTERN_OPERATORS, e.name) ? PATTERN_OPERATORS[e.name] : undefined;
       if (pattern) return patternSelectivity(e, lookup, pattern.insensitive, pattern.negate, pattern.regex);
+      if (e.args.length === 2 && MATCHING_OPERATORS.has(e.name) && e.args[0]!.type.oid === OID.jsonb) return jsonbMatchingSelectivity(e, lookup);
       // tsmatchsel without lexeme statistics: DEFAULT_TS_MATCH_SEL
       if (e.name === '@@') return DEFAULT_TS_MATCH_SEL;
       const s = comparisonSelectivity(e, lookup);
