@@ -21,13 +21,15 @@
 import type { ColumnStatistics } from '../catalog/catalog.js';
 import { compareValues } from '../types/compare.js';
 import { formatText, parseText } from '../types/text-io.js';
-import { OID, T, type SqlType, type Value } from '../types/types.js';
+import { elementTypeOf, isArrayType, OID, sqlType, T, type SqlType, type Value } from '../types/types.js';
 import type { Expr } from './plan.js';
 import { castCalls } from './cast-cost.js';
 import { mapExpr } from './expr-walk.js';
 import { exprIdentity } from './plan-order.js';
 import { likeRegex, posixRegex } from '../functions/operators.js';
 import { DEFAULT_MATCHING_SEL, matchingSelectivity } from './matching-selectivity.js';
+import { containmentSelectivity, defaultArraySelectivity } from './array-selectivity.js';
+import { arrayElements } from './array-statistics.js';
 
 export const DEFAULT_EQ_SEL = 0.005;
 export const DEFAULT_INEQ_SEL = 1 / 3;
@@ -763,6 +765,8 @@ function conjunctionSelectivity(args: readonly Expr[], lookup: ColumnLookup): nu
  * of distinct elements, disjoint events (their shares summed) when that stays within 0..1.
  */
 function arraySelectivity(e: Extract<Expr, { kind: 'anyall' }>, lookup: ColumnLookup): number {
+  const contained = elementContainmentSelectivity(e, lookup);
+  if (contained !== undefined) return contained;
   const arr = stripCasts(e.right);
   const col = throughRelabel(e.left);
   const op = e.op ?? '';
@@ -824,6 +828,65 @@ function boolTestSelectivity(e: Extract<Expr, { kind: 'booltest' }>, lookup: Col
   return clamp(e.negate ? 1 - freqTest : freqTest);
 }
 
+const ARRAY_OPERATORS: ReadonlySet<string> = new Set(['@>', '<@', '&&']);
+
+/** A constant operand's value: a Const, or ARRAY[…] of Consts (one Const to PostgreSQL after eval_const_expressions). */
+function constantOperand(other: Expr, type: SqlType): { value: Value } | undefined {
+  const o = stripCasts(other);
+  const elems = o.kind === 'array' && !o.nested ? o.elems.map(stripCasts) : undefined;
+  if (elems?.every((x) => x.kind === 'const')) return { value: elems.map((x) => (x as Extract<Expr, { kind: 'const' }>).value) as Value };
+  return constantAs(other, type);
+}
+
+/** Element statistics' readers for an array column: its element type's text input and order */
+function elementReaders(info: ColumnInfo): { parse: (t: string) => Value; compare: (a: Value, b: Value) => number } {
+  const elem = sqlType(elementTypeOf(info.type.oid) ?? OID.text);
+  return { parse: (t) => parseText(elem, t), compare: (a, b) => compareValues(elem, a, b) };
+}
+
+/** arraycontsel: `col @> const`, `col && const`, `col <@ const` (the column on either side); other shapes get DEFAULT_SEL */
+function arrayOperatorSelectivity(e: Extract<Expr, { kind: 'call' }>, lookup: ColumnLookup): number {
+  const [a, b] = e.args as [Expr, Expr];
+  const left = throughRelabel(a), right = throughRelabel(b);
+  const varOnLeft = left.kind === 'column' && left.level === 0;
+  const col = varOnLeft ? left : right;
+  if (col.kind !== 'column' || col.level !== 0) return defaultArraySelectivity(e.name);
+  const constant = constantOperand(varOnLeft ? b : a, col.type);
+  if (!constant) return defaultArraySelectivity(e.name);
+  if (constant.value === null) return 0;
+  const op = varOnLeft ? e.name : e.name === '@>' ? '<@' : e.name === '<@' ? '@>' : e.name;
+  const info = lookup(col);
+  if (!info || !Array.isArray(constant.value) || (op !== '@>' && op !== '&&' && op !== '<@')) return defaultArraySelectivity(op);
+  const { parse, compare } = elementReaders(info);
+  try {
+    return clamp(containmentSelectivity(op, arrayElements(constant.value), info.stats, parse, compare));
+  } catch {
+    return defaultArraySelectivity(op);
+  }
+}
+
+/** scalararraysel_containment: `const = ANY (array_col)` as `array_col @> ARRAY[const]`, `<> ALL` as 1 - that; undefined for other shapes */
+function elementContainmentSelectivity(e: Extract<Expr, { kind: 'anyall' }>, lookup: ColumnLookup): number | undefined {
+  const col = throughRelabel(e.right);
+  if (col.kind !== 'column' || col.level !== 0 || (e.op !== '=' && e.op !== '<>')) return undefined;
+  const info = lookup(col);
+  const elem = elementTypeOf(col.type.oid);
+  if (!info || elem === undefined) return undefined;
+  const constant = constantAs(e.left, sqlType(elem));
+  if (!constant) return undefined;
+  if (constant.value === null) return 0;
+  const isEquality = e.op === '=';
+  // <> swaps ANY and ALL; = ANY is `col @> ARRAY[const]`, = ALL `col <@ ARRAY[const]`
+  const useOr = isEquality ? !e.all : e.all;
+  const { parse, compare } = elementReaders(info);
+  try {
+    const sel = containmentSelectivity(useOr ? '@>' : '<@', [constant.value], info.stats, parse, compare);
+    return clamp(isEquality ? sel : 1 - sel);
+  } catch {
+    return undefined;
+  }
+}
+
 /** jsonb's operators whose restriction estimator is matchingsel */
 const MATCHING_OPERATORS: ReadonlySet<string> = new Set(['@>', '<@', '?', '?|', '?&', '@?', '@@']);
 
@@ -835,12 +898,7 @@ function jsonbMatchingSelectivity(e: Extract<Expr, { kind: 'call' }>, lookup: Co
   const col = varOnLeft ? left : right;
   const other = varOnLeft ? b : a;
   if (col.kind !== 'column' || col.level !== 0) return DEFAULT_MATCHING_SEL;
-  // ARRAY['a', 'b'] of constants is a Const to PostgreSQL (eval_const_expressions)
-  const o = stripCasts(other);
-  const elems = o.kind === 'array' && !o.nested ? o.elems.map(stripCasts) : undefined;
-  const constant = elems?.every((x) => x.kind === 'const')
-    ? { value: elems.map((x) => (x as Extract<Expr, { kind: 'const' }>).value) as Value }
-    : constantAs(other, e.fn.argTypes[varOnLeft ? 1 : 0]!);
+  const constant = constantOperand(other, e.fn.argTypes[varOnLeft ? 1 : 0]!);
   if (!constant) return DEFAULT_MATCHING_SEL;
   const info = lookup(col);
   const stats = info?.stats && {
@@ -883,6 +941,7 @@ export function clauseSelectivity(e: Expr, lookup: ColumnLookup): number {
       const pattern = e.args.length === 2 && Object.hasOwn(PATTERN_OPERATORS, e.name) ? PATTERN_OPERATORS[e.name] : undefined;
       if (pattern) return patternSelectivity(e, lookup, pattern.insensitive, pattern.negate, pattern.regex);
       if (e.args.length === 2 && MATCHING_OPERATORS.has(e.name) && e.args[0]!.type.oid === OID.jsonb) return jsonbMatchingSelectivity(e, lookup);
+      if (e.args.length === 2 && ARRAY_OPERATORS.has(e.name) && isArrayType(e.args[0]!.type.oid)) return arrayOperatorSelectivity(e, lookup);
       // tsmatchsel without lexeme statistics: DEFAULT_TS_MATCH_SEL
       if (e.name === '@@') return DEFAULT_TS_MATCH_SEL;
       const s = comparisonSelectivity(e, lookup);
