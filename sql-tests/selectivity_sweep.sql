@@ -158,4 +158,16 @@ explain select * from ex2 where 'x1' = any(ta);
 explain select * from ex2 where ta && array['x1'];
 explain select * from ex2 where ta @> array['x1','y1'];
 explain select * from ex2 where ta <@ array['x1','y1'];
-drop table ex1, ex2, ex3, ex4;
+-- numeric ranges: linear interpolation inside the histogram bucket (convert_numeric_to_scalar)
+create table ex5(n numeric, m numeric(10,2));
+insert into ex5 select (g * 7 % 1000) / 7.0, case when g % 5 = 0 then null else (g % 300) * 1.25 end from generate_series(1, 4000) g;
+analyze ex5;
+explain select * from ex1 where n > 100;
+explain select * from ex1 where n < 33.5;
+explain select * from ex1 where n between 10.1 and 20.7;
+explain select * from ex5 where n > 50.5;
+explain select * from ex5 where n <= 12.34;
+explain select * from ex5 where m > 100;
+explain select * from ex5 where m < 7.3;
+explain select * from ex5 where m >= 300.1;
+drop table ex1, ex2, ex3, ex4, ex5;

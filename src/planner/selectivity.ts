@@ -213,9 +213,10 @@ function parsedRange(info: ColumnInfo): { min: Value; max: Value } | undefined {
   return { min, max };
 }
 
-/** A number for linear interpolation inside a histogram bucket (undefined: not numeric). */
-function scalar(v: Value): number | undefined {
+/** A number for linear interpolation inside a histogram bucket (undefined: not numeric); numeric's text as convert_numeric_to_scalar's double. */
+function scalar(v: Value, type: SqlType): number | undefined {
   if (typeof v === 'number') return v;
+  if (type.oid === OID.numeric && typeof v === 'string') return Number(v);
   if (typeof v === 'bigint') return Number(v);
   if (v instanceof Date) return v.getTime();
   return undefined;
@@ -273,9 +274,9 @@ function histogramSelectivity(info: ColumnInfo, value: Value, greater: boolean, 
       const otherDistinct = distinctCount(info) - (info.stats?.mostCommonFreqs?.length ?? 0);
       if (otherDistinct > 1) eqSel = 1 / otherDistinct;
     }
-    const low = scalar(bounds[i - 1]!);
-    const high = scalar(bounds[i]!);
-    const x = scalar(value);
+    const low = scalar(bounds[i - 1]!, info.type);
+    const high = scalar(bounds[i]!, info.type);
+    const x = scalar(value, info.type);
     let binfrac = 0.5;
     if (low !== undefined && high !== undefined && x !== undefined) {
       if (high <= low) binfrac = 0.5;
