@@ -222,6 +222,39 @@ function scalar(v: Value, type: SqlType): number | undefined {
   return undefined;
 }
 
+const TEXT_TYPES: ReadonlySet<number> = new Set([OID.text, OID.varchar, OID.bpchar, OID.name]);
+
+/**
+ * convert_string_to_scalar: the value and the bucket's bounds as base-N fractions over the
+ * byte range they use (widened to whole A-Z / a-z / 0-9 runs, or printable ASCII when narrower
+ * than 10), after their common prefix, 12 bytes at most.
+ */
+function stringScalars(value: string, lobound: string, hibound: string): [number, number, number] {
+  const v = Buffer.from(value, 'utf8'), l = Buffer.from(lobound, 'utf8'), h = Buffer.from(hibound, 'utf8');
+  let rangelo = h[0] ?? 0, rangehi = h[0] ?? 0;
+  for (const c of [...l, ...h]) { rangelo = Math.min(rangelo, c); rangehi = Math.max(rangehi, c); }
+  const widen = (a: number, z: number) => {
+    if (rangelo <= z && rangehi >= a) { rangelo = Math.min(rangelo, a); rangehi = Math.max(rangehi, z); }
+  };
+  widen(0x41, 0x5a); widen(0x61, 0x7a); widen(0x30, 0x39);
+  if (rangehi - rangelo < 9) { rangelo = 0x20; rangehi = 127; }
+  let p = 0;
+  while (p < l.length && l[p] === h[p] && l[p] === v[p]) p++;
+  const one = (b: Buffer): number => {
+    const bytes = b.subarray(p, p + 12);
+    let num = 0, denom = rangehi - rangelo + 1;
+    const base = denom;
+    for (let ch of bytes) {
+      if (ch < rangelo) ch = rangelo - 1;
+      else if (ch > rangehi) ch = rangehi + 1;
+      num += (ch - rangelo) / denom;
+      denom *= base;
+    }
+    return num;
+  };
+  return [one(v), one(l), one(h)];
+}
+
 /**
  * ineq_histogram_selectivity: the share of the histogram's population satisfying `col op
  * value` (op: < or <=, > or >= with `greater`), or -1 without a histogram. PostgreSQL 15's:
@@ -274,9 +307,11 @@ function histogramSelectivity(info: ColumnInfo, value: Value, greater: boolean, 
       const otherDistinct = distinctCount(info) - (info.stats?.mostCommonFreqs?.length ?? 0);
       if (otherDistinct > 1) eqSel = 1 / otherDistinct;
     }
-    const low = scalar(bounds[i - 1]!, info.type);
-    const high = scalar(bounds[i]!, info.type);
-    const x = scalar(value, info.type);
+    let low = scalar(bounds[i - 1]!, info.type);
+    let high = scalar(bounds[i]!, info.type);
+    let x = scalar(value, info.type);
+    const [lob, hib] = [bounds[i - 1]!, bounds[i]!];
+    if (TEXT_TYPES.has(info.type.oid) && typeof value === 'string' && typeof lob === 'string' && typeof hib === 'string') [x, low, high] = stringScalars(value, lob, hib);
     let binfrac = 0.5;
     if (low !== undefined && high !== undefined && x !== undefined) {
       if (high <= low) binfrac = 0.5;
