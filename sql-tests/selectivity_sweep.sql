@@ -184,4 +184,9 @@ explain select * from ex6 where v < 'Item-2';
 explain select * from ex6 where v > 'Item-45';
 explain select * from ex6 where v >= 'Item-100';
 explain select * from ex2 where c < 'c15';
+-- two columns of one table compared: no join clause, eqsel's default
+explain select * from ex2 where k = z;
+explain select * from ex2 where k <> z;
+explain select * from ex2 where k = z and z > 3;
+explain select * from ex1 where i = n and i = 5;
 drop table ex1, ex2, ex3, ex4, ex5, ex6;

@@ -67,6 +67,11 @@ export type ColumnLookup = ((e: Extract<Expr, { kind: 'column' }>) => ColumnInfo
    * its table's rows), the left input's operand first; undefined otherwise.
    */
   readonly joinOperands?: (a: Expr, b: Expr) => JoinOperands | undefined;
+  /**
+   * Every column is one relation's (a scan's own condition): two columns compared are no join
+   * clause, and eqsel / neqsel find no variable-vs-something shape in them (DEFAULT_EQ_SEL)
+   */
+  readonly oneRelation?: true;
   /** an expression that is an expression index's key, with the statistics ANALYZE gathered for it (`lower(email)`) */
   readonly expression?: (e: Expr) => ColumnInfo | undefined;
 };
@@ -591,6 +596,7 @@ function comparisonSelectivity(e: Expr, lookup: ColumnLookup): number | undefine
   if (otherBase.kind === 'column' && otherBase.level === 0) {
     // two columns of the same row (a join's condition, or t.a = t.b)
     // neqjoinsel: 1 - eqjoinsel
+    if (lookup.oneRelation) return defaultComparisonSelectivity(cmp.op);
     if (cmp.op === '=' || cmp.op === '<>') {
       const eq = joinEqualitySelectivity(lookup(cmp.col), lookup(otherBase));
       return cmp.op === '=' ? eq : clamp(1 - eq);
@@ -770,7 +776,44 @@ export function isDefaultDistinct(info: ColumnInfo | undefined): boolean {
  * clauselist_selectivity for AND: lower and upper bounds on the same column become one
  * range (so `x BETWEEN 1 AND 2` is not estimated as two independent thirds).
  */
-function conjunctionSelectivity(args: readonly Expr[], lookup: ColumnLookup): number {
+/**
+ * generate_base_implied_equalities_const over one relation's conditions: where `a = b` joins
+ * columns one of which equals a constant, the column equalities give way to `member = const`
+ * for every member of the class (`k = z AND z = 1` is `k = 1 AND z = 1`).
+ */
+function impliedConstEqualities(args: readonly Expr[]): readonly Expr[] {
+  const colEq = (a: Expr) => {
+    const cmp = a.kind === 'call' && a.name === '=' ? columnComparison(a) : undefined;
+    const o = cmp && throughRelabel(cmp.other);
+    return cmp && o?.kind === 'column' && o.level === 0 ? [cmp.col, o] as const : undefined;
+  };
+  const pairs = args.map(colEq);
+  if (!pairs.some(Boolean)) return args;
+  const parent = new Map<number, number>();
+  const find = (i: number): number => { const p = parent.get(i) ?? i; return p === i ? i : find(p); };
+  const columns = new Map<number, Expr>();
+  for (const p of pairs) if (p) { columns.set(p[0].index, p[0]); columns.set(p[1].index, p[1]); parent.set(find(p[0].index), find(p[1].index)); }
+  const constants = new Map<number, { other: Expr; eq: Expr }>();
+  args.forEach((a, i) => {
+    const cmp = !pairs[i] && a.kind === 'call' && a.name === '=' ? columnComparison(a) : undefined;
+    if (cmp && isPseudoConstant(cmp.other) && columns.has(cmp.col.index) && !constants.has(find(cmp.col.index))) constants.set(find(cmp.col.index), { other: cmp.other, eq: a });
+  });
+  if (constants.size === 0) return args;
+  const inConstClass = (a: Expr, i: number): boolean => {
+    const cmp = a.kind === 'call' && a.name === '=' ? columnComparison(a) : undefined;
+    if (pairs[i]) return constants.has(find(pairs[i]![0].index));
+    return !!cmp && isPseudoConstant(cmp.other) && columns.has(cmp.col.index) && constants.has(find(cmp.col.index));
+  };
+  const kept = args.filter((a, i) => !inConstClass(a, i));
+  for (const [index, col] of columns) {
+    const c = constants.get(find(index));
+    if (c) kept.push({ ...(c.eq as Extract<Expr, { kind: 'call' }>), args: [col, c.other] });
+  }
+  return kept;
+}
+
+function conjunctionSelectivity(all: readonly Expr[], lookup: ColumnLookup): number {
+  const args = lookup.oneRelation ? impliedConstEqualities(all) : all;
   let s = 1;
   const ranges = new Map<string, { lo?: number; hi?: number; info?: ColumnInfo }>();
   for (const a of args) {
