@@ -221,6 +221,10 @@ export interface ColumnStatistics {
   readonly mostCommonFreqs: number[] | null;
   readonly histogramBounds: string[] | null;
   readonly correlation: number | null;
+  /** an array column's element statistics (planner/array-statistics.ts) */
+  readonly mostCommonElems?: string[] | null;
+  readonly mostCommonElemFreqs?: number[] | null;
+  readonly elemCountHistogram?: number[] | null;
 }
 
 /** What ANALYZE found: row count, when, and per column (by name) PostgreSQL's pg_statistic fields. */

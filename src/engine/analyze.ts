@@ -16,7 +16,8 @@ import { formatText } from '../types/text-io.js';
 import { fixedLength, heapPages, heapTuple, storedWidth } from './heap-layout.js';
 import { storedAsKey } from '../executor/expression-keys.js';
 import { indexKeyFunction } from '../executor/vector-index-key.js';
-import { OID, type Row, type SqlType, type Value } from '../types/types.js';
+import { elementTypeOf, isArrayType, OID, sqlType, type Row, type SqlType, type Value } from '../types/types.js';
+import { arrayElementStatistics } from '../planner/array-statistics.js';
 
 /**
  * Called every few hundred rows sampled or values worked on: a turn of the event loop every
@@ -119,6 +120,12 @@ async function tableStatistics(table: TableDef, rows: readonly Row[], total: num
       continue;
     }
     columns[c.name] = await paced(columnStatisticsSteps({ values, compare: orderingOf(c.type), width, format: (v) => formatText(c.type, v) }, Math.max(total, rows.length)), pace);
+    const elem = elementTypeOf(c.type.oid);
+    if (elem !== undefined && isArrayType(c.type.oid) && orderingOf(sqlType(elem))) {
+      const elemType = sqlType(elem);
+      columns[c.name] = { ...columns[c.name]!, ...arrayElementStatistics(values, (pos) => width(null, pos), orderingOf(elemType)!, (v) => formatText(elemType, v)) };
+      await pace();
+    }
   }
   const indexes = await expressionIndexStatistics(table, rows, total, pace);
   const now = Date.now() * 1000;

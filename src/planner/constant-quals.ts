@@ -61,7 +61,7 @@ const COMPARISONS: ReadonlySet<string> = new Set(['=', '<>', '<', '>', '<=', '>=
 const FOLDABLE: ReadonlySet<number> = new Set<number>([OID.int2, OID.int4, OID.int8, OID.bool, OID.numeric, OID.float4, OID.float8, OID.text, OID.varchar, OID.bpchar]);
 
 /** What a comparison of plain values may ask of its context: nothing (a call that asks fails, and stays unfolded). */
-const NO_SESSION: EvalContext = {
+export const NO_SESSION: EvalContext = {
   setting: () => undefined, statementTimestamp: 0, transactionTimestamp: 0, user: '', database: '',
   get services(): never { throw new Error('not at plan time'); },
 } as EvalContext;

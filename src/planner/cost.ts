@@ -419,7 +419,8 @@ export class CostModel {
   /** Statistics of a table's columns, by position. */
   tableLookup(table: TableDef): ColumnLookup {
     const rows = this.env.rowCount(table.oid);
-    const lookup = (c: Extract<Expr, { kind: 'column' }>) => this.columnInfo(table, c.index, rows);
+    // one relation's columns: `t.a = t.b` is no join clause (selectivity.ts oneRelation)
+    const lookup = Object.assign((c: Extract<Expr, { kind: 'column' }>) => this.columnInfo(table, c.index, rows), { oneRelation: true as const });
     if (!table.stats?.indexes) return lookup;
     // examine_variable: an expression matching an expression index's key reads that index's statistics
     return Object.assign(lookup, {

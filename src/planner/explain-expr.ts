@@ -133,7 +133,8 @@ export function deparse(e: Expr | null | undefined, ctx: DeparseContext): string
       if (e.elems.length > 0 && e.elems.every((x) => x.kind === 'const')) return constLiteral({ kind: 'const', type: e.type, value: e.elems.map((x) => (x as Extract<Expr, { kind: 'const' }>).value) } as Extract<Expr, { kind: 'const' }>);
       return `ARRAY[${e.elems.map(d).join(', ')}]`;
     }
-    case 'distinct': return `(${d(e.left)} IS ${e.negate ? 'NOT ' : ''}DISTINCT FROM ${d(e.right)})`;
+    // IS NOT DISTINCT FROM is NOT over a DistinctExpr to PostgreSQL
+    case 'distinct': return e.negate ? `(NOT (${d(e.left)} IS DISTINCT FROM ${d(e.right)}))` : `(${d(e.left)} IS DISTINCT FROM ${d(e.right)})`;
     case 'sqlCall': return `${e.name}(${e.args.map(d).join(', ')})`;
     case 'subscript': return `(${d(e.arg)})${e.subs.map((s) => `[${s.lower ? d(s.lower) : ''}${e.slice ? ':' : ''}${s.upper ? d(s.upper) : ''}]`).join('')}`;
     case 'field': return `(${d(e.arg)}).f${e.index + 1}`;

@@ -21,12 +21,15 @@
 import type { ColumnStatistics } from '../catalog/catalog.js';
 import { compareValues } from '../types/compare.js';
 import { formatText, parseText } from '../types/text-io.js';
-import { OID, T, type SqlType, type Value } from '../types/types.js';
+import { elementTypeOf, isArrayType, OID, sqlType, T, type SqlType, type Value } from '../types/types.js';
 import { rowComparePair, type Expr } from './plan.js';
 import { castCalls } from './cast-cost.js';
 import { mapExpr } from './expr-walk.js';
 import { exprIdentity } from './plan-order.js';
 import { likeRegex, posixRegex } from '../functions/operators.js';
+import { DEFAULT_MATCHING_SEL, matchingSelectivity } from './matching-selectivity.js';
+import { containmentSelectivity, defaultArraySelectivity } from './array-selectivity.js';
+import { arrayElements } from './array-statistics.js';
 
 export const DEFAULT_EQ_SEL = 0.005;
 export const DEFAULT_INEQ_SEL = 1 / 3;
@@ -64,6 +67,11 @@ export type ColumnLookup = ((e: Extract<Expr, { kind: 'column' }>) => ColumnInfo
    * its table's rows), the left input's operand first; undefined otherwise.
    */
   readonly joinOperands?: (a: Expr, b: Expr) => JoinOperands | undefined;
+  /**
+   * Every column is one relation's (a scan's own condition): two columns compared are no join
+   * clause, and eqsel / neqsel find no variable-vs-something shape in them (DEFAULT_EQ_SEL)
+   */
+  readonly oneRelation?: true;
   /** an expression that is an expression index's key, with the statistics ANALYZE gathered for it (`lower(email)`) */
   readonly expression?: (e: Expr) => ColumnInfo | undefined;
 };
@@ -210,12 +218,46 @@ function parsedRange(info: ColumnInfo): { min: Value; max: Value } | undefined {
   return { min, max };
 }
 
-/** A number for linear interpolation inside a histogram bucket (undefined: not numeric). */
-function scalar(v: Value): number | undefined {
+/** A number for linear interpolation inside a histogram bucket (undefined: not numeric); numeric's text as convert_numeric_to_scalar's double. */
+function scalar(v: Value, type: SqlType): number | undefined {
   if (typeof v === 'number') return v;
+  if (type.oid === OID.numeric && typeof v === 'string') return Number(v);
   if (typeof v === 'bigint') return Number(v);
   if (v instanceof Date) return v.getTime();
   return undefined;
+}
+
+const TEXT_TYPES: ReadonlySet<number> = new Set([OID.text, OID.varchar, OID.bpchar, OID.name]);
+
+/**
+ * convert_string_to_scalar: the value and the bucket's bounds as base-N fractions over the
+ * byte range they use (widened to whole A-Z / a-z / 0-9 runs, or printable ASCII when narrower
+ * than 10), after their common prefix, 12 bytes at most.
+ */
+function stringScalars(value: string, lobound: string, hibound: string): [number, number, number] {
+  const v = Buffer.from(value, 'utf8'), l = Buffer.from(lobound, 'utf8'), h = Buffer.from(hibound, 'utf8');
+  let rangelo = h[0] ?? 0, rangehi = h[0] ?? 0;
+  for (const c of [...l, ...h]) { rangelo = Math.min(rangelo, c); rangehi = Math.max(rangehi, c); }
+  const widen = (a: number, z: number) => {
+    if (rangelo <= z && rangehi >= a) { rangelo = Math.min(rangelo, a); rangehi = Math.max(rangehi, z); }
+  };
+  widen(0x41, 0x5a); widen(0x61, 0x7a); widen(0x30, 0x39);
+  if (rangehi - rangelo < 9) { rangelo = 0x20; rangehi = 127; }
+  let p = 0;
+  while (p < l.length && l[p] === h[p] && l[p] === v[p]) p++;
+  const one = (b: Buffer): number => {
+    const bytes = b.subarray(p, p + 12);
+    let num = 0, denom = rangehi - rangelo + 1;
+    const base = denom;
+    for (let ch of bytes) {
+      if (ch < rangelo) ch = rangelo - 1;
+      else if (ch > rangehi) ch = rangehi + 1;
+      num += (ch - rangelo) / denom;
+      denom *= base;
+    }
+    return num;
+  };
+  return [one(v), one(l), one(h)];
 }
 
 /**
@@ -270,9 +312,11 @@ function histogramSelectivity(info: ColumnInfo, value: Value, greater: boolean, 
       const otherDistinct = distinctCount(info) - (info.stats?.mostCommonFreqs?.length ?? 0);
       if (otherDistinct > 1) eqSel = 1 / otherDistinct;
     }
-    const low = scalar(bounds[i - 1]!);
-    const high = scalar(bounds[i]!);
-    const x = scalar(value);
+    let low = scalar(bounds[i - 1]!, info.type);
+    let high = scalar(bounds[i]!, info.type);
+    let x = scalar(value, info.type);
+    const [lob, hib] = [bounds[i - 1]!, bounds[i]!];
+    if (TEXT_TYPES.has(info.type.oid) && typeof value === 'string' && typeof lob === 'string' && typeof hib === 'string') [x, low, high] = stringScalars(value, lob, hib);
     let binfrac = 0.5;
     if (low !== undefined && high !== undefined && x !== undefined) {
       if (high <= low) binfrac = 0.5;
@@ -552,6 +596,7 @@ function comparisonSelectivity(e: Expr, lookup: ColumnLookup): number | undefine
   if (otherBase.kind === 'column' && otherBase.level === 0) {
     // two columns of the same row (a join's condition, or t.a = t.b)
     // neqjoinsel: 1 - eqjoinsel
+    if (lookup.oneRelation) return defaultComparisonSelectivity(cmp.op);
     if (cmp.op === '=' || cmp.op === '<>') {
       const eq = joinEqualitySelectivity(lookup(cmp.col), lookup(otherBase));
       return cmp.op === '=' ? eq : clamp(1 - eq);
@@ -731,7 +776,44 @@ export function isDefaultDistinct(info: ColumnInfo | undefined): boolean {
  * clauselist_selectivity for AND: lower and upper bounds on the same column become one
  * range (so `x BETWEEN 1 AND 2` is not estimated as two independent thirds).
  */
-function conjunctionSelectivity(args: readonly Expr[], lookup: ColumnLookup): number {
+/**
+ * generate_base_implied_equalities_const over one relation's conditions: where `a = b` joins
+ * columns one of which equals a constant, the column equalities give way to `member = const`
+ * for every member of the class (`k = z AND z = 1` is `k = 1 AND z = 1`).
+ */
+function impliedConstEqualities(args: readonly Expr[]): readonly Expr[] {
+  const colEq = (a: Expr) => {
+    const cmp = a.kind === 'call' && a.name === '=' ? columnComparison(a) : undefined;
+    const o = cmp && throughRelabel(cmp.other);
+    return cmp && o?.kind === 'column' && o.level === 0 ? [cmp.col, o] as const : undefined;
+  };
+  const pairs = args.map(colEq);
+  if (!pairs.some(Boolean)) return args;
+  const parent = new Map<number, number>();
+  const find = (i: number): number => { const p = parent.get(i) ?? i; return p === i ? i : find(p); };
+  const columns = new Map<number, Expr>();
+  for (const p of pairs) if (p) { columns.set(p[0].index, p[0]); columns.set(p[1].index, p[1]); parent.set(find(p[0].index), find(p[1].index)); }
+  const constants = new Map<number, { other: Expr; eq: Expr }>();
+  args.forEach((a, i) => {
+    const cmp = !pairs[i] && a.kind === 'call' && a.name === '=' ? columnComparison(a) : undefined;
+    if (cmp && isPseudoConstant(cmp.other) && columns.has(cmp.col.index) && !constants.has(find(cmp.col.index))) constants.set(find(cmp.col.index), { other: cmp.other, eq: a });
+  });
+  if (constants.size === 0) return args;
+  const inConstClass = (a: Expr, i: number): boolean => {
+    const cmp = a.kind === 'call' && a.name === '=' ? columnComparison(a) : undefined;
+    if (pairs[i]) return constants.has(find(pairs[i]![0].index));
+    return !!cmp && isPseudoConstant(cmp.other) && columns.has(cmp.col.index) && constants.has(find(cmp.col.index));
+  };
+  const kept = args.filter((a, i) => !inConstClass(a, i));
+  for (const [index, col] of columns) {
+    const c = constants.get(find(index));
+    if (c) kept.push({ ...(c.eq as Extract<Expr, { kind: 'call' }>), args: [col, c.other] });
+  }
+  return kept;
+}
+
+function conjunctionSelectivity(all: readonly Expr[], lookup: ColumnLookup): number {
+  const args = lookup.oneRelation ? impliedConstEqualities(all) : all;
   let s = 1;
   const ranges = new Map<string, { lo?: number; hi?: number; info?: ColumnInfo }>();
   for (const a of args) {
@@ -762,6 +844,8 @@ function conjunctionSelectivity(args: readonly Expr[], lookup: ColumnLookup): nu
  * of distinct elements, disjoint events (their shares summed) when that stays within 0..1.
  */
 function arraySelectivity(e: Extract<Expr, { kind: 'anyall' }>, lookup: ColumnLookup): number {
+  const contained = elementContainmentSelectivity(e, lookup);
+  if (contained !== undefined) return contained;
   const arr = stripCasts(e.right);
   const col = throughRelabel(e.left);
   const op = e.op ?? '';
@@ -800,6 +884,110 @@ function defaultComparisonSelectivity(op: string): number {
   return op === '=' ? DEFAULT_EQ_SEL : op === '<>' ? 1 - DEFAULT_EQ_SEL : DEFAULT_INEQ_SEL;
 }
 
+/**
+ * booltestsel: `x IS [NOT] TRUE | FALSE | UNKNOWN` from the column's null fraction and its first
+ * MCV (true's or false's frequency); without an MCV list the non-null rows split evenly; without
+ * statistics IS TRUE is the argument's own selectivity and NULLs are ignored.
+ */
+function boolTestSelectivity(e: Extract<Expr, { kind: 'booltest' }>, lookup: ColumnLookup): number {
+  const c = throughRelabel(e.arg);
+  const stats = c.kind === 'column' && c.level === 0 ? lookup(c)?.stats : undefined;
+  if (!stats) {
+    if (e.test === 'unknown') return e.negate ? DEFAULT_NOT_UNK_SEL : DEFAULT_UNK_SEL;
+    const s = clauseSelectivity(e.arg, lookup);
+    return (e.test === 'true') !== e.negate ? s : clamp(1 - s);
+  }
+  const nullFrac = stats.nullFrac;
+  if (e.test === 'unknown') return e.negate ? 1 - nullFrac : nullFrac;
+  const first = stats.mostCommonVals?.[0], freq = stats.mostCommonFreqs?.[0];
+  let freqTrue: number;
+  if (first !== undefined && freq !== undefined) freqTrue = first === 't' || first === 'true' ? freq : 1 - freq - nullFrac;
+  else freqTrue = (1 - nullFrac) / 2;
+  const freqTest = e.test === 'true' ? freqTrue : 1 - freqTrue - nullFrac;
+  return clamp(e.negate ? 1 - freqTest : freqTest);
+}
+
+const ARRAY_OPERATORS: ReadonlySet<string> = new Set(['@>', '<@', '&&']);
+
+/** A constant operand's value: a Const, or ARRAY[…] of Consts (one Const to PostgreSQL after eval_const_expressions). */
+function constantOperand(other: Expr, type: SqlType): { value: Value } | undefined {
+  const o = stripCasts(other);
+  const elems = o.kind === 'array' && !o.nested ? o.elems.map(stripCasts) : undefined;
+  if (elems?.every((x) => x.kind === 'const')) return { value: elems.map((x) => (x as Extract<Expr, { kind: 'const' }>).value) as Value };
+  return constantAs(other, type);
+}
+
+/** Element statistics' readers for an array column: its element type's text input and order */
+function elementReaders(info: ColumnInfo): { parse: (t: string) => Value; compare: (a: Value, b: Value) => number } {
+  const elem = sqlType(elementTypeOf(info.type.oid) ?? OID.text);
+  return { parse: (t) => parseText(elem, t), compare: (a, b) => compareValues(elem, a, b) };
+}
+
+/** arraycontsel: `col @> const`, `col && const`, `col <@ const` (the column on either side); other shapes get DEFAULT_SEL */
+function arrayOperatorSelectivity(e: Extract<Expr, { kind: 'call' }>, lookup: ColumnLookup): number {
+  const [a, b] = e.args as [Expr, Expr];
+  const left = throughRelabel(a), right = throughRelabel(b);
+  const varOnLeft = left.kind === 'column' && left.level === 0;
+  const col = varOnLeft ? left : right;
+  if (col.kind !== 'column' || col.level !== 0) return defaultArraySelectivity(e.name);
+  const constant = constantOperand(varOnLeft ? b : a, col.type);
+  if (!constant) return defaultArraySelectivity(e.name);
+  if (constant.value === null) return 0;
+  const op = varOnLeft ? e.name : e.name === '@>' ? '<@' : e.name === '<@' ? '@>' : e.name;
+  const info = lookup(col);
+  if (!info || !Array.isArray(constant.value) || (op !== '@>' && op !== '&&' && op !== '<@')) return defaultArraySelectivity(op);
+  const { parse, compare } = elementReaders(info);
+  try {
+    return clamp(containmentSelectivity(op, arrayElements(constant.value), info.stats, parse, compare));
+  } catch {
+    return defaultArraySelectivity(op);
+  }
+}
+
+/** scalararraysel_containment: `const = ANY (array_col)` as `array_col @> ARRAY[const]`, `<> ALL` as 1 - that; undefined for other shapes */
+function elementContainmentSelectivity(e: Extract<Expr, { kind: 'anyall' }>, lookup: ColumnLookup): number | undefined {
+  const col = throughRelabel(e.right);
+  if (col.kind !== 'column' || col.level !== 0 || (e.op !== '=' && e.op !== '<>')) return undefined;
+  const info = lookup(col);
+  const elem = elementTypeOf(col.type.oid);
+  if (!info || elem === undefined) return undefined;
+  const constant = constantAs(e.left, sqlType(elem));
+  if (!constant) return undefined;
+  if (constant.value === null) return 0;
+  const isEquality = e.op === '=';
+  // <> swaps ANY and ALL; = ANY is `col @> ARRAY[const]`, = ALL `col <@ ARRAY[const]`
+  const useOr = isEquality ? !e.all : e.all;
+  const { parse, compare } = elementReaders(info);
+  try {
+    const sel = containmentSelectivity(useOr ? '@>' : '<@', [constant.value], info.stats, parse, compare);
+    return clamp(isEquality ? sel : 1 - sel);
+  } catch {
+    return undefined;
+  }
+}
+
+/** jsonb's operators whose restriction estimator is matchingsel */
+const MATCHING_OPERATORS: ReadonlySet<string> = new Set(['@>', '<@', '?', '?|', '?&', '@?', '@@']);
+
+/** generic_restriction_selectivity for `column op constant` (either side), else DEFAULT_MATCHING_SEL */
+function jsonbMatchingSelectivity(e: Extract<Expr, { kind: 'call' }>, lookup: ColumnLookup): number {
+  const [a, b] = e.args as [Expr, Expr];
+  const left = throughRelabel(a), right = throughRelabel(b);
+  const varOnLeft = left.kind === 'column' && left.level === 0;
+  const col = varOnLeft ? left : right;
+  const other = varOnLeft ? b : a;
+  if (col.kind !== 'column' || col.level !== 0) return DEFAULT_MATCHING_SEL;
+  const constant = constantOperand(other, e.fn.argTypes[varOnLeft ? 1 : 0]!);
+  if (!constant) return DEFAULT_MATCHING_SEL;
+  const info = lookup(col);
+  const stats = info?.stats && {
+    nullFrac: info.stats.nullFrac,
+    mostCommonVals: parsedList(info, info.stats.mostCommonVals), mostCommonFreqs: info.stats.mostCommonFreqs,
+    histogram: parsedList(info, info.stats.histogramBounds),
+  };
+  return matchingSelectivity(e.fn, stats, constant.value, varOnLeft) ?? DEFAULT_MATCHING_SEL;
+}
+
 /** The fraction of rows for which the boolean expression is true. */
 export function clauseSelectivity(e: Expr, lookup: ColumnLookup): number {
   switch (e.kind) {
@@ -822,9 +1010,19 @@ export function clauseSelectivity(e: Expr, lookup: ColumnLookup): number {
     case 'anyall': return arraySelectivity(e, lookup);
     // rowcomparesel: the first column's comparison (`(a, b) > (5, 16)` as `a > 5`)
     case 'rowcompare': return clauseSelectivity(rowComparePair(e, 0), lookup);
+    case 'distinct': {
+      // clause_selectivity: a DistinctExpr is its "=" operator's estimate negated (NULLs ignored);
+      // IS NOT DISTINCT FROM is NOT of that
+      const eq: Expr = { kind: 'call', name: '=', fn: e.eq, args: [e.left, e.right], type: T.bool };
+      const s = clamp(1 - clauseSelectivity(eq, lookup));
+      return e.negate ? clamp(1 - s) : s;
+    }
+    case 'booltest': return boolTestSelectivity(e, lookup);
     case 'call': {
       const pattern = e.args.length === 2 && Object.hasOwn(PATTERN_OPERATORS, e.name) ? PATTERN_OPERATORS[e.name] : undefined;
       if (pattern) return patternSelectivity(e, lookup, pattern.insensitive, pattern.negate, pattern.regex);
+      if (e.args.length === 2 && MATCHING_OPERATORS.has(e.name) && e.args[0]!.type.oid === OID.jsonb) return jsonbMatchingSelectivity(e, lookup);
+      if (e.args.length === 2 && ARRAY_OPERATORS.has(e.name) && isArrayType(e.args[0]!.type.oid)) return arrayOperatorSelectivity(e, lookup);
       // tsmatchsel without lexeme statistics: DEFAULT_TS_MATCH_SEL
       if (e.name === '@@') return DEFAULT_TS_MATCH_SEL;
       const s = comparisonSelectivity(e, lookup);

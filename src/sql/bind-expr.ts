@@ -489,8 +489,13 @@ function bindAExpr(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
       return { kind: 'case', type: l.type, whens: [{ cond: eqExpr, result: { kind: 'const', type: l.type, value: null } }], otherwise: l };
     }
     case 'AEXPR_IN': {
-      const left = bindExpr(n.lexpr, scope, ctx);
       const items = (n.rexpr.List?.items ?? n.rexpr) as RawNode[];
+      // (a, b) IN ((1, 2), …): transformAExprIn's row case, each item a row comparison, ORed (NOT IN: ANDed)
+      if (n.lexpr?.RowExpr && items.every((i) => i.RowExpr)) {
+        const tests = items.map((i) => bindRowComparison(op, n.lexpr.RowExpr, i.RowExpr, scope, ctx, position));
+        return tests.length === 1 ? tests[0]! : { kind: op === '<>' ? 'and' : 'or', type: T.bool, args: tests };
+      }
+      const left = bindExpr(n.lexpr, scope, ctx);
       const list = items.map((i) => bindExpr(i, scope, ctx));
       const type = commonType([left.type, ...list.map((e) => e.type)], 'IN');
       const l = coerce(env, left, type, 'implicit');

@@ -618,7 +618,8 @@ export function buildSystemRelations(): SystemRelation[] {
   (ctx) => userTables(ctx.catalog).flatMap((t) => {
     const f4 = (x: number | null) => (x === null ? null : Math.fround(x));
     const row = (relname: string, attname: string, cs: ColumnStatistics) => [t.schema, relname, attname, t.kind === 'p', f4(cs.nullFrac), cs.avgWidth, f4(cs.nDistinct), cs.mostCommonVals,
-      cs.mostCommonFreqs?.map((x) => Math.fround(x)) ?? null, cs.histogramBounds, f4(cs.correlation), null, null, null] as Row;
+      cs.mostCommonFreqs?.map((x) => Math.fround(x)) ?? null, cs.histogramBounds, f4(cs.correlation),
+      cs.mostCommonElems ?? null, cs.mostCommonElemFreqs?.map((x) => Math.fround(x)) ?? null, cs.elemCountHistogram?.map((x) => Math.fround(x)) ?? null] as Row;
     const columns = t.columns.flatMap((c) => (t.stats?.columns[c.name] ? [row(t.name, c.name, t.stats.columns[c.name])] : []));
     // an expression index's column, under the index's name (PostgreSQL's pg_statistic rows of the index)
     const indexes = t.indexes.flatMap((i) => (i.expression && t.stats?.indexes?.[i.name] ? [row(i.name, i.expression.name, t.stats.indexes[i.name])] : []));
