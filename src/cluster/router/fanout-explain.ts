@@ -367,10 +367,25 @@ async function pullUpNode(host: ExplainHost, sql: string, o: ExplainOptions, pla
   return { ...node, subplans };
 }
 
+/** `(w)`, unless w is one parenthesized expression already (a view's deparsed WHERE is) */
+function parenthesized(w: string): string {
+  if (!w.startsWith('(')) return `(${w})`;
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < w.length; i++) {
+    const c = w[i]!;
+    if (quote) { if (c === quote) quote = undefined; continue; }
+    if (c === "'" || c === '"') quote = c;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i === w.length - 1 ? w : `(${w})`;
+  }
+  return `(${w})`;
+}
+
 /** One pull: the statement every shard is sent for a table mention, explained there. */
 async function pullNode(host: ExplainHost, shards: readonly number[], p: PullSummary, o: ExplainOptions): Promise<RouterNode> {
   const properties: Property[] = [{ label: 'Columns', value: p.columns }];
-  if (p.where.length > 0) properties.push({ label: 'Pushed Filter', value: p.where.map((w) => `(${w})`).join(' AND ') });
+  if (p.where.length > 0) properties.push({ label: 'Pushed Filter', value: p.where.map(parenthesized).join(' AND ') });
   if (p.alias === undefined) properties.push({ label: 'Copied Into', value: `pg_temp.${shownName(p.table.name)}` });
   properties.push({ label: 'Pull Statement', value: p.sql });
   const t0 = performance.now();
