@@ -55,7 +55,7 @@ export function functionServices(ctx: SessionContext): FunctionServices {
       const oid = ctx.sequenceValues.last();
       const s = oid === undefined ? undefined : ctx.catalog.sequences.get(oid);
       if (!s) throw new SqlError('55000', 'lastval is not yet defined in this session');
-      if (![...'rU'].some((l) => hasPrivilege(ctx.engine.roles, ctx.currentRoleOid(), s, l, ALL_SEQUENCE_PRIVILEGES))) throw new SqlError(SqlState.insufficientPrivilege, `permission denied for sequence ${s.name}`);
+      if (!holdsSequencePrivilege(ctx, s, 'rU')) throw new SqlError(SqlState.insufficientPrivilege, `permission denied for sequence ${s.name}`);
       return ctx.sequenceValues.current(s.oid)!;
     },
     setval: (seq, value, isCalled) => {
@@ -126,12 +126,13 @@ function usableSequence(ctx: SessionContext, ref: string, letters: string): Sequ
   const s = sequenceOf(ctx, ref);
   const owner = s.ownedBy ? ctx.catalog.tables.get(s.ownedBy.table)?.columns[s.ownedBy.column] : undefined;
   if (owner?.identity) return s;
-  const roles = ctx.engine.roles;
-  const role = ctx.currentRoleOid();
-  if (![...letters].some((l) => hasPrivilege(roles, role, s, l, ALL_SEQUENCE_PRIVILEGES))) {
-    throw new SqlError(SqlState.insufficientPrivilege, `permission denied for sequence ${s.name}`);
-  }
+  if (!holdsSequencePrivilege(ctx, s, letters)) throw new SqlError(SqlState.insufficientPrivilege, `permission denied for sequence ${s.name}`);
   return s;
+}
+
+/** current_user holds one of `letters` on the sequence */
+function holdsSequencePrivilege(ctx: SessionContext, s: SequenceDef, letters: string): boolean {
+  return [...letters].some((l) => hasPrivilege(ctx.engine.roles, ctx.currentRoleOid(), s, l, ALL_SEQUENCE_PRIVILEGES));
 }
 
 function sequenceOf(ctx: SessionContext, ref: string): SequenceDef {

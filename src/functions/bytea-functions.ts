@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { SqlError, SqlState } from '../errors.js';
 import type { Value } from '../types/types.js';
+import { firstInvalidUtf8, invalidUtf8 } from '../types/binary-format.js';
 
 const bytes = (v: Value): Uint8Array => v as Uint8Array;
 const POPCOUNT = Array.from({ length: 256 }, (_, x) => x.toString(2).replace(/0/g, '').length);
@@ -48,26 +49,12 @@ function encodingOf(name: string, which: 'source' | 'destination'): Encoding {
   throw new SqlError(SqlState.invalidParameterValue, `invalid ${which} encoding name "${name}"`);
 }
 
-/** UTF-8 bytes checked as pg_verify_mbstr does */
-function checkUtf8(b: Uint8Array): string {
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(b);
-  if (!text.includes('\uFFFD') && !b.includes(0)) return text;
-  for (let i = 0; i < b.length;) {
-    const c = b[i]!;
-    const len = c < 0x80 ? 1 : c >= 0xc2 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xf0 && c < 0xf5 ? 4 : 0;
-    const seq = b.slice(i, i + Math.max(len, 1));
-    const valid = len > 0 && seq.length === len && c !== 0 && [...seq.slice(1)].every((x) => (x & 0xc0) === 0x80)
-      && new TextDecoder('utf-8', { fatal: false }).decode(seq) !== '\uFFFD';
-    if (!valid) throw new SqlError(SqlState.characterNotInRepertoire, `invalid byte sequence for encoding "UTF8": ${hexBytes(b.slice(i, i + Math.min(Math.max(len, 1), b.length - i)))}`);
-    i += len;
-  }
-  return text;
-}
-
 /** bytes in `from` as text (the server's UTF8) */
 function decode(b: Uint8Array, from: Encoding): string {
   if (from === 'LATIN1') return Buffer.from(b).toString('latin1');
-  return checkUtf8(b);
+  // pg_verify_mbstr: the first illegal sequence (a NUL byte too) is 22021
+  if (firstInvalidUtf8(b) < b.length) throw invalidUtf8(b);
+  return Buffer.from(b).toString('utf8');
 }
 
 /** text as bytes in `to` */

@@ -5,9 +5,9 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import type { Value } from '../types/types.js';
+import { checkFloat8 } from '../types/float.js';
 
 const outOfRange = (): SqlError => new SqlError(SqlState.numericValueOutOfRange, 'input is out of range');
-const overflow = (): SqlError => new SqlError(SqlState.numericValueOutOfRange, 'value out of range: overflow');
 const underflow = (): SqlError => new SqlError(SqlState.numericValueOutOfRange, 'value out of range: underflow');
 
 const RADIANS_PER_DEGREE = 0.0174532925199432957692;
@@ -93,14 +93,6 @@ function atanh(x: number): number {
   if (x < -1 || x > 1) throw outOfRange();
   return Math.atanh(x);
 }
-function checkOverflow(f: (x: number) => number) {
-  return (x: number): number => {
-    const r = f(x);
-    if (!Number.isFinite(r) && !Number.isNaN(r) && Number.isFinite(x)) throw overflow();
-    return r;
-  };
-}
-
 type Def = { name: string; args: string[]; ret: string; impl: (args: readonly Value[]) => Value };
 const unary = (name: string, f: (x: number) => number): Def => ({ name, args: ['float8'], ret: 'float8', impl: ([x]) => f(x as number) });
 
@@ -115,5 +107,7 @@ export const TRIGONOMETRY_FUNCTIONS: readonly Def[] = [
   // sinh overflows to ±Infinity without an error (dsinh); cosh's underflow cannot happen but is PostgreSQL's check
   unary('sinh', Math.sinh), unary('cosh', cosh), unary('tanh', Math.tanh),
   unary('asinh', Math.asinh), unary('acosh', acosh), unary('atanh', atanh),
-  unary('degrees', checkOverflow((x) => x / RADIANS_PER_DEGREE)), unary('radians', checkOverflow((x) => x * RADIANS_PER_DEGREE)),
+  // float8_div / float8_mul: an infinite result from a finite argument overflows
+  unary('degrees', (x) => checkFloat8(x / RADIANS_PER_DEGREE, !Number.isFinite(x), true)),
+  unary('radians', (x) => checkFloat8(x * RADIANS_PER_DEGREE, !Number.isFinite(x), true)),
 ];

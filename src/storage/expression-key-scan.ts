@@ -31,14 +31,48 @@ export interface ExpressionKeyOrder {
 }
 
 /** sealed segment → expression key → its positions in ascending key order, NULL keys last, with their keys */
-const sealedOrders = new WeakMap<SealedSegment, Map<string, { readonly positions: Int32Array; readonly keys: Value[] }>>();
+const sealedOrders = new WeakMap<SealedSegment, Map<string, KeyOrder>>();
 
-/** positions [0, end) of a segment in ascending key order (NULLs last, ties by position), with each position's key */
-function keyOrder(seg: Segment, end: number, o: Omit<ExpressionKeyOrder, 'desc'>): { positions: Int32Array; keys: Value[] } {
+type KeyOrder = { positions: Int32Array; keys: Value[] };
+
+/**
+ * The work of ordering positions [0, end) of a segment by key (NULLs last, ties by position),
+ * each position's key kept: `step(deadline)` does it until the deadline (performance.now()),
+ * true once `result` is there — the keys computed, then the positions sorted, a step at a
+ * time when there is a deadline, in one go when there is none.
+ */
+function keyOrderWork(seg: Segment, end: number, o: Omit<ExpressionKeyOrder, 'desc'>): { step(deadline: number): boolean; result?: KeyOrder } {
   const keys: Value[] = new Array(end);
-  for (let pos = 0; pos < end; pos++) keys[pos] = o.toKey(seg.keyRow(pos, [o.column])[o.column] ?? null);
-  const positions = Int32Array.from({ length: end }, (_, i) => i).sort((a, b) => compareKeys(o.type, keys[a]!, keys[b]!) || a - b);
-  return { positions, keys };
+  const byKeyThenPosition = (a: number, b: number) => compareKeys(o.type, keys[a]!, keys[b]!) || a - b;
+  let next = 0;
+  let sorting: Generator<void, number[], void> | undefined;
+  const work: { step(deadline: number): boolean; result?: KeyOrder } = {
+    step(deadline) {
+      if (work.result) return true;
+      while (next < end) {
+        keys[next] = o.toKey(seg.keyRow(next, [o.column])[o.column] ?? null);
+        next++;
+        if ((next & 255) === 0 && performance.now() > deadline) return false;
+      }
+      if (!sorting && deadline === Infinity) {
+        work.result = { positions: Int32Array.from({ length: end }, (_, i) => i).sort(byKeyThenPosition), keys };
+        return true;
+      }
+      sorting ??= sortInSteps(Array.from({ length: end }, (_, i) => i), byKeyThenPosition);
+      for (let step = sorting.next(); ; step = sorting.next()) {
+        if (step.done) { work.result = { positions: Int32Array.from(step.value), keys }; return true; }
+        if (performance.now() > deadline) return false;
+      }
+    },
+  };
+  return work;
+}
+
+/** positions [0, end) of a segment in ascending key order, with each position's key */
+function keyOrder(seg: Segment, end: number, o: Omit<ExpressionKeyOrder, 'desc'>): KeyOrder {
+  const work = keyOrderWork(seg, end, o);
+  work.step(Infinity);
+  return work.result!;
 }
 
 function compareKeys(type: SqlType, x: Value, y: Value): number {
@@ -46,7 +80,7 @@ function compareKeys(type: SqlType, x: Value, y: Value): number {
   return xNull || yNull ? Number(xNull) - Number(yNull) : compareValues(type, x, y);
 }
 
-function sealedOrder(seg: SealedSegment, o: Omit<ExpressionKeyOrder, 'desc'>): { positions: Int32Array; keys: Value[] } {
+function sealedOrder(seg: SealedSegment, o: Omit<ExpressionKeyOrder, 'desc'>): KeyOrder {
   let byKey = sealedOrders.get(seg);
   if (!byKey) sealedOrders.set(seg, (byKey = new Map()));
   let order = byKey.get(o.key);
@@ -65,7 +99,7 @@ const SLICE_MS = 4;
 interface OrderBuild {
   readonly done: Promise<void>;
   /** the rest of the work done now (a caller that cannot wait) */
-  finish(): { positions: Int32Array; keys: Value[] };
+  finish(): KeyOrder;
 }
 const builds = new WeakMap<SealedSegment, Map<string, OrderBuild>>();
 
@@ -81,45 +115,17 @@ function sealedOrderBuild(seg: SealedSegment, o: Omit<ExpressionKeyOrder, 'desc'
   if (!byKey) builds.set(seg, (byKey = new Map()));
   const running = byKey.get(o.key);
   if (running) return running.done;
-  const end = seg.length;
-  const keys: Value[] = new Array(end);
-  let next = 0;
-  let result: { positions: Int32Array; keys: Value[] } | undefined;
-  const computeUntil = (deadline: number): boolean => {
-    while (next < end) {
-      keys[next] = o.toKey(seg.keyRow(next, [o.column])[o.column] ?? null);
-      next++;
-      if ((next & 255) === 0 && performance.now() > deadline) return false;
-    }
-    return true;
-  };
-  const byKeyThenPosition = (a: number, b: number) => compareKeys(o.type, keys[a]!, keys[b]!) || a - b;
-  let sorting: Generator<void, number[], void> | undefined;
-  const sort = (): { positions: Int32Array; keys: Value[] } => {
-    if (!result) {
-      sorting ??= sortInSteps(Array.from({ length: end }, (_, i) => i), byKeyThenPosition);
-      let step = sorting.next();
-      while (!step.done) step = sorting.next();
-      result = { positions: Int32Array.from(step.value), keys };
-    }
-    return result;
-  };
+  const work = keyOrderWork(seg, seg.length, o);
   const turn = () => new Promise<void>((r) => setImmediate(r));
   const build: OrderBuild = {
     done: (async () => {
-      while (!computeUntil(performance.now() + SLICE_MS)) await turn();
-      sorting ??= sortInSteps(Array.from({ length: end }, (_, i) => i), byKeyThenPosition);
-      for (let deadline = performance.now() + SLICE_MS; ;) {
-        const step = sorting.next();
-        if (step.done) { result ??= { positions: Int32Array.from(step.value), keys }; break; }
-        if (performance.now() > deadline) { await turn(); deadline = performance.now() + SLICE_MS; }
-      }
+      while (!work.step(performance.now() + SLICE_MS)) await turn();
       byKey!.delete(o.key);
       let orders = sealedOrders.get(seg);
       if (!orders) sealedOrders.set(seg, (orders = new Map()));
-      if (!orders.has(o.key)) orders.set(o.key, result!);
+      if (!orders.has(o.key)) orders.set(o.key, work.result!);
     })(),
-    finish: () => { computeUntil(Infinity); return sort(); },
+    finish: () => { work.step(Infinity); return work.result!; },
   };
   byKey.set(o.key, build);
   return build.done;
