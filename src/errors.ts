@@ -58,6 +58,7 @@ export const SqlState = {
   nullValueNotAllowed: '22004',
   invalidDatetimeFormat: '22007',
   datetimeFieldOverflow: '22008',
+  invalidTimeZoneDisplacementValue: '22009',
   divisionByZero: '22012',
   invalidTextRepresentation: '22P02',
   invalidBinaryRepresentation: '22P03',

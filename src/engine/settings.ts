@@ -4,12 +4,11 @@
  * PostgreSQL's guc.c does it (parse_bool, parse_int with units, enum options, check hooks
  * for DateStyle and TimeZone), with PostgreSQL's messages, hints and SQLSTATEs.
  */
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { SqlError, SqlState } from '../errors.js';
 import { SERVER_VERSION } from './system-functions.js';
 import { parseInterval } from '../types/datetime.js';
 import { isValidTimeZone } from '../types/datetime.js';
+import { systemZoneNames } from '../types/tzif.js';
 import { PG_SETTINGS, type PgSetting } from './pg-settings-catalog.js';
 
 /** the base unit of an integer or real setting, as pg_settings.unit names it */
@@ -461,33 +460,12 @@ function offsetZoneName(eastSecs: number): string {
 
 let zoneNames: Map<string, string> | undefined;
 
-/** lower-case → properly cased names of the system time zone database (what PostgreSQL reads) */
-function systemZoneNames(): Map<string, string> {
+/** lower-case → properly cased zone names: the system database's, else the runtime's */
+function knownZoneNames(): Map<string, string> {
   if (zoneNames) return zoneNames;
-  zoneNames = new Map();
-  const root = '/usr/share/zoneinfo';
-  const walk = (dir: string, prefix: string, depth: number): void => {
-    let entries: string[];
-    try {
-      entries = readdirSync(dir);
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (e.includes('.') || (depth === 0 && e === 'right')) continue;
-      const full = join(dir, e);
-      const name = prefix + e;
-      try {
-        if (statSync(full).isDirectory()) walk(full, name + '/', depth + 1);
-        else zoneNames!.set(name.toLowerCase(), name);
-      } catch {
-        // unreadable entry: not a zone
-      }
-    }
-  };
-  walk(root, '', 0);
-  for (const n of ['leapseconds', 'tzdata', 'zone', 'iso3166']) zoneNames.delete(n);
+  zoneNames = systemZoneNames();
   if (zoneNames.size === 0) {
+    zoneNames = new Map();
     for (const z of Intl.supportedValuesOf('timeZone')) zoneNames.set(z.toLowerCase(), z);
     for (const z of ['UTC', 'GMT', 'Etc/UTC', 'Zulu', 'Universal', 'UCT']) zoneNames.set(z.toLowerCase(), z);
   }
@@ -522,7 +500,7 @@ function normalizeTimeZone(value: string): string {
   if (/^right\//i.test(v)) {
     throw new SqlError(SqlState.invalidParameterValue, `time zone "${v}" appears to use leap seconds`, { detail: 'PostgreSQL does not support leap seconds.' });
   }
-  const known = systemZoneNames().get(v.toLowerCase());
+  const known = knownZoneNames().get(v.toLowerCase());
   if (known) return known;
   if (v !== '' && POSIX_TZ.test(v) && isValidTimeZone(v)) return v;
   throw invalidValue('TimeZone', value);

@@ -28,7 +28,7 @@ import { binaryQuantize, bitCount, getBit, hammingDistance, jaccardDistance, set
 import type { SparseVector } from '../types/types.js';
 import {
   USECS_PER_DAY, USECS_PER_HOUR, USECS_PER_MINUTE, USECS_PER_SEC, age, civilFromDays, daysFromCivil, justifyDays, justifyHours,
-  localToUtc, utcToLocal, formatTimestamp, parseTimestamp, daysInMonth, isValidTimeZone, justifyInterval, formatInterval, nowMicros,
+  localToUtc, utcToLocal, localToUtcIn, utcToLocalIn, isZoneOrAbbrev, zoneOfAbbrevOrName, formatTimestamp, parseTimestamp, daysInMonth, isValidTimeZone, justifyInterval, formatInterval, nowMicros,
 } from '../types/datetime.js';
 import { escapeJsonString, formatJsonb, jsonbTypeof, parseJsonTree, jsonGetField, jsonAsText, normalizeJsonb as normalizeTree, type JsonValue } from '../types/json.js';
 import { formatText, parseText } from '../types/text-io.js';
@@ -674,7 +674,11 @@ fn('date_trunc', ['text', 'timestamptz'], 'timestamptz', ([u, t], ctx) => {
   const z = sessionZone(ctx);
   return localToUtc(truncLocal(unitOf(S(u!), 'timestamp with time zone'), utcToLocal(N(t!), z)), z);
 });
-fn('date_trunc', ['text', 'timestamptz', 'text'], 'timestamptz', ([u, t, z]) => localToUtc(truncLocal(unitOf(S(u!), 'timestamp with time zone'), utcToLocal(N(t!), S(z!))), S(z!)));
+fn('date_trunc', ['text', 'timestamptz', 'text'], 'timestamptz', ([u, t, z]) => {
+  if (!isZoneOrAbbrev(S(z!))) throw new SqlError(SqlState.invalidParameterValue, `time zone "${S(z!)}" not recognized`);
+  const zone = zoneOfAbbrevOrName(S(z!));
+  return localToUtc(truncLocal(unitOf(S(u!), 'timestamp with time zone'), utcToLocal(N(t!), zone)), zone);
+});
 fn('date_trunc', ['text', 'interval'], 'interval', ([u, v]) => {
   const iv = v as Interval, unit = unitOf(S(u!), 'interval');
   const us = iv.micros;
@@ -814,9 +818,29 @@ fn('make_timestamp', ['int4', 'int4', 'int4', 'int4', 'int4', 'float8'], 'timest
   makeDateDays(N(y!), N(mo!), N(d!)) * USECS_PER_DAY + makeTimeMicros(N(h!), N(mi!), N(sec!)));
 fn('make_timestamptz', ['int4', 'int4', 'int4', 'int4', 'int4', 'float8'], 'timestamptz', ([y, mo, d, h, mi, sec], ctx) =>
   localToUtc(makeDateDays(N(y!), N(mo!), N(d!)) * USECS_PER_DAY + makeTimeMicros(N(h!), N(mi!), N(sec!)), sessionZone(ctx)));
+/**
+ * parse_sane_timezone's numeric form: '+hh', '+hh:mm[:ss]', '+hhmm', ISO signs (east positive);
+ * undefined when the text is not one (then an abbreviation or zone name is tried)
+ */
+function numericTimeZone(z: string): number | undefined {
+  if (/^\d/.test(z)) {
+    throw new SqlError(SqlState.invalidTextRepresentation, `invalid input syntax for type numeric time zone: "${z}"`, { hint: 'Numeric time zones must have "-" or "+" as first character.' });
+  }
+  const m = /^([+-])(\d+)(?::(\d+)(?::(\d+))?)?$/.exec(z);
+  if (!m) return undefined;
+  let hr = Number(m[2]), min = Number(m[3] ?? 0);
+  const sec = Number(m[4] ?? 0);
+  if (m[3] === undefined && m[2]!.length > 2) { min = hr % 100; hr = Math.floor(hr / 100); }
+  if (hr > 15 || min >= 60 || sec >= 60) throw new SqlError(SqlState.invalidTimeZoneDisplacementValue, `numeric time zone "${z}" out of range`);
+  const east = (hr * 60 + min) * 60 + sec;
+  return m[1] === '-' ? -east : east;
+}
 fn('make_timestamptz', ['int4', 'int4', 'int4', 'int4', 'int4', 'float8', 'text'], 'timestamptz', ([y, mo, d, h, mi, sec, z]) => {
-  if (!isValidTimeZone(S(z!))) throw new SqlError(SqlState.invalidParameterValue, `time zone "${S(z!)}" not recognized`);
-  return localToUtc(makeDateDays(N(y!), N(mo!), N(d!)) * USECS_PER_DAY + makeTimeMicros(N(h!), N(mi!), N(sec!)), S(z!));
+  const local = makeDateDays(N(y!), N(mo!), N(d!)) * USECS_PER_DAY + makeTimeMicros(N(h!), N(mi!), N(sec!));
+  const east = numericTimeZone(S(z!));
+  if (east !== undefined) return local - east * USECS_PER_SEC;
+  if (!isZoneOrAbbrev(S(z!))) throw new SqlError(SqlState.invalidParameterValue, `time zone "${S(z!)}" not recognized`);
+  return localToUtcIn(makeDateDays(N(y!), N(mo!), N(d!)) * USECS_PER_DAY + makeTimeMicros(N(h!), N(mi!), N(sec!)), S(z!));
 });
 // make_interval(years, months, weeks, days, hours, mins, secs): every argument defaults to 0
 {
@@ -841,12 +865,12 @@ function zoneArg(z: Value, type: SqlType): string {
     return `<>${east > 0 ? '-' : '+'}${Math.floor(a / 3600)}:${String(Math.floor((a % 3600) / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
   }
   const name = S(z);
-  if (!isValidTimeZone(name)) throw new SqlError(SqlState.invalidParameterValue, `time zone "${name}" not recognized`);
+  if (!isZoneOrAbbrev(name)) throw new SqlError(SqlState.invalidParameterValue, `time zone "${name}" not recognized`);
   return name;
 }
 for (const zt of ['text', 'interval']) {
-  fn('timezone', [zt, 'timestamp'], 'timestamptz', ([z, t], _c, types) => localToUtc(N(t!), zoneArg(z!, types[0]!)));
-  fn('timezone', [zt, 'timestamptz'], 'timestamp', ([z, t], _c, types) => utcToLocal(N(t!), zoneArg(z!, types[0]!)));
+  fn('timezone', [zt, 'timestamp'], 'timestamptz', ([z, t], _c, types) => localToUtcIn(N(t!), zoneArg(z!, types[0]!)));
+  fn('timezone', [zt, 'timestamptz'], 'timestamp', ([z, t], _c, types) => utcToLocalIn(N(t!), zoneArg(z!, types[0]!)));
 }
 /** (s1, e1) OVERLAPS (s2, e2): ends may come first, NULLs follow PostgreSQL's overlaps_timestamp */
 fn('justify_interval', ['interval'], 'interval', ([a]) => justifyInterval(a as Interval));

@@ -9,6 +9,7 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import type { Interval } from './types.js';
+import { localTimeTypeAt, parsePosixTz, posixTypeAt, tzAbbrev, tzAbbrevTypeAt, zoneRules, type LocalTimeType } from './tzif.js';
 
 export const USECS_PER_SEC = 1_000_000;
 export const USECS_PER_MINUTE = 60 * USECS_PER_SEC;
@@ -78,6 +79,19 @@ export function isValidTimeZone(zone: string): boolean {
   return zoneOffsetAt(zone, 0) !== undefined;
 }
 
+/**
+ * The local time type of `zone` at the UTC instant `utcMicros`, as PostgreSQL's pg_tzset finds
+ * it: a zone of the system database (any case, 'posix/' prefix too), else a POSIX TZ string with
+ * daylight-saving rules; undefined for a fixed offset or an unknown name.
+ */
+function zoneTypeAt(zone: string, utcMicros: number): LocalTimeType | undefined {
+  const rules = zoneRules(zone);
+  const seconds = Math.floor(utcMicros / USECS_PER_SEC);
+  if (rules) return localTimeTypeAt(rules, seconds);
+  const posix = /^[A-Za-z<]/.test(zone) ? parsePosixTz(zone) : undefined;
+  return posix?.dst ? posixTypeAt(posix, seconds) : undefined;
+}
+
 /** offset (seconds east of UTC) of `zone` at the UTC instant `utcMicros` */
 export function zoneOffsetAt(zone: string, utcMicros: number): number | undefined {
   let z = zone.trim();
@@ -85,6 +99,9 @@ export function zoneOffsetAt(zone: string, utcMicros: number): number | undefine
   if (lz === 'utc' || lz === 'gmt' || lz === 'z' || lz === 'zulu' || lz === 'etc/utc' || lz === 'universal' || lz === 'uct' || lz === 'factory') return 0;
   const p = posixOffset(z);
   if (p !== undefined) return p;
+  const type = zoneTypeAt(z, utcMicros);
+  if (type) return type.offset;
+  // no system time zone database here: the runtime's (ICU) data
   if (lz.startsWith('posix/')) z = z.slice(6);
   const f = intlFormatter(z) ?? (lz === 'localtime' || lz === 'posixrules' ? intlFormatter(lz === 'posixrules' ? 'America/New_York' : 'UTC') : undefined);
   if (!f) return posixOffset(z, true);
@@ -135,7 +152,9 @@ function abbrevFormatter(zone: string, locale: string): Intl.DateTimeFormat | nu
 export function zoneAbbrevAt(zone: string, utcMicros: number): string {
   const z = zone.trim();
   const lz = z.toLowerCase();
-  if (['utc', 'etc/utc', 'universal', 'zulu', 'uct', 'etc/universal', 'etc/zulu', 'etc/uct'].includes(lz)) return lz === 'uct' ? 'UCT' : 'UTC';
+  const type = zoneTypeAt(z, utcMicros);
+  if (type) return type.abbrev;
+  if (['utc', 'etc/utc', 'universal', 'zulu', 'uct', 'etc/universal', 'etc/zulu', 'etc/uct'].includes(lz)) return 'UTC';
   if (['gmt', 'etc/gmt', 'greenwich', 'gmt0', 'gmt+0', 'gmt-0'].includes(lz)) return 'GMT';
   const off = offsetOrUtc(zone, utcMicros);
   const numeric = (): string => {
@@ -158,6 +177,43 @@ export function zoneAbbrevAt(zone: string, utcMicros: number): string {
 export function utcToLocal(utcMicros: number, zone: string): number {
   if (!Number.isFinite(utcMicros)) return utcMicros;
   return utcMicros + offsetOrUtc(zone, utcMicros) * USECS_PER_SEC;
+}
+
+/**
+ * A zone written in a value or after AT TIME ZONE: PostgreSQL looks it up among the time zone
+ * abbreviations first (so 'CET' is always +01 there, while SET TIME ZONE 'CET' follows the
+ * zone's summer time), then as a zone name.
+ */
+export function isZoneOrAbbrev(zone: string): boolean {
+  return tzAbbrev(zone.trim()) !== undefined || isValidTimeZone(zone);
+}
+
+/**
+ * The zone date_trunc(…, zone) works in: a fixed abbreviation as a fixed-offset zone, a dynamic
+ * one as its own zone, else the name (timestamptz_trunc_zone).
+ */
+export function zoneOfAbbrevOrName(zone: string): string {
+  const a = tzAbbrev(zone.trim());
+  if (!a) return zone;
+  if (a.zone !== undefined) return a.zone;
+  const h = Math.floor(Math.abs(a.offset) / 3600), m = Math.floor((Math.abs(a.offset) % 3600) / 60), sec = Math.abs(a.offset) % 60;
+  return `<>${a.offset > 0 ? '-' : '+'}${h}:${pad2(m)}:${pad2(sec)}`; // POSIX: hours WEST of UTC
+}
+
+/** UTC µs → local µs in a zone or abbreviation (timestamptz_zone) */
+export function utcToLocalIn(utcMicros: number, zone: string): number {
+  const a = Number.isFinite(utcMicros) ? tzAbbrev(zone.trim()) : undefined;
+  if (!a) return utcToLocal(utcMicros, zone);
+  return utcMicros + tzAbbrevTypeAt(a, Math.floor(utcMicros / USECS_PER_SEC)).offset * USECS_PER_SEC;
+}
+
+/** local µs in a zone or abbreviation → UTC µs (timestamp_zone, timestamptz input) */
+export function localToUtcIn(localMicros: number, zone: string): number {
+  const a = Number.isFinite(localMicros) ? tzAbbrev(zone.trim()) : undefined;
+  if (!a) return localToUtc(localMicros, zone);
+  // a dynamic abbreviation: its meaning at the instant the local time has in its zone
+  const at = a.zone === undefined ? 0 : localToUtc(localMicros, a.zone);
+  return localMicros - tzAbbrevTypeAt(a, Math.floor(at / USECS_PER_SEC)).offset * USECS_PER_SEC;
 }
 
 // ---------------------------------------------------------------- output
@@ -447,7 +503,7 @@ function parseDateTime(text: string, type: string, order: DateOrder = 'MDY'): Pa
       const zm = /^(?:(z|utc|gmt)|([+-])(\d{1,2})(?::?(\d{2}))?(?::?(\d{2}))?)$/i.exec(rest);
       if (zm) {
         out.offsetSec = zm[1] ? 0 : (zm[2] === '-' ? -1 : 1) * (Number(zm[3]) * 3600 + Number(zm[4] ?? 0) * 60 + Number(zm[5] ?? 0));
-      } else if (/^[a-z_]+(?:\/[a-z_+-]+)*$/i.test(rest) && isValidTimeZone(rest)) {
+      } else if (/^[a-z_]+(?:\/[a-z_+-]+)*$/i.test(rest) && isZoneOrAbbrev(rest)) {
         out.zone = rest;
       } else {
         throw badSyntax(type, text);
@@ -538,7 +594,7 @@ export function parseTimestamptz(text: string, now: NowSource = DEFAULT_NOW): nu
   if (p.days === undefined) throw badSyntax('timestamp with time zone', text);
   const local = p.days * USECS_PER_DAY + (p.timeUs ?? 0);
   if (p.offsetSec !== undefined) return local - p.offsetSec * USECS_PER_SEC;
-  return localToUtc(local, p.zone ?? now.timezone);
+  return p.zone !== undefined ? localToUtcIn(local, p.zone) : localToUtc(local, now.timezone);
 }
 
 // ---------------------------------------------------------------- interval input
