@@ -44,7 +44,8 @@ export function makeCa(dir: string, name = 'Quiver cluster CA'): { cert: string;
 
 /**
  * A certificate for `names` (IP addresses and DNS names) signed by the CA, as `<base>.crt` and
- * `<base>.key` in `dir`.
+ * `<base>.key` in `dir`; for servers and for clients, since NATS routes and etcd peers present
+ * theirs on both ends of a link.
  */
 export function makeNodeCert(dir: string, ca: { cert: string; key: string }, base: string, names: readonly string[] = ['127.0.0.1', 'localhost']): { cert: string; key: string } {
   const cert = join(dir, `${base}.crt`);
@@ -52,7 +53,7 @@ export function makeNodeCert(dir: string, ca: { cert: string; key: string }, bas
   const csr = join(dir, `${base}.csr`);
   const ext = join(dir, `${base}.ext`);
   const san = names.map((n) => (/^[\d.]+$|:/.test(n) ? `IP:${n}` : `DNS:${n}`)).join(',');
-  writeFileSync(ext, `subjectAltName=${san}\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n`);
+  writeFileSync(ext, `subjectAltName=${san}\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth,clientAuth\n`);
   try {
     openssl(['req', ...NEW_KEY, '-keyout', key, '-out', csr, '-subj', `/CN=${names[0] ?? base}`]);
     openssl(['x509', '-req', '-in', csr, '-CA', ca.cert, '-CAkey', ca.key, '-CAcreateserial', '-out', cert, '-days', '3650', '-extfile', ext]);

@@ -2,7 +2,8 @@
  * A loopback etcd cluster of `n` members (Debian's etcd-server): the cluster's metadata
  * store. Ready once every member reports healthy. With `auth`, authentication is enabled
  * (once: its user made with the root role) and every client must log in; with `tls`, the
- * client URLs are https:// and serve that certificate (the peer links stay plaintext on loopback).
+ * client URLs are https:// and serve that certificate, and the members' peer links are https://
+ * with the same certificate on both ends, each checked against the CA (--peer-client-cert-auth).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
@@ -43,8 +44,10 @@ export async function startEtcdCluster(dir: string, n = 3, ports?: readonly numb
   ports ??= await freePorts(2 * n);
   const clientPorts = ports.slice(0, n);
   const peerPorts = ports.slice(n);
-  const initial = peerPorts.map((p, i) => `etcd-${i + 1}=http://127.0.0.1:${p}`).join(',');
-  const endpoints = clientPorts.map((p) => `${tls ? 'https' : 'http'}://127.0.0.1:${p}`);
+  const scheme = tls ? 'https' : 'http';
+  const peerUrls = peerPorts.map((p) => `${scheme}://127.0.0.1:${p}`);
+  const initial = peerUrls.map((u, i) => `etcd-${i + 1}=${u}`).join(',');
+  const endpoints = clientPorts.map((p) => `${scheme}://127.0.0.1:${p}`);
   let started = 0;
   const start = (i: number) => {
     const args = [
@@ -52,7 +55,8 @@ export async function startEtcdCluster(dir: string, n = 3, ports?: readonly numb
       '--data-dir', join(dir, `etcd-${i + 1}`),
       '--listen-client-urls', endpoints[i], '--advertise-client-urls', endpoints[i],
       ...(tls ? ['--cert-file', tls.cert, '--key-file', tls.key] : []),
-      '--listen-peer-urls', `http://127.0.0.1:${peerPorts[i]}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${peerPorts[i]}`,
+      '--listen-peer-urls', peerUrls[i], '--initial-advertise-peer-urls', peerUrls[i],
+      ...(tls ? ['--peer-cert-file', tls.cert, '--peer-key-file', tls.key, '--peer-trusted-ca-file', tls.ca, '--peer-client-cert-auth'] : []),
       '--initial-cluster', initial, '--initial-cluster-token', 'quiver', '--initial-cluster-state', started >= n ? 'existing' : 'new',
       // loopback: elections in well under a second, and a small store
       '--heartbeat-interval', '100', '--election-timeout', '1000', '--quota-backend-bytes', String(2 * 1024 ** 3),

@@ -4,7 +4,9 @@
  * JetStream has a meta leader (a stream with num_replicas 3 can then be created). With
  * `auth`, clients and the servers' routes to each other must give that user and password
  * (the configuration files holding it are readable by their owner only); with `tls`, the
- * client port speaks TLS only (the routes between the servers stay plaintext on loopback).
+ * client port speaks TLS only, and so do the routes between the servers: each presents the
+ * node certificate and checks its peer's against the CA (nats-server verifies both ends of a
+ * route).
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,6 +61,7 @@ export async function startNatsCluster(dir: string, n = 3, ports?: readonly numb
     const login = auth ? `${encodeURIComponent(auth.user)}:${encodeURIComponent(auth.pass)}@` : '';
     const routes = routePorts.filter((_, j) => j !== i).map((p) => `nats-route://${login}127.0.0.1:${p}`);
     const authorization = auth ? `authorization { user: ${JSON.stringify(auth.user)}, password: ${JSON.stringify(auth.pass)} }` : '';
+    const routeTls = tls ? `tls { cert_file: ${JSON.stringify(tls.cert)}, key_file: ${JSON.stringify(tls.key)}, ca_file: ${JSON.stringify(tls.ca)}, timeout: 5 }, ` : '';
     writeFileSync(conf, [
       `server_name: nats-${i + 1}`,
       `host: 127.0.0.1`,
@@ -67,7 +70,7 @@ export async function startNatsCluster(dir: string, n = 3, ports?: readonly numb
       authorization,
       tls ? `tls { cert_file: ${JSON.stringify(tls.cert)}, key_file: ${JSON.stringify(tls.key)} }` : '',
       `jetstream { store_dir: "${join(dir, `nats-${i + 1}`)}", max_memory_store: 256MB, max_file_store: 8GB }`,
-      n > 1 ? `cluster { name: quiver, host: 127.0.0.1, port: ${routePorts[i]}, ${authorization ? `${authorization}, ` : ''}routes: [${routes.join(', ')}] }` : '',
+      n > 1 ? `cluster { name: quiver, host: 127.0.0.1, port: ${routePorts[i]}, ${authorization ? `${authorization}, ` : ''}${routeTls}routes: [${routes.join(', ')}] }` : '',
     ].join('\n') + '\n', { mode: 0o600 });
     chmodSync(conf, 0o600);
     return conf;
