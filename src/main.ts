@@ -68,6 +68,7 @@ const { values } = parseArgs({
     'nats-user': { type: 'string', default: process.env.QUIVER_NATS_USER || undefined },
     'etcd-tls-ca': { type: 'string', default: process.env.QUIVER_ETCD_TLS_CA || undefined },
     'nats-tls-ca': { type: 'string', default: process.env.QUIVER_NATS_TLS_CA || undefined },
+    's3-tls-ca': { type: 'string', default: process.env.QUIVER_S3_TLS_CA || undefined },
     'cluster-tls-cert': { type: 'string', default: process.env.QUIVER_CLUSTER_TLS_CERT || undefined },
     'cluster-tls-key': { type: 'string', default: process.env.QUIVER_CLUSTER_TLS_KEY || undefined },
     'cluster-tls-ca': { type: 'string', default: process.env.QUIVER_CLUSTER_TLS_CA || undefined },
@@ -96,7 +97,7 @@ if (values.help) {
     '              [--cluster-secret S (every node: authenticates the links between nodes; at least 16 characters)]\n' +
     '              [--shard-tls disable|prefer|require|verify-ca|verify-full] [--shard-tls-ca FILE]\n' +
     '              [--etcd-user U (password: QUIVER_ETCD_PASSWORD)] [--nats-user U (password: QUIVER_NATS_PASSWORD)]\n' +
-    '              [--etcd-tls-ca FILE (https:// endpoints)] [--nats-tls-ca FILE]\n' +
+    '              [--etcd-tls-ca FILE (https:// endpoints)] [--nats-tls-ca FILE] [--s3-tls-ca FILE]\n' +
     '              [--cluster-tls-cert FILE --cluster-tls-key FILE --cluster-tls-ca FILE (every node: TLS on the query, index and timestamp-oracle links)]\n' +
     '                (proxy of a sharded cluster: TLS to the shards, as libpq\'s sslmode; default verify-ca with a CA, else prefer)\n' +
     'environment: QUIVER_HOST, QUIVER_PORT, QUIVER_DATA, QUIVER_LOG_LEVEL, QUIVER_TLS_CERT, QUIVER_TLS_KEY,\n' +
@@ -191,11 +192,13 @@ let shardTls: ShardTls;
 let peerTls: PeerTls | undefined;
 let etcdTlsCa: Buffer | undefined;
 let natsTlsCa: Buffer | undefined;
+let s3TlsCa: Buffer | undefined;
 try {
   shardTls = shardTlsFromFlags(values['shard-tls'], values['shard-tls-ca']);
   peerTls = peerTlsFromFlags(values['cluster-tls-cert'], values['cluster-tls-key'], values['cluster-tls-ca']);
   if (values['etcd-tls-ca']) etcdTlsCa = readPem('--etcd-tls-ca', values['etcd-tls-ca'], PEM_CERTIFICATE);
   if (values['nats-tls-ca']) natsTlsCa = readPem('--nats-tls-ca', values['nats-tls-ca'], PEM_CERTIFICATE);
+  if (values['s3-tls-ca']) s3TlsCa = readPem('--s3-tls-ca', values['s3-tls-ca'], PEM_CERTIFICATE);
 } catch (e) {
   logger.fatal((e as Error).message);
   process.exit(2);
@@ -210,6 +213,7 @@ const cluster: ClusterConfig = {
   ...(peerTls ? { peerTls } : {}),
   ...(etcdTlsCa ? { etcdTlsCa } : {}),
   ...(natsTlsCa ? { natsTlsCa } : {}),
+  ...(s3TlsCa ? { s3TlsCa } : {}),
   // passwords from the environment only: a command line is visible to every user of the host (ps)
   ...(values['etcd-user'] ? { etcdAuth: { username: values['etcd-user'], password: process.env.QUIVER_ETCD_PASSWORD ?? '' } } : {}),
   ...(values['nats-user'] ? { natsAuth: { user: values['nats-user'], pass: process.env.QUIVER_NATS_PASSWORD ?? '' } } : {}),

@@ -13,6 +13,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { request as httpsRequest } from 'node:https';
 import { pipeline } from 'node:stream/promises';
 import { connect } from 'nats';
 import pino from 'pino';
@@ -39,6 +40,18 @@ async function client(port: number, ssl: boolean): Promise<pg.Client> {
   c.on('error', () => {});
   await c.connect();
   return c;
+}
+
+/** an https request's status, its certificate checked against `ca` */
+function s3Status(method: string, url: string, ca: Buffer, body?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { method, ca }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 before(async () => {
@@ -116,9 +129,12 @@ test('the internal links are TLS; NATS, etcd and S3 refuse clients without the c
   const etcd = await openEtcdCoordinator({ endpoints: [...cluster!.etcd.endpoints], ca, auth: cluster!.etcd.auth });
   assert.equal(await etcd.get('shards'), '2');
   await etcd.close();
-  // S3: anonymous reads and writes are refused
-  assert.equal((await fetch(`${cluster!.s3.endpoint}/${cluster!.s3.bucket}?list-type=2`)).status, 403);
-  assert.equal((await fetch(`${cluster!.s3.endpoint}/${cluster!.s3.bucket}/quiver-s0/planted`, { method: 'PUT', body: 'x' })).status, 403);
+  // S3 over https (checked against the CA): anonymous reads and writes are refused, plain http is not served
+  assert.ok(cluster!.s3.endpoint.startsWith('https://'));
+  assert.equal(await s3Status('GET', `${cluster!.s3.endpoint}/${cluster!.s3.bucket}?list-type=2`, ca), 403);
+  assert.equal(await s3Status('PUT', `${cluster!.s3.endpoint}/${cluster!.s3.bucket}/quiver-s0/planted`, ca, 'x'), 403);
+  await assert.rejects(fetch(`${cluster!.s3.endpoint.replace('https:', 'http:')}/${cluster!.s3.bucket}?list-type=2`, { signal: AbortSignal.timeout(3000) }));
+  await assert.rejects(fetch(`${cluster!.s3.endpoint}/${cluster!.s3.bucket}?list-type=2`), 'the system CAs do not know the cluster CA');
 
   // the cluster works with them: segments sealed on both shards, HNSW built on the index node,
   // k-NN searched on the query node, each over TLS

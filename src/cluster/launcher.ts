@@ -131,7 +131,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
   const [etcdR, natsR, s3R] = await Promise.allSettled([
     startEtcdCluster(join(dir, 'etcd'), n, infraPorts.etcd, { auth: credentials.etcd, ...infraTls }),
     startNatsCluster(join(dir, 'nats'), n, infraPorts.nats, { auth: credentials.nats, ...infraTls }),
-    startLocalS3(join(dir, 's3'), 'quiver', credentials.s3),
+    startLocalS3(join(dir, 's3'), 'quiver', credentials.s3, certs),
   ]);
   const infra = [etcdR, natsR, s3R].flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = [etcdR, natsR, s3R].flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
@@ -152,7 +152,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
   const readPort = opts.readPort || ports[dataTotal + queryCount + indexCount + 1];
   const endpoints = ['--etcd', etcd.endpoints.join(','), '--nats', nats.urls.join(','), '--s3-endpoint', s3.endpoint, '--s3-bucket', s3.bucket];
   // a stream cannot have more replicas than JetStream has servers
-  const common = [...endpoints, ...(certs ? ['--etcd-tls-ca', certs.ca, '--nats-tls-ca', certs.ca] : []), '--replicas', String(Math.min(3, n)), '--shards', String(shards), '--host', HOST, '--log-level', opts.logLevel ?? 'info'];
+  const common = [...endpoints, ...(certs ? ['--etcd-tls-ca', certs.ca, '--nats-tls-ca', certs.ca, '--s3-tls-ca', certs.ca] : []), '--replicas', String(Math.min(3, n)), '--shards', String(shards), '--host', HOST, '--log-level', opts.logLevel ?? 'info'];
   const specs = new Map<string, { role: 'data' | 'proxy' | 'query' | 'index'; port: number; args: string[]; shard?: number }>();
   for (let k = 0; k < shards; k++) {
     for (let i = 1; i <= dataCount; i++) {

@@ -74,6 +74,8 @@ export interface ClusterConfig {
   readonly etcdTlsCa?: Buffer;
   /** --nats-tls-ca (PEM): the NATS servers speak TLS, checked against it */
   readonly natsTlsCa?: Buffer;
+  /** --s3-tls-ca (PEM): an https:// S3 endpoint is checked against it instead of the system's CAs */
+  readonly s3TlsCa?: Buffer;
   /** --cluster-tls-cert/-key/-ca: TLS on the query-node, index-node and timestamp-oracle links (peer-tls.ts) */
   readonly peerTls?: PeerTls;
 }
@@ -105,7 +107,7 @@ export function badShardFlags(c: ClusterConfig): string | undefined {
 /** The data node's stream and S3 prefix: its shard's (shardStream). */
 const ownStream = (c: ClusterConfig) => shardStream(c.stream, c.shard, c.shards);
 
-const objectStore = (c: ClusterConfig, prefix: string) => openS3ObjectStore({ bucket: c.s3Bucket, prefix, ...(c.s3Endpoint ? { endpoint: c.s3Endpoint } : {}) });
+const objectStore = (c: ClusterConfig, prefix: string) => openS3ObjectStore({ bucket: c.s3Bucket, prefix, ...(c.s3Endpoint ? { endpoint: c.s3Endpoint } : {}), ...(c.s3TlsCa ? { tlsCa: c.s3TlsCa } : {}) });
 
 /**
  * The object stores a query or index node reads, by key prefix (a shard's stream): one

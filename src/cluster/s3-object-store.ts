@@ -9,6 +9,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { open, rename, stat, unlink } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
+import { Agent as HttpsAgent } from 'node:https';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ObjectStore } from '../storage/shared-log.js';
 
@@ -24,6 +25,8 @@ export interface S3StoreOptions {
   readonly secretAccessKey?: string;
   /** bucket in the path, not the host name (default: true when an endpoint is given, as MinIO and s3rver need) */
   readonly forcePathStyle?: boolean;
+  /** the CA an https:// endpoint's certificate is checked against (absent: the system's CAs) */
+  readonly tlsCa?: Buffer;
 }
 
 function notFound(e: unknown): boolean {
@@ -49,6 +52,7 @@ export class S3ObjectStore implements ObjectStore {
       ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
       forcePathStyle: opts.forcePathStyle ?? opts.endpoint !== undefined,
       ...(opts.accessKeyId && opts.secretAccessKey ? { credentials: { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey } } : {}),
+      ...(opts.tlsCa ? { requestHandler: { httpsAgent: new HttpsAgent({ ca: opts.tlsCa, keepAlive: true }) } } : {}),
     });
   }
 

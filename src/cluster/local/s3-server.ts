@@ -4,8 +4,10 @@
  * pair (sigv4.ts): s3rver alone takes anonymous requests and any V4 signature of a known
  * key. The well-known S3RVER/S3RVER pair is revoked. Arguments: directory, address, port,
  * bucket; the key pair comes in the environment (S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY),
- * never on the command line where `ps` shows it.
+ * never on the command line where `ps` shows it; S3_TLS_CERT and S3_TLS_KEY (PEM files), when
+ * set, make it serve https:// only.
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { sigV4Refusal } from './sigv4.js';
 
@@ -42,7 +44,8 @@ const gate: Middleware = async (ctx, next) => {
   ctx.body = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>';
 };
 
-const server = new S3rver({ directory, address, port: Number(port), silent: true, configureBuckets: [{ name: bucket, configs: [] }] });
+const tls = process.env.S3_TLS_CERT && process.env.S3_TLS_KEY ? { cert: readFileSync(process.env.S3_TLS_CERT), key: readFileSync(process.env.S3_TLS_KEY) } : {};
+const server = new S3rver({ directory, address, port: Number(port), silent: true, configureBuckets: [{ name: bucket, configs: [] }], ...tls });
 // ahead of s3rver's own middleware (Koa composes the list when the server starts listening)
 server.middleware.unshift(gate);
 await server.run();

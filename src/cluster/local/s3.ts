@@ -2,7 +2,8 @@
  * The local S3 stand-in in a child process (s3-server.ts: s3rver behind a signature check):
  * S3's API on loopback, standing in for S3 or MinIO, with one bucket made at start. Its
  * files live in `dir`. Only requests signed with its key pair are served: the cluster's
- * (the launcher keeps it in `<dir>/credentials.json`), or a fresh random one.
+ * (the launcher keeps it in `<dir>/credentials.json`), or a fresh random one. With `tls` it
+ * serves https:// only, with that certificate.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -29,13 +30,13 @@ export function newS3Keys(): S3Keys {
 
 const SERVER_JS = join(dirname(fileURLToPath(import.meta.url)), 's3-server.js');
 
-export async function startLocalS3(dir: string, bucket = 'quiver', keys: S3Keys = newS3Keys()): Promise<LocalS3> {
+export async function startLocalS3(dir: string, bucket = 'quiver', keys: S3Keys = newS3Keys(), tls?: { readonly cert: string; readonly key: string }): Promise<LocalS3> {
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const proc = spawnManaged('s3', 's3', port, process.execPath, [
     // s3rver's list continuation tokens use DES, which Node's OpenSSL 3 keeps in its legacy provider
     '--openssl-legacy-provider', SERVER_JS, join(dir, 'data'), '127.0.0.1', String(port), bucket], join(dir, 's3rver.log'),
-  { ...process.env, S3_ACCESS_KEY_ID: keys.accessKeyId, S3_SECRET_ACCESS_KEY: keys.secretAccessKey });
+  { ...process.env, S3_ACCESS_KEY_ID: keys.accessKeyId, S3_SECRET_ACCESS_KEY: keys.secretAccessKey, ...(tls ? { S3_TLS_CERT: tls.cert, S3_TLS_KEY: tls.key } : {}) });
   try {
     await waitUntil('s3rver to listen', () => listening(port), 30_000);
   } catch (e) {
@@ -43,7 +44,7 @@ export async function startLocalS3(dir: string, bucket = 'quiver', keys: S3Keys 
     throw e;
   }
   return {
-    endpoint: `http://127.0.0.1:${port}`, bucket, ...keys, process: proc,
+    endpoint: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`, bucket, ...keys, process: proc,
     stop: () => proc.stop(),
   };
 }
