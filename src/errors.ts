@@ -121,6 +121,7 @@ export const SqlState = {
   objectInUse: '55006',
   objectNotInPrerequisiteState: '55000',
   serializationFailure: '40001',
+  deadlockDetected: '40P01',
   lockNotAvailable: '55P03',
   idleInTransactionSessionTimeout: '25P03',
   cardinalityViolation: '21000',

@@ -3,6 +3,7 @@
  * what exists, never how rows are stored. System relations (pg_catalog,
  * information_schema) are views computed from this state on demand (see system/).
  */
+import type { LockRow } from './system/locks.js';
 import { SqlError, SqlState } from '../errors.js';
 import type { Row, SqlType } from '../types/types.js';
 import { registerEnum, unregisterDatabaseTypes, unregisterType, type EnumLabel } from '../types/user-types.js';
@@ -792,6 +793,8 @@ export interface SystemRelationContext {
   preparedStatements?(): readonly { name: string; statement: string; prepared: number; paramTypes: readonly number[]; fromSql: boolean }[];
   /** every session's activity (pg_stat_activity) */
   activity?(): readonly BackendActivity[];
+  /** the advisory locks held and awaited (pg_locks) */
+  locks?(): readonly LockRow[];
   /** the transactions prepared and not finished (pg_prepared_xacts; preparedAt in µs since 1970) */
   preparedXacts?(): readonly { id: number; gid: string; preparedAt: number; owner: number; database: string }[];
   /** the index builds running in any session (pg_stat_progress_create_index) */

@@ -15,6 +15,7 @@ type Wait = { readonly type: string; readonly event: string };
 const CLIENT_READ: Wait = { type: 'Client', event: 'ClientRead' };
 const LOG_APPLY: Wait = { type: 'IPC', event: 'QuiverLogApply' };
 const ROW_LOCK: Wait = { type: 'Lock', event: 'transactionid' };
+const ADVISORY_LOCK: Wait = { type: 'Lock', event: 'advisory' };
 
 export class Activity {
   private state: State = 'idle';
@@ -78,6 +79,11 @@ export class Activity {
   /** waiting for another transaction's row lock (PostgreSQL: Lock / transactionid) */
   waitingForLock(waiting: boolean): void {
     this.wait = waiting ? ROW_LOCK : null;
+  }
+
+  /** waiting for an advisory lock (PostgreSQL: Lock / advisory) */
+  waitingForAdvisoryLock(waiting: boolean): void {
+    this.wait = waiting ? ADVISORY_LOCK : null;
   }
 
   private setState(state: State, now: number): void {

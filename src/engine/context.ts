@@ -3,6 +3,7 @@
  * DDL) need from their session, so that each can be a module of functions instead of a
  * part of one class. The Session implements it.
  */
+import type { AdvisoryLocks } from './advisory-locks.js';
 import type { SegmentSearchPool } from '../query-worker/pool.js';
 import type { SqlError, SqlNotice } from '../errors.js';
 import type { ExportedSnapshots } from './snapshots.js';
@@ -62,6 +63,8 @@ export interface EngineState {
   allSystemRelations(): readonly SystemRelation[];
   /** every session's pg_stat_activity row */
   activities(): BackendActivity[];
+  /** the server's advisory locks (pg_advisory_lock …, pg_locks) */
+  readonly advisoryLocks: AdvisoryLocks;
   /** the index builds running in any session (pg_stat_progress_create_index) */
   createIndexProgress(): CreateIndexProgress[];
   /** pg_cancel_backend / pg_terminate_backend: false when no session has that pid */

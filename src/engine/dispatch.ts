@@ -168,7 +168,7 @@ function runsAlone(bound: QuiverStatement['bound']): string | undefined {
 }
 
 /** Statement kinds that read no table data: a hot standby runs them without waiting. */
-const NO_SNAPSHOT: ReadonlySet<string> = new Set(['set', 'show', 'transaction', 'discard', 'deallocate', 'listen', 'unlisten', 'notify', 'noop', 'fetch', 'closePortal', 'prepare', 'unsupported']);
+const NO_SNAPSHOT: ReadonlySet<string> = new Set(['set', 'show', 'transaction', 'discard', 'deallocate', 'listen', 'unlisten', 'notify', 'noop', 'lockTable', 'fetch', 'closePortal', 'prepare', 'unsupported']);
 
 /** Did the statement end a transaction that committed: any outside a block, COMMIT of a block that had not failed. */
 function committed(ctx: SessionContext, stmt: QuiverStatement, result: ExecResult): boolean {
@@ -318,6 +318,13 @@ async function run(ctx: SessionContext, stmt: QuiverStatement, params: readonly 
       ctx.notifications.notify(bound.channel, bound.payload);
       return command(bound.tag);
     case 'noop':
+      return command(bound.tag);
+    case 'lockTable':
+      // the lock would end with the statement: PostgreSQL's RequireTransactionBlock calls that a user error
+      if (!ctx.tx.inBlock) throw new SqlError(SqlState.noActiveSqlTransaction, 'LOCK TABLE can only be used in transaction blocks');
+      for (const rv of bound.relations) {
+        if (!ctx.binder([]).lookupTable(rv.schema, rv.name)) throw new SqlError(SqlState.undefinedTable, `relation "${rv.schema ? `${rv.schema}.` : ''}${rv.name}" does not exist`);
+      }
       return command(bound.tag);
     case 'unsupported':
       throw new SqlError(SqlState.featureNotSupported, bound.message);

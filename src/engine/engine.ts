@@ -1,4 +1,5 @@
 /** The engine: catalog + storage + system relations, shared by all sessions. */
+import { AdvisoryLocks } from './advisory-locks.js';
 import { unregisterDatabaseTypes } from '../types/user-types.js';
 import type { TempSpace } from '../executor/spill/temp-files.js';
 import { ExportedSnapshots } from './snapshots.js';
@@ -31,6 +32,7 @@ export class Engine implements EngineState, BackendRegistry {
   private readonly system: SystemRelation[] = buildSystemRelations();
   readonly exportedSnapshots = new ExportedSnapshots();
   private readonly sessions = new Map<number, Session>();
+  readonly advisoryLocks = new AdvisoryLocks();
   private nextPid = 1000 + (process.pid % 30000);
   readonly notifications = new NotificationHub();
   /** backend numbers of the sessions' temporary schemas (pg_temp_N) */

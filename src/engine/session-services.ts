@@ -250,6 +250,7 @@ export function systemContext(ctx: SessionContext, user: string): SystemRelation
     cursors: () => ctx.cursors.list(),
     preparedStatements: () => ctx.sqlPrepared.list(),
     activity: () => ctx.engine.activities(),
+    locks: () => ctx.engine.advisoryLocks.rows().map((l) => ({ ...l.key, pid: l.session, mode: l.mode, granted: l.granted, ...(l.waitStart !== undefined ? { waitStart: l.waitStart } : {}) })),
     preparedXacts: () => ctx.engine.storage.preparedTransactions(),
     createIndexProgress: () => ctx.engine.createIndexProgress(),
     hbaFileRules: () => ctx.engine.hbaFileRules(),

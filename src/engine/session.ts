@@ -3,6 +3,8 @@
  * (settings, transaction, cursors, DDL undo) and the entry points: startup, prepare,
  * execute, notices. Statements run in dispatch.ts and the modules it calls.
  */
+import { advisoryKey, advisoryLock, advisoryStatementEnded, advisoryUnlock, type AdvisoryCaller } from './advisory-lock-calls.js';
+import type { AdvisoryLevel, AdvisoryLocks, AdvisoryMode } from './advisory-locks.js';
 import { setTypeScope } from '../types/user-types.js';
 import { SqlError, SqlState, toSqlError, type SqlNotice } from '../errors.js';
 import { storesRows, type BackendActivity, type Catalog, type CatalogData, type SequenceLogger } from '../catalog/catalog.js';
@@ -173,6 +175,42 @@ export class Session implements Backend, SessionInfo, SessionContext {
 
   warn(message: string): void {
     this.notices.push({ severity: 'WARNING', code: SqlState.warning, message });
+  }
+
+  // ------------------------------------------------------------------ advisory locks (advisory-lock-calls.ts)
+
+  advisoryWait: AdvisoryCaller['advisoryWait'];
+
+  get advisoryLockTable(): AdvisoryLocks {
+    return this.engine.advisoryLocks;
+  }
+
+  lockTimeoutMs(): number {
+    return settingMillis(this.settings.get('lock_timeout'));
+  }
+
+  deadlockTimeoutMs(): number {
+    return settingMillis(this.settings.get('deadlock_timeout'));
+  }
+
+  databaseOid(name: string): number {
+    return databaseOid({ databases: [...this.engine.databases.keys()] }, name);
+  }
+
+  waitingForAdvisoryLock(waiting: boolean): void {
+    this.activity.waitingForAdvisoryLock(waiting);
+  }
+
+  advisoryLock(fn: string, args: readonly Value[], mode: AdvisoryMode, level: AdvisoryLevel, wait: boolean, ctx: EvalContext): boolean {
+    return advisoryLock(this, fn, advisoryKey(this.database, args), mode, level, wait, ctx);
+  }
+
+  advisoryUnlock(args: readonly Value[], mode: AdvisoryMode): boolean {
+    return advisoryUnlock(this, advisoryKey(this.database, args), mode);
+  }
+
+  advisoryUnlockAll(): void {
+    this.engine.advisoryLocks.releaseAll(this.pid, 'session');
   }
 
   signalBackend(pid: number, how: 'cancel' | 'terminate'): boolean {
@@ -352,6 +390,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
   private implicitEnded(): void {
     this.notifications.commit();
     this.heldRelations.clear();
+    this.engine.advisoryLocks.releaseAll(this.pid, 'xact');
     clearTimeout(this.idleTimer);
     this.activity.statementEnded('I');
   }
@@ -382,9 +421,13 @@ export class Session implements Backend, SessionInfo, SessionContext {
     this.control.end();
     // (popped, not spliced: no array per statement)
     for (let release = this.statementPins.pop(); release; release = this.statementPins.pop()) release();
+    advisoryStatementEnded(this);
     const status = this.transactionStatus();
     // the transaction is over (or failed: PostgreSQL releases its locks at the abort): what it read is no longer held
-    if (status !== 'T') this.heldRelations.clear();
+    if (status !== 'T') {
+      this.heldRelations.clear();
+      this.engine.advisoryLocks.releaseAll(this.pid, 'xact');
+    }
     // outside a block (autocommit, or a COMMIT just done) the transaction is over: LISTEN
     // takes effect and NOTIFYs go out (a failed statement's were discarded already)
     if (status === 'I') this.notifications.commit();
@@ -402,6 +445,8 @@ export class Session implements Backend, SessionInfo, SessionContext {
   close(): void {
     clearTimeout(this.idleTimer);
     this.notifications.close();
+    advisoryStatementEnded(this);
+    this.engine.advisoryLocks.sessionEnded(this.pid);
     // streaming cursors hold a snapshot and maybe temp files
     this.cursors.clear();
     if (this.tx.txn) this.tx.txn.rollback();

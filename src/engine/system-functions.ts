@@ -31,6 +31,10 @@ export interface SessionInfo {
   signalBackend(pid: number, how: 'cancel' | 'terminate'): boolean;
   /** pg_promote(wait, wait_seconds) (promote-function.ts) */
   promote(wait: boolean, waitSeconds: number, ctx: EvalContext): boolean;
+  /** the pg_advisory_lock family (advisory-lock-calls.ts): args one bigint or two int4 */
+  advisoryLock(fn: string, args: readonly Value[], mode: 'exclusive' | 'shared', level: 'session' | 'xact', wait: boolean, ctx: EvalContext): boolean;
+  advisoryUnlock(args: readonly Value[], mode: 'exclusive' | 'shared'): boolean;
+  advisoryUnlockAll(): void;
   /** a table's bytes and its vector indexes' (storage's relationBytes) */
   relationBytes(tableOid: number): { table: number; indexes: ReadonlyMap<string, number> };
   /** pg_database_size: every table and index of the database (NULL: no such database) */
@@ -61,6 +65,28 @@ function fn(argTypes: SqlType[], returnType: SqlType, impl: (args: readonly Valu
 
 
 /**
+ * pg_advisory_lock, pg_advisory_lock_shared, pg_advisory_xact_lock[_shared] (wait; void),
+ * pg_try_advisory_[xact_]lock[_shared] (bool), pg_advisory_unlock[_shared] (bool),
+ * pg_advisory_unlock_all(): each key form is one bigint or two int4.
+ */
+function advisoryFunction(session: SessionInfo, name: string, n: number): ScalarFunction | undefined {
+  if (name === 'pg_advisory_unlock_all') return n === 0 ? fn([], T.void, () => { session.advisoryUnlockAll(); return ''; }, true, true) : undefined;
+  if (n !== 1 && n !== 2) return undefined;
+  const args = n === 1 ? [T.int8] : [T.int4, T.int4];
+  const lock = /^pg_(try_)?advisory_(xact_)?lock(_shared)?$/.exec(name);
+  if (lock) {
+    const mode = lock[3] ? 'shared' : 'exclusive', level = lock[2] ? 'xact' : 'session', wait = !lock[1];
+    return fn(args, wait ? T.void : T.bool, (a, ctx) => {
+      const held = session.advisoryLock(name, a, mode, level, wait, ctx);
+      return wait ? '' : held;
+    }, true, true);
+  }
+  const unlock = /^pg_advisory_unlock(_shared)?$/.exec(name);
+  if (unlock) return fn(args, T.bool, (a) => session.advisoryUnlock(a, unlock[1] ? 'shared' : 'exclusive'), true, true);
+  return undefined;
+}
+
+/**
  * Look up a session/catalog-aware function; undefined → try the built-ins. Long because it is
  * a table: one `case` per function name, each a line or two.
  */
@@ -71,6 +97,8 @@ export function systemFunction(session: SessionInfo, name: string, argTypes: rea
   if (privilege) return privilege;
   const fromCatalog = catalogFunction(catalog, name, argTypes, (schema) => functionPath(session.searchPath()).includes(schema));
   if (fromCatalog) return fromCatalog;
+  const advisory = advisoryFunction(session, name, n);
+  if (advisory) return advisory;
   switch (name) {
     case 'version':
       if (n === 0) return fn([], T.text, () => VERSION_STRING);

@@ -10,7 +10,7 @@
 import { SqlError, SqlState } from '../errors.js';
 
 export class AwaitBeforeEvaluating extends SqlError {
-  constructor(readonly work: Promise<void>, fn: string) {
-    super(SqlState.featureNotSupported, `${fn} can wait only in a SELECT list`, { hint: `Call ${fn} with wait => false, or as SELECT ${fn}.` });
+  constructor(readonly work: Promise<void>, fn: string, hint = `Call ${fn} with wait => false, or as SELECT ${fn}.`) {
+    super(SqlState.featureNotSupported, `${fn} can wait only in a SELECT list`, { hint });
   }
 }

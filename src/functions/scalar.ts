@@ -679,6 +679,20 @@ fn('date_trunc', ['text', 'timestamptz', 'text'], 'timestamptz', ([u, t, z]) => 
   const zone = zoneOfAbbrevOrName(S(z!));
   return localToUtc(truncLocal(unitOf(S(u!), 'timestamp with time zone'), utcToLocal(N(t!), zone)), zone);
 });
+/** date_bin(stride, source, origin): the start of the stride-wide bin holding source, bins aligned on origin (timestamp.c) */
+function dateBin(stride: Interval, source: number, origin: number): number {
+  if (!Number.isFinite(source)) return source;
+  if (!Number.isFinite(origin)) throw new SqlError(SqlState.datetimeFieldOverflow, 'origin out of range');
+  if (stride.months !== 0) throw new SqlError(SqlState.featureNotSupported, 'timestamps cannot be binned into intervals containing months or years');
+  const strideUs = stride.days * USECS_PER_DAY + stride.micros;
+  if (strideUs <= 0) throw new SqlError(SqlState.datetimeFieldOverflow, 'stride must be greater than zero');
+  const diff = source - origin;
+  let delta = diff - (diff % strideUs);
+  // the start of the bin even when the origin is after the source
+  if (origin > source && delta !== diff) delta -= strideUs;
+  return origin + delta;
+}
+for (const t of ['timestamp', 'timestamptz']) fn('date_bin', ['interval', t, t], t, ([s, src, o]) => dateBin(s as Interval, N(src!), N(o!)));
 fn('date_trunc', ['text', 'interval'], 'interval', ([u, v]) => {
   const iv = v as Interval, unit = unitOf(S(u!), 'interval');
   const us = iv.micros;

@@ -92,6 +92,8 @@ export type BoundStatement =
   | { kind: 'role'; stmt: RoleStatement; tag: string }
   /** accepted and ignored: CHECKPOINT (every commit is durable already), LOCK, … */
   | { kind: 'noop'; tag: string }
+  /** LOCK TABLE: locks nothing (writers do not block readers here), but checks as PostgreSQL does */
+  | { kind: 'lockTable'; relations: readonly { schema: string | undefined; name: string }[]; tag: 'LOCK TABLE' }
   /** fails when executed (binding it succeeds, as PostgreSQL's parse analysis does) */
   | { kind: 'unsupported'; message: string; tag: string }
   /**
@@ -168,6 +170,10 @@ function bindNode(node: Node, text: string, env: StatementEnv): BoundStatement {
   const role = bindRoleStatement(node);
   if (role) return role;
   const kind = Object.keys(node)[0];
+  if ('LockStmt' in node) {
+    const relations = (node.LockStmt.relations ?? []).map((r) => ({ schema: 'RangeVar' in r ? r.RangeVar.schemaname : undefined, name: 'RangeVar' in r ? r.RangeVar.relname ?? '' : '' }));
+    return { kind: 'lockTable', relations, tag: 'LOCK TABLE' };
+  }
   if (NOOP_KINDS.has(kind)) return { kind: 'noop', tag: TAGS[kind] };
   if ('AlterOwnerStmt' in node && (node.AlterOwnerStmt.objectType === 'OBJECT_SCHEMA' || node.AlterOwnerStmt.objectType === 'OBJECT_TYPE')) return bindDdlStatement(node, 'AlterOwnerStmt', text, env);
   if ('AlterOwnerStmt' in node) {
@@ -470,7 +476,7 @@ function bindPrepare(n: PrepareStmt, text: string): BoundStatement {
   return { kind: 'prepare', name: n.name ?? '', argTypes: n.argtypes ?? [], query: { node: n.query, text, offset: 0 }, tag: 'PREPARE' };
 }
 
-const NOOP_KINDS = new Set(['CheckPointStmt', 'LockStmt']);
+const NOOP_KINDS = new Set(['CheckPointStmt']);
 
 /** the statements ddl-dispatch runs */
 const DDL_KINDS = new Set([

@@ -21,6 +21,7 @@ import { formatText } from '../../types/text-io.js';
 import { userType } from '../../types/user-types.js';
 import { EMPTY_CATALOGS } from './empty-catalogs.js';
 import { timeZoneRelations } from './time-zones.js';
+import { lockRelations } from './locks.js';
 import { isTempSchema } from '../schemas.js';
 import { amHandlerOid, builtinDescriptionRows, builtinOperatorRows, builtinProcRows, pgvectorOperatorOids, pgvectorProcOids } from './builtin-proc-rows.js';
 import { viewDependencies } from './dependencies.js';
@@ -171,7 +172,7 @@ export function isVectorType(oid: number): boolean {
 const SYSTEM_VIEWS = new Set(['pg_tables', 'pg_indexes', 'pg_settings', 'pg_roles', 'pg_user', 'pg_sequences', 'pg_policies', 'pg_views',
   'pg_matviews', 'pg_stat_user_indexes', 'pg_stat_user_tables', 'pg_statio_all_tables', 'pg_stat_activity', 'pg_cursors', 'pg_prepared_statements', 'pg_stats',
   'pg_hba_file_rules', 'pg_stat_progress_create_index', 'pg_stat_database_conflicts', 'pg_prepared_xacts',
-  'pg_timezone_names', 'pg_timezone_abbrevs']);
+  'pg_timezone_names', 'pg_timezone_abbrevs', 'pg_locks']);
 
 /** information_schema.referential_constraints update_rule / delete_rule by pg_constraint action */
 const FK_RULES: Record<string, string> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
@@ -660,6 +661,7 @@ export function buildSystemRelations(): SystemRelation[] {
   (ctx) => (ctx.createIndexProgress?.() ?? []).map((p) => [p.pid, databaseOid(ctx, p.database), p.database, p.relid, p.indexRelid, p.command, p.phase,
     0n, 0n, 0n, 0n, 0n, BigInt(p.tuplesTotal), BigInt(p.tuplesDone), BigInt(p.partitionsTotal), BigInt(p.partitionsDone)] as Row)));
   for (const r of timeZoneRelations()) add(r);
+  for (const r of lockRelations(databaseOid)) add(r);
   return rels;
 }
 
