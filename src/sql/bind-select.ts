@@ -205,6 +205,11 @@ export class SelectBinder {
         map.set(cte.ctename, this.bindModifyingCte(c, withClause, aliases));
         continue;
       }
+      if (cte.search_clause || cte.cycle_clause) {
+        // PostgreSQL rewrites them into the query (rewriteSearchAndCycle) over arrays of records,
+        // which Quiver cannot compare yet: refused rather than ignored
+        throw new SqlError(SqlState.featureNotSupported, `${cte.search_clause ? 'SEARCH' : 'CYCLE'} clauses of WITH queries are not supported`, { position: rawPosition({ CTESearchClause: cte.search_clause ?? cte.cycle_clause }) });
+      }
       const materialized: CteDef['materialized'] = cte.ctematerialized === 'CTEMaterializeAlways' ? 'always' : cte.ctematerialized === 'CTEMaterializeNever' ? 'never' : undefined;
       const how = materialized ? { materialized } : {};
       if (withClause.recursive && refersTo(q.SelectStmt, cte.ctename)) {
