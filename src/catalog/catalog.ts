@@ -132,6 +132,12 @@ export interface ConstraintDef {
 }
 
 /** an unqualified name in a view's text (offset into it), qualified by pg_get_viewdef when its schema is not on the search path */
+/** A relation a view's query reads and the columns of it the query uses. */
+export interface ViewRead {
+  readonly oid: number;
+  readonly columns: readonly string[];
+}
+
 export interface ViewNameRef {
   readonly at: number;
   readonly name: string;
@@ -179,6 +185,12 @@ export interface TableDef extends Securable {
   /** a view (kind 'v') or materialized view (kind 'm'): its defining SELECT as parser AST (bound again at each use, or at REFRESH) and SQL text */
   view?: {
     readonly ast: unknown; readonly sql: string; readonly names?: readonly ViewNameRef[];
+    /**
+     * the relations the query reads directly and, per relation, the columns it uses by name
+     * (none: the whole row), found by binding it (pg_depend's per-column rows, DROP / ALTER
+     * COLUMN checks); absent on views stored before it was recorded
+     */
+    readonly reads?: readonly ViewRead[];
     /**
      * the query as pg_get_viewdef deparses it (planner/rule-query.ts), for the shapes printed so:
      * valid while the relation it reads (`relation`) keeps the schema, name and column names

@@ -6,7 +6,7 @@
  */
 import { SqlError, SqlState, type SqlNotice } from '../../errors.js';
 import { isSystemSchema, isTempSchema } from '../../catalog/schemas.js';
-import type { Catalog, IndexDef, SequenceDef, SqlFunctionDef, TableDef } from '../../catalog/catalog.js';
+import type { Catalog, IndexDef, SequenceDef, SqlFunctionDef, TableDef, ViewRead } from '../../catalog/catalog.js';
 import type { Storage, Transaction } from '../../storage/api.js';
 import type { Row, SqlType, Value } from '../../types/types.js';
 import type { ParsedExpr, QualifiedName } from '../../sql/ddl/index.js';
@@ -37,8 +37,8 @@ export interface DdlContext {
   readonly inTransactionBlock?: boolean;
   /** bind a SELECT (CREATE VIEW): its output columns */
   readonly bindQuery?: (query: ParsedExpr) => readonly { name: string; type: SqlType }[];
-  /** a view's query bound as a plan, unoptimized (pg_get_viewdef's text is printed from it) */
-  readonly bindQueryPlan?: (query: ParsedExpr) => Plan | undefined;
+  /** a view's query bound as a plan, unoptimized (pg_get_viewdef's text is printed from it), with the relations and columns it reads */
+  readonly bindQueryPlan?: (query: ParsedExpr) => { readonly plan: Plan; readonly reads: ViewRead[] } | undefined;
   /**
    * Bind and compile an expression over a row with the given columns, cast (assignment
    * context) to `type`: DEFAULT values for existing rows, USING, CHECK.
