@@ -192,11 +192,15 @@ export interface TableDef extends Securable {
      */
     readonly reads?: readonly ViewRead[];
     /**
-     * the query as pg_get_viewdef deparses it (planner/rule-query.ts), for the shapes printed so:
-     * valid while the relation it reads (`relation`) keeps the schema, name and column names
-     * (`names`: relation then columns) and the view its column names it had then
+     * the query as pg_get_viewdef deparses it (sql/ddl/view-deparse.ts; relations between
+     * markers the reader's search path resolves), printed again when what it names is
+     * renamed; valid while the view's columns keep the names it had then. (Older catalogs:
+     * one relation `relation`, its schema and names as they were.)
      */
-    readonly deparsed?: { readonly pretty: string; readonly plain: string; readonly schema: string; readonly relation: number; readonly names: readonly string[]; readonly viewColumns: readonly string[] };
+    readonly deparsed?: {
+      readonly pretty: string; readonly plain: string; readonly viewColumns: readonly string[];
+      readonly schema?: string; readonly relation?: number; readonly names?: readonly string[];
+    };
   };
   /** a materialized view created or refreshed WITH NO DATA (relispopulated false): reading it is an error until a REFRESH */
   unpopulated?: boolean;

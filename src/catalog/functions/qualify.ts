@@ -55,21 +55,40 @@ export function qualifyExpressionText(catalog: Catalog, visible: Visible, sql: s
 }
 
 /**
- * pg_get_viewdef's text, without its semicolon: the deparsed query where the caller's search
- * path sees its relation and pgvector's objects unqualified, else the query as written with
+ * pg_get_viewdef's text, without its semicolon: the deparsed query, each relation named
+ * with its schema where the caller's search path does not find it (and pgvector's
+ * operators and types likewise, else the query as written), or the query as written with
  * the names qualified that need it.
  */
 export function viewDefinitionText(catalog: Catalog, visible: Visible, view: TableDef, pretty: boolean): string {
   const d = view.view?.deparsed;
-  if (d && visible(d.schema) && visible(VECTOR_SCHEMA) && deparsedStillNames(catalog, view, d)) return pretty ? d.pretty : d.plain;
+  if (d && deparsedStillNames(catalog, visible, view, d)) {
+    const text = pretty ? d.pretty : d.plain;
+    if (visible(VECTOR_SCHEMA) || !VECTOR_TEXT.test(text)) return resolveRelationMarkers(text, visible);
+  }
   return qualifyViewText(catalog, visible, view);
 }
 
-/** the names a deparsed view's text holds are still those of its relation, its columns and the view's columns (no RENAME since) */
-function deparsedStillNames(catalog: Catalog, view: TableDef, d: NonNullable<NonNullable<TableDef['view']>['deparsed']>): boolean {
-  const t = catalog.tables.get(d.relation);
+/** pgvector's operators and types in a deparsed text (named with their schema off the search path: not done here) */
+const VECTOR_TEXT = /<->|<#>|<=>|<\+>|<~>|<%>|::(vector|halfvec|sparsevec)\b/;
+
+/** `schema`.`name` of a relation in a deparsed text, resolved against the reader's search path when it is read */
+export function relationMarker(schema: string, name: string): string {
+  return `\u0001${schema}\u0002${quoteIdent(name)}\u0003`;
+}
+
+/** The text with each relation marker replaced: bare where `visible(schema)`, else schema-qualified (generate_relation_name). */
+export function resolveRelationMarkers(text: string, visible: Visible): string {
+  return text.replace(/\u0001([^\u0002]*)\u0002([^\u0003]*)\u0003/g, (_m, schema: string, name: string) => (visible(schema) ? name : `${quoteIdent(schema)}.${name}`));
+}
+
+/** the names a deparsed view's text holds are still current (an older catalog's one-relation text: no RENAME since) */
+function deparsedStillNames(catalog: Catalog, visible: Visible, view: TableDef, d: NonNullable<NonNullable<TableDef['view']>['deparsed']>): boolean {
   const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-  return !!t && t.schema === d.schema && same([t.name, ...t.columns.map((c) => c.name)], d.names) && same(view.columns.map((c) => c.name), d.viewColumns);
+  if (!same(view.columns.map((c) => c.name), d.viewColumns)) return false;
+  if (d.relation === undefined) return true;
+  const t = catalog.tables.get(d.relation);
+  return !!t && t.schema === d.schema && d.schema !== undefined && visible(d.schema) && same([t.name, ...t.columns.map((c) => c.name)], d.names ?? []);
 }
 
 /** a view's query text with its recorded unqualified names qualified (pg_get_viewdef) */

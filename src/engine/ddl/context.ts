@@ -6,10 +6,10 @@
  */
 import { SqlError, SqlState, type SqlNotice } from '../../errors.js';
 import { isSystemSchema, isTempSchema } from '../../catalog/schemas.js';
-import type { Catalog, IndexDef, SequenceDef, SqlFunctionDef, TableDef, ViewRead } from '../../catalog/catalog.js';
+import type { Catalog, IndexDef, SequenceDef, SqlFunctionDef, TableDef } from '../../catalog/catalog.js';
 import type { Storage, Transaction } from '../../storage/api.js';
 import type { Row, SqlType, Value } from '../../types/types.js';
-import type { ParsedExpr, QualifiedName } from '../../sql/ddl/index.js';
+import type { BoundView, ParsedExpr, QualifiedName } from '../../sql/ddl/index.js';
 import type { DdlAccess } from './privileges.js';
 import type { Expr, Plan } from '../../planner/plan.js';
 import type { IndexBuildProgress } from '../index-build-progress.js';
@@ -38,7 +38,7 @@ export interface DdlContext {
   /** bind a SELECT (CREATE VIEW): its output columns */
   readonly bindQuery?: (query: ParsedExpr) => readonly { name: string; type: SqlType }[];
   /** a view's query bound as a plan, unoptimized (pg_get_viewdef's text is printed from it), with the relations and columns it reads */
-  readonly bindQueryPlan?: (query: ParsedExpr) => { readonly plan: Plan; readonly reads: ViewRead[] } | undefined;
+  readonly bindQueryPlan?: (query: ParsedExpr) => BoundView | undefined;
   /**
    * Bind and compile an expression over a row with the given columns, cast (assignment
    * context) to `type`: DEFAULT values for existing rows, USING, CHECK.

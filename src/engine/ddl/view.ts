@@ -7,7 +7,6 @@ import type { ColumnDef, TableDef, ViewNameRef } from '../../catalog/catalog.js'
 import { OID, formatType } from '../../types/types.js';
 import { qualifyViewNames, type CreateView, type ParsedExpr } from '../../sql/ddl/index.js';
 import { findSqlFunction } from '../../sql/bind-function.js';
-import { viewQueryTexts } from '../../planner/rule-query.js';
 import { notice, relationCreation, type DdlContext } from './context.js';
 import { functionPath, isTempSchema } from '../../catalog/schemas.js';
 
@@ -50,16 +49,17 @@ export function createView(ctx: DdlContext, stmt: CreateView): void {
   });
 }
 
-/** viewDefinition with what the query reads and its text as pg_get_viewdef deparses it, for the shapes rule-query.ts prints. */
+/** viewDefinition with what the query reads and its text as pg_get_viewdef deparses it, for the shapes sql/ddl/view-deparse.ts prints. */
 export function viewDefinitionWithText(ctx: DdlContext, query: ParsedExpr, sql: string, refs: readonly ViewNameRef[], columns: readonly string[]): ReturnType<typeof viewDefinition> {
-  return { ...viewDefinition(ctx, query, sql, refs), ...boundViewParts(ctx, query, columns) };
+  const def = viewDefinition(ctx, query, sql, refs);
+  return { ...def, ...boundViewParts(ctx, def.ast as ParsedExpr, columns) };
 }
 
 function boundViewParts(ctx: DdlContext, query: ParsedExpr, columns: readonly string[]): Pick<NonNullable<TableDef['view']>, 'deparsed' | 'reads'> {
   const bound = ctx.bindQueryPlan?.(query);
   if (!bound) return {};
-  const deparsed = viewQueryTexts(bound.plan, columns);
-  return { reads: bound.reads, ...(deparsed ? { deparsed } : {}) };
+  const texts = bound.deparse(columns);
+  return { reads: bound.reads, ...(texts ? { deparsed: { ...texts, viewColumns: [...columns] } } : {}) };
 }
 
 /**
