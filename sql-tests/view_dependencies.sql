@@ -40,3 +40,14 @@ SELECT relname FROM pg_class WHERE relname LIKE 'vdep%' ORDER BY 1;
 DROP TABLE vdep_t2 CASCADE;
 DROP TABLE vdep_u;
 SELECT relname FROM pg_class WHERE relname LIKE 'vdep%' ORDER BY 1;
+-- SET SCHEMA and a schema's RENAME: the view's text names the relation where it is now
+CREATE SCHEMA vdep_s1;
+CREATE TABLE vdep_s1.a (id int);
+CREATE VIEW vdep_sv AS SELECT a.id FROM vdep_s1.a;
+SELECT pg_get_viewdef('vdep_sv');
+ALTER TABLE vdep_s1.a SET SCHEMA public;
+SELECT pg_get_viewdef('vdep_sv');
+ALTER TABLE a SET SCHEMA vdep_s1;
+ALTER SCHEMA vdep_s1 RENAME TO vdep_s2;
+SELECT pg_get_viewdef('vdep_sv');
+DROP SCHEMA vdep_s2 CASCADE;

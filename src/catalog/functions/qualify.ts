@@ -74,12 +74,21 @@ const VECTOR_TEXT = /<->|<#>|<=>|<\+>|<~>|<%>|::(vector|halfvec|sparsevec)\b/;
 
 /** `schema`.`name` of a relation in a deparsed text, resolved against the reader's search path when it is read */
 export function relationMarker(schema: string, name: string): string {
-  return `\u0001${schema}\u0002${quoteIdent(name)}\u0003`;
+  return quotedRelationMarker(schema, quoteIdent(name));
+}
+
+export function quotedRelationMarker(schema: string, quotedName: string): string {
+  return `\u0001${schema}\u0002${quotedName}\u0003`;
 }
 
 /** The text with each relation marker replaced: bare where `visible(schema)`, else schema-qualified (generate_relation_name). */
 export function resolveRelationMarkers(text: string, visible: Visible): string {
-  return text.replace(/\u0001([^\u0002]*)\u0002([^\u0003]*)\u0003/g, (_m, schema: string, name: string) => (visible(schema) ? name : `${quoteIdent(schema)}.${name}`));
+  return mapRelationMarkers(text, (schema, name) => (visible(schema) ? name : `${quoteIdent(schema)}.${name}`));
+}
+
+/** Each relation marker of a deparsed text replaced by `f(schema, quoted name)`. */
+export function mapRelationMarkers(text: string, f: (schema: string, quotedName: string) => string): string {
+  return text.replace(/\u0001([^\u0002]*)\u0002([^\u0003]*)\u0003/g, (_m, schema: string, name: string) => f(schema, name));
 }
 
 /** the names a deparsed view's text holds are still current (an older catalog's one-relation text: no RENAME since) */
