@@ -6,32 +6,17 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { connectClient, startQuiver, type QuiverServer } from './support/server.js';
+import { crashLives } from './support/crash-lives.js';
 
-const started: QuiverServer[] = [];
-let dataDir: string | undefined;
-after(async () => {
-  for (const s of started) await s.stop().catch(() => {});
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+const lives = crashLives();
+const { runThenCrash } = lives;
+after(() => lives.cleanup());
 
 const rows = async (c: pg.Client, sql: string): Promise<unknown[][]> => (await c.query({ text: sql, rowMode: 'array' })).rows;
-
-async function runThenCrash(dir: string, fn: (c: pg.Client) => Promise<void>): Promise<void> {
-  const server = await startQuiver({ dataDir: dir });
-  started.push(server);
-  const c = await connectClient(server, 'postgres');
-  try {
-    await fn(c);
-  } finally {
-    await c.end();
-  }
-  await server.crash();
-}
 
 const sqlState = async (c: pg.Client, sql: string): Promise<string | undefined> => {
   try {
@@ -44,7 +29,7 @@ const sqlState = async (c: pg.Client, sql: string): Promise<string | undefined> 
 
 test('a view keeps its dependencies and deparsed text across a restart', { timeout: 60_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'quiver-view-'));
-  dataDir = dir;
+  lives.useDir(dir);
   let before: unknown[][] = [];
   await runThenCrash(dir, async (c) => {
     for (const sql of [
