@@ -50,6 +50,9 @@ CREATE VIEW vd38 (a, b) AS SELECT x, y FROM vd_t t WHERE t.y IS DISTINCT FROM 3 
 SELECT c.relname, pg_get_viewdef(c.oid) FROM pg_class c WHERE c.relkind = 'v' AND c.relname ~ '^vd[0-9]+$' ORDER BY c.oid;
 SELECT c.relname, pg_get_viewdef(c.oid, true) FROM pg_class c WHERE c.relkind = 'v' AND c.relname ~ '^vd[0-9]+$' ORDER BY c.oid;
 SELECT pg_get_viewdef('vd2'), pg_get_viewdef('vd2', true), pg_get_viewdef('vd4'::regclass, 0);
+-- a wrap column: items share a line until it would run past it
+SELECT c.relname, pg_get_viewdef(c.oid, 80), pg_get_viewdef(c.oid, 30) FROM pg_class c
+  WHERE c.relname IN ('vd4', 'vd7', 'vd11', 'vd13', 'vd37') ORDER BY c.oid;
 SELECT viewname, definition FROM pg_views WHERE viewname IN ('vd13', 'vd25') ORDER BY 1;
 SELECT table_name, view_definition FROM information_schema.views WHERE table_name IN ('vd22', 'vd24') ORDER BY 1;
 \pset format aligned

@@ -199,6 +199,8 @@ export interface TableDef extends Securable {
      */
     readonly deparsed?: {
       readonly pretty: string; readonly plain: string; readonly viewColumns: readonly string[];
+      /** pretty, its line breaks left to pg_get_viewdef(v, wrap) (qualify.ts resolveWrapMarkers) */
+      readonly wrapped?: string;
       readonly schema?: string; readonly relation?: number; readonly names?: readonly string[];
     };
   };

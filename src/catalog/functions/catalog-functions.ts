@@ -185,7 +185,8 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
           const v = byName ? viewNamed(catalog, visible, String(a[0])) : catalog.tables.get(a[0] as number);
           if (!v || !(v.kind === 'v' || v.kind === 'm') || !v.view) return null;
           // ruleutils ends the query with a semicolon (pg_dump strips it)
-          return `${viewDefinitionText(catalog, visible, v, n === 2 && a[1] !== false && a[1] !== null)};`;
+          const wrap = second === T.int4 && n === 2 && typeof a[1] === 'number' ? a[1] : undefined;
+          return `${viewDefinitionText(catalog, visible, v, n === 2 && a[1] !== false && a[1] !== null, wrap)};`;
         });
       }
       break;

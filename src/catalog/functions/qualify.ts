@@ -60,11 +60,14 @@ export function qualifyExpressionText(catalog: Catalog, visible: Visible, sql: s
  * operators and types likewise, else the query as written), or the query as written with
  * the names qualified that need it.
  */
-export function viewDefinitionText(catalog: Catalog, visible: Visible, view: TableDef, pretty: boolean): string {
+export function viewDefinitionText(catalog: Catalog, visible: Visible, view: TableDef, pretty: boolean, wrap?: number): string {
   const d = view.view?.deparsed;
   if (d && deparsedStillNames(catalog, visible, view, d)) {
-    const text = pretty ? d.pretty : d.plain;
-    if (visible(VECTOR_SCHEMA) || !VECTOR_TEXT.test(text)) return resolveRelationMarkers(text, visible);
+    const text = wrap !== undefined && d.wrapped !== undefined ? d.wrapped : pretty ? d.pretty : d.plain;
+    if (visible(VECTOR_SCHEMA) || !VECTOR_TEXT.test(text)) {
+      const named = resolveRelationMarkers(text, visible);
+      return wrap !== undefined && d.wrapped !== undefined ? resolveWrapMarkers(named, wrap) : named;
+    }
   }
   return qualifyViewText(catalog, visible, view);
 }
@@ -89,6 +92,57 @@ export function resolveRelationMarkers(text: string, visible: Visible): string {
 /** Each relation marker of a deparsed text replaced by `f(schema, quoted name)`. */
 export function mapRelationMarkers(text: string, f: (schema: string, quotedName: string) => string): string {
   return text.replace(/\u0001([^\u0002]*)\u0002([^\u0003]*)\u0003/g, (_m, schema: string, name: string) => f(schema, name));
+}
+
+/** a select-list (T) or FROM (F) item of a deparsed text whose line break depends on the wrap column */
+export function wrapMarker(kind: 'T' | 'F', first: boolean, amount: number, text: string): string {
+  return `\u0004${kind}${first ? 1 : 0}:${amount}\u0006${text}\u0005`;
+}
+
+/**
+ * pg_get_viewdef(v, wrap): the text with each item's line break decided as get_target_list
+ * and get_from_clause decide it — a new line (at the item's indentation) when the item would
+ * run past the wrap column, or the select-list item before it took several lines; each item
+ * measured as printed, its own items decided first.
+ */
+export function resolveWrapMarkers(text: string, wrap: number): string {
+  let pos = 0;
+  const sequence = (): string => {
+    let buf = '';
+    let lastMultiline = false;
+    while (pos < text.length) {
+      const ch = text[pos];
+      if (ch === '\u0005') {
+        pos++;
+        return buf;
+      }
+      if (ch !== '\u0004') {
+        const next = text.slice(pos).search(/[\u0004\u0005]/);
+        const end = next < 0 ? text.length : pos + next;
+        buf += text.slice(pos, end);
+        pos = end;
+        continue;
+      }
+      const close = text.indexOf('\u0006', pos);
+      const head = text.slice(pos + 1, close);
+      pos = close + 1;
+      const target = head[0] === 'T';
+      const first = head[1] === '1';
+      const amount = Number(head.slice(3));
+      const item = sequence();
+      if (item.startsWith('\n')) {
+        buf = buf.replace(/ +$/, '');
+      } else {
+        const line = buf.length - (buf.lastIndexOf('\n') + 1);
+        const breaks = target ? !first && (line + item.length > wrap || lastMultiline) : line + item.length > wrap;
+        if (breaks) buf = `${buf.replace(/ +$/, '')}\n${' '.repeat(amount)}`;
+      }
+      if (target) lastMultiline = item.slice(item.startsWith('\n') ? 1 : 0).includes('\n');
+      buf += item;
+    }
+    return buf;
+  };
+  return sequence();
 }
 
 /** the names a deparsed view's text holds are still current (an older catalog's one-relation text: no RENAME since) */

@@ -94,7 +94,8 @@ export function renameInViews(ctx: DdlContext, from: string, to: string, only?: 
     if (!t.view) continue;
     const names = t.view.names?.map((ref) => (moved(ref) ? { ...ref, schema: to } : ref));
     const d = t.view.deparsed;
-    const deparsed = d && { ...d, pretty: moveRelationMarkers(d.pretty, from, to, only?.function ? '' : only?.relation), plain: moveRelationMarkers(d.plain, from, to, only?.function ? '' : only?.relation) };
+    const move = (text: string) => moveRelationMarkers(text, from, to, only?.function ? '' : only?.relation);
+    const deparsed = d && { ...d, pretty: move(d.pretty), plain: move(d.plain), ...(d.wrapped !== undefined ? { wrapped: move(d.wrapped) } : {}) };
     ctx.catalog.tables.set(oid, { ...t, view: { ...t.view, ast: renameSchemaInTree(t.view.ast, from, to, only), ...(names ? { names } : {}), ...(deparsed ? { deparsed } : {}) } });
   }
 }

@@ -6,7 +6,7 @@
 import type { Expr, Plan } from '../../planner/plan.js';
 import { formatType, type SqlType } from '../../types/types.js';
 import { bindExpr, coerce, newBoundRecord } from '../bind-expr.js';
-import { deparseViewQuery } from './view-deparse.js';
+import { deparseViewQuery, MARK_WRAPS } from './view-deparse.js';
 import type { SelectBinder } from '../bind-select.js';
 import { Scope } from '../scope.js';
 import { treeOf, type ParsedExpr } from './parsed-expr.js';
@@ -33,7 +33,7 @@ export function bindViewPlan(binder: SelectBinder, query: ParsedExpr): Plan | un
 export interface BoundView {
   readonly plan: Plan;
   readonly reads: ViewRead[];
-  readonly deparse: (columns: readonly string[]) => { readonly pretty: string; readonly plain: string } | undefined;
+  readonly deparse: (columns: readonly string[]) => { readonly pretty: string; readonly plain: string; readonly wrapped: string } | undefined;
 }
 
 /**
@@ -65,7 +65,8 @@ export function bindViewQuery(binder: SelectBinder, query: ParsedExpr): BoundVie
   const deparse = (columns: readonly string[]) => {
     const pretty = deparseViewQuery(node.SelectStmt, record, columns, true);
     const plain = pretty === undefined ? undefined : deparseViewQuery(node.SelectStmt, record, columns, false);
-    return pretty === undefined || plain === undefined ? undefined : { pretty, plain };
+    const wrapped = plain === undefined ? undefined : deparseViewQuery(node.SelectStmt, record, columns, true, MARK_WRAPS);
+    return pretty === undefined || plain === undefined || wrapped === undefined ? undefined : { pretty, plain, wrapped };
   };
   // in attnum order, as pg_depend's rows
   return { plan, deparse, reads: [...reads.values()].map((r) => ({ oid: r.oid, columns: r.table.columns.map((c) => c.name).filter((c) => r.columns.includes(c)) })) };

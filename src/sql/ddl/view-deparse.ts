@@ -16,7 +16,7 @@ import { ruleExpr, sortGroupText, sortKeyText, type RuleExprOptions } from '../.
 import { quoteIdent } from '../../types/identifiers.js';
 import { OID } from '../../types/types.js';
 import type { BoundRecord } from '../bind-expr.js';
-import { relationMarker } from '../../catalog/functions/qualify.js';
+import { relationMarker, wrapMarker } from '../../catalog/functions/qualify.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type RawNode = any;
@@ -27,6 +27,9 @@ const STD = 8;
 const JOIN_INDENT = 4;
 const VAR_INDENT = 4;
 const INDENT_LIMIT = 40;
+
+/** the wrap column that leaves the wrapping decisions in the text (wrapPoint) */
+export const MARK_WRAPS = -2;
 
 const isColumn = (e: Expr): e is Extract<Expr, { kind: 'column' }> => e.kind === 'column';
 
@@ -365,6 +368,7 @@ class QueryPrinter {
       }
       this.buf = saved;
       if (colname && attname !== colname) text += ` AS ${quoteIdent(colname)}`;
+      if (this.wrap === MARK_WRAPS) return this.wrapPoint('T', i === 0, text);
       // line wrapping (wrapColumn 0: each column on a line of its own)
       if (this.wrap >= 0) {
         if (text.startsWith('\n')) {
@@ -377,6 +381,18 @@ class QueryPrinter {
       }
       this.out(text);
     });
+  }
+
+  /**
+   * A select-list or FROM item whose line break the wrap column decides, left to be decided
+   * when the text is read (catalog/functions/qualify.ts resolveWrapMarkers): the item between
+   * markers, with the indentation a break gives (appendContextKeyword("", -STD, STD, VAR))
+   */
+  private wrapPoint(kind: 'T' | 'F', first: boolean, text: string): void {
+    const level = this.indent - STD;
+    const amount = level < INDENT_LIMIT ? Math.max(level, 0) + VAR_INDENT
+      : ((INDENT_LIMIT + Math.trunc((level - INDENT_LIMIT) / (STD / 2))) % INDENT_LIMIT) + VAR_INDENT;
+    this.out(wrapMarker(kind, first, amount, text));
   }
 
   // ---- get_from_clause ------------------------------------------------------------------
@@ -395,6 +411,7 @@ class QueryPrinter {
       this.fromItem(item);
       const text = this.buf;
       this.buf = saved;
+      if (this.wrap === MARK_WRAPS) return this.wrapPoint('F', false, text);
       if (this.wrap >= 0) {
         if (text.startsWith('\n')) this.buf = this.buf.replace(/ +$/, '');
         else if (this.buf.slice(this.buf.lastIndexOf('\n') + 1).length + text.length > this.wrap) this.keyword('', -STD, STD, VAR_INDENT);
