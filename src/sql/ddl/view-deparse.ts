@@ -593,10 +593,7 @@ export function deparseViewQuery(select: RawNode, rec: BoundRecord, columns: rea
   try {
     return new QueryPrinter(rec, pretty, wrap).query(select, 0, columns, true, null);
   } catch (e) {
-    if (e instanceof Unsupported) {
-      if (process.env.QUIVER_DEBUG_VIEWDEF) console.error(`view not deparsed: ${e.message}`);
-      return undefined;
-    }
+    if (e instanceof Unsupported) return undefined;
     throw e;
   }
 }
