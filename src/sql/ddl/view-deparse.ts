@@ -28,6 +28,11 @@ const JOIN_INDENT = 4;
 const VAR_INDENT = 4;
 const INDENT_LIMIT = 40;
 
+/** PostgreSQL's FirstNormalObjectId: OIDs from here name user objects */
+const FIRST_USER_OID = 16384;
+/** pgvector's types (named off the search path by the catalog's own fallback: qualify.ts) */
+const VECTOR_TYPES = new Set<number>([OID.vector, OID._vector, OID.halfvec, OID._halfvec, OID.sparsevec, OID._sparsevec]);
+
 /** the wrap column that leaves the wrapping decisions in the text (wrapPoint) */
 export const MARK_WRAPS = -2;
 
@@ -504,6 +509,10 @@ class QueryPrinter {
 
   /** sub-SELECTs, window calls and NULLIF: what rule-expr.ts cannot print from the bound node alone */
   private special(e: Expr, indent: number): string | undefined {
+    // names ruleutils qualifies off the search path (generate_function_name, format_type):
+    // a SQL function's call and a user type's name are left to the text as written
+    if (e.kind === 'sqlCall' || e.kind === 'field') throw new Unsupported(e.kind);
+    if ((e.kind === 'cast' || e.kind === 'const') && e.type.oid >= FIRST_USER_OID && !VECTOR_TYPES.has(e.type.oid)) throw new Unsupported('a user type');
     if (e.kind !== 'subquery' && e.kind !== 'insubquery' && e.kind !== 'window' && e.kind !== 'case') return undefined;
     const node = this.rec.nodes.get(e) as RawNode | undefined;
     if (e.kind === 'case') {
