@@ -7,37 +7,21 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { connectClient, startQuiver, type QuiverServer } from './support/server.js';
+import { crashLives } from './support/crash-lives.js';
 
-const started: QuiverServer[] = [];
-let dataDir: string | undefined;
-after(async () => {
-  for (const s of started) await s.stop().catch(() => {});
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+const lives = crashLives();
+const { runThenCrash } = lives;
+after(() => lives.cleanup());
 
 const rows = async (c: pg.Client, sql: string): Promise<unknown[][]> => (await c.query({ text: sql, rowMode: 'array' })).rows;
 
-/** One life of the server on the test's data directory: `fn` runs with a client, then the server is killed with -9. */
-async function runThenCrash(dir: string, fn: (c: pg.Client) => Promise<void>): Promise<void> {
-  const server = await startQuiver({ dataDir: dir });
-  started.push(server);
-  const c = await connectClient(server, 'postgres');
-  try {
-    await fn(c);
-  } finally {
-    await c.end();
-  }
-  await server.crash();
-}
-
 test('materialized views and their refreshes survive a kill -9 and restart', { timeout: 60_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'quiver-matview-'));
-  dataDir = dir;
+  lives.useDir(dir);
   await runThenCrash(dir, async (c) => {
     for (const sql of [
       'CREATE TABLE mr_items (id int PRIMARY KEY, cat int, emb vector(2))',

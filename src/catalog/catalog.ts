@@ -133,6 +133,12 @@ export interface ConstraintDef {
 }
 
 /** an unqualified name in a view's text (offset into it), qualified by pg_get_viewdef when its schema is not on the search path */
+/** A relation a view's query reads and the columns of it the query uses. */
+export interface ViewRead {
+  readonly oid: number;
+  readonly columns: readonly string[];
+}
+
 export interface ViewNameRef {
   readonly at: number;
   readonly name: string;
@@ -181,11 +187,23 @@ export interface TableDef extends Securable {
   view?: {
     readonly ast: unknown; readonly sql: string; readonly names?: readonly ViewNameRef[];
     /**
-     * the query as pg_get_viewdef deparses it (planner/rule-query.ts), for the shapes printed so:
-     * valid while the relation it reads (`relation`) keeps the schema, name and column names
-     * (`names`: relation then columns) and the view its column names it had then
+     * the relations the query reads directly and, per relation, the columns it uses by name
+     * (none: the whole row), found by binding it (pg_depend's per-column rows, DROP / ALTER
+     * COLUMN checks); absent on views stored before it was recorded
      */
-    readonly deparsed?: { readonly pretty: string; readonly plain: string; readonly schema: string; readonly relation: number; readonly names: readonly string[]; readonly viewColumns: readonly string[] };
+    readonly reads?: readonly ViewRead[];
+    /**
+     * the query as pg_get_viewdef deparses it (sql/ddl/view-deparse.ts; relations between
+     * markers the reader's search path resolves), printed again when what it names is
+     * renamed; valid while the view's columns keep the names it had then. (Older catalogs:
+     * one relation `relation`, its schema and names as they were.)
+     */
+    readonly deparsed?: {
+      readonly pretty: string; readonly plain: string; readonly viewColumns: readonly string[];
+      /** pretty, its line breaks left to pg_get_viewdef(v, wrap) (qualify.ts resolveWrapMarkers) */
+      readonly wrapped?: string;
+      readonly schema?: string; readonly relation?: number; readonly names?: readonly string[];
+    };
   };
   /** a materialized view created or refreshed WITH NO DATA (relispopulated false): reading it is an error until a REFRESH */
   unpopulated?: boolean;

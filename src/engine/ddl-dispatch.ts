@@ -13,7 +13,7 @@ import { bindFunctionBody } from '../sql/bind-function.js';
 import { bindPolicyExpression } from '../sql/row-security.js';
 import { deparse } from '../planner/explain-expr.js';
 import { mapExpr } from '../planner/expr-walk.js';
-import { bindRowExpr, bindViewColumns, bindViewPlan, type BoundDdl } from '../sql/ddl/index.js';
+import { bindRowExpr, bindViewColumns, bindViewQuery, type BoundDdl } from '../sql/ddl/index.js';
 import { compileExpr } from '../executor/expr.js';
 import { runPlan } from '../executor/operators.js';
 import { runDml } from '../executor/dml.js';
@@ -142,7 +142,7 @@ export class DdlState {
       dataTxn: ctx.tx.state === 'block' ? ctx.tx.txn : undefined,
       inTransactionBlock: !ctx.tx.idle,
       bindQuery: (query) => bindViewColumns(ctx.binder([]), query),
-      bindQueryPlan: (query) => bindViewPlan(ctx.binder([]), query),
+      bindQueryPlan: (query) => bindViewQuery(ctx.binder([]), query),
       checkPolicyExpr: (table, expr) => policyText(bindPolicyExpression(ctx.binder([]), table, expr)),
       compileRowExpr: (expr, columns, type) => compileRowExpr(ctx, bindRowExpr(ctx.binder([]), expr, columns, type)),
       bindRowExpr: (expr, columns, type) => bindRowExpr(ctx.binder([]), expr, columns, type),

@@ -22,6 +22,11 @@ export interface RuleExprOptions {
   readonly column?: (e: Extract<Expr, { kind: 'column' }>) => string | undefined;
   /** ruleutils' indentLevel the expression starts at (a view's clauses: PRETTYINDENT_STD) */
   readonly indent?: number;
+  /**
+   * a node printed by the caller (a view's sub-SELECTs, window clauses, NULLIF: from its
+   * query's tree), given the indentLevel it starts at; undefined: printed here
+   */
+  readonly special?: (e: Expr, indent: number) => string | undefined;
 }
 
 /** ruleutils' PRETTYINDENT_VAR: CASE's WHEN / ELSE lines */
@@ -149,6 +154,8 @@ class RulePrinter {
   }
 
   expr(e: Node, showImplicit: boolean): void {
+    const special = this.opts.special?.(e, this.indent);
+    if (special !== undefined) return this.out(special);
     switch (e.kind) {
       case 'const': return this.constant(e);
       case 'param': return this.out(`$${e.index + 1}`);
@@ -212,17 +219,49 @@ class RulePrinter {
         this.out(`${quoteName(e.name)}(`);
         this.list(e.args.slice(0, e.written ?? e.args.length), true);
         return this.out(')');
-      case 'agg':
-        this.out(`${quoteName(e.name)}(${e.distinct ? 'DISTINCT ' : ''}`);
-        if (e.args.length === 0) this.out('*');
-        else this.list(e.args, true);
-        return this.out(')');
+      case 'agg': return this.aggregate(e);
       case 'window':
       case 'subquery':
       case 'insubquery':
         // not in a stored column / constraint / index expression (views print them from their query)
         return this.out(`(${e.kind})`);
     }
+  }
+
+  /** get_agg_expr: DISTINCT, ORDER BY, WITHIN GROUP and FILTER as written; GROUPING() */
+  private aggregate(e: Extract<Expr, { kind: 'agg' }>): void {
+    if (e.name === 'grouping' && e.type.oid === OID.int4 && !e.distinct && e.filter === null && e.orderBy.length === 0) {
+      this.out('GROUPING(');
+      this.list(e.args, true);
+      return this.out(')');
+    }
+    this.out(`${quoteName(e.name)}(`);
+    if (e.direct) {
+      this.list(e.direct, true);
+      this.out(') WITHIN GROUP (ORDER BY ');
+      this.sortKeys(e.orderBy);
+    } else {
+      if (e.distinct) this.out('DISTINCT ');
+      if (e.args.length === 0) this.out('*');
+      else this.list(e.args, true);
+      if (e.orderBy.length > 0) {
+        this.out(' ORDER BY ');
+        this.sortKeys(e.orderBy);
+      }
+    }
+    this.out(')');
+    if (e.filter) {
+      this.out(' FILTER (WHERE ');
+      this.expr(e.filter, false);
+      this.out(')');
+    }
+  }
+
+  private sortKeys(keys: readonly { expr: Expr; desc: boolean; nullsFirst: boolean }[]): void {
+    keys.forEach((k, i) => {
+      if (i > 0) this.out(', ');
+      this.out(sortKeyText(k, this.opts, this.indent));
+    });
   }
 
   /** get_oper_expr and get_func_expr */
@@ -323,10 +362,29 @@ function underOwnSeparators(parent: Node): boolean {
   }
 }
 
+/**
+ * get_rule_sortgroupclause: a GROUP BY / ORDER BY / PARTITION BY item — a column bare, any
+ * other expression parenthesized in pretty mode (and a function call in both)
+ */
+export function sortGroupText(e: Expr, opts: RuleExprOptions, indent = opts.indent ?? 0): string {
+  const text = ruleExpr(e, { ...opts, indent }, true);
+  const bare = e.kind === 'column' || (e.kind === 'cast' && !e.explicit && e.arg.kind === 'column' && invisibleWidening(e));
+  const call = e.kind === 'agg' || e.kind === 'window' || e.kind === 'sqlCall' || (e.kind === 'call' && !isOperatorCall(e)) || (e.kind === 'cast' && !(e.arg.kind === 'const' && untypedLiteral(e.arg)));
+  return !bare && (opts.pretty || call) ? `(${text})` : text;
+}
+
+/** get_rule_orderby's item: the key, then DESC / NULLS as the defaults leave them out */
+export function sortKeyText(k: { expr: Expr; desc: boolean; nullsFirst: boolean }, opts: RuleExprOptions, indent = opts.indent ?? 0): string {
+  let t = sortGroupText(k.expr, opts, indent);
+  if (k.desc) t += ' DESC';
+  if (k.nullsFirst !== k.desc) t += k.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST';
+  return t;
+}
+
 /** The expression as get_rule_expr prints it at the top of a catalog function (showimplicit false). */
-export function ruleExpr(e: Expr, opts: RuleExprOptions): string {
+export function ruleExpr(e: Expr, opts: RuleExprOptions, showImplicit = false): string {
   const p = new RulePrinter(opts);
-  p.expr(e, false);
+  p.expr(e, showImplicit);
   return p.text();
 }
 

@@ -45,6 +45,36 @@ export interface BindEnv {
   userSetFunction?(name: string, argc: number): boolean;
   /** session settings that literal input depends on (TimeZone, DateStyle, 'now') */
   readonly parseSettings?: ParseSettings;
+  /** set while a view's query is bound: what each node of its tree was bound to, for pg_get_viewdef's text */
+  bound?: BoundRecord;
+}
+
+/**
+ * The bound value of each parse-tree node of a query (a view's, printed back by
+ * sql/ddl/view-deparse.ts as ruleutils prints its stored query): expressions, `*` as its
+ * columns, each FROM item's column names, a NATURAL join's common columns.
+ */
+export interface BoundRecord {
+  readonly exprs: Map<object, Expr>;
+  readonly nodes: Map<Expr, object>;
+  readonly stars: Map<object, readonly { readonly name: string; readonly expr: Expr }[]>;
+  readonly itemColumns: Map<object, readonly string[]>;
+  readonly using: Map<object, readonly string[]>;
+  /** a VALUES list's rows, cast to their columns' common types */
+  readonly values: Map<object, readonly (readonly Expr[])[]>;
+}
+
+export function newBoundRecord(): BoundRecord {
+  return { exprs: new Map(), nodes: new Map(), stars: new Map(), itemColumns: new Map(), using: new Map(), values: new Map() };
+}
+
+/** note what `node` was bound to (only while a view's query is bound) */
+export function noteBound(env: BindEnv, node: object, e: Expr): Expr {
+  if (env.bound) {
+    env.bound.exprs.set(node, e);
+    if (!env.bound.nodes.has(e)) env.bound.nodes.set(e, node);
+  }
+  return e;
 }
 
 /** Per query-level state: where aggregates may appear and where they are collected. */
@@ -191,6 +221,11 @@ function resolveFunctionAt(name: string, types: readonly SqlType[], position: nu
 
 /** One case per parse-node kind of an expression (a table of short cases, hence its length). */
 export function bindExpr(node: RawNode, scope: Scope, ctx: ExprContext): Expr {
+  const e = bindExprNode(node, scope, ctx);
+  return ctx.env.bound ? noteBound(ctx.env, node, e) : e;
+}
+
+function bindExprNode(node: RawNode, scope: Scope, ctx: ExprContext): Expr {
   const kind = Object.keys(node)[0];
   const n = node[kind];
   const env = ctx.env;

@@ -8,7 +8,7 @@ import { SqlError, SqlState } from '../errors.js';
 import { commonType } from '../functions/index.js';
 import { readAsSubquery, type AggregateCall, type Expr, type OutputColumn, type Plan, type SortKey } from '../planner/plan.js';
 import { OID, T, formatType, type SqlType } from '../types/types.js';
-import { bindExpr, bindNamedArgs, bindWindowSpec, coerce, resolveUnknown, type BindEnv, type ExprContext } from './bind-expr.js';
+import { bindExpr, bindNamedArgs, noteBound, bindWindowSpec, coerce, resolveUnknown, type BindEnv, type ExprContext } from './bind-expr.js';
 import { leftmostPosition, rawPosition } from './positions.js';
 import { resolveTypeName } from './type-names.js';
 import { mapExpr, planIsCorrelated } from '../planner/expr-walk.js';
@@ -170,7 +170,9 @@ export class SelectBinder {
     const hasCtes = !!stmt.withClause;
     if (hasCtes) this.pushCtes(stmt.withClause, parent);
     try {
-      return this.bindSelectBody(stmt, parent, targetTypes);
+      const plan = this.bindSelectBody(stmt, parent, targetTypes);
+      this.env.bound?.itemColumns.set(stmt, plan.schema.map((c) => c.name));
+      return plan;
     } finally {
       if (hasCtes) this.ctes.pop();
     }
@@ -362,6 +364,12 @@ export class SelectBinder {
   }
 
   private bindFromItem(item: RawNode, scope: Scope): Plan {
+    const plan = this.bindFromItemNode(item, scope);
+    this.env.bound?.itemColumns.set(item, plan.schema.map((c) => c.name));
+    return plan;
+  }
+
+  private bindFromItemNode(item: RawNode, scope: Scope): Plan {
     this.rangeTableEntries++;
     const kind = Object.keys(item)[0];
     const n = item[kind];
@@ -604,6 +612,7 @@ export class SelectBinder {
     if (n.isNatural) {
       const rightNames = new Set(rightStar.map((c) => c.name));
       using = [...new Set(leftStar.map((c) => c.name).filter((c) => rightNames.has(c)))];
+      this.env.bound?.using.set(n, using);
     }
     let columns = [...leftStar, ...rightStar];
     if (using.length) {
@@ -692,6 +701,7 @@ export class SelectBinder {
       else types.push(colTypes.length ? commonType(colTypes, 'VALUES') : T.text);
     }
     const typed = rows.map((r) => r.map((e, c) => (isDefaultMarker(e) ? e : coerce(this.env, e, types[c], 'implicit'))));
+    this.env.bound?.values.set(lists, typed);
     const schema = types.map((t, i) => ({ name: `column${i + 1}`, type: t, tableOid: 0, attnum: 0 }));
     return { kind: 'values', schema, rows: typed };
   }
@@ -778,6 +788,7 @@ export class SelectBinder {
           for (const at of c.reads) scope.noteUse(at);
           targets.push({ name: c.name, expr: c.expr, source: c.source });
         }
+        this.env.bound?.stars.set(t, columns);
         continue;
       }
       const expr = bindExpr(val, scope, ctx);
@@ -948,6 +959,11 @@ export class SelectBinder {
    * that name); anything else is an expression (matched against the select list later).
    */
   private bindGroupOrOrderItem(node: RawNode, scope: Scope, targets: SelectTarget[], clause: string, orderCtx?: ExprContext): Expr {
+    const e = this.bindGroupOrOrderItemNode(node, scope, targets, clause, orderCtx);
+    return this.env.bound ? noteBound(this.env, node, e) : e;
+  }
+
+  private bindGroupOrOrderItemNode(node: RawNode, scope: Scope, targets: SelectTarget[], clause: string, orderCtx?: ExprContext): Expr {
     const ctx = clause === 'GROUP BY' ? this.ctx(clause) : orderCtx ?? this.ctx(null);
     if (node.A_Const) {
       const c = node.A_Const;

@@ -7,6 +7,7 @@
 import type { Catalog, ConstraintDef, IndexDef, SqlFunctionDef, TableDef } from '../catalog.js';
 import type { EvalContext, ScalarFunction } from '../../functions/api.js';
 import { quoteIdent } from '../../types/identifiers.js';
+import { SqlError, SqlState } from '../../errors.js';
 import { OID, T, TYPES, formatType, formatTypeWithTypmod, sqlType, type SqlType, type Value } from '../../types/types.js';
 import { satisfiesHashPartition } from './satisfies-hash-partition.js';
 import { CLASS_OID, columnDefaultSql, descriptionOf, indexDef, indexExpressionText, objectOwnerName, partitionKeyDef, roleName } from '../system/objects.js';
@@ -99,6 +100,15 @@ function constraintBody(table: TableDef, con: ConstraintDef, catalog: Catalog | 
   }
 }
 
+/** pg_get_viewdef(text): the relation a possibly qualified, possibly quoted name finds (42P01 when none) */
+function viewNamed(catalog: Catalog, visible: Visible, text: string): TableDef | undefined {
+  const parts = [...text.matchAll(/"((?:[^"]|"")*)"|([^."]+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]!.trim().toLowerCase()));
+  const [schema, name] = parts.length > 1 ? [parts[parts.length - 2], parts[parts.length - 1]] : [undefined, parts[0]];
+  const found = [...catalog.tables.values()].find((t) => t.name === name && (schema !== undefined ? t.schema === schema : visible(t.schema)));
+  if (!found) throw new SqlError(SqlState.undefinedTable, `relation "${text}" does not exist`);
+  return found;
+}
+
 /**
  * pg_get_expr(…, true): the catalog column holds the plain text; the relation's expression
  * kept with that plain text gives its pretty one (ruleutils deparses the one tree both ways).
@@ -168,13 +178,15 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
       break;
     case 'pg_get_viewdef':
       if (n === 1 || n === 2) {
-        // the (materialized) view's query as written (Quiver keeps SQL text, not a rule tree to deparse); NULL for other relations
-        const byText = n === 1 && argTypes[0]?.oid === OID.text;
-        return fn(byText ? [T.text] : [T.oid, argTypes[1]?.oid === OID.int4 ? T.int4 : T.bool].slice(0, n), T.text, (a) => {
-          const v = [...catalog.tables.values()].find((t) => (byText ? t.name === a[0] : t.oid === a[0]) && (t.kind === 'v' || t.kind === 'm'));
+        // (text [, bool]): the view named, as regclass input finds it; (oid [, bool | int]): a wrap column is pretty too
+        const byName = ([OID.text, OID.unknown, OID.varchar, OID.name, OID.bpchar] as number[]).includes(argTypes[0]?.oid ?? 0);
+        const second = argTypes[1]?.oid === OID.int4 ? T.int4 : T.bool;
+        return fn([byName ? T.text : T.oid, second].slice(0, n), T.text, (a) => {
+          const v = byName ? viewNamed(catalog, visible, String(a[0])) : catalog.tables.get(a[0] as number);
+          if (!v || !(v.kind === 'v' || v.kind === 'm') || !v.view) return null;
           // ruleutils ends the query with a semicolon (pg_dump strips it)
-          // pretty: true, or a wrap column (pg_get_viewdef(v, 80)); ruleutils ends the query with a semicolon
-          return v?.view ? `${viewDefinitionText(catalog, visible, v, n === 2 && a[1] !== false && a[1] !== null)};` : null;
+          const wrap = second === T.int4 && n === 2 && typeof a[1] === 'number' ? a[1] : undefined;
+          return `${viewDefinitionText(catalog, visible, v, n === 2 && a[1] !== false && a[1] !== null, wrap)};`;
         });
       }
       break;

@@ -40,14 +40,26 @@ export function viewDependencies(catalog: Catalog, view: TableDef): Dependency[]
   });
   const seen = new Set<string>();
   const deps: Dependency[] = [];
-  const add = (classid: number, objid: number) => {
-    const key = `${classid}/${objid}`;
+  const add = (classid: number, objid: number, objsubid = 0) => {
+    const key = `${classid}/${objid}/${objsubid}`;
     if (objid === view.oid || seen.has(key)) return;
     seen.add(key);
-    deps.push({ classid, objid, objsubid: 0 });
+    deps.push({ classid, objid, objsubid });
   };
+  // the columns read, one row each (the whole row: the relation's row), as PostgreSQL records a query's Vars
+  const reads = view.view?.reads;
+  for (const r of reads ?? []) {
+    const t = catalog.tables.get(r.oid);
+    if (!t) continue;
+    if (r.columns.length === 0) add(CLASS_OID.pg_class, t.oid);
+    for (const c of r.columns) {
+      const i = t.columns.findIndex((x) => x.name === c);
+      if (i >= 0) add(CLASS_OID.pg_class, t.oid, i + 1);
+    }
+  }
   walk(ast, (kind, body) => {
     if (kind === 'RangeVar' && typeof body.relname === 'string') {
+      if (reads) return;
       const schema = typeof body.schemaname === 'string' ? body.schemaname : undefined;
       if (!schema && ctes.has(body.relname)) return;
       const t = catalog.findTable(schema ?? 'public', body.relname);
@@ -60,4 +72,9 @@ export function viewDependencies(catalog: Catalog, view: TableDef): Dependency[]
     }
   });
   return deps;
+}
+
+/** The relations a view's query reads directly (its recorded reads, else its tree's names). */
+export function viewReads(catalog: Catalog, view: TableDef): number[] {
+  return view.view?.reads?.map((r) => r.oid) ?? viewDependencies(catalog, view).filter((d) => d.classid === CLASS_OID.pg_class).map((d) => d.objid);
 }

@@ -161,7 +161,8 @@ async function boundRelations(definition: string, view: string, session: PullUpS
      WHERE d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND r.ev_class = $1::pg_catalog.regclass AND c.oid <> r.ev_class`,
     [25], [view]);
   const schemaOf = new Map<string, string | null>();
-  for (const [schema, name] of deps.rows) schemaOf.set(name!, schemaOf.has(name!) ? null : schema!);
+  // (a row per column read: the same relation several times)
+  for (const [schema, name] of deps.rows) schemaOf.set(name!, schemaOf.has(name!) && schemaOf.get(name!) !== schema ? null : schema!);
   const source = new Source(definition);
   const edits: Edit[] = [];
   for (const m of mentions(parseOne(definition))) {

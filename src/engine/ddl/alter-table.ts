@@ -21,6 +21,7 @@ import { attachIndex, partitionIndexes } from './indexes.js';
 import { checkRowNotNull, rewriteTable } from './rewrite-table.js';
 import { policiesWithoutColumn } from './policy.js';
 import { checkRelationKind } from './relation-kind.js';
+import { dependentsError, dropViewDependents, viewDependents, type ViewDependent } from './drop.js';
 import { addStorageKey, dropStorageKey } from './storage-undo.js';
 import { storageKeySpec } from '../../executor/expression-keys.js';
 import { checkTypeUsage } from './privileges.js';
@@ -45,6 +46,26 @@ interface AlterDraft {
   readonly only: boolean;
   /** the table's policies, when a dropped column took some with it */
   policies?: PolicyDef[];
+  /** DROP COLUMN … CASCADE: the views reading the column, dropped before the table changes */
+  readonly droppedViews: ViewDependent[];
+}
+
+/**
+ * The views reading column `column` of `table` (and those reading them): DROP COLUMN is 2BP01
+ * without CASCADE (they are returned to be dropped with it), ALTER COLUMN TYPE 0A000, as
+ * PostgreSQL (it cannot revise a view's stored query).
+ */
+function dependentsOfColumn(ctx: DdlContext, table: TableDef, column: string, op: 'drop' | 'alterType', cascade: boolean): ViewDependent[] {
+  const dependents = viewDependents(ctx, table, new Set([table.oid]), column);
+  if (dependents.length === 0) return [];
+  if (op === 'alterType') {
+    const v = dependents[0].relation;
+    throw new SqlError(SqlState.featureNotSupported, 'cannot alter type of a column used by a view or rule', {
+      detail: `rule _RETURN on ${v.kind === 'm' ? 'materialized view' : 'view'} ${v.name} depends on column "${column}"`,
+    });
+  }
+  if (!cascade) throw dependentsError(`column ${column} of table ${table.name}`, dependents);
+  return dependents;
 }
 
 type Handler<K extends AlterTableCommand['kind']> = (ctx: DdlContext, d: AlterDraft, cmd: Extract<AlterTableCommand, { kind: K }>) => void;
@@ -73,9 +94,10 @@ export async function alterTable(ctx: DdlContext, stmt: AlterTable): Promise<voi
   if (table.kind === 'm') checkMaterializedViewCommands(table, stmt.commands);
   const draft: AlterDraft = {
     table, cols: table.columns.map((def, i) => ({ def, old: i })), indexes: [...table.indexes], constraints: [...table.constraints],
-    sequences: [], sequenceChanges: [], droppedSequences: [], checkNotNull: new Set(), rewrite: false, only: stmt.only,
+    sequences: [], sequenceChanges: [], droppedSequences: [], checkNotNull: new Set(), rewrite: false, only: stmt.only, droppedViews: [],
   };
   for (const cmd of stmt.commands) (HANDLERS[cmd.kind] as Handler<typeof cmd.kind>)(ctx, draft, cmd as never);
+  await dropViewDependents(ctx, true, '', draft.droppedViews);
   if (draft.rewrite) {
     const newColumns = draft.cols.map((c, i) => ({ ...c.def, attnum: i + 1 }));
     await rewriteTable(ctx, table, draft.cols, newColumns, draft.indexes, draft.constraints, draft.sequences, draft.checkNotNull);
@@ -241,6 +263,7 @@ const dropColumn: Handler<'dropColumn'> = (ctx, d, cmd) => {
   }
   const policies = policiesWithoutColumn(ctx, d.table, cmd.column, !!cmd.cascade);
   if (policies) d.policies = policies;
+  d.droppedViews.push(...dependentsOfColumn(ctx, d.table, cmd.column, 'drop', !!cmd.cascade));
   layoutChange(d);
   // indexes and constraints on the column go with it (PostgreSQL drops them too)
   const gone = new Set(d.indexes.filter((x) => x.columns.includes(i) || x.predicate?.some((c) => c.column === i)).map((x) => x.oid));
@@ -276,6 +299,7 @@ const dropNotNull: Handler<'dropNotNull'> = (_ctx, d, cmd) => {
 
 const alterType: Handler<'alterType'> = (ctx, d, cmd) => {
   const i = mustFindColumn(d, cmd.column);
+  dependentsOfColumn(ctx, d.table, cmd.column, 'alterType', false);
   const type = typeOf(cmd.type);
   checkTypeUsage(ctx, type);
   const cur = d.cols[i];

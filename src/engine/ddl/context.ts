@@ -9,7 +9,7 @@ import { isSystemSchema, isTempSchema } from '../../catalog/schemas.js';
 import type { Catalog, IndexDef, SequenceDef, SqlFunctionDef, TableDef } from '../../catalog/catalog.js';
 import type { Storage, Transaction } from '../../storage/api.js';
 import type { Row, SqlType, Value } from '../../types/types.js';
-import type { ParsedExpr, QualifiedName } from '../../sql/ddl/index.js';
+import type { BoundView, ParsedExpr, QualifiedName } from '../../sql/ddl/index.js';
 import type { DdlAccess } from './privileges.js';
 import type { Expr, Plan } from '../../planner/plan.js';
 import type { IndexBuildProgress } from '../index-build-progress.js';
@@ -37,8 +37,8 @@ export interface DdlContext {
   readonly inTransactionBlock?: boolean;
   /** bind a SELECT (CREATE VIEW): its output columns */
   readonly bindQuery?: (query: ParsedExpr) => readonly { name: string; type: SqlType }[];
-  /** a view's query bound as a plan, unoptimized (pg_get_viewdef's text is printed from it) */
-  readonly bindQueryPlan?: (query: ParsedExpr) => Plan | undefined;
+  /** a view's query bound as a plan, unoptimized (pg_get_viewdef's text is printed from it), with the relations and columns it reads */
+  readonly bindQueryPlan?: (query: ParsedExpr) => BoundView | undefined;
   /**
    * Bind and compile an expression over a row with the given columns, cast (assignment
    * context) to `type`: DEFAULT values for existing rows, USING, CHECK.

@@ -112,21 +112,27 @@ async function dropTable(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName,
 }
 
 /**
- * The materialized views whose query reads `t` (pg_depend's rule dependencies), and, through
- * them, the views and materialized views reading those: an error (2BP01) without CASCADE,
- * dropped (with their storage) with it. A plain view reading a table is not tracked yet.
+ * The views and materialized views whose query reads `t` (pg_depend's rule dependencies),
+ * and, through them, those reading them: an error (2BP01) without CASCADE, dropped (with
+ * their storage) with it.
  */
 async function dropMaterializedDependents(ctx: DdlContext, stmt: DropObjects, t: TableDef, dropping: ReadonlySet<number>): Promise<void> {
-  const dependents = materializedDependents(ctx, t, dropping);
+  const dependents = viewDependents(ctx, t, dropping);
+  await dropViewDependents(ctx, !!stmt.cascade, describeRelation(t), dependents);
+}
+
+const describeRelation = (r: TableDef) => `${RELATION_KINDS[relationKindWord(r)].what} ${r.name}`;
+
+export interface ViewDependent { readonly relation: TableDef; readonly on: string }
+
+/**
+ * The dependents of `what` (`table t`, `column x of table t`) found by viewDependents: 2BP01
+ * listing them without CASCADE, else dropped with PostgreSQL's NOTICE.
+ */
+export async function dropViewDependents(ctx: DdlContext, cascade: boolean, what: string, dependents: readonly ViewDependent[]): Promise<void> {
   if (dependents.length === 0) return;
-  const describe = (r: TableDef) => `${RELATION_KINDS[relationKindWord(r)].what} ${r.name}`;
-  if (!stmt.cascade) {
-    throw new SqlError('2BP01', `cannot drop ${describe(t)} because other objects depend on it`, {
-      detail: dependents.map((d) => `${describe(d.relation)} depends on ${describe(d.on)}`).join('\n'),
-      hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
-    });
-  }
-  const lines = dependents.map((d) => `drop cascades to ${describe(d.relation)}`);
+  if (!cascade) throw dependentsError(what, dependents);
+  const lines = dependents.map((d) => `drop cascades to ${describeRelation(d.relation)}`);
   if (lines.length === 1) notice(ctx, lines[0]);
   else ctx.notices.push({ severity: 'NOTICE', code: '00000', message: `drop cascades to ${lines.length} other objects`, detail: lines.join('\n') });
   for (const { relation } of dependents) {
@@ -135,20 +141,35 @@ async function dropMaterializedDependents(ctx: DdlContext, stmt: DropObjects, t:
   }
 }
 
-/** what reads `t`, depth first: materialized views reading anything dropped, and views reading a materialized view dropped */
-function materializedDependents(ctx: DdlContext, t: TableDef, dropping: ReadonlySet<number>): { relation: TableDef; on: TableDef }[] {
-  const out: { relation: TableDef; on: TableDef }[] = [];
+/** 2BP01 naming the objects that depend on `what` (PostgreSQL's reportDependentObjects) */
+export function dependentsError(what: string, dependents: readonly ViewDependent[]): SqlError {
+  return new SqlError('2BP01', `cannot drop ${what} because other objects depend on it`, {
+    detail: dependents.map((d) => `${describeRelation(d.relation)} depends on ${d.on}`).join('\n'),
+    hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
+  });
+}
+
+/**
+ * What reads `t`, depth first: the views and materialized views reading anything dropped
+ * (`column`: reading that column of `t`), and those reading them.
+ */
+export function viewDependents(ctx: DdlContext, t: TableDef, dropping: ReadonlySet<number>, column?: string): ViewDependent[] {
+  const out: ViewDependent[] = [];
   const seen = new Set(dropping);
-  const visit = (on: TableDef, oids: ReadonlySet<number>) => {
+  const readsIt = (r: TableDef, oids: ReadonlySet<number>, col: string | undefined) => {
+    const reads = r.view?.reads;
+    if (col !== undefined) return !!reads?.some((x) => x.oid === t.oid && x.columns.includes(col));
+    return reads ? reads.some((x) => oids.has(x.oid)) : viewDependencies(ctx.catalog, r).some((d) => d.classid === CLASS_OID.pg_class && oids.has(d.objid));
+  };
+  const visit = (on: TableDef, oids: ReadonlySet<number>, col: string | undefined) => {
     for (const r of ctx.catalog.tables.values()) {
-      if (seen.has(r.oid) || !(r.kind === 'm' || (r.kind === 'v' && on.kind === 'm'))) continue;
-      if (!viewDependencies(ctx.catalog, r).some((d) => d.classid === CLASS_OID.pg_class && oids.has(d.objid))) continue;
+      if (seen.has(r.oid) || !(r.kind === 'm' || r.kind === 'v') || !readsIt(r, oids, col)) continue;
       seen.add(r.oid);
-      out.push({ relation: r, on });
-      visit(r, new Set([r.oid]));
+      out.push({ relation: r, on: col !== undefined ? `column ${col} of ${describeRelation(on)}` : describeRelation(on) });
+      visit(r, new Set([r.oid]), undefined);
     }
   };
-  visit(t, dropping);
+  visit(t, dropping, column);
   return out;
 }
 

@@ -2,11 +2,12 @@
 import { SqlError, SqlState } from '../../errors.js';
 import { storesRows, type IndexDef, type TableDef } from '../../catalog/catalog.js';
 import { childPartitions } from '../../catalog/partitions.js';
-import type { BoundDdl } from '../../sql/ddl/index.js';
+import { renameColumnInTree, renameRelationInTree, type BoundDdl } from '../../sql/ddl/index.js';
+import { viewReads } from '../../catalog/system/dependencies.js';
 import { findTable, notice, findIndex, type DdlContext } from './context.js';
 import { renameColumnInPolicies } from './policy.js';
 import { renameColumnInChecks } from './constraints.js';
-import { renameViewColumnInText } from './view.js';
+import { refreshViewText } from './view.js';
 import { textIndexAttachment } from '../../executor/text-index-build.js';
 import { indexExpressionOf, indexKeyExpr } from '../../executor/vector-index-key.js';
 import { renameStoredVectorIndex } from './storage-undo.js';
@@ -27,6 +28,7 @@ export async function rename(ctx: DdlContext, stmt: Rename): Promise<void> {
   if (target === 'table' || target === 'view' || target === 'matview') {
     if (ctx.catalog.relationNameTaken(table.schema, stmt.newName)) throw new SqlError(SqlState.duplicateTable, `relation "${stmt.newName}" already exists`);
     ctx.catalog.tables.set(table.oid, { ...table, name: stmt.newName });
+    followInViews(ctx, table, (ast) => renameRelationInTree(ast, table.schema, table.name, stmt.newName));
   } else if (target === 'constraint') {
     await renameConstraint(ctx, table, stmt.subname ?? '', stmt.newName);
   } else {
@@ -76,6 +78,18 @@ async function renameConstraint(ctx: DdlContext, table: TableDef, from: string, 
   if (idx) await renameInStorage(ctx, table, idx, to);
 }
 
+/**
+ * The views reading `table` keep reading it under its new name (PostgreSQL's stored query
+ * holds OIDs): their stored trees are rewritten by `rewrite`, their texts deparsed again.
+ */
+function followInViews(ctx: DdlContext, table: TableDef, rewrite: (ast: unknown) => unknown): void {
+  for (const v of [...ctx.catalog.tables.values()]) {
+    if (!v.view || v.oid === table.oid || !viewReads(ctx.catalog, v).includes(table.oid)) continue;
+    v.view = { ...v.view, ast: rewrite(v.view.ast) };
+    refreshViewText(ctx, v);
+  }
+}
+
 function renameColumn(ctx: DdlContext, table: TableDef, from: string, to: string): void {
   const i = table.columns.findIndex((c) => c.name === from);
   if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${from}" does not exist`);
@@ -91,7 +105,9 @@ function renameColumn(ctx: DdlContext, table: TableDef, from: string, to: string
     t.indexes = t.indexes.map((x) => (x.expression
       ? { ...x, expression: { ...indexExpressionOf(indexKeyExpr({ columns: x.columns, expression: x.expression }, t), x.columns[0]), name: x.expression.name } } : x));
   }
+  followInViews(ctx, table, (ast) => renameColumnInTree(ast, table.schema, table.name, from, to,
+    (schema, rel) => ctx.catalog.findTable(schema ?? 'public', rel)?.columns.map((c) => c.name)));
   renameColumnInPolicies(ctx, table, from, to);
   for (const t of [table, ...childPartitions(ctx.catalog, table)]) renameColumnInChecks(ctx, t, from, to);
-  renameViewColumnInText(ctx, table);
+  refreshViewText(ctx, table);
 }

@@ -78,7 +78,7 @@ function convertRows(
   return rows;
 }
 
-/** The catalog names the new OID: the table, its owned sequences, foreign keys that reference it. */
+/** The catalog names the new OID: the table, its owned sequences, foreign keys that reference it, views that read it. */
 function repointCatalog(ctx: DdlContext, table: TableDef, replaced: TableDef, sequences: SequenceDef[]): void {
   const { catalog } = ctx;
   const newOid = replaced.oid;
@@ -93,6 +93,8 @@ function repointCatalog(ctx: DdlContext, table: TableDef, replaced: TableDef, se
   }
   for (const t of catalog.tables.values()) {
     if (t.constraints.some((k) => k.refTable === table.oid)) t.constraints = t.constraints.map((k) => (k.refTable === table.oid ? { ...k, refTable: newOid } : k));
+    // views reading it (PostgreSQL's OID does not change: the dependency stays)
+    if (t.view?.reads?.some((r) => r.oid === table.oid)) t.view = { ...t.view, reads: t.view.reads.map((r) => (r.oid === table.oid ? { ...r, oid: newOid } : r)) };
   }
   catalog.version++;
 }

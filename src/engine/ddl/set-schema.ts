@@ -11,6 +11,8 @@ import { findSequence, findTable, notice, type DdlContext } from './context.js';
 import { resolveFunction } from './function.js';
 import { formatType } from '../../types/types.js';
 import { checkRelationKind } from './relation-kind.js';
+import { mapRelationMarkers, quotedRelationMarker } from '../../catalog/functions/qualify.js';
+import { quoteIdent } from '../../types/identifiers.js';
 
 type SetSchema = Extract<BoundDdl, { kind: 'setSchema' }>;
 
@@ -91,8 +93,18 @@ export function renameInViews(ctx: DdlContext, from: string, to: string, only?: 
   for (const [oid, t] of ctx.catalog.tables) {
     if (!t.view) continue;
     const names = t.view.names?.map((ref) => (moved(ref) ? { ...ref, schema: to } : ref));
-    ctx.catalog.tables.set(oid, { ...t, view: { ...t.view, ast: renameSchemaInTree(t.view.ast, from, to, only), ...(names ? { names } : {}) } });
+    const d = t.view.deparsed;
+    const move = (text: string) => moveRelationMarkers(text, from, to, only?.function ? '' : only?.relation);
+    const deparsed = d && { ...d, pretty: move(d.pretty), plain: move(d.plain), ...(d.wrapped !== undefined ? { wrapped: move(d.wrapped) } : {}) };
+    ctx.catalog.tables.set(oid, { ...t, view: { ...t.view, ast: renameSchemaInTree(t.view.ast, from, to, only), ...(names ? { names } : {}), ...(deparsed ? { deparsed } : {}) } });
   }
+}
+
+/** a deparsed view text's relations of schema `from` (only `relation`, when given; '' none) in `to` */
+function moveRelationMarkers(text: string, from: string, to: string, relation: string | undefined): string {
+  if (relation === '') return text;
+  return mapRelationMarkers(text, (schema, name) =>
+    quotedRelationMarker(schema === from && (relation === undefined || name === quoteIdent(relation)) ? to : schema, name));
 }
 
 /** a serial or identity column's default names its sequence with the schema: the new one */

@@ -7,7 +7,6 @@ import type { ColumnDef, TableDef, ViewNameRef } from '../../catalog/catalog.js'
 import { OID, formatType } from '../../types/types.js';
 import { qualifyViewNames, type CreateView, type ParsedExpr } from '../../sql/ddl/index.js';
 import { findSqlFunction } from '../../sql/bind-function.js';
-import { viewQueryTexts } from '../../planner/rule-query.js';
 import { notice, relationCreation, type DdlContext } from './context.js';
 import { functionPath, isTempSchema } from '../../catalog/schemas.js';
 
@@ -50,20 +49,33 @@ export function createView(ctx: DdlContext, stmt: CreateView): void {
   });
 }
 
-/** viewDefinition with the query's text as pg_get_viewdef deparses it, for the shapes rule-query.ts prints. */
+/** viewDefinition with what the query reads and its text as pg_get_viewdef deparses it, for the shapes sql/ddl/view-deparse.ts prints. */
 export function viewDefinitionWithText(ctx: DdlContext, query: ParsedExpr, sql: string, refs: readonly ViewNameRef[], columns: readonly string[]): ReturnType<typeof viewDefinition> {
-  const plan = ctx.bindQueryPlan?.(query);
-  const deparsed = plan ? viewQueryTexts(plan, columns) : undefined;
-  return { ...viewDefinition(ctx, query, sql, refs), ...(deparsed ? { deparsed } : {}) };
+  const def = viewDefinition(ctx, query, sql, refs);
+  return { ...def, ...boundViewParts(ctx, def.ast as ParsedExpr, columns) };
 }
 
-/** ALTER VIEW … RENAME COLUMN: the deparsed text's AS names follow the view's columns. */
-export function renameViewColumnInText(ctx: DdlContext, view: TableDef): void {
-  if (!view.view?.deparsed) return;
-  const plan = ctx.bindQueryPlan?.(view.view.ast as ParsedExpr);
-  const { deparsed: _old, ...rest } = view.view;
-  const deparsed = plan ? viewQueryTexts(plan, view.columns.map((c) => c.name)) : undefined;
-  view.view = { ...rest, ...(deparsed ? { deparsed } : {}) };
+function boundViewParts(ctx: DdlContext, query: ParsedExpr, columns: readonly string[]): Pick<NonNullable<TableDef['view']>, 'deparsed' | 'reads'> {
+  const bound = ctx.bindQueryPlan?.(query);
+  if (!bound) return {};
+  const texts = bound.deparse(columns);
+  return { reads: bound.reads, ...(texts ? { deparsed: { ...texts, viewColumns: [...columns] } } : {}) };
+}
+
+/**
+ * After a RENAME of the view's columns or of what it reads (its stored tree rewritten to the
+ * new names): the deparsed text and the columns read follow, as PostgreSQL's stored OIDs do.
+ */
+export function refreshViewText(ctx: DdlContext, view: TableDef): void {
+  if (!view.view) return;
+  const { deparsed: _old, reads: _reads, ...rest } = view.view;
+  let parts: ReturnType<typeof boundViewParts> = {};
+  try {
+    parts = boundViewParts(ctx, view.view.ast as ParsedExpr, view.columns.map((c) => c.name));
+  } catch {
+    // a query no longer bound (a rename the tree could not follow): kept as written
+  }
+  view.view = { ...rest, ...parts, ...(parts.reads ? {} : _reads ? { reads: _reads } : {}) };
 }
 
 /** A view's (or materialized view's) query as the catalog keeps it: its names resolved now, whatever the search path when it is used. */

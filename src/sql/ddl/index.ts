@@ -3,5 +3,5 @@ export { bindCreateMaterializedView, bindCreateTableAs, bindDdl } from './bind-d
 export type * from './types.js';
 export { columnReference, storedDefault, mentionedColumns, namesOwnColumn, nextvalDefault, renameOwnColumn, toTsvectorCall, type DdlExpr, type ParsedExpr } from './parsed-expr.js';
 export { typeOf } from './tree.js';
-export { bindRowExpr, bindViewColumns, bindViewPlan } from './bind-ddl-expr.js';
-export { qualifyViewNames, renameSchemaInTree } from './view-names.js';
+export { bindRowExpr, bindViewColumns, bindViewPlan, bindViewQuery, type BoundView } from './bind-ddl-expr.js';
+export { qualifyViewNames, renameColumnInTree, renameRelationInTree, renameSchemaInTree } from './view-names.js';

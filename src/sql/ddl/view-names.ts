@@ -50,3 +50,67 @@ export function renameSchemaInTree<T>(tree: T, from: string, to: string, only?: 
   });
   return copy;
 }
+
+type Fields = { fields?: ({ String?: { sval?: string } } | { A_Star?: unknown })[] };
+const fieldName = (f: unknown): string | undefined => (f as StringNode).String?.sval;
+
+/**
+ * A copy of a stored tree after ALTER TABLE schema.from RENAME TO to: its relation and the
+ * columns qualified by the relation's name (where no alias stands for it) name `to`.
+ */
+export function renameRelationInTree<T>(tree: T, schema: string, from: string, to: string): T {
+  const copy = structuredClone(tree);
+  let bare = false;
+  visit(copy, (kind, body) => {
+    if (kind !== 'RangeVar' || body.schemaname !== schema || body.relname !== from) return;
+    body.relname = to;
+    if (!body.alias) bare = true;
+  });
+  if (!bare) return copy;
+  visit(copy, (kind, body) => {
+    if (kind !== 'ColumnRef') return;
+    const fields = (body as Fields).fields ?? [];
+    const at = fields.length === 3 && fieldName(fields[0]) === schema ? 1 : fields.length === 2 ? 0 : -1;
+    if (at >= 0 && fieldName(fields[at]) === from) fields[at] = { String: { sval: to } };
+  });
+  return copy;
+}
+
+/**
+ * A copy of a stored tree after ALTER TABLE schema.relname RENAME COLUMN from TO to: the
+ * column references that reach it — qualified by its name or alias, or bare where no other
+ * relation of the tree (`columnsOf`) has a column so named — name `to`; a select-list item
+ * that was such a bare reference keeps its output name with `AS from` (a subquery's columns
+ * keep their names, as PostgreSQL's stored query does).
+ */
+export function renameColumnInTree<T>(tree: T, schema: string, relname: string, from: string, to: string,
+  columnsOf: (schema: string | undefined, relname: string) => readonly string[] | undefined): T {
+  const copy = structuredClone(tree);
+  const refnames = new Set<string>();
+  let elsewhere = false;
+  visit(copy, (kind, body) => {
+    if (kind !== 'RangeVar' || typeof body.relname !== 'string') return;
+    const alias = (body.alias as { aliasname?: string } | undefined)?.aliasname;
+    if (body.schemaname === schema && body.relname === relname) refnames.add(alias ?? relname);
+    else if (columnsOf(body.schemaname as string | undefined, body.relname)?.includes(from)) elsewhere = true;
+  });
+  if (refnames.size === 0) return copy;
+  const reaches = (fields: readonly unknown[]): boolean => {
+    if (fieldName(fields[fields.length - 1]) !== from) return false;
+    if (fields.length === 1) return !elsewhere;
+    const q = fieldName(fields[fields.length - 2]);
+    return q !== undefined && refnames.has(q) && (fields.length === 2 || fieldName(fields[0]) === schema);
+  };
+  visit(copy, (kind, body) => {
+    if (kind === 'ResTarget' && body.name === undefined) {
+      const ref = (body.val as { ColumnRef?: Fields } | undefined)?.ColumnRef;
+      if (ref?.fields && reaches(ref.fields)) body.name = from;
+    }
+  });
+  visit(copy, (kind, body) => {
+    if (kind !== 'ColumnRef') return;
+    const fields = (body as Fields).fields ?? [];
+    if (reaches(fields)) fields[fields.length - 1] = { String: { sval: to } };
+  });
+  return copy;
+}
