@@ -396,7 +396,7 @@ async function runWrite(stmt: TableDml, rc: RunContext, env: ExecEnv, txn: Trans
   const writer = rowWriter(rc, env, txn, table, stmt.kind === 'delete' ? [] : stmt.checks, stmt.kind === 'delete' ? [] : stmt.generated, keyChecks);
   if (stmt.kind === 'merge') {
     const source = await drainAll(runPlan(stmt.source, rc, env), () => env.checkCancel(), rc.slice);
-    const count = await runMerge(stmt, source, rc, env, writer);
+    const count = await runMerge(stmt, source, rc, env, writer, rc.merged);
     writer.finish();
     return { count, returned: null };
   }

@@ -9,17 +9,11 @@ import type { Row } from '../types/types.js';
 import { policyCheckRunner, placeRow, rowOnce, type RowWriter } from './dml.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 import type { RunContext } from './operators.js';
+import type { MergeCounts } from '../planner/explain.js';
 import { turnIfDue } from './suspend.js';
 
 type MergeStatement = Extract<DmlStatement, { kind: 'merge' }>;
 
-/** What each action does, counted for EXPLAIN ANALYZE (`Tuples: inserted=… updated=… deleted=… skipped=…`). */
-export interface MergeCounts {
-  inserted: number;
-  updated: number;
-  deleted: number;
-  skipped: number;
-}
 
 type Compiled =
   | { command: 'update'; when: ((row: Row, env: ExecEnv) => unknown) | null; sets: { column: number; expr: (row: Row, env: ExecEnv) => unknown }[] }
@@ -38,7 +32,7 @@ function chosen(actions: readonly Compiled[], row: Row, env: ExecEnv): Compiled 
   return actions.find((a) => a.when === null || a.when(row, env) === true);
 }
 
-/** Run MERGE's actions over its joined `source` rows; the number of rows inserted, updated and deleted. */
+/** Run MERGE's actions over its joined `source` rows; the number of rows inserted, updated and deleted (`counts`: each kind apart). */
 export async function runMerge(stmt: MergeStatement, source: readonly Row[], rc: RunContext, env: ExecEnv, writer: RowWriter, counts?: MergeCounts): Promise<number> {
   const table = stmt.table;
   const width = table.columns.length;

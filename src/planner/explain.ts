@@ -43,6 +43,8 @@ export interface RemovedCount { n: number }
 
 /** An INSERT … ON CONFLICT's proposed rows that met a conflict, and those of them its DO UPDATE's WHERE left alone. */
 export interface ConflictCounts { conflicting: number; filtered: number }
+/** what MERGE's actions did (EXPLAIN ANALYZE's Tuples: inserted=… updated=… deleted=… skipped=…) */
+export interface MergeCounts { inserted: number; updated: number; deleted: number; skipped: number }
 
 /**
  * EXPLAIN ANALYZE's `Rows Removed by Filter: n` (or `by Join Filter`), right after the node's
@@ -95,6 +97,8 @@ export interface ExplainOptions {
   readonly removedRows?: Map<Plan, RemovedCount>;
   /** an INSERT … ON CONFLICT's conflicts (ANALYZE) */
   readonly conflicts?: ConflictCounts;
+  /** MERGE's actions (ANALYZE) */
+  readonly merged?: MergeCounts;
   readonly verbose: boolean;
   readonly costs: boolean;
   readonly timing: boolean;
@@ -1745,6 +1749,11 @@ function statementTree(plan: Plan, opts: ExplainOptions, b: Builder): DisplayNod
     // ANALYZE: the proposed rows inserted and those that conflicted (updated, filtered or left)
     const proposed = root.actual && root.actual !== 'never' ? root.actual.rows : undefined;
     if (proposed !== undefined && counted) details.push(['Tuples Inserted', String(proposed - counted.conflicting)], ['Conflicting Tuples', String(counted.conflicting)]);
+  }
+  // show_modifytable_info: the rows each kind of MERGE action took (those none took: skipped)
+  const merged = opts.dml.kind === 'merge' && opts.metrics ? opts.merged : undefined;
+  if (merged && merged.inserted + merged.updated + merged.deleted + merged.skipped > 0) {
+    details.push(['Tuples', (['inserted', 'updated', 'deleted', 'skipped'] as const).filter((k) => merged[k] > 0).map((k) => `${k}=${merged[k]}`).join(' ')]);
   }
   // show_modifytable_info: each partition written, `Update on pt1 pt_1`
   const targets = written.map(({ table: p, alias: a }) => {

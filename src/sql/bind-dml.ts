@@ -194,10 +194,10 @@ export function insertTargetColumns(table: TableDef, cols: RawNode[] | undefined
     })
     : table.columns.map((_, i) => i);
   const seen = new Set<number>();
-  for (const c of targetCols) {
-    if (seen.has(c)) throw new SqlError(SqlState.duplicateColumn, `column "${table.columns[c].name}" specified more than once`);
+  targetCols.forEach((c, k) => {
+    if (seen.has(c)) throw new SqlError(SqlState.duplicateColumn, `column "${table.columns[c].name}" specified more than once`, { position: pos(cols?.[k]?.ResTarget) });
     seen.add(c);
-  }
+  });
   return targetCols;
 }
 

@@ -234,6 +234,7 @@ export class SelectBinder {
   /** WITH name AS (INSERT | UPDATE | DELETE …): bound now, run before the statement (executor/dml.ts) */
   private bindModifyingCte(c: RawNode, withClause: RawNode, aliases: string[]): CteDef {
     const cte = c.CommonTableExpr;
+    if (cte.ctequery.MergeStmt) throw new SqlError(SqlState.featureNotSupported, 'MERGE not supported in WITH query', { position: rawPosition(c) });
     const top = this.topLevelWith;
     if (!top || top.clause !== withClause) {
       throw new SqlError(SqlState.featureNotSupported, 'WITH clause containing a data-modifying statement must be at the top level', { position: rawPosition(c) });
