@@ -14,7 +14,7 @@ import type { RawNode } from './parser.js';
 import { mapExpr } from '../planner/expr-walk.js';
 import { deparse } from '../planner/explain-expr.js';
 import { Scope } from './scope.js';
-import { rawPosition } from './positions.js';
+import { leftmostPosition, rawPosition } from './positions.js';
 import { leafPartitions } from '../catalog/partitions.js';
 export { rawPosition };
 export type { BoundCheck, BoundGenerated, DmlStatement, OnConflict, Returning };
@@ -44,8 +44,13 @@ export function defaultExprFor(binder: SelectBinder, col: ColumnDef): Expr {
   return coerce(binder.env, e, col.type, 'assignment', () => `column "${col.name}"`);
 }
 
-function assign(binder: SelectBinder, e: Expr, col: ColumnDef): Expr {
-  return coerce(binder.env, e, col.type, 'assignment', () => `column "${col.name}"`);
+/** `e` (written at `raw`) as a value of column `col`: a type that does not convert points at the expression (transformAssignedExpr) */
+function assign(binder: SelectBinder, e: Expr, col: ColumnDef, raw?: RawNode): Expr {
+  try {
+    return coerce(binder.env, e, col.type, 'assignment', () => `column "${col.name}"`);
+  } catch (err) {
+    throw err instanceof SqlError && raw ? err.withPosition(leftmostPosition(raw)) : err;
+  }
 }
 
 /**
@@ -163,10 +168,14 @@ function bindInsertBody(binder: SelectBinder, n: RawNode): DmlStatement {
     }
     if (inner.schema.length < targetCols.length) throw new SqlError(SqlState.syntaxError, 'INSERT has more target columns than expressions', { position: extraTargetPosition(inner.schema.length) });
     const exprs: Expr[] = [...defaults];
+    // where each value is written (a lone * for each of its columns)
+    const written = (select.targetList as RawNode[] | undefined)?.map((t) => t.ResTarget?.val);
+    const stars = (written ?? []).filter((v) => v?.ColumnRef?.fields?.some((f: RawNode) => f.A_Star)).length;
+    const at = (i: number) => (!written ? undefined : stars === 0 ? written[i] : written.length === 1 ? written[0] : undefined);
     targetCols.forEach((c, i) => {
       const e = colRef(inner.schema, i);
       if (!isDefaultMarker(e) && table.columns[c].generated) throw generatedColumnError(table.columns[c], false);
-      exprs[c] = isDefaultMarker(e) || !takesInsertedValue(table.columns[c], n.override) ? defaults[c] : assign(binder, e, table.columns[c]);
+      exprs[c] = isDefaultMarker(e) || !takesInsertedValue(table.columns[c], n.override) ? defaults[c] : assign(binder, e, table.columns[c], at(i));
     });
     source = { kind: 'project', schema, input: inner, exprs };
   }
@@ -222,7 +231,7 @@ export function bindInsertRow(
     if (item.SetToDefault) return;
     if (table.columns[c].generated) throw generatedColumnError(table.columns[c], false);
     if (!takesInsertedValue(table.columns[c], override)) return;
-    row[c] = assign(binder, bindExpr(item, scope, binder.ctx('VALUES')), table.columns[c]);
+    row[c] = assign(binder, bindExpr(item, scope, binder.ctx('VALUES')), table.columns[c], item);
   });
   return row;
 }
@@ -314,7 +323,7 @@ export function bindAssignments(binder: SelectBinder, list: RawNode[], table: Ta
     }
     const expr = rt.val.SetToDefault
       ? defaultExprFor(binder, table.columns[i])
-      : assign(binder, bindExpr(rt.val, scope, binder.ctx('UPDATE')), table.columns[i]);
+      : assign(binder, bindExpr(rt.val, scope, binder.ctx('UPDATE')), table.columns[i], rt.val);
     out.push({ column: i, expr });
   }
   return out;
