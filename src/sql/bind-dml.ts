@@ -326,6 +326,12 @@ export function bindAssignments(binder: SelectBinder, list: RawNode[], table: Ta
       : assign(binder, bindExpr(rt.val, scope, binder.ctx('UPDATE')), table.columns[i], rt.val);
     out.push({ column: i, expr });
   }
+  // (the rewriter's check, after the expressions are bound: rewriteTargetListIU)
+  const seen = new Set<number>();
+  for (const a of out) {
+    if (seen.has(a.column)) throw new SqlError(SqlState.syntaxError, `multiple assignments to same column "${table.columns[a.column].name}"`);
+    seen.add(a.column);
+  }
   return out;
 }
 

@@ -412,6 +412,7 @@ function bindCopy(n: CopyStmt, env: StatementEnv): BoundCopy {
   const binder = env.binder();
   if (!n.is_from && n.query) {
     const writes = 'InsertStmt' in n.query || 'UpdateStmt' in n.query || 'DeleteStmt' in n.query || ('SelectStmt' in n.query && hasModifyingWith(n.query.SelectStmt.withClause));
+    if ('MergeStmt' in n.query) throw new SqlError(SqlState.featureNotSupported, 'MERGE not supported in COPY');
     if (writes) return copyWritten(bindNode(n.query as Node, '', env), options);
     if (!('SelectStmt' in n.query)) throw new SqlError(SqlState.featureNotSupported, 'COPY of this statement is not supported');
     return { kind: 'copy', direction: 'to', plan: env.optimize(binder.bindSelect(n.query.SelectStmt, null)), options, tag: 'COPY' };
