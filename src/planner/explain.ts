@@ -1752,9 +1752,10 @@ function statementTree(plan: Plan, opts: ExplainOptions, b: Builder): DisplayNod
   }
   // show_modifytable_info: the rows each kind of MERGE action took (those none took: skipped)
   const merged = opts.dml.kind === 'merge' && opts.metrics ? opts.merged : undefined;
-  if (merged && merged.inserted + merged.updated + merged.deleted + merged.skipped > 0) {
-    details.push(['Tuples', (['inserted', 'updated', 'deleted', 'skipped'] as const).filter((k) => merged[k] > 0).map((k) => `${k}=${merged[k]}`).join(' ')]);
-  }
+  const kinds = ['inserted', 'updated', 'deleted', 'skipped'] as const;
+  // the structured formats: each count under its own name, zeros included
+  if (merged && opts.format !== 'text') details.push(...kinds.map((k): [string, string] => [`Tuples ${k[0].toUpperCase()}${k.slice(1)}`, String(merged[k])]));
+  else if (merged && kinds.some((k) => merged[k] > 0)) details.push(['Tuples', kinds.filter((k) => merged[k] > 0).map((k) => `${k}=${merged[k]}`).join(' ')]);
   // show_modifytable_info: each partition written, `Update on pt1 pt_1`
   const targets = written.map(({ table: p, alias: a }) => {
     const pSchema = /^pg_temp_\d+$/.test(p.schema) ? 'pg_temp' : p.schema;
@@ -2043,7 +2044,7 @@ function jsonNode(n: DisplayNode, rel: string | undefined, opts: ExplainOptions,
       continue;
     }
     if (fields) for (const [fk, fv] of fields) o[fk] = fv;
-    else o[k] = Array.isArray(v) ? v : k === 'Output' ? v.split(', ') : k === 'Heap Fetches' || k === 'Tuples Inserted' || k === 'Conflicting Tuples' || k.startsWith('Rows Removed by ') ? Number(v) : k === 'Inner Unique' ? v === 'true' : v;
+    else o[k] = Array.isArray(v) ? v : k === 'Output' ? v.split(', ') : k === 'Heap Fetches' || k.startsWith('Tuples ') || k === 'Conflicting Tuples' || k.startsWith('Rows Removed by ') ? Number(v) : k === 'Inner Unique' ? v === 'true' : v;
   }
   if (n.targets) o['Target Tables'] = n.targets.map((t) => Object.fromEntries(t.props));
   // show_hashagg_info: the partitions a hashed Agg planned to spill to, with the costs (none planned here)
