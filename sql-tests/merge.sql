@@ -187,3 +187,31 @@ merge into t6 t using (select 7 as a, 8 as b) s on t.a = s.a when matched then d
 select * from t6 order by a;
 merge into only t6 using (select 1 a) s on t6.a = s.a when matched then delete;
 drop table t6;
+-- partitioned targets in EXPLAIN, structured EXPLAIN, temporary tables, a MERGE rolled back
+create table pt (id int, region text, v int) partition by list (region);
+create table pt_eu partition of pt for values in ('eu');
+create table pt_us partition of pt for values in ('us');
+create table src7 (id int, region text);
+explain (costs off) merge into pt using src7 s on pt.id = s.id when matched then update set v = 1 when not matched then insert values (s.id, s.region, 0);
+explain (costs off) merge into pt using src7 s on pt.id = s.id and pt.region = 'eu' when matched then delete;
+explain (format json, costs off) merge into src7 using pt on pt.id = src7.id when matched then delete;
+create temp table tt (a int);
+merge into tt using (select 1 a) s on tt.a = s.a when not matched then insert values (s.a);
+merge into pg_temp.tt using (select 1 a) s on tt.a = s.a when matched then update set a = 5;
+table tt;
+begin;
+merge into tt using (select 5 a) s on tt.a = s.a when matched then delete;
+rollback;
+table tt;
+drop table pt, src7, tt;
+-- read-only transactions, conditions on source and target columns
+create table t9 (a int);
+begin read only;
+merge into t9 using (select 1 a) s on t9.a = s.a when not matched then insert values (s.a);
+rollback;
+merge into t9 using (select 1 a) s on t9.a = s.a when not matched and s.a > 0 then insert values (s.a) when not matched then do nothing;
+merge into t9 using (select 1 a, 2 b) s on t9.a = s.a when matched and b = 2 then update set a = b;
+table t9;
+merge into t9 using (select 1 a, 2 b) s on t9.a = s.b when matched and t9.a > 1 then update set a = 10 when matched and t9.a < 1 then delete;
+table t9;
+drop table t9;
