@@ -21,6 +21,7 @@ export async function runExplain(ctx: SessionContext, stmt: Extract<BoundStateme
   const heapFetches: RunContext['heapFetches'] = new Map();
   const removedRows: RunContext['removedRows'] = new Map();
   const conflicts = { conflicting: 0, filtered: 0 };
+  const merged = { inserted: 0, updated: 0, deleted: 0, skipped: 0 };
   const memoryStats: RunContext['memoryStats'] = new Map();
   const partitionRuns: RunContext['partitionRuns'] = new Map();
   let workMemBytes: number | undefined;
@@ -28,7 +29,7 @@ export async function runExplain(ctx: SessionContext, stmt: Extract<BoundStateme
   if (flags.analyze) {
     metrics = new Map();
     // (assigned, not spread: the run context's lazy parts are getters of its class)
-    const rc = Object.assign(ctx.runContext(ctx.tx.txn, metrics), { vectorStats, scanStats, textStats, spillStats, heapFetches, removedRows, memoryStats, partitionRuns, conflicts });
+    const rc = Object.assign(ctx.runContext(ctx.tx.txn, metrics), { vectorStats, scanStats, textStats, spillStats, heapFetches, removedRows, memoryStats, partitionRuns, conflicts, merged });
     workMemBytes = rc.workMemBytes;
     const t0 = performance.now();
     if (stmt.dml) {
@@ -43,7 +44,7 @@ export async function runExplain(ctx: SessionContext, stmt: Extract<BoundStateme
   }
   const model = new CostModel(ctx.catalog, costEnvOf(ctx));
   const lines = explainPlan(plan, {
-    metrics, vectorStats, scanStats, textStats, spillStats, heapFetches, removedRows, memoryStats, partitionRuns, conflicts,
+    metrics, vectorStats, scanStats, textStats, spillStats, heapFetches, removedRows, memoryStats, partitionRuns, conflicts, merged,
     // hash_mem_multiplier is 2 (PostgreSQL 15's default)
     workMemBytes, hashMemBytes: workMemBytes && workMemBytes * 2, verbose: flags.verbose, costs: flags.costs, timing: flags.timing, format: flags.format, dml: stmt.dml?.kind === 'select' ? null : stmt.dml, withQueries: stmt.dml?.with ?? [], model,
   }, flags.summary ? { planningMs: stmt.planningMs, executionMs: flags.analyze ? totalMs : undefined } : {});

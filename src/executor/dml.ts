@@ -6,7 +6,8 @@
 import { SqlError, SqlState } from '../errors.js';
 import type { ColumnDef, IndexExpression, TableDef } from '../catalog/catalog.js';
 import { indexExpressionText } from '../catalog/system/objects.js';
-import type { BoundCheck, BoundGenerated, DmlStatement, ModifyingCte, PolicyCheck, Returning } from '../planner/dml-statement.js';
+import type { BoundCheck, BoundGenerated, DmlStatement, ModifyingCte, PolicyCheck, Returning, TableDml } from '../planner/dml-statement.js';
+import { runMerge } from './merge.js';
 import { RowConflict, UniqueViolation, type ToIndexKey, type Transaction } from '../storage/api.js';
 import { indexKeyFunction } from './vector-index-key.js';
 import { formatText } from '../types/text-io.js';
@@ -217,7 +218,7 @@ async function insertRowsInPieces(
 }
 
 /** Where a new row goes: the routed leaf partition, after the partition constraint check. */
-function placeRow(rc: RunContext, table: TableDef, row: Row): TableDef {
+export function placeRow(rc: RunContext, table: TableDef, row: Row): TableDef {
   const catalog = rc.system.catalog;
   const fmt = (t: SqlType, v: Value) => formatText(t, v);
   if (table.kind === 'p') return routeRow(catalog, table, row, fmt);
@@ -267,12 +268,12 @@ export function checkRunner(table: TableDef, checks: readonly BoundCheck[]): (ro
  */
 export function policyCheckRunner(table: TableDef, checks: readonly PolicyCheck[] | undefined): (row: Row, env: ExecEnv) => void {
   if (!checks?.length) return () => {};
-  const compiled = checks.map((c) => ({ policy: c.policy, using: c.using, test: compileExpr(c.expr) }));
+  const compiled = checks.map((c) => ({ policy: c.policy, using: c.using, target: c.target, test: compileExpr(c.expr) }));
   return (row, env) => {
     for (const c of compiled) {
       if (c.test(row, env) !== true) {
-        const which = `${c.policy === null ? '' : ` "${c.policy}"`}${c.using ? ' (USING expression)' : ''}`;
-        throw new SqlError(SqlState.insufficientPrivilege, `new row violates row-level security policy${which} for table "${table.name}"`);
+        const which = `${c.policy === null ? '' : ` "${c.policy}"`}${c.using || c.target ? ' (USING expression)' : ''}`;
+        throw new SqlError(SqlState.insufficientPrivilege, `${c.target ? 'target' : 'new'} row violates row-level security policy${which} for table "${table.name}"`);
       }
     }
   };
@@ -319,13 +320,34 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
   return result;
 }
 
-/** One INSERT / UPDATE / DELETE; `keyChecks` (a part of a statement with data-modifying WITH) takes its foreign key checks, to run at the statement's end. */
-async function runWrite(stmt: Exclude<DmlStatement, { kind: 'select' }>, rc: RunContext, env: ExecEnv, txn: Transaction, keyChecks?: (() => void)[]): Promise<DmlResult> {
-  const table = stmt.table;
-  const partitioned = table.kind === 'p';
-  const check = stmt.kind === 'delete' ? () => {} : checkRunner(table, stmt.checks);
-  const generate = stmt.kind === 'delete' ? () => {} : generatedRunner(stmt.generated);
-  const policyCheck = stmt.kind === 'delete' ? () => {} : policyCheckRunner(table, stmt.policyChecks);
+/**
+ * How one statement writes rows of its table: generated columns, the row-level security
+ * options it is given, NOT NULL, CHECK, foreign keys (now, or at the statement's end into
+ * `keyChecks`), the write itself and, for UPDATE, the move to another partition. INSERT,
+ * UPDATE, DELETE and MERGE's actions all write through one.
+ */
+export interface RowWriter {
+  /** a new row into `leaf` (placeRow's): its ids */
+  insert(leaf: TableDef, row: Row, policyCheck: RowCheck): number[];
+  /**
+   * replace the row `rowId` of partition `home` (`old`: its columns) with `updated`: the
+   * partition it is now in and its new id (`checkedAs`: the table NOT NULL and foreign keys name)
+   */
+  update(old: Row, home: number, rowId: number, updated: Row, policyCheck: RowCheck, checkedAs?: TableDef): { table: TableDef; ids: number[] };
+  delete(old: Row, home: number, rowId: number): void;
+  /** the foreign keys referencing the rows changed (ON DELETE / ON UPDATE actions, or their errors) */
+  finish(): void;
+}
+
+type RowCheck = (row: Row, env: ExecEnv) => void;
+
+const noCheck: RowCheck = () => {};
+
+export function rowWriter(
+  rc: RunContext, env: ExecEnv, txn: Transaction, table: TableDef, checks: readonly BoundCheck[], generated: readonly BoundGenerated[], keyChecks?: (() => void)[],
+): RowWriter {
+  const check = checkRunner(table, checks);
+  const generate = generatedRunner(generated);
   const catalog = rc.system.catalog;
   // foreign keys: only statements on tables that have or are referenced by one pay for it
   const outgoing = hasOutgoingKeys(catalog, table);
@@ -335,6 +357,51 @@ async function runWrite(stmt: Exclude<DmlStatement, { kind: 'select' }>, rc: Run
     else checkOutgoing(rc, txn, t, row, before);
   };
   const removed: RemovedKey[] = [];
+  return {
+    insert(leaf, row, policyCheck) {
+      generate(row, env);
+      policyCheck(row, env);
+      checkNotNull(leaf, row);
+      check(row, env);
+      if (outgoing) referencing(leaf, row);
+      return insertRow(txn, leaf, row);
+    },
+    update(old, home, rowId, updated, policyCheck, checkedAs = table) {
+      generate(updated, env);
+      policyCheck(updated, env);
+      checkNotNull(checkedAs, updated);
+      check(updated, env);
+      if (outgoing) referencing(checkedAs, updated, old);
+      txn.delete(home, [rowId]);
+      if (incoming) removed.push({ old, now: updated });
+      // a changed partition key moves the row to its new partition
+      const target = placeRow(rc, table, updated);
+      return { table: target, ids: insertRow(txn, target, updated) };
+    },
+    delete(old, home, rowId) {
+      txn.delete(home, [rowId]);
+      if (incoming) removed.push({ old, now: null });
+    },
+    finish() {
+      if (incoming && keyChecks) keyChecks.push(() => applyIncoming(rc, txn, table, removed));
+      else if (incoming) applyIncoming(rc, txn, table, removed);
+    },
+  };
+}
+
+/** One INSERT / UPDATE / DELETE / MERGE; `keyChecks` (a part of a statement with data-modifying WITH) takes its foreign key checks, to run at the statement's end. */
+async function runWrite(stmt: TableDml, rc: RunContext, env: ExecEnv, txn: Transaction, keyChecks?: (() => void)[]): Promise<DmlResult> {
+  const table = stmt.table;
+  const partitioned = table.kind === 'p';
+  const writer = rowWriter(rc, env, txn, table, stmt.kind === 'delete' ? [] : stmt.checks, stmt.kind === 'delete' ? [] : stmt.generated, keyChecks);
+  if (stmt.kind === 'merge') {
+    const source = await drainAll(runPlan(stmt.source, rc, env), () => env.checkCancel(), rc.slice);
+    const count = await runMerge(stmt, source, rc, env, writer, rc.merged);
+    writer.finish();
+    return { count, returned: null };
+  }
+  const generate = stmt.kind === 'delete' ? () => {} : generatedRunner(stmt.generated);
+  const policyCheck = stmt.kind === 'delete' ? () => {} : policyCheckRunner(table, stmt.policyChecks);
   const ret = returningOf(stmt.returning);
   const returned: Row[] | null = ret ? [] : null;
   let count = 0;
@@ -387,26 +454,14 @@ async function runWrite(stmt: Exclude<DmlStatement, { kind: 'select' }>, rc: Run
             conflictChecks?.existing(existing, env);
             const updated = [...existing];
             for (const s of sets) updated[s.column] = s.expr(both, env);
-            generate(updated, env);
-            conflictChecks?.updated(updated, env);
-            checkNotNull(leaf, updated);
-            check(updated, env);
-            if (outgoing) referencing(leaf, updated, existing);
-            txn.delete(leaf.oid, [conflict]);
-            if (incoming) removed.push({ old: existing, now: updated });
-            const target = placeRow(rc, table, updated);
-            for (const id of insertRow(txn, target, updated)) written.add(rowKey(target, id));
+            const { table: target, ids } = writer.update(existing, leaf.oid, conflict, updated, conflictChecks?.updated ?? noCheck, leaf);
+            for (const id of ids) written.add(rowKey(target, id));
             count++;
             if (ret) returned!.push(ret(updated, env, target.oid));
             continue;
           }
         }
-        generate(row, env);
-        policyCheck(row, env);
-        checkNotNull(leaf, row);
-        check(row, env);
-        if (outgoing) referencing(leaf, row);
-        for (const id of insertRow(txn, leaf, row)) written.add(rowKey(leaf, id));
+        for (const id of writer.insert(leaf, row, policyCheck)) written.add(rowKey(leaf, id));
         count++;
         if (ret) returned!.push(ret(row, env, leaf.oid));
       }
@@ -427,16 +482,7 @@ async function runWrite(stmt: Exclude<DmlStatement, { kind: 'select' }>, rc: Run
         done.add(once);
         const updated = old.slice(0, width);
         for (const s of sets) updated[s.column] = s.expr(old, env);
-        generate(updated, env);
-        policyCheck(updated, env);
-        checkNotNull(table, updated);
-        check(updated, env);
-        if (outgoing) referencing(table, updated, old);
-        txn.delete(home, [rowId]);
-        if (incoming) removed.push({ old: old.slice(0, width), now: updated });
-        // a changed partition key moves the row to its new partition
-        const target = placeRow(rc, table, updated);
-        insertRow(txn, target, updated);
+        const { table: target } = writer.update(old.slice(0, width), home, rowId, updated, policyCheck);
         count++;
         if (ret) returned!.push(ret(updated, env, target.oid, old));
       }
@@ -453,22 +499,20 @@ async function runWrite(stmt: Exclude<DmlStatement, { kind: 'select' }>, rc: Run
         if (seen.has(once) || changedBefore(home(r), r[width] as number)) continue;
         seen.add(once);
         rows.push(r);
-        txn.delete(home(r), [r[width] as number]);
+        writer.delete(r.slice(0, width), home(r), r[width] as number);
         if ((i & 1023) === 1023) await turnIfDue(rc.slice, () => env.checkCancel());
       }
-      if (incoming) for (const r of rows) removed.push({ old: r.slice(0, width), now: null });
       count = rows.length;
       if (ret) for (const r of rows) returned!.push(ret(r.slice(0, width), env, home(r), r));
       break;
     }
   }
-  if (incoming && keyChecks) keyChecks.push(() => applyIncoming(rc, txn, table, removed));
-  else if (incoming) applyIncoming(rc, txn, table, removed);
+  writer.finish();
   return { count, returned };
 }
 
 /** One number per row of a (partitioned) table, for statements that write each row once */
-function rowOnce(rowId: number, home: number, partitioned: boolean): number {
+export function rowOnce(rowId: number, home: number, partitioned: boolean): number {
   return partitioned ? rowId * 1e6 + home : rowId;
 }
 

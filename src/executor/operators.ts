@@ -44,7 +44,7 @@ import { bitmapScanSpec } from './btree-bitmap.js';
 import { newIncrementalSortStats } from '../planner/incremental-sort-stats.js';
 import { HashPartitions, MAX_DEPTH, readBack } from './spill/hash-partitions.js';
 import { SpillFiles, type TempSpace } from './spill/temp-files.js';
-import type { BitmapStats, ConflictCounts, MemoryStats, PartitionRun, RemovedCount, SpillStats } from '../planner/explain.js';
+import type { BitmapStats, ConflictCounts, MemoryStats, MergeCounts, PartitionRun, RemovedCount, SpillStats } from '../planner/explain.js';
 import { removedCounter } from './removed-rows.js';
 import { AllocSetModel, TupleShapes, addHashAggGroup, type HashAggRun, type SortSpace } from '../planner/pg-memory.js';
 
@@ -74,6 +74,8 @@ export interface RunContext {
   readonly removedRows?: Map<Plan, RemovedCount>;
   /** an INSERT … ON CONFLICT's conflicts (EXPLAIN ANALYZE's Conflicting Tuples, Rows Removed by Conflict Filter) */
   readonly conflicts?: ConflictCounts;
+  /** MERGE's actions (EXPLAIN ANALYZE's Tuples: …) */
+  readonly merged?: MergeCounts;
   /** when set, long-running operators yield PAUSE once a time slice is used up */
   readonly slice?: TimeSlice;
   /** when set, vector top-k over sealed segments runs in these query workers */

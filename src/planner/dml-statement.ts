@@ -34,7 +34,31 @@ export type PolicyCheck = {
   readonly policy: string | null; readonly expr: Expr;
   /** ON CONFLICT DO UPDATE's test of the existing row against USING (its own message) */
   readonly using?: boolean;
+  /** MERGE's test of the target row against UPDATE's / DELETE's USING ("target row violates …") */
+  readonly target?: boolean;
 };
+
+/**
+ * One WHEN clause of MERGE, its expressions over the joined row (the source's columns, then
+ * the target's with its row id): `condition` (null: always), an UPDATE's SET, an INSERT's new
+ * row (every column: the values given, the others' defaults).
+ */
+export type MergeAction =
+  | { readonly command: 'update'; readonly condition: Expr | null; readonly assignments: readonly { column: number; expr: Expr }[] }
+  | { readonly command: 'delete' | 'nothing'; readonly condition: Expr | null }
+  | { readonly command: 'insert'; readonly condition: Expr | null; readonly row: readonly Expr[] };
+
+/** MERGE's row-level security options (ExecMergeMatched / ExecMergeNotMatched) */
+export interface MergePolicyChecks {
+  /** the target row an UPDATE changes, against UPDATE's USING */
+  readonly updateExisting: readonly PolicyCheck[];
+  /** the updated row: UPDATE's WITH CHECK (and SELECT's USING when the statement reads the target) */
+  readonly updated: readonly PolicyCheck[];
+  /** the target row a DELETE removes, against DELETE's USING */
+  readonly deleteExisting: readonly PolicyCheck[];
+  /** a new row: INSERT's WITH CHECK */
+  readonly inserted: readonly PolicyCheck[];
+}
 
 /** a stored generated column's expression, bound over a new row of the table */
 export type BoundGenerated = { readonly column: number; readonly expr: Expr };
@@ -58,6 +82,15 @@ export type DmlStatement =
   | { kind: 'insert'; table: TableDef; source: Plan; onConflict: OnConflict | null; returning: Returning | null; checks: readonly BoundCheck[]; generated: readonly BoundGenerated[]; policyChecks?: readonly PolicyCheck[] } & WithQueries
   | { kind: 'update'; table: TableDef; source: Plan; assignments: readonly { column: number; expr: Expr }[]; returning: Returning | null; checks: readonly BoundCheck[]; generated: readonly BoundGenerated[]; policyChecks?: readonly PolicyCheck[] } & WithQueries
   | { kind: 'delete'; table: TableDef; source: Plan; returning: Returning | null } & WithQueries
+  /**
+   * MERGE: `source` is the data source joined (left, with an INSERT action) to the target; its
+   * rows are the source's `sourceWidth` columns, then the target's, its row id and (partitioned)
+   * the partition it is in — all null when no target row matched
+   */
+  | {
+    kind: 'merge'; table: TableDef; source: Plan; sourceWidth: number; matched: readonly MergeAction[]; notMatched: readonly MergeAction[];
+    returning: null; checks: readonly BoundCheck[]; generated: readonly BoundGenerated[]; policyChecks?: MergePolicyChecks;
+  } & WithQueries
   /** a SELECT whose WITH queries write: it runs as they do (one transaction, one snapshot); its rows are the source's */
   | { kind: 'select'; source: Plan; returning: Returning; with: readonly ModifyingCte[] };
 

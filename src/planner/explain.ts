@@ -43,6 +43,8 @@ export interface RemovedCount { n: number }
 
 /** An INSERT … ON CONFLICT's proposed rows that met a conflict, and those of them its DO UPDATE's WHERE left alone. */
 export interface ConflictCounts { conflicting: number; filtered: number }
+/** what MERGE's actions did (EXPLAIN ANALYZE's Tuples: inserted=… updated=… deleted=… skipped=…) */
+export interface MergeCounts { inserted: number; updated: number; deleted: number; skipped: number }
 
 /**
  * EXPLAIN ANALYZE's `Rows Removed by Filter: n` (or `by Join Filter`), right after the node's
@@ -95,6 +97,8 @@ export interface ExplainOptions {
   readonly removedRows?: Map<Plan, RemovedCount>;
   /** an INSERT … ON CONFLICT's conflicts (ANALYZE) */
   readonly conflicts?: ConflictCounts;
+  /** MERGE's actions (ANALYZE) */
+  readonly merged?: MergeCounts;
   readonly verbose: boolean;
   readonly costs: boolean;
   readonly timing: boolean;
@@ -1746,6 +1750,12 @@ function statementTree(plan: Plan, opts: ExplainOptions, b: Builder): DisplayNod
     const proposed = root.actual && root.actual !== 'never' ? root.actual.rows : undefined;
     if (proposed !== undefined && counted) details.push(['Tuples Inserted', String(proposed - counted.conflicting)], ['Conflicting Tuples', String(counted.conflicting)]);
   }
+  // show_modifytable_info: the rows each kind of MERGE action took (those none took: skipped)
+  const merged = opts.dml.kind === 'merge' && opts.metrics ? opts.merged : undefined;
+  const kinds = ['inserted', 'updated', 'deleted', 'skipped'] as const;
+  // the structured formats: each count under its own name, zeros included
+  if (merged && opts.format !== 'text') details.push(...kinds.map((k): [string, string] => [`Tuples ${k[0].toUpperCase()}${k.slice(1)}`, String(merged[k])]));
+  else if (merged && kinds.some((k) => merged[k] > 0)) details.push(['Tuples', kinds.filter((k) => merged[k] > 0).map((k) => `${k}=${merged[k]}`).join(' ')]);
   // show_modifytable_info: each partition written, `Update on pt1 pt_1`
   const targets = written.map(({ table: p, alias: a }) => {
     const pSchema = /^pg_temp_\d+$/.test(p.schema) ? 'pg_temp' : p.schema;
@@ -2034,7 +2044,7 @@ function jsonNode(n: DisplayNode, rel: string | undefined, opts: ExplainOptions,
       continue;
     }
     if (fields) for (const [fk, fv] of fields) o[fk] = fv;
-    else o[k] = Array.isArray(v) ? v : k === 'Output' ? v.split(', ') : k === 'Heap Fetches' || k === 'Tuples Inserted' || k === 'Conflicting Tuples' || k.startsWith('Rows Removed by ') ? Number(v) : k === 'Inner Unique' ? v === 'true' : v;
+    else o[k] = Array.isArray(v) ? v : k === 'Output' ? v.split(', ') : k === 'Heap Fetches' || k.startsWith('Tuples ') || k === 'Conflicting Tuples' || k.startsWith('Rows Removed by ') ? Number(v) : k === 'Inner Unique' ? v === 'true' : v;
   }
   if (n.targets) o['Target Tables'] = n.targets.map((t) => Object.fromEntries(t.props));
   // show_hashagg_info: the partitions a hashed Agg planned to spill to, with the costs (none planned here)

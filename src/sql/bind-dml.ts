@@ -14,14 +14,14 @@ import type { RawNode } from './parser.js';
 import { mapExpr } from '../planner/expr-walk.js';
 import { deparse } from '../planner/explain-expr.js';
 import { Scope } from './scope.js';
-import { rawPosition } from './positions.js';
+import { leftmostPosition, rawPosition } from './positions.js';
 import { leafPartitions } from '../catalog/partitions.js';
 export { rawPosition };
 export type { BoundCheck, BoundGenerated, DmlStatement, OnConflict, Returning };
 
 const pos = (n: RawNode | undefined): number | undefined => (n && typeof n.location === 'number' && n.location >= 0 ? n.location + 1 : undefined);
 
-function tableColumns(table: TableDef): OutputColumn[] {
+export function tableColumns(table: TableDef): OutputColumn[] {
   return table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 }));
 }
 
@@ -44,8 +44,13 @@ export function defaultExprFor(binder: SelectBinder, col: ColumnDef): Expr {
   return coerce(binder.env, e, col.type, 'assignment', () => `column "${col.name}"`);
 }
 
-function assign(binder: SelectBinder, e: Expr, col: ColumnDef): Expr {
-  return coerce(binder.env, e, col.type, 'assignment', () => `column "${col.name}"`);
+/** `e` (written at `raw`) as a value of column `col`: a type that does not convert points at the expression (transformAssignedExpr) */
+function assign(binder: SelectBinder, e: Expr, col: ColumnDef, raw?: RawNode): Expr {
+  try {
+    return coerce(binder.env, e, col.type, 'assignment', () => `column "${col.name}"`);
+  } catch (err) {
+    throw err instanceof SqlError && raw ? err.withPosition(leftmostPosition(raw)) : err;
+  }
 }
 
 /**
@@ -130,22 +135,9 @@ function bindInsertBody(binder: SelectBinder, n: RawNode): DmlStatement {
   const table = findTableOrThrow(binder, n.relation);
   const used = noteTarget(binder, table, 'INSERT', n);
   const alias = n.relation.alias?.aliasname ?? table.name;
-  const targetCols: number[] = n.cols
-    ? (n.cols as RawNode[]).map((c) => {
-      const name = c.ResTarget.name as string;
-      const i = table.columns.findIndex((col) => col.name === name);
-      if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${name}" of relation "${table.name}" does not exist`, { position: pos(c.ResTarget) });
-      if (c.ResTarget.indirection) throw new SqlError(SqlState.featureNotSupported, 'subscripted INSERT targets are not supported');
-      return i;
-    })
-    : table.columns.map((_, i) => i);
+  const targetCols = insertTargetColumns(table, n.cols);
   /** the first target column without a value (PostgreSQL points there) */
   const extraTargetPosition = (i: number) => (n.cols ? pos((n.cols as RawNode[])[i].ResTarget) : undefined);
-  const seen = new Set<number>();
-  for (const c of targetCols) {
-    if (seen.has(c)) throw new SqlError(SqlState.duplicateColumn, `column "${table.columns[c].name}" specified more than once`);
-    seen.add(c);
-  }
   let onConflict = n.onConflictClause ? bindOnConflict(binder, n.onConflictClause, table, alias) : null;
   if (onConflict) noteConflictReads(binder, table, onConflict, n.onConflictClause);
   // ON CONFLICT DO UPDATE reads the existing row: it needs SELECT, and SELECT's policies apply
@@ -165,23 +157,7 @@ function bindInsertBody(binder: SelectBinder, n: RawNode): DmlStatement {
     if (ragged) throw new SqlError(SqlState.syntaxError, 'VALUES lists must all be the same length', { position: rawPosition(ragged[0]) });
     // without a column list, fewer values fill the first columns (the rest take their defaults)
     if (!n.cols && lists[0].length < targetCols.length) targetCols.length = lists[0].length;
-    const rows = lists.map((items) => {
-      if (items.length > targetCols.length) {
-        throw new SqlError(SqlState.syntaxError, 'INSERT has more expressions than target columns', { position: rawPosition(items[targetCols.length]) });
-      }
-      if (items.length < targetCols.length) {
-        throw new SqlError(SqlState.syntaxError, 'INSERT has more target columns than expressions', { position: extraTargetPosition(items.length) });
-      }
-      const row: Expr[] = [...defaults];
-      items.forEach((item, i) => {
-        const c = targetCols[i];
-        if (item.SetToDefault) return;
-        if (table.columns[c].generated) throw generatedColumnError(table.columns[c], false);
-        if (!takesInsertedValue(table.columns[c], n.override)) return;
-        row[c] = assign(binder, bindExpr(item, scope, binder.ctx('VALUES')), table.columns[c]);
-      });
-      return row;
-    });
+    const rows = lists.map((items) => bindInsertRow(binder, table, targetCols, items, scope, n.override, defaults, extraTargetPosition));
     source = { kind: 'values', schema, rows };
   } else {
     const inner = binder.bindSelect(select, null, targetCols.map((c) => table.columns[c].type));
@@ -192,10 +168,14 @@ function bindInsertBody(binder: SelectBinder, n: RawNode): DmlStatement {
     }
     if (inner.schema.length < targetCols.length) throw new SqlError(SqlState.syntaxError, 'INSERT has more target columns than expressions', { position: extraTargetPosition(inner.schema.length) });
     const exprs: Expr[] = [...defaults];
+    // where each value is written (a lone * for each of its columns)
+    const written = (select.targetList as RawNode[] | undefined)?.map((t) => t.ResTarget?.val);
+    const stars = (written ?? []).filter((v) => v?.ColumnRef?.fields?.some((f: RawNode) => f.A_Star)).length;
+    const at = (i: number) => (!written ? undefined : stars === 0 ? written[i] : written.length === 1 ? written[0] : undefined);
     targetCols.forEach((c, i) => {
       const e = colRef(inner.schema, i);
       if (!isDefaultMarker(e) && table.columns[c].generated) throw generatedColumnError(table.columns[c], false);
-      exprs[c] = isDefaultMarker(e) || !takesInsertedValue(table.columns[c], n.override) ? defaults[c] : assign(binder, e, table.columns[c]);
+      exprs[c] = isDefaultMarker(e) || !takesInsertedValue(table.columns[c], n.override) ? defaults[c] : assign(binder, e, table.columns[c], at(i));
     });
     source = { kind: 'project', schema, input: inner, exprs };
   }
@@ -209,6 +189,51 @@ function bindInsertBody(binder: SelectBinder, n: RawNode): DmlStatement {
     returning: bindReturning(binder, n.returningClause?.exprs ?? n.returningList, table, alias, used.onRead),
     ...(policyChecks.length ? { policyChecks } : {}),
   };
+}
+
+/** An INSERT's column list (all columns without one) as column numbers (checkInsertTargets). */
+export function insertTargetColumns(table: TableDef, cols: RawNode[] | undefined): number[] {
+  const targetCols: number[] = cols
+    ? cols.map((c) => {
+      const name = c.ResTarget.name as string;
+      const i = table.columns.findIndex((col) => col.name === name);
+      if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${name}" of relation "${table.name}" does not exist`, { position: pos(c.ResTarget) });
+      if (c.ResTarget.indirection) throw new SqlError(SqlState.featureNotSupported, 'subscripted INSERT targets are not supported');
+      return i;
+    })
+    : table.columns.map((_, i) => i);
+  const seen = new Set<number>();
+  targetCols.forEach((c, k) => {
+    if (seen.has(c)) throw new SqlError(SqlState.duplicateColumn, `column "${table.columns[c].name}" specified more than once`, { position: pos(cols?.[k]?.ResTarget) });
+    seen.add(c);
+  });
+  return targetCols;
+}
+
+/**
+ * One VALUES row of an INSERT (MERGE's INSERT too) as a complete new row: the values given
+ * for `targetCols` (DEFAULT, and identity columns OVERRIDING USER VALUE drops, keep the
+ * column's default), the other columns' defaults.
+ */
+export function bindInsertRow(
+  binder: SelectBinder, table: TableDef, targetCols: readonly number[], items: RawNode[], scope: Scope, override: string | undefined,
+  defaults: readonly Expr[], extraTargetPosition: (i: number) => number | undefined,
+): Expr[] {
+  if (items.length > targetCols.length) {
+    throw new SqlError(SqlState.syntaxError, 'INSERT has more expressions than target columns', { position: rawPosition(items[targetCols.length]) });
+  }
+  if (items.length < targetCols.length) {
+    throw new SqlError(SqlState.syntaxError, 'INSERT has more target columns than expressions', { position: extraTargetPosition(items.length) });
+  }
+  const row: Expr[] = [...defaults];
+  items.forEach((item, i) => {
+    const c = targetCols[i];
+    if (item.SetToDefault) return;
+    if (table.columns[c].generated) throw generatedColumnError(table.columns[c], false);
+    if (!takesInsertedValue(table.columns[c], override)) return;
+    row[c] = assign(binder, bindExpr(item, scope, binder.ctx('VALUES')), table.columns[c], item);
+  });
+  return row;
 }
 
 /**
@@ -279,7 +304,7 @@ function conflictExpression(binder: SelectBinder, table: TableDef, raw: RawNode)
   return deparse(bindExpr(raw, scope, binder.ctx('index expressions')), { qualify: false, subplanNumber: () => 0 });
 }
 
-function bindAssignments(binder: SelectBinder, list: RawNode[], table: TableDef, scope: Scope): { column: number; expr: Expr }[] {
+export function bindAssignments(binder: SelectBinder, list: RawNode[], table: TableDef, scope: Scope): { column: number; expr: Expr }[] {
   const out: { column: number; expr: Expr }[] = [];
   for (const t of list) {
     const rt = t.ResTarget;
@@ -298,8 +323,14 @@ function bindAssignments(binder: SelectBinder, list: RawNode[], table: TableDef,
     }
     const expr = rt.val.SetToDefault
       ? defaultExprFor(binder, table.columns[i])
-      : assign(binder, bindExpr(rt.val, scope, binder.ctx('UPDATE')), table.columns[i]);
+      : assign(binder, bindExpr(rt.val, scope, binder.ctx('UPDATE')), table.columns[i], rt.val);
     out.push({ column: i, expr });
+  }
+  // (the rewriter's check, after the expressions are bound: rewriteTargetListIU)
+  const seen = new Set<number>();
+  for (const a of out) {
+    if (seen.has(a.column)) throw new SqlError(SqlState.syntaxError, `multiple assignments to same column "${table.columns[a.column].name}"`);
+    seen.add(a.column);
   }
   return out;
 }
@@ -351,20 +382,30 @@ export function bindChecks(binder: SelectBinder, table: TableDef): BoundCheck[] 
   });
 }
 
+/** The columns a DML statement reads its target with: the table's, then (hidden) its row id and a partitioned table's partition OID. */
+export function targetColumns(table: TableDef): OutputColumn[] {
+  const withId = [...tableColumns(table), { name: 'ctid', type: T.int8, tableOid: table.oid, attnum: -1 }];
+  // a partitioned table's rows also carry the OID of the partition they live in
+  if (table.kind === 'p') withId.push({ name: 'tableoid', type: T.oid, tableOid: table.oid, attnum: -6 });
+  return withId;
+}
+
+/** The scan of an UPDATE's, DELETE's or MERGE's target (targetColumns), `filter` its security quals. */
+export function targetScan(binder: SelectBinder, table: TableDef, alias: string, withId: OutputColumn[], filter: Expr | null): Plan {
+  // the name it is read by (EXPLAIN: Update on t x, Seq Scan on t x)
+  const named = alias !== table.name ? { alias } : {};
+  return table.kind === 'p'
+    ? { kind: 'scan', schema: withId, table, withRowId: true, filter, partitions: leafPartitions(binder.env.catalog, table), ...named }
+    : { kind: 'scan', schema: withId, table, withRowId: true, filter, ...named };
+}
+
 function scanWithRowId(binder: SelectBinder, table: TableDef, alias: string, where: RawNode | undefined, from: RawNode[] | undefined, commands: readonly ('UPDATE' | 'DELETE' | 'SELECT')[], onRead?: (column: number) => void): { scope: Scope; plan: Plan } {
   const scope = new Scope(null);
   const cols = tableColumns(table);
-  const withId = [...cols, { name: 'ctid', type: T.int8, tableOid: table.oid, attnum: -1 }];
-  // a partitioned table's rows also carry the OID of the partition they live in
-  if (table.kind === 'p') withId.push({ name: 'tableoid', type: T.oid, tableOid: table.oid, attnum: -6 });
+  const withId = targetColumns(table);
   scope.add(alias, withId, { schema: table.schema, hiddenFrom: cols.length, relname: table.name, onUse: onRead });
   // row-level security: rows the policies hide are neither seen nor changed
-  const filter = binder.securityQual(table, commands);
-  // the name it is read by (EXPLAIN: Update on t x, Seq Scan on t x)
-  const named = alias !== table.name ? { alias } : {};
-  let plan: Plan = table.kind === 'p'
-    ? { kind: 'scan', schema: withId, table, withRowId: true, filter, partitions: leafPartitions(binder.env.catalog, table), ...named }
-    : { kind: 'scan', schema: withId, table, withRowId: true, filter, ...named };
+  let plan = targetScan(binder, table, alias, withId, binder.securityQual(table, commands));
   if (from?.length) {
     // UPDATE … FROM / DELETE … USING: join the target with the other FROM items
     const others = binder.bindFromItems(from, scope);

@@ -23,7 +23,7 @@ import { GROUPING_FUNCTION, expandGroupingSets, hasGroupingSets, uniqueSets } fr
 import { checkWellFormedRecursion } from './check-recursive-cte.js';
 import type { Catalog, SequenceDef, SqlFunctionDef, SystemRelation, TableDef } from '../catalog/catalog.js';
 import { PolicyBinder, type RlsCommand, type RowSecurityEnv } from './row-security.js';
-import type { DmlStatement, ModifyingCte, PolicyCheck } from '../planner/dml-statement.js';
+import type { DmlStatement, MergePolicyChecks, ModifyingCte, PolicyCheck } from '../planner/dml-statement.js';
 
 export interface SelectEnv extends BindEnv {
   readonly catalog: Catalog;
@@ -138,6 +138,14 @@ export class SelectBinder {
     return this.policies.conflictChecks(table, env, this.rowSecurityRole(env));
   }
 
+  /** MERGE's options for the rows its actions change and write (sql/bind-merge.ts). */
+  mergePolicyChecks(table: TableDef, readsRows: boolean): MergePolicyChecks | undefined {
+    const env = this.env.rowSecurity;
+    if (!env || !table.rowSecurity) return undefined;
+    this.rowSecurityDependent = true;
+    return this.policies.mergeChecks(table, readsRows, env, this.rowSecurityRole(env));
+  }
+
   /** Would policies apply to `table` (COPY FROM refuses them)? */
   rowSecurityApplies(table: TableDef): boolean {
     return this.securityQual(table, ['SELECT']) !== null;
@@ -233,6 +241,7 @@ export class SelectBinder {
   /** WITH name AS (INSERT | UPDATE | DELETE …): bound now, run before the statement (executor/dml.ts) */
   private bindModifyingCte(c: RawNode, withClause: RawNode, aliases: string[]): CteDef {
     const cte = c.CommonTableExpr;
+    if (cte.ctequery.MergeStmt) throw new SqlError(SqlState.featureNotSupported, 'MERGE not supported in WITH query', { position: rawPosition(c) });
     const top = this.topLevelWith;
     if (!top || top.clause !== withClause) {
       throw new SqlError(SqlState.featureNotSupported, 'WITH clause containing a data-modifying statement must be at the top level', { position: rawPosition(c) });
@@ -320,7 +329,8 @@ export class SelectBinder {
     return { env: this.env, noAggregates };
   }
 
-  private asBool(e: Expr, clause: string, position?: number): Expr {
+  /** `e` as a boolean condition of `clause` (unknown literals cast; another type is 42804) */
+  asBool(e: Expr, clause: string, position?: number): Expr {
     if (e.type.oid === OID.bool) return e;
     if (e.type.oid === OID.unknown) return coerce(this.env, e, T.bool, 'implicit');
     throw new SqlError(SqlState.datatypeMismatch, `argument of ${clause} must be type boolean, not type ${formatType(e.type)}`, { position });

@@ -13,7 +13,7 @@ import { SqlError, SqlState } from '../errors.js';
 import { isOwner, PUBLIC_ROLE, type Roles } from '../catalog/roles.js';
 import type { PolicyDef, TableDef } from '../catalog/catalog.js';
 import type { Expr, OutputColumn } from '../planner/plan.js';
-import type { PolicyCheck } from '../planner/dml-statement.js';
+import type { MergePolicyChecks, PolicyCheck } from '../planner/dml-statement.js';
 import { T } from '../types/types.js';
 import { bindExpr, coerce } from './bind-expr.js';
 import type { SelectBinder } from './bind-select.js';
@@ -130,6 +130,23 @@ export class PolicyBinder {
     const existing = [...this.checksOf(table, 'UPDATE', true, env, role), ...this.checksOf(table, 'SELECT', true, env, role)]
       .map((c) => ({ ...c, using: true }));
     return { existing, updated: [...this.checksOf(table, 'UPDATE', false, env, role), ...this.checksOf(table, 'SELECT', true, env, role)] };
+  }
+
+  /**
+   * MERGE's options (add_with_check_options for CMD_MERGE): the target row an UPDATE or DELETE
+   * changes must pass that command's USING (an error, not a skipped row), the updated row
+   * UPDATE's WITH CHECK and, when the statement reads the target, SELECT's USING; a new row
+   * INSERT's WITH CHECK.
+   */
+  mergeChecks(table: TableDef, readsRows: boolean, env: RowSecurityEnv, role: number): MergePolicyChecks | undefined {
+    if (!rowSecurityApplies(table, env, role)) return undefined;
+    const existing = (command: 'UPDATE' | 'DELETE') => this.checksOf(table, command, true, env, role).map((c) => ({ ...c, target: true }));
+    return {
+      updateExisting: existing('UPDATE'),
+      updated: [...this.checksOf(table, 'UPDATE', false, env, role), ...(readsRows ? this.checksOf(table, 'SELECT', true, env, role) : [])],
+      deleteExisting: existing('DELETE'),
+      inserted: this.checksOf(table, 'INSERT', false, env, role),
+    };
   }
 
   /** One command's options: its permissive policies OR-ed (none: nothing passes), then each restrictive one by name. */

@@ -15,6 +15,7 @@ import { explainFlags, type ExplainFlags } from './explain-options.js';
 import { formatRecordOutputs, type SelectBinder } from './bind-select.js';
 import { bindChecks, bindDelete, bindGenerated, bindInsert, bindUpdate, defaultExprFor, type BoundCheck, type DmlStatement } from './bind-dml.js';
 import { copyOptions, copyTarget, type CopyOptions } from './bind-copy.js';
+import { bindMerge, checkMergeSyntax } from './bind-merge.js';
 import { hasModifyingWith, topLevelDml, topLevelSelect } from './modifying-with.js';
 import type { RawStatement } from './parser.js';
 import { bindCreateMaterializedView, bindCreateTableAs, bindDdl, type BoundDdl } from './ddl/index.js';
@@ -122,6 +123,7 @@ export function assertNever(x: never): never {
 /** Bind one parsed statement. Errors are SqlErrors. */
 export function bindStatement(raw: RawStatement, env: StatementEnv): BoundStatement {
   try {
+    checkMergeSyntax(raw);
     return bindNode(raw.node, raw.text, env);
   } catch (e) {
     throw toSqlError(e);
@@ -148,6 +150,7 @@ function bindNode(node: Node, text: string, env: StatementEnv): BoundStatement {
   if ('InsertStmt' in node) return dml(topLevelDml(env.binder(), node.InsertStmt.withClause, (s) => optimized(s, env), () => bindInsert(env.binder(), node.InsertStmt)), env);
   if ('UpdateStmt' in node) return dml(topLevelDml(env.binder(), node.UpdateStmt.withClause, (s) => optimized(s, env), () => bindUpdate(env.binder(), node.UpdateStmt)), env);
   if ('DeleteStmt' in node) return dml(topLevelDml(env.binder(), node.DeleteStmt.withClause, (s) => optimized(s, env), () => bindDelete(env.binder(), node.DeleteStmt)), env);
+  if ('MergeStmt' in node) return dml(topLevelDml(env.binder(), node.MergeStmt.withClause, (s) => optimized(s, env), () => bindMerge(env.binder(), node.MergeStmt)), env);
   if ('ExplainStmt' in node) return bindExplain(node.ExplainStmt, text, env);
   if ('DeclareCursorStmt' in node) return bindDeclare(node.DeclareCursorStmt, text, env);
   if ('FetchStmt' in node) return bindFetch(node.FetchStmt);
@@ -282,7 +285,7 @@ function bindExplain(n: ExplainStmt, text: string, env: StatementEnv): BoundStat
     return { kind: 'explainExecute', name: e.name ?? '', params: e.params ?? [], flags, tag: 'EXPLAIN' };
   }
   // the statements that bind to a plan; any other is refused before it is bound
-  const explainable = ['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'ExplainStmt', 'DeclareCursorStmt'].includes(Object.keys(query)[0]);
+  const explainable = ['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt', 'ExplainStmt', 'DeclareCursorStmt'].includes(Object.keys(query)[0]);
   const t0 = performance.now();
   const inner = explainable ? bindNode(query as Node, text, env) : undefined;
   return explainOf(inner, flags, performance.now() - t0);
@@ -415,6 +418,7 @@ function bindCopy(n: CopyStmt, env: StatementEnv): BoundCopy {
   const binder = env.binder();
   if (!n.is_from && n.query) {
     const writes = 'InsertStmt' in n.query || 'UpdateStmt' in n.query || 'DeleteStmt' in n.query || ('SelectStmt' in n.query && hasModifyingWith(n.query.SelectStmt.withClause));
+    if ('MergeStmt' in n.query) throw new SqlError(SqlState.featureNotSupported, 'MERGE not supported in COPY');
     if (writes) return copyWritten(bindNode(n.query as Node, '', env), options);
     if (!('SelectStmt' in n.query)) throw new SqlError(SqlState.featureNotSupported, 'COPY of this statement is not supported');
     return { kind: 'copy', direction: 'to', plan: env.optimize(binder.bindSelect(n.query.SelectStmt, null)), options, tag: 'COPY' };

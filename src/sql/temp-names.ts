@@ -24,6 +24,7 @@ const OTHER_SESSION_ERRORS: Readonly<Record<string, string>> = {
   InsertStmt: 'cannot access temporary tables of other sessions',
   UpdateStmt: 'cannot access temporary tables of other sessions',
   DeleteStmt: 'cannot access temporary tables of other sessions',
+  MergeStmt: 'cannot access temporary tables of other sessions',
   CopyStmt: 'cannot access temporary tables of other sessions',
   DeclareCursorStmt: 'cannot access temporary tables of other sessions',
   CreateTableAsStmt: 'cannot access temporary tables of other sessions',

@@ -126,7 +126,7 @@ const SHARD0_STATEMENTS = new Set(['VariableShowStmt', 'ListenStmt', 'UnlistenSt
 const NOT_IN_BLOCK = new Set(['VacuumStmt', 'CreatedbStmt', 'DropdbStmt', 'CreateTableSpaceStmt', 'DropTableSpaceStmt', 'AlterSystemStmt', 'CheckPointStmt', 'ReindexStmt']);
 
 /** Statements whose relations are read or written (a view among them is not routed yet). */
-const READS_RELATIONS = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'CopyStmt', 'ExplainStmt', 'DeclareCursorStmt', 'PrepareStmt', 'CreateTableAsStmt']);
+const READS_RELATIONS = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt', 'CopyStmt', 'ExplainStmt', 'DeclareCursorStmt', 'PrepareStmt', 'CreateTableAsStmt']);
 
 export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Route {
   const [type, node] = Object.entries(stmt)[0] as [string, N];
@@ -155,6 +155,7 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
     case 'UpdateStmt':
     case 'DeleteStmt':
       return updateDeleteRoute(sql, type, node, catalog);
+    case 'MergeStmt': return mergeRoute(stmt, node, catalog);
     case 'CopyStmt': return copyRoute(sql, node, catalog);
     case 'ExplainStmt': {
       const inner = routeStatement(sql, node.query, catalog);
@@ -243,6 +244,17 @@ function modifyingWithRoute(stmt: N | undefined, catalog: TableLookup): Route | 
   const targets = [node as N, ...writes.map((q: N) => Object.values(q)[0] as N)].map((n) => n.relation).filter(Boolean);
   const sharded = shardedTablesRead(stmt, catalog).length > 0 || targets.some((rv: N) => catalog.table(rv.schemaname, rv.relname) !== undefined);
   return sharded ? notYet('a data-modifying statement in WITH over sharded tables') : { kind: 'shard0', write: true };
+}
+
+/**
+ * MERGE joins its source to its target on one snapshot and may change a target row once:
+ * over no sharded table (temporary tables, shard 0's own) it runs on shard 0; over a sharded
+ * target or source it is refused (each shard would see only its rows of both).
+ */
+function mergeRoute(stmt: N, node: N, catalog: TableLookup): Route {
+  const rv = node.relation as N | undefined;
+  const sharded = shardedTablesRead(stmt, catalog).length > 0 || (rv !== undefined && catalog.table(rv.schemaname, rv.relname) !== undefined);
+  return sharded ? notYet('MERGE over sharded tables') : { kind: 'shard0', write: true };
 }
 
 /** COPY (INSERT | UPDATE | DELETE … RETURNING, or a query over data-modifying WITH) TO: as modifyingWithRoute; undefined: a plain query */
