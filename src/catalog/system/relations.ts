@@ -223,7 +223,7 @@ export function buildSystemRelations(): SystemRelation[] {
       const ns = isVectorType(t.oid) ? NAMESPACE.public : NAMESPACE.pg_catalog;
       // unknown (category X) and record[] are pseudo-types too
       const pseudo = t.category === 'P' || t.oid === OID.unknown || t.oid === OID._record;
-      const typtype = pseudo ? 'p' : 'b';
+      const typtype = pseudo ? 'p' : t.category === 'R' ? 'r' : 'b';
       // PostgreSQL's typinput … typanalyze (int4in, vector_in, array_in for arrays: pgjdbc tests typinput = 'array_in'::regproc)
       const [input, output, receive, send, modin, modout, analyze, subscript] = builtinTypeProcs(t.name) ?? [0, 0, 0, 0, 0, 0, 0, 0];
       rows.push([
