@@ -108,6 +108,9 @@ export const RANGE_FUNCTIONS: readonly RangeFunctionDef[] = [
   ...constructors('int4range', 'int4'), ...constructors('int8range', 'int8'), ...constructors('numrange', 'numeric'),
   ...constructors('tsrange', 'timestamp'), ...constructors('tstzrange', 'timestamptz'), ...constructors('daterange', 'date'),
   ...SUBDIFF,
+  ...['int4range', 'int8range', 'daterange'].map((t): RangeFunctionDef => ({
+    name: `${t}_canonical`, args: [t], ret: t, strict: true, impl: ([r], _c, types) => opsOf(types).recanonicalize(R(r)),
+  })),
 ];
 
 export const RANGE_OPERATORS: readonly RangeOperatorDef[] = [

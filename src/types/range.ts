@@ -29,20 +29,21 @@ export interface RangeTypeInfo {
   readonly multirange: number;
   /** pg_range.rngsubopc: the subtype's default btree operator class */
   readonly subopc: number;
-  readonly canonicalProc: string;
-  readonly subdiffProc: string;
+  /** pg_range.rngcanonical / rngsubdiff: the functions' pg_proc OIDs (0: none) */
+  readonly canonicalProc: number;
+  readonly subdiffProc: number;
 }
 
-const r = (oid: number, name: string, array: number, subtype: number, multirange: number, subopc: number, canonical: RangeTypeInfo['canonical'], subdiffProc: string): RangeTypeInfo =>
-  ({ oid, name, array, subtype, multirange, subopc, subdiffProc, canonicalProc: canonical ? `${name}_canonical` : '-', ...(canonical ? { canonical } : {}) });
+const r = (oid: number, name: string, array: number, subtype: number, multirange: number, subopc: number, canonical: RangeTypeInfo['canonical'], canonicalProc: number, subdiffProc: number): RangeTypeInfo =>
+  ({ oid, name, array, subtype, multirange, subopc, canonicalProc, subdiffProc, ...(canonical ? { canonical } : {}) });
 
 export const RANGE_TYPES: ReadonlyMap<number, RangeTypeInfo> = new Map([
-  r(OID.int4range, 'int4range', OID._int4range, OID.int4, 4451, 1978, 'int4', 'int4range_subdiff'),
-  r(OID.numrange, 'numrange', OID._numrange, OID.numeric, 4532, 3125, undefined, 'numrange_subdiff'),
-  r(OID.tsrange, 'tsrange', OID._tsrange, OID.timestamp, 4533, 3128, undefined, 'tsrange_subdiff'),
-  r(OID.tstzrange, 'tstzrange', OID._tstzrange, OID.timestamptz, 4534, 3127, undefined, 'tstzrange_subdiff'),
-  r(OID.daterange, 'daterange', OID._daterange, OID.date, 4535, 3122, 'date', 'daterange_subdiff'),
-  r(OID.int8range, 'int8range', OID._int8range, OID.int8, 4536, 3124, 'int8', 'int8range_subdiff'),
+  r(OID.int4range, 'int4range', OID._int4range, OID.int4, 4451, 1978, 'int4', 3914, 3922),
+  r(OID.numrange, 'numrange', OID._numrange, OID.numeric, 4532, 3125, undefined, 0, 3924),
+  r(OID.tsrange, 'tsrange', OID._tsrange, OID.timestamp, 4533, 3128, undefined, 0, 3929),
+  r(OID.tstzrange, 'tstzrange', OID._tstzrange, OID.timestamptz, 4534, 3127, undefined, 0, 3930),
+  r(OID.daterange, 'daterange', OID._daterange, OID.date, 4535, 3122, 'date', 3915, 3925),
+  r(OID.int8range, 'int8range', OID._int8range, OID.int8, 4536, 3124, 'int8', 3928, 3923),
 ].map((i) => [i.oid, i]));
 
 export function isRangeType(oid: number): boolean {
@@ -278,6 +279,13 @@ export class RangeOps {
   }
 
   /** range_constructor2/3: NULL bounds are infinite; flags as range_parse_flags reads them */
+  /** int4range_canonical …: a value's bounds through make_range again (values are kept canonical) */
+  recanonicalize(v: RangeValue): RangeValue {
+    if (isEmptyRange(v)) return v;
+    const [lower, upper] = this.bounds(v);
+    return this.make(lower, upper);
+  }
+
   construct(lower: Value, upper: Value, flags: number): RangeValue {
     return this.make(
       { val: lower, infinite: lower === null, inclusive: (flags & RANGE_LB_INC) !== 0, lower: true },

@@ -9,6 +9,7 @@
  * character_data and yes_or_no → varchar, cardinal_number → int4), which is what
  * PostgreSQL puts on the wire for them.
  */
+import { RANGE_TYPES } from '../../types/range.js';
 import { NAMESPACE, builtinProcDefaultAcl, storesRows, type BuiltinAclDef, type Catalog, type ColumnStatistics, type SqlFunctionDef, type SystemRelation, type SystemRelationContext, type TableDef } from '../catalog.js';
 import { OID, T, TYPES, formatType, sqlType, typeByName, type Row, type SqlType, type TypeInfo } from '../../types/types.js';
 import { ALL_VISIBLE, viewDefinitionText } from '../functions/qualify.js';
@@ -475,7 +476,8 @@ export function buildSystemRelations(): SystemRelation[] {
     [5, CLASS_OID.pg_database, 'default administrative connection database']], 2396));
   add(rel('pg_catalog', 'pg_enum', [['oid', oid], ['enumtypid', oid], ['enumsortorder', float4], ['enumlabel', name]],
     (ctx) => [...ctx.catalog.types.values()].flatMap((t) => t.labels.map((l) => [l.oid, t.oid, l.sortOrder, l.label] as Row)), 3501));
-  add(rel('pg_catalog', 'pg_range', [['rngtypid', oid], ['rngsubtype', oid], ['rngmultitypid', oid], ['rngcollation', oid], ['rngsubopc', oid], ['rngcanonical', regproc], ['rngsubdiff', regproc]], () => [], 3541));
+  add(rel('pg_catalog', 'pg_range', [['rngtypid', oid], ['rngsubtype', oid], ['rngmultitypid', oid], ['rngcollation', oid], ['rngsubopc', oid], ['rngcanonical', regproc], ['rngsubdiff', regproc]],
+    () => [...RANGE_TYPES.values()].map((r) => [r.oid, r.subtype, r.multirange, 0, r.subopc, r.canonicalProc, r.subdiffProc] as Row), 3541));
   add(rel('pg_catalog', 'pg_inherits', [['inhrelid', oid], ['inhparent', oid], ['inhseqno', int4], ['inhdetachpending', bool]],
     (ctx) => [
       ...userTables(ctx.catalog).filter((t) => partitionOf(t)).map((t) => [t.oid, partitionOf(t)!.parent, 1, false] as Row),
