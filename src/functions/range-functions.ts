@@ -73,7 +73,7 @@ function constructors(name: string, subtype: string): RangeFunctionDef[] {
     { name, args: [subtype, subtype], ret: name, strict: false, impl: ([l, u]) => make(l!, u!, RANGE_LB_INC) },
     {
       name, args: [subtype, subtype, 'text'], ret: name, strict: false, impl: ([l, u, f]) => {
-        if (f === null) throw new SqlError(SqlState.dataException, 'range constructor flags argument must not be NULL');
+        if (f === null) throw new SqlError(SqlState.dataException, 'range constructor flags argument must not be null');
         return make(l!, u!, parseRangeFlags(f as string));
       },
     },

@@ -99,7 +99,7 @@ export class RangeOps {
 
   private serialize(lower: RangeBound, upper: RangeBound, empty: boolean): RangeValue {
     if (!empty) {
-      const c = this.cmpBounds(lower, upper);
+      const c = this.cmpBoundValues(lower, upper);
       if (c > 0) throw dataException('range lower bound must be less than or equal to range upper bound');
       if (c === 0 && !(lower.inclusive && upper.inclusive)) empty = true;
     }
@@ -159,7 +159,7 @@ export class RangeOps {
   }
 
   /** range_cmp_bound_values: the values only (infinity aware) */
-  private cmpBoundValues(b1: RangeBound, b2: RangeBound): number {
+  cmpBoundValues(b1: RangeBound, b2: RangeBound): number {
     if (b1.infinite && b2.infinite) return b1.lower === b2.lower ? 0 : b1.lower ? -1 : 1;
     if (b1.infinite) return b1.lower ? -1 : 1;
     if (b2.infinite) return b2.lower ? 1 : -1;
