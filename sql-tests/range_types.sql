@@ -167,4 +167,8 @@ RESET datestyle;
 -- catalogs
 SELECT format_type('int4range'::regtype, -1), format_type(3926, -1), 'numrange'::regtype, '_tstzrange'::regtype::oid, 'daterange[]'::regtype;
 SELECT oid, typname, typtype, typcategory, typlen, typbyval, typalign, typstorage, typarray, typelem FROM pg_type WHERE oid IN (3904, 3905, 3906, 3907, 3908, 3910, 3912, 3926, 3927, 3831) ORDER BY oid;
-SELECT rngtypid::regtype, rngsubtype::regtype, rngsubopc, rngcollation FROM pg_range ORDER BY rngtypid;
+SELECT * FROM pg_range ORDER BY rngtypid;
+SELECT typname, typinput, typoutput, typreceive, typsend, typanalyze, typsubscript FROM pg_type WHERE typtype = 'r' OR oid IN (3905, 3831) ORDER BY oid;
+SELECT oid, oprname, oprleft::regtype, oprright::regtype, oprresult::regtype, oprcode, oprrest, oprjoin, oprcom, oprnegate, oprcanmerge, oprcanhash FROM pg_operator WHERE 'anyrange'::regtype IN (oprleft, oprright) AND oprcode::text NOT LIKE '%multirange%' ORDER BY oid;
+SELECT oid, proname, pg_get_function_arguments(oid), prorettype::regtype, proisstrict, prosrc FROM pg_proc WHERE proname IN ('lower', 'upper', 'isempty', 'range_merge', 'int4range', 'daterange', 'tstzrange', 'range_intersect_agg') AND pg_get_function_arguments(oid) NOT LIKE '%multirange%' AND pg_get_function_arguments(oid) NOT IN ('text', 'anyelement') ORDER BY oid;
+SELECT aggfnoid, aggtransfn, aggtranstype::regtype FROM pg_aggregate WHERE aggfnoid = 'range_intersect_agg(anyrange)'::regprocedure;
