@@ -172,3 +172,19 @@ SELECT typname, typinput, typoutput, typreceive, typsend, typanalyze, typsubscri
 SELECT oid, oprname, oprleft::regtype, oprright::regtype, oprresult::regtype, oprcode, oprrest, oprjoin, oprcom, oprnegate, oprcanmerge, oprcanhash FROM pg_operator WHERE 'anyrange'::regtype IN (oprleft, oprright) AND oprcode::text NOT LIKE '%multirange%' ORDER BY oid;
 SELECT oid, proname, pg_get_function_arguments(oid), prorettype::regtype, proisstrict, prosrc FROM pg_proc WHERE proname IN ('lower', 'upper', 'isempty', 'range_merge', 'int4range', 'daterange', 'tstzrange', 'range_intersect_agg') AND pg_get_function_arguments(oid) NOT LIKE '%multirange%' AND pg_get_function_arguments(oid) NOT IN ('text', 'anyelement') ORDER BY oid;
 SELECT aggfnoid, aggtransfn, aggtranstype::regtype FROM pg_aggregate WHERE aggfnoid = 'range_intersect_agg(anyrange)'::regprocedure;
+
+-- PARTITION BY HASH on range columns: rows land where hash_range_extended puts them
+CREATE TABLE range_hp (r int4range, n numrange) PARTITION BY HASH (r);
+CREATE TABLE range_hp0 PARTITION OF range_hp FOR VALUES WITH (MODULUS 3, REMAINDER 0);
+CREATE TABLE range_hp1 PARTITION OF range_hp FOR VALUES WITH (MODULUS 3, REMAINDER 1);
+CREATE TABLE range_hp2 PARTITION OF range_hp FOR VALUES WITH (MODULUS 3, REMAINDER 2);
+INSERT INTO range_hp SELECT int4range(g, g * 2 + 1), numrange(g, NULL) FROM generate_series(1, 12) g;
+INSERT INTO range_hp VALUES ('empty', 'empty'), ('(,)', '(,)'), ('(,5]', '[1.5,2.5]');
+SELECT tableoid::regclass, r FROM range_hp ORDER BY 1, 2;
+CREATE TABLE range_hq (n numrange, d daterange, t tstzrange) PARTITION BY HASH (n, d, t);
+CREATE TABLE range_hq0 PARTITION OF range_hq FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+CREATE TABLE range_hq1 PARTITION OF range_hq FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+INSERT INTO range_hq SELECT numrange(g, NULL), daterange('2020-01-01'::date + g, NULL), tstzrange('2020-01-01'::timestamptz + g * interval '1 day', NULL) FROM generate_series(1, 8) g;
+SELECT tableoid::regclass, n FROM range_hq ORDER BY 1, 2;
+DROP TABLE range_hp;
+DROP TABLE range_hq;
