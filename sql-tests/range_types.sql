@@ -188,3 +188,15 @@ INSERT INTO range_hq SELECT numrange(g, NULL), daterange('2020-01-01'::date + g,
 SELECT tableoid::regclass, n FROM range_hq ORDER BY 1, 2;
 DROP TABLE range_hp;
 DROP TABLE range_hq;
+
+-- ANALYZE: range_typanalyze's pg_stats (values taken as unique; no MCV, histogram or correlation in PostgreSQL 15's view)
+CREATE TABLE range_a (id int, r int4range, n numrange, d daterange, t tsrange, b int8range, z tstzrange, arr int4range[]);
+INSERT INTO range_a SELECT g, CASE WHEN g % 10 = 0 THEN 'empty' ELSE int4range(g % 37, g % 37 + g % 5 + 1) END, numrange(g / 7.0, g / 3.0),
+  CASE WHEN g % 9 = 0 THEN NULL ELSE daterange('2020-01-01'::date + g % 50, '2020-01-01'::date + g % 50 + g % 11 + 1) END,
+  tsrange('2020-01-01'::timestamp + g * interval '1 hour', NULL), CASE WHEN g % 3 = 0 THEN NULL ELSE int8range(g, g * 3) END,
+  tstzrange(NULL, '2020-01-01'::timestamptz + g * interval '1 minute', '(]'), ARRAY[int4range(g, g + 1), 'empty']
+  FROM generate_series(1, 500) g;
+ANALYZE range_a;
+SELECT attname, null_frac, avg_width, n_distinct, most_common_vals, histogram_bounds, correlation FROM pg_stats WHERE tablename = 'range_a' AND attname NOT IN ('id', 'arr') ORDER BY attname;
+SELECT attname, null_frac, avg_width FROM pg_stats WHERE tablename = 'range_a' AND attname = 'arr';
+DROP TABLE range_a;
