@@ -79,8 +79,10 @@ export function resolvePolymorphic(declared: readonly number[], actual: readonly
       if (d === OID.anynonarray && isArrayOid(a)) return undefined;
       if (d === OID.anyenum && categoryOf(a) !== 'E') return undefined;
       if (elem !== undefined && elem !== a) {
+        // a range's element must be its subtype exactly (check_generic_type_consistency)
+        if (range !== undefined) return undefined;
         if (canCoerceImplicitly(a, elem)) continue;
-        if (canCoerceImplicitly(elem, a) && range === undefined) { elem = a; continue; }
+        if (canCoerceImplicitly(elem, a)) { elem = a; continue; }
         return undefined;
       }
       elem = a;

@@ -580,12 +580,7 @@ const rangeCodec: BinaryCodec = {
     const flags = (r.int8() & 0xff) & (RANGE_EMPTY | RANGE_LB_INC | RANGE_LB_INF | RANGE_UB_INC | RANGE_UB_INF);
     const bound = (present: boolean): Value => (present ? decodeBinary(subtype, r.bytes(r.uint32())) : null);
     const lower = bound((flags & (RANGE_EMPTY | RANGE_LB_INF)) === 0);
-    const upper = bound((flags & (RANGE_EMPTY | RANGE_UB_INF)) === 0);
-    return ops.make(
-      { val: lower, infinite: (flags & RANGE_LB_INF) !== 0, inclusive: (flags & RANGE_LB_INC) !== 0, lower: true },
-      { val: upper, infinite: (flags & RANGE_UB_INF) !== 0, inclusive: (flags & RANGE_UB_INC) !== 0, lower: false },
-      (flags & RANGE_EMPTY) !== 0,
-    );
+    return ops.fromFlags(flags, lower, bound((flags & (RANGE_EMPTY | RANGE_UB_INF)) === 0));
   },
 };
 

@@ -278,7 +278,6 @@ export class RangeOps {
     throw new SqlError(SqlState.internalError, 'unexpected case in range_minus');
   }
 
-  /** range_constructor2/3: NULL bounds are infinite; flags as range_parse_flags reads them */
   /** int4range_canonical …: a value's bounds through make_range again (values are kept canonical) */
   recanonicalize(v: RangeValue): RangeValue {
     if (isEmptyRange(v)) return v;
@@ -286,10 +285,17 @@ export class RangeOps {
     return this.make(lower, upper);
   }
 
+  /** range_constructor2/3: NULL bounds are infinite; flags as range_parse_flags reads them */
   construct(lower: Value, upper: Value, flags: number): RangeValue {
+    return this.fromFlags(flags | (lower === null ? RANGE_LB_INF : 0) | (upper === null ? RANGE_UB_INF : 0), lower, upper);
+  }
+
+  /** make_range of bounds described by a flags byte (range_in, range_recv, the constructors) */
+  fromFlags(flags: number, lower: Value, upper: Value): RangeValue {
     return this.make(
-      { val: lower, infinite: lower === null, inclusive: (flags & RANGE_LB_INC) !== 0, lower: true },
-      { val: upper, infinite: upper === null, inclusive: (flags & RANGE_UB_INC) !== 0, lower: false },
+      { val: lower, infinite: (flags & RANGE_LB_INF) !== 0, inclusive: (flags & RANGE_LB_INC) !== 0, lower: true },
+      { val: upper, infinite: (flags & RANGE_UB_INF) !== 0, inclusive: (flags & RANGE_UB_INC) !== 0, lower: false },
+      (flags & RANGE_EMPTY) !== 0,
     );
   }
 }
@@ -358,13 +364,7 @@ export function parseRangeLiteral(input: string): { flags: number; lower?: strin
 /** range_in: parse, read the bounds with the subtype's input function, then make_range */
 export function parseRange(ops: RangeOps, input: string, parseBound: (text: string) => Value): RangeValue {
   const { flags, lower, upper } = parseRangeLiteral(input);
-  const lv = lower !== undefined ? parseBound(lower) : null;
-  const uv = upper !== undefined ? parseBound(upper) : null;
-  return ops.make(
-    { val: lv, infinite: (flags & RANGE_LB_INF) !== 0, inclusive: (flags & RANGE_LB_INC) !== 0, lower: true },
-    { val: uv, infinite: (flags & RANGE_UB_INF) !== 0, inclusive: (flags & RANGE_UB_INC) !== 0, lower: false },
-    (flags & RANGE_EMPTY) !== 0,
-  );
+  return ops.fromFlags(flags, lower !== undefined ? parseBound(lower) : null, upper !== undefined ? parseBound(upper) : null);
 }
 
 /** range_bound_escape: quoted when empty or holding a quote, backslash, bracket, parenthesis, comma or space */
