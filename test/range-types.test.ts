@@ -14,6 +14,9 @@ import pg from 'pg';
 import { serialize } from 'pg-protocol';
 import { RawClient, summarize } from './wire-fake-backend.js';
 import { startQuiver, TEST_DATABASE, type QuiverServer } from './support/server.js';
+import { RowDecoder, RowEncoder } from '../src/executor/spill/row-codec.js';
+import { hashKey } from '../src/types/compare.js';
+import { OID, type Value } from '../src/types/types.js';
 
 async function withClient<T>(server: QuiverServer, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database: TEST_DATABASE, connectionTimeoutMillis: 10000 });
@@ -37,6 +40,20 @@ const SENT: readonly [literal: string, type: string, oid: number, bytes: string]
   ['["2020-01-01 00:00:00+00",)', 'tstzrange', 3910, '120000000800023e0786c26000'],
   ['(,11)', 'int8range', 3926, '0800000008000000000000000b'],
 ];
+
+test('ranges spill to temp files and back, and equal ranges share a hash key', () => {
+  const row: Value[] = [
+    { flags: 0x02, lower: 1, upper: 5 }, { flags: 0x01, lower: null, upper: null }, { flags: 0x18, lower: null, upper: null },
+    { flags: 0x12, lower: 10n, upper: null }, { flags: 0x06, lower: '1.5', upper: '2.50' }, [{ flags: 0x02, lower: 3, upper: 4 }, null],
+  ];
+  const enc = new RowEncoder();
+  enc.write(row);
+  assert.deepEqual(RowDecoder.decodeAt(enc.take(), 0), row);
+  // numrange [1.0,2] = [1.00,2.0]: range_eq compares the bounds as numerics
+  const numrange = { oid: OID.numrange, typmod: -1 };
+  assert.equal(hashKey(numrange, { flags: 0x06, lower: '1.0', upper: '2' }), hashKey(numrange, { flags: 0x06, lower: '1.00', upper: '2.0' }));
+  assert.notEqual(hashKey(numrange, { flags: 0x06, lower: '1.0', upper: '2' }), hashKey(numrange, { flags: 0x02, lower: '1.0', upper: '2' }));
+});
 
 test('node-postgres: range OIDs, text and binary results, binary parameters', async () => {
   const server = await startQuiver();
