@@ -61,9 +61,9 @@ try {
   await admin.end();
 }
 
-const POLY = { anyelement: 'int4', anynonarray: 'int4', anycompatible: 'int4', any: 'int4', anyarray: '_int4', anycompatiblearray: '_int4' };
+const POLY = { anyelement: 'int4', anynonarray: 'int4', anycompatible: 'int4', any: 'int4', anyarray: '_int4', anycompatiblearray: '_int4', anyrange: 'int4range' };
 const UNUSABLE = new Set(['internal', 'cstring', 'trigger', 'event_trigger', 'language_handler', 'fdw_handler', 'index_am_handler', 'tsm_handler',
-  'table_am_handler', 'pg_ddl_command', 'anyenum', 'anyrange', 'anymultirange', 'anycompatiblerange', 'anycompatiblemultirange', 'anycompatiblenonarray']);
+  'table_am_handler', 'pg_ddl_command', 'anyenum', 'anymultirange', 'anycompatiblerange', 'anycompatiblemultirange', 'anycompatiblenonarray']);
 
 const quiver = new pg.Client({ host: '127.0.0.1', port: quiverPort, user: 'postgres', database: 'postgres' });
 await quiver.connect();

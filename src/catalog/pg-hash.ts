@@ -11,7 +11,8 @@
  * (hash_bytes_extended / hash_bytes_uint32_extended), on a little-endian machine. All 32-bit
  * arithmetic here is done with `| 0` / `>>> 0` wrap-around; 64-bit results are BigInts.
  */
-import { OID, TYPES, type Interval, type SqlType, type Value } from '../types/types.js';
+import { OID, TYPES, type Interval, type RangeValue, type SqlType, type Value } from '../types/types.js';
+import { RANGE_TYPES, hasLowerBound, hasUpperBound } from '../types/range.js';
 
 /** partbounds.h HASH_PARTITION_SEED */
 export const HASH_PARTITION_SEED = 0x7a5b22367996dcfdn;
@@ -279,7 +280,20 @@ export function pgExtendedHash(type: SqlType, v: Value, seed: bigint): bigint | 
   if (info?.elem !== undefined && info.category === 'A' && Array.isArray(v)) {
     return hashArrayExtended({ oid: info.elem, typmod: -1 }, v, seed);
   }
+  const range = RANGE_TYPES.get(type.oid);
+  if (range) return hashRangeExtended({ oid: range.subtype, typmod: -1 }, v as RangeValue, seed);
   return undefined;
+}
+
+/** rangetypes.c hash_range_extended: the flags' hash, the lower bound's, rotated, the upper bound's */
+function hashRangeExtended(subtype: SqlType, r: RangeValue, seed: bigint): bigint | undefined {
+  const lower = hasLowerBound(r) ? pgExtendedHash(subtype, r.lower, seed) : 0n;
+  const upper = hasUpperBound(r) ? pgExtendedHash(subtype, r.upper, seed) : 0n;
+  if (lower === undefined || upper === undefined) return undefined;
+  let result = hashUint32Extended(r.flags, seed) ^ lower;
+  // ROTATE_HIGH_AND_LOW_32BITS
+  result = ((result << 1n) & 0xfffffffefffffffen) | ((result >> 31n) & 0x100000001n);
+  return (result ^ upper) & MASK64;
 }
 
 /** arrayfuncs.c hash_array_extended: result = result * 31 + element hash, NULL elements 0. */

@@ -18,6 +18,8 @@
 import { formatText } from '../types/text-io.js';
 import { OID, elementTypeOf, isArrayType, typeInfo, type Row, type SqlType, type Value } from '../types/types.js';
 import { arrayContentBytes, jsonbContentBytes } from './varlena-sizes.js';
+import { RANGE_TYPES, hasLowerBound, hasUpperBound } from '../types/range.js';
+import type { RangeValue } from '../types/types.js';
 
 const PAGE_SPACE = 8192 - 24;
 const LINE_POINTER = 4;
@@ -70,12 +72,32 @@ function contentBytes(type: SqlType, v: Value): number {
   if (type.oid === OID.numeric) return numericBytes(formatText(type, v));
   if (type.oid === OID.bytea && v instanceof Uint8Array) return v.length;
   if (type.oid === OID.jsonb) return jsonbContentBytes(formatText(type, v), numericBytes);
+  const range = RANGE_TYPES.get(type.oid);
+  if (range) return rangeContentBytes({ oid: range.subtype, typmod: -1 }, v as RangeValue);
   const element = isArrayType(type.oid) ? elementTypeOf(type.oid) : undefined;
   if (element !== undefined && Array.isArray(v)) {
     const elemType: SqlType = { oid: element, typmod: -1 };
     return arrayContentBytes(v, { fixed: fixedLength(elemType), align: ALIGN[typeAlign(elemType)], content: (x) => contentBytes(elemType, x) });
   }
   return Buffer.byteLength(formatText(type, v), 'utf8');
+}
+
+/**
+ * range_serialize's size after the varlena header: the range type's OID, each present bound
+ * (a fixed-width one aligned from the datum's start, a varlena one with a 1-byte header as
+ * datum_compute_size packs it), then the flags byte.
+ */
+function rangeContentBytes(subtype: SqlType, v: RangeValue): number {
+  const fixed = fixedLength(subtype);
+  const align = ALIGN[typeAlign(subtype)];
+  let size = 8; // varlena header and rangetypid
+  const bound = (b: Value): void => {
+    if (fixed === undefined) size += 1 + contentBytes(subtype, b);
+    else size = Math.ceil(size / align) * align + fixed;
+  };
+  if (hasLowerBound(v)) bound(v.lower);
+  if (hasUpperBound(v)) bound(v.upper);
+  return size + 1 - 4;
 }
 
 /**

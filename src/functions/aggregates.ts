@@ -5,6 +5,7 @@
  * avg(vector)/sum(vector) like pgvector. DISTINCT and ORDER BY inside aggregates, FILTER and
  * grouping are the executor's.
  */
+import { RANGE_INTERSECT_AGG } from './range-functions.js';
 import { SqlError, SqlState } from '../errors.js';
 import { OID, TYPES, type Interval, type SqlType, type Value } from '../types/types.js';
 import { compareValues } from '../types/compare.js';
@@ -238,6 +239,9 @@ for (const t of ORDERED) {
     });
   }
 }
+
+// range_intersect_agg(anyrange) (src/functions/range-functions.ts)
+agg('range_intersect_agg', ['anyrange'], 'anyrange', RANGE_INTERSECT_AGG);
 
 // ---------------------------------------------------------------- bool
 

@@ -7,6 +7,7 @@
 import { SqlError, SqlState } from '../errors.js';
 import { OID, TYPES, formatType, typeByName, type SqlType, type Value } from '../types/types.js';
 import { canCoerceImplicitly } from './casts.js';
+import { isRangeType, rangeSubtype, rangeTypeOfSubtype } from '../types/range.js';
 import type { EvalContext } from './api.js';
 
 export type Impl = (args: readonly Value[], ctx: EvalContext, types: readonly SqlType[]) => Value;
@@ -34,7 +35,7 @@ export interface AggDef<S = unknown> {
   readonly inverse?: (state: S, args: readonly Value[]) => S | undefined;
 }
 
-export const POLY: ReadonlySet<number> = new Set([OID.anyelement, OID.anyarray, OID.anynonarray, OID.anyenum, OID.any]);
+export const POLY: ReadonlySet<number> = new Set([OID.anyelement, OID.anyarray, OID.anynonarray, OID.anyenum, OID.any, OID.anyrange]);
 
 /** anyelement and its narrowings (anynonarray: not an array; anyenum: an enum) */
 const isAnyElement = (d: number): boolean => d === OID.anyelement || d === OID.anynonarray || d === OID.anyenum;
@@ -62,7 +63,15 @@ function expand(def: { args: readonly number[]; variadic?: number }, n: number):
 
 /** Resolve polymorphic declared types against actual types; undefined if inconsistent. */
 export function resolvePolymorphic(declared: readonly number[], actual: readonly SqlType[]): SqlType[] | undefined {
-  let elem: number | undefined;
+  // anyrange fixes the element type to its subtype (a range type's subtype is its anyelement)
+  let range: number | undefined;
+  for (let i = 0; i < declared.length; i++) {
+    const a = actual[i]!.oid;
+    if (declared[i] !== OID.anyrange || a === OID.unknown) continue;
+    if (!isRangeType(a) || (range !== undefined && range !== a)) return undefined;
+    range = a;
+  }
+  let elem: number | undefined = range !== undefined ? rangeSubtype(range) : undefined;
   for (let i = 0; i < declared.length; i++) {
     const d = declared[i]!, a = actual[i]!.oid;
     if (a === OID.unknown) continue;
@@ -70,6 +79,8 @@ export function resolvePolymorphic(declared: readonly number[], actual: readonly
       if (d === OID.anynonarray && isArrayOid(a)) return undefined;
       if (d === OID.anyenum && categoryOf(a) !== 'E') return undefined;
       if (elem !== undefined && elem !== a) {
+        // a range's element must be its subtype exactly (check_generic_type_consistency)
+        if (range !== undefined) return undefined;
         if (canCoerceImplicitly(a, elem)) continue;
         if (canCoerceImplicitly(elem, a)) { elem = a; continue; }
         return undefined;
@@ -95,6 +106,10 @@ export function resolvePolymorphic(declared: readonly number[], actual: readonly
       const arr = TYPES.get(elem ?? OID.text)?.array;
       if (arr === undefined) return undefined;
       out.push({ oid: arr, typmod: -1 });
+    } else if (d === OID.anyrange) {
+      const r = range ?? (elem !== undefined ? rangeTypeOfSubtype(elem) : undefined);
+      if (r === undefined) return undefined;
+      out.push({ oid: r, typmod: -1 });
     } else out.push({ oid: d, typmod: d === a.oid ? a.typmod : -1 });
   }
   return out;
@@ -190,6 +205,12 @@ export function selectCandidate<D extends { args: readonly number[]; variadic?: 
 
 export function returnTypeOf(ret: number | ((args: readonly SqlType[]) => SqlType), argTypes: readonly SqlType[], declared: readonly number[]): SqlType {
   if (typeof ret === 'function') return ret(argTypes);
+  const k = declared.indexOf(OID.anyrange);
+  if (ret === OID.anyrange) {
+    if (k >= 0) return { oid: argTypes[k]!.oid, typmod: -1 };
+    return { oid: rangeTypeOfSubtype(argTypes[declared.findIndex(isAnyElement)]!.oid) ?? OID.anyrange, typmod: -1 };
+  }
+  if (isAnyElement(ret) && k >= 0) return { oid: rangeSubtype(argTypes[k]!.oid) ?? OID.text, typmod: -1 };
   if (isAnyElement(ret)) {
     const i = declared.findIndex(isAnyElement);
     if (i >= 0) return { oid: argTypes[i]!.oid, typmod: -1 };

@@ -50,6 +50,7 @@ import { BYTEA_FUNCTIONS } from './bytea-functions.js';
 import { PGVECTOR_FUNCTIONS } from './pgvector-functions.js';
 import { FORMATTING_FUNCTIONS } from './formatting/index.js';
 import { ENUM_FUNCTIONS } from './enum-functions.js';
+import { RANGE_FUNCTIONS } from './range-functions.js';
 
 const FNS = new Map<string, ScalarDef[]>();
 
@@ -1071,6 +1072,8 @@ for (const d of PGVECTOR_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl);
 for (const d of FORMATTING_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl);
 // enum_first, enum_last, enum_range (src/functions/enum-functions.ts)
 for (const d of ENUM_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl, { strict: false });
+// lower, upper, isempty …, range_* and the range constructors (src/functions/range-functions.ts)
+for (const d of RANGE_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl, { strict: d.strict });
 
 export const SCALAR_NAMES: ReadonlySet<string> = new Set(FNS.keys());
 void formatTimestamp; void parseTimestamp;

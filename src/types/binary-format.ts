@@ -6,7 +6,9 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { SqlError, SqlState } from '../errors.js';
-import { OID, TYPES, formatType, type Interval, type SqlType, type Value } from './types.js';
+import { OID, TYPES, formatType, type Interval, type RangeValue, type SqlType, type Value } from './types.js';
+import { RANGE_EMPTY, RANGE_LB_INC, RANGE_LB_INF, RANGE_UB_INC, RANGE_UB_INF, hasLowerBound, hasUpperBound } from './range.js';
+import { rangeOps } from './compare.js';
 import { parseText } from './text-io.js';
 import { enumLabel } from './user-types.js';
 import { VECTOR_MAX_DIM, checkDim, checkElement, checkExpectedDim } from './vector.js';
@@ -553,6 +555,35 @@ const BINARY: ReadonlyMap<number, BinaryCodec> = new Map<number, BinaryCodec>([
   [OID.tsvector, tsvectorCodec], [OID.tsquery, tsqueryCodec], [OID.regconfig, oidCodec], [OID.regdictionary, oidCodec],
 ]);
 
+/**
+ * range_send / range_recv: the flags byte, then each present bound as a 4-byte length and
+ * the subtype's binary form; recv masks unknown flags and runs make_range (canonical form, 22000).
+ */
+const rangeCodec: BinaryCodec = {
+  send: (v, type) => {
+    const range = v as RangeValue;
+    const subtype: SqlType = { oid: rangeOps(type.oid)!.info.subtype, typmod: -1 };
+    const parts: Buffer[] = [Buffer.from([range.flags])];
+    const bound = (b: Value): void => {
+      const data = encodeBinary(subtype, b);
+      const len = Buffer.alloc(4);
+      len.writeInt32BE(data.length);
+      parts.push(len, data);
+    };
+    if (hasLowerBound(range)) bound(range.lower);
+    if (hasUpperBound(range)) bound(range.upper);
+    return Buffer.concat(parts);
+  },
+  recv: (r, type) => {
+    const ops = rangeOps(type.oid)!;
+    const subtype: SqlType = { oid: ops.info.subtype, typmod: type.typmod };
+    const flags = (r.int8() & 0xff) & (RANGE_EMPTY | RANGE_LB_INC | RANGE_LB_INF | RANGE_UB_INC | RANGE_UB_INF);
+    const bound = (present: boolean): Value => (present ? decodeBinary(subtype, r.bytes(r.uint32())) : null);
+    const lower = bound((flags & (RANGE_EMPTY | RANGE_LB_INF)) === 0);
+    return ops.fromFlags(flags, lower, bound((flags & (RANGE_EMPTY | RANGE_UB_INF)) === 0));
+  },
+};
+
 /** enum_send / enum_recv: the label's bytes (recv checks the label like enum_in) */
 const enumCodec: BinaryCodec = {
   send: (v) => Buffer.from(enumLabel(v as number), 'utf8'),
@@ -560,7 +591,8 @@ const enumCodec: BinaryCodec = {
 };
 
 function codecOf(oid: number): BinaryCodec | undefined {
-  return BINARY.get(oid) ?? (TYPES.get(oid)?.category === 'E' ? enumCodec : undefined);
+  const category = TYPES.get(oid)?.category;
+  return BINARY.get(oid) ?? (category === 'E' ? enumCodec : category === 'R' ? rangeCodec : undefined);
 }
 
 /** The binary codec for an OID (arrays of any supported element), or throws 42883 like PostgreSQL. */

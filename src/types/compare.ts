@@ -11,7 +11,8 @@
  *  - sparsevec: the order of the equivalent dense vectors (sparsevec_cmp_internal);
  *  - bit, varbit: '0'/'1' strings, whose text order is bit_cmp's;
  *  - tsvector: tsvector_cmp's order (stored size first; tsvector.ts);
- *  - enums: the labels' order (enumsortorder; user-types.ts), not their text or OIDs.
+ *  - enums: the labels' order (enumsortorder; user-types.ts), not their text or OIDs;
+ *  - ranges: range_cmp's (empty first, then lower bound, then upper bound; range.ts).
  * hashKey(v) is equal for two values exactly when compareValues says they are equal.
  */
 import { OID, TYPES, type Interval, type SqlType, type Value } from './types.js';
@@ -23,6 +24,22 @@ import type { SparseVector } from './types.js';
 import { compareJsonb, parseJsonTree } from './json.js';
 import { compareTsvectors } from './tsvector.js';
 import { enumPosition } from './user-types.js';
+import { RANGE_TYPES, RangeOps, rangeHashKey } from './range.js';
+import type { RangeValue } from './types.js';
+
+const RANGE_OPS = new Map<number, RangeOps>();
+
+/** The range algebra of a built-in range type, with its subtype's order (undefined: not a range type). */
+export function rangeOps(oid: number): RangeOps | undefined {
+  let ops = RANGE_OPS.get(oid);
+  if (!ops) {
+    const info = RANGE_TYPES.get(oid);
+    if (!info) return undefined;
+    ops = new RangeOps(info, comparatorFor({ oid: info.subtype, typmod: -1 }));
+    RANGE_OPS.set(oid, ops);
+  }
+  return ops;
+}
 
 function cmpPrimitive(a: number | bigint | string, b: number | bigint | string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -89,6 +106,8 @@ export function compareValues(type: SqlType, a: Value, b: Value): number {
     case OID.bit: case OID.varbit: return compareText(a as string, b as string);
     case OID.jsonb: return a === b ? 0 : compareJsonb(parseJsonTree(a as string), parseJsonTree(b as string));
     case OID.tsvector: return compareTsvectors(a as string, b as string);
+    case OID.int4range: case OID.int8range: case OID.numrange: case OID.tsrange: case OID.tstzrange: case OID.daterange:
+      return rangeOps(type.oid)!.compare(a as RangeValue, b as RangeValue);
   }
   const info = TYPES.get(type.oid);
   if (info?.category === 'E') return cmpPrimitive(enumPosition(a as number), enumPosition(b as number));
@@ -136,6 +155,10 @@ export function hashKey(type: SqlType, v: Value): string | number | bigint | boo
     case OID.bytea: return 'x' + Buffer.from(v as Uint8Array).toString('hex');
     case OID.sparsevec: return sparsevecHashKey(v as SparseVector);
     case OID.vector: case OID.halfvec: return 'v' + Buffer.from((v as Float32Array).map((x) => (x === 0 ? 0 : x)).buffer).toString('base64');
+    case OID.int4range: case OID.int8range: case OID.numrange: case OID.tsrange: case OID.tstzrange: case OID.daterange: {
+      const subtype: SqlType = { oid: RANGE_TYPES.get(type.oid)!.subtype, typmod: -1 };
+      return rangeHashKey(v as RangeValue, (b) => hashKey(subtype, b));
+    }
   }
   if (typeof v === 'number' || typeof v === 'string' || typeof v === 'bigint' || typeof v === 'boolean') return v;
   const info = TYPES.get(type.oid);

@@ -4,7 +4,7 @@
  * input function itself checks; casts apply them (src/functions/casts.ts).
  */
 import { SqlError, SqlState } from '../errors.js';
-import { OID, TYPES, formatType, typeByName, type Interval, type SqlType, type Value } from './types.js';
+import { OID, TYPES, formatType, typeByName, type Interval, type RangeValue, type SqlType, type Value } from './types.js';
 import { formatFloat4, formatFloat8, parseFloat4, parseFloat8 } from './float.js';
 import { parseNumeric } from './numeric.js';
 import { formatVector, parseVector } from './vector.js';
@@ -18,6 +18,8 @@ import { jsonPathIn } from './jsonpath.js';
 import { tsvectorIn } from './tsvector.js';
 import { tsqueryIn } from './tsquery.js';
 import { enumLabel, findUserType, isEnumType, parseEnum } from './user-types.js';
+import { formatRange, parseRange } from './range.js';
+import { rangeOps } from './compare.js';
 import { formatRegconfig, formatRegdictionary, parseRegconfig, parseRegdictionary } from './regconfig.js';
 
 export interface FormatSettings {
@@ -334,6 +336,8 @@ export function parseText(type: SqlType, text: string, settings: ParseSettings =
     case OID.record: throw new SqlError(SqlState.featureNotSupported, 'input of anonymous composite types is not implemented');
   }
   if (isEnumType(type.oid)) return parseEnum(type.oid, text);
+  const ranges = rangeOps(type.oid);
+  if (ranges) return parseRange(ranges, text, (b) => parseText({ oid: ranges.info.subtype, typmod: type.typmod }, b, settings));
   return text;
 }
 
@@ -357,6 +361,10 @@ export function formatText(type: SqlType, value: Value, settings: FormatSettings
     return formatArray({ oid: info.elem, typmod: -1 }, value, settings);
   }
   if (info?.category === 'E') return enumLabel(value as number);
+  if (info?.category === 'R') {
+    const subtype: SqlType = { oid: rangeOps(type.oid)!.info.subtype, typmod: -1 };
+    return formatRange(value as RangeValue, (b) => formatText(subtype, b, settings));
+  }
   const efd = settings.extraFloatDigits ?? 1;
   switch (type.oid) {
     case OID.bool: return value ? 't' : 'f';

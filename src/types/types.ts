@@ -26,6 +26,7 @@
  *   regconfig, regdictionary   → number (OID)
  *   enums (CREATE TYPE … AS ENUM) → number: the label's pg_enum OID (types/user-types.ts)
  *   arrays (_xxx)              → Value[] (nested arrays for more dimensions)
+ *   int4range … daterange      → RangeValue (PostgreSQL's flags byte and the bounds; types/range.ts)
  */
 // a runtime-only call (no cycle at module load): user types are named as their schema's visibility says
 import { userTypeDisplayName } from './user-types.js';
@@ -46,7 +47,19 @@ export type Value =
   | Float32Array
   | Interval
   | SparseVector
+  | RangeValue
   | Value[];
+
+/**
+ * A range as make_range leaves it: PostgreSQL's flags byte (RANGE_EMPTY 0x01, LB_INC 0x02,
+ * UB_INC 0x04, LB_INF 0x08, UB_INF 0x10) and the bounds in the subtype's representation,
+ * null where the flags say there is none (types/range.ts).
+ */
+export interface RangeValue {
+  readonly flags: number;
+  readonly lower: Value;
+  readonly upper: Value;
+}
 
 /** pgvector's sparsevec: `dim` dimensions, the non-zero `values` at 1-based ascending `indices`. */
 export interface SparseVector {
@@ -105,6 +118,8 @@ export const OID = {
   vector: 16385, _vector: 16386, halfvec: 16387, _halfvec: 16388, sparsevec: 16389, _sparsevec: 16399,
   _bit: 1561, _varbit: 1563,
   jsonpath: 4072, _jsonpath: 4073,
+  int4range: 3904, _int4range: 3905, numrange: 3906, _numrange: 3907, tsrange: 3908, _tsrange: 3909,
+  tstzrange: 3910, _tstzrange: 3911, daterange: 3912, _daterange: 3913, int8range: 3926, _int8range: 3927, anyrange: 3831,
   tsvector: 3614, _tsvector: 3643, tsquery: 3615, _tsquery: 3645, regconfig: 3734, _regconfig: 3735, regdictionary: 3769, _regdictionary: 3770,
 } as const;
 
@@ -177,6 +192,13 @@ const BASE: TypeInfo[] = [
   t(OID.halfvec, 'halfvec', -1, 'U', { array: OID._halfvec }),
   t(OID.sparsevec, 'sparsevec', -1, 'U', { array: OID._sparsevec }),
   t(OID.bit, 'bit', -1, 'V', { array: OID._bit }),
+  t(OID.int4range, 'int4range', -1, 'R', { array: OID._int4range, align: 'i' }),
+  t(OID.numrange, 'numrange', -1, 'R', { array: OID._numrange, align: 'i' }),
+  t(OID.tsrange, 'tsrange', -1, 'R', { array: OID._tsrange, align: 'd' }),
+  t(OID.tstzrange, 'tstzrange', -1, 'R', { array: OID._tstzrange, align: 'd' }),
+  t(OID.daterange, 'daterange', -1, 'R', { array: OID._daterange, align: 'i' }),
+  t(OID.int8range, 'int8range', -1, 'R', { array: OID._int8range, align: 'd' }),
+  t(OID.anyrange, 'anyrange', -1, 'P', { align: 'd' }),
   t(OID.varbit, 'varbit', -1, 'V', { preferred: true, array: OID._varbit }),
 ];
 

@@ -9,6 +9,7 @@
  * character_data and yes_or_no → varchar, cardinal_number → int4), which is what
  * PostgreSQL puts on the wire for them.
  */
+import { RANGE_TYPES } from '../../types/range.js';
 import { NAMESPACE, builtinProcDefaultAcl, storesRows, type BuiltinAclDef, type Catalog, type ColumnStatistics, type SqlFunctionDef, type SystemRelation, type SystemRelationContext, type TableDef } from '../catalog.js';
 import { OID, T, TYPES, formatType, sqlType, typeByName, type Row, type SqlType, type TypeInfo } from '../../types/types.js';
 import { ALL_VISIBLE, viewDefinitionText } from '../functions/qualify.js';
@@ -224,7 +225,7 @@ export function buildSystemRelations(): SystemRelation[] {
       const ns = isVectorType(t.oid) ? NAMESPACE.public : NAMESPACE.pg_catalog;
       // unknown (category X) and record[] are pseudo-types too
       const pseudo = t.category === 'P' || t.oid === OID.unknown || t.oid === OID._record;
-      const typtype = pseudo ? 'p' : 'b';
+      const typtype = pseudo ? 'p' : t.category === 'R' ? 'r' : 'b';
       // PostgreSQL's typinput … typanalyze (int4in, vector_in, array_in for arrays: pgjdbc tests typinput = 'array_in'::regproc)
       const [input, output, receive, send, modin, modout, analyze, subscript] = builtinTypeProcs(t.name) ?? [0, 0, 0, 0, 0, 0, 0, 0];
       rows.push([
@@ -476,7 +477,8 @@ export function buildSystemRelations(): SystemRelation[] {
     [5, CLASS_OID.pg_database, 'default administrative connection database']], 2396));
   add(rel('pg_catalog', 'pg_enum', [['oid', oid], ['enumtypid', oid], ['enumsortorder', float4], ['enumlabel', name]],
     (ctx) => [...ctx.catalog.types.values()].flatMap((t) => t.labels.map((l) => [l.oid, t.oid, l.sortOrder, l.label] as Row)), 3501));
-  add(rel('pg_catalog', 'pg_range', [['rngtypid', oid], ['rngsubtype', oid], ['rngmultitypid', oid], ['rngcollation', oid], ['rngsubopc', oid], ['rngcanonical', regproc], ['rngsubdiff', regproc]], () => [], 3541));
+  add(rel('pg_catalog', 'pg_range', [['rngtypid', oid], ['rngsubtype', oid], ['rngmultitypid', oid], ['rngcollation', oid], ['rngsubopc', oid], ['rngcanonical', regproc], ['rngsubdiff', regproc]],
+    () => [...RANGE_TYPES.values()].map((r) => [r.oid, r.subtype, r.multirange, 0, r.subopc, r.canonicalProc, r.subdiffProc] as Row), 3541));
   add(rel('pg_catalog', 'pg_inherits', [['inhrelid', oid], ['inhparent', oid], ['inhseqno', int4], ['inhdetachpending', bool]],
     (ctx) => [
       ...userTables(ctx.catalog).filter((t) => partitionOf(t)).map((t) => [t.oid, partitionOf(t)!.parent, 1, false] as Row),

@@ -8,7 +8,7 @@
  * memory (megabytes per value); it also turns a Buffer into a plain Uint8Array.
  */
 import { SqlError, SqlState } from '../../errors.js';
-import type { Interval, Row, SparseVector, Value } from '../../types/types.js';
+import type { Interval, RangeValue, Row, SparseVector, Value } from '../../types/types.js';
 
 const NULL = 0;
 const FALSE = 1;
@@ -22,6 +22,7 @@ const FLOAT32S = 8;
 const INTERVAL = 9;
 const SPARSE = 10;
 const ARRAY = 11;
+const RANGE = 12;
 
 /** Appends encoded rows to a growing buffer; `take()` hands the bytes over. */
 export class RowEncoder {
@@ -141,6 +142,13 @@ export class RowEncoder {
       this.f64(v.micros);
       return;
     }
+    if (isRange(v)) {
+      this.tag(RANGE);
+      this.u32(v.flags);
+      this.value(v.lower);
+      this.value(v.upper);
+      return;
+    }
     throw unspillable(v);
   }
 }
@@ -151,6 +159,10 @@ function isSparse(v: object): v is SparseVector {
 
 function isInterval(v: object): v is Interval {
   return 'months' in v && 'days' in v && 'micros' in v;
+}
+
+function isRange(v: object): v is RangeValue {
+  return 'flags' in v && 'lower' in v && 'upper' in v;
 }
 
 function unspillable(v: unknown): SqlError {
@@ -230,6 +242,11 @@ export class RowDecoder {
         const indices = new Int32Array(this.aligned());
         const values = new Float32Array(this.aligned());
         return { dim, indices, values };
+      }
+      case RANGE: {
+        const flags = this.u32();
+        const lower = this.value();
+        return { flags, lower, upper: this.value() };
       }
       case ARRAY: {
         const n = this.u32();
