@@ -4,6 +4,7 @@
  * execute, notices. Statements run in dispatch.ts and the modules it calls.
  */
 import { setTypeScope } from '../types/user-types.js';
+import { bindDomainConstraints } from '../sql/bind-domain.js';
 import { SqlError, SqlState, toSqlError, type SqlNotice } from '../errors.js';
 import { storesRows, type BackendActivity, type Catalog, type CatalogData, type SequenceLogger } from '../catalog/catalog.js';
 import { optimize } from '../planner/optimize.js';
@@ -537,6 +538,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
       userFunctionOid: (name, schema) => userFunctionOid(this, name, schema),
       userSetFunction: (name, argc) => (findSqlFunction(this.catalog, name, argc, functionPath(this.searchPath()))?.returns.kind ?? 'scalar') !== 'scalar',
       parseSettings: this.parseSettings(),
+      domainConstraints: (domain) => bindDomainConstraints(self(), domain),
     }));
   }
 

@@ -169,7 +169,7 @@ function bindNode(node: Node, text: string, env: StatementEnv): BoundStatement {
   if (role) return role;
   const kind = Object.keys(node)[0];
   if (NOOP_KINDS.has(kind)) return { kind: 'noop', tag: TAGS[kind] };
-  if ('AlterOwnerStmt' in node && (node.AlterOwnerStmt.objectType === 'OBJECT_SCHEMA' || node.AlterOwnerStmt.objectType === 'OBJECT_TYPE')) return bindDdlStatement(node, 'AlterOwnerStmt', text, env);
+  if ('AlterOwnerStmt' in node && (node.AlterOwnerStmt.objectType === 'OBJECT_SCHEMA' || node.AlterOwnerStmt.objectType === 'OBJECT_TYPE' || node.AlterOwnerStmt.objectType === 'OBJECT_DOMAIN')) return bindDdlStatement(node, 'AlterOwnerStmt', text, env);
   if ('AlterOwnerStmt' in node) {
     const owner = bindAlterOwner(node.AlterOwnerStmt);
     if (owner) return { kind: 'role', stmt: owner, tag: owner.function ? 'ALTER FUNCTION' : 'ALTER DATABASE' };
@@ -476,11 +476,11 @@ const NOOP_KINDS = new Set(['CheckPointStmt', 'LockStmt']);
 const DDL_KINDS = new Set([
   'CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt',
   'RenameStmt', 'AlterObjectSchemaStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatedbStmt', 'DropdbStmt', 'CreateSchemaStmt', 'AlterSeqStmt',
-  'RefreshMatViewStmt', 'CreateEnumStmt', 'AlterEnumStmt',
+  'RefreshMatViewStmt', 'CreateEnumStmt', 'AlterEnumStmt', 'CreateDomainStmt', 'AlterDomainStmt',
 , 'ReindexStmt', 'CreatePolicyStmt', 'AlterPolicyStmt']);
 
 /** DDL refused in a read-only transaction and saved with the catalog after an autocommit statement */
-const CATALOG_WRITES = new Set(['CreateEnumStmt', 'AlterEnumStmt', 'CreateSchemaStmt', 'AlterOwnerStmt', 'AlterObjectSchemaStmt', 'CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'AlterSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt', 'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatePolicyStmt', 'AlterPolicyStmt', 'RefreshMatViewStmt']);
+const CATALOG_WRITES = new Set(['CreateEnumStmt', 'AlterEnumStmt', 'CreateDomainStmt', 'AlterDomainStmt', 'CreateSchemaStmt', 'AlterOwnerStmt', 'AlterObjectSchemaStmt', 'CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'AlterSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt', 'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatePolicyStmt', 'AlterPolicyStmt', 'RefreshMatViewStmt']);
 
 const TAGS: Record<string, string> = {
   CreateStmt: 'CREATE TABLE', DropStmt: 'DROP', IndexStmt: 'CREATE INDEX', CreateExtensionStmt: 'CREATE EXTENSION',
@@ -489,12 +489,12 @@ const TAGS: Record<string, string> = {
   UnlistenStmt: 'UNLISTEN', NotifyStmt: 'NOTIFY', VacuumStmt: 'VACUUM', CheckPointStmt: 'CHECKPOINT', LockStmt: 'LOCK TABLE',
   CreateSchemaStmt: 'CREATE SCHEMA', DoStmt: 'DO', AlterTableStmt: 'ALTER TABLE', CopyStmt: 'COPY', ViewStmt: 'CREATE VIEW',
   CreateFunctionStmt: 'CREATE FUNCTION', RenameStmt: 'ALTER TABLE', CreatedbStmt: 'CREATE DATABASE', DropdbStmt: 'DROP DATABASE', PrepareStmt: 'PREPARE', ExecuteStmt: 'EXECUTE', CreateTableAsStmt: 'SELECT', ReindexStmt: 'REINDEX',
-  CreatePolicyStmt: 'CREATE POLICY', AlterPolicyStmt: 'ALTER POLICY', CreateEnumStmt: 'CREATE TYPE', AlterEnumStmt: 'ALTER TYPE', RefreshMatViewStmt: 'REFRESH MATERIALIZED VIEW',
+  CreatePolicyStmt: 'CREATE POLICY', AlterPolicyStmt: 'ALTER POLICY', CreateEnumStmt: 'CREATE TYPE', AlterEnumStmt: 'ALTER TYPE', CreateDomainStmt: 'CREATE DOMAIN', AlterDomainStmt: 'ALTER DOMAIN', RefreshMatViewStmt: 'REFRESH MATERIALIZED VIEW',
 };
 
 const DROP_TAGS: Record<string, string> = {
   OBJECT_TABLE: 'DROP TABLE', OBJECT_INDEX: 'DROP INDEX', OBJECT_SEQUENCE: 'DROP SEQUENCE', OBJECT_EXTENSION: 'DROP EXTENSION',
-  OBJECT_VIEW: 'DROP VIEW', OBJECT_MATVIEW: 'DROP MATERIALIZED VIEW', OBJECT_SCHEMA: 'DROP SCHEMA', OBJECT_POLICY: 'DROP POLICY', OBJECT_TYPE: 'DROP TYPE', OBJECT_FUNCTION: 'DROP FUNCTION',
+  OBJECT_VIEW: 'DROP VIEW', OBJECT_MATVIEW: 'DROP MATERIALIZED VIEW', OBJECT_SCHEMA: 'DROP SCHEMA', OBJECT_POLICY: 'DROP POLICY', OBJECT_TYPE: 'DROP TYPE', OBJECT_DOMAIN: 'DROP DOMAIN', OBJECT_FUNCTION: 'DROP FUNCTION',
 };
 
 /** the object words of ALTER's command tags where they differ from the object type's name */
@@ -506,9 +506,10 @@ function ddlTag(node: Node): string {
     const t = node.RenameStmt.renameType;
     if (t === 'OBJECT_MATVIEW' || node.RenameStmt.relationType === 'OBJECT_MATVIEW') return 'ALTER MATERIALIZED VIEW';
     if (t === 'OBJECT_TYPE') return 'ALTER TYPE';
+    if (t === 'OBJECT_DOMAIN' || t === 'OBJECT_DOMCONSTRAINT') return 'ALTER DOMAIN';
     return t === 'OBJECT_INDEX' ? 'ALTER INDEX' : t === 'OBJECT_VIEW' ? 'ALTER VIEW' : t === 'OBJECT_POLICY' ? 'ALTER POLICY' : t === 'OBJECT_SCHEMA' ? 'ALTER SCHEMA' : 'ALTER TABLE';
   }
-  if ('AlterOwnerStmt' in node) return node.AlterOwnerStmt.objectType === 'OBJECT_TYPE' ? 'ALTER TYPE' : 'ALTER SCHEMA';
+  if ('AlterOwnerStmt' in node) return node.AlterOwnerStmt.objectType === 'OBJECT_TYPE' ? 'ALTER TYPE' : node.AlterOwnerStmt.objectType === 'OBJECT_DOMAIN' ? 'ALTER DOMAIN' : 'ALTER SCHEMA';
   if ('AlterObjectSchemaStmt' in node) return `ALTER ${RELATION_WORDS[node.AlterObjectSchemaStmt.objectType ?? ''] ?? (node.AlterObjectSchemaStmt.objectType ?? 'OBJECT_TABLE').slice(7)}`;
   if ('AlterTableStmt' in node) return `ALTER ${RELATION_WORDS[node.AlterTableStmt.objtype ?? ''] ?? 'TABLE'}`;
   return TAGS[Object.keys(node)[0]];

@@ -101,6 +101,31 @@ function enumTypeRows(ctx: SystemRelationContext): Row[] {
   });
 }
 
+/** domain_in, domain_recv (the output and send functions are the base type's) */
+const DOMAIN_IN = 2597, DOMAIN_RECV = 2598;
+
+/** pg_type rows of this database's domains and their array types (typtype 'd'), as DefineDomain makes them */
+function domainTypeRows(ctx: SystemRelationContext): Row[] {
+  const [ain, aout, arecv, asend, , , aanalyze, asubscript] = builtinTypeProcs('_int4') ?? [0, 0, 0, 0, 0, 0, 0, 0];
+  const acl = (t: Securable) => (ctx.roles && t.acl ? formatAcl(t, ctx.roles) : null);
+  return [...ctx.catalog.domains.values()].flatMap((d) => {
+    const ns = namespaceOid(ctx.catalog, d.schema);
+    const info = TYPES.get(d.base.oid);
+    const enumBase = info?.category === 'E' && !BUILTIN_TYPE_OIDS.has(d.base.oid);
+    const [, output, , send] = enumBase ? ENUM_PROCS : builtinTypeProcs(info?.name ?? '') ?? [0, 0, 0, 0];
+    const collation = d.collation === undefined ? typeCollation(info) : d.collation === 'C' ? COLL_C : COLL_DEFAULT;
+    const typbasetype = d.base.domain ?? d.base.oid;
+    const typtypmod = d.base.domain !== undefined ? -1 : d.base.typmod;
+    return [
+      [d.oid, d.name, ns, ownerOf(d), info?.len ?? -1, info?.byval ?? false, 'd', info?.category ?? 'U', false, true, ',', 0, 0, 0, d.arrayOid,
+        DOMAIN_IN, output, DOMAIN_RECV, send, 0, 0, 0, info?.align ?? 'i', typeStorage(info), d.notNull, typbasetype, typtypmod, 0, collation,
+        d.default ? d.default.sql : null, d.default ? d.default.sql : null, acl(d)],
+      [d.arrayOid, '_' + d.name, ns, ownerOf(d), -1, false, 'b', 'A', false, true, ',', 0, asubscript, d.oid, 0, ain, aout, arecv, asend, 0, 0, aanalyze,
+        info?.align === 'd' ? 'd' : 'i', 'x', false, 0, -1, 0, collation, null, null, acl(d)],
+    ] as Row[];
+  });
+}
+
 function userTables(c: Catalog): TableDef[] {
   return [...c.tables.values()];
 }
@@ -236,7 +261,7 @@ export function buildSystemRelations(): SystemRelation[] {
     for (const tbl of userTables(ctx.catalog)) {
       rows.push([tbl.rowTypeOid, tbl.name, namespaceOid(ctx.catalog, tbl.schema), ROLE.bootstrap, -1, false, 'c', 'C', false, true, ',', tbl.oid, 0, 0, 0, input, output, receive, send, 0, 0, 0, 'd', 'x', false, 0, -1, 0, 0, null, null, null]);
     }
-    rows.push(...enumTypeRows(ctx));
+    rows.push(...enumTypeRows(ctx), ...domainTypeRows(ctx));
     return rows;
   }, 1247));
 
@@ -319,7 +344,8 @@ export function buildSystemRelations(): SystemRelation[] {
     const rows: Row[] = [];
     const attr = (relid: number, attname: string, type: SqlType, attnum: number, notNull: boolean, hasDef: boolean, identity: string, generated = ''): Row => {
       const info = TYPES.get(type.oid);
-      return [relid, attname, type.oid, -1, info?.len ?? -1, attnum, info?.category === 'A' ? 1 : 0, -1, type.typmod, info?.byval ?? false,
+      // a column of a domain: the domain's OID, its typmod is the domain's own (-1)
+      return [relid, attname, type.domain ?? type.oid, -1, info?.len ?? -1, attnum, info?.category === 'A' ? 1 : 0, -1, type.domain !== undefined ? -1 : type.typmod, info?.byval ?? false,
         info?.align ?? 'i', typeStorage(info), '', notNull, hasDef, false, identity, generated, false, true, 0, typeCollation(info), null, null, null, null];
     };
     for (const t of userTables(ctx.catalog)) {
@@ -389,6 +415,12 @@ export function buildSystemRelations(): SystemRelation[] {
         rows.push([c.oid, c.name, namespaceOid(ctx.catalog, t.schema), c.type, false, false, !c.notValid, t.oid, 0, c.indexOid ?? c.refIndex ?? 0, 0, c.refTable ?? 0,
           fk ? c.onUpdate ?? 'a' : ' ', fk ? c.onDelete ?? 'a' : ' ', fk ? c.match ?? 's' : ' ', true, 0, c.type === 'c' ? false : true, c.columns.map((x) => x + 1), c.refColumns ? c.refColumns.map((x) => x + 1) : null, null, null, null, null, null,
           c.type === 'c' ? c.checkPlainSql ?? c.checkSql ?? null : null]);
+      }
+    }
+    // a domain's CHECKs: contypid set, conrelid 0
+    for (const d of ctx.catalog.domains.values()) {
+      for (const c of d.constraints) {
+        rows.push([c.oid, c.name, namespaceOid(ctx.catalog, d.schema), 'c', false, false, !c.notValid, 0, d.oid, 0, 0, 0, ' ', ' ', ' ', true, 0, false, null, null, null, null, null, null, null, c.checkPlainSql]);
       }
     }
     return rows;

@@ -1,0 +1,107 @@
+/**
+ * What depends on a user type (an enum or a domain) when DROP TYPE / DROP DOMAIN goes:
+ * columns of it or of its array type, views showing it, SQL functions taking or returning
+ * it, domains over it; 2BP01 listing them, or CASCADE dropping them (dependency.c).
+ */
+import { SqlError } from '../../errors.js';
+import type { SqlFunctionDef, TableDef } from '../../catalog/catalog.js';
+import { viewDependencies } from '../../catalog/system/dependencies.js';
+import { formatType, typeByName, type SqlType } from '../../types/types.js';
+import { alterTable } from './alter-table.js';
+import { dropStorage, notice, type DdlContext } from './context.js';
+
+export type TypeDependent =
+  | { readonly kind: 'column'; readonly table: TableDef; readonly column: string; readonly type: SqlType }
+  | { readonly kind: 'view'; readonly view: TableDef }
+  | { readonly kind: 'function'; readonly fn: SqlFunctionDef }
+  /** a domain over the type: CASCADE drops it (and what depends on it) */
+  | { readonly kind: 'domain'; readonly name: string; readonly drop: () => Promise<void> };
+
+/** A type name taken in a schema: an enum's, a domain's, a table's row type, a built-in type's */
+export function typeNameTaken(ctx: DdlContext, schema: string, name: string): boolean {
+  return ctx.catalog.findType(schema, name) !== undefined || ctx.catalog.findDomain(schema, name) !== undefined
+    || ctx.catalog.findTable(schema, name) !== undefined || (schema === 'pg_catalog' && typeByName(name) !== undefined);
+}
+
+/**
+ * The columns, views and functions that use a type, in dependency.c's order as far as Quiver
+ * can tell it: columns by `keyOf` (the type's array type's first, then its own; `keys` in
+ * that order), then views, then functions; `uses` tells whether a type is (an array of) it.
+ */
+export function typeDependents(ctx: DdlContext, keys: readonly number[], uses: (t: SqlType) => boolean, keyOf: (t: SqlType) => number | undefined = (t) => t.domain): TypeDependent[] {
+  const out: TypeDependent[] = [];
+  for (const key of keys) {
+    for (const t of ctx.catalog.tables.values()) {
+      // a partition's columns come from its parent; a view goes as a whole
+      if (t.partitionOf || t.kind === 'v' || t.kind === 'm') continue;
+      for (const c of t.columns) if (keyOf(c.type) === key) out.push({ kind: 'column', table: t, column: c.name, type: c.type });
+    }
+  }
+  for (const t of ctx.catalog.tables.values()) if ((t.kind === 'v' || t.kind === 'm') && t.columns.some((c) => uses(c.type))) out.push({ kind: 'view', view: t });
+  for (const f of ctx.catalog.functions.values()) {
+    const returns = f.returns.kind === 'table' ? f.returns.columns.map((c) => c.type) : [f.returns.type];
+    if ([...f.params.map((p) => p.type), ...returns].some(uses)) out.push({ kind: 'function', fn: f });
+  }
+  return out;
+}
+
+function describeDependent(d: TypeDependent): string {
+  switch (d.kind) {
+    case 'column': return `column ${d.column} of table ${d.table.name}`;
+    case 'view': return `${d.view.kind === 'm' ? 'materialized view' : 'view'} ${d.view.name}`;
+    case 'function': return `function ${d.fn.name}(${d.fn.params.map((p) => formatType(p.type)).join(',')})`;
+    case 'domain': return `type ${d.name}`;
+  }
+}
+
+/**
+ * What a dependent is reported to depend on: a column's type; for a view, the column of a
+ * table it reads that has the type (PostgreSQL records a view's dependency on the columns it
+ * uses), else the type.
+ */
+function dependedOn(ctx: DdlContext, d: TypeDependent, what: string, uses: (t: SqlType) => boolean): string {
+  if (d.kind === 'column') return `type ${formatType(d.type)}`;
+  if (d.kind === 'view') {
+    const names = new Set(d.view.columns.filter((c) => uses(c.type)).map((c) => c.name));
+    for (const dep of viewDependencies(ctx.catalog, d.view)) {
+      const t = ctx.catalog.tables.get(dep.objid);
+      const col = t?.columns.find((c) => uses(c.type) && names.has(c.name));
+      if (t && col) return `column ${col.name} of table ${t.name}`;
+    }
+  }
+  return what;
+}
+
+/**
+ * RESTRICT: 2BP01 naming the dependents of `what` ("type t"); CASCADE: the NOTICE listing
+ * them, then views, functions and domains go and columns are dropped from their tables.
+ */
+export async function dropTypeDependents(ctx: DdlContext, what: string, dependents: readonly TypeDependent[], cascade: boolean, uses: (t: SqlType) => boolean): Promise<void> {
+  if (dependents.length === 0) return;
+  if (!cascade) {
+    const lines = dependents.map((d) => `${describeDependent(d)} depends on ${dependedOn(ctx, d, what, uses)}`);
+    throw new SqlError('2BP01', `cannot drop ${what} because other objects depend on it`, {
+      detail: lines.join('\n'), hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
+    });
+  }
+  const lines = dependents.map((d) => `drop cascades to ${describeDependent(d)}`);
+  if (lines.length === 1) notice(ctx, lines[0]!);
+  else ctx.notices.push({ severity: 'NOTICE', code: '00000', message: `drop cascades to ${lines.length} other objects`, detail: lines.join('\n') });
+  for (const d of dependents) {
+    if (d.kind === 'view') {
+      ctx.catalog.dropTable(d.view.oid);
+      if (d.view.kind === 'm') await dropStorage(ctx, d.view.oid);
+    } else if (d.kind === 'function') {
+      ctx.catalog.functions.delete(d.fn.oid);
+      ctx.catalog.version++;
+    } else if (d.kind === 'domain') await d.drop();
+  }
+  for (const d of dependents) {
+    // by name: a table rewrite gives the table a new OID
+    if (d.kind !== 'column') continue;
+    await alterTable(ctx, {
+      kind: 'alterTable', objectType: 'table', relation: { schema: d.table.schema, name: d.table.name }, only: false, missingOk: false,
+      commands: [{ kind: 'dropColumn', column: d.column, missingOk: true, cascade: true }],
+    });
+  }
+}
