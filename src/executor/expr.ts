@@ -73,11 +73,15 @@ export function domainChecker(c: DomainConstraints): (value: Value, env: ExecEnv
   return (v, env) => { if (v !== null) each(v, env); };
 }
 
-function domainCoercion(arg: Compiled, c: DomainConstraints): Compiled {
+function domainCoercion(arg: Compiled, c: DomainConstraints, position: number | undefined): Compiled {
   const check = domainChecker(c);
   return (r, env) => {
     const v = arg(r, env);
-    check(v, env);
+    try {
+      check(v, env);
+    } catch (err) {
+      throw position !== undefined && err instanceof SqlError ? err.withPosition(position) : err;
+    }
     return v;
   };
 }
@@ -282,7 +286,7 @@ function compileNode(e: Expr): Compiled {
         return slice ? arraySlice(a, bounds, base) : arrayElement(a, bounds, base);
       };
     }
-    case 'domain': return domainCoercion(compileExpr(e.arg), e.constraints);
+    case 'domain': return domainCoercion(compileExpr(e.arg), e.constraints, e.position);
     case 'field': {
       const arg = compileExpr(e.arg);
       const i = e.index;

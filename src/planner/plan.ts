@@ -72,7 +72,7 @@ export type Expr =
    * coercion to a domain (PostgreSQL's CoerceToDomain): the value of `arg`, already of the
    * base type, once the domain's NOT NULL and CHECK constraints pass (23502 / 23514)
    */
-  | { readonly kind: 'domain'; readonly type: SqlType; readonly arg: Expr; readonly constraints: DomainConstraints; readonly explicit?: boolean }
+  | { readonly kind: 'domain'; readonly type: SqlType; readonly arg: Expr; readonly constraints: DomainConstraints; readonly explicit?: boolean; /** an array literal's position: array_in checks its elements as it reads them, so errors point at it */ readonly position?: number }
   /** (record).field: the field at `index` (0-based) of a record value */
   | { readonly kind: 'field'; readonly type: SqlType; readonly arg: Expr; readonly index: number }
   /** x op ANY/ALL (array) */

@@ -109,7 +109,8 @@ function coerceToDomain(env: BindEnv, e: Expr, target: SqlType, context: CastCon
   }
   const constraints = env.domainConstraints?.(target.domain!);
   if (!constraints) return { ...arg, type: target } as Expr;
-  return { kind: 'domain', type: target, arg, constraints, ...(context === 'explicit' ? { explicit: true } : {}) };
+  const literal = constraints.elements && e.kind === 'const' && e.type.oid === OID.unknown ? e.position : undefined;
+  return { kind: 'domain', type: target, arg, constraints, ...(context === 'explicit' ? { explicit: true } : {}), ...(literal !== undefined ? { position: literal } : {}) };
 }
 
 function castError(env: BindEnv, e: Expr, target: SqlType, context: CastContext, describe?: () => string): SqlError {

@@ -103,15 +103,18 @@ const written = (name: QualifiedName): string => `${name.schema ? name.schema + 
 function requireDomain(ctx: DdlContext, name: QualifiedName): DomainTypeDef {
   const d = findDomainDef(ctx, name);
   if (d) return d;
-  if (isOtherType(ctx, name)) throw new SqlError(SqlState.wrongObjectType, `"${written(name)}" is not a domain`);
-  throw new SqlError(SqlState.undefinedObject, `type "${written(name)}" does not exist`);
+  throw notADomain(ctx, name) ?? new SqlError(SqlState.undefinedObject, `type "${written(name)}" does not exist`);
 }
 
-function isOtherType(ctx: DdlContext, name: QualifiedName): boolean {
+/** 42809 naming the type as format_type does, when the name is a type but no domain */
+function notADomain(ctx: DdlContext, name: QualifiedName): SqlError | undefined {
   const schemas = name.schema ? [name.schema] : ctx.searchPath;
-  const builtin = (name.schema === undefined || name.schema === 'pg_catalog') && typeByName(name.name) !== undefined && !findDomainDef(ctx, name);
-  return builtin || schemas.some((s) => ctx.catalog.findType(s, name.name) !== undefined);
+  const builtin = name.schema === undefined || name.schema === 'pg_catalog' ? typeByName(ALIASES[name.name] ?? name.name) : undefined;
+  const oid = builtin?.oid ?? schemas.map((s) => ctx.catalog.findType(s, name.name)).find((t) => t)?.oid;
+  return oid === undefined ? undefined : new SqlError(SqlState.wrongObjectType, `${formatType({ oid, typmod: -1 })} is not a domain`);
 }
+
+const ALIASES: Record<string, string> = { int: 'int4', integer: 'int4', smallint: 'int2', bigint: 'int8', boolean: 'bool', real: 'float4' };
 
 export async function alterDomain(ctx: DdlContext, stmt: AlterDomain): Promise<void> {
   const def = requireDomain(ctx, stmt.name);
@@ -155,7 +158,7 @@ export async function alterDomain(ctx: DdlContext, stmt: AlterDomain): Promise<v
     }
     case 'renameConstraint': {
       const con = def.constraints.find((c) => c.name === a.from);
-      if (!con) throw new SqlError(SqlState.undefinedObject, `constraint "${a.from}" for domain "${def.name}" does not exist`);
+      if (!con) throw new SqlError(SqlState.undefinedObject, `constraint "${a.from}" for domain ${domainName(def)} does not exist`);
       if (def.constraints.some((c) => c.name === a.to)) throw new SqlError(SqlState.duplicateObject, `constraint "${a.to}" for domain "${def.name}" already exists`);
       con.name = a.to;
       break;
@@ -191,16 +194,23 @@ function validateColumns(ctx: DdlContext, def: DomainTypeDef, ok: (v: Value) => 
     grew = false;
     for (const d of ctx.catalog.domains.values()) if (d.base.domain !== undefined && domains.has(d.base.domain) && !domains.has(d.oid)) { domains.add(d.oid); grew = true; }
   }
+  // values inside arrays are not checked: PostgreSQL refuses (find_composite_type_dependencies)
+  const arrays = new Set([...domains].map((oid) => ctx.catalog.domains.get(oid)?.arrayOid));
   for (const t of ctx.catalog.tables.values()) {
-    if (t.kind === 'v' || t.partitionOf) continue;
-    t.columns.forEach((c, i) => {
-      if (c.type.domain === undefined || !domains.has(c.type.domain)) return;
+    const c = t.kind === 'v' || t.partitionOf ? undefined : t.columns.find((x) => x.type.domain !== undefined && arrays.has(x.type.domain));
+    if (c) throw new SqlError(SqlState.featureNotSupported, `cannot alter type "${def.name}" because column "${t.name}.${c.name}" uses it`);
+  }
+  // the columns of the domains over it first, as get_rels_with_domain finds them
+  const order = [...domains].reverse();
+  const tables = [...ctx.catalog.tables.values()].filter((t) => t.kind !== 'v' && !t.partitionOf);
+  for (const [t, c, i] of order.flatMap((oid) => tables.flatMap((t) => t.columns.map((c, i) => [t, c, i] as const).filter(([, c]) => c.type.domain === oid)))) {
+    {
       for (const leaf of leafPartitions(ctx.catalog, t)) {
         for (const batch of ctx.storage.scan(leaf.oid, ctx.storage.snapshot())) {
           for (const row of batch.rows) if (!ok(row[i] ?? null)) throw fail(c.name, t.name);
         }
       }
-    });
+    }
   }
 }
 
@@ -209,13 +219,16 @@ const usesDomain = (def: DomainTypeDef) => (t: SqlType): boolean => t.domain ===
 
 function domainDependents(ctx: DdlContext, def: DomainTypeDef): TypeDependent[] {
   const uses = usesDomain(def);
-  return [...typeDependents(ctx, [def.arrayOid, def.oid], uses), ...domainsOver(ctx, def.oid)];
+  // dependency.c's order: columns of the array type, the domains over it (and theirs), then its own columns
+  const found = typeDependents(ctx, [def.arrayOid, def.oid], uses);
+  const arrayColumns = found.filter((d) => d.kind === 'column' && d.type.domain === def.arrayOid);
+  return [...arrayColumns, ...domainsOver(ctx, def.oid), ...found.filter((d) => !arrayColumns.includes(d))];
 }
 
 /** the domains declared over a type (an enum's OID, or a domain's) */
 export function domainsOver(ctx: DdlContext, oid: number): TypeDependent[] {
   return [...ctx.catalog.domains.values()].filter((d) => (d.base.domain ?? d.base.oid) === oid)
-    .map((d): TypeDependent => ({ kind: 'domain', name: domainName(d), drop: () => dropDomainCascade(ctx, d) }));
+    .map((d): TypeDependent => ({ kind: 'domain', name: domainName(d), drop: () => dropDomainCascade(ctx, d), nested: domainDependents(ctx, d) }));
 }
 
 /** DROP DOMAIN [IF EXISTS] name, … [CASCADE | RESTRICT] (and DROP TYPE of a domain) */
@@ -227,7 +240,8 @@ export async function dropDomains(ctx: DdlContext, stmt: DropObjects): Promise<v
       found.push(def);
       continue;
     }
-    if (isOtherType(ctx, obj)) throw new SqlError(SqlState.wrongObjectType, `"${written(obj)}" is not a domain`);
+    const other = notADomain(ctx, obj);
+    if (other) throw other;
     if (!stmt.missingOk) throw new SqlError(SqlState.undefinedObject, `type "${written(obj)}" does not exist`);
     notice(ctx, `type "${written(obj)}" does not exist, skipping`);
   }
@@ -239,7 +253,8 @@ export async function dropDomains(ctx: DdlContext, stmt: DropObjects): Promise<v
   }
 }
 
+/** a domain over a dropped type goes with what uses it (the NOTICE listed them already) */
 async function dropDomainCascade(ctx: DdlContext, def: DomainTypeDef): Promise<void> {
-  await dropTypeDependents(ctx, `type ${domainName(def)}`, domainDependents(ctx, def), true, usesDomain(def));
+  await dropTypeDependents(ctx, `type ${domainName(def)}`, domainDependents(ctx, def), true, usesDomain(def), false);
   ctx.catalog.dropDomain(def.oid);
 }

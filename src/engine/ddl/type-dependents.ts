@@ -15,7 +15,7 @@ export type TypeDependent =
   | { readonly kind: 'view'; readonly view: TableDef }
   | { readonly kind: 'function'; readonly fn: SqlFunctionDef }
   /** a domain over the type: CASCADE drops it (and what depends on it) */
-  | { readonly kind: 'domain'; readonly name: string; readonly drop: () => Promise<void> };
+  | { readonly kind: 'domain'; readonly name: string; readonly drop: () => Promise<void>; /** what depends on the domain in turn (listed after it) */ readonly nested: readonly TypeDependent[] };
 
 /** A type name taken in a schema: an enum's, a domain's, a table's row type, a built-in type's */
 export function typeNameTaken(ctx: DdlContext, schema: string, name: string): boolean {
@@ -72,20 +72,27 @@ function dependedOn(ctx: DdlContext, d: TypeDependent, what: string, uses: (t: S
   return what;
 }
 
+/** the dependents of a domain over the type, each naming what it depends on */
+function nestedLines(ctx: DdlContext, d: TypeDependent): string[] {
+  if (d.kind !== 'domain') return [];
+  const what = `type ${d.name}`;
+  return d.nested.flatMap((x) => [`${describeDependent(x)} depends on ${dependedOn(ctx, x, what, () => false)}`, ...nestedLines(ctx, x)]);
+}
+
 /**
  * RESTRICT: 2BP01 naming the dependents of `what` ("type t"); CASCADE: the NOTICE listing
  * them, then views, functions and domains go and columns are dropped from their tables.
  */
-export async function dropTypeDependents(ctx: DdlContext, what: string, dependents: readonly TypeDependent[], cascade: boolean, uses: (t: SqlType) => boolean): Promise<void> {
+export async function dropTypeDependents(ctx: DdlContext, what: string, dependents: readonly TypeDependent[], cascade: boolean, uses: (t: SqlType) => boolean, announce = true): Promise<void> {
   if (dependents.length === 0) return;
   if (!cascade) {
-    const lines = dependents.map((d) => `${describeDependent(d)} depends on ${dependedOn(ctx, d, what, uses)}`);
+    const lines = dependents.flatMap((d) => [`${describeDependent(d)} depends on ${dependedOn(ctx, d, what, uses)}`, ...nestedLines(ctx, d)]);
     throw new SqlError('2BP01', `cannot drop ${what} because other objects depend on it`, {
       detail: lines.join('\n'), hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
     });
   }
-  const lines = dependents.map((d) => `drop cascades to ${describeDependent(d)}`);
-  if (lines.length === 1) notice(ctx, lines[0]!);
+  const lines = dependents.flatMap((d) => [d, ...(d.kind === 'domain' ? d.nested : [])]).map((d) => `drop cascades to ${describeDependent(d)}`);
+  if (!announce) { /* listed by the drop that cascaded here */ } else if (lines.length === 1) notice(ctx, lines[0]!);
   else ctx.notices.push({ severity: 'NOTICE', code: '00000', message: `drop cascades to ${lines.length} other objects`, detail: lines.join('\n') });
   for (const d of dependents) {
     if (d.kind === 'view') {

@@ -1,0 +1,91 @@
+-- CREATE DOMAIN, columns of domains, NOT NULL / CHECK enforcement, ALTER / DROP DOMAIN (PostgreSQL 15)
+CREATE DOMAIN posint AS integer CHECK (VALUE > 0);
+CREATE DOMAIN nntext text NOT NULL DEFAULT 'none';
+CREATE DOMAIN code AS varchar(5) CONSTRAINT code_upper CHECK (VALUE = upper(VALUE));
+ALTER DOMAIN code ADD CHECK (length(VALUE) > 1);
+CREATE DOMAIN smallpos AS posint CHECK (VALUE + 0 < 100);
+CREATE DOMAIN posint AS integer;
+CREATE DOMAIN bad AS integer NOT NULL NULL;
+CREATE DOMAIN bad AS integer DEFAULT 1 DEFAULT 2;
+CREATE DOMAIN bad AS integer UNIQUE;
+CREATE DOMAIN bad AS integer CHECK (VALUE + 1);
+CREATE TABLE dom_t (id int, p posint, n nntext, c code, s smallpos, arr posint[]);
+INSERT INTO dom_t VALUES (1, 5, 'a', 'AB', 7, '{1,2}');
+INSERT INTO dom_t VALUES (2, 0, 'a', 'AB', 7, NULL);
+INSERT INTO dom_t VALUES (3, 5, NULL, 'AB', 7, NULL);
+INSERT INTO dom_t VALUES (4, 5, 'a', 'ab', 7, NULL);
+INSERT INTO dom_t VALUES (5, 5, 'a', 'A', 7, NULL);
+INSERT INTO dom_t VALUES (6, 5, 'a', 'ABCDEF', 7, NULL);
+INSERT INTO dom_t VALUES (7, 5, 'a', 'AB', 100, NULL);
+INSERT INTO dom_t VALUES (8, 5, 'a', 'AB', -1, NULL);
+INSERT INTO dom_t VALUES (9, 5, 'a', 'AB', 7, '{1,-2}');
+INSERT INTO dom_t (id, p) VALUES (10, 6);
+INSERT INTO dom_t (id, n) VALUES (11, DEFAULT);
+SELECT * FROM dom_t ORDER BY id;
+UPDATE dom_t SET p = -p WHERE id = 1;
+UPDATE dom_t SET n = NULL WHERE id = 1;
+UPDATE dom_t SET p = p + 1 RETURNING id, p, pg_typeof(p), pg_typeof(p + 1);
+SELECT 3::posint, '4'::posint, CAST(5 AS posint), pg_typeof(3::posint), pg_typeof(3::posint::int), pg_typeof('{1}'::posint[]);
+SELECT 0::posint;
+SELECT '-3'::posint;
+SELECT NULL::nntext;
+SELECT CAST(NULL AS posint) IS NULL;
+SELECT '{1,0}'::posint[];
+SELECT 'x'::smallpos;
+SELECT 200::smallpos;
+SELECT p + 1, p * 2, p > 3, p = 6 FROM dom_t WHERE p IS NOT NULL ORDER BY id;
+SELECT max(p), sum(p) FROM dom_t;
+SELECT c || 'x', lower(c) FROM dom_t WHERE c IS NOT NULL ORDER BY id;
+\d dom_t
+\dD (posint|nntext|code)
+SELECT typname, typtype, typbasetype::regtype, typtypmod, typnotnull, typdefault FROM pg_type WHERE typname IN ('posint', 'nntext', 'code', 'smallpos', '_posint') ORDER BY typname;
+SELECT conname, contypid::regtype, convalidated, pg_get_constraintdef(oid), pg_get_constraintdef(oid, true) FROM pg_constraint WHERE contypid <> 0 AND connamespace = 'public'::regnamespace AND conname <> 'smallpos_check' ORDER BY conname;
+SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a WHERE a.attrelid = 'dom_t'::regclass AND a.attnum > 0 ORDER BY a.attnum;
+SELECT format_type('posint'::regtype, NULL), 'smallpos'::regtype, 'posint[]'::regtype;
+-- ALTER DOMAIN (refused while an array of the domain is stored)
+ALTER DOMAIN posint SET NOT NULL;
+ALTER TABLE dom_t DROP COLUMN arr;
+ALTER DOMAIN posint ADD CONSTRAINT lt10 CHECK (VALUE < 7);
+ALTER DOMAIN posint ADD CONSTRAINT lt10 CHECK (VALUE < 10) NOT VALID;
+SELECT conname, convalidated, pg_get_constraintdef(oid) FROM pg_constraint WHERE contypid = 'posint'::regtype ORDER BY conname;
+INSERT INTO dom_t (id, p) VALUES (12, 11);
+ALTER DOMAIN posint VALIDATE CONSTRAINT lt10;
+ALTER DOMAIN posint DROP CONSTRAINT lt10;
+ALTER DOMAIN posint DROP CONSTRAINT lt10;
+ALTER DOMAIN posint DROP CONSTRAINT IF EXISTS lt10;
+ALTER DOMAIN posint ADD CHECK (VALUE < 1000);
+ALTER DOMAIN posint RENAME CONSTRAINT posint_check1 TO under_1000;
+ALTER DOMAIN posint RENAME CONSTRAINT nope TO under_1000;
+SELECT conname FROM pg_constraint WHERE contypid = 'posint'::regtype ORDER BY conname;
+ALTER DOMAIN posint SET NOT NULL;
+DELETE FROM dom_t WHERE p IS NULL;
+ALTER DOMAIN posint SET NOT NULL;
+INSERT INTO dom_t (id, n) VALUES (13, 'z');
+ALTER DOMAIN posint DROP NOT NULL;
+ALTER DOMAIN posint SET DEFAULT 42;
+INSERT INTO dom_t (id, n) VALUES (14, 'z');
+ALTER DOMAIN posint DROP DEFAULT;
+SELECT id, p FROM dom_t ORDER BY id;
+ALTER DOMAIN nosuch SET NOT NULL;
+ALTER DOMAIN int4 SET NOT NULL;
+CREATE SCHEMA dom_s;
+ALTER DOMAIN code SET SCHEMA dom_s;
+\d dom_t
+ALTER DOMAIN dom_s.code SET SCHEMA public;
+ALTER DOMAIN code RENAME TO code2;
+ALTER DOMAIN code2 RENAME TO code;
+COMMENT ON DOMAIN nntext IS 'text, never null';
+SELECT obj_description('nntext'::regtype, 'pg_type');
+\dD+ nntext
+-- DROP DOMAIN
+CREATE TABLE dom_arr (a posint[]);
+DROP DOMAIN posint;
+DROP TABLE dom_arr;
+DROP DOMAIN posint;
+DROP DOMAIN nosuch;
+DROP DOMAIN IF EXISTS nosuch;
+DROP DOMAIN smallpos CASCADE;
+\d dom_t
+DROP TABLE dom_t;
+DROP DOMAIN posint, nntext, code;
+DROP SCHEMA dom_s;
