@@ -89,3 +89,39 @@ DROP DOMAIN smallpos CASCADE;
 DROP TABLE dom_t;
 DROP DOMAIN posint, nntext, code;
 DROP SCHEMA dom_s;
+-- COPY checks each value as domain_in does; GRANT; information_schema
+CREATE DOMAIN posint AS integer CHECK (VALUE > 0);
+CREATE DOMAIN nn AS text NOT NULL;
+CREATE TABLE ct (a posint, b nn);
+COPY ct FROM STDIN;
+1	x
+\.
+COPY ct FROM STDIN;
+-1	x
+\.
+COPY ct FROM STDIN;
+2	\N
+\.
+SELECT * FROM ct;
+SELECT typacl IS NOT NULL AS granted FROM pg_type WHERE typname = 'posint';
+GRANT USAGE ON DOMAIN posint TO PUBLIC;
+SELECT domain_schema, domain_name, data_type, character_maximum_length, domain_default FROM information_schema.domains WHERE domain_schema = 'public';
+SELECT constraint_name, domain_name, is_deferrable FROM information_schema.domain_constraints WHERE domain_schema = 'public';
+SELECT column_name, data_type, domain_schema, domain_name, udt_name FROM information_schema.columns WHERE table_name = 'ct';
+DROP TABLE ct;
+DROP DOMAIN posint, nn;
+-- a domain over an enum, in a view, in CREATE TABLE AS, as a function's argument
+CREATE TYPE dom_mood AS ENUM ('sad', 'ok', 'happy');
+CREATE DOMAIN good_mood AS dom_mood CHECK (VALUE > 'sad');
+CREATE TABLE dm (m good_mood);
+INSERT INTO dm VALUES ('ok'), ('happy');
+INSERT INTO dm VALUES ('sad');
+CREATE VIEW dm_v AS SELECT m, m::text AS t FROM dm;
+SELECT * FROM dm_v ORDER BY m;
+CREATE TABLE dm2 AS SELECT m FROM dm;
+\d dm2
+SELECT m::dom_mood = 'ok', m::dom_mood < 'happy' FROM dm ORDER BY m;
+DROP TYPE dom_mood;
+DROP DOMAIN good_mood CASCADE;
+DROP TABLE dm, dm2;
+DROP TYPE dom_mood;

@@ -10,7 +10,7 @@ import type {
 } from '@pgsql/types';
 import { SqlError, SqlState, toSqlError } from '../errors.js';
 import type { TableDef } from '../catalog/catalog.js';
-import { rangeTableSizes, type Expr, type Plan } from '../planner/plan.js';
+import { rangeTableSizes, type DomainConstraints, type Expr, type Plan } from '../planner/plan.js';
 import { explainFlags, type ExplainFlags } from './explain-options.js';
 import { formatRecordOutputs, type SelectBinder } from './bind-select.js';
 import { bindChecks, bindDelete, bindGenerated, bindInsert, bindUpdate, defaultExprFor, type BoundCheck, type DmlStatement } from './bind-dml.js';
@@ -36,6 +36,8 @@ export type BoundCopy =
     /** the table's other columns, filled from their DEFAULT */
     defaults: readonly { column: number; expr: Expr }[];
     checks: readonly BoundCheck[];
+    /** the given columns of a domain: each value is checked as domain_in checks it */
+    domains: readonly { column: number; constraints: DomainConstraints }[];
   };
 
 export type BoundSet =
@@ -434,7 +436,11 @@ function bindCopy(n: CopyStmt, env: StatementEnv): BoundCopy {
   const missing = table.columns.map((_, i) => i).filter((i) => !target.columns.includes(i) && !table.columns[i]!.generated);
   // defaults first, then generated columns (computed from the filled-in row)
   const defaults = [...missing.map((i) => ({ column: i, expr: defaultExprFor(binder, table.columns[i]) })), ...bindGenerated(binder, table)];
-  return { kind: 'copy', direction: 'from', table, columns: target.columns, options, defaults, checks: bindChecks(binder, table), tag: 'COPY' };
+  const domains = target.columns.flatMap((c) => {
+    const d = table.columns[c]!.type.domain;
+    return d === undefined || !binder.env.domainConstraints ? [] : [{ column: c, constraints: binder.env.domainConstraints(d) }];
+  });
+  return { kind: 'copy', direction: 'from', table, columns: target.columns, options, defaults, checks: bindChecks(binder, table), domains, tag: 'COPY' };
 }
 
 /** The tree of `SELECT columns FROM schema.table` (or `SELECT *`), built directly: names need no quoting. */

@@ -699,6 +699,27 @@ function attrdefOid(tableOid: number, attnum: number): number {
 
 const SCHEMAS = ['pg_catalog', 'public', 'information_schema', 'pg_toast'];
 
+/** information_schema's description of a type (columns, domains): data_type, lengths, precisions, its udt's schema */
+function typeFacts(type: SqlType) {
+  const oid = type.oid;
+  const info = TYPES.get(oid)!;
+  const dataType = (isVectorType(oid) || info.category === 'E') && info.category !== 'A' ? 'USER-DEFINED' : info.category === 'A' ? 'ARRAY' : formatType(sqlType(oid));
+  const charLen = (oid === OID.varchar || oid === OID.bpchar) && type.typmod > 4 ? type.typmod - 4 : null;
+  const octetLen = oid === OID.varchar || oid === OID.bpchar || oid === OID.text ? (charLen !== null ? charLen * 4 : 1073741824) : null;
+  let numPrec: number | null = ({ [OID.int2]: 16, [OID.int4]: 32, [OID.int8]: 64, [OID.float4]: 24, [OID.float8]: 53 } as Record<number, number>)[oid] ?? null;
+  let radix: number | null = numPrec !== null ? 2 : null;
+  let scale: number | null = numPrec !== null && oid !== OID.float4 && oid !== OID.float8 ? 0 : null;
+  if (oid === OID.numeric && type.typmod >= 4) {
+    numPrec = (type.typmod - 4) >> 16;
+    scale = (type.typmod - 4) & 0xffff;
+    radix = 10;
+  } else if (oid === OID.numeric) radix = 10;
+  const isDatetime = [OID.date, OID.time, OID.timestamp, OID.timestamptz, OID.timetz, OID.interval].includes(oid as never);
+  const dtPrec = isDatetime ? (oid === OID.date ? 0 : type.typmod >= 0 ? type.typmod : 6) : null;
+  const udtSchema = isVectorType(oid) ? 'public' : userType(info.elem ?? oid)?.schema ?? 'pg_catalog';
+  return { info, dataType, charLen, octetLen, numPrec, radix, scale, dtPrec, udtSchema };
+}
+
 function addInformationSchema(add: (r: SystemRelation) => void): void {
   const id = name;
   const chars = varchar;
@@ -723,29 +744,32 @@ function addInformationSchema(add: (r: SystemRelation) => void): void {
     ['is_identity', yesNo], ['identity_generation', chars], ['identity_start', chars], ['identity_increment', chars], ['identity_maximum', chars],
     ['identity_minimum', chars], ['identity_cycle', yesNo], ['is_generated', chars], ['generation_expression', chars], ['is_updatable', yesNo],
   ], (ctx) => [...userTables(ctx.catalog).filter((t) => t.kind !== 'm'), ...systemTablesForColumns()].flatMap((t) => t.columns.map((c, i) => {
-    const info = TYPES.get(c.type.oid)!;
-    const dataType = (isVectorType(c.type.oid) || info.category === 'E') && info.category !== 'A' ? 'USER-DEFINED' : info.category === 'A' ? 'ARRAY' : formatType(sqlType(c.type.oid));
-    const charLen = (c.type.oid === OID.varchar || c.type.oid === OID.bpchar) && c.type.typmod > 4 ? c.type.typmod - 4 : null;
-    const octetLen = c.type.oid === OID.varchar || c.type.oid === OID.bpchar || c.type.oid === OID.text ? (charLen !== null ? charLen * 4 : 1073741824) : null;
-    let numPrec: number | null = ({ [OID.int2]: 16, [OID.int4]: 32, [OID.int8]: 64, [OID.float4]: 24, [OID.float8]: 53 } as Record<number, number>)[c.type.oid] ?? null;
-    let radix: number | null = numPrec !== null ? 2 : null;
-    let scale: number | null = numPrec !== null && c.type.oid !== OID.float4 && c.type.oid !== OID.float8 ? 0 : null;
-    if (c.type.oid === OID.numeric && c.type.typmod >= 4) {
-      numPrec = (c.type.typmod - 4) >> 16;
-      scale = (c.type.typmod - 4) & 0xffff;
-      radix = 10;
-    } else if (c.type.oid === OID.numeric) radix = 10;
-    const isDatetime = [OID.date, OID.time, OID.timestamp, OID.timestamptz, OID.timetz, OID.interval].includes(c.type.oid as never);
-    const dtPrec = isDatetime ? (c.type.oid === OID.date ? 0 : c.type.typmod >= 0 ? c.type.typmod : 6) : null;
+    const { info, dataType, charLen, octetLen, numPrec, radix, scale, dtPrec, udtSchema } = typeFacts(c.type);
     const seq = c.identity && c.sequence ? ctx.catalog.findSequence(t.schema, c.sequence) : undefined;
-    const udtSchema = isVectorType(c.type.oid) ? 'public' : userType(info.elem ?? c.type.oid)?.schema ?? 'pg_catalog';
+    // a column of a domain names it; its data type and udt are the base type's
+    const domain = c.type.domain !== undefined ? ctx.catalog.domains.get(c.type.domain) : undefined;
     return [ctx.database, t.schema, t.name, c.name, i + 1, c.identity || c.generated ? null : columnDefaultSql(c), c.notNull ? 'NO' : 'YES', dataType, charLen,
-      octetLen, numPrec, radix, scale, dtPrec, null, null, null, null, null, null, null, null, null, null, null,
+      octetLen, numPrec, radix, scale, dtPrec, null, null, null, null, null, null, null, null, domain ? ctx.database : null, domain?.schema ?? null, domain?.name ?? null,
       ctx.database, udtSchema, info.name, null, null, null, null, String(i + 1), 'NO',
       c.identity ? 'YES' : 'NO', c.identity === 'a' ? 'ALWAYS' : c.identity === 'd' ? 'BY DEFAULT' : null,
       seq ? String(seq.start) : null, seq ? String(seq.increment) : null, seq ? String(seq.max) : null, seq ? String(seq.min) : null, seq ? (seq.cycle ? 'YES' : 'NO') : 'NO',
       c.generated ? 'ALWAYS' : 'NEVER', c.generated ? columnDefaultSql(c) : null, t.kind === 'v' ? 'NO' : 'YES'] as Row;
   }))));
+  add(rel('information_schema', 'domains', [
+    ['domain_catalog', id], ['domain_schema', id], ['domain_name', id], ['data_type', chars], ['character_maximum_length', card], ['character_octet_length', card],
+    ['character_set_catalog', id], ['character_set_schema', id], ['character_set_name', id], ['collation_catalog', id], ['collation_schema', id], ['collation_name', id],
+    ['numeric_precision', card], ['numeric_precision_radix', card], ['numeric_scale', card], ['datetime_precision', card], ['interval_type', chars], ['interval_precision', card],
+    ['domain_default', chars], ['udt_catalog', id], ['udt_schema', id], ['udt_name', id], ['scope_catalog', id], ['scope_schema', id], ['scope_name', id],
+    ['maximum_cardinality', card], ['dtd_identifier', id],
+  ], (ctx) => [...ctx.catalog.domains.values()].map((d) => {
+    const { info, dataType, charLen, octetLen, numPrec, radix, scale, dtPrec, udtSchema } = typeFacts(d.base);
+    return [ctx.database, d.schema, d.name, dataType, charLen, octetLen, null, null, null, d.collation !== undefined ? ctx.database : null, d.collation !== undefined ? 'pg_catalog' : null, d.collation ?? null,
+      numPrec, radix, scale, dtPrec, null, null, d.default?.sql ?? null, ctx.database, udtSchema, info.name, null, null, null, null, '1'] as Row;
+  })));
+  add(rel('information_schema', 'domain_constraints', [
+    ['constraint_catalog', id], ['constraint_schema', id], ['constraint_name', id], ['domain_catalog', id], ['domain_schema', id], ['domain_name', id],
+    ['is_deferrable', yesNo], ['initially_deferred', yesNo],
+  ], (ctx) => [...ctx.catalog.domains.values()].flatMap((d) => d.constraints.map((c) => [ctx.database, d.schema, c.name, ctx.database, d.schema, d.name, 'NO', 'NO'] as Row))));
   add(rel('information_schema', 'schemata', [['catalog_name', id], ['schema_name', id], ['schema_owner', id], ['default_character_set_catalog', id],
     ['default_character_set_schema', id], ['default_character_set_name', id], ['sql_path', chars]], (ctx) =>
     [...SCHEMAS.map((s) => [ctx.database, s, s === 'public' ? 'pg_database_owner' : ctx.user, null, null, null, null] as Row),

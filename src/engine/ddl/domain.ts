@@ -228,7 +228,7 @@ function domainDependents(ctx: DdlContext, def: DomainTypeDef): TypeDependent[] 
 /** the domains declared over a type (an enum's OID, or a domain's) */
 export function domainsOver(ctx: DdlContext, oid: number): TypeDependent[] {
   return [...ctx.catalog.domains.values()].filter((d) => (d.base.domain ?? d.base.oid) === oid)
-    .map((d): TypeDependent => ({ kind: 'domain', name: domainName(d), drop: () => dropDomainCascade(ctx, d), nested: domainDependents(ctx, d) }));
+    .map((d): TypeDependent => ({ kind: 'domain', name: domainName(d), drop: () => dropDomainCascade(ctx, d), nested: domainDependents(ctx, d), uses: usesDomain(d) }));
 }
 
 /** DROP DOMAIN [IF EXISTS] name, … [CASCADE | RESTRICT] (and DROP TYPE of a domain) */

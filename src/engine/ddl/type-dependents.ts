@@ -15,7 +15,7 @@ export type TypeDependent =
   | { readonly kind: 'view'; readonly view: TableDef }
   | { readonly kind: 'function'; readonly fn: SqlFunctionDef }
   /** a domain over the type: CASCADE drops it (and what depends on it) */
-  | { readonly kind: 'domain'; readonly name: string; readonly drop: () => Promise<void>; /** what depends on the domain in turn (listed after it) */ readonly nested: readonly TypeDependent[] };
+  | { readonly kind: 'domain'; readonly name: string; readonly drop: () => Promise<void>; /** what depends on the domain in turn (listed after it), and whether a type is (an array of) the domain */ readonly nested: readonly TypeDependent[]; readonly uses: (t: SqlType) => boolean };
 
 /** A type name taken in a schema: an enum's, a domain's, a table's row type, a built-in type's */
 export function typeNameTaken(ctx: DdlContext, schema: string, name: string): boolean {
@@ -37,7 +37,14 @@ export function typeDependents(ctx: DdlContext, keys: readonly number[], uses: (
       for (const c of t.columns) if (keyOf(c.type) === key) out.push({ kind: 'column', table: t, column: c.name, type: c.type });
     }
   }
-  for (const t of ctx.catalog.tables.values()) if ((t.kind === 'v' || t.kind === 'm') && t.columns.some((c) => uses(c.type))) out.push({ kind: 'view', view: t });
+  // a view comes right after the column it reads the type from (it depends on that column), else after the columns
+  for (const t of ctx.catalog.tables.values()) {
+    if ((t.kind !== 'v' && t.kind !== 'm') || !t.columns.some((c) => uses(c.type))) continue;
+    const read = viewColumnOfType(ctx, t, uses);
+    const at = read ? out.findIndex((d) => d.kind === 'column' && d.table === read.table && d.column === read.column) : -1;
+    if (at < 0) out.push({ kind: 'view', view: t });
+    else out.splice(at + 1, 0, { kind: 'view', view: t });
+  }
   for (const f of ctx.catalog.functions.values()) {
     const returns = f.returns.kind === 'table' ? f.returns.columns.map((c) => c.type) : [f.returns.type];
     if ([...f.params.map((p) => p.type), ...returns].some(uses)) out.push({ kind: 'function', fn: f });
@@ -62,21 +69,28 @@ function describeDependent(d: TypeDependent): string {
 function dependedOn(ctx: DdlContext, d: TypeDependent, what: string, uses: (t: SqlType) => boolean): string {
   if (d.kind === 'column') return `type ${formatType(d.type)}`;
   if (d.kind === 'view') {
-    const names = new Set(d.view.columns.filter((c) => uses(c.type)).map((c) => c.name));
-    for (const dep of viewDependencies(ctx.catalog, d.view)) {
-      const t = ctx.catalog.tables.get(dep.objid);
-      const col = t?.columns.find((c) => uses(c.type) && names.has(c.name));
-      if (t && col) return `column ${col.name} of table ${t.name}`;
-    }
+    const read = viewColumnOfType(ctx, d.view, uses);
+    if (read) return `column ${read.column} of table ${read.table.name}`;
   }
   return what;
+}
+
+/** the column of a table a view reads that has the type (PostgreSQL records a view's dependency on the columns it uses) */
+function viewColumnOfType(ctx: DdlContext, view: TableDef, uses: (t: SqlType) => boolean): { table: TableDef; column: string } | undefined {
+  const names = new Set(view.columns.filter((c) => uses(c.type)).map((c) => c.name));
+  for (const dep of viewDependencies(ctx.catalog, view)) {
+    const t = ctx.catalog.tables.get(dep.objid);
+    const col = t?.columns.find((c) => uses(c.type) && names.has(c.name));
+    if (t && col) return { table: t, column: col.name };
+  }
+  return undefined;
 }
 
 /** the dependents of a domain over the type, each naming what it depends on */
 function nestedLines(ctx: DdlContext, d: TypeDependent): string[] {
   if (d.kind !== 'domain') return [];
   const what = `type ${d.name}`;
-  return d.nested.flatMap((x) => [`${describeDependent(x)} depends on ${dependedOn(ctx, x, what, () => false)}`, ...nestedLines(ctx, x)]);
+  return d.nested.flatMap((x) => [`${describeDependent(x)} depends on ${dependedOn(ctx, x, what, d.uses)}`, ...nestedLines(ctx, x)]);
 }
 
 /**
