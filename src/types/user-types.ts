@@ -203,6 +203,15 @@ export function domainType(d: DomainEntry, arrayOf = false): SqlType {
   return { oid: TYPES.get(d.base.oid)?.array ?? d.base.oid, typmod: d.base.typmod, domain: d.arrayOid };
 }
 
+/**
+ * The type OID a value is sent as (RowDescription, array_send's element type): a domain's
+ * value as its base type (PostgreSQL's getBaseTypeAndTypmod), but an array of a domain as
+ * the domain's array type, which is no domain itself.
+ */
+export function wireTypeOid(t: SqlType): number {
+  return t.domain !== undefined && DOMAIN_ARRAYS.has(t.domain) ? t.domain : t.oid;
+}
+
 /** format_type's name of a domain or of a domain's array type (qualified when the search path does not find it) */
 export function domainDisplayName(oid: number): string | undefined {
   const d = DOMAINS.get(oid) ?? DOMAIN_ARRAYS.get(oid);
