@@ -125,3 +125,12 @@ DROP TYPE dom_mood;
 DROP DOMAIN good_mood CASCADE;
 DROP TABLE dm, dm2;
 DROP TYPE dom_mood;
+-- domains in schemas: ALTER SCHEMA RENAME carries them, DROP SCHEMA CASCADE drops them
+CREATE SCHEMA dom_sc;
+CREATE DOMAIN dom_sc.d1 AS int CHECK (VALUE > 0);
+CREATE TABLE dom_sc.t1 (a dom_sc.d1);
+ALTER SCHEMA dom_sc RENAME TO dom_sc2;
+INSERT INTO dom_sc2.t1 VALUES (0);
+SELECT 'dom_sc2.d1'::regtype, format_type('dom_sc2.d1'::regtype, NULL);
+DROP SCHEMA dom_sc2 CASCADE;
+SELECT count(*) FROM pg_type WHERE typname = 'd1';
