@@ -113,7 +113,12 @@ export function typeSchemaExists(schema: string): boolean {
 
 /** A user type by (optionally qualified) name in the current database, by the search path. */
 export function findUserType(schema: string | undefined, name: string): UserTypeEntry | undefined {
-  const inDb = [...ENTRIES.values()].filter((e) => e.database === scope.database && e.name === name);
+  return findInScope(ENTRIES.values(), schema, name);
+}
+
+/** The type of that name in the current database: in `schema`, else in the first schema of the search path that has one. */
+function findInScope<T extends { readonly database: string; readonly schema: string; readonly name: string }>(all: Iterable<T>, schema: string | undefined, name: string): T | undefined {
+  const inDb = [...all].filter((e) => e.database === scope.database && e.name === name);
   if (schema !== undefined) return inDb.find((e) => e.schema === schema);
   for (const s of scope.searchPath) {
     const hit = inDb.find((e) => e.schema === s);
@@ -188,13 +193,7 @@ export function domainOfArray(arrayOid: number): DomainEntry | undefined {
 
 /** A domain by (optionally qualified) name in the current database, by the search path. */
 export function findDomain(schema: string | undefined, name: string): DomainEntry | undefined {
-  const inDb = [...DOMAINS.values()].filter((d) => d.database === scope.database && d.name === name);
-  if (schema !== undefined) return inDb.find((d) => d.schema === schema);
-  for (const s of scope.searchPath) {
-    const hit = inDb.find((d) => d.schema === s);
-    if (hit) return hit;
-  }
-  return undefined;
+  return findInScope(DOMAINS.values(), schema, name);
 }
 
 /** The SqlType of a column (or value) of the domain (arrayOf: of its array type d[]). */

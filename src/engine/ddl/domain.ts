@@ -6,15 +6,15 @@
 import { SqlError, SqlState } from '../../errors.js';
 import type { DomainConstraintDef, DomainTypeDef } from '../../catalog/catalog.js';
 import { leafPartitions } from '../../catalog/partitions.js';
-import { changeOwner, isOwner } from '../../catalog/roles.js';
+import { isOwner } from '../../catalog/roles.js';
 import { ruleExpr } from '../../planner/rule-expr.js';
 import type { Expr } from '../../planner/plan.js';
 import type { BoundDdl, DdlExpr, Drop, QualifiedName } from '../../sql/ddl/index.js';
 import { typeOf } from '../../sql/ddl/tree.js';
 import { OID, TYPES, formatType, typeByName, type SqlType, type Value } from '../../types/types.js';
 import { creationSchema, notice, type DdlContext } from './context.js';
-import { notOwner, resolveRole } from './privileges.js';
-import { dropTypeDependents, typeDependents, typeNameTaken, type TypeDependent } from './type-dependents.js';
+import { notOwner } from './privileges.js';
+import { alterTypeObject, dropTypeDependents, typeDependents, typeNameTaken, type TypeDependent } from './type-dependents.js';
 
 type CreateDomain = Extract<BoundDdl, { kind: 'createDomain' }>;
 type AlterDomain = Extract<BoundDdl, { kind: 'alterDomain' }>;
@@ -47,7 +47,8 @@ export function createDomain(ctx: DdlContext, stmt: CreateDomain): void {
   if (typeNameTaken(ctx, schema, name)) throw new SqlError(SqlState.duplicateObject, `type "${name}" already exists`);
   const def: DomainTypeDef = {
     oid: ctx.catalog.allocateOid(), arrayOid: ctx.catalog.allocateOid(), name, schema, base, notNull: stmt.notNull,
-    default: stmt.default ? boundDefault(ctx, base, stmt.default) : null, constraints: [],
+    // a domain over a domain inherits its DEFAULT (DefineDomain copies typdefault)
+    default: stmt.default ? boundDefault(ctx, base, stmt.default) : base.domain !== undefined ? ctx.catalog.domains.get(base.domain)?.default ?? null : null, constraints: [],
     ...(stmt.collation !== undefined ? { collation: stmt.collation } : {}), ...(ctx.access ? { owner: ctx.access.role } : {}),
   };
   for (const c of stmt.checks) {
@@ -163,18 +164,8 @@ export async function alterDomain(ctx: DdlContext, stmt: AlterDomain): Promise<v
       con.name = a.to;
       break;
     }
-    case 'rename':
-      if (typeNameTaken(ctx, def.schema, a.newName)) throw new SqlError(SqlState.duplicateObject, `type "${a.newName}" already exists`);
-      def.name = a.newName;
-      break;
-    case 'owner':
-      if (access) changeOwner(def, resolveRole(access, a.owner));
-      break;
-    case 'setSchema':
-      if (!ctx.catalog.schemaExists(a.schema)) throw new SqlError('3F000', `schema "${a.schema}" does not exist`);
-      if (a.schema === def.schema) return;
-      if (typeNameTaken(ctx, a.schema, def.name)) throw new SqlError(SqlState.duplicateObject, `type "${def.name}" already exists in schema "${a.schema}"`);
-      def.schema = a.schema;
+    case 'rename': case 'owner': case 'setSchema':
+      if (!alterTypeObject(ctx, def, a)) return;
       break;
   }
   ctx.catalog.putDomain(def);

@@ -4,14 +4,14 @@
  */
 import { SqlError, SqlState } from '../../errors.js';
 import type { EnumTypeDef } from '../../catalog/catalog.js';
-import { changeOwner, isOwner } from '../../catalog/roles.js';
+import { isOwner } from '../../catalog/roles.js';
 import type { BoundDdl, Drop, QualifiedName } from '../../sql/ddl/index.js';
 import { formatType, sqlType, typeByName, type SqlType } from '../../types/types.js';
 import type { EnumLabel } from '../../types/user-types.js';
 import { creationSchema, notice, type DdlContext } from './context.js';
-import { dropTypeDependents, typeDependents, typeNameTaken } from './type-dependents.js';
+import { alterTypeObject, dropTypeDependents, typeDependents, typeNameTaken } from './type-dependents.js';
 import { domainsOver, dropDomains, findDomainDef } from './domain.js';
-import { notOwner, resolveRole } from './privileges.js';
+import { notOwner } from './privileges.js';
 
 type CreateEnum = Extract<BoundDdl, { kind: 'createEnum' }>;
 type AlterType = Extract<BoundDdl, { kind: 'alterType' }>;
@@ -88,18 +88,8 @@ export function alterType(ctx: DdlContext, stmt: AlterType): void {
       def.labels = def.labels.map((l) => (l === label ? { ...l, label: a.to } : l));
       break;
     }
-    case 'rename':
-      if (typeNameTaken(ctx, def.schema, a.newName)) throw new SqlError(SqlState.duplicateObject, `type "${a.newName}" already exists`);
-      def.name = a.newName;
-      break;
-    case 'owner':
-      if (access) changeOwner(def, resolveRole(access, a.owner));
-      break;
-    case 'setSchema':
-      if (!ctx.catalog.schemaExists(a.schema)) throw new SqlError('3F000', `schema "${a.schema}" does not exist`);
-      if (a.schema === def.schema) return;
-      if (typeNameTaken(ctx, a.schema, def.name)) throw new SqlError(SqlState.duplicateObject, `type "${def.name}" already exists in schema "${a.schema}"`);
-      def.schema = a.schema;
+    case 'rename': case 'owner': case 'setSchema':
+      if (!alterTypeObject(ctx, def, a)) return;
       break;
   }
   ctx.catalog.putType(def);

@@ -3,7 +3,10 @@
  * columns of it or of its array type, views showing it, SQL functions taking or returning
  * it, domains over it; 2BP01 listing them, or CASCADE dropping them (dependency.c).
  */
-import { SqlError } from '../../errors.js';
+import { SqlError, SqlState } from '../../errors.js';
+import { changeOwner, type Securable } from '../../catalog/roles.js';
+import type { AlterTypeAction } from '../../sql/ddl/index.js';
+import { resolveRole } from './privileges.js';
 import type { SqlFunctionDef, TableDef } from '../../catalog/catalog.js';
 import { viewDependencies } from '../../catalog/system/dependencies.js';
 import { formatType, typeByName, type SqlType } from '../../types/types.js';
@@ -21,6 +24,25 @@ export type TypeDependent =
 export function typeNameTaken(ctx: DdlContext, schema: string, name: string): boolean {
   return ctx.catalog.findType(schema, name) !== undefined || ctx.catalog.findDomain(schema, name) !== undefined
     || ctx.catalog.findTable(schema, name) !== undefined || (schema === 'pg_catalog' && typeByName(name) !== undefined);
+}
+
+/** ALTER TYPE | DOMAIN … RENAME TO / OWNER TO / SET SCHEMA of an enum or a domain (AlterTypeNamespace, RenameType); false: nothing changes */
+export function alterTypeObject(ctx: DdlContext, def: { name: string; schema: string } & Securable, a: Extract<AlterTypeAction, { kind: 'rename' | 'owner' | 'setSchema' }>): boolean {
+  switch (a.kind) {
+    case 'rename':
+      if (typeNameTaken(ctx, def.schema, a.newName)) throw new SqlError(SqlState.duplicateObject, `type "${a.newName}" already exists`);
+      def.name = a.newName;
+      return true;
+    case 'owner':
+      if (ctx.access) changeOwner(def, resolveRole(ctx.access, a.owner));
+      return true;
+    case 'setSchema':
+      if (!ctx.catalog.schemaExists(a.schema)) throw new SqlError('3F000', `schema "${a.schema}" does not exist`);
+      if (a.schema === def.schema) return false;
+      if (typeNameTaken(ctx, a.schema, def.name)) throw new SqlError(SqlState.duplicateObject, `type "${def.name}" already exists in schema "${a.schema}"`);
+      def.schema = a.schema;
+      return true;
+  }
 }
 
 /**
