@@ -134,3 +134,29 @@ INSERT INTO dom_sc2.t1 VALUES (0);
 SELECT 'dom_sc2.d1'::regtype, format_type('dom_sc2.d1'::regtype, NULL);
 DROP SCHEMA dom_sc2 CASCADE;
 SELECT count(*) FROM pg_type WHERE typname = 'd1';
+-- ALTER TABLE with domains: ADD COLUMN fills existing rows with the domain's DEFAULT (or a NULL it must allow), ALTER COLUMN TYPE checks them; array casts check each element
+CREATE DOMAIN e_pos AS integer CHECK (VALUE > 0);
+CREATE DOMAIN e_nn AS integer NOT NULL;
+CREATE DOMAIN e_def AS integer DEFAULT 42;
+CREATE TABLE e_t (id int);
+INSERT INTO e_t VALUES (1), (2);
+ALTER TABLE e_t ADD COLUMN a e_def;
+SELECT * FROM e_t ORDER BY id;
+ALTER TABLE e_t ADD COLUMN b e_nn;
+ALTER TABLE e_t ADD COLUMN c e_pos DEFAULT 0;
+ALTER TABLE e_t ADD COLUMN c e_pos DEFAULT 5;
+ALTER TABLE e_t ALTER COLUMN id TYPE e_pos;
+UPDATE e_t SET id = id - 1;
+ALTER TABLE e_t ALTER COLUMN id TYPE e_pos USING id - 1;
+INSERT INTO e_t (id) SELECT g FROM generate_series(-1, 0) g;
+CREATE TABLE e_t2 AS SELECT * FROM e_t;
+\d e_t2
+SELECT ARRAY[1, 2]::e_pos[], ARRAY[1, -2]::e_pos[];
+SELECT CASE WHEN true THEN 1::e_pos END, COALESCE(NULL, 2::e_pos), pg_typeof(COALESCE(NULL, 2::e_pos));
+DROP TABLE e_t, e_t2;
+DROP DOMAIN e_pos, e_nn, e_def;
+-- a domain over a domain inherits its DEFAULT
+CREATE DOMAIN inh_a AS int DEFAULT 3;
+CREATE DOMAIN inh_b AS inh_a;
+SELECT typname, typdefault FROM pg_type WHERE typname LIKE 'inh_%' AND typtype = 'd' ORDER BY 1;
+DROP DOMAIN inh_b; DROP DOMAIN inh_a;

@@ -27,13 +27,9 @@ export function bindDomainConstraints(binder: SelectBinder, domain: number): Dom
   return { name: top ? formatType({ oid: top.base.oid, typmod: -1, domain: top.oid }) : String(domain), notNull: levels.some((d) => d.notNull), checks, elements: ofArray !== undefined };
 }
 
-/** The DEFAULT of a domain (or the nearest of the domains it is declared over), as its parse tree; undefined: none. */
+/** The DEFAULT of a domain (a domain over a domain took its base's when created), as its parse tree; undefined: none. */
 export function domainDefault(binder: SelectBinder, domain: number): unknown {
-  const catalog = binder.env.catalog;
-  for (let d = catalog.domains.get(domain); d; d = d.base.domain === undefined ? undefined : catalog.domains.get(d.base.domain)) {
-    if (d.default) return d.default.ast;
-  }
-  return undefined;
+  return binder.env.catalog.domains.get(domain)?.default?.ast;
 }
 
 /** One CHECK of `d` as a boolean expression over the row [VALUE]. */

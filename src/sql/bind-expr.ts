@@ -3,6 +3,7 @@
  * operators/functions/casts through src/functions, infers $n parameter types from their
  * context, and turns untyped literals into typed constants where the context decides.
  */
+import { domainOfArray } from '../types/user-types.js';
 import { SqlError, SqlState } from '../errors.js';
 import { cannotCast, commonType, isAggregateName, resolveCast, resolveFunction, resolveOperator, resolveVariadicArrayCall } from '../functions/index.js';
 import { functionNotFound } from '../functions/registry.js';
@@ -251,8 +252,11 @@ export function bindExpr(node: RawNode, scope: Scope, ctx: ExprContext): Expr {
     case 'TypeCast': {
       const target = resolveTypeName(n.typeName);
       if (n.arg.A_ArrayExpr && isArrayType(target.oid)) {
-        // ARRAY[…]::T[] casts each element to T (explicitly, as PostgreSQL does)
-        return bindArray(n.arg.A_ArrayExpr, scope, ctx, sqlType(elementTypeOf(target.oid)!, target.typmod), 'explicit');
+        // ARRAY[…]::T[] casts each element to T (explicitly, as PostgreSQL does); ARRAY[…]::d[] each to the domain d
+        const ofDomain = target.domain === undefined ? undefined : domainOfArray(target.domain);
+        const elem: SqlType = { oid: elementTypeOf(target.oid)!, typmod: target.typmod, ...(ofDomain ? { domain: ofDomain.oid } : {}) };
+        const arr = bindArray(n.arg.A_ArrayExpr, scope, ctx, elem, 'explicit');
+        return ofDomain ? { ...arr, type: target } as Expr : arr;
       }
       const range = intervalRange(n.typeName);
       if (range !== undefined && n.arg.A_Const?.sval !== undefined) {
