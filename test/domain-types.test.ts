@@ -8,11 +8,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { startQuiver, TEST_DATABASE, type QuiverServer } from './support/server.js';
+import { acrossCrash, leaveOpenBlock } from './support/crash-restart.js';
 
 async function withClient<T>(server: QuiverServer, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database: TEST_DATABASE, connectionTimeoutMillis: 10000 });
@@ -65,61 +63,45 @@ test('a domain column on the wire: base type OID and typmod, the domain array ty
 });
 
 test('domains, their constraints and defaults, and rows in sealed segments survive kill -9', async () => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'quiver-domain-'));
   const env = { ...process.env, QUIVER_SEAL_THRESHOLD_BYTES: String(16 * 1024) };
-  try {
-    let server = await startQuiver({ dataDir, env });
-    try {
-      await withClient(server, async (c) => {
-        await c.query('CREATE DOMAIN dur_pos AS integer CHECK (VALUE > 0)');
-        await c.query("CREATE DOMAIN dur_small AS dur_pos DEFAULT 1 CHECK (VALUE < 5000)");
-        await c.query("CREATE DOMAIN dur_name AS text NOT NULL DEFAULT 'anon'");
-        await c.query('CREATE TABLE dur_rows (id int PRIMARY KEY, n dur_small, who dur_name, tags dur_pos[])');
-        await c.query("INSERT INTO dur_rows SELECT i, i, 'p' || i, ARRAY[i, i + 1] FROM generate_series(1, 3000) i");
-        await c.query('ALTER DOMAIN dur_pos ADD CONSTRAINT dur_odd CHECK (VALUE % 2 = 1) NOT VALID');
-        await c.query('INSERT INTO dur_rows (id) VALUES (3001)');
-        await c.query("COMMENT ON DOMAIN dur_name IS 'who did it'");
-      });
-      // an open block's domain is not in the image another session's commit saves
-      const open = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database: TEST_DATABASE });
-      open.on('error', () => undefined); // the crash ends its connection
-      await open.connect();
-      await open.query('BEGIN');
-      await open.query('CREATE DOMAIN dur_uncommitted AS int');
-      await withClient(server, (c) => c.query('CREATE TABLE dur_other (x int)'));
-    } finally {
-      await server.crash();
-    }
-    server = await startQuiver({ dataDir, env });
-    try {
-      await withClient(server, async (c) => {
-        const types = await c.query("SELECT typname, typbasetype::regtype::text AS base, typnotnull, typdefault FROM pg_type WHERE typname LIKE 'dur%' AND typtype = 'd' ORDER BY typname");
-        assert.deepEqual(types.rows, [
-          { typname: 'dur_name', base: 'text', typnotnull: true, typdefault: "'anon'::text" },
-          { typname: 'dur_pos', base: 'integer', typnotnull: false, typdefault: null },
-          { typname: 'dur_small', base: 'dur_pos', typnotnull: false, typdefault: '1' },
-        ]);
-        const cons = await c.query("SELECT conname, convalidated FROM pg_constraint WHERE contypid = 'dur_pos'::regtype ORDER BY conname");
-        assert.deepEqual(cons.rows, [{ conname: 'dur_odd', convalidated: false }, { conname: 'dur_pos_check', convalidated: true }]);
-        assert.deepEqual((await c.query("SELECT obj_description('dur_name'::regtype, 'pg_type') AS d")).rows, [{ d: 'who did it' }]);
-        await c.query('DROP TABLE dur_other');
-        assert.deepEqual((await c.query('SELECT count(*)::int AS n, sum(n)::int AS s FROM dur_rows')).rows, [{ n: 3001, s: 4501501 }]);
-        assert.deepEqual((await c.query('SELECT n, who, tags::text AS t FROM dur_rows WHERE id IN (2, 3001) ORDER BY id')).rows,
-          [{ n: 2, who: 'p2', t: '{2,3}' }, { n: 1, who: 'anon', t: null }]);
-        // the constraints of the domain and of the domain it is over are enforced after the restart
-        await assert.rejects(c.query('INSERT INTO dur_rows (id, n) VALUES (4000, 4)'), violates('23514', 'value for domain dur_small violates check constraint "dur_odd"'));
-        await assert.rejects(c.query('INSERT INTO dur_rows (id, n) VALUES (4000, 5001)'), violates('23514', 'value for domain dur_small violates check constraint "dur_small_check"'));
-        await assert.rejects(c.query('INSERT INTO dur_rows (id, who) VALUES (4000, NULL)'), violates('23502', 'domain dur_name does not allow null values'));
-        await assert.rejects(c.query('ALTER DOMAIN dur_pos VALIDATE CONSTRAINT dur_odd'), violates('0A000', 'cannot alter type "dur_pos" because column "dur_rows.tags" uses it'));
-        await assert.rejects(c.query('DROP DOMAIN dur_pos'), (e: unknown) => e instanceof pg.DatabaseError && e.code === '2BP01');
-        await c.query('DROP TABLE dur_rows');
-        await c.query('DROP DOMAIN dur_small, dur_pos, dur_name');
-        assert.deepEqual((await c.query("SELECT count(*)::int AS n FROM pg_type WHERE typname LIKE 'dur%'")).rows, [{ n: 0 }]);
-      });
-    } finally {
-      await server.stop();
-    }
-  } finally {
-    await rm(dataDir, { recursive: true, force: true });
-  }
+  await acrossCrash('quiver-domain-', env, async (server) => {
+    await withClient(server, async (c) => {
+      await c.query('CREATE DOMAIN dur_pos AS integer CHECK (VALUE > 0)');
+      await c.query("CREATE DOMAIN dur_small AS dur_pos DEFAULT 1 CHECK (VALUE < 5000)");
+      await c.query("CREATE DOMAIN dur_name AS text NOT NULL DEFAULT 'anon'");
+      await c.query('CREATE TABLE dur_rows (id int PRIMARY KEY, n dur_small, who dur_name, tags dur_pos[])');
+      await c.query("INSERT INTO dur_rows SELECT i, i, 'p' || i, ARRAY[i, i + 1] FROM generate_series(1, 3000) i");
+      await c.query('ALTER DOMAIN dur_pos ADD CONSTRAINT dur_odd CHECK (VALUE % 2 = 1) NOT VALID');
+      await c.query('INSERT INTO dur_rows (id) VALUES (3001)');
+      await c.query("COMMENT ON DOMAIN dur_name IS 'who did it'");
+    });
+    // an open block's domain is not in the image another session's commit saves
+    await leaveOpenBlock(server, 'CREATE DOMAIN dur_uncommitted AS int');
+    await withClient(server, (c) => c.query('CREATE TABLE dur_other (x int)'));
+  }, async (server) => {
+    await withClient(server, async (c) => {
+      const types = await c.query("SELECT typname, typbasetype::regtype::text AS base, typnotnull, typdefault FROM pg_type WHERE typname LIKE 'dur%' AND typtype = 'd' ORDER BY typname");
+      assert.deepEqual(types.rows, [
+        { typname: 'dur_name', base: 'text', typnotnull: true, typdefault: "'anon'::text" },
+        { typname: 'dur_pos', base: 'integer', typnotnull: false, typdefault: null },
+        { typname: 'dur_small', base: 'dur_pos', typnotnull: false, typdefault: '1' },
+      ]);
+      const cons = await c.query("SELECT conname, convalidated FROM pg_constraint WHERE contypid = 'dur_pos'::regtype ORDER BY conname");
+      assert.deepEqual(cons.rows, [{ conname: 'dur_odd', convalidated: false }, { conname: 'dur_pos_check', convalidated: true }]);
+      assert.deepEqual((await c.query("SELECT obj_description('dur_name'::regtype, 'pg_type') AS d")).rows, [{ d: 'who did it' }]);
+      await c.query('DROP TABLE dur_other');
+      assert.deepEqual((await c.query('SELECT count(*)::int AS n, sum(n)::int AS s FROM dur_rows')).rows, [{ n: 3001, s: 4501501 }]);
+      assert.deepEqual((await c.query('SELECT n, who, tags::text AS t FROM dur_rows WHERE id IN (2, 3001) ORDER BY id')).rows,
+        [{ n: 2, who: 'p2', t: '{2,3}' }, { n: 1, who: 'anon', t: null }]);
+      // the constraints of the domain and of the domain it is over are enforced after the restart
+      await assert.rejects(c.query('INSERT INTO dur_rows (id, n) VALUES (4000, 4)'), violates('23514', 'value for domain dur_small violates check constraint "dur_odd"'));
+      await assert.rejects(c.query('INSERT INTO dur_rows (id, n) VALUES (4000, 5001)'), violates('23514', 'value for domain dur_small violates check constraint "dur_small_check"'));
+      await assert.rejects(c.query('INSERT INTO dur_rows (id, who) VALUES (4000, NULL)'), violates('23502', 'domain dur_name does not allow null values'));
+      await assert.rejects(c.query('ALTER DOMAIN dur_pos VALIDATE CONSTRAINT dur_odd'), violates('0A000', 'cannot alter type "dur_pos" because column "dur_rows.tags" uses it'));
+      await assert.rejects(c.query('DROP DOMAIN dur_pos'), (e: unknown) => e instanceof pg.DatabaseError && e.code === '2BP01');
+      await c.query('DROP TABLE dur_rows');
+      await c.query('DROP DOMAIN dur_small, dur_pos, dur_name');
+      assert.deepEqual((await c.query("SELECT count(*)::int AS n FROM pg_type WHERE typname LIKE 'dur%'")).rows, [{ n: 0 }]);
+    });
+  });
 });
