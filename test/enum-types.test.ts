@@ -7,11 +7,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { startQuiver, TEST_DATABASE, type QuiverServer } from './support/server.js';
+import { acrossCrash, leaveOpenBlock } from './support/crash-restart.js';
 
 async function withClient<T>(server: QuiverServer, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database: TEST_DATABASE, connectionTimeoutMillis: 10000 });
@@ -64,47 +62,31 @@ test('node-postgres reads enum and enum[] columns: the type OIDs, text and binar
 });
 
 test('an enum, its labels added and renamed, and rows in sealed segments survive kill -9', async () => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'quiver-enum-'));
   const env = { ...process.env, QUIVER_SEAL_THRESHOLD_BYTES: String(16 * 1024) };
-  try {
-    let server = await startQuiver({ dataDir, env });
-    try {
-      await withClient(server, async (c) => {
-        await c.query("CREATE TYPE dur_level AS ENUM ('low', 'high')");
-        await c.query('CREATE TABLE dur_items (id int PRIMARY KEY, level dur_level NOT NULL, seen dur_level[])');
-        await c.query("INSERT INTO dur_items SELECT i, CASE WHEN i % 2 = 0 THEN 'low' ELSE 'high' END::dur_level, '{high,low}' FROM generate_series(1, 3000) i");
-        await c.query("ALTER TYPE dur_level ADD VALUE 'mid' BEFORE 'high'");
-        await c.query("ALTER TYPE dur_level RENAME VALUE 'low' TO 'lowest'");
-        await c.query("INSERT INTO dur_items VALUES (3001, 'mid', NULL)");
-      });
-      // an open block's enum is not in the image another session's commit saves
-      const open = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database: TEST_DATABASE });
-      open.on('error', () => undefined); // the crash ends its connection
-      await open.connect();
-      await open.query('BEGIN');
-      await open.query("CREATE TYPE dur_uncommitted AS ENUM ('u')");
-      await withClient(server, (c) => c.query('CREATE TABLE dur_other (x int)'));
-    } finally {
-      await server.crash();
-    }
-    server = await startQuiver({ dataDir, env });
-    try {
-      await withClient(server, async (c) => {
-        assert.deepEqual((await c.query('SELECT enum_range(NULL::dur_level)::text AS r')).rows, [{ r: '{lowest,mid,high}' }]);
-        assert.deepEqual((await c.query("SELECT typname FROM pg_type WHERE typname LIKE 'dur%' AND typtype = 'e'")).rows, [{ typname: 'dur_level' }]);
-        await c.query('DROP TABLE dur_other');
-        const counts = await c.query('SELECT level::text AS label, count(*)::int AS n FROM dur_items GROUP BY level ORDER BY level');
-        assert.deepEqual(counts.rows, [{ label: 'lowest', n: 1500 }, { label: 'mid', n: 1 }, { label: 'high', n: 1500 }]);
-        assert.deepEqual((await c.query("SELECT count(*)::int AS n FROM dur_items WHERE level > 'lowest' AND level < 'high'")).rows, [{ n: 1 }]);
-        assert.deepEqual((await c.query('SELECT seen::text AS s FROM dur_items WHERE id = 2')).rows, [{ s: '{high,lowest}' }]);
-        await assert.rejects(c.query('DROP TYPE dur_level'), (e: unknown) => e instanceof pg.DatabaseError && e.code === '2BP01');
-        await c.query('DROP TABLE dur_items');
-        await c.query('DROP TYPE dur_level');
-      });
-    } finally {
-      await server.stop();
-    }
-  } finally {
-    await rm(dataDir, { recursive: true, force: true });
-  }
+  await acrossCrash('quiver-enum-', env, async (server) => {
+    await withClient(server, async (c) => {
+      await c.query("CREATE TYPE dur_level AS ENUM ('low', 'high')");
+      await c.query('CREATE TABLE dur_items (id int PRIMARY KEY, level dur_level NOT NULL, seen dur_level[])');
+      await c.query("INSERT INTO dur_items SELECT i, CASE WHEN i % 2 = 0 THEN 'low' ELSE 'high' END::dur_level, '{high,low}' FROM generate_series(1, 3000) i");
+      await c.query("ALTER TYPE dur_level ADD VALUE 'mid' BEFORE 'high'");
+      await c.query("ALTER TYPE dur_level RENAME VALUE 'low' TO 'lowest'");
+      await c.query("INSERT INTO dur_items VALUES (3001, 'mid', NULL)");
+    });
+    // an open block's enum is not in the image another session's commit saves
+    await leaveOpenBlock(server, "CREATE TYPE dur_uncommitted AS ENUM ('u')");
+    await withClient(server, (c) => c.query('CREATE TABLE dur_other (x int)'));
+  }, async (server) => {
+    await withClient(server, async (c) => {
+      assert.deepEqual((await c.query('SELECT enum_range(NULL::dur_level)::text AS r')).rows, [{ r: '{lowest,mid,high}' }]);
+      assert.deepEqual((await c.query("SELECT typname FROM pg_type WHERE typname LIKE 'dur%' AND typtype = 'e'")).rows, [{ typname: 'dur_level' }]);
+      await c.query('DROP TABLE dur_other');
+      const counts = await c.query('SELECT level::text AS label, count(*)::int AS n FROM dur_items GROUP BY level ORDER BY level');
+      assert.deepEqual(counts.rows, [{ label: 'lowest', n: 1500 }, { label: 'mid', n: 1 }, { label: 'high', n: 1500 }]);
+      assert.deepEqual((await c.query("SELECT count(*)::int AS n FROM dur_items WHERE level > 'lowest' AND level < 'high'")).rows, [{ n: 1 }]);
+      assert.deepEqual((await c.query('SELECT seen::text AS s FROM dur_items WHERE id = 2')).rows, [{ s: '{high,lowest}' }]);
+      await assert.rejects(c.query('DROP TYPE dur_level'), (e: unknown) => e instanceof pg.DatabaseError && e.code === '2BP01');
+      await c.query('DROP TABLE dur_items');
+      await c.query('DROP TYPE dur_level');
+    });
+  });
 });

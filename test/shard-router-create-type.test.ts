@@ -1,7 +1,8 @@
 /**
  * The shard router and CREATE TYPE … AS ENUM: each shard would give the enum its own OIDs
  * and the router's merge of ORDER BY / min / max knows no enum's order, so it is 0A000
- * rather than sent to every shard. (Routing only: no cluster is started.)
+ * rather than sent to every shard. A domain is sent as its base type, so CREATE / ALTER /
+ * DROP DOMAIN go to every shard. (Routing only: no cluster is started.)
  */
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,6 +22,13 @@ describe('shard router: CREATE TYPE … AS ENUM', () => {
     if (r.kind === 'unsupported') {
       assert.equal(r.error.code, '0A000');
       assert.equal(r.error.message, 'CREATE TYPE … AS ENUM is not supported by the shard router yet');
+    }
+  });
+
+  it('sends CREATE / ALTER / DROP DOMAIN to every shard as DDL (a domain is sent as its base type)', () => {
+    for (const sql of ['CREATE DOMAIN posint AS integer CHECK (VALUE > 0)', 'ALTER DOMAIN posint ADD CONSTRAINT lt CHECK (VALUE < 10)',
+      'ALTER DOMAIN posint SET NOT NULL', 'ALTER DOMAIN posint RENAME TO pos', 'DROP DOMAIN posint CASCADE']) {
+      assert.deepEqual(route(sql), { kind: 'everyShard', write: true, ddl: true, inBlock: true }, sql);
     }
   });
 });

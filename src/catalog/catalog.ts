@@ -6,7 +6,7 @@
 import type { LockRow } from './system/locks.js';
 import { SqlError, SqlState } from '../errors.js';
 import type { Row, SqlType } from '../types/types.js';
-import { registerEnum, unregisterDatabaseTypes, unregisterType, type EnumLabel } from '../types/user-types.js';
+import { registerDomain, registerEnum, unregisterDatabaseDomains, unregisterDatabaseTypes, unregisterDomain, unregisterType, type EnumLabel } from '../types/user-types.js';
 import type { PartitionBound } from './partitions.js';
 import type { AclItem, Roles, RolesData, Securable } from './roles.js';
 import { BOOTSTRAP_ROLE } from './roles.js';
@@ -293,6 +293,41 @@ export interface EnumTypeDef extends Securable {
   comment?: string;
 }
 
+/** A CHECK constraint of a domain (a pg_constraint row with contypid): VALUE is its one column. */
+export interface DomainConstraintDef {
+  readonly oid: number;
+  name: string;
+  /** the expression's parse tree as plain JSON (src/sql/ binds it with VALUE as a column at each use) */
+  readonly checkAst: unknown;
+  /** pg_get_constraintdef(oid, true)'s text and the one without pretty mode */
+  readonly checkSql: string;
+  readonly checkPlainSql: string;
+  /** ADD CONSTRAINT … NOT VALID: existing column values not checked yet (convalidated false) */
+  notValid?: true;
+  /** COMMENT ON CONSTRAINT … ON DOMAIN */
+  comment?: string;
+}
+
+/** CREATE DOMAIN: a pg_type row of typtype 'd', its array type and its CHECK constraints. */
+export interface DomainTypeDef extends Securable {
+  readonly oid: number;
+  readonly arrayOid: number;
+  name: string;
+  schema: string;
+  /** typbasetype and typtypmod: the base type (a domain's type for a domain over a domain) */
+  readonly base: SqlType;
+  /** typnotnull */
+  notNull: boolean;
+  /** DEFAULT: its parse tree and its text (typdefault) */
+  default: { ast: unknown; sql: string } | null;
+  /** CHECK constraints, in the order they were added */
+  constraints: DomainConstraintDef[];
+  /** COLLATE c (typcollation's name) */
+  readonly collation?: string;
+  /** COMMENT ON DOMAIN */
+  comment?: string;
+}
+
 export interface ExtensionDef {
   readonly oid: number;
   readonly name: string;
@@ -318,6 +353,8 @@ export class Catalog {
   readonly functions = new Map<number, SqlFunctionDef>();
   /** CREATE TYPE … AS ENUM */
   readonly types = new Map<number, EnumTypeDef>();
+  /** CREATE DOMAIN */
+  readonly domains = new Map<number, DomainTypeDef>();
   /** bumped on every DDL so prepared plans can tell they are stale */
   version = 0;
   /** bumped when ANALYZE or VACUUM sets a table's statistics (stats, allVisibleRows), which plans are costed with */
@@ -430,6 +467,24 @@ export class Catalog {
     this.version++;
   }
 
+  findDomain(schema: string | undefined, name: string): DomainTypeDef | undefined {
+    for (const d of this.domains.values()) if (d.name === name && (schema === undefined || d.schema === schema)) return d;
+    return undefined;
+  }
+
+  /** A new domain, or one ALTER DOMAIN changed: names and types resolve to it from now on. */
+  putDomain(def: DomainTypeDef): void {
+    this.domains.set(def.oid, def);
+    registerDomain({ oid: def.oid, arrayOid: def.arrayOid, database: this.name, schema: def.schema, name: def.name, base: def.base });
+    this.version++;
+  }
+
+  dropDomain(oid: number): void {
+    this.domains.delete(oid);
+    unregisterDomain(oid);
+    this.version++;
+  }
+
   findSequence(schema: string | undefined, name: string): SequenceDef | undefined {
     for (const s of this.sequences.values()) {
       if (s.name === name && (schema === undefined || s.schema === schema)) return s;
@@ -517,7 +572,7 @@ export class Catalog {
 
   /** This database's catalog as plain data (see serializeDatabases). */
   toData(): CatalogData {
-    return { tables: [...this.tables.values()], sequences: [...this.sequences.values()], extensions: [...this.extensions.values()], functions: [...this.functions.values()], types: [...this.types.values()], publicSchema: this.publicSchema, defaultAcls: this.defaultAcls, schemas: [...this.schemas.values()],
+    return { tables: [...this.tables.values()], sequences: [...this.sequences.values()], extensions: [...this.extensions.values()], functions: [...this.functions.values()], types: [...this.types.values()], domains: [...this.domains.values()], publicSchema: this.publicSchema, defaultAcls: this.defaultAcls, schemas: [...this.schemas.values()],
       procAcls: [...this.procAcls.values()].filter((d) => d.acl), typeAcls: [...this.typeAcls.values()].filter((d) => d.acl) };
   }
 
@@ -537,6 +592,9 @@ export class Catalog {
     this.types.clear();
     unregisterDatabaseTypes(this.name);
     for (const t of data.types ?? []) this.putType(t);
+    this.domains.clear();
+    unregisterDatabaseDomains(this.name);
+    for (const d of data.domains ?? []) this.putDomain(d);
     for (const n of data.schemas ?? []) this.schemas.set(n.name, n);
     for (const f of data.functions ?? []) this.functions.set(f.oid, f);
     for (const t of data.tables) this.tables.set(t.oid, t);
@@ -628,6 +686,8 @@ export interface CatalogData {
   functions?: SqlFunctionDef[];
   /** CREATE TYPE … AS ENUM (absent in older images) */
   types?: EnumTypeDef[];
+  /** CREATE DOMAIN (absent in older images) */
+  domains?: DomainTypeDef[];
   publicSchema?: Securable;
   defaultAcls?: DefaultAclDef[];
   /** CREATE SCHEMA's schemas (images written before schemas existed have none) */

@@ -5,7 +5,7 @@
  * ones and commits: all rows or none.
  */
 import { SqlError, SqlState } from '../errors.js';
-import { compileExpr } from '../executor/expr.js';
+import { compileExpr, domainChecker, type ExecEnv } from '../executor/expr.js';
 import { checkRunner, insertRowsRoutedInPieces } from '../executor/dml.js';
 import { settingMillis } from './settings.js';
 import { checkOutgoing } from '../executor/foreign-keys.js';
@@ -14,6 +14,7 @@ import { drainAll, TimeSlice, turnIfDue } from '../executor/suspend.js';
 import type { BoundCopy } from '../sql/statement.js';
 import type { Transaction } from '../storage/api.js';
 import type { Row, Value } from '../types/types.js';
+import { formatText } from '../types/text-io.js';
 import type { ExecResult } from '../wire/backend.js';
 import type { SessionContext } from './context.js';
 import { runDmlStatement } from './dml-statement.js';
@@ -128,13 +129,30 @@ class CopyInserts {
   private readonly asParsed: boolean;
   private readonly check: ReturnType<typeof checkRunner>;
   private readonly hasKeys: boolean;
+  /** the given columns of a domain and their checkers (domain_in: a failure names the column and the value) */
+  private readonly domains: readonly { column: number; check: ReturnType<typeof domainChecker> }[];
 
   constructor(private readonly ctx: SessionContext, private readonly stmt: CopyFrom, private readonly defaults: readonly { column: number; expr: ReturnType<typeof compileExpr> }[]) {
     const { table } = stmt;
     // every column given in table order and nothing to compute: the parsed row is the row
     this.asParsed = defaults.length === 0 && stmt.columns.length === table.columns.length && stmt.columns.every((c, i) => c === i);
     this.check = checkRunner(table, stmt.checks);
+    this.domains = stmt.domains.map((d) => ({ column: d.column, check: domainChecker(d.constraints) }));
     this.hasKeys = table.constraints.some((c) => c.type === 'f');
+  }
+
+  private checkDomains(row: Row, line: number, env: ExecEnv): void {
+    for (const d of this.domains) {
+      const v = row[d.column] ?? null;
+      try {
+        d.check(v, env);
+      } catch (err) {
+        const col = this.stmt.table.columns[d.column]!;
+        const e = contextError(err, this.stmt.table, line, col.name, v === null ? undefined : formatText(col.type, v));
+        // a NULL field reads `column b: null input`, as PostgreSQL's CopyFromErrorCallback
+        throw v === null ? new SqlError(e.code, e.message, { ...e.fields, where: `${e.fields.where}: null input` }) : e;
+      }
+    }
   }
 
   /** whether a whole batch of parsed rows waits to be inserted */
@@ -188,6 +206,7 @@ class CopyInserts {
           if (defaults.length > 0 && slice.due()) await between();
         }
         for (let j = 0; j < part.length; j++) {
+          this.checkDomains(part[j]!, at + j + 1, env);
           try {
             this.check(part[j], env);
             if (this.hasKeys) checkOutgoing(rc, txn, table, part[j]);

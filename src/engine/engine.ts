@@ -1,6 +1,6 @@
 /** The engine: catalog + storage + system relations, shared by all sessions. */
 import { AdvisoryLocks } from './advisory-locks.js';
-import { unregisterDatabaseTypes } from '../types/user-types.js';
+import { unregisterDatabaseDomains, unregisterDatabaseTypes } from '../types/user-types.js';
 import type { TempSpace } from '../executor/spill/temp-files.js';
 import { ExportedSnapshots } from './snapshots.js';
 import { Catalog, OidAllocator, storesRows, parseDatabases, serializeDatabases, type BackendActivity, type CatalogData, type CreateIndexProgress, type HbaFileRule, type IndexDef, type SystemRelation, type TableDef } from '../catalog/catalog.js';
@@ -143,6 +143,7 @@ export class Engine implements EngineState, BackendRegistry {
       if (name in data.databases) continue;
       this.databases.delete(name);
       unregisterDatabaseTypes(name);
+      unregisterDatabaseDomains(name);
     }
     for (const [name, d] of Object.entries(data.databases)) {
       let c = this.databases.get(name);
@@ -250,6 +251,7 @@ export class Engine implements EngineState, BackendRegistry {
     for (const t of c.tables.values()) await this.storage.dropTable(t.oid);
     this.databases.delete(name);
     unregisterDatabaseTypes(name);
+    unregisterDatabaseDomains(name);
     // its pg_database row and pg_db_role_setting rows go with it
     delete this.roles.databases[name];
     this.roles.settings = this.roles.settings.filter((x) => x.database !== name);

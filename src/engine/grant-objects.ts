@@ -107,8 +107,10 @@ function routineTarget(catalog: Catalog, ctx: SessionContext, f: FunctionRef): T
   return functionTarget(resolveFunction({ ...lookup, notices: ctx.notices }, f, false)!);
 }
 
-/** GRANT USAGE ON TYPE t | DOMAIN d (ExecGrant_Type): an enum or a base type, never an array type; Quiver has no domains */
+/** GRANT USAGE ON TYPE t | DOMAIN d (ExecGrant_Type): a domain, an enum or a base type, never an array type */
 function typeTarget(catalog: Catalog, o: QualifiedName, domain: boolean): Target {
+  const dom = catalog.findDomain(o.schema, o.name);
+  if (dom) return { obj: dom, kind: 'type', name: dom.name, all: ALL_TYPE_PRIVILEGES };
   const user = catalog.findType(o.schema, o.name);
   if (user) {
     if (domain) throw new SqlError(SqlState.wrongObjectType, `"${o.name}" is not a domain`);

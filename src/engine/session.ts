@@ -6,6 +6,7 @@
 import { advisoryKey, advisoryLock, advisoryStatementEnded, advisoryUnlock, type AdvisoryCaller } from './advisory-lock-calls.js';
 import type { AdvisoryLevel, AdvisoryLocks, AdvisoryMode } from './advisory-locks.js';
 import { setTypeScope } from '../types/user-types.js';
+import { bindDomainConstraints } from '../sql/bind-domain.js';
 import { SqlError, SqlState, toSqlError, type SqlNotice } from '../errors.js';
 import { storesRows, type BackendActivity, type Catalog, type CatalogData, type SequenceLogger } from '../catalog/catalog.js';
 import { optimize } from '../planner/optimize.js';
@@ -582,6 +583,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
       userFunctionOid: (name, schema) => userFunctionOid(this, name, schema),
       userSetFunction: (name, argc) => (findSqlFunction(this.catalog, name, argc, functionPath(this.searchPath()))?.returns.kind ?? 'scalar') !== 'scalar',
       parseSettings: this.parseSettings(),
+      domainConstraints: (domain) => bindDomainConstraints(self(), domain),
     }));
   }
 

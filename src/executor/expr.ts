@@ -5,7 +5,7 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import type { EvalContext } from '../functions/api.js';
-import type { Expr, Plan } from '../planner/plan.js';
+import type { DomainConstraints, Expr, Plan } from '../planner/plan.js';
 import { planIsCorrelated } from '../planner/expr-walk.js';
 import { hashKey } from '../types/compare.js';
 import { OID, elementTypeOf, type Row, type Value } from '../types/types.js';
@@ -48,6 +48,42 @@ function rowIndependent(e: Expr): boolean {
     case 'array': return e.elems.every(rowIndependent);
     default: return false;
   }
+}
+
+/**
+ * A checker of a domain's constraints (ExecEvalConstraintNotNull / ExecEvalConstraintCheck):
+ * NULL fails NOT NULL, a CHECK fails only on false; the messages name the domain coerced to.
+ * For a domain's array type each element is checked, NULL elements too (domain_in).
+ */
+export function domainChecker(c: DomainConstraints): (value: Value, env: ExecEnv) => void {
+  const checks = c.checks.map((k) => ({ name: k.name, test: compileExpr(k.expr) }));
+  const one = (v: Value, env: ExecEnv): void => {
+    if (v === null && c.notNull) throw new SqlError(SqlState.notNullViolation, `domain ${c.name} does not allow null values`, { dataType: c.name });
+    for (const k of checks) {
+      if (k.test([v], env) === false) {
+        throw new SqlError(SqlState.checkViolation, `value for domain ${c.name} violates check constraint "${k.name}"`, { dataType: c.name, constraint: k.name });
+      }
+    }
+  };
+  if (!c.elements) return one;
+  const each = (v: Value, env: ExecEnv): void => {
+    if (Array.isArray(v)) for (const x of v) each(x, env);
+    else one(v, env);
+  };
+  return (v, env) => { if (v !== null) each(v, env); };
+}
+
+function domainCoercion(arg: Compiled, c: DomainConstraints, position: number | undefined): Compiled {
+  const check = domainChecker(c);
+  return (r, env) => {
+    const v = arg(r, env);
+    try {
+      check(v, env);
+    } catch (err) {
+      throw position !== undefined && err instanceof SqlError ? err.withPosition(position) : err;
+    }
+    return v;
+  };
 }
 
 /** evaluated on first use (so CASE and AND/OR still guard it), then remembered for the execution */
@@ -250,6 +286,7 @@ function compileNode(e: Expr): Compiled {
         return slice ? arraySlice(a, bounds, base) : arrayElement(a, bounds, base);
       };
     }
+    case 'domain': return domainCoercion(compileExpr(e.arg), e.constraints, e.position);
     case 'field': {
       const arg = compileExpr(e.arg);
       const i = e.index;

@@ -948,7 +948,7 @@ fn('current_schema', [], 'name', (_a, ctx) => {
   const first = sp.split(',').map((s) => s.trim().replace(/^"|"$/g, '')).find((s) => s !== '$user');
   return first ?? 'public';
 });
-fn('pg_typeof', ['any'], 'regtype', (_a, _c, types) => types[0]!.oid, { strict: false });
+fn('pg_typeof', ['any'], 'regtype', (_a, _c, types) => types[0]!.domain ?? types[0]!.oid, { strict: false });
 fn('format_type', ['oid', 'int4'], 'text', ([o, m]) => (o === null ? null : !TYPES.has(N(o)) ? '???' : m === null ? formatType({ oid: N(o), typmod: -1 }) : formatTypeWithTypmod({ oid: N(o), typmod: N(m) })), { strict: false });
 
 // ---------------------------------------------------------------- json

@@ -161,7 +161,7 @@ function isPseudoConstant(e: Expr): boolean {
       case 'column': if (x.level === 0) ok = false; return;
       case 'call': if (x.fn.volatile) ok = false; else x.args.forEach(visit); return;
       case 'const': case 'param': return;
-      case 'cast': case 'not': case 'isnull': case 'booltest': case 'field': visit(x.arg); return;
+      case 'cast': case 'domain': case 'not': case 'isnull': case 'booltest': case 'field': visit(x.arg); return;
       case 'and': case 'or': case 'coalesce': case 'minmax': case 'rowcompare': x.args.forEach(visit); return;
       case 'anyall': case 'distinct': visit(x.left); visit(x.right); return;
       case 'array': x.elems.forEach(visit); return;
@@ -286,6 +286,7 @@ function qualCost(e: Expr): number {
       return (n >= 9 ? 1 : n * 0.5) + qualCost(e.left) + qualCost(e.right);
     }
     case 'not': case 'isnull': case 'booltest': case 'field': return qualCost(e.arg);
+    case 'domain': return 1 + qualCost(e.arg);
     case 'and': case 'or': case 'coalesce': return e.args.reduce((s, a) => s + qualCost(a), 0);
     case 'minmax': return e.args.length + e.args.reduce((s, a) => s + qualCost(a), 0);
     case 'rowcompare': return e.ops.length + e.args.reduce((s, a) => s + qualCost(a), 0);

@@ -204,6 +204,7 @@ export function exprCost(e: Expr | null | undefined): number {
     // a cast of a constant is folded by eval_const_expressions: free; others as the node they become (cast-cost.ts)
     case 'cast': return (e.arg.kind !== 'const' ? CPU_OPERATOR_COST * castCalls(e.arg.type.oid, e.type.oid) : 0) + exprCost(e.arg);
     case 'not': case 'isnull': case 'booltest': case 'field': return exprCost(e.arg);
+    case 'domain': return CPU_OPERATOR_COST * e.constraints.checks.length + exprCost(e.arg);
     case 'and': case 'or': case 'coalesce': case 'minmax': return e.args.reduce((s, a) => s + exprCost(a), 0);
     // cost_qual_eval: every column's operator, as if all were compared
     case 'rowcompare': return CPU_OPERATOR_COST * e.ops.length + e.args.reduce((s, a) => s + exprCost(a), 0);

@@ -5,7 +5,7 @@
  * when the plan reads more than one relation (or with VERBOSE), as PostgreSQL does.
  */
 import { formatText } from '../types/text-io.js';
-import { formatTypeWithTypmod, OID, type Value } from '../types/types.js';
+import { formatType, formatTypeWithTypmod, OID, type Value } from '../types/types.js';
 import type { Expr, Plan, SortKey } from './plan.js';
 import { foldedTsquery } from './fold-tsquery.js';
 import { sqlSyntaxCall } from './sql-syntax-calls.js';
@@ -138,6 +138,8 @@ export function deparse(e: Expr | null | undefined, ctx: DeparseContext): string
     case 'sqlCall': return `${e.name}(${e.args.map(d).join(', ')})`;
     case 'subscript': return `(${d(e.arg)})${e.subs.map((s) => `[${s.lower ? d(s.lower) : ''}${e.slice ? ':' : ''}${s.upper ? d(s.upper) : ''}]`).join('')}`;
     case 'field': return `(${d(e.arg)}).f${e.index + 1}`;
+    // CoerceToDomain: shown as the cast it was written as, else as its argument
+    case 'domain': return e.explicit ? `(${d(e.arg)})::${formatType(e.type)}` : d(e.arg);
     case 'anyall': return `(${d(e.left)} ${e.op ?? '='} ${e.all ? 'ALL' : 'ANY'} (${d(e.right)}))`;
     case 'subquery':
       if (ctx.initPlanParam && !planIsCorrelated(e.plan)) return `$${ctx.initPlanParam(e.plan)}`;

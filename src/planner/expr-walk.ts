@@ -11,7 +11,7 @@ export function mapExpr(e: Expr, f: (e: Expr) => Expr | undefined): Expr {
   const m = (x: Expr) => mapExpr(x, f);
   switch (e.kind) {
     case 'call': return { ...e, args: e.args.map(m) };
-    case 'cast': return { ...e, arg: m(e.arg) };
+    case 'cast': case 'domain': return { ...e, arg: m(e.arg) };
     case 'and': case 'or': return { ...e, args: e.args.map(m) };
     case 'not': case 'isnull': case 'booltest': return { ...e, arg: m(e.arg) };
     case 'case': return { ...e, whens: e.whens.map((w) => ({ cond: m(w.cond), result: m(w.result) })), otherwise: m(e.otherwise) };
@@ -69,7 +69,7 @@ export function walkPlanExprs(plan: Plan, depth: number, visit: (e: Expr, depth:
     visit(e, d);
     switch (e.kind) {
       case 'call': case 'and': case 'or': case 'coalesce': case 'minmax': case 'rowcompare': e.args.forEach((a) => expr(a, d)); break;
-      case 'cast': case 'not': case 'isnull': case 'booltest': expr(e.arg, d); break;
+      case 'cast': case 'domain': case 'not': case 'isnull': case 'booltest': expr(e.arg, d); break;
       case 'case': e.whens.forEach((w) => { expr(w.cond, d); expr(w.result, d); }); expr(e.otherwise, d); break;
       case 'array': e.elems.forEach((a) => expr(a, d)); break;
       case 'anyall': case 'distinct': expr(e.left, d); expr(e.right, d); break;

@@ -68,6 +68,11 @@ export type Expr =
   /** a call of a SQL-language function returning one value: its body runs with the arguments as its outer row */
   | { readonly kind: 'sqlCall'; readonly type: SqlType; readonly name: string; readonly args: readonly Expr[]; readonly plan: Plan; /** how many arguments the call wrote (args adds the defaults and the named ones again) */ readonly written?: number }
   | { readonly kind: 'subscript'; readonly type: SqlType; readonly arg: Expr; readonly subs: readonly { readonly lower: Expr | null; readonly upper: Expr | null }[]; readonly slice: boolean; readonly base: number }
+  /**
+   * coercion to a domain (PostgreSQL's CoerceToDomain): the value of `arg`, already of the
+   * base type, once the domain's NOT NULL and CHECK constraints pass (23502 / 23514)
+   */
+  | { readonly kind: 'domain'; readonly type: SqlType; readonly arg: Expr; readonly constraints: DomainConstraints; readonly explicit?: boolean; /** an array literal's position: array_in checks its elements as it reads them, so errors point at it */ readonly position?: number }
   /** (record).field: the field at `index` (0-based) of a record value */
   | { readonly kind: 'field'; readonly type: SqlType; readonly arg: Expr; readonly index: number }
   /** x op ANY/ALL (array) */
@@ -81,6 +86,20 @@ export type Expr =
   /** a window function: evaluated by the window operator (row_number, rank, aggregates OVER) */
   /** winref: the number of its window clause (PostgreSQL's: WINDOW clause definitions first, then each distinct OVER (…)) */
   | { readonly kind: 'window'; readonly type: SqlType; readonly name: string; readonly fn: AggregateFunction | null; readonly args: readonly Expr[]; readonly partitionBy: readonly Expr[]; readonly orderBy: readonly SortKey[]; readonly frame: WindowFrame; readonly winref?: number };
+
+/**
+ * What a value of a domain must satisfy, its base domains' constraints first (as
+ * PostgreSQL's typcache lists them). Each check is bound over a one-column row, VALUE at
+ * index 0, so no rule that renumbers a query's columns reaches into it.
+ */
+export interface DomainConstraints {
+  /** the domain's name as format_type prints it, for the error messages */
+  readonly name: string;
+  readonly notNull: boolean;
+  readonly checks: readonly { readonly name: string; readonly expr: Expr }[];
+  /** the domain's array type: each element (NULL ones too) is a value of the domain */
+  readonly elements: boolean;
+}
 
 /** One end of a window frame; offsets are constants or parameters (no column references). */
 export type FrameBound =

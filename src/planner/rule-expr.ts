@@ -162,6 +162,7 @@ class RulePrinter {
       case 'column': return this.out(this.opts.column?.(e) ?? quoteIdent(e.name));
       case 'call': return this.call(e, showImplicit);
       case 'cast': return this.cast(e, showImplicit);
+      case 'domain': return e.explicit ? this.cast({ kind: 'cast', type: e.type, arg: e.arg, fn: (v) => v, explicit: true }, showImplicit) : this.expr(e.arg, showImplicit);
       case 'and': case 'or': {
         this.open();
         e.args.forEach((a, i) => {

@@ -102,7 +102,7 @@ export function subplanNumbers(root: Plan): SubplanNumbers {
       case 'insubquery': expr(e.left, planagg); subquery(e); return;
       case 'and': (writtenOrder.get(e) ?? e.args).forEach((a) => expr(a, planagg)); return;
       case 'call': case 'or': case 'coalesce': case 'minmax': case 'rowcompare': case 'sqlCall': e.args.forEach((a) => expr(a, planagg)); return;
-      case 'cast': case 'not': case 'isnull': case 'booltest': case 'field': expr(e.arg, planagg); return;
+      case 'cast': case 'domain': case 'not': case 'isnull': case 'booltest': case 'field': expr(e.arg, planagg); return;
       case 'case': e.whens.forEach((w) => { expr(w.cond, planagg); expr(w.result, planagg); }); expr(e.otherwise, planagg); return;
       case 'array': e.elems.forEach((x) => expr(x, planagg)); return;
       case 'anyall': case 'distinct': expr(e.left, planagg); expr(e.right, planagg); return;

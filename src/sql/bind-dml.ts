@@ -3,6 +3,7 @@
  * new table rows (INSERT) or old rows with their RowId (UPDATE, DELETE), plus the
  * expressions that compute new values and RETURNING lists.
  */
+import { domainDefault } from './bind-domain.js';
 import { SqlError, SqlState } from '../errors.js';
 import type { ColumnDef, TableDef } from '../catalog/catalog.js';
 import type { Expr, OutputColumn, Plan } from '../planner/plan.js';
@@ -39,8 +40,11 @@ function findTableOrThrow(binder: SelectBinder, rv: RawNode): TableDef {
 
 export function defaultExprFor(binder: SelectBinder, col: ColumnDef): Expr {
   // a generated column's expression is computed from the finished row (bindGenerated)
-  if (!col.defaultExpr || col.generated) return { kind: 'const', type: col.type, value: null };
-  const e = bindExpr(col.defaultExpr.ast as RawNode, new Scope(null), binder.ctx('DEFAULT expressions'));
+  if (col.generated) return { kind: 'const', type: col.type, value: null };
+  // a column of a domain without a DEFAULT of its own takes the domain's; NULL must pass the domain's NOT NULL
+  const ast = col.defaultExpr?.ast ?? (col.type.domain !== undefined ? domainDefault(binder, col.type.domain) : undefined);
+  if (ast === undefined) return col.type.domain !== undefined ? assign(binder, { kind: 'const', type: { oid: col.type.oid, typmod: -1 }, value: null }, col) : { kind: 'const', type: col.type, value: null };
+  const e = bindExpr(ast as RawNode, new Scope(null), binder.ctx('DEFAULT expressions'));
   return coerce(binder.env, e, col.type, 'assignment', () => `column "${col.name}"`);
 }
 

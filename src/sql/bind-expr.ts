@@ -3,11 +3,12 @@
  * operators/functions/casts through src/functions, infers $n parameter types from their
  * context, and turns untyped literals into typed constants where the context decides.
  */
+import { domainOfArray } from '../types/user-types.js';
 import { SqlError, SqlState } from '../errors.js';
 import { cannotCast, commonType, isAggregateName, resolveCast, resolveFunction, resolveOperator, resolveVariadicArrayCall } from '../functions/index.js';
 import { functionNotFound } from '../functions/registry.js';
 import type { AggregateFunction, CastContext, ScalarFunction } from '../functions/api.js';
-import type { Expr, Plan, SortKey, WindowFrame } from '../planner/plan.js';
+import type { DomainConstraints, Expr, Plan, SortKey, WindowFrame } from '../planner/plan.js';
 import { formatText, parseText, type ParseSettings } from '../types/text-io.js';
 import { parseBit } from '../types/bitvec.js';
 import type { Interval, Value } from '../types/types.js';
@@ -45,6 +46,8 @@ export interface BindEnv {
   userSetFunction?(name: string, argc: number): boolean;
   /** session settings that literal input depends on (TimeZone, DateStyle, 'now') */
   readonly parseSettings?: ParseSettings;
+  /** a domain's constraints (or its array type's), bound for a coercion to it (absent: none are enforced) */
+  domainConstraints?(domain: number): DomainConstraints;
   /** set while a view's query is bound: what each node of its tree was bound to, for pg_get_viewdef's text */
   bound?: BoundRecord;
 }
@@ -115,6 +118,41 @@ const LOOKUP_TYPES = new Set<number>([OID.regclass, OID.regproc, OID.regprocedur
 
 /** Coerce an expression to a type (PostgreSQL's coerce_to_target_type). */
 export function coerce(env: BindEnv, e: Expr, target: SqlType, context: CastContext, describe?: () => string): Expr {
+  if (target.domain !== undefined) return coerceToDomain(env, e, target, context, describe);
+  // a domain's value cast to its base type is the value itself, now of the base type (pg_typeof shows it)
+  if (e.type.domain !== undefined && context === 'explicit') e = { ...e, type: { oid: e.type.oid, typmod: e.type.typmod } } as Expr;
+  return coerceToBase(env, e, target, context, describe);
+}
+
+/**
+ * Coercion to a domain: to its base type, then its constraints are checked (a value already
+ * of the domain is not checked again). A cast that fails names the domain, as PostgreSQL's.
+ */
+function coerceToDomain(env: BindEnv, e: Expr, target: SqlType, context: CastContext, describe?: () => string): Expr {
+  if (e.type.domain === target.domain) return e;
+  const base = { oid: target.oid, typmod: target.typmod };
+  let arg: Expr;
+  try {
+    arg = coerceToBase(env, e, base, context, describe);
+  } catch (err) {
+    if (err instanceof SqlError && (err.code === SqlState.cannotCoerce || err.code === SqlState.datatypeMismatch)) throw castError(env, e, target, context, describe);
+    throw err;
+  }
+  const constraints = env.domainConstraints?.(target.domain!);
+  if (!constraints) return { ...arg, type: target } as Expr;
+  const literal = constraints.elements && e.kind === 'const' && e.type.oid === OID.unknown ? e.position : undefined;
+  return { kind: 'domain', type: target, arg, constraints, ...(context === 'explicit' ? { explicit: true } : {}), ...(literal !== undefined ? { position: literal } : {}) };
+}
+
+function castError(env: BindEnv, e: Expr, target: SqlType, context: CastContext, describe?: () => string): SqlError {
+  if (context === 'explicit') return new SqlError(SqlState.cannotCoerce, `cannot cast type ${formatType(e.type)} to ${formatType(target)}`);
+  const what = describe ? describe() : `argument of type ${formatType(e.type)}`;
+  return new SqlError(SqlState.datatypeMismatch, `${what} is of type ${formatType(target)} but expression is of type ${formatType(e.type)}`, {
+    hint: 'You will need to rewrite or cast the expression.',
+  });
+}
+
+function coerceToBase(env: BindEnv, e: Expr, target: SqlType, context: CastContext, describe?: () => string): Expr {
   if (target.oid === OID.unknown || target.oid === OID.any || target.oid === OID.anyelement) return e;
   const sameBase = e.type.oid === target.oid;
   if (sameBase && (target.typmod < 0 || e.type.typmod === target.typmod)) return e;
@@ -149,15 +187,7 @@ export function coerce(env: BindEnv, e: Expr, target: SqlType, context: CastCont
     return target.typmod < 0 ? typed : coerce(env, typed, target, context, describe);
   }
   const fn = resolveCast(e.type, target, context);
-  if (!fn) {
-    if (context === 'explicit') {
-      throw new SqlError(SqlState.cannotCoerce, `cannot cast type ${formatType(e.type)} to ${formatType(target)}`);
-    }
-    const what = describe ? describe() : `argument of type ${formatType(e.type)}`;
-    throw new SqlError(SqlState.datatypeMismatch, `${what} is of type ${formatType(target)} but expression is of type ${formatType(e.type)}`, {
-      hint: 'You will need to rewrite or cast the expression.',
-    });
-  }
+  if (!fn) throw castError(env, e, target, context, describe);
   return { kind: 'cast', type: target, arg: e, fn, explicit: context === 'explicit' };
 }
 
@@ -257,8 +287,11 @@ function bindExprNode(node: RawNode, scope: Scope, ctx: ExprContext): Expr {
     case 'TypeCast': {
       const target = resolveTypeName(n.typeName);
       if (n.arg.A_ArrayExpr && isArrayType(target.oid)) {
-        // ARRAY[…]::T[] casts each element to T (explicitly, as PostgreSQL does)
-        return bindArray(n.arg.A_ArrayExpr, scope, ctx, sqlType(elementTypeOf(target.oid)!, target.typmod), 'explicit');
+        // ARRAY[…]::T[] casts each element to T (explicitly, as PostgreSQL does); ARRAY[…]::d[] each to the domain d
+        const ofDomain = target.domain === undefined ? undefined : domainOfArray(target.domain);
+        const elem: SqlType = { oid: elementTypeOf(target.oid)!, typmod: target.typmod, ...(ofDomain ? { domain: ofDomain.oid } : {}) };
+        const arr = bindArray(n.arg.A_ArrayExpr, scope, ctx, elem, 'explicit');
+        return ofDomain ? { ...arr, type: target } as Expr : arr;
       }
       const range = intervalRange(n.typeName);
       if (range !== undefined && n.arg.A_Const?.sval !== undefined) {

@@ -10,7 +10,7 @@ import type {
 } from '@pgsql/types';
 import { SqlError, SqlState, toSqlError } from '../errors.js';
 import type { TableDef } from '../catalog/catalog.js';
-import { rangeTableSizes, type Expr, type Plan } from '../planner/plan.js';
+import { rangeTableSizes, type DomainConstraints, type Expr, type Plan } from '../planner/plan.js';
 import { explainFlags, type ExplainFlags } from './explain-options.js';
 import { formatRecordOutputs, type SelectBinder } from './bind-select.js';
 import { bindChecks, bindDelete, bindGenerated, bindInsert, bindUpdate, defaultExprFor, type BoundCheck, type DmlStatement } from './bind-dml.js';
@@ -37,6 +37,8 @@ export type BoundCopy =
     /** the table's other columns, filled from their DEFAULT */
     defaults: readonly { column: number; expr: Expr }[];
     checks: readonly BoundCheck[];
+    /** the given columns of a domain: each value is checked as domain_in checks it */
+    domains: readonly { column: number; constraints: DomainConstraints }[];
   };
 
 export type BoundSet =
@@ -178,7 +180,7 @@ function bindNode(node: Node, text: string, env: StatementEnv): BoundStatement {
     return { kind: 'lockTable', relations, tag: 'LOCK TABLE' };
   }
   if (NOOP_KINDS.has(kind)) return { kind: 'noop', tag: TAGS[kind] };
-  if ('AlterOwnerStmt' in node && (node.AlterOwnerStmt.objectType === 'OBJECT_SCHEMA' || node.AlterOwnerStmt.objectType === 'OBJECT_TYPE')) return bindDdlStatement(node, 'AlterOwnerStmt', text, env);
+  if ('AlterOwnerStmt' in node && (node.AlterOwnerStmt.objectType === 'OBJECT_SCHEMA' || node.AlterOwnerStmt.objectType === 'OBJECT_TYPE' || node.AlterOwnerStmt.objectType === 'OBJECT_DOMAIN')) return bindDdlStatement(node, 'AlterOwnerStmt', text, env);
   if ('AlterOwnerStmt' in node) {
     const owner = bindAlterOwner(node.AlterOwnerStmt);
     if (owner) return { kind: 'role', stmt: owner, tag: owner.function ? 'ALTER FUNCTION' : 'ALTER DATABASE' };
@@ -444,7 +446,11 @@ function bindCopy(n: CopyStmt, env: StatementEnv): BoundCopy {
   const missing = table.columns.map((_, i) => i).filter((i) => !target.columns.includes(i) && !table.columns[i]!.generated);
   // defaults first, then generated columns (computed from the filled-in row)
   const defaults = [...missing.map((i) => ({ column: i, expr: defaultExprFor(binder, table.columns[i]) })), ...bindGenerated(binder, table)];
-  return { kind: 'copy', direction: 'from', table, columns: target.columns, options, defaults, checks: bindChecks(binder, table), tag: 'COPY' };
+  const domains = target.columns.flatMap((c) => {
+    const d = table.columns[c]!.type.domain;
+    return d === undefined || !binder.env.domainConstraints ? [] : [{ column: c, constraints: binder.env.domainConstraints(d) }];
+  });
+  return { kind: 'copy', direction: 'from', table, columns: target.columns, options, defaults, checks: bindChecks(binder, table), domains, tag: 'COPY' };
 }
 
 /** The tree of `SELECT columns FROM schema.table` (or `SELECT *`), built directly: names need no quoting. */
@@ -486,11 +492,11 @@ const NOOP_KINDS = new Set(['CheckPointStmt']);
 const DDL_KINDS = new Set([
   'CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt',
   'RenameStmt', 'AlterObjectSchemaStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatedbStmt', 'DropdbStmt', 'CreateSchemaStmt', 'AlterSeqStmt',
-  'RefreshMatViewStmt', 'CreateEnumStmt', 'AlterEnumStmt',
+  'RefreshMatViewStmt', 'CreateEnumStmt', 'AlterEnumStmt', 'CreateDomainStmt', 'AlterDomainStmt',
 , 'ReindexStmt', 'CreatePolicyStmt', 'AlterPolicyStmt']);
 
 /** DDL refused in a read-only transaction and saved with the catalog after an autocommit statement */
-const CATALOG_WRITES = new Set(['CreateEnumStmt', 'AlterEnumStmt', 'CreateSchemaStmt', 'AlterOwnerStmt', 'AlterObjectSchemaStmt', 'CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'AlterSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt', 'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatePolicyStmt', 'AlterPolicyStmt', 'RefreshMatViewStmt']);
+const CATALOG_WRITES = new Set(['CreateEnumStmt', 'AlterEnumStmt', 'CreateDomainStmt', 'AlterDomainStmt', 'CreateSchemaStmt', 'AlterOwnerStmt', 'AlterObjectSchemaStmt', 'CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'AlterSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt', 'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatePolicyStmt', 'AlterPolicyStmt', 'RefreshMatViewStmt']);
 
 const TAGS: Record<string, string> = {
   CreateStmt: 'CREATE TABLE', DropStmt: 'DROP', IndexStmt: 'CREATE INDEX', CreateExtensionStmt: 'CREATE EXTENSION',
@@ -499,12 +505,12 @@ const TAGS: Record<string, string> = {
   UnlistenStmt: 'UNLISTEN', NotifyStmt: 'NOTIFY', VacuumStmt: 'VACUUM', CheckPointStmt: 'CHECKPOINT', LockStmt: 'LOCK TABLE',
   CreateSchemaStmt: 'CREATE SCHEMA', DoStmt: 'DO', AlterTableStmt: 'ALTER TABLE', CopyStmt: 'COPY', ViewStmt: 'CREATE VIEW',
   CreateFunctionStmt: 'CREATE FUNCTION', RenameStmt: 'ALTER TABLE', CreatedbStmt: 'CREATE DATABASE', DropdbStmt: 'DROP DATABASE', PrepareStmt: 'PREPARE', ExecuteStmt: 'EXECUTE', CreateTableAsStmt: 'SELECT', ReindexStmt: 'REINDEX',
-  CreatePolicyStmt: 'CREATE POLICY', AlterPolicyStmt: 'ALTER POLICY', CreateEnumStmt: 'CREATE TYPE', AlterEnumStmt: 'ALTER TYPE', RefreshMatViewStmt: 'REFRESH MATERIALIZED VIEW',
+  CreatePolicyStmt: 'CREATE POLICY', AlterPolicyStmt: 'ALTER POLICY', CreateEnumStmt: 'CREATE TYPE', AlterEnumStmt: 'ALTER TYPE', CreateDomainStmt: 'CREATE DOMAIN', AlterDomainStmt: 'ALTER DOMAIN', RefreshMatViewStmt: 'REFRESH MATERIALIZED VIEW',
 };
 
 const DROP_TAGS: Record<string, string> = {
   OBJECT_TABLE: 'DROP TABLE', OBJECT_INDEX: 'DROP INDEX', OBJECT_SEQUENCE: 'DROP SEQUENCE', OBJECT_EXTENSION: 'DROP EXTENSION',
-  OBJECT_VIEW: 'DROP VIEW', OBJECT_MATVIEW: 'DROP MATERIALIZED VIEW', OBJECT_SCHEMA: 'DROP SCHEMA', OBJECT_POLICY: 'DROP POLICY', OBJECT_TYPE: 'DROP TYPE', OBJECT_FUNCTION: 'DROP FUNCTION',
+  OBJECT_VIEW: 'DROP VIEW', OBJECT_MATVIEW: 'DROP MATERIALIZED VIEW', OBJECT_SCHEMA: 'DROP SCHEMA', OBJECT_POLICY: 'DROP POLICY', OBJECT_TYPE: 'DROP TYPE', OBJECT_DOMAIN: 'DROP DOMAIN', OBJECT_FUNCTION: 'DROP FUNCTION',
 };
 
 /** the object words of ALTER's command tags where they differ from the object type's name */
@@ -516,9 +522,10 @@ function ddlTag(node: Node): string {
     const t = node.RenameStmt.renameType;
     if (t === 'OBJECT_MATVIEW' || node.RenameStmt.relationType === 'OBJECT_MATVIEW') return 'ALTER MATERIALIZED VIEW';
     if (t === 'OBJECT_TYPE') return 'ALTER TYPE';
+    if (t === 'OBJECT_DOMAIN' || t === 'OBJECT_DOMCONSTRAINT') return 'ALTER DOMAIN';
     return t === 'OBJECT_INDEX' ? 'ALTER INDEX' : t === 'OBJECT_VIEW' ? 'ALTER VIEW' : t === 'OBJECT_POLICY' ? 'ALTER POLICY' : t === 'OBJECT_SCHEMA' ? 'ALTER SCHEMA' : 'ALTER TABLE';
   }
-  if ('AlterOwnerStmt' in node) return node.AlterOwnerStmt.objectType === 'OBJECT_TYPE' ? 'ALTER TYPE' : 'ALTER SCHEMA';
+  if ('AlterOwnerStmt' in node) return node.AlterOwnerStmt.objectType === 'OBJECT_TYPE' ? 'ALTER TYPE' : node.AlterOwnerStmt.objectType === 'OBJECT_DOMAIN' ? 'ALTER DOMAIN' : 'ALTER SCHEMA';
   if ('AlterObjectSchemaStmt' in node) return `ALTER ${RELATION_WORDS[node.AlterObjectSchemaStmt.objectType ?? ''] ?? (node.AlterObjectSchemaStmt.objectType ?? 'OBJECT_TABLE').slice(7)}`;
   if ('AlterTableStmt' in node) return `ALTER ${RELATION_WORDS[node.AlterTableStmt.objtype ?? ''] ?? 'TABLE'}`;
   return TAGS[Object.keys(node)[0]];

@@ -2,7 +2,7 @@
 import { SqlError, SqlState } from '../errors.js';
 import { OID, arrayTypeOf, sqlType, typeByName, type SqlType } from '../types/types.js';
 import type { RawNode } from './parser.js';
-import { findUserType, typeSchemaExists, type UserTypeEntry } from '../types/user-types.js';
+import { domainType, findDomain, findUserType, typeSchemaExists, type UserTypeEntry } from '../types/user-types.js';
 
 const ALIASES: Record<string, string> = {
   int: 'int4', integer: 'int4', smallint: 'int2', bigint: 'int8', real: 'float4', float: 'float8',
@@ -30,6 +30,13 @@ export function resolveTypeName(typeName: RawNode): SqlType {
   const names = (typeName.names as RawNode[]).map((n) => n.String.sval as string);
   const user = names.length <= 2 ? findUserType(names.length === 2 ? names[0] : undefined, names[names.length - 1]!) : undefined;
   if (user) return userTypeOf(user, typeName);
+  const domain = names.length <= 2 ? findDomain(names.length === 2 ? names[0] : undefined, names[names.length - 1]!) : undefined;
+  if (domain) {
+    if (((typeName.typmods ?? []) as RawNode[]).length > 0) {
+      throw new SqlError(SqlState.syntaxError, `type modifier is not allowed for type "${domain.name}"`, { position: pos(typeName) });
+    }
+    return domainType(domain, !!typeName.arrayBounds);
+  }
   let name = names[names.length - 1].toLowerCase();
   if (names.length === 2 && !typeSchemaExists(names[0]!)) {
     throw new SqlError('3F000', `schema "${names[0]}" does not exist`, { position: pos(typeName) });

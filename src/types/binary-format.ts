@@ -10,7 +10,7 @@ import { OID, TYPES, formatType, type Interval, type RangeValue, type SqlType, t
 import { RANGE_EMPTY, RANGE_LB_INC, RANGE_LB_INF, RANGE_UB_INC, RANGE_UB_INF, hasLowerBound, hasUpperBound } from './range.js';
 import { rangeOps } from './compare.js';
 import { parseText } from './text-io.js';
-import { enumLabel } from './user-types.js';
+import { domainEntry, enumLabel, wireTypeOid } from './user-types.js';
 import { VECTOR_MAX_DIM, checkDim, checkElement, checkExpectedDim } from './vector.js';
 import { checkExpectedHalfDim, checkHalfDim, checkHalfElement, floatToHalfBits, halfBitsToFloat } from './halfvec.js';
 import { checkExpectedSparseDim, checkSparseDim, checkSparseElement, checkSparseIndex, checkSparseNnz } from './sparsevec.js';
@@ -591,6 +591,9 @@ const enumCodec: BinaryCodec = {
 };
 
 function codecOf(oid: number): BinaryCodec | undefined {
+  const domain = domainEntry(oid);
+  // a domain's values are sent as its base type's (domain_recv checks them above this layer)
+  if (domain) return codecOf(domain.base.oid);
   const category = TYPES.get(oid)?.category;
   return BINARY.get(oid) ?? (category === 'E' ? enumCodec : category === 'R' ? rangeCodec : undefined);
 }
@@ -611,7 +614,8 @@ export function hasBinaryCodec(oid: number): boolean {
 
 /** One non-NULL value in binary format (throws 42883 for a type without a send function). */
 export function encodeBinary(type: SqlType, value: Value): Buffer {
-  return binaryCodec(type.oid).send(value, type);
+  const oid = wireTypeOid(type);
+  return binaryCodec(oid).send(value, oid === type.oid ? type : { oid, typmod: type.typmod });
 }
 
 /** Decodes one non-NULL field of `len` bytes at `at` of `buf` (`view` is a DataView over `buf`). */

@@ -17,7 +17,7 @@ import { parseJson, parseJsonb } from './json.js';
 import { jsonPathIn } from './jsonpath.js';
 import { tsvectorIn } from './tsvector.js';
 import { tsqueryIn } from './tsquery.js';
-import { enumLabel, findUserType, isEnumType, parseEnum } from './user-types.js';
+import { enumLabel, findDomain, findUserType, isEnumType, parseEnum } from './user-types.js';
 import { formatRange, parseRange } from './range.js';
 import { rangeOps } from './compare.js';
 import { formatRegconfig, formatRegdictionary, parseRegconfig, parseRegdictionary } from './regconfig.js';
@@ -168,7 +168,7 @@ export function parseRegtype(text: string): number {
 /** a user type by its (possibly schema-qualified) name, as ::regtype reads it */
 function userTypeNamed(s: string): { oid: number; array?: number } | undefined {
   const m = /^(?:"?([^".]+)"?\.)?"?([^"]+)"?$/.exec(s);
-  const e = m ? findUserType(m[1], m[2]!) : undefined;
+  const e = m ? findUserType(m[1], m[2]!) ?? findDomain(m[1], m[2]!) : undefined;
   return e && { oid: e.oid, array: e.arrayOid };
 }
 

@@ -29,7 +29,7 @@
  *   int4range … daterange      → RangeValue (PostgreSQL's flags byte and the bounds; types/range.ts)
  */
 // a runtime-only call (no cycle at module load): user types are named as their schema's visibility says
-import { userTypeDisplayName } from './user-types.js';
+import { domainDisplayName, userTypeDisplayName } from './user-types.js';
 
 export interface Interval {
   readonly months: number;
@@ -74,6 +74,13 @@ export interface SqlType {
   readonly oid: number;
   /** -1 when absent; varchar(n)/bpchar(n): n + 4; numeric(p,s): ((p << 16) | s) + 4; vector(n): n; timestamp(p): p */
   readonly typmod: number;
+  /**
+   * A value of a domain (CREATE DOMAIN) is a value of its base type: `oid` and `typmod` are
+   * the base type's, and this is the domain's OID (or its array type's, for d[]), kept where
+   * PostgreSQL shows the domain (column types, pg_typeof, format_type) and where its
+   * constraints are enforced (coercion to it). Absent: not a domain.
+   */
+  readonly domain?: number;
 }
 
 /** PostgreSQL type categories (pg_type.typcategory), used by overload resolution. */
@@ -276,6 +283,7 @@ export function formatTypeWithTypmod(type: SqlType): string {
 }
 
 export function formatType(type: SqlType): string {
+  if (type.domain !== undefined) return domainDisplayName(type.domain) ?? '???';
   const info = TYPES.get(type.oid);
   if (!info) return '???';
   const m = type.typmod;
@@ -302,5 +310,5 @@ export function formatType(type: SqlType): string {
   }
   if (info.category === 'A' && info.elem !== undefined) return formatType({ oid: info.elem, typmod: m }) + '[]';
   if (info.category === 'E') return userTypeDisplayName(info.oid) ?? info.name;
-  return info.name;
+  return domainDisplayName(info.oid) ?? info.name;
 }

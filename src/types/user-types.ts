@@ -10,7 +10,7 @@
  * and < compare enumsortorder, never the text.
  */
 import { SqlError, SqlState } from '../errors.js';
-import { registerTypeInfo, unregisterTypeInfo } from './types.js';
+import { TYPES, registerTypeInfo, unregisterTypeInfo, type SqlType } from './types.js';
 import { quoteIdent } from './identifiers.js';
 
 /** One pg_enum row. */
@@ -113,7 +113,12 @@ export function typeSchemaExists(schema: string): boolean {
 
 /** A user type by (optionally qualified) name in the current database, by the search path. */
 export function findUserType(schema: string | undefined, name: string): UserTypeEntry | undefined {
-  const inDb = [...ENTRIES.values()].filter((e) => e.database === scope.database && e.name === name);
+  return findInScope(ENTRIES.values(), schema, name);
+}
+
+/** The type of that name in the current database: in `schema`, else in the first schema of the search path that has one. */
+function findInScope<T extends { readonly database: string; readonly schema: string; readonly name: string }>(all: Iterable<T>, schema: string | undefined, name: string): T | undefined {
+  const inDb = [...all].filter((e) => e.database === scope.database && e.name === name);
   if (schema !== undefined) return inDb.find((e) => e.schema === schema);
   for (const s of scope.searchPath) {
     const hit = inDb.find((e) => e.schema === s);
@@ -132,4 +137,85 @@ export function userTypeDisplayName(oid: number): string | undefined {
   const e = ENTRIES.get(oid);
   if (!e) return undefined;
   return userTypeVisible(e) ? quoteIdent(e.name) : `${quoteIdent(e.schema)}.${quoteIdent(e.name)}`;
+}
+
+/**
+ * Domains (CREATE DOMAIN): a value of a domain is a value of its base type (SqlType.domain
+ * marks it), so the lower layers only need a domain's name, base type and array type here;
+ * its constraints are bound and enforced above (sql/bind-domain.ts, executor).
+ */
+export interface DomainEntry {
+  readonly oid: number;
+  readonly arrayOid: number;
+  readonly database: string;
+  readonly schema: string;
+  readonly name: string;
+  /** the base type as the domain was declared over it (itself a domain's type for a domain over a domain) */
+  readonly base: SqlType;
+}
+
+const DOMAINS = new Map<number, DomainEntry>();
+/** a domain's array type → the domain */
+const DOMAIN_ARRAYS = new Map<number, DomainEntry>();
+
+/** Add or replace a domain (after CREATE / ALTER DOMAIN, or loading a catalog). */
+export function registerDomain(def: DomainEntry): void {
+  unregisterDomain(def.oid);
+  DOMAINS.set(def.oid, def);
+  DOMAIN_ARRAYS.set(def.arrayOid, def);
+  const info = TYPES.get(def.base.oid);
+  registerTypeInfo({ oid: def.oid, name: def.name, len: info?.len ?? -1, category: info?.category === 'A' ? 'U' : info?.category ?? 'U', array: def.arrayOid, byval: info?.byval ?? false, align: info?.align ?? 'i', delim: ',' });
+  registerTypeInfo({ oid: def.arrayOid, name: '_' + def.name, len: -1, category: 'A', elem: def.oid, byval: false, align: info?.align === 'd' ? 'd' : 'i', delim: ',' });
+}
+
+export function unregisterDomain(oid: number): void {
+  const d = DOMAINS.get(oid);
+  if (!d) return;
+  DOMAINS.delete(oid);
+  DOMAIN_ARRAYS.delete(d.arrayOid);
+  unregisterTypeInfo(oid);
+  unregisterTypeInfo(d.arrayOid);
+}
+
+/** Forget every domain of a database (before its catalog is loaded again, or when it is dropped). */
+export function unregisterDatabaseDomains(database: string): void {
+  for (const d of [...DOMAINS.values()]) if (d.database === database) unregisterDomain(d.oid);
+}
+
+export function domainEntry(oid: number): DomainEntry | undefined {
+  return DOMAINS.get(oid);
+}
+
+/** the domain whose array type this is */
+export function domainOfArray(arrayOid: number): DomainEntry | undefined {
+  return DOMAIN_ARRAYS.get(arrayOid);
+}
+
+/** A domain by (optionally qualified) name in the current database, by the search path. */
+export function findDomain(schema: string | undefined, name: string): DomainEntry | undefined {
+  return findInScope(DOMAINS.values(), schema, name);
+}
+
+/** The SqlType of a column (or value) of the domain (arrayOf: of its array type d[]). */
+export function domainType(d: DomainEntry, arrayOf = false): SqlType {
+  if (!arrayOf) return { oid: d.base.oid, typmod: d.base.typmod, domain: d.oid };
+  return { oid: TYPES.get(d.base.oid)?.array ?? d.base.oid, typmod: d.base.typmod, domain: d.arrayOid };
+}
+
+/**
+ * The type OID a value is sent as (RowDescription, array_send's element type): a domain's
+ * value as its base type (PostgreSQL's getBaseTypeAndTypmod), but an array of a domain as
+ * the domain's array type, which is no domain itself.
+ */
+export function wireTypeOid(t: SqlType): number {
+  return t.domain !== undefined && DOMAIN_ARRAYS.has(t.domain) ? t.domain : t.oid;
+}
+
+/** format_type's name of a domain or of a domain's array type (qualified when the search path does not find it) */
+export function domainDisplayName(oid: number): string | undefined {
+  const d = DOMAINS.get(oid) ?? DOMAIN_ARRAYS.get(oid);
+  if (!d) return undefined;
+  const visible = d.schema === 'pg_catalog' || findDomain(undefined, d.name)?.oid === d.oid;
+  const name = visible ? quoteIdent(d.name) : `${quoteIdent(d.schema)}.${quoteIdent(d.name)}`;
+  return d.oid === oid ? name : `${name}[]`;
 }

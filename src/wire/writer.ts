@@ -2,6 +2,7 @@
  * Message writer: a growable buffer plus one small function per backend message.
  * Every builder returns a finished frame (type byte + length + body).
  */
+import { wireTypeOid } from '../types/user-types.js';
 import type { SqlError, SqlNotice } from '../errors.js';
 import { TYPES } from '../types/types.js';
 import type { FieldInfo } from './backend.js';
@@ -133,7 +134,7 @@ export function parameterDescription(oids: readonly number[]): Buffer {
 export function rowDescription(fields: readonly FieldInfo[], formats: readonly number[]): Buffer {
   const w = new Writer(7 + fields.length * 40).int16(fields.length);
   fields.forEach((f, i) => {
-    w.cstring(f.name).uint32(f.tableOid).int16(f.columnAttr).uint32(f.type.oid)
+    w.cstring(f.name).uint32(f.tableOid).int16(f.columnAttr).uint32(wireTypeOid(f.type))
       .int16(TYPES.get(f.type.oid)?.len ?? -1).int32(f.type.typmod).int16(formats[i] ?? 0);
   });
   return w.finish(BackendCode.RowDescription);

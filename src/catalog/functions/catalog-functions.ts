@@ -36,6 +36,15 @@ export function findConstraintByOid(catalog: Catalog, oid: number): { table: Tab
   return undefined;
 }
 
+/** pg_get_constraintdef of a domain's CHECK: CHECK (VALUE …) [NOT VALID] */
+function domainConstraintDef(catalog: Catalog, oid: number, pretty: boolean, visible: Visible): string | undefined {
+  for (const d of catalog.domains.values()) {
+    const c = d.constraints.find((x) => x.oid === oid);
+    if (c) return `CHECK (${qualifyExpressionText(catalog, visible, pretty ? c.checkSql : c.checkPlainSql)})${c.notValid ? ' NOT VALID' : ''}`;
+  }
+  return undefined;
+}
+
 /**
  * ruleutils.c print_function_arguments / print_function_rettype for a SQL function:
  * pg_get_function_arguments prints each parameter's DEFAULT, the identity form does not.
@@ -172,7 +181,8 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
       if (n === 1 || n === 2) {
         return fn(n === 1 ? [T.oid] : [T.oid, T.bool], T.text, (a) => {
           const found = findConstraintByOid(catalog, a[0] as number);
-          return found ? constraintDef(found.table, found.con, catalog, visible, a[1] === true) : null;
+          if (found) return constraintDef(found.table, found.con, catalog, visible, a[1] === true);
+          return domainConstraintDef(catalog, a[0] as number, a[1] === true, visible) ?? null;
         });
       }
       break;

@@ -23,6 +23,8 @@ export function typeIsVisible(catalog: Catalog, path: readonly string[], oid: nu
   for (const t of catalog.tables.values()) {
     if (t.rowTypeOid === oid) return path.find((s) => catalog.findTable(s, t.name) !== undefined) === t.schema;
   }
+  const d = catalog.domains.get(oid);
+  if (d) return path.find((s) => catalog.findDomain(s, d.name) !== undefined) === d.schema;
   return true;
 }
 

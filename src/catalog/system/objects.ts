@@ -61,6 +61,7 @@ export function descriptions(catalog: Catalog): [number, number, number, string]
   for (const s of catalog.sequences.values()) if (s.comment) rows.push([s.oid, CLASS_OID.pg_class, 0, s.comment]);
   for (const f of catalog.functions.values()) if (f.comment) rows.push([f.oid, CLASS_OID.pg_proc, 0, f.comment]);
   for (const t of catalog.types.values()) if (t.comment) rows.push([t.oid, CLASS_OID.pg_type, 0, t.comment]);
+  for (const d of catalog.domains.values()) if (d.comment) rows.push([d.oid, CLASS_OID.pg_type, 0, d.comment]);
   rows.push([PLPGSQL_OID, CLASS_OID.pg_extension, 0, EXTENSION_COMMENTS.plpgsql]);
   for (const e of catalog.extensions.values()) {
     const comment = EXTENSION_COMMENTS[e.name];

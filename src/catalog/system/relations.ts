@@ -104,6 +104,31 @@ function enumTypeRows(ctx: SystemRelationContext): Row[] {
   });
 }
 
+/** domain_in, domain_recv (the output and send functions are the base type's) */
+const DOMAIN_IN = 2597, DOMAIN_RECV = 2598;
+
+/** pg_type rows of this database's domains and their array types (typtype 'd'), as DefineDomain makes them */
+function domainTypeRows(ctx: SystemRelationContext): Row[] {
+  const [ain, aout, arecv, asend, , , aanalyze, asubscript] = builtinTypeProcs('_int4') ?? [0, 0, 0, 0, 0, 0, 0, 0];
+  const acl = (t: Securable) => (ctx.roles && t.acl ? formatAcl(t, ctx.roles) : null);
+  return [...ctx.catalog.domains.values()].flatMap((d) => {
+    const ns = namespaceOid(ctx.catalog, d.schema);
+    const info = TYPES.get(d.base.oid);
+    const enumBase = info?.category === 'E' && !BUILTIN_TYPE_OIDS.has(d.base.oid);
+    const [, output, , send] = enumBase ? ENUM_PROCS : builtinTypeProcs(info?.name ?? '') ?? [0, 0, 0, 0];
+    const collation = d.collation === undefined ? typeCollation(info) : d.collation === 'C' ? COLL_C : COLL_DEFAULT;
+    const typbasetype = d.base.domain ?? d.base.oid;
+    const typtypmod = d.base.domain !== undefined ? -1 : d.base.typmod;
+    return [
+      [d.oid, d.name, ns, ownerOf(d), info?.len ?? -1, info?.byval ?? false, 'd', info?.category ?? 'U', false, true, ',', 0, 0, 0, d.arrayOid,
+        DOMAIN_IN, output, DOMAIN_RECV, send, 0, 0, 0, info?.align ?? 'i', typeStorage(info), d.notNull, typbasetype, typtypmod, 0, collation,
+        d.default ? d.default.sql : null, d.default ? d.default.sql : null, acl(d)],
+      [d.arrayOid, '_' + d.name, ns, ownerOf(d), -1, false, 'b', 'A', false, true, ',', 0, asubscript, d.oid, 0, ain, aout, arecv, asend, 0, 0, aanalyze,
+        info?.align === 'd' ? 'd' : 'i', 'x', false, 0, -1, 0, collation, null, null, acl(d)],
+    ] as Row[];
+  });
+}
+
 function userTables(c: Catalog): TableDef[] {
   return [...c.tables.values()];
 }
@@ -240,7 +265,7 @@ export function buildSystemRelations(): SystemRelation[] {
     for (const tbl of userTables(ctx.catalog)) {
       rows.push([tbl.rowTypeOid, tbl.name, namespaceOid(ctx.catalog, tbl.schema), ROLE.bootstrap, -1, false, 'c', 'C', false, true, ',', tbl.oid, 0, 0, 0, input, output, receive, send, 0, 0, 0, 'd', 'x', false, 0, -1, 0, 0, null, null, null]);
     }
-    rows.push(...enumTypeRows(ctx));
+    rows.push(...enumTypeRows(ctx), ...domainTypeRows(ctx));
     return rows;
   }, 1247));
 
@@ -323,7 +348,8 @@ export function buildSystemRelations(): SystemRelation[] {
     const rows: Row[] = [];
     const attr = (relid: number, attname: string, type: SqlType, attnum: number, notNull: boolean, hasDef: boolean, identity: string, generated = ''): Row => {
       const info = TYPES.get(type.oid);
-      return [relid, attname, type.oid, -1, info?.len ?? -1, attnum, info?.category === 'A' ? 1 : 0, -1, type.typmod, info?.byval ?? false,
+      // a column of a domain: the domain's OID, its typmod is the domain's own (-1)
+      return [relid, attname, type.domain ?? type.oid, -1, info?.len ?? -1, attnum, info?.category === 'A' ? 1 : 0, -1, type.domain !== undefined ? -1 : type.typmod, info?.byval ?? false,
         info?.align ?? 'i', typeStorage(info), '', notNull, hasDef, false, identity, generated, false, true, 0, typeCollation(info), null, null, null, null];
     };
     for (const t of userTables(ctx.catalog)) {
@@ -393,6 +419,12 @@ export function buildSystemRelations(): SystemRelation[] {
         rows.push([c.oid, c.name, namespaceOid(ctx.catalog, t.schema), c.type, false, false, !c.notValid, t.oid, 0, c.indexOid ?? c.refIndex ?? 0, 0, c.refTable ?? 0,
           fk ? c.onUpdate ?? 'a' : ' ', fk ? c.onDelete ?? 'a' : ' ', fk ? c.match ?? 's' : ' ', true, 0, c.type === 'c' ? false : true, c.columns.map((x) => x + 1), c.refColumns ? c.refColumns.map((x) => x + 1) : null, null, null, null, null, null,
           c.type === 'c' ? c.checkPlainSql ?? c.checkSql ?? null : null]);
+      }
+    }
+    // a domain's CHECKs: contypid set, conrelid 0
+    for (const d of ctx.catalog.domains.values()) {
+      for (const c of d.constraints) {
+        rows.push([c.oid, c.name, namespaceOid(ctx.catalog, d.schema), 'c', false, false, !c.notValid, 0, d.oid, 0, 0, 0, ' ', ' ', ' ', true, 0, false, null, null, null, null, null, null, null, c.checkPlainSql]);
       }
     }
     return rows;
@@ -674,6 +706,27 @@ function attrdefOid(tableOid: number, attnum: number): number {
 
 const SCHEMAS = ['pg_catalog', 'public', 'information_schema', 'pg_toast'];
 
+/** information_schema's description of a type (columns, domains): data_type, lengths, precisions, its udt's schema */
+function typeFacts(type: SqlType) {
+  const oid = type.oid;
+  const info = TYPES.get(oid)!;
+  const dataType = (isVectorType(oid) || info.category === 'E') && info.category !== 'A' ? 'USER-DEFINED' : info.category === 'A' ? 'ARRAY' : formatType(sqlType(oid));
+  const charLen = (oid === OID.varchar || oid === OID.bpchar) && type.typmod > 4 ? type.typmod - 4 : null;
+  const octetLen = oid === OID.varchar || oid === OID.bpchar || oid === OID.text ? (charLen !== null ? charLen * 4 : 1073741824) : null;
+  let numPrec: number | null = ({ [OID.int2]: 16, [OID.int4]: 32, [OID.int8]: 64, [OID.float4]: 24, [OID.float8]: 53 } as Record<number, number>)[oid] ?? null;
+  let radix: number | null = numPrec !== null ? 2 : null;
+  let scale: number | null = numPrec !== null && oid !== OID.float4 && oid !== OID.float8 ? 0 : null;
+  if (oid === OID.numeric && type.typmod >= 4) {
+    numPrec = (type.typmod - 4) >> 16;
+    scale = (type.typmod - 4) & 0xffff;
+    radix = 10;
+  } else if (oid === OID.numeric) radix = 10;
+  const isDatetime = [OID.date, OID.time, OID.timestamp, OID.timestamptz, OID.timetz, OID.interval].includes(oid as never);
+  const dtPrec = isDatetime ? (oid === OID.date ? 0 : type.typmod >= 0 ? type.typmod : 6) : null;
+  const udtSchema = isVectorType(oid) ? 'public' : userType(info.elem ?? oid)?.schema ?? 'pg_catalog';
+  return { info, dataType, charLen, octetLen, numPrec, radix, scale, dtPrec, udtSchema };
+}
+
 function addInformationSchema(add: (r: SystemRelation) => void): void {
   const id = name;
   const chars = varchar;
@@ -698,29 +751,32 @@ function addInformationSchema(add: (r: SystemRelation) => void): void {
     ['is_identity', yesNo], ['identity_generation', chars], ['identity_start', chars], ['identity_increment', chars], ['identity_maximum', chars],
     ['identity_minimum', chars], ['identity_cycle', yesNo], ['is_generated', chars], ['generation_expression', chars], ['is_updatable', yesNo],
   ], (ctx) => [...userTables(ctx.catalog).filter((t) => t.kind !== 'm'), ...systemTablesForColumns()].flatMap((t) => t.columns.map((c, i) => {
-    const info = TYPES.get(c.type.oid)!;
-    const dataType = (isVectorType(c.type.oid) || info.category === 'E') && info.category !== 'A' ? 'USER-DEFINED' : info.category === 'A' ? 'ARRAY' : formatType(sqlType(c.type.oid));
-    const charLen = (c.type.oid === OID.varchar || c.type.oid === OID.bpchar) && c.type.typmod > 4 ? c.type.typmod - 4 : null;
-    const octetLen = c.type.oid === OID.varchar || c.type.oid === OID.bpchar || c.type.oid === OID.text ? (charLen !== null ? charLen * 4 : 1073741824) : null;
-    let numPrec: number | null = ({ [OID.int2]: 16, [OID.int4]: 32, [OID.int8]: 64, [OID.float4]: 24, [OID.float8]: 53 } as Record<number, number>)[c.type.oid] ?? null;
-    let radix: number | null = numPrec !== null ? 2 : null;
-    let scale: number | null = numPrec !== null && c.type.oid !== OID.float4 && c.type.oid !== OID.float8 ? 0 : null;
-    if (c.type.oid === OID.numeric && c.type.typmod >= 4) {
-      numPrec = (c.type.typmod - 4) >> 16;
-      scale = (c.type.typmod - 4) & 0xffff;
-      radix = 10;
-    } else if (c.type.oid === OID.numeric) radix = 10;
-    const isDatetime = [OID.date, OID.time, OID.timestamp, OID.timestamptz, OID.timetz, OID.interval].includes(c.type.oid as never);
-    const dtPrec = isDatetime ? (c.type.oid === OID.date ? 0 : c.type.typmod >= 0 ? c.type.typmod : 6) : null;
+    const { info, dataType, charLen, octetLen, numPrec, radix, scale, dtPrec, udtSchema } = typeFacts(c.type);
     const seq = c.identity && c.sequence ? ctx.catalog.findSequence(t.schema, c.sequence) : undefined;
-    const udtSchema = isVectorType(c.type.oid) ? 'public' : userType(info.elem ?? c.type.oid)?.schema ?? 'pg_catalog';
+    // a column of a domain names it; its data type and udt are the base type's
+    const domain = c.type.domain !== undefined ? ctx.catalog.domains.get(c.type.domain) : undefined;
     return [ctx.database, t.schema, t.name, c.name, i + 1, c.identity || c.generated ? null : columnDefaultSql(c), c.notNull ? 'NO' : 'YES', dataType, charLen,
-      octetLen, numPrec, radix, scale, dtPrec, null, null, null, null, null, null, null, null, null, null, null,
+      octetLen, numPrec, radix, scale, dtPrec, null, null, null, null, null, null, null, null, domain ? ctx.database : null, domain?.schema ?? null, domain?.name ?? null,
       ctx.database, udtSchema, info.name, null, null, null, null, String(i + 1), 'NO',
       c.identity ? 'YES' : 'NO', c.identity === 'a' ? 'ALWAYS' : c.identity === 'd' ? 'BY DEFAULT' : null,
       seq ? String(seq.start) : null, seq ? String(seq.increment) : null, seq ? String(seq.max) : null, seq ? String(seq.min) : null, seq ? (seq.cycle ? 'YES' : 'NO') : 'NO',
       c.generated ? 'ALWAYS' : 'NEVER', c.generated ? columnDefaultSql(c) : null, t.kind === 'v' ? 'NO' : 'YES'] as Row;
   }))));
+  add(rel('information_schema', 'domains', [
+    ['domain_catalog', id], ['domain_schema', id], ['domain_name', id], ['data_type', chars], ['character_maximum_length', card], ['character_octet_length', card],
+    ['character_set_catalog', id], ['character_set_schema', id], ['character_set_name', id], ['collation_catalog', id], ['collation_schema', id], ['collation_name', id],
+    ['numeric_precision', card], ['numeric_precision_radix', card], ['numeric_scale', card], ['datetime_precision', card], ['interval_type', chars], ['interval_precision', card],
+    ['domain_default', chars], ['udt_catalog', id], ['udt_schema', id], ['udt_name', id], ['scope_catalog', id], ['scope_schema', id], ['scope_name', id],
+    ['maximum_cardinality', card], ['dtd_identifier', id],
+  ], (ctx) => [...ctx.catalog.domains.values()].map((d) => {
+    const { info, dataType, charLen, octetLen, numPrec, radix, scale, dtPrec, udtSchema } = typeFacts(d.base);
+    return [ctx.database, d.schema, d.name, dataType, charLen, octetLen, null, null, null, d.collation !== undefined ? ctx.database : null, d.collation !== undefined ? 'pg_catalog' : null, d.collation ?? null,
+      numPrec, radix, scale, dtPrec, null, null, d.default?.sql ?? null, ctx.database, udtSchema, info.name, null, null, null, null, '1'] as Row;
+  })));
+  add(rel('information_schema', 'domain_constraints', [
+    ['constraint_catalog', id], ['constraint_schema', id], ['constraint_name', id], ['domain_catalog', id], ['domain_schema', id], ['domain_name', id],
+    ['is_deferrable', yesNo], ['initially_deferred', yesNo],
+  ], (ctx) => [...ctx.catalog.domains.values()].flatMap((d) => d.constraints.map((c) => [ctx.database, d.schema, c.name, ctx.database, d.schema, d.name, 'NO', 'NO'] as Row))));
   add(rel('information_schema', 'schemata', [['catalog_name', id], ['schema_name', id], ['schema_owner', id], ['default_character_set_catalog', id],
     ['default_character_set_schema', id], ['default_character_set_name', id], ['sql_path', chars]], (ctx) =>
     [...SCHEMAS.map((s) => [ctx.database, s, s === 'public' ? 'pg_database_owner' : ctx.user, null, null, null, null] as Row),

@@ -248,8 +248,10 @@ const addColumn: Handler<'addColumn'> = (ctx, d, cmd) => {
   const added = buildColumn(ctx, d.table, cmd.column, d.cols.length, d.sequences);
   if (added.checks.length) throw new SqlError(SqlState.featureNotSupported, 'column constraint CHECK is not supported yet');
   checkGenerationExpressions([...d.cols.map((c) => c.def), added.def], false);
-  const dflt = added.def.defaultExpr;
-  d.cols.push({ def: added.def, old: -1, compute: dflt ? compileForOldRow(ctx, dflt.ast as ParsedExpr, d.cols, added.def.type) : () => null });
+  // a column of a domain without a DEFAULT of its own gets the domain's, or a NULL its NOT NULL must allow
+  const domain = added.def.type.domain === undefined ? undefined : ctx.catalog.domains.get(added.def.type.domain);
+  const dflt = added.def.defaultExpr?.ast ?? domain?.default?.ast ?? (added.def.type.domain !== undefined ? { A_Const: { isnull: true } } : undefined);
+  d.cols.push({ def: added.def, old: -1, compute: dflt ? compileForOldRow(ctx, dflt as ParsedExpr, d.cols, added.def.type) : () => null });
   if (added.def.notNull) d.checkNotNull.add(name);
   for (const k of added.keys) addKey(ctx, d.table, d.cols, d.indexes, d.constraints, k.kind, [name], k.name, d.checkNotNull);
   for (const f of added.foreign) d.constraints.push(foreignKey(ctx, d.table, d.cols, f));
@@ -309,8 +311,9 @@ const alterType: Handler<'alterType'> = (ctx, d, cmd) => {
     d.cols[i] = { ...cur, def: { ...cur.def, type }, compute: compileForOldRow(ctx, cmd.using.tree, d.cols, type) };
     return;
   }
-  if (cur.def.type.oid === type.oid && cur.def.type.typmod === type.typmod) return;
-  const cast = cur.def.type.oid === type.oid && type.typmod < 0 ? (v: Value) => v : resolveCast(cur.def.type, type, 'assignment');
+  if (cur.def.type.oid === type.oid && cur.def.type.typmod === type.typmod && cur.def.type.domain === type.domain) return;
+  // to a domain: the stored values are coerced (and so checked) by compileForOldRow
+  const cast = (cur.def.type.oid === type.oid && type.typmod < 0) || type.domain !== undefined ? (v: Value) => v : resolveCast(cur.def.type, type, 'assignment');
   if (!cast) {
     throw new SqlError(SqlState.datatypeMismatch, `column "${cmd.column}" cannot be cast automatically to type ${formatType(type)}`, {
       hint: `You might need to specify "USING ${cmd.column}::${formatType(type)}".`,

@@ -1,5 +1,6 @@
 /** COMMENT ON TABLE / [MATERIALIZED] VIEW / COLUMN / INDEX / SEQUENCE / CONSTRAINT / FUNCTION / SCHEMA (comments on other objects are accepted and not kept). */
 import { findEnum } from './enum-type.js';
+import { findDomainDef } from './domain.js';
 import { SqlError, SqlState } from '../../errors.js';
 import type { BoundDdl } from '../../sql/ddl/index.js';
 import { findSequence, mustFindTable, findIndex, type DdlContext } from './context.js';
@@ -66,7 +67,7 @@ export function comment(ctx: DdlContext, stmt: Extract<BoundDdl, { kind: 'commen
       return;
     }
     case 'type': {
-      const def = findEnum(ctx, target.type);
+      const def = findEnum(ctx, target.type) ?? findDomainDef(ctx, target.type);
       if (!def) return;
       def.comment = stmt.text;
       ctx.catalog.version++;

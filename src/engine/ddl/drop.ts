@@ -10,6 +10,7 @@ import { dropStorageKey, dropTextIndex, dropVectorIndex } from './storage-undo.j
 import { storageKeySpec, storedAsKey } from '../../executor/expression-keys.js';
 import { dropSchemas } from './schema.js';
 import { dropTypes } from './enum-type.js';
+import { dropDomains } from './domain.js';
 import { viewDependencies } from '../../catalog/system/dependencies.js';
 import { CLASS_OID } from '../../catalog/system/objects.js';
 import { checkRelationKind, RELATION_KINDS, relationKindWord, type RelationKindWord } from './relation-kind.js';
@@ -26,6 +27,7 @@ export async function drop(ctx: DdlContext, stmt: Drop): Promise<void> {
   if ('functions' in stmt) return dropFunctions(ctx, stmt);
   if (stmt.objectType === 'schema') return dropSchemas(ctx, stmt);
   if (stmt.objectType === 'type') return dropTypes(ctx, stmt);
+  if (stmt.objectType === 'domain') return dropDomains(ctx, stmt);
   // Like PostgreSQL, a missing object fails the whole statement before anything is dropped.
   if (!stmt.missingOk) for (const obj of stmt.objects) checkExists(ctx, stmt.objectType, obj);
   // tables dropped by this same statement don't count as dependents

@@ -3,15 +3,15 @@
  * SCHEMA) and DROP TYPE, as PostgreSQL's typecmds.c and pg_enum.c do them.
  */
 import { SqlError, SqlState } from '../../errors.js';
-import type { EnumTypeDef, SqlFunctionDef, TableDef } from '../../catalog/catalog.js';
-import { changeOwner, isOwner } from '../../catalog/roles.js';
+import type { EnumTypeDef } from '../../catalog/catalog.js';
+import { isOwner } from '../../catalog/roles.js';
 import type { BoundDdl, Drop, QualifiedName } from '../../sql/ddl/index.js';
 import { formatType, sqlType, typeByName, type SqlType } from '../../types/types.js';
 import type { EnumLabel } from '../../types/user-types.js';
-import { creationSchema, dropStorage, notice, type DdlContext } from './context.js';
-import { alterTable } from './alter-table.js';
-import { viewDependencies } from '../../catalog/system/dependencies.js';
-import { notOwner, resolveRole } from './privileges.js';
+import { creationSchema, notice, type DdlContext } from './context.js';
+import { alterTypeObject, dropTypeDependents, typeDependents, typeNameTaken } from './type-dependents.js';
+import { domainsOver, dropDomains, findDomainDef } from './domain.js';
+import { notOwner } from './privileges.js';
 
 type CreateEnum = Extract<BoundDdl, { kind: 'createEnum' }>;
 type AlterType = Extract<BoundDdl, { kind: 'alterType' }>;
@@ -26,15 +26,6 @@ function checkLabel(label: string): void {
   }
 }
 
-/** A type name taken in a schema: an enum's, or a table's row type */
-function typeNameTaken(ctx: DdlContext, schema: string, name: string): boolean {
-  return ctx.catalog.findType(schema, name) !== undefined || ctx.catalog.findTable(schema, name) !== undefined || isBuiltinTypeIn(schema, name);
-}
-
-/** built-in types live in pg_catalog */
-function isBuiltinTypeIn(schema: string, name: string): boolean {
-  return schema === 'pg_catalog' && typeByName(name) !== undefined;
-}
 
 export function createEnum(ctx: DdlContext, stmt: CreateEnum): void {
   const schema = creationSchema(ctx, stmt.name.schema);
@@ -97,18 +88,8 @@ export function alterType(ctx: DdlContext, stmt: AlterType): void {
       def.labels = def.labels.map((l) => (l === label ? { ...l, label: a.to } : l));
       break;
     }
-    case 'rename':
-      if (typeNameTaken(ctx, def.schema, a.newName)) throw new SqlError(SqlState.duplicateObject, `type "${a.newName}" already exists`);
-      def.name = a.newName;
-      break;
-    case 'owner':
-      if (access) changeOwner(def, resolveRole(access, a.owner));
-      break;
-    case 'setSchema':
-      if (!ctx.catalog.schemaExists(a.schema)) throw new SqlError('3F000', `schema "${a.schema}" does not exist`);
-      if (a.schema === def.schema) return;
-      if (typeNameTaken(ctx, a.schema, def.name)) throw new SqlError(SqlState.duplicateObject, `type "${def.name}" already exists in schema "${a.schema}"`);
-      def.schema = a.schema;
+    case 'rename': case 'owner': case 'setSchema':
+      if (!alterTypeObject(ctx, def, a)) return;
       break;
   }
   ctx.catalog.putType(def);
@@ -140,82 +121,6 @@ function addValue(ctx: DdlContext, def: EnumTypeDef, value: string, ifNotExists:
   ctx.catalog.putType(def);
 }
 
-/** What uses an enum (or its array type): columns of tables, views, SQL functions. */
-type Dependent =
-  | { readonly kind: 'column'; readonly table: TableDef; readonly column: string; readonly type: number }
-  | { readonly kind: 'view'; readonly view: TableDef }
-  | { readonly kind: 'function'; readonly fn: SqlFunctionDef };
-
-/**
- * The objects that use an enum, in dependency.c's order as far as Quiver can tell it: the
- * columns of the array type (found through it) and of the enum, then views, then functions.
- */
-function dependentsOf(ctx: DdlContext, def: EnumTypeDef): Dependent[] {
-  const uses = (t: SqlType) => t.oid === def.oid || t.oid === def.arrayOid;
-  const out: Dependent[] = [];
-  for (const oid of [def.arrayOid, def.oid]) {
-    for (const t of ctx.catalog.tables.values()) {
-      // a partition's columns come from its parent; a view goes as a whole
-      if (t.partitionOf || t.kind === 'v' || t.kind === 'm') continue;
-      for (const c of t.columns) if (c.type.oid === oid) out.push({ kind: 'column', table: t, column: c.name, type: oid });
-    }
-  }
-  for (const t of ctx.catalog.tables.values()) if ((t.kind === 'v' || t.kind === 'm') && t.columns.some((c) => uses(c.type))) out.push({ kind: 'view', view: t });
-  for (const f of ctx.catalog.functions.values()) {
-    const returns = f.returns.kind === 'table' ? f.returns.columns.map((c) => c.type) : [f.returns.type];
-    if ([...f.params.map((p) => p.type), ...returns].some(uses)) out.push({ kind: 'function', fn: f });
-  }
-  return out;
-}
-
-function describeDependent(d: Dependent): string {
-  switch (d.kind) {
-    case 'column': return `column ${d.column} of table ${d.table.name}`;
-    case 'view': return `${d.view.kind === 'm' ? 'materialized view' : 'view'} ${d.view.name}`;
-    case 'function': return `function ${d.fn.name}(${d.fn.params.map((p) => formatType(p.type)).join(',')})`;
-  }
-}
-
-/**
- * What a dependent is reported to depend on: a column's type; for a view, the column of a
- * table it reads that has the type (PostgreSQL records a view's dependency on the columns it
- * uses), else the type.
- */
-function dependedOn(ctx: DdlContext, d: Dependent, def: EnumTypeDef): string {
-  if (d.kind === 'column') return `type ${formatType(sqlType(d.type))}`;
-  if (d.kind === 'view') {
-    const uses = (t: SqlType) => t.oid === def.oid || t.oid === def.arrayOid;
-    const names = new Set(d.view.columns.filter((c) => uses(c.type)).map((c) => c.name));
-    for (const dep of viewDependencies(ctx.catalog, d.view)) {
-      const t = ctx.catalog.tables.get(dep.objid);
-      const col = t?.columns.find((c) => uses(c.type) && names.has(c.name));
-      if (t && col) return `column ${col.name} of table ${t.name}`;
-    }
-  }
-  return `type ${formatType(sqlType(def.oid))}`;
-}
-
-/** CASCADE: views and functions go, columns are dropped from their tables (ALTER TABLE … DROP COLUMN) */
-async function dropDependents(ctx: DdlContext, dependents: readonly Dependent[]): Promise<void> {
-  for (const d of dependents) {
-    if (d.kind === 'view') {
-      ctx.catalog.dropTable(d.view.oid);
-      if (d.view.kind === 'm') await dropStorage(ctx, d.view.oid);
-    } else if (d.kind === 'function') {
-      ctx.catalog.functions.delete(d.fn.oid);
-      ctx.catalog.version++;
-    }
-  }
-  for (const d of dependents) {
-    // by name: a table rewrite gives the table a new OID
-    if (d.kind !== 'column') continue;
-    await alterTable(ctx, {
-      kind: 'alterTable', objectType: 'table', relation: { schema: d.table.schema, name: d.table.name }, only: false, missingOk: false,
-      commands: [{ kind: 'dropColumn', column: d.column, missingOk: true, cascade: true }],
-    });
-  }
-}
-
 /** DROP TYPE [IF EXISTS] name, … [CASCADE | RESTRICT] */
 export async function dropTypes(ctx: DdlContext, stmt: DropObjects): Promise<void> {
   const found: EnumTypeDef[] = [];
@@ -225,6 +130,10 @@ export async function dropTypes(ctx: DdlContext, stmt: DropObjects): Promise<voi
       found.push(def);
       continue;
     }
+    if (findDomainDef(ctx, obj)) {
+      await dropDomains(ctx, { ...stmt, objects: [obj] });
+      continue;
+    }
     const name = `${obj.schema ? obj.schema + '.' : ''}${obj.name}`;
     if (!stmt.missingOk) throw new SqlError(SqlState.undefinedObject, `type "${name}" does not exist`);
     notice(ctx, `type "${name}" does not exist, skipping`);
@@ -232,19 +141,10 @@ export async function dropTypes(ctx: DdlContext, stmt: DropObjects): Promise<voi
   for (const def of found) {
     const access = ctx.access;
     if (access && !isOwner(access.roles, access.role, def)) throw notOwner('type', def.name);
-    const dependents = dependentsOf(ctx, def);
-    if (dependents.length > 0) {
-      if (!stmt.cascade) {
-        const lines = dependents.map((d) => `${describeDependent(d)} depends on ${dependedOn(ctx, d, def)}`);
-        throw new SqlError('2BP01', `cannot drop type ${formatType(sqlType(def.oid))} because other objects depend on it`, {
-          detail: lines.join('\n'), hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
-        });
-      }
-      const lines = dependents.map((d) => `drop cascades to ${describeDependent(d)}`);
-      if (lines.length === 1) notice(ctx, lines[0]!);
-      else ctx.notices.push({ severity: 'NOTICE', code: '00000', message: `drop cascades to ${lines.length} other objects`, detail: lines.join('\n') });
-      await dropDependents(ctx, dependents);
-    }
+    const uses = (t: SqlType) => t.domain === undefined && (t.oid === def.oid || t.oid === def.arrayOid);
+    // a domain over the enum is listed as a type (its columns depend on the domain)
+    const dependents = [...typeDependents(ctx, [def.arrayOid, def.oid], uses, (t) => (t.domain === undefined ? t.oid : undefined)), ...domainsOver(ctx, def.oid)];
+    await dropTypeDependents(ctx, `type ${formatType(sqlType(def.oid))}`, dependents, stmt.cascade, uses);
     ctx.catalog.dropType(def.oid);
   }
 }

@@ -6,7 +6,7 @@
  * tables). Objects that go with another one (a table's indexes, owned sequences,
  * partitions, its own constraints) are not listed.
  */
-import type { ConstraintDef, EnumTypeDef, SequenceDef, SqlFunctionDef, TableDef } from '../../catalog/catalog.js';
+import type { ConstraintDef, DomainTypeDef, EnumTypeDef, SequenceDef, SqlFunctionDef, TableDef } from '../../catalog/catalog.js';
 import { SqlError, SqlState } from '../../errors.js';
 import { leafPartitions } from '../../catalog/partitions.js';
 import { viewDependencies } from '../../catalog/system/dependencies.js';
@@ -21,6 +21,7 @@ type DroppedObject =
   | { readonly kind: 'sequence'; readonly def: SequenceDef }
   | { readonly kind: 'function'; readonly def: SqlFunctionDef }
   | { readonly kind: 'type'; readonly def: EnumTypeDef }
+  | { readonly kind: 'domain'; readonly def: DomainTypeDef }
   | { readonly kind: 'constraint'; readonly def: ConstraintDef; readonly table: TableDef };
 
 /** One object a DROP SCHEMA drops too, with the descriptions its messages use. */
@@ -45,6 +46,7 @@ export function schemaDependents(ctx: DdlContext, schemas: readonly string[]): S
     ...[...catalog.sequences.values()].filter((s) => inSchemas(s.schema) && !s.ownedBy).map((def) => ({ kind: 'sequence' as const, def })),
     ...[...catalog.functions.values()].filter((f) => inSchemas(f.schema)).map((def) => ({ kind: 'function' as const, def })),
     ...[...catalog.types.values()].filter((t) => inSchemas(t.schema)).map((def) => ({ kind: 'type' as const, def })),
+    ...[...catalog.domains.values()].filter((d) => inSchemas(d.schema)).map((def) => ({ kind: 'domain' as const, def })),
   ];
   const droppedTables = new Set([...catalog.tables.values()].filter((t) => inSchemas(t.schema)).map((t) => t.oid));
   const seen = new Set<string>();
@@ -86,6 +88,7 @@ function describe(ctx: DdlContext, o: DroppedObject): string {
     case 'sequence': return `sequence ${relationName(ctx, o.def.schema, o.def.name)}`;
     case 'constraint': return `constraint ${o.def.name} on table ${relationName(ctx, o.table.schema, o.table.name)}`;
     case 'type': return `type ${formatType(sqlType(o.def.oid))}`;
+    case 'domain': return `type ${formatType({ oid: o.def.base.oid, typmod: -1, domain: o.def.oid })}`;
     case 'function': {
       const visible = ctx.searchPath.includes(o.def.schema);
       return `function ${visible ? '' : `${quoteIdent(o.def.schema)}.`}${quoteIdent(o.def.name)}(${o.def.params.map((p) => formatType(p.type)).join(',')})`;
@@ -106,8 +109,8 @@ export async function dropSchemaContents(ctx: DdlContext, schemas: readonly stri
     if (o.kind === 'constraint') o.table.constraints = o.table.constraints.filter((c) => c.oid !== o.def.oid);
   }
   // a column of a table that stays (in another schema) cannot lose its type
-  const types = new Set(dependents.flatMap((d) => (d.object.kind === 'type' ? [d.object.def.oid, d.object.def.arrayOid] : [])));
-  const user = [...catalog.tables.values()].find((t) => !schemas.includes(t.schema) && t.columns.some((c) => types.has(c.type.oid)));
+  const types = new Set(dependents.flatMap((d) => (d.object.kind === 'type' || d.object.kind === 'domain' ? [d.object.def.oid, d.object.def.arrayOid] : [])));
+  const user = [...catalog.tables.values()].find((t) => !schemas.includes(t.schema) && t.columns.some((c) => types.has(c.type.domain ?? c.type.oid)));
   if (user) throw new SqlError(SqlState.featureNotSupported, `DROP SCHEMA … CASCADE of a type that table ${user.name} uses is not supported`);
   for (const { object: o } of dependents) {
     if (o.kind === 'function') catalog.functions.delete(o.def.oid);
@@ -124,4 +127,5 @@ export async function dropSchemaContents(ctx: DdlContext, schemas: readonly stri
   for (const [oid, s] of catalog.sequences) if (schemas.includes(s.schema)) catalog.sequences.delete(oid);
   for (const [oid, f] of catalog.functions) if (schemas.includes(f.schema)) catalog.functions.delete(oid);
   for (const [oid, t] of catalog.types) if (schemas.includes(t.schema)) catalog.dropType(oid);
+  for (const [oid, d] of catalog.domains) if (schemas.includes(d.schema)) catalog.dropDomain(oid);
 }

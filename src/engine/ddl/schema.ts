@@ -115,6 +115,7 @@ function renameSchemaEverywhere(ctx: DdlContext, from: string, to: string): void
   for (const [oid, s] of catalog.sequences) if (s.schema === from) catalog.sequences.set(oid, { ...s, schema: to });
   for (const [oid, f] of catalog.functions) if (f.schema === from) catalog.functions.set(oid, { ...f, schema: to });
   for (const t of [...catalog.types.values()]) if (t.schema === from) catalog.putType({ ...t, schema: to });
+  for (const d of [...catalog.domains.values()]) if (d.schema === from) catalog.putDomain({ ...d, schema: to });
   catalog.defaultAcls = catalog.defaultAcls.map((d) => (d.schema === from ? { ...d, schema: to } : d));
 }
 

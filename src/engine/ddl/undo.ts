@@ -15,6 +15,7 @@ function keyed(data: CatalogData): Keyed {
   for (const e of data.extensions) m.set(`e${e.name}`, e);
   for (const f of data.functions ?? []) m.set(`f${f.oid}`, f);
   for (const t of data.types ?? []) m.set(`E${t.oid}`, t);
+  for (const d of data.domains ?? []) m.set(`D${d.oid}`, d);
   if (data.publicSchema) m.set('npublic', data.publicSchema);
   for (const n of data.schemas ?? []) m.set(`N${n.oid}`, n);
   for (const d of data.defaultAcls ?? []) m.set(`d${d.oid}`, d);
@@ -78,6 +79,7 @@ export function undoObjects(before: CatalogData, current: CatalogData, touched: 
     extensions: merge('e', current.extensions, (e) => `e${e.name}`),
     functions: merge('f', current.functions ?? [], (f) => `f${f.oid}`),
     types: merge('E', current.types ?? [], (t) => `E${t.oid}`),
+    domains: merge('D', current.domains ?? [], (d) => `D${d.oid}`),
     publicSchema: pick('npublic', current.publicSchema),
     defaultAcls: merge('d', current.defaultAcls ?? [], (d) => `d${d.oid}`),
     schemas: merge('N', current.schemas ?? [], (n) => `N${n.oid}`),

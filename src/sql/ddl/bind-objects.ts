@@ -225,7 +225,7 @@ export function bindComment(n: CommentStmt): BoundDdl {
     target = { kind: 'constraint', relation: qualifiedFromNames(parts), name };
   } else if (n.objtype === 'OBJECT_FUNCTION' && n.object && 'ObjectWithArgs' in n.object) {
     target = { kind: 'function', ref: functionRef(n.object.ObjectWithArgs) };
-  } else if (n.objtype === 'OBJECT_TYPE' && n.object && 'TypeName' in n.object) {
+  } else if ((n.objtype === 'OBJECT_TYPE' || n.objtype === 'OBJECT_DOMAIN') && n.object && 'TypeName' in n.object) {
     target = { kind: 'type', type: qualifiedFromNames(names(n.object.TypeName.names)) };
   } else if (n.objtype === 'OBJECT_SCHEMA' && n.object && 'String' in n.object) {
     target = { kind: 'schema', name: n.object.String.sval ?? '' };

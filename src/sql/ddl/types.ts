@@ -297,6 +297,15 @@ export type BoundDdl =
   | { readonly kind: 'createEnum'; readonly name: QualifiedName; readonly labels: readonly string[] }
   /** ALTER TYPE name ADD VALUE | RENAME VALUE | RENAME TO | OWNER TO | SET SCHEMA */
   | { readonly kind: 'alterType'; readonly name: QualifiedName; readonly action: AlterTypeAction }
+  /** CREATE DOMAIN name [AS] type [COLLATE c] [DEFAULT e] [[CONSTRAINT n] NOT NULL | NULL | CHECK (e)]… */
+  | {
+    readonly kind: 'createDomain'; readonly name: QualifiedName; readonly base: TypeRef; readonly collation?: string;
+    readonly default?: DdlExpr; readonly notNull: boolean; readonly checks: readonly { readonly name?: string; readonly expr: DdlExpr }[];
+    /** a constraint a domain cannot have (UNIQUE, PRIMARY KEY …, conflicting NULL / NOT NULL): raised when the statement runs */
+    readonly error?: SqlError;
+  }
+  /** ALTER DOMAIN name … */
+  | { readonly kind: 'alterDomain'; readonly name: QualifiedName; readonly action: AlterDomainAction }
   | { readonly kind: 'createDatabase'; readonly name: string }
   | { readonly kind: 'dropDatabase'; readonly name: string; readonly missingOk: boolean }
   | { readonly kind: 'comment'; readonly target: CommentTarget; readonly text: string | undefined }
@@ -317,6 +326,19 @@ export type BoundDdl =
   | { readonly kind: 'reindex'; readonly target: 'index' | 'table' | 'schema' | 'database' | 'system'; readonly relation?: QualifiedName; readonly name?: string; readonly concurrently: boolean };
 
 export type DdlKind = BoundDdl['kind'];
+
+export type AlterDomainAction =
+  | { readonly kind: 'setDefault'; readonly expr: DdlExpr | undefined }
+  | { readonly kind: 'setNotNull'; readonly notNull: boolean }
+  | { readonly kind: 'addConstraint'; readonly name?: string; readonly expr: DdlExpr; readonly notValid: boolean }
+  | { readonly kind: 'dropConstraint'; readonly constraint: string; readonly missingOk: boolean }
+  | { readonly kind: 'validateConstraint'; readonly constraint: string }
+  | { readonly kind: 'renameConstraint'; readonly from: string; readonly to: string }
+  | { readonly kind: 'rename'; readonly newName: string }
+  | { readonly kind: 'owner'; readonly owner: RoleRef }
+  | { readonly kind: 'setSchema'; readonly schema: string }
+  /** a NOT NULL constraint ADD CONSTRAINT names, or another kind a domain cannot have */
+  | { readonly kind: 'unsupported'; readonly error: SqlError };
 
 export type AlterTypeAction =
   /** ADD VALUE [IF NOT EXISTS] 'value' [BEFORE | AFTER 'neighbor'] */
