@@ -12,6 +12,8 @@
  * arithmetic here is done with `| 0` / `>>> 0` wrap-around; 64-bit results are BigInts.
  */
 import { OID, TYPES, type Interval, type SqlType, type Value } from '../types/types.js';
+import { inetHashBytes } from '../types/network.js';
+import { macBytes } from '../types/macaddr.js';
 
 /** partbounds.h HASH_PARTITION_SEED */
 export const HASH_PARTITION_SEED = 0x7a5b22367996dcfdn;
@@ -254,6 +256,10 @@ export function pgExtendedHash(type: SqlType, v: Value, seed: bigint): bigint | 
       return hashBytesExtended(v as Uint8Array, seed);
     case OID.uuid:
       return hashBytesExtended(uuidBytes(v as string), seed);
+    case OID.inet: case OID.cidr:
+      return hashBytesExtended(inetHashBytes(v as string), seed);
+    case OID.macaddr: case OID.macaddr8:
+      return hashBytesExtended(Uint8Array.from(macBytes(v as string)), seed);
     case OID.float4: case OID.float8:
       return hashFloat8Extended(Number(v), seed);
     case OID.numeric:

@@ -18,6 +18,7 @@
 import { formatText } from '../types/text-io.js';
 import { OID, elementTypeOf, isArrayType, typeInfo, type Row, type SqlType, type Value } from '../types/types.js';
 import { arrayContentBytes, jsonbContentBytes } from './varlena-sizes.js';
+import { inetStoredBytes } from '../types/network.js';
 
 const PAGE_SPACE = 8192 - 24;
 const LINE_POINTER = 4;
@@ -69,6 +70,7 @@ function contentBytes(type: SqlType, v: Value): number {
   if (type.oid === OID.halfvec && (v as { length?: number }).length !== undefined) return 4 + (v as { length: number }).length * 2;
   if (type.oid === OID.numeric) return numericBytes(formatText(type, v));
   if (type.oid === OID.bytea && v instanceof Uint8Array) return v.length;
+  if (type.oid === OID.inet || type.oid === OID.cidr) return inetStoredBytes(v as string);
   if (type.oid === OID.jsonb) return jsonbContentBytes(formatText(type, v), numericBytes);
   const element = isArrayType(type.oid) ? elementTypeOf(type.oid) : undefined;
   if (element !== undefined && Array.isArray(v)) {
@@ -140,9 +142,9 @@ function typeAlign(type: SqlType): keyof typeof ALIGN {
   }
 }
 
-/** numeric and inet are STORAGE main (compressed in line, moved out last): kept in line here */
+/** numeric, inet and cidr are STORAGE main (compressed in line, moved out last): kept in line here */
 function toastable(type: SqlType): boolean {
-  return EXTERNAL.has(type.oid) || (type.oid !== OID.numeric && type.oid !== OID.inet);
+  return EXTERNAL.has(type.oid) || (type.oid !== OID.numeric && type.oid !== OID.inet && type.oid !== OID.cidr);
 }
 
 /** heap_compute_data_size over the values' stored sizes (-1: NULL) */

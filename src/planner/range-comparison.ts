@@ -25,8 +25,10 @@ export const ORDERED_LIKE_NUMBERS: ReadonlySet<number> = new Set<number>([OID.in
 const INTEGERS = new Set<number>([OID.int2, OID.int4, OID.int8]);
 const FLOATS = new Set<number>([OID.float4, OID.float8]);
 const TEXTS = new Set<number>([OID.text, OID.varchar]);
+/** a cidr column compares through inet's operators (cidr → inet is binary-coercible; both use inet_ops) */
+const NETWORKS = new Set<number>([OID.inet, OID.cidr]);
 /** column types a B-tree range scan orders (types/compare.ts's order is PostgreSQL's btree opclass order) */
-export const BTREE_RANGE_TYPES: ReadonlySet<number> = new Set<number>([...ORDERED_LIKE_NUMBERS, ...FLOATS, OID.numeric, ...TEXTS, OID.bool]);
+export const BTREE_RANGE_TYPES: ReadonlySet<number> = new Set<number>([...ORDERED_LIKE_NUMBERS, ...FLOATS, OID.numeric, ...TEXTS, OID.bool, ...NETWORKS, OID.macaddr, OID.macaddr8]);
 const FLIPPED: Record<RangeOp, RangeOp> = { '=': '=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 
 /** known when the scan starts: a constant, a parameter, a column of the outer row (a parameterized scan's, PostgreSQL's `id > o.customer`) */
@@ -73,10 +75,11 @@ export interface RowRange {
   readonly written?: Expr;
 }
 
-/** the level-0 column `x` is, seeing through a varchar column's cast to text (varchar uses text's btree opclass) */
+/** the level-0 column `x` is, seeing through a varchar column's cast to text (varchar uses text's btree opclass) and a cidr column's to inet */
 function columnOf(x: Expr): Extract<Expr, { kind: 'column' }> | undefined {
   if (x.kind === 'column') return x.level === 0 ? x : undefined;
   if (x.kind === 'cast' && x.type.oid === OID.text && x.arg.kind === 'column' && x.arg.level === 0 && x.arg.type.oid === OID.varchar) return x.arg;
+  if (x.kind === 'cast' && x.type.oid === OID.inet && x.arg.kind === 'column' && x.arg.level === 0 && x.arg.type.oid === OID.cidr) return x.arg;
   return undefined;
 }
 
@@ -87,6 +90,7 @@ function sameOrder(col: number, value: number, types: ReadonlySet<number>): bool
   if (INTEGERS.has(col)) return INTEGERS.has(value);
   // float4 against float8 compares as float8 (float48lt), the order a float4's doubles have
   if (FLOATS.has(col)) return FLOATS.has(value) && types.has(value);
+  if (NETWORKS.has(col)) return NETWORKS.has(value) && types.has(value);
   return TEXTS.has(col) && TEXTS.has(value) && types.has(value);
 }
 

@@ -6,6 +6,8 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { SqlError, SqlState } from '../errors.js';
+import { networkRecv, networkSend } from './network.js';
+import { macaddr8Recv, macBytes, macText } from './macaddr.js';
 import { OID, TYPES, formatType, type Interval, type SqlType, type Value } from './types.js';
 import { parseText } from './text-io.js';
 import { enumLabel } from './user-types.js';
@@ -165,6 +167,23 @@ const uuidCodec: BinaryCodec = {
     const h = r.bytes(16).toString('hex');
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   },
+};
+
+/** network_send / network_recv (inet and cidr differ in the is_cidr byte and cidr's mask check) */
+const networkCodec = (isCidr: boolean): BinaryCodec => ({
+  send: (v) => networkSend(v as string, isCidr),
+  recv: (r) => networkRecv(() => r.bytes(1)[0]!, isCidr),
+});
+
+/** macaddr_send / macaddr_recv: the bytes, most significant first (macaddr8_recv also takes 6) */
+const macaddrCodec: BinaryCodec = {
+  send: (v) => Buffer.from(macBytes(v as string)),
+  recv: (r) => macText(Array.from(r.bytes(6))),
+};
+const macaddr8Codec: BinaryCodec = {
+  send: (v) => Buffer.from(macBytes(v as string)),
+  // a 6-byte value is an EUI-48, widened like the text input does
+  recv: (r) => macaddr8Recv(r.bytes(r.buf.length === 6 ? 6 : 8)),
 };
 
 const dateCodec: BinaryCodec = {
@@ -541,6 +560,7 @@ const BINARY: ReadonlyMap<number, BinaryCodec> = new Map<number, BinaryCodec>([
   [OID.jsonb, jsonbCodec],
   [OID.bytea, byteaCodec],
   [OID.uuid, uuidCodec],
+  [OID.inet, networkCodec(false)], [OID.cidr, networkCodec(true)], [OID.macaddr, macaddrCodec], [OID.macaddr8, macaddr8Codec],
   [OID.date, dateCodec],
   [OID.time, timeCodec],
   [OID.timestamp, timestampCodec],

@@ -22,6 +22,7 @@ import { compareSparsevecs, sparsevecHashKey } from './sparsevec.js';
 import type { SparseVector } from './types.js';
 import { compareJsonb, parseJsonTree } from './json.js';
 import { compareTsvectors } from './tsvector.js';
+import { compareInet } from './network.js';
 import { enumPosition } from './user-types.js';
 
 function cmpPrimitive(a: number | bigint | string, b: number | bigint | string): number {
@@ -89,6 +90,9 @@ export function compareValues(type: SqlType, a: Value, b: Value): number {
     case OID.bit: case OID.varbit: return compareText(a as string, b as string);
     case OID.jsonb: return a === b ? 0 : compareJsonb(parseJsonTree(a as string), parseJsonTree(b as string));
     case OID.tsvector: return compareTsvectors(a as string, b as string);
+    case OID.inet: case OID.cidr: return compareInet(a as string, b as string);
+    // fixed-width lower-case hex: the string order is macaddr_cmp's
+    case OID.macaddr: case OID.macaddr8: return compareText(a as string, b as string);
   }
   const info = TYPES.get(type.oid);
   if (info?.category === 'E') return cmpPrimitive(enumPosition(a as number), enumPosition(b as number));

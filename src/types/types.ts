@@ -22,6 +22,8 @@
  *   halfvec                    → Float32Array holding values exactly representable in float16
  *   sparsevec                  → SparseVector (1-based ascending indices, no zero values)
  *   bit, varbit                → string of '0' and '1' characters
+ *   inet, cidr                 → string: network_show's `host/bits` (types/network.ts)
+ *   macaddr, macaddr8          → string: the output text (types/macaddr.ts)
  *   tsvector, tsquery          → string (canonical PostgreSQL text form; types/tsvector.ts, types/tsquery.ts)
  *   regconfig, regdictionary   → number (OID)
  *   enums (CREATE TYPE … AS ENUM) → number: the label's pg_enum OID (types/user-types.ts)
@@ -105,6 +107,7 @@ export const OID = {
   vector: 16385, _vector: 16386, halfvec: 16387, _halfvec: 16388, sparsevec: 16389, _sparsevec: 16399,
   _bit: 1561, _varbit: 1563,
   jsonpath: 4072, _jsonpath: 4073,
+  cidr: 650, _cidr: 651, _inet: 1041, macaddr: 829, _macaddr: 1040, macaddr8: 774, _macaddr8: 775,
   tsvector: 3614, _tsvector: 3643, tsquery: 3615, _tsquery: 3645, regconfig: 3734, _regconfig: 3735, regdictionary: 3769, _regdictionary: 3770,
 } as const;
 
@@ -165,6 +168,10 @@ const BASE: TypeInfo[] = [
   t(OID.uuid, 'uuid', 16, 'U', { array: OID._uuid, byval: false, align: 'c' }),
   t(OID.jsonb, 'jsonb', -1, 'U', { array: OID._jsonb }),
   t(OID.jsonpath, 'jsonpath', -1, 'U', { array: OID._jsonpath }),
+  t(OID.inet, 'inet', -1, 'I', { preferred: true, array: OID._inet }),
+  t(OID.cidr, 'cidr', -1, 'I', { array: OID._cidr }),
+  t(OID.macaddr, 'macaddr', 6, 'U', { array: OID._macaddr, byval: false }),
+  t(OID.macaddr8, 'macaddr8', 8, 'U', { array: OID._macaddr8, byval: false, align: 'i' }),
   t(OID.tsvector, 'tsvector', -1, 'U', { array: OID._tsvector }),
   t(OID.tsquery, 'tsquery', -1, 'U', { array: OID._tsquery }),
   t(OID.regconfig, 'regconfig', 4, 'N', { array: OID._regconfig }),
