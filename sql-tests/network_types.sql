@@ -59,7 +59,8 @@ SELECT inet_merge('192.168.1.5/24', '192.168.2.5/24'), inet_merge('10.0.0.1', '1
        inet_merge('2001:db8::1', '2001:db8::ff'), inet_merge('0.0.0.0/0', '255.0.0.0');
 SELECT inet_merge('10.0.0.1', '::1');
 SELECT inet_same_family('10.0.0.1', '::1'), inet_same_family('10.0.0.1', '10/8'), inet_same_family('::1', '::2');
-SELECT cidr('192.168.1.5/24'), cidr('2001:db8::1/64'), '192.168.1.5/24'::inet::cidr, '192.168.1.5/24'::cidr::inet;
+SELECT cidr('192.168.1.5/24'::inet), cidr('2001:db8::1/64'::inet), '192.168.1.5/24'::inet::cidr, cidr('10.0.0.0/8'), text('10.0.0.0/8'::cidr);
+SELECT cidr('192.168.1.5/24');
 -- bitwise and arithmetic
 SELECT ~'192.168.1.5/24'::inet, ~'::1'::inet, '192.168.1.5/24'::inet & '255.255.0.0/16', '192.168.1.5/24'::inet | '0.0.0.255',
        '2001:db8::1'::inet & 'ffff:ffff::', '::1/64'::inet | '::ff00/120';

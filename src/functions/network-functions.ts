@@ -2,15 +2,16 @@
  * The functions and operators of inet / cidr (network.c) and macaddr / macaddr8 (mac.c,
  * mac8.c), declared like their pg_proc / pg_operator rows; scalar.ts and operators.ts
  * register them. PostgreSQL declares the network operators on inet only: a cidr operand
- * reaches them through the binary-coercible cidr → inet cast.
+ * reaches them through the binary-coercible cidr → inet cast. text(inet), cidr(inet), macaddr(macaddr8)
+ * and macaddr8(macaddr) are the casts they implement (functions/casts.ts).
  */
 import type { Value } from '../types/types.js';
 import {
-  abbrevCidr, abbrevInet, broadcast, compareInet, family, host, hostmask, inetBitwise, inetMerge, inetMinus, inetNot, inetPlus, inetToCidr,
+  abbrevCidr, abbrevInet, broadcast, compareInet, family, host, hostmask, inetBitwise, inetMerge, inetMinus, inetNot, inetPlus,
   isSubnet, masklen, netmask, network, overlaps, sameFamily, setMasklenCidr, setMasklenInet,
 } from '../types/network.js';
 import {
-  macaddr8Set7bit, macaddr8ToMacaddr, macaddrToMacaddr8, macaddrTrunc, macBitwise, macNot,
+  macaddr8Set7bit, macaddrTrunc, macBitwise, macNot,
 } from '../types/macaddr.js';
 import { compareText } from '../types/compare.js';
 import type { Impl } from './registry.js';
@@ -115,13 +116,8 @@ export const NETWORK_FUNCTIONS: readonly NetworkFunction[] = [
   { name: 'network', args: ['inet'], ret: 'cidr', impl: ([a]) => network(S(a!)) },
   { name: 'set_masklen', args: ['inet', 'int4'], ret: 'inet', impl: ([a, n]) => setMasklenInet(S(a!), n as number) },
   { name: 'set_masklen', args: ['cidr', 'int4'], ret: 'cidr', impl: ([a, n]) => setMasklenCidr(S(a!), n as number) },
-  // network_show: the runtime value is its text already
-  { name: 'text', args: ['inet'], ret: 'text', impl: ([a]) => a! },
-  { name: 'cidr', args: ['inet'], ret: 'cidr', impl: ([a]) => inetToCidr(S(a!)) },
   ...macFunctions('macaddr'), ...macFunctions('macaddr8'),
   { name: 'macaddr8_set7bit', args: ['macaddr8'], ret: 'macaddr8', impl: ([a]) => macaddr8Set7bit(S(a!)) },
-  { name: 'macaddr8', args: ['macaddr'], ret: 'macaddr8', impl: ([a]) => macaddrToMacaddr8(S(a!)) },
-  { name: 'macaddr', args: ['macaddr8'], ret: 'macaddr', impl: ([a]) => macaddr8ToMacaddr(S(a!)) },
 ];
 
 export const NETWORK_OPERATORS: readonly NetworkOperator[] = [
