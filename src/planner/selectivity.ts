@@ -20,7 +20,7 @@
  */
 import type { ColumnStatistics } from '../catalog/catalog.js';
 import { compareValues } from '../types/compare.js';
-import { formatText, parseText } from '../types/text-io.js';
+import { formatText, parseText, stringValueIsNotItsText } from '../types/text-io.js';
 import { elementTypeOf, isArrayType, OID, sqlType, T, type SqlType, type Value } from '../types/types.js';
 import { rowComparePair, type Expr } from './plan.js';
 import { castCalls } from './cast-cost.js';
@@ -141,7 +141,7 @@ function constantAs(e: Expr, type: SqlType): { value: Value } | undefined {
   if (c.kind !== 'const') return undefined;
   if (c.value === null) return { value: null };
   try {
-    const text = typeof c.value === 'string' ? c.value : formatText(c.type, c.value);
+    const text = typeof c.value === 'string' && !stringValueIsNotItsText(c.type.oid) ? c.value : formatText(c.type, c.value);
     return { value: parseText(type, text) };
   } catch {
     return undefined;

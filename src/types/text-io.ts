@@ -356,6 +356,15 @@ export function textOutputIgnoresSettings(oid: number): boolean {
   return SETTINGS_FREE_OUTPUT.has(oid);
 }
 
+/**
+ * Whether a string value of this type prints as something else: inet and cidr hold
+ * network_show's `host/bits`, which inet_out / cidr_out abbreviate. Every other string value
+ * is its own output text.
+ */
+export function stringValueIsNotItsText(oid: number): boolean {
+  return oid === OID.inet || oid === OID.cidr;
+}
+
 export function formatText(type: SqlType, value: Value, settings: FormatSettings = {}): string {
   if (value === null) throw new Error('bug: formatText(null)');
   const info = TYPES.get(type.oid);
