@@ -41,6 +41,11 @@ export class BinaryReader {
     return at;
   }
   int8(): number { return this.buf.readInt8(this.need(1)); }
+  /** pq_getmsgbyte: one unsigned byte, its own error past the end */
+  byte(): number {
+    if (this.offset >= this.buf.length) throw new SqlError(SqlState.protocolViolation, 'no data left in message');
+    return this.buf[this.offset++]!;
+  }
   int16(): number { return this.buf.readInt16BE(this.need(2)); }
   uint16(): number { return this.buf.readUInt16BE(this.need(2)); }
   int32(): number { return this.buf.readInt32BE(this.need(4)); }
@@ -172,7 +177,7 @@ const uuidCodec: BinaryCodec = {
 /** network_send / network_recv (inet and cidr differ in the is_cidr byte and cidr's mask check) */
 const networkCodec = (isCidr: boolean): BinaryCodec => ({
   send: (v) => networkSend(v as string, isCidr),
-  recv: (r) => networkRecv(() => r.bytes(1)[0]!, isCidr),
+  recv: (r) => networkRecv(() => r.byte(), isCidr),
 });
 
 /** macaddr_send / macaddr_recv: the bytes, most significant first (macaddr8_recv also takes 6) */
