@@ -33,7 +33,15 @@ EXPLAIN (COSTS OFF) SELECT ip FROM hosts WHERE ip > '10.0.3.230' AND ip < '10.0.
 EXPLAIN (COSTS OFF) SELECT note FROM hosts WHERE mac = '08:00:2b:00:02:0a';
 EXPLAIN (COSTS OFF) SELECT note FROM hosts WHERE mac8 >= '08:00:2b:01:02:03:03:e0';
 EXPLAIN (COSTS OFF) SELECT count(*) FROM hosts WHERE net = '10.0.2.0/24';
+EXPLAIN (COSTS OFF) SELECT ip FROM hosts WHERE ip << '10.0.2.0/30';
+EXPLAIN (COSTS OFF) SELECT * FROM hosts WHERE '10.0.3.0/28' >>= ip;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM hosts WHERE net <<= '10.0.0.0/23';
+EXPLAIN (COSTS OFF) SELECT ip FROM hosts WHERE ip <<= '2001:db8::/32';
 SELECT ip FROM hosts WHERE ip > '10.0.3.230' AND ip < '10.0.3.240' ORDER BY ip;
+SELECT ip FROM hosts WHERE ip << '10.0.2.0/30' ORDER BY ip;
+SELECT ip, note FROM hosts WHERE '10.0.3.0/28' >>= ip ORDER BY ip;
+SELECT count(*) FROM hosts WHERE net <<= '10.0.0.0/23';
+SELECT ip FROM hosts WHERE ip <<= '2001:db8::/32';
 SELECT note FROM hosts WHERE mac8 >= '08:00:2b:01:02:03:03:e0' ORDER BY mac8;
 SELECT count(*) FROM hosts WHERE net = '10.0.2.0/24';
 RESET enable_seqscan;

@@ -17,6 +17,7 @@
  */
 import { resolveOperator } from '../functions/index.js';
 import { OID, T } from '../types/types.js';
+import { broadcast, network, setMasklenInet } from '../types/network.js';
 import type { Expr, RowCompareOp } from './plan.js';
 
 export type RangeOp = '=' | '<' | '<=' | '>' | '>=';
@@ -119,7 +120,7 @@ export function rangeComparisons(filter: Expr | null | undefined): (RangeCompari
 /** in the order of the conjuncts, as PostgreSQL lists the index quals of one column */
 export function indexComparisons(filter: Expr | null | undefined): RangeComparison[] {
   if (!filter) return [];
-  return conjuncts(filter).flatMap((c) => [...comparisons(c, BTREE_RANGE_TYPES), ...likeRange(c), ...booleanTest(c), ...nullTest(c), ...rowRange(c)]);
+  return conjuncts(filter).flatMap((c) => [...comparisons(c, BTREE_RANGE_TYPES), ...likeRange(c), ...networkSubsetRange(c), ...booleanTest(c), ...nullTest(c), ...rowRange(c)]);
 }
 
 /**
@@ -264,6 +265,32 @@ function likeRange(c: Expr): RangeComparison[] {
   const above = greaterString(prefix);
   return above === undefined ? [compare('>=', prefix)] : [compare('>=', prefix), compare('<', above)];
 }
+
+/**
+ * network_subset_support: `col << value` (`<<=`, or `value >> col`, `>>=`) on an inet or cidr
+ * column bounds the B-tree with `col > network(value)` (`>=`) and `col <= ` the value's
+ * broadcast address at full mask length (network_scan_first / network_scan_last); the
+ * subset test itself stays in the Filter.
+ */
+function networkSubsetRange(c: Expr): RangeComparison[] {
+  if (c.kind !== 'call' || c.args.length !== 2 || !SUBSET_OPERATORS[c.name]) return [];
+  const [keyOnLeft, orEqual] = SUBSET_OPERATORS[c.name]!;
+  const column = keyOnLeft ? c.args[0] : c.args[1];
+  const value = keyOnLeft ? c.args[1] : c.args[0];
+  const col = columnOf(column);
+  if (!col || !NETWORKS.has(col.type.oid) || value.kind !== 'const' || typeof value.value !== 'string' || !NETWORKS.has(value.type.oid)) return [];
+  const compare = (op: RangeOp, bound: string): RangeComparison => {
+    const v: Expr = { kind: 'const', type: T.inet, value: bound };
+    const cond: Expr = { kind: 'call', type: T.bool, name: op, fn: resolveOperator(op, T.inet, T.inet), args: [column, v] };
+    return { cond, column: col.index, op, value: v, fromLike: true };
+  };
+  return [compare(orEqual ? '>=' : '>', network(value.value)), compare('<=', setMasklenInet(broadcast(value.value), -1))];
+}
+
+/** the subset operators a B-tree bounds: whether the key is their left operand, whether they include equality */
+const SUBSET_OPERATORS: Record<string, readonly [keyOnLeft: boolean, orEqual: boolean] | undefined> = {
+  '<<': [true, false], '<<=': [true, true], '>>': [false, false], '>>=': [false, true],
+};
 
 /** the pattern's text before its first unescaped % or _ (a backslash escapes), and whether it has none */
 export function likePrefix(pattern: string): { prefix: string; exact: boolean } {

@@ -234,7 +234,7 @@ export const T = {
   bytea: sqlType(OID.bytea), uuid: sqlType(OID.uuid), date: sqlType(OID.date), time: sqlType(OID.time),
   timestamp: sqlType(OID.timestamp), timestamptz: sqlType(OID.timestamptz), interval: sqlType(OID.interval),
   json: sqlType(OID.json), jsonb: sqlType(OID.jsonb), vector: sqlType(OID.vector),
-  halfvec: sqlType(OID.halfvec), sparsevec: sqlType(OID.sparsevec), bit: sqlType(OID.bit), varbit: sqlType(OID.varbit), unknown: sqlType(OID.unknown),
+  inet: sqlType(OID.inet), halfvec: sqlType(OID.halfvec), sparsevec: sqlType(OID.sparsevec), bit: sqlType(OID.bit), varbit: sqlType(OID.varbit), unknown: sqlType(OID.unknown),
   oid: sqlType(OID.oid), regclass: sqlType(OID.regclass), regtype: sqlType(OID.regtype), char: sqlType(OID.char),
   void: sqlType(OID.void), record: sqlType(OID.record), _text: sqlType(OID._text), _float4: sqlType(OID._float4),
   _int4: sqlType(OID._int4), _int2: sqlType(OID._int2), _oid: sqlType(OID._oid), _name: sqlType(OID._name),
