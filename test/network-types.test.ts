@@ -3,7 +3,8 @@
  * RowDescription OIDs, binary results (network_send, macaddr_send, macaddr8_send, array_send
  * of inet) and binary parameters (network_recv's checks and errors, macaddr8_recv's 6-byte
  * EUI-48) byte for byte as PostgreSQL 15 sends and answers them (checked against it), and
- * rows in sealed segments with a primary key and a btree index surviving kill -9.
+ * rows in sealed segments with a primary key and a btree index surviving kill -9;
+ * inet_client_addr / inet_server_addr / their ports and pg_stat_activity.client_addr.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -61,6 +62,12 @@ test('node-postgres: network type OIDs, binary results and binary parameters as 
       await assert.rejects(param('inet', [5, 32, 0, 4, 1, 2, 3, 4]), rejectsWith('22P03', 'invalid address family in external "inet" value'));
       await assert.rejects(param('inet', [2, 32, 0, 4, 1, 2, 3]), rejectsWith('08P01', 'no data left in message'));
       await assert.rejects(param('macaddr', [8, 0, 0x2b, 1, 2, 3, 4]), rejectsWith('22P03', 'incorrect binary data format in bind parameter 1'));
+      // the connection's ends, and pg_stat_activity.client_addr, are inet
+      const ends = await c.query('SELECT inet_client_addr()::text AS ca, inet_client_port() > 0 AS cp, inet_server_addr()::text AS sa, inet_server_port() AS sp');
+      assert.deepEqual(ends.rows, [{ ca: '127.0.0.1/32', cp: true, sa: '127.0.0.1/32', sp: server.port }]);
+      const activity = await c.query('SELECT client_addr, pg_typeof(client_addr)::text AS t FROM pg_stat_activity WHERE pid = pg_backend_pid()');
+      assert.deepEqual(activity.rows, [{ client_addr: '127.0.0.1', t: 'inet' }]);
+      assert.equal(activity.fields[0]!.dataTypeID, 869);
       // text parameters go through inet_in, whose errors name the value
       await assert.rejects(c.query('SELECT $1::inet', ['1.2.3.256']), rejectsWith('22P02', 'invalid input syntax for type inet: "1.2.3.256"'));
     });

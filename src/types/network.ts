@@ -374,6 +374,16 @@ export function inetOf(v: string): InetAddress {
 export function inetIn(text: string): string {
   return showText(parseNetwork(text, false));
 }
+/** a socket's address as inet (clean_ipv6_addr drops a %zone); NULL for none (a Unix socket) or anything not an address */
+export function socketAddressInet(address: string): string | null {
+  if (!address) return null;
+  try {
+    return inetIn(address.replace(/%.*$/, ''));
+  } catch {
+    return null;
+  }
+}
+
 export function cidrIn(text: string): string {
   return showText(parseNetwork(text, true));
 }

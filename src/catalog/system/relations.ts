@@ -27,18 +27,9 @@ import { builtinAggregateRows, builtinCastRows, builtinCollationRows, builtinTyp
 import { columnPrivilegeRows } from './column-privileges.js';
 import { routinePrivilegeRows } from './routine-privileges.js';
 import { amopRows, amprocRows, opclassRows, opfamilyRows } from './opclass-rows.js';
-import { inetIn } from '../../types/network.js';
+import { socketAddressInet } from '../../types/network.js';
 
 /** a partition's parent and bound (TableDef.partitionOf, read loosely while that field is new) */
-/** pg_stat_activity.client_addr: the socket's address as inet (NULL if it is no address, as for a Unix socket) */
-function clientInet(address: string): string | null {
-  try {
-    return inetIn(address.replace(/%.*$/, ''));
-  } catch {
-    return null;
-  }
-}
-
 function partitionOf(t: TableDef): { parent: number; bound: PartitionBound } | undefined {
   return (t as { partitionOf?: { parent: number; bound: PartitionBound } }).partitionOf;
 }
@@ -645,7 +636,7 @@ export function buildSystemRelations(): SystemRelation[] {
     ['xact_start', T.timestamptz], ['query_start', T.timestamptz], ['state_change', T.timestamptz], ['wait_event_type', text], ['wait_event', text],
     ['state', text], ['backend_xid', sqlType(OID.xid)], ['backend_xmin', sqlType(OID.xid)], ['query_id', int8], ['query', text], ['backend_type', text]],
   (ctx) => (ctx.activity?.() ?? []).map((a) => [databaseOid(ctx, a.database), a.database, a.pid, null, ctx.roles?.find(a.user)?.oid ?? ROLE.bootstrap, a.user, a.applicationName,
-    a.clientAddress ? clientInet(a.clientAddress) : null, null, a.clientAddress ? a.clientPort ?? null : -1, a.backendStart, a.xactStart, a.queryStart, a.stateChange,
+    socketAddressInet(a.clientAddress), null, a.clientAddress ? a.clientPort ?? null : -1, a.backendStart, a.xactStart, a.queryStart, a.stateChange,
     a.waitEventType, a.waitEvent, a.state, null, null, null, a.query, 'client backend'] as Row)));
   add(rel('pg_catalog', 'pg_statio_all_tables', [['relid', oid], ['schemaname', name], ['relname', name], ['heap_blks_read', int8], ['heap_blks_hit', int8],
     ['idx_blks_read', int8], ['idx_blks_hit', int8], ['toast_blks_read', int8], ['toast_blks_hit', int8], ['tidx_blks_read', int8], ['tidx_blks_hit', int8]],
