@@ -12,17 +12,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { startQuiver, TEST_DATABASE, type QuiverServer } from './support/server.js';
+import { startQuiver, withClientOn, type QuiverServer } from './support/server.js';
 
-async function withClient<T>(server: QuiverServer, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database: TEST_DATABASE, connectionTimeoutMillis: 10000 });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+const withClient = <T>(server: QuiverServer, fn: (c: pg.Client) => Promise<T>): Promise<T> => withClientOn(server.port, fn);
 
 /** every field as node-postgres hands over its bytes (decoded as UTF-8) */
 const RAW = { getTypeParser: () => (v: string | Buffer) => (typeof v === 'string' ? v : v.toString('utf8')) };

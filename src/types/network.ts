@@ -23,6 +23,25 @@ export const maxBits = (a: InetAddress): number => (a.family === AF_INET ? 32 : 
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
 const isHex = (c: string | undefined): boolean => c !== undefined && /^[0-9a-fA-F]$/.test(c);
 
+/**
+ * The IPv4 parsers' tail: after the address (`ch` the character that ended it, `i` past it,
+ * `n` octets read), an optional /bits up to 32 and then the end of the string. -1: no /bits;
+ * undefined: not valid.
+ */
+function ipv4MaskBits(src: string, i: number, ch: string | undefined, n: number): number | undefined {
+  let bits = -1;
+  if (ch === '/' && isDigit(src[i]) && n > 0) {
+    ch = src[i++];
+    bits = 0;
+    do {
+      bits = bits * 10 + Number(ch);
+      ch = src[i++];
+    } while (isDigit(ch) && bits < 1000);
+    if (ch !== undefined || bits > 32) return undefined;
+  }
+  return ch === undefined ? bits : undefined;
+}
+
 /** inet_net_pton_ipv4: dotted decimal octets (fewer than 4 only with a /bits), optional /bits */
 function netPtonIpv4(src: string, dst: Uint8Array): number {
   let i = 0, n = 0, ch = src[i++];
@@ -39,23 +58,11 @@ function netPtonIpv4(src: string, dst: Uint8Array): number {
     if (ch !== '.') return -1;
     ch = src[i++];
   }
-  let bits = -1;
-  if (ch === '/' && isDigit(src[i]) && n > 0) {
-    ch = src[i++];
-    bits = 0;
-    do {
-      bits = bits * 10 + Number(ch);
-      ch = src[i++];
-    } while (isDigit(ch) && bits < 1000);
-    if (ch !== undefined) return -1;
-    if (bits > 32) return -1;
-  }
-  if (ch !== undefined) return -1;
-  if (bits === -1) {
-    if (n === 4) bits = 32;
-    else return -1;
-  }
-  if (n === 0) return -1;
+  const given = ipv4MaskBits(src, i, ch, n);
+  if (given === undefined || n === 0) return -1;
+  // without /bits only a whole address: /32
+  if (given === -1 && n !== 4) return -1;
+  const bits = given === -1 ? 32 : given;
   if (Math.floor(bits / 8) > n) return -1;
   return bits;
 }
@@ -95,19 +102,8 @@ function cidrPtonIpv4(src: string, dst: Uint8Array): number {
       if (!isDigit(ch)) return -1;
     }
   } else return -1;
-  let bits = -1;
-  if (ch === '/' && isDigit(src[i]) && n > 0) {
-    ch = src[i++];
-    bits = 0;
-    do {
-      bits = bits * 10 + Number(ch);
-      ch = src[i++];
-    } while (isDigit(ch) && bits < 1000);
-    if (ch !== undefined) return -1;
-    if (bits > 32) return -1;
-  }
-  if (ch !== undefined) return -1;
-  if (n === 0) return -1;
+  let bits = ipv4MaskBits(src, i, ch, n);
+  if (bits === undefined || n === 0) return -1;
   if (bits === -1) {
     const first = dst[0]!;
     bits = first >= 240 ? 32 : first >= 224 ? 8 : first >= 192 ? 24 : first >= 128 ? 16 : 8;
