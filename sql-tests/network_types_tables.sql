@@ -70,6 +70,24 @@ CREATE TABLE netstats (i inet, m macaddr);
 INSERT INTO netstats SELECT CASE WHEN g % 3 = 0 THEN '10.0.0.1'::inet WHEN g % 3 = 1 THEN '::1'::inet ELSE NULL END, '08:00:2b:01:02:03' FROM generate_series(1, 30) g;
 ANALYZE netstats;
 SELECT attname, null_frac, avg_width, n_distinct, most_common_vals, most_common_freqs, histogram_bounds, correlation FROM pg_stats WHERE tablename = 'netstats' ORDER BY attname;
+-- row estimates: scalarineqsel with convert_network_to_scalar, networksel for the inclusion and overlap operators
+CREATE TABLE est (ip inet, net cidr, m macaddr);
+INSERT INTO est SELECT '10.0.0.0'::inet + (g * 7), network(set_masklen('10.0.0.0'::inet + (g * 7), 24 - g % 3)), ('08:00:2b:00:' || lpad(to_hex(g / 256), 2, '0') || ':' || lpad(to_hex(g % 256), 2, '0'))::macaddr FROM generate_series(1, 2000) g;
+INSERT INTO est SELECT '192.168.0.1', '192.168.0.0/16', NULL FROM generate_series(1, 300);
+ANALYZE est;
+EXPLAIN SELECT * FROM est WHERE ip < '10.0.12.100';
+EXPLAIN SELECT * FROM est WHERE ip >= '10.0.40.1';
+EXPLAIN SELECT * FROM est WHERE m < '08:00:2b:00:03:10';
+EXPLAIN SELECT * FROM est WHERE ip << '10.0.0.0/20';
+EXPLAIN SELECT * FROM est WHERE ip <<= '10.0.16.0/22';
+EXPLAIN SELECT * FROM est WHERE '10.0.0.0/18' >> ip;
+EXPLAIN SELECT * FROM est WHERE ip >>= '10.0.0.7';
+EXPLAIN SELECT * FROM est WHERE ip && '192.168.0.0/24';
+EXPLAIN SELECT * FROM est WHERE net >> '10.0.3.7';
+EXPLAIN SELECT * FROM est WHERE net << '10.0.0.0/16';
+EXPLAIN SELECT * FROM est WHERE net && '10.0.64.0/19';
+EXPLAIN SELECT * FROM est WHERE ip = '10.0.0.7';
+DROP TABLE est;
 -- catalogs
 SELECT oid, typname, typlen, typbyval, typcategory, typispreferred, typalign, typinput, typoutput, typreceive, typsend, typarray::regtype
   FROM pg_type WHERE typname IN ('inet', 'cidr', 'macaddr', 'macaddr8', '_inet', '_cidr', '_macaddr', '_macaddr8') ORDER BY oid;

@@ -562,6 +562,35 @@ export function inetMinus(l: string, r: string): bigint {
   return wrapped;
 }
 
+// ---------------------------------------------------------------- selectivity (network_selfuncs.c)
+
+/**
+ * inet_masklen_inclusion_cmp: 0 when the operator (codenum -2 >>, -1 >>=, 0 &&, 1 <<=, 2 <<)
+ * accepts these mask lengths, else the sign that orders `left` before or after a match
+ */
+function masklenInclusionCompare(left: InetAddress, right: InetAddress, codenum: number): number {
+  const order = left.bits - right.bits;
+  if ((order > 0 && codenum >= 0) || (order === 0 && codenum >= -1 && codenum <= 1) || (order < 0 && codenum <= 0)) return 0;
+  return codenum;
+}
+
+/** inet_inclusion_cmp: 0 when `left op right` can hold, else which side of the matches `left` sorts */
+export function inclusionCompare(left: string, right: string, codenum: number): number {
+  const l = inetOf(left), r = inetOf(right);
+  if (l.family !== r.family) return l.family - r.family;
+  const order = bitncmp(l.addr, r.addr, Math.min(l.bits, r.bits));
+  return order !== 0 ? order : masklenInclusionCompare(l, r, codenum);
+}
+
+/** inet_hist_match_divider: the non-common decisive bits of a histogram boundary and the query, -1 when unknown */
+export function histMatchDivider(boundary: string, query: string, codenum: number): number {
+  const b = inetOf(boundary), q = inetOf(query);
+  if (b.family !== q.family || masklenInclusionCompare(b, q, codenum) !== 0) return -1;
+  const minBits = Math.min(b.bits, q.bits);
+  const decisive = codenum < 0 ? b.bits : codenum > 0 ? q.bits : minBits;
+  return minBits > 0 ? decisive - bitncommon(b.addr, q.addr, minBits) : decisive;
+}
+
 // ---------------------------------------------------------------- binary format and hashing
 
 /** network_send: family, bits, is_cidr, address length, address */
