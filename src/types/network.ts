@@ -42,22 +42,36 @@ function ipv4MaskBits(src: string, i: number, ch: string | undefined, n: number)
   return ch === undefined ? bits : undefined;
 }
 
-/** inet_net_pton_ipv4: dotted decimal octets (fewer than 4 only with a /bits), optional /bits */
-function netPtonIpv4(src: string, dst: Uint8Array): number {
+/**
+ * The decimal octets both IPv4 parsers read (each at most 255, at most 4), up to the end or
+ * a '/': the position after the character that ended them, the count, that character.
+ * `digitAfterDot`: inet_cidr_pton_ipv4 wants a digit after every dot, inet_net_pton_ipv4 lets
+ * the address end there. undefined: not valid.
+ */
+function dottedOctets(src: string, dst: Uint8Array, digitAfterDot: boolean): { i: number; n: number; ch: string | undefined } | undefined {
   let i = 0, n = 0, ch = src[i++];
   while (isDigit(ch)) {
     let tmp = 0;
     do {
       tmp = tmp * 10 + Number(ch);
-      if (tmp > 255) return -1;
+      if (tmp > 255) return undefined;
       ch = src[i++];
     } while (isDigit(ch));
-    if (n === 4) return -1;
+    if (n === 4) return undefined;
     dst[n++] = tmp;
     if (ch === undefined || ch === '/') break;
-    if (ch !== '.') return -1;
+    if (ch !== '.') return undefined;
     ch = src[i++];
+    if (digitAfterDot && !isDigit(ch)) return undefined;
   }
+  return { i, n, ch };
+}
+
+/** inet_net_pton_ipv4: dotted decimal octets (fewer than 4 only with a /bits), optional /bits */
+function netPtonIpv4(src: string, dst: Uint8Array): number {
+  const read = dottedOctets(src, dst, false);
+  if (!read) return -1;
+  const { i, n, ch } = read;
   const given = ipv4MaskBits(src, i, ch, n);
   if (given === undefined || n === 0) return -1;
   // without /bits only a whole address: /32
@@ -69,7 +83,7 @@ function netPtonIpv4(src: string, dst: Uint8Array): number {
 
 /** inet_cidr_pton_ipv4: also hex (0x…) and classful default widths */
 function cidrPtonIpv4(src: string, dst: Uint8Array): number {
-  let i = 0, n = 0, ch = src[i++];
+  let i = 0, n = 0, ch: string | undefined = src[i++];
   if (ch === '0' && (src[i] === 'x' || src[i] === 'X') && isHex(src[i + 1])) {
     let dirty = 0, tmp = 0;
     i++;
@@ -87,20 +101,9 @@ function cidrPtonIpv4(src: string, dst: Uint8Array): number {
       dst[n++] = (tmp << 4) & 0xff;
     }
   } else if (isDigit(ch)) {
-    for (;;) {
-      let tmp = 0;
-      do {
-        tmp = tmp * 10 + Number(ch);
-        if (tmp > 255) return -1;
-        ch = src[i++];
-      } while (isDigit(ch));
-      if (n === 4) return -1;
-      dst[n++] = tmp;
-      if (ch === undefined || ch === '/') break;
-      if (ch !== '.') return -1;
-      ch = src[i++];
-      if (!isDigit(ch)) return -1;
-    }
+    const read = dottedOctets(src, dst, true);
+    if (!read) return -1;
+    ({ i, n, ch } = read);
   } else return -1;
   let bits = ipv4MaskBits(src, i, ch, n);
   if (bits === undefined || n === 0) return -1;
