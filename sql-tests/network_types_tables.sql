@@ -88,6 +88,16 @@ EXPLAIN SELECT * FROM est WHERE net << '10.0.0.0/16';
 EXPLAIN SELECT * FROM est WHERE net && '10.0.64.0/19';
 EXPLAIN SELECT * FROM est WHERE ip = '10.0.0.7';
 DROP TABLE est;
+-- hash indexes, and operator classes named (pg_get_indexdef leaves out the default one)
+CREATE TABLE hx (ip inet, c cidr, m macaddr);
+CREATE INDEX hx_h ON hx USING hash (ip);
+CREATE INDEX hx_o ON hx (ip inet_ops);
+CREATE INDEX hx_c ON hx (c cidr_ops);
+CREATE INDEX hx_m ON hx USING hash (m);
+INSERT INTO hx VALUES ('1.2.3.4', '1.2.3.0/24', '08:00:2b:01:02:03');
+SELECT * FROM hx WHERE ip = '1.2.3.4' AND m = '08:00:2b:01:02:03';
+SELECT indexdef FROM pg_indexes WHERE tablename = 'hx' ORDER BY indexname;
+DROP TABLE hx;
 -- catalogs
 SELECT oid, typname, typlen, typbyval, typcategory, typispreferred, typalign, typinput, typoutput, typreceive, typsend, typarray::regtype
   FROM pg_type WHERE typname IN ('inet', 'cidr', 'macaddr', 'macaddr8', '_inet', '_cidr', '_macaddr', '_macaddr8') ORDER BY oid;
