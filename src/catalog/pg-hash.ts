@@ -13,6 +13,8 @@
  */
 import { OID, TYPES, type Interval, type RangeValue, type SqlType, type Value } from '../types/types.js';
 import { RANGE_TYPES, hasLowerBound, hasUpperBound } from '../types/range.js';
+import { inetHashBytes } from '../types/network.js';
+import { macBytes } from '../types/macaddr.js';
 
 /** partbounds.h HASH_PARTITION_SEED */
 export const HASH_PARTITION_SEED = 0x7a5b22367996dcfdn;
@@ -255,6 +257,10 @@ export function pgExtendedHash(type: SqlType, v: Value, seed: bigint): bigint | 
       return hashBytesExtended(v as Uint8Array, seed);
     case OID.uuid:
       return hashBytesExtended(uuidBytes(v as string), seed);
+    case OID.inet: case OID.cidr:
+      return hashBytesExtended(inetHashBytes(v as string), seed);
+    case OID.macaddr: case OID.macaddr8:
+      return hashBytesExtended(Uint8Array.from(macBytes(v as string)), seed);
     case OID.float4: case OID.float8:
       return hashFloat8Extended(Number(v), seed);
     case OID.numeric:

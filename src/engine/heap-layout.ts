@@ -20,6 +20,7 @@ import { OID, elementTypeOf, isArrayType, typeInfo, type Row, type SqlType, type
 import { arrayContentBytes, jsonbContentBytes } from './varlena-sizes.js';
 import { RANGE_TYPES, hasLowerBound, hasUpperBound } from '../types/range.js';
 import type { RangeValue } from '../types/types.js';
+import { inetStoredBytes } from '../types/network.js';
 
 const PAGE_SPACE = 8192 - 24;
 const LINE_POINTER = 4;
@@ -71,6 +72,7 @@ function contentBytes(type: SqlType, v: Value): number {
   if (type.oid === OID.halfvec && (v as { length?: number }).length !== undefined) return 4 + (v as { length: number }).length * 2;
   if (type.oid === OID.numeric) return numericBytes(formatText(type, v));
   if (type.oid === OID.bytea && v instanceof Uint8Array) return v.length;
+  if (type.oid === OID.inet || type.oid === OID.cidr) return inetStoredBytes(v as string);
   if (type.oid === OID.jsonb) return jsonbContentBytes(formatText(type, v), numericBytes);
   const range = RANGE_TYPES.get(type.oid);
   if (range) return rangeContentBytes({ oid: range.subtype, typmod: -1 }, v as RangeValue);
@@ -162,9 +164,9 @@ function typeAlign(type: SqlType): keyof typeof ALIGN {
   }
 }
 
-/** numeric and inet are STORAGE main (compressed in line, moved out last): kept in line here */
+/** numeric, inet and cidr are STORAGE main (compressed in line, moved out last): kept in line here */
 function toastable(type: SqlType): boolean {
-  return EXTERNAL.has(type.oid) || (type.oid !== OID.numeric && type.oid !== OID.inet);
+  return EXTERNAL.has(type.oid) || (type.oid !== OID.numeric && type.oid !== OID.inet && type.oid !== OID.cidr);
 }
 
 /** heap_compute_data_size over the values' stored sizes (-1: NULL) */

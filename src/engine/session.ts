@@ -526,6 +526,11 @@ export class Session implements Backend, SessionInfo, SessionContext {
 
   // ------------------------------------------------------------------ SessionInfo
 
+  get endpoints(): SessionInfo['endpoints'] {
+    const c = this.connection;
+    return { client: c?.remoteAddress ?? '', clientPort: c?.remotePort, server: c?.localAddress ?? '', serverPort: c?.localPort };
+  }
+
   get roles(): Roles {
     return this.engine.roles;
   }

@@ -13,6 +13,7 @@ import { catalogFunction } from '../catalog/functions/catalog-functions.js';
 import { quoteIdent } from '../types/identifiers.js';
 import type { Roles } from '../catalog/roles.js';
 import { privilegeFunction } from './privilege-functions.js';
+import { socketAddressInet } from '../types/network.js';
 import { functionIsVisible, tableIsVisible, typeIsVisible } from '../catalog/functions/visibility.js';
 
 export const QUIVER_VERSION = '0.1.0';
@@ -46,6 +47,8 @@ export interface SessionInfo {
   currentRoleOid(): number;
   /** the cluster's databases (has_database_privilege) */
   databaseNames(): string[];
+  /** the connection's two ends ('' / undefined: no TCP connection, e.g. a Unix socket) */
+  readonly endpoints: { readonly client: string; readonly clientPort: number | undefined; readonly server: string; readonly serverPort: number | undefined };
   /** the session's temporary schema (pg_my_temp_schema, pg_is_other_temp_schema) */
   readonly temp: { readonly name: string | undefined; isOther(schema: string | undefined): boolean };
 }
@@ -139,6 +142,19 @@ export function systemFunction(session: SessionInfo, name: string, argTypes: rea
       break;
     case 'session_user':
       if (n === 0) return fn([], T.name, (_a, ctx) => ctx.setting('session_authorization') ?? ctx.user);
+      break;
+    // NULL on a connection that is not TCP, as PostgreSQL answers for a Unix socket
+    case 'inet_client_addr':
+      if (n === 0) return fn([], sqlType(OID.inet), () => socketAddressInet(session.endpoints.client), false);
+      break;
+    case 'inet_server_addr':
+      if (n === 0) return fn([], sqlType(OID.inet), () => socketAddressInet(session.endpoints.server), false);
+      break;
+    case 'inet_client_port':
+      if (n === 0) return fn([], T.int4, () => (session.endpoints.client ? session.endpoints.clientPort ?? null : null), false);
+      break;
+    case 'inet_server_port':
+      if (n === 0) return fn([], T.int4, () => (session.endpoints.server ? session.endpoints.serverPort ?? null : null), false);
       break;
     case 'pg_backend_pid':
       if (n === 0) return fn([], T.int4, () => session.pid);

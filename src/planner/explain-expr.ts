@@ -4,7 +4,7 @@
  * `(x = ANY ('{1,2}'::integer[]))`, `(SubPlan 1)`. Columns are qualified with their table
  * when the plan reads more than one relation (or with VERBOSE), as PostgreSQL does.
  */
-import { formatText } from '../types/text-io.js';
+import { formatText, stringValueIsNotItsText } from '../types/text-io.js';
 import { formatType, formatTypeWithTypmod, OID, type Value } from '../types/types.js';
 import type { Expr, Plan, SortKey } from './plan.js';
 import { foldedTsquery } from './fold-tsquery.js';
@@ -60,7 +60,7 @@ export function constLiteral(e: Extract<Expr, { kind: 'const' }>): string {
   if (e.value === null) return e.type.oid === OID.unknown ? 'NULL' : `NULL::${formatTypeWithTypmod(e.type)}`;
   let text: string;
   try {
-    text = typeof e.value === 'string' ? e.value : formatText(e.type, e.value);
+    text = typeof e.value === 'string' && !stringValueIsNotItsText(e.type.oid) ? e.value : formatText(e.type, e.value);
   } catch {
     text = String(e.value);
   }

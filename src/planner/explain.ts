@@ -30,7 +30,7 @@ import { exprIdentity } from './plan-order.js';
 import { offsetZeroOnly } from './rules/drop-zero-offset.js';
 import { writeJson, writeXml, writeYaml, type Json, type JsonObject } from '../types/explain-formats.js';
 import { coercedOperand, leafPlaces, unionMembers } from './union-members.js';
-import { T } from '../types/types.js';
+import { OID, T } from '../types/types.js';
 import { chooseHashTableSize, hashAggPeakBytes, hashTableInfo, hashTupleSpace, kilobytes, sortSpaceUsed, type HashAggRun, type HashInfo, type SortSpace, type TupleShapes } from './pg-memory.js';
 
 /** IS_OUTER_JOIN's join types: a WHERE condition above one of them is the join's Filter, not a Join Filter */
@@ -51,6 +51,16 @@ export interface MergeCounts { inserted: number; updated: number; deleted: numbe
  * condition of that label, as explain.c's show_instrumentation_count puts it; a node without
  * that condition shows none. The text leaves out a 0 (renderText), JSON writes it.
  */
+/**
+ * An Index Only Scan's Index Cond reads the index's own column: a cidr key compared through
+ * inet's operators shows without its RelabelType (fix_indexqual_operand), `(net = '…'::inet)`.
+ */
+function withoutCidrRelabel(e: Expr): Expr {
+  if (e.kind !== 'call') return e;
+  const args = e.args.map((a) => (a.kind === 'cast' && a.type.oid === OID.inet && a.arg.type.oid === OID.cidr && a.arg.kind === 'column' ? a.arg : a));
+  return args.every((a, i) => a === e.args[i]) ? e : { ...e, args };
+}
+
 function rowsRemoved(n: DisplayNode, label: 'Filter' | 'Join Filter' | 'Index Cond' | 'Recheck Cond', count: number, by: string = label): void {
   let at = -1;
   n.details.forEach(([k], i) => { if (k === label) at = i; });
@@ -1059,11 +1069,12 @@ class Builder implements DeparseContext {
       // an expression index read in its key's order has no Index Cond
       const quals = indexQuals(plan.filter, rangeOnExpression(plan) ? [] : range.columns);
       const onKey = quals.map((c) => c.cond);
+      const shownKey = isIndexOnly(plan) ? onKey.map(withoutCidrRelabel) : onKey;
       // `flag` is shown as its Index Cond `(flag = true)` only; a LIKE stays in the Filter
       const shown = new Set<Expr>([...onKey, ...quals.flatMap((c) => (c.replaces ? [c.replaces] : []))]);
       const rest = plan.filter ? conjuncts(plan.filter).filter((c) => !shown.has(c)) : [];
       const list = (parts: Expr[]) => (parts.length === 1 ? this.scanExpr(parts[0]) : `(${parts.map((c) => this.scanExpr(c)).join(' AND ')})`);
-      if (onKey.length) n.details.push(['Index Cond', list(onKey)]);
+      if (onKey.length) n.details.push(['Index Cond', list(shownKey)]);
       if (rest.length) n.details.push(['Filter', list(rest)]);
       this.output(n, this.scanTlist(plan));
       return n;

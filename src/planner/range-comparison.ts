@@ -17,6 +17,7 @@
  */
 import { resolveOperator } from '../functions/index.js';
 import { OID, T } from '../types/types.js';
+import { broadcast, network, setMasklenInet } from '../types/network.js';
 import type { Expr, RowCompareOp } from './plan.js';
 
 export type RangeOp = '=' | '<' | '<=' | '>' | '>=';
@@ -25,8 +26,10 @@ export const ORDERED_LIKE_NUMBERS: ReadonlySet<number> = new Set<number>([OID.in
 const INTEGERS = new Set<number>([OID.int2, OID.int4, OID.int8]);
 const FLOATS = new Set<number>([OID.float4, OID.float8]);
 const TEXTS = new Set<number>([OID.text, OID.varchar]);
+/** a cidr column compares through inet's operators (cidr → inet is binary-coercible; both use inet_ops) */
+const NETWORKS = new Set<number>([OID.inet, OID.cidr]);
 /** column types a B-tree range scan orders (types/compare.ts's order is PostgreSQL's btree opclass order) */
-export const BTREE_RANGE_TYPES: ReadonlySet<number> = new Set<number>([...ORDERED_LIKE_NUMBERS, ...FLOATS, OID.numeric, ...TEXTS, OID.bool]);
+export const BTREE_RANGE_TYPES: ReadonlySet<number> = new Set<number>([...ORDERED_LIKE_NUMBERS, ...FLOATS, OID.numeric, ...TEXTS, OID.bool, ...NETWORKS, OID.macaddr, OID.macaddr8]);
 const FLIPPED: Record<RangeOp, RangeOp> = { '=': '=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 
 /** known when the scan starts: a constant, a parameter, a column of the outer row (a parameterized scan's, PostgreSQL's `id > o.customer`) */
@@ -73,10 +76,11 @@ export interface RowRange {
   readonly written?: Expr;
 }
 
-/** the level-0 column `x` is, seeing through a varchar column's cast to text (varchar uses text's btree opclass) */
+/** the level-0 column `x` is, seeing through a varchar column's cast to text (varchar uses text's btree opclass) and a cidr column's to inet */
 function columnOf(x: Expr): Extract<Expr, { kind: 'column' }> | undefined {
   if (x.kind === 'column') return x.level === 0 ? x : undefined;
   if (x.kind === 'cast' && x.type.oid === OID.text && x.arg.kind === 'column' && x.arg.level === 0 && x.arg.type.oid === OID.varchar) return x.arg;
+  if (x.kind === 'cast' && x.type.oid === OID.inet && x.arg.kind === 'column' && x.arg.level === 0 && x.arg.type.oid === OID.cidr) return x.arg;
   return undefined;
 }
 
@@ -87,6 +91,7 @@ function sameOrder(col: number, value: number, types: ReadonlySet<number>): bool
   if (INTEGERS.has(col)) return INTEGERS.has(value);
   // float4 against float8 compares as float8 (float48lt), the order a float4's doubles have
   if (FLOATS.has(col)) return FLOATS.has(value) && types.has(value);
+  if (NETWORKS.has(col)) return NETWORKS.has(value) && types.has(value);
   return TEXTS.has(col) && TEXTS.has(value) && types.has(value);
 }
 
@@ -115,7 +120,7 @@ export function rangeComparisons(filter: Expr | null | undefined): (RangeCompari
 /** in the order of the conjuncts, as PostgreSQL lists the index quals of one column */
 export function indexComparisons(filter: Expr | null | undefined): RangeComparison[] {
   if (!filter) return [];
-  return conjuncts(filter).flatMap((c) => [...comparisons(c, BTREE_RANGE_TYPES), ...likeRange(c), ...booleanTest(c), ...nullTest(c), ...rowRange(c)]);
+  return conjuncts(filter).flatMap((c) => [...comparisons(c, BTREE_RANGE_TYPES), ...likeRange(c), ...networkSubsetRange(c), ...booleanTest(c), ...nullTest(c), ...rowRange(c)]);
 }
 
 /**
@@ -260,6 +265,32 @@ function likeRange(c: Expr): RangeComparison[] {
   const above = greaterString(prefix);
   return above === undefined ? [compare('>=', prefix)] : [compare('>=', prefix), compare('<', above)];
 }
+
+/**
+ * network_subset_support: `col << value` (`<<=`, or `value >> col`, `>>=`) on an inet or cidr
+ * column bounds the B-tree with `col > network(value)` (`>=`) and `col <= ` the value's
+ * broadcast address at full mask length (network_scan_first / network_scan_last); the
+ * subset test itself stays in the Filter.
+ */
+function networkSubsetRange(c: Expr): RangeComparison[] {
+  if (c.kind !== 'call' || c.args.length !== 2 || !SUBSET_OPERATORS[c.name]) return [];
+  const [keyOnLeft, orEqual] = SUBSET_OPERATORS[c.name]!;
+  const column = keyOnLeft ? c.args[0] : c.args[1];
+  const value = keyOnLeft ? c.args[1] : c.args[0];
+  const col = columnOf(column);
+  if (!col || !NETWORKS.has(col.type.oid) || value.kind !== 'const' || typeof value.value !== 'string' || !NETWORKS.has(value.type.oid)) return [];
+  const compare = (op: RangeOp, bound: string): RangeComparison => {
+    const v: Expr = { kind: 'const', type: T.inet, value: bound };
+    const cond: Expr = { kind: 'call', type: T.bool, name: op, fn: resolveOperator(op, T.inet, T.inet), args: [column, v] };
+    return { cond, column: col.index, op, value: v, fromLike: true };
+  };
+  return [compare(orEqual ? '>=' : '>', network(value.value)), compare('<=', setMasklenInet(broadcast(value.value), -1))];
+}
+
+/** the subset operators a B-tree bounds: whether the key is their left operand, whether they include equality */
+const SUBSET_OPERATORS: Record<string, readonly [keyOnLeft: boolean, orEqual: boolean] | undefined> = {
+  '<<': [true, false], '<<=': [true, true], '>>': [false, false], '>>=': [false, true],
+};
 
 /** the pattern's text before its first unescaped % or _ (a backslash escapes), and whether it has none */
 export function likePrefix(pattern: string): { prefix: string; exact: boolean } {

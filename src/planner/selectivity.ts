@@ -20,7 +20,10 @@
  */
 import type { ColumnStatistics } from '../catalog/catalog.js';
 import { compareValues } from '../types/compare.js';
-import { formatText, parseText } from '../types/text-io.js';
+import { formatText, parseText, stringValueIsNotItsText } from '../types/text-io.js';
+import { inetScalar } from '../types/network.js';
+import { macScalar } from '../types/macaddr.js';
+import { defaultNetworkSelectivity, NETWORK_OPERATOR_CODES, networkSelectivity } from './network-selectivity.js';
 import { elementTypeOf, isArrayType, OID, sqlType, T, type SqlType, type Value } from '../types/types.js';
 import { rowComparePair, type Expr } from './plan.js';
 import { castCalls } from './cast-cost.js';
@@ -141,7 +144,7 @@ function constantAs(e: Expr, type: SqlType): { value: Value } | undefined {
   if (c.kind !== 'const') return undefined;
   if (c.value === null) return { value: null };
   try {
-    const text = typeof c.value === 'string' ? c.value : formatText(c.type, c.value);
+    const text = typeof c.value === 'string' && !stringValueIsNotItsText(c.type.oid) ? c.value : formatText(c.type, c.value);
     return { value: parseText(type, text) };
   } catch {
     return undefined;
@@ -218,10 +221,15 @@ function parsedRange(info: ColumnInfo): { min: Value; max: Value } | undefined {
   return { min, max };
 }
 
-/** A number for linear interpolation inside a histogram bucket (undefined: not numeric); numeric's text as convert_numeric_to_scalar's double. */
+/**
+ * A number for linear interpolation inside a histogram bucket (undefined: not numeric); numeric's
+ * text as convert_numeric_to_scalar's double, the network types' as convert_network_to_scalar's.
+ */
 function scalar(v: Value, type: SqlType): number | undefined {
   if (typeof v === 'number') return v;
   if (type.oid === OID.numeric && typeof v === 'string') return Number(v);
+  if ((type.oid === OID.inet || type.oid === OID.cidr) && typeof v === 'string') return inetScalar(v);
+  if ((type.oid === OID.macaddr || type.oid === OID.macaddr8) && typeof v === 'string') return macScalar(v);
   if (typeof v === 'bigint') return Number(v);
   if (v instanceof Date) return v.getTime();
   return undefined;
@@ -988,6 +996,25 @@ function jsonbMatchingSelectivity(e: Extract<Expr, { kind: 'call' }>, lookup: Co
   return matchingSelectivity(e.fn, stats, constant.value, varOnLeft) ?? DEFAULT_MATCHING_SEL;
 }
 
+/** networksel for `column op constant` (either side) of the inet inclusion / overlap operators */
+function networkOperatorSelectivity(e: Extract<Expr, { kind: 'call' }>, lookup: ColumnLookup): number {
+  const [a, b] = e.args as [Expr, Expr];
+  const left = throughRelabel(a), right = throughRelabel(b);
+  const varOnLeft = left.kind === 'column' && left.level === 0;
+  const col = varOnLeft ? left : right;
+  if (col.kind !== 'column' || col.level !== 0) return defaultNetworkSelectivity(e.name);
+  const constant = constantOperand(varOnLeft ? b : a, e.fn.argTypes[varOnLeft ? 1 : 0]!);
+  if (!constant) return defaultNetworkSelectivity(e.name);
+  if (constant.value === null) return 0;
+  const info = lookup(col);
+  const stats = info?.stats && {
+    nullFrac: info.stats.nullFrac,
+    mostCommonVals: parsedList(info, info.stats.mostCommonVals), mostCommonFreqs: info.stats.mostCommonFreqs,
+    histogram: parsedList(info, info.stats.histogramBounds),
+  };
+  return networkSelectivity(e.name, stats, constant.value as string, varOnLeft);
+}
+
 /** The fraction of rows for which the boolean expression is true. */
 export function clauseSelectivity(e: Expr, lookup: ColumnLookup): number {
   switch (e.kind) {
@@ -1025,6 +1052,7 @@ export function clauseSelectivity(e: Expr, lookup: ColumnLookup): number {
       if (e.args.length === 2 && ARRAY_OPERATORS.has(e.name) && isArrayType(e.args[0]!.type.oid)) return arrayOperatorSelectivity(e, lookup);
       // tsmatchsel without lexeme statistics: DEFAULT_TS_MATCH_SEL
       if (e.name === '@@') return DEFAULT_TS_MATCH_SEL;
+      if (e.args.length === 2 && e.name in NETWORK_OPERATOR_CODES && e.fn.argTypes[0]?.oid === OID.inet) return networkOperatorSelectivity(e, lookup);
       const s = comparisonSelectivity(e, lookup);
       if (s !== undefined) return s;
       return e.name in FLIPPED ? defaultComparisonSelectivity(e.name) : DEFAULT_CLAUSE_SEL;

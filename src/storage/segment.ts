@@ -47,6 +47,7 @@ const KIND_BY_OID = new Map<number, ColumnKind>([
   [OID.json, 'utf8'], [OID.jsonb, 'utf8'], [OID.uuid, 'utf8'], [OID.numeric, 'utf8'],
   // canonical text forms; segments written before were 'serialized' (storedKind reads either)
   [OID.tsvector, 'utf8'], [OID.tsquery, 'utf8'],
+  [OID.inet, 'utf8'], [OID.cidr, 'utf8'], [OID.macaddr, 'utf8'], [OID.macaddr8, 'utf8'],
   [OID.bytea, 'binary'], [OID.interval, 'interval'],
 ]);
 

@@ -9,6 +9,8 @@ import { SqlError, SqlState } from '../errors.js';
 import { OID, TYPES, formatType, type Interval, type RangeValue, type SqlType, type Value } from './types.js';
 import { RANGE_EMPTY, RANGE_LB_INC, RANGE_LB_INF, RANGE_UB_INC, RANGE_UB_INF, hasLowerBound, hasUpperBound } from './range.js';
 import { rangeOps } from './compare.js';
+import { networkRecv, networkSend } from './network.js';
+import { macaddr8Recv, macBytes, macText } from './macaddr.js';
 import { parseText } from './text-io.js';
 import { domainEntry, enumLabel, wireTypeOid } from './user-types.js';
 import { VECTOR_MAX_DIM, checkDim, checkElement, checkExpectedDim } from './vector.js';
@@ -41,6 +43,11 @@ export class BinaryReader {
     return at;
   }
   int8(): number { return this.buf.readInt8(this.need(1)); }
+  /** pq_getmsgbyte: one unsigned byte, its own error past the end */
+  byte(): number {
+    if (this.offset >= this.buf.length) throw new SqlError(SqlState.protocolViolation, 'no data left in message');
+    return this.buf[this.offset++]!;
+  }
   int16(): number { return this.buf.readInt16BE(this.need(2)); }
   uint16(): number { return this.buf.readUInt16BE(this.need(2)); }
   int32(): number { return this.buf.readInt32BE(this.need(4)); }
@@ -167,6 +174,23 @@ const uuidCodec: BinaryCodec = {
     const h = r.bytes(16).toString('hex');
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   },
+};
+
+/** network_send / network_recv (inet and cidr differ in the is_cidr byte and cidr's mask check) */
+const networkCodec = (isCidr: boolean): BinaryCodec => ({
+  send: (v) => networkSend(v as string, isCidr),
+  recv: (r) => networkRecv(() => r.byte(), isCidr),
+});
+
+/** macaddr_send / macaddr_recv: the bytes, most significant first (macaddr8_recv also takes 6) */
+const macaddrCodec: BinaryCodec = {
+  send: (v) => Buffer.from(macBytes(v as string)),
+  recv: (r) => macText(Array.from(r.bytes(6))),
+};
+const macaddr8Codec: BinaryCodec = {
+  send: (v) => Buffer.from(macBytes(v as string)),
+  // a 6-byte value is an EUI-48, widened like the text input does
+  recv: (r) => macaddr8Recv(r.bytes(r.buf.length === 6 ? 6 : 8)),
 };
 
 const dateCodec: BinaryCodec = {
@@ -543,6 +567,7 @@ const BINARY: ReadonlyMap<number, BinaryCodec> = new Map<number, BinaryCodec>([
   [OID.jsonb, jsonbCodec],
   [OID.bytea, byteaCodec],
   [OID.uuid, uuidCodec],
+  [OID.inet, networkCodec(false)], [OID.cidr, networkCodec(true)], [OID.macaddr, macaddrCodec], [OID.macaddr8, macaddr8Codec],
   [OID.date, dateCodec],
   [OID.time, timeCodec],
   [OID.timestamp, timestampCodec],

@@ -23,6 +23,7 @@ import { compareSparsevecs, sparsevecHashKey } from './sparsevec.js';
 import type { SparseVector } from './types.js';
 import { compareJsonb, parseJsonTree } from './json.js';
 import { compareTsvectors } from './tsvector.js';
+import { compareInet } from './network.js';
 import { enumPosition } from './user-types.js';
 import { RANGE_TYPES, RangeOps, rangeHashKey } from './range.js';
 import type { RangeValue } from './types.js';
@@ -108,6 +109,9 @@ export function compareValues(type: SqlType, a: Value, b: Value): number {
     case OID.tsvector: return compareTsvectors(a as string, b as string);
     case OID.int4range: case OID.int8range: case OID.numrange: case OID.tsrange: case OID.tstzrange: case OID.daterange:
       return rangeOps(type.oid)!.compare(a as RangeValue, b as RangeValue);
+    case OID.inet: case OID.cidr: return compareInet(a as string, b as string);
+    // fixed-width lower-case hex: the string order is macaddr_cmp's
+    case OID.macaddr: case OID.macaddr8: return compareText(a as string, b as string);
   }
   const info = TYPES.get(type.oid);
   if (info?.category === 'E') return cmpPrimitive(enumPosition(a as number), enumPosition(b as number));

@@ -20,6 +20,8 @@ import { tsqueryIn } from './tsquery.js';
 import { enumLabel, findDomain, findUserType, isEnumType, parseEnum } from './user-types.js';
 import { formatRange, parseRange } from './range.js';
 import { rangeOps } from './compare.js';
+import { cidrIn, cidrOut, inetIn, inetOut } from './network.js';
+import { macaddr8In, macaddrIn } from './macaddr.js';
 import { formatRegconfig, formatRegdictionary, parseRegconfig, parseRegdictionary } from './regconfig.js';
 
 export interface FormatSettings {
@@ -299,7 +301,11 @@ export function parseText(type: SqlType, text: string, settings: ParseSettings =
     case OID.float8: return parseFloat8(text);
     case OID.numeric: return parseNumeric(text);
     case OID.text: case OID.varchar: case OID.bpchar: case OID.unknown: case OID.cstring:
-    case OID.pg_node_tree: case OID.xml: case OID.inet: return text;
+    case OID.pg_node_tree: case OID.xml: return text;
+    case OID.inet: return inetIn(text);
+    case OID.cidr: return cidrIn(text);
+    case OID.macaddr: return macaddrIn(text);
+    case OID.macaddr8: return macaddr8In(text);
     case OID.name: return truncateName(text);
     case OID.char: return Buffer.from(text, 'utf8').subarray(0, 1).toString('latin1');
     case OID.bytea: return parseBytea(text);
@@ -346,11 +352,21 @@ export function parseText(type: SqlType, text: string, settings: ParseSettings =
 const SETTINGS_FREE_OUTPUT: ReadonlySet<number> = new Set([
   OID.bool, OID.int2, OID.int4, OID.int8, OID.text, OID.varchar, OID.bpchar, OID.name, OID.numeric,
   OID.uuid, OID.oid, OID.vector, OID.halfvec, OID.sparsevec, OID.bytea, OID.time,
+  OID.inet, OID.cidr, OID.macaddr, OID.macaddr8,
 ]);
 
 /** Whether formatText of a value of this type reads no setting (DateStyle, TimeZone, extra_float_digits, the reg* lookups). */
 export function textOutputIgnoresSettings(oid: number): boolean {
   return SETTINGS_FREE_OUTPUT.has(oid);
+}
+
+/**
+ * Whether a string value of this type prints as something else: inet and cidr hold
+ * network_show's `host/bits`, which inet_out / cidr_out abbreviate. Every other string value
+ * is its own output text.
+ */
+export function stringValueIsNotItsText(oid: number): boolean {
+  return oid === OID.inet || oid === OID.cidr;
 }
 
 export function formatText(type: SqlType, value: Value, settings: FormatSettings = {}): string {
@@ -379,6 +395,8 @@ export function formatText(type: SqlType, value: Value, settings: FormatSettings
     case OID.vector: return formatVector(value as Float32Array);
     case OID.halfvec: return formatHalfvec(value as Float32Array);
     case OID.sparsevec: return formatSparsevec(value as SparseVector);
+    case OID.inet: return inetOut(value as string);
+    case OID.cidr: return cidrOut(value as string);
     case OID.regtype: {
       const t = TYPES.get(value as number);
       return value === 0 ? '-' : t ? formatType({ oid: t.oid, typmod: -1 }) : String(value);

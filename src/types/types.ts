@@ -22,6 +22,8 @@
  *   halfvec                    → Float32Array holding values exactly representable in float16
  *   sparsevec                  → SparseVector (1-based ascending indices, no zero values)
  *   bit, varbit                → string of '0' and '1' characters
+ *   inet, cidr                 → string: network_show's `host/bits` (types/network.ts)
+ *   macaddr, macaddr8          → string: the output text (types/macaddr.ts)
  *   tsvector, tsquery          → string (canonical PostgreSQL text form; types/tsvector.ts, types/tsquery.ts)
  *   regconfig, regdictionary   → number (OID)
  *   enums (CREATE TYPE … AS ENUM) → number: the label's pg_enum OID (types/user-types.ts)
@@ -127,6 +129,7 @@ export const OID = {
   jsonpath: 4072, _jsonpath: 4073,
   int4range: 3904, _int4range: 3905, numrange: 3906, _numrange: 3907, tsrange: 3908, _tsrange: 3909,
   tstzrange: 3910, _tstzrange: 3911, daterange: 3912, _daterange: 3913, int8range: 3926, _int8range: 3927, anyrange: 3831,
+  cidr: 650, _cidr: 651, _inet: 1041, macaddr: 829, _macaddr: 1040, macaddr8: 774, _macaddr8: 775,
   tsvector: 3614, _tsvector: 3643, tsquery: 3615, _tsquery: 3645, regconfig: 3734, _regconfig: 3735, regdictionary: 3769, _regdictionary: 3770,
 } as const;
 
@@ -187,6 +190,10 @@ const BASE: TypeInfo[] = [
   t(OID.uuid, 'uuid', 16, 'U', { array: OID._uuid, byval: false, align: 'c' }),
   t(OID.jsonb, 'jsonb', -1, 'U', { array: OID._jsonb }),
   t(OID.jsonpath, 'jsonpath', -1, 'U', { array: OID._jsonpath }),
+  t(OID.inet, 'inet', -1, 'I', { preferred: true, array: OID._inet }),
+  t(OID.cidr, 'cidr', -1, 'I', { array: OID._cidr }),
+  t(OID.macaddr, 'macaddr', 6, 'U', { array: OID._macaddr, byval: false }),
+  t(OID.macaddr8, 'macaddr8', 8, 'U', { array: OID._macaddr8, byval: false, align: 'i' }),
   t(OID.tsvector, 'tsvector', -1, 'U', { array: OID._tsvector }),
   t(OID.tsquery, 'tsquery', -1, 'U', { array: OID._tsquery }),
   t(OID.regconfig, 'regconfig', 4, 'N', { array: OID._regconfig }),
@@ -256,7 +263,7 @@ export const T = {
   bytea: sqlType(OID.bytea), uuid: sqlType(OID.uuid), date: sqlType(OID.date), time: sqlType(OID.time),
   timestamp: sqlType(OID.timestamp), timestamptz: sqlType(OID.timestamptz), interval: sqlType(OID.interval),
   json: sqlType(OID.json), jsonb: sqlType(OID.jsonb), vector: sqlType(OID.vector),
-  halfvec: sqlType(OID.halfvec), sparsevec: sqlType(OID.sparsevec), bit: sqlType(OID.bit), varbit: sqlType(OID.varbit), unknown: sqlType(OID.unknown),
+  inet: sqlType(OID.inet), halfvec: sqlType(OID.halfvec), sparsevec: sqlType(OID.sparsevec), bit: sqlType(OID.bit), varbit: sqlType(OID.varbit), unknown: sqlType(OID.unknown),
   oid: sqlType(OID.oid), regclass: sqlType(OID.regclass), regtype: sqlType(OID.regtype), char: sqlType(OID.char),
   void: sqlType(OID.void), record: sqlType(OID.record), _text: sqlType(OID._text), _float4: sqlType(OID._float4),
   _int4: sqlType(OID._int4), _int2: sqlType(OID._int2), _oid: sqlType(OID._oid), _name: sqlType(OID._name),

@@ -167,6 +167,9 @@ export interface ConnectionHandle {
   /** the client's address and port ('' / undefined for a Unix socket) */
   readonly remoteAddress: string;
   readonly remotePort: number | undefined;
+  /** the server's end of the connection (inet_server_addr / inet_server_port) */
+  readonly localAddress?: string;
+  readonly localPort?: number;
   /** send this error as FATAL and close the connection (pg_terminate_backend, timeouts) */
   terminate(error: SqlError): void;
   /** notifications wait in the backend (takeNotifications): send them now if the client is idle */

@@ -449,6 +449,8 @@ export class Connection {
       this.backend = this.registry.create({
         remoteAddress: this.remoteHost,
         remotePort: this.socket.remotePort,
+        localAddress: (this.socket.localAddress ?? '').replace(/^::ffff:/, ''),
+        localPort: this.socket.localPort,
         terminate: (error) => this.terminate(error),
         notificationsArrived: () => this.notificationsArrived(),
         protocolStatements: this.protocolStatements(),

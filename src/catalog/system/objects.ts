@@ -8,6 +8,7 @@ import { quoteIdent } from '../../types/identifiers.js';
 import { OID, formatType, sqlType } from '../../types/types.js';
 import { formatRegconfig } from '../../types/regconfig.js';
 import { ALL_VISIBLE, qualifiedIn, type Visible } from '../functions/qualify.js';
+import { BTREE_OPCLASSES } from './access-methods.js';
 
 /** OIDs of the catalogs that classify objects (pg_description.classoid, obj_description's 2nd argument). */
 export const CLASS_OID: Record<string, number> = {
@@ -83,10 +84,11 @@ function qualifiedName(schema: string, name: string): string {
 
 /**
  * pg_get_indexdef leaves out a column's operator class when it is its type's default for
- * the method: pgvector declares one for ivfflat (vector_l2_ops DEFAULT FOR TYPE vector);
- * HNSW has none.
+ * the method: btree's (inet_ops for inet and cidr, text_ops …), and pgvector's one for
+ * ivfflat (vector_l2_ops DEFAULT FOR TYPE vector); HNSW has none.
  */
 function isDefaultOpclass(method: string, typeOid: number | undefined, opclass: string): boolean {
+  if (method === 'btree' && typeOid !== undefined && BTREE_OPCLASSES[typeOid]?.[1] === opclass) return true;
   return method === 'ivfflat' && typeOid === OID.vector && opclass === 'vector_l2_ops';
 }
 

@@ -35,11 +35,12 @@ function procOid(name: string, args: string[]): number {
   return oid;
 }
 
-/** pg_opclass: the btree classes (varchar uses text_ops), gin's tsvector_ops, pgvector's */
+/** pg_opclass: the btree classes (varchar uses text_ops, cidr inet_ops), gin's tsvector_ops, pgvector's */
 export function opclassRows(withVector: boolean): Row[] {
   const rows: Row[] = [];
   for (const [ty, [o, n, fam]] of Object.entries(BTREE_OPCLASSES)) {
-    if (Number(ty) === OID.varchar) continue;
+    // varchar and cidr use text's and inet's classes
+    if (Number(ty) === OID.varchar || Number(ty) === OID.cidr) continue;
     rows.push([o, AM.btree, n, NAMESPACE.pg_catalog, ROLE.bootstrap, fam, Number(ty), true, Number(ty) === OID.name ? OID.cstring : 0]);
   }
   rows.push([TSVECTOR_GIN_OPCLASS, AM.gin, 'tsvector_ops', NAMESPACE.pg_catalog, ROLE.bootstrap, 3659, OID.tsvector, true, OID.text]);

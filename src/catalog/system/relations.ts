@@ -30,6 +30,7 @@ import { builtinAggregateRows, builtinCastRows, builtinCollationRows, builtinTyp
 import { columnPrivilegeRows } from './column-privileges.js';
 import { routinePrivilegeRows } from './routine-privileges.js';
 import { amopRows, amprocRows, opclassRows, opfamilyRows } from './opclass-rows.js';
+import { socketAddressInet } from '../../types/network.js';
 
 /** a partition's parent and bound (TableDef.partitionOf, read loosely while that field is new) */
 function partitionOf(t: TableDef): { parent: number; bound: PartitionBound } | undefined {
@@ -666,14 +667,13 @@ export function buildSystemRelations(): SystemRelation[] {
   add(rel('pg_catalog', 'pg_stat_database_conflicts', [['datid', oid], ['datname', name], ['confl_tablespace', int8], ['confl_lock', int8],
     ['confl_snapshot', int8], ['confl_bufferpin', int8], ['confl_deadlock', int8]],
   (ctx) => databaseNames(ctx).map((d) => [databaseOid(ctx, d), d, 0n, BigInt(ctx.recoveryConflicts?.().get(d) ?? 0), 0n, 0n, 0n] as Row)));
-  // client_addr is inet in PostgreSQL; Quiver has no inet type yet, so it is text here.
   // One row per session (PostgreSQL also lists its background processes; Quiver has none a client could signal)
   add(rel('pg_catalog', 'pg_stat_activity', [['datid', oid], ['datname', name], ['pid', int4], ['leader_pid', int4], ['usesysid', oid], ['usename', name],
-    ['application_name', text], ['client_addr', text], ['client_hostname', text], ['client_port', int4], ['backend_start', T.timestamptz],
+    ['application_name', text], ['client_addr', sqlType(OID.inet)], ['client_hostname', text], ['client_port', int4], ['backend_start', T.timestamptz],
     ['xact_start', T.timestamptz], ['query_start', T.timestamptz], ['state_change', T.timestamptz], ['wait_event_type', text], ['wait_event', text],
     ['state', text], ['backend_xid', sqlType(OID.xid)], ['backend_xmin', sqlType(OID.xid)], ['query_id', int8], ['query', text], ['backend_type', text]],
   (ctx) => (ctx.activity?.() ?? []).map((a) => [databaseOid(ctx, a.database), a.database, a.pid, null, ctx.roles?.find(a.user)?.oid ?? ROLE.bootstrap, a.user, a.applicationName,
-    a.clientAddress || null, null, a.clientAddress ? a.clientPort ?? null : -1, a.backendStart, a.xactStart, a.queryStart, a.stateChange,
+    socketAddressInet(a.clientAddress), null, a.clientAddress ? a.clientPort ?? null : -1, a.backendStart, a.xactStart, a.queryStart, a.stateChange,
     a.waitEventType, a.waitEvent, a.state, null, null, null, a.query, 'client backend'] as Row)));
   add(rel('pg_catalog', 'pg_statio_all_tables', [['relid', oid], ['schemaname', name], ['relname', name], ['heap_blks_read', int8], ['heap_blks_hit', int8],
     ['idx_blks_read', int8], ['idx_blks_hit', int8], ['toast_blks_read', int8], ['toast_blks_hit', int8], ['tidx_blks_read', int8], ['tidx_blks_hit', int8]],
