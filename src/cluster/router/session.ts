@@ -764,7 +764,7 @@ export class RouterSession implements Backend {
    * An INSERT … VALUES as each of its shards gets it: that shard's rows, key DEFAULTs and
    * sequence values drawn on shard 0 (sequence-draw.ts) written in. `places`: filled with each
    * shard's rows' places among the statement's rows; `draw` false (EXPLAIN without ANALYZE):
-   * nothing is drawn, each shard gets the statement as it is.
+   * nothing but key DEFAULTs is drawn, the other columns' DEFAULTs stay as written.
    */
   private async insertStatements(stmt: RouterStatement, route: Extract<Route, { kind: 'insert' }>, params: readonly Value[], places = new Map<number, number[]>(), draw = true): Promise<Map<number, string>> {
     const { table, added, overriding } = route;
@@ -797,11 +797,11 @@ export class RouterSession implements Backend {
       byShard.set(shard, rows);
       places.set(shard, [...(places.get(shard) ?? []), place]);
     }
-    if (!draw && !rewrite) return new Map([...byShard.keys()].map((shard) => [shard, stmt.sql]));
     let head = route.head;
-    if (overriding) head = head.slice(0, overriding.at) + overriding.text + head.slice(overriding.at + overriding.length);
-    if (added) {
-      const names = [...added.listed, ...added.keys, ...added.drawn].map(quoteIdent);
+    if (overriding && draw) head = head.slice(0, overriding.at) + overriding.text + head.slice(overriding.at + overriding.length);
+    const addedNames = added ? [...added.keys, ...(draw ? added.drawn : [])] : [];
+    if (added && addedNames.length > 0) {
+      const names = (added.open ? [...added.listed, ...addedNames] : addedNames).map(quoteIdent);
       head = head.slice(0, added.at) + (added.open ? `(${names.join(', ')}) ` : names.map((n) => `, ${n}`).join('')) + head.slice(added.at);
     }
     const whole = byShard.size === 1 && !rewrite;
