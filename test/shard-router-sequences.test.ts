@@ -69,6 +69,12 @@ describe('shard router: sequences and constraints', () => {
     assert.deepEqual(u.rows, [[11, '12'], [12, '13']]);
     assert.deepEqual((await onBoth('SELECT a FROM ids')).values, [...range(1, 12), 500]);
     assert.deepEqual((await onBoth('SELECT b FROM ids')).values, range(1, 13));
+    // INSERT … SELECT with OVERRIDING as PostgreSQL takes it
+    await c.query('INSERT INTO ids (k, a) OVERRIDING SYSTEM VALUE SELECT 20, 600');
+    const sel = await c.query({ text: 'INSERT INTO ids (k, a) OVERRIDING USER VALUE SELECT g, 0 FROM generate_series(21, 22) g RETURNING k, a, b', rowMode: 'array' });
+    assert.deepEqual(sel.rows, [[21, 13, '15'], [22, 14, '16']]);
+    assert.equal((await sqlError(c.query('INSERT INTO ids (k, a) SELECT 30, 1'))).code, '428C9');
+    assert.deepEqual((await onBoth('SELECT b FROM ids')).values, range(1, 16));
   });
 
   it('draws a serial key and the other serial columns for DEFAULT VALUES, INSERT … SELECT and COPY', async () => {

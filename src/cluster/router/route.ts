@@ -118,7 +118,7 @@ export type Route =
    * alias (all kept on the INSERTs the rows go in); `conflictOnKey`: ON CONFLICT … DO UPDATE
    * arbitrated by the key's columns (the router checks the rows for a key twice: 21000)
    */
-  | { kind: 'insertSelect'; table: RouterTable; columns: readonly string[] | null; select: string; source: Route; onConflict: string | null; alias: string | null; returning: string | null; conflictOnKey: boolean }
+  | { kind: 'insertSelect'; table: RouterTable; columns: readonly string[] | null; select: string; source: Route; onConflict: string | null; alias: string | null; returning: string | null; conflictOnKey: boolean; override: 'system' | 'user' | null }
   | { kind: 'fanout'; parsed: unknown }
   /** a read-only SELECT run on shard 0 over rows pulled from every shard (pull-up.ts) */
   | { kind: 'pullUp' }
@@ -458,7 +458,6 @@ function insertSelectRoute(sql: string, node: N, table: RouterTable, catalog: Ta
   if (conflict && shardedTablesRead(conflict, catalog).length > 0) return notYet('this INSERT … SELECT … ON CONFLICT form');
   const movesKey = conflictAssignsKey(conflict, table);
   if (movesKey) return notYet(movesKey);
-  if (node.override && node.override !== 'OVERRIDING_NOT_SET') return notYet('INSERT … OVERRIDING into a sharded table');
   const targets: N[] = (node.cols ?? []).map((c: N) => c.ResTarget);
   if (targets.some((t) => t.indirection)) return notYet('INSERT into a field or element of a column of a sharded table');
   const columns = targets.length > 0 ? targets.map((t) => t.name as string) : null;
@@ -466,8 +465,15 @@ function insertSelectRoute(sql: string, node: N, table: RouterTable, catalog: Ta
     const missing = table.keyColumns.findIndex((k, i) => !columns.includes(k) && table.keyDefaults[i] === undefined);
     if (missing >= 0) return notYet(`INSERT into "${table.name}" without its key column "${table.keyColumns[missing]}" (it has no default)`);
   }
-  const start = selectStart(sql, (node.relation as N).location, targets[0]?.location, matchParen, skipBlank);
+  const override = node.override === 'OVERRIDING_SYSTEM_VALUE' ? 'system' : node.override === 'OVERRIDING_USER_VALUE' ? 'user' : null;
+  let start = selectStart(sql, (node.relation as N).location, targets[0]?.location, matchParen, skipBlank);
   if (start < 0) return notYet('this INSERT … SELECT form');
+  if (override) {
+    // the SELECT starts after OVERRIDING … VALUE (kept on the router's INSERTs)
+    const m = /^overriding\s+(user|system)\s+value\b\s*/i.exec(sql.slice(start));
+    if (!m) return notYet('this INSERT … OVERRIDING … SELECT form');
+    start += m[0].length;
+  }
   const returningAt = returningList.length > 0 ? returningKeyword(sql, returningList[0]!.ResTarget?.location) : sql.length;
   if (returningAt < 0) return notYet('this INSERT … SELECT … RETURNING form');
   const select = selectText(sql.slice(0, conflict ? conflict.location : returningAt), start);
@@ -487,13 +493,13 @@ function insertSelectRoute(sql: string, node: N, table: RouterTable, catalog: Ta
   if (source.kind !== 'shard0' && source.kind !== 'pinned' && source.kind !== 'fanout') return notYet('this INSERT … SELECT form');
   if (source.kind === 'shard0' && source.write) return notYet('SELECT INTO');
   // co-located: each row's key comes unchanged from a table sharded alike, so it stays on its shard
-  if (source.kind !== 'shard0' && keepsShard(node.selectStmt.SelectStmt, table, columns, catalog)) {
+  if (source.kind !== 'shard0' && !override && keepsShard(node.selectStmt.SelectStmt, table, columns, catalog)) {
     if (source.kind === 'pinned') return { kind: 'pinned', table: source.table, key: source.key, write: true };
     return { kind: 'everyShard', write: true, ddl: false, inBlock: true };
   }
   return {
     kind: 'insertSelect', table, columns, select, source, onConflict, alias: (node.relation as N).alias?.aliasname ?? null, returning,
-    conflictOnKey: conflict?.action === 'ONCONFLICT_UPDATE' && inferredOnKey(conflict, table),
+    conflictOnKey: conflict?.action === 'ONCONFLICT_UPDATE' && inferredOnKey(conflict, table), override,
   };
 }
 

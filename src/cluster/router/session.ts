@@ -819,9 +819,16 @@ export class RouterSession implements Backend {
     const select: RouterStatement = { sql: route.select, route: route.source, paramTypes: stmt.paramTypes, fields: null, shardParamTypes: stmt.shardParamTypes };
     const result = await this.run(select, params);
     if (result.kind !== 'rows') throw new SqlError('XX000', 'the SELECT of an INSERT … SELECT returned no rows description');
-    const fields = [...result.fields];
-    const rows: Value[][] = result.rows.map((r) => [...r]);
-    const names = route.columns ?? table.columns.slice(0, fields.length).map((c) => c.name);
+    let fields = [...result.fields];
+    let rows: Value[][] = result.rows.map((r) => [...r]);
+    let names = route.columns ?? table.columns.slice(0, fields.length).map((c) => c.name);
+    if (route.override === 'user') {
+      // OVERRIDING USER VALUE: the identity columns' values given are dropped, theirs drawn instead
+      const kept = names.flatMap((n, i) => ((table.drawn.find((d) => d.name === n)?.identity ?? '') === '' ? [i] : []));
+      fields = kept.map((i) => fields[i]!);
+      rows = rows.map((r) => kept.map((i) => r[i]!));
+      names = kept.map((i) => names[i]!);
+    }
     const byName = new Map(table.columns.map((c) => [c.name, c]));
     const columns = names.map((n) => byName.get(n) ?? { name: n, type: fields[0]!.type });
     // the shard 0 Describe of the whole statement checked the columns; a key left out takes its
@@ -854,7 +861,7 @@ export class RouterSession implements Backend {
     const fixed = table.keyColumns.length === 0 ? this.roundRobinShard() : undefined;
     const clientParams = { types: stmt.shardParamTypes, values: this.shardParams(stmt, params) };
     // a GENERATED ALWAYS identity column takes the values drawn for it only with OVERRIDING SYSTEM VALUE
-    const overriding = drawn.some((d) => d.identity === 'a');
+    const overriding = route.override !== null || drawn.some((d) => d.identity === 'a');
     const batches = insertBatches(table, columns, fields, rows, keyAt, fixed === undefined ? null : () => fixed, this.shards, this.textSettings(), { ...route, clientParams, overriding });
     const shards = [...batches.keys()].sort((a, b) => a - b);
     const returned: { batch: InsertBatch; rows: Value[][] }[] = [];
