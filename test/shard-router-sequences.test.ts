@@ -116,6 +116,15 @@ describe('shard router: sequences and constraints', () => {
     assert.deepEqual(rows, range(before + 1, before + rows.length));
   });
 
+  it('passes records read on the shards through as their text', async () => {
+    const pinned = await c.query('SELECT ROW(id, label) AS r FROM items WHERE id = 1000');
+    assert.deepEqual(pinned.rows, [{ r: '(1000,)' }]);
+    const fanned = await c.query("SELECT ROW(id, 'x y') AS r FROM items WHERE id >= 1000 ORDER BY id");
+    assert.deepEqual(fanned.rows, [{ r: '(1000,"x y")' }]);
+    const cursor = await c.query('BEGIN; DECLARE rc CURSOR FOR SELECT ROW(id, n > 0) AS r FROM items WHERE id = 1000; FETCH ALL FROM rc; COMMIT');
+    assert.deepEqual((cursor as unknown as pg.QueryResult[])[2]!.rows, [{ r: '(1000,t)' }]);
+  });
+
   it('refuses UNIQUE / PRIMARY KEY / EXCLUDE constraints and unique indexes without the shard key (0A000)', async () => {
     const cases = [
       'CREATE TABLE u1 (id int PRIMARY KEY, email text UNIQUE)',
