@@ -38,6 +38,12 @@ function typeOid(typeName: N | undefined): number | undefined {
   return typeByName(TYPE_NAMES[last] ?? last)?.oid;
 }
 
+/** A column definition's constraints, each naming the column as a table constraint would. */
+function columnConstraints(col: N): N[] {
+  const self = [{ String: { sval: col.colname } }];
+  return ((col.constraints ?? []) as N[]).flatMap((c) => (c.Constraint ? [{ ...c.Constraint, keys: c.Constraint.keys ?? self, fk_attrs: c.Constraint.fk_attrs ?? self }] : []));
+}
+
 function shapeOf(table: RouterTable): TableShape {
   return { name: table.name, key: table.keyColumns, type: (c) => table.columns.find((x) => x.name === c)?.type.oid };
 }
@@ -53,7 +59,7 @@ export function createTableRefusal(node: N, catalog: TableLookup): SqlError | un
     const col = e.ColumnDef as N | undefined;
     if (col) {
       types.set(col.colname, typeOid(col.typeName));
-      for (const c of (col.constraints ?? []) as N[]) if (c.Constraint) constraints.push({ ...c.Constraint, keys: c.Constraint.keys ?? [{ String: { sval: col.colname } }], fk_attrs: c.Constraint.fk_attrs ?? [{ String: { sval: col.colname } }] });
+      constraints.push(...columnConstraints(col));
     } else if (e.Constraint) constraints.push(e.Constraint);
   }
   const primary = constraints.find((c) => c.contype === 'CONSTR_PRIMARY');
@@ -72,7 +78,7 @@ export function alterTableRefusal(node: N, table: RouterTable | undefined, catal
     if (cmd?.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef) {
       const col = cmd.def.ColumnDef as N;
       added.set(col.colname, typeOid(col.typeName));
-      for (const c of (col.constraints ?? []) as N[]) if (c.Constraint) constraints.push({ ...c.Constraint, keys: c.Constraint.keys ?? [{ String: { sval: col.colname } }], fk_attrs: c.Constraint.fk_attrs ?? [{ String: { sval: col.colname } }] });
+      constraints.push(...columnConstraints(col));
     }
   }
   if (constraints.length === 0) return undefined;
