@@ -61,6 +61,10 @@ describe('shard router: sequences and constraints', () => {
     assert.deepEqual(both.values, [...range(1, 8), 100]);
     assert.equal(both.shardsWithRows, 2);
     assert.deepEqual((await c.query('SELECT currval(\'items_n_seq\')::int AS v')).rows, [{ v: 8 }]);
+    // the extended protocol's parameters stay bound to the rewritten rows
+    const p = await c.query({ text: 'INSERT INTO items (id, label) VALUES ($1, $2), ($3, $2) RETURNING n', values: [idsOn(0, 6, SHARDS)[5], 'p', idsOn(1, 6, SHARDS)[5]], rowMode: 'array' });
+    assert.deepEqual(p.rows, [[9], [10]]);
+    assert.deepEqual((await c.query("SELECT count(*)::int AS n FROM items WHERE label = 'p'")).rows, [{ n: 2 }]);
   });
 
   it('draws an identity column (GENERATED ALWAYS and BY DEFAULT) and explicit nextval calls on shard 0', async () => {

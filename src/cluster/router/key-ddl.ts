@@ -1,10 +1,12 @@
 /**
  * ALTER TABLE that would change how a table's rows are placed on the shards: a primary key
  * added to a table without one (its rows went round robin) or a key column's type changed
- * (a key hashes by its type's binary form, shard-hash.ts). Rows do not move between shards,
- * so such a change is only sound on an empty table: the router checks that first
- * (session.ts) and refuses otherwise with 0A000, where keeping the rows where they are
- * would make key lookups miss them and a duplicate key go unnoticed.
+ * (a key hashes by its type's binary form, shard-hash.ts); or that would fill existing rows
+ * from a sequence (ADD COLUMN of a serial / identity column: each shard would number its rows
+ * from its own copy, sequence-draw.ts). Rows do not move between shards, so such a change is
+ * only sound on an empty table: the router checks that first (session.ts) and refuses
+ * otherwise with 0A000, where keeping the rows where they are would make key lookups miss them
+ * and a duplicate key go unnoticed.
  */
 import type { RouterTable } from './shard-catalog.js';
 import { callsSequenceFunction } from './sequence-draw.js';
