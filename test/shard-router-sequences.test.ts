@@ -98,14 +98,17 @@ describe('shard router: sequences and constraints', () => {
     assert.deepEqual(sel.rows, range(7, 26).map((v) => [v, String(v)]));
     await pipeline(Readable.from(range(1, 30).map((i) => `c${i}\n`)), c.query(copyFrom('COPY logs (note) FROM STDIN')));
     await pipeline(Readable.from(['note\n', ...range(1, 4).map((i) => `"csv, ${i}"\n`)]), c.query(copyFrom('COPY logs (note) FROM STDIN (FORMAT csv, HEADER true)')));
+    // a CopyData a row, as psql sends them: drawn 1,000 rows at a time, shard 0's COPY begun again after each
+    await pipeline(Readable.from(range(1, 2500).map((i) => `b${i}\n`)), c.query(copyFrom('COPY logs (note) FROM STDIN')));
     const ids = await onBoth('SELECT id FROM logs');
     const seqs = await onBoth('SELECT seq FROM logs');
-    assert.deepEqual(ids.values, range(1, 60));
-    assert.deepEqual(seqs.values, range(1, 60));
+    assert.deepEqual(ids.values, range(1, 2560));
+    assert.deepEqual(seqs.values, range(1, 2560));
     assert.equal(ids.shardsWithRows, 2);
     // each row on its key's shard: a lookup by key finds every one
-    for (const id of [1, 2, 30, 57, 60]) assert.equal((await c.query('SELECT count(*)::int AS n FROM logs WHERE id = $1', [id])).rows[0].n, 1, `id ${id}`);
-    assert.deepEqual((await c.query("SELECT note FROM logs WHERE id = 60")).rows, [{ note: 'csv, 4' }]);
+    for (const id of [1, 2, 30, 57, 60, 1061, 2560]) assert.equal((await c.query('SELECT count(*)::int AS n FROM logs WHERE id = $1', [id])).rows[0].n, 1, `id ${id}`);
+    assert.deepEqual((await c.query('SELECT note FROM logs WHERE id = 60')).rows, [{ note: 'csv, 4' }]);
+    assert.deepEqual((await c.query('SELECT note FROM logs WHERE id = 2560')).rows, [{ note: 'b2500' }]);
   });
 
   it('draws sequence columns of a table without a key (rows spread round robin)', async () => {

@@ -23,6 +23,8 @@ import { allOrFirstError, sumTags } from './shard-values.js';
 
 /** rows kept for a shard before they are sent as one CopyData */
 const COPY_BATCH_BYTES = 64 * 1024;
+/** rows whose sequence values are drawn on shard 0 in one query (sequence-draw.ts) */
+const DRAW_BATCH_ROWS = 1000;
 
 /** Where the rows go, and the transaction they go in. */
 export interface CopyTarget {
@@ -124,10 +126,17 @@ function copyRowsIntoShards<R>(sql: string, route: Extract<Route, { kind: 'copyI
     waiting.set(shard, { rows: [], bytes: 0 });
     await (await stream(shard)).write(source.join(batch.rows));
   };
+  // rows waiting for their drawn values: drawn DRAW_BATCH_ROWS at a time (psql sends a
+  // CopyData a row), or at the end
+  let undrawn: R[] = [];
   // shard 0's connection cannot run a query inside its COPY: that COPY ends (its rows so far
   // sent), the values are drawn, and its next rows start another COPY in the same transaction
-  const drawFor = async (rows: R[]): Promise<R[]> => {
-    if (route.drawn.length === 0 || rows.length === 0) return rows;
+  const drawFor = async (given: R[], last: boolean): Promise<R[]> => {
+    if (route.drawn.length === 0) return given;
+    undrawn.push(...given);
+    if (undrawn.length === 0 || (!last && undrawn.length < DRAW_BATCH_ROWS)) return [];
+    const rows = undrawn;
+    undrawn = [];
     const open = streams.get(0);
     if (open) {
       await flush(0);
@@ -137,8 +146,8 @@ function copyRowsIntoShards<R>(sql: string, route: Extract<Route, { kind: 'copyI
     const values = await target.drawRows(route.drawn, rows.length);
     return rows.map((row, i) => source.extend(row, values[i]!));
   };
-  const place = async (given: R[]): Promise<void> => {
-    const rows = await drawFor(given);
+  const place = async (given: R[], last = false): Promise<void> => {
+    const rows = await drawFor(given, last);
     const full = new Set<number>();
     for (const row of rows) {
       const shard = target.fixedShard ?? shardOfKey(table.keyTypes, source.key(row), target.shards);
@@ -172,7 +181,7 @@ function copyRowsIntoShards<R>(sql: string, route: Extract<Route, { kind: 'copyI
         return { tag: '' };
       }
       try {
-        await place(source.end());
+        await place(source.end(), true);
         for (const shard of waiting.keys()) await flush(shard);
         // no rows: shard 0 still runs the COPY (its errors, its COPY 0)
         if (streams.size === 0 && ended.length === 0) await stream(target.fixedShard ?? 0);
