@@ -30,7 +30,7 @@ const TABLES = [
 function routerTable(name: string, columns: [string, typeof T.int4][], key: string[]): RouterTable {
   return {
     schema: 'public', name, oid: name.length, keyColumns: key,
-    keyTypes: key.map((k) => columns.find((c) => c[0] === k)![1]), keyDefaults: key.map(() => undefined),
+    keyTypes: key.map((k) => columns.find((c) => c[0] === k)![1]), keyDefaults: key.map(() => undefined), drawn: [],
     columns: columns.map(([n, type]) => ({ name: n, type })),
   };
 }

@@ -12,7 +12,7 @@ import { T } from '../src/types/types.js';
 
 function routerTable(name: string): RouterTable {
   return {
-    schema: 'public', name, oid: name.length, keyColumns: ['id'], keyTypes: [T.int4], keyDefaults: [undefined],
+    schema: 'public', name, oid: name.length, keyColumns: ['id'], keyTypes: [T.int4], keyDefaults: [undefined], drawn: [],
     columns: [{ name: 'id', type: T.int4 }, { name: 'v', type: T.text }],
   };
 }

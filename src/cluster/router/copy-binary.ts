@@ -156,3 +156,16 @@ export function mergeBinaryCopyOut(outs: readonly { chunks: readonly Buffer[] }[
   if (bodies.length === 0) return [Buffer.concat([header, TRAILER])];
   return [Buffer.concat([header, bodies[0]!]), ...bodies.slice(1), TRAILER];
 }
+
+/** A binary COPY tuple with more fields (null: a NULL field) after its own. */
+export function appendBinaryFields(tuple: Buffer, fields: readonly (Buffer | null)[]): Buffer {
+  const parts: Buffer[] = [Buffer.from(tuple)];
+  parts[0]!.writeInt16BE(tuple.readInt16BE(0) + fields.length, 0);
+  for (const f of fields) {
+    const length = Buffer.alloc(4);
+    length.writeInt32BE(f === null ? -1 : f.length, 0);
+    parts.push(length);
+    if (f !== null) parts.push(f);
+  }
+  return Buffer.concat(parts);
+}

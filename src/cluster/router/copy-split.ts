@@ -143,3 +143,23 @@ export function rowKey(row: string, o: CopyOptions, positions: readonly number[]
     return text === null ? null : parseText(types[k]!, text);
   });
 }
+
+/** A value's text as one more field of a COPY row in `o`'s format (null: the NULL marker). */
+export function copyField(text: string | null, o: CopyOptions): string {
+  if (text === null) return o.null;
+  if (o.format === 'csv') {
+    const plain = text !== o.null && !text.includes(o.delimiter) && !text.includes(o.quote) && !/[\r\n]/.test(text) && text !== '\\.';
+    if (plain) return text;
+    let quoted = '';
+    for (const ch of text) quoted += ch === o.quote || ch === o.escape ? o.escape + ch : ch;
+    return o.quote + quoted + o.quote;
+  }
+  const escaped = text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+  return o.delimiter === '\\' ? escaped : escaped.split(o.delimiter).join(`\\${o.delimiter}`);
+}
+
+/** A row (its line end kept) with `fields` appended, each already a field's text. */
+export function appendFields(row: string, fields: readonly string[], o: CopyOptions): string {
+  const end = /\r?\n$/.exec(row)?.[0] ?? '';
+  return row.slice(0, row.length - end.length) + fields.map((f) => o.delimiter + f).join('') + end;
+}

@@ -160,7 +160,8 @@ export interface ExplainHost {
   /** run the statement as the router runs it (ANALYZE of a fan-out or INSERT … SELECT) */
   execute(sql: string, route: Route): Promise<ExecResult>;
   /** an INSERT … VALUES as each of its shards gets it (key DEFAULTs evaluated on shard 0) */
-  insertStatements(sql: string, route: Extract<Route, { kind: 'insert' }>): Promise<Map<number, string>>;
+  /** `draw` false: no sequence value drawn for a column that is not the key, each shard gets the statement as it is */
+  insertStatements(sql: string, route: Extract<Route, { kind: 'insert' }>, draw?: boolean): Promise<Map<number, string>>;
   /** the shard of a key (a pinned statement's) */
   pinnedShard(route: { table: RouterTable; key: readonly KeySource[] }): number;
   roundRobinShard(): number;
@@ -283,7 +284,8 @@ async function explainNode(host: ExplainHost, sql: string, route: Route, o: Expl
       if (!o.analyze && route.rows.some((r) => r.key.some((k) => k.kind === 'default'))) {
         throw new SqlError('0A000', 'EXPLAIN of an INSERT whose key is its DEFAULT is not supported by the shard router yet (EXPLAIN ANALYZE is)');
       }
-      const byShard = await host.insertStatements(sql, route);
+      // EXPLAIN alone draws nothing from a sequence: the shards explain the statement as it is
+      const byShard = await host.insertStatements(sql, route, o.analyze);
       plannedNow();
       const shards = [...byShard.keys()].sort((a, b) => a - b);
       const keys = route.table.keyColumns;

@@ -128,9 +128,10 @@ export function insertBatches(
   settings: TextSettings,
   /**
    * the table's alias, the ON CONFLICT and RETURNING texts, kept on every INSERT; `clientParams`:
-   * the client's parameters those texts use, bound after each batch's own (their `$n` renumbered)
+   * the client's parameters those texts use, bound after each batch's own (their `$n` renumbered);
+   * `overriding`: OVERRIDING SYSTEM VALUE (values drawn for a GENERATED ALWAYS identity column)
    */
-  statement: { alias: string | null; onConflict: string | null; returning?: string | null; clientParams?: { types: readonly number[]; values: readonly ShardParam[] } } = { alias: null, onConflict: null },
+  statement: { alias: string | null; onConflict: string | null; returning?: string | null; clientParams?: { types: readonly number[]; values: readonly ShardParam[] }; overriding?: boolean } = { alias: null, onConflict: null },
 ): Map<number, InsertBatch[]> {
   const asText = columns.map((c, i) => UNTYPED_OIDS.has(fields[i]!.type.oid) && !UNTYPED_OIDS.has(c.type.oid));
   const types = columns.map((c, i) => (asText[i] ? c.type.oid : fields[i]!.type.oid));
@@ -145,7 +146,7 @@ export function insertBatches(
   });
   const perBatch = Math.max(1, Math.min(MAX_BATCH_ROWS, Math.floor(MAX_BATCH_PARAMS / Math.max(1, columns.length))));
   const alias = statement.alias === null ? '' : ` AS ${quoteIdent(statement.alias)}`;
-  const head = `INSERT INTO ${quoteIdent(table.schema)}.${quoteIdent(table.name)}${alias} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) VALUES `;
+  const head = `INSERT INTO ${quoteIdent(table.schema)}.${quoteIdent(table.name)}${alias} (${columns.map((c) => quoteIdent(c.name)).join(', ')})${statement.overriding ? ' OVERRIDING SYSTEM VALUE' : ''} VALUES `;
   // on lines of their own: a clause's text may end in a `-- comment`
   const tail = (statement.onConflict === null ? '' : `\n${statement.onConflict}`) + (statement.returning ? `\n${statement.returning}` : '');
   const usesParams = shiftParams(tail, 1) !== tail;

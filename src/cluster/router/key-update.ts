@@ -18,6 +18,7 @@ import type { ShardConnection, ShardParam, ShardReply } from './shard-connection
 import { shardOfKey } from './shard-hash.js';
 import { insertBatches } from './insert-select.js';
 import { statementEnd } from './sql-tokens.js';
+import { callsSequenceFunction } from './sequence-draw.js';
 import { decodeReply, encodeParams, quoteIdent, type TextSettings } from './shard-values.js';
 
 type N = Record<string, any>;
@@ -50,7 +51,7 @@ export function keyUpdateRoute(sql: string, node: N, table: RouterTable, key: re
     if (k < 0) continue;
     const value = t.ResTarget.val as N;
     const item = value?.MultiAssignRef?.source?.RowExpr?.args?.[value.MultiAssignRef.colno - 1] ?? value;
-    if ((item?.SetToDefault && /nextval\s*\(/i.test(table.keyDefaults[k] ?? '')) || callsNextval(value)) {
+    if ((item?.SetToDefault && /nextval\s*\(/i.test(table.keyDefaults[k] ?? '')) || callsSequenceFunction(value)) {
       return `an UPDATE setting the key "${table.keyColumns[k]}" of a sharded table from a sequence`;
     }
   }
@@ -67,14 +68,6 @@ export function keyUpdateRoute(sql: string, node: N, table: RouterTable, key: re
   if (first === undefined || keyword < 0) return 'this UPDATE … RETURNING form of a sharded table\'s key';
   const head = text.slice(0, first);
   return { kind: 'keyUpdate', table, key: key ?? null, update: `${head}${alias}.*, ${text.slice(first)}`, editedAt: first, returning: true };
-}
-
-function callsNextval(tree: unknown): boolean {
-  if (Array.isArray(tree)) return tree.some(callsNextval);
-  if (!tree || typeof tree !== 'object') return false;
-  const names = ((tree as N).FuncCall?.funcname as N[] | undefined)?.map((n) => n.String?.sval);
-  if (names?.[names.length - 1] === 'nextval') return true;
-  return Object.values(tree).some(callsNextval);
 }
 
 export interface KeyUpdateContext {

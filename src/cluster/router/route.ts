@@ -25,14 +25,17 @@
  */
 import * as pgQuery from 'libpg-query';
 import { SqlError } from '../../errors.js';
-import type { Value } from '../../types/types.js';
+import type { SqlType, Value } from '../../types/types.js';
 import { keyFromLiteral } from './shard-hash.js';
+import { callsSequenceFunction } from './sequence-draw.js';
 import { selectStart, selectText } from './insert-select.js';
 import { executeArguments, textAfterKeyword } from './sql-prepared.js';
 import type { FetchDirection } from './router-cursors.js';
-import type { RouterTable, TableLookup } from './shard-catalog.js';
+import type { DrawnColumn, RouterTable, TableLookup } from './shard-catalog.js';
+import { quoteIdent } from './shard-values.js';
 import { firstLocation, matchParen, skipBlank } from './sql-text.js';
 import { rekeyingDdl, type RekeyingDdl } from './key-ddl.js';
+import { alterTableRefusal, createTableRefusal, uniqueIndexRefusal } from './constraint-ddl.js';
 import { keyUpdateRoute, type KeyUpdateRoute } from './key-update.js';
 import { createTableAsRoute, type CreateTableAsRoute } from './create-table-as.js';
 import { explainRoute, type ExplainRoute } from './fanout-explain.js';
@@ -52,17 +55,49 @@ export type KeySource =
    */
   | { kind: 'default'; expr: string; at?: number; length?: number };
 
+/**
+ * A value of a column that is not the key which the router draws on shard 0, where sequences
+ * live, and writes into the row: a sequence DEFAULT (serial, identity) or an item calling
+ * nextval. `at` / `length`: the DEFAULT keyword's or the item's text (none: the column is
+ * left out, its value appended to the row).
+ */
+export interface DrawnSource {
+  readonly expr: string;
+  readonly type: SqlType;
+  readonly at?: number;
+  readonly length?: number;
+}
+
 export interface InsertRow {
   /** the row's text `( … )` in the statement */
   readonly start: number;
   readonly end: number;
   readonly key: readonly KeySource[];
+  /** the other columns' values drawn on shard 0, in the row's column order */
+  readonly drawn: readonly DrawnSource[];
+  /** the row's text when it is not the statement's (DEFAULT VALUES: `()`) */
+  readonly text?: string;
 }
 
-/** Key columns an INSERT leaves out: added to its column list (at `at`) and to every row. */
-export interface AddedKeys {
+/**
+ * Columns an INSERT leaves out whose values the router draws (key columns in key order, then
+ * the others in column order), added to its column list at `at`; `open`: the statement has no
+ * column list, so `(listed, keys, drawn) ` is written there.
+ */
+export interface AddedColumns {
   readonly at: number;
-  readonly columns: readonly number[];
+  /** the columns the rows fill when the statement has no list (`open`), else none */
+  readonly listed: readonly string[];
+  readonly keys: readonly string[];
+  readonly drawn: readonly string[];
+  readonly open: boolean;
+}
+
+/** OVERRIDING SYSTEM VALUE written at `at` over `length` characters of the head: values the router drew for an identity column are to be kept. */
+export interface OverridingEdit {
+  readonly at: number;
+  readonly length: number;
+  readonly text: string;
 }
 
 export type TxVerb = 'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo' | 'twoPhase';
@@ -74,7 +109,7 @@ export type Route =
   /** `rekeys`: an ALTER TABLE that only an empty table may undergo (key-ddl.ts) */
   | { kind: 'everyShard'; write: boolean; ddl: boolean; inBlock: boolean; rekeys?: RekeyingDdl }
   | { kind: 'pinned'; table: RouterTable; key: readonly KeySource[]; write: boolean }
-  | { kind: 'insert'; table: RouterTable; rows: readonly InsertRow[]; head: string; tail: string; added: AddedKeys | null }
+  | { kind: 'insert'; table: RouterTable; rows: readonly InsertRow[]; head: string; tail: string; added: AddedColumns | null; overriding: OverridingEdit | null }
   | { kind: 'roundRobin'; table: RouterTable }
   /**
    * INSERT … SELECT: `select` (the statement's SELECT text) runs by `source`, its rows go to
@@ -83,7 +118,7 @@ export type Route =
    * alias (all kept on the INSERTs the rows go in); `conflictOnKey`: ON CONFLICT … DO UPDATE
    * arbitrated by the key's columns (the router checks the rows for a key twice: 21000)
    */
-  | { kind: 'insertSelect'; table: RouterTable; columns: readonly string[] | null; select: string; source: Route; onConflict: string | null; alias: string | null; returning: string | null; conflictOnKey: boolean }
+  | { kind: 'insertSelect'; table: RouterTable; columns: readonly string[] | null; select: string; source: Route; onConflict: string | null; alias: string | null; returning: string | null; conflictOnKey: boolean; override: 'system' | 'user' | null }
   | { kind: 'fanout'; parsed: unknown }
   /** a read-only SELECT run on shard 0 over rows pulled from every shard (pull-up.ts) */
   | { kind: 'pullUp' }
@@ -91,7 +126,11 @@ export type Route =
   | KeyUpdateRoute
   /** CREATE TABLE … AS / SELECT … INTO: created on every shard, filled as INSERT … SELECT (create-table-as.ts) */
   | CreateTableAsRoute
-  | { kind: 'copyIn'; table: RouterTable; columns: readonly string[]; options: CopyOptions }
+  /**
+   * COPY FROM: `columns` the client's; `drawn` the columns drawn from a sequence it leaves
+   * out (sequence-draw.ts), appended to each row and to `shardSql`'s column list
+   */
+  | { kind: 'copyIn'; table: RouterTable; columns: readonly string[]; options: CopyOptions; drawn: readonly DrawnColumn[]; shardSql: string | null }
   | { kind: 'copyOut'; table: RouterTable; options: CopyOptions; columnCount: number }
   /** COPY (SELECT over sharded tables) TO STDOUT: `query` runs by `source`, its rows formatted by the router */
   | { kind: 'copyQueryOut'; query: string; source: Route; options: CopyOptions }
@@ -117,6 +156,8 @@ export interface CopyOptions {
   quote: string;
   escape: string;
 }
+
+const refused = (error: SqlError | undefined): Route | undefined => (error ? { kind: 'unsupported', error } : undefined);
 
 const notYet = (what: string): Route => ({ kind: 'unsupported', error: new SqlError('0A000', `${what} is not supported by the shard router yet`) });
 
@@ -212,7 +253,7 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
       // temporary tables are not sharded: they live on shard 0 (PostgreSQL cannot PREPARE
       // a transaction that touched one, so they could not be created everywhere anyway)
       if (node.relation?.relpersistence === 't') return { kind: 'shard0', write: true };
-      return { kind: 'everyShard', write: true, ddl: true, inBlock: true };
+      return refused(createTableRefusal(node, catalog)) ?? { kind: 'everyShard', write: true, ddl: true, inBlock: true };
     case 'DropStmt': {
       const names: N[][] = node.removeType === 'OBJECT_TABLE' ? (node.objects ?? []).map((o: N) => o.List?.items ?? []) : [];
       const temporary = names.length > 0 && names.every((n) => n.length === 1 && catalog.isTemporary?.(n[0]!.String?.sval));
@@ -220,7 +261,10 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
       return { kind: 'everyShard', write: true, ddl: true, inBlock: true };
     }
     case 'AlterTableStmt': {
-      const rekeys = node.relation ? rekeyingDdl(node, catalog.table(node.relation.schemaname, node.relation.relname)) : undefined;
+      const table = node.relation ? catalog.table(node.relation.schemaname, node.relation.relname) : undefined;
+      const unenforceable = refused(alterTableRefusal(node, table, catalog));
+      if (unenforceable) return unenforceable;
+      const rekeys = rekeyingDdl(node, table);
       return { kind: 'everyShard', write: true, ddl: true, inBlock: true, ...(rekeys ? { rekeys } : {}) };
     }
     default:
@@ -229,6 +273,10 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
       // shard key (key columns are plain), so rows of different keys could share its value
       if (type === 'IndexStmt' && node.unique && (node.indexParams ?? []).some((p: N) => p.IndexElem?.expr) && catalog.table(node.relation?.schemaname, node.relation?.relname)) {
         return notYet('a unique index on an expression of a sharded table');
+      }
+      if (type === 'IndexStmt') {
+        const unenforceable = refused(uniqueIndexRefusal(node, catalog));
+        if (unenforceable) return unenforceable;
       }
       if (type === 'IndexStmt' && node.concurrent) return { kind: 'everyShard', write: true, ddl: true, inBlock: false };
       if (NOT_IN_BLOCK.has(type)) return { kind: 'everyShard', write: false, ddl: type !== 'VacuumStmt' && type !== 'CheckPointStmt', inBlock: false };
@@ -302,8 +350,10 @@ function selectRoute(sql: string, node: N, catalog: TableLookup, whole: N): Rout
   if (plain && tables.length === 1 && from.length === 1 && from[0]!.RangeVar && shardedMentions(node, catalog).length === 1) {
     const rv = from[0]!.RangeVar as N;
     const key = pinnedKey(node.whereClause, tables[0]!, rv.alias?.aliasname ?? rv.relname);
-    if (key) return { kind: 'pinned', table: tables[0]!, key, write: node.lockingClause !== undefined };
+    if (key && !callsSequenceFunction(node)) return { kind: 'pinned', table: tables[0]!, key, write: node.lockingClause !== undefined };
   }
+  // nextval on the shards would draw from their copies of the sequence: shard 0 runs it over the rows pulled up
+  if (callsSequenceFunction(node)) return pullUpReadOnly(whole) ? { kind: 'pullUp' } : notYet('nextval / setval in a SELECT … FOR UPDATE over sharded tables');
   return { kind: 'fanout', parsed: whole };
 }
 
@@ -314,32 +364,69 @@ function insertRoute(sql: string, node: N, catalog: TableLookup, whole: N): Rout
   if (node.withClause) return notYet('INSERT with WITH');
   const values: N[] | undefined = node.selectStmt?.SelectStmt?.valuesLists;
   const others = shardedTablesRead({ select: node.selectStmt, onConflict: node.onConflictClause, returning: node.returningList ?? node.returningClause }, catalog);
-  if (!values && node.selectStmt && (others.length > 0 || table.keyColumns.length > 0)) return insertSelectRoute(sql, node, table, catalog);
+  if (!values && node.selectStmt && (others.length > 0 || table.keyColumns.length > 0 || table.drawn.length > 0)) return insertSelectRoute(sql, node, table, catalog);
   if (others.length > 0) return notYet('INSERT reading a sharded table');
-  if (table.keyColumns.length === 0) return { kind: 'roundRobin', table };
+  // evaluated on the row's shard, nextval would draw from that shard's copy of the sequence
+  if (callsSequenceFunction([node.onConflictClause, node.returningList ?? node.returningClause])) return notYet('nextval / setval in the ON CONFLICT or RETURNING of an INSERT into a sharded table');
+  if (table.keyColumns.length === 0 && table.drawn.length === 0 && !callsSequenceFunction(values)) return { kind: 'roundRobin', table };
   const movesKey = conflictAssignsKey(node.onConflictClause, table);
   if (movesKey) return notYet(movesKey);
-  if (!values) return notYet(`INSERT without VALUES into a sharded table ("${table.name}" is distributed by its primary key)`);
+  if (!values && node.selectStmt) return notYet(`INSERT without VALUES into a sharded table ("${table.name}" is distributed by its primary key)`);
   const targets: N[] = (node.cols ?? []).map((c: N) => c.ResTarget);
-  const names = targets.length > 0 ? targets.map((t) => t.name as string) : table.columns.map((c) => c.name);
   if (targets.some((t) => t.indirection)) return notYet('INSERT into a field or element of a column of a sharded table');
+  const width: number = values ? values[0]!.List.items.length : 0;
+  // more values than columns: shard 0 refuses the statement as PostgreSQL does
+  if (targets.length === 0 && width > table.columns.length) return { kind: 'shard0', write: true };
+  const names = targets.length > 0 ? targets.map((t) => t.name as string) : table.columns.slice(0, width).map((c) => c.name);
+  const override: string = node.override ?? 'OVERRIDING_NOT_SET';
+  const drawnOf = new Map(table.drawn.map((d) => [d.name, d]));
+  // a value for a GENERATED ALWAYS identity column without OVERRIDING: shard 0 refuses it (428C9) as PostgreSQL does
+  const givesAlways = (values ?? []).some((v) => (v.List.items as N[]).some((item, i) => drawnOf.get(names[i]!)?.identity === 'a' && !item.SetToDefault));
+  if (override === 'OVERRIDING_NOT_SET' && givesAlways) return { kind: 'shard0', write: true };
   const positions = table.keyColumns.map((k) => names.indexOf(k));
-  let added: AddedKeys | null = null;
-  const left = positions.flatMap((p, k) => (p < 0 ? [k] : []));
-  if (left.length > 0) {
-    const missing = left.find((k) => table.keyDefaults[k] === undefined);
-    // a key column is NOT NULL (a primary key's): every shard refuses the row as PostgreSQL does
-    if (missing !== undefined) return { kind: 'shard0', write: true };
-    if (targets.length === 0) return notYet(`INSERT into "${table.name}" with fewer values than columns, leaving out its key`);
-    const close = matchParen(sql, sql.lastIndexOf('(', targets[0]!.location));
-    if (close < 0) return notYet('this INSERT column list');
-    added = { at: close, columns: left };
+  const leftKeys = positions.flatMap((p, k) => (p < 0 ? [k] : []));
+  // a key column is NOT NULL (a primary key's): every shard refuses the row as PostgreSQL does
+  if (leftKeys.some((k) => table.keyDefaults[k] === undefined)) return { kind: 'shard0', write: true };
+  const leftDrawn = table.drawn.filter((d) => !table.keyColumns.includes(d.name) && !names.includes(d.name));
+  const spans = values ? valuesRowSpans(sql, node.selectStmt.SelectStmt) : [];
+  if (!spans || spans.length !== (values?.length ?? 0)) return notYet('this INSERT … VALUES form');
+  let head: string;
+  let tail: string;
+  if (values) {
+    head = sql.slice(0, spans[0]![0]);
+    tail = sql.slice(spans[spans.length - 1]![1]);
+  } else {
+    // DEFAULT VALUES: written as VALUES (…) of the drawn columns
+    const m = /\bdefault\s+values\b/i.exec(sql.slice(rv.location));
+    if (!m) return notYet('this INSERT … DEFAULT VALUES form');
+    head = `${sql.slice(0, rv.location + m.index)}VALUES `;
+    tail = sql.slice(rv.location + m.index + m[0].length);
   }
-  const spans = valuesRowSpans(sql, node.selectStmt.SelectStmt);
-  if (!spans || spans.length !== values.length) return notYet('this INSERT … VALUES form');
+  let added: AddedColumns | null = null;
+  if (leftKeys.length + leftDrawn.length > 0) {
+    const keys = leftKeys.map((k) => table.keyColumns[k]!);
+    const drawn = leftDrawn.map((d) => d.name);
+    if (targets.length > 0) {
+      const close = matchParen(sql, sql.lastIndexOf('(', targets[0]!.location));
+      if (close < 0) return notYet('this INSERT column list');
+      added = { at: close, listed: [], keys, drawn, open: false };
+    } else {
+      // no column list: one naming the columns the rows fill and the added ones, before OVERRIDING / VALUES
+      const at = head.search(/(overriding\s+(user|system)\s+value\s+)?values\s*$/i);
+      if (at < 0) return notYet('this INSERT … VALUES form');
+      added = { at, listed: names, keys, drawn, open: true };
+    }
+  }
+  let overriding: OverridingEdit | null = null;
+  if (override === 'OVERRIDING_USER_VALUE' || (override === 'OVERRIDING_NOT_SET' && table.drawn.some((d) => d.identity === 'a'))) {
+    const m = override === 'OVERRIDING_USER_VALUE' ? /overriding\s+user\s+value/i.exec(head) : /values\s*$/i.exec(head);
+    if (!m) return notYet('this INSERT … OVERRIDING form');
+    overriding = { at: m.index, length: override === 'OVERRIDING_USER_VALUE' ? m[0].length : 0, text: override === 'OVERRIDING_USER_VALUE' ? 'OVERRIDING SYSTEM VALUE' : 'OVERRIDING SYSTEM VALUE ' };
+  }
   const rows: InsertRow[] = [];
-  for (let r = 0; r < values.length; r++) {
-    const items: N[] = values[r]!.List.items;
+  for (let r = 0; r < Math.max(1, values?.length ?? 0); r++) {
+    const items: N[] = values ? values[r]!.List.items : [];
+    const span = spans[r];
     const key: KeySource[] = [];
     for (let k = 0; k < positions.length; k++) {
       const item = positions[k]! < 0 ? undefined : items[positions[k]!];
@@ -347,13 +434,35 @@ function insertRoute(sql: string, node: N, catalog: TableLookup, whole: N): Rout
       let source: KeySource | undefined;
       if (!item) source = fallback === undefined ? undefined : { kind: 'default', expr: fallback };
       else if (item.SetToDefault) source = { kind: 'default', expr: fallback ?? 'NULL', at: item.SetToDefault.location };
-      else source = keySource(item, table.keyTypes[k]!) ?? keyExpression(sql, items, positions[k]!, spans[r]!);
+      else if (override === 'OVERRIDING_USER_VALUE' && drawnOf.get(table.keyColumns[k]!)?.identity) {
+        // OVERRIDING USER VALUE: the identity's next value instead of the one given
+        const given = keyExpression(sql, items, positions[k]!, span!, true);
+        source = given && { ...given, expr: fallback! };
+      } else source = keySource(item, table.keyTypes[k]!) ?? keyExpression(sql, items, positions[k]!, span!);
       if (!source) return notYet(`an INSERT whose key "${table.keyColumns[k]}" is not a constant, parameter or DEFAULT`);
       key.push(source);
     }
-    rows.push({ start: spans[r]![0], end: spans[r]![1], key });
+    const drawn: DrawnSource[] = [];
+    for (const [i, item] of items.entries()) {
+      const name = names[i]!;
+      if (table.keyColumns.includes(name)) continue;
+      const column = drawnOf.get(name);
+      if (item.SetToDefault) {
+        if (column) drawn.push({ expr: column.expr, type: column.type, at: item.SetToDefault.location, length: 'DEFAULT'.length });
+        continue;
+      }
+      // OVERRIDING USER VALUE: an identity column takes its next value instead of the one given
+      const identityOverridden = override === 'OVERRIDING_USER_VALUE' && (column?.identity ?? '') !== '';
+      if (!identityOverridden && !callsSequenceFunction(item)) continue;
+      const type = column?.type ?? table.columns.find((c) => c.name === name)?.type;
+      const given = type && keyExpression(sql, items, i, span!, identityOverridden);
+      if (!type || !given || given.kind !== 'default') return notYet(`an INSERT into a sharded table calling nextval with parameters ("${name}")`);
+      drawn.push({ expr: identityOverridden ? column!.expr : given.expr, type, at: given.at, length: given.length });
+    }
+    for (const d of leftDrawn) drawn.push({ expr: d.expr, type: d.type });
+    rows.push(span ? { start: span[0], end: span[1], key, drawn } : { start: 0, end: 0, key, drawn, text: '()' });
   }
-  return { kind: 'insert', table, rows, head: sql.slice(0, spans[0]![0]), tail: sql.slice(spans[spans.length - 1]![1]), added };
+  return { kind: 'insert', table, rows, head, tail, added, overriding };
 }
 
 /**
@@ -367,7 +476,6 @@ function insertSelectRoute(sql: string, node: N, table: RouterTable, catalog: Ta
   if (conflict && shardedTablesRead(conflict, catalog).length > 0) return notYet('this INSERT … SELECT … ON CONFLICT form');
   const movesKey = conflictAssignsKey(conflict, table);
   if (movesKey) return notYet(movesKey);
-  if (node.override && node.override !== 'OVERRIDING_NOT_SET') return notYet('INSERT … OVERRIDING into a sharded table');
   const targets: N[] = (node.cols ?? []).map((c: N) => c.ResTarget);
   if (targets.some((t) => t.indirection)) return notYet('INSERT into a field or element of a column of a sharded table');
   const columns = targets.length > 0 ? targets.map((t) => t.name as string) : null;
@@ -375,8 +483,15 @@ function insertSelectRoute(sql: string, node: N, table: RouterTable, catalog: Ta
     const missing = table.keyColumns.findIndex((k, i) => !columns.includes(k) && table.keyDefaults[i] === undefined);
     if (missing >= 0) return notYet(`INSERT into "${table.name}" without its key column "${table.keyColumns[missing]}" (it has no default)`);
   }
-  const start = selectStart(sql, (node.relation as N).location, targets[0]?.location, matchParen, skipBlank);
+  const override = node.override === 'OVERRIDING_SYSTEM_VALUE' ? 'system' : node.override === 'OVERRIDING_USER_VALUE' ? 'user' : null;
+  let start = selectStart(sql, (node.relation as N).location, targets[0]?.location, matchParen, skipBlank);
   if (start < 0) return notYet('this INSERT … SELECT form');
+  if (override) {
+    // the SELECT starts after OVERRIDING … VALUE (kept on the router's INSERTs)
+    const m = /^overriding\s+(user|system)\s+value\b\s*/i.exec(sql.slice(start));
+    if (!m) return notYet('this INSERT … OVERRIDING … SELECT form');
+    start += m[0].length;
+  }
   const returningAt = returningList.length > 0 ? returningKeyword(sql, returningList[0]!.ResTarget?.location) : sql.length;
   if (returningAt < 0) return notYet('this INSERT … SELECT … RETURNING form');
   const select = selectText(sql.slice(0, conflict ? conflict.location : returningAt), start);
@@ -396,13 +511,13 @@ function insertSelectRoute(sql: string, node: N, table: RouterTable, catalog: Ta
   if (source.kind !== 'shard0' && source.kind !== 'pinned' && source.kind !== 'fanout') return notYet('this INSERT … SELECT form');
   if (source.kind === 'shard0' && source.write) return notYet('SELECT INTO');
   // co-located: each row's key comes unchanged from a table sharded alike, so it stays on its shard
-  if (source.kind !== 'shard0' && keepsShard(node.selectStmt.SelectStmt, table, columns, catalog)) {
+  if (source.kind !== 'shard0' && !override && keepsShard(node.selectStmt.SelectStmt, table, columns, catalog)) {
     if (source.kind === 'pinned') return { kind: 'pinned', table: source.table, key: source.key, write: true };
     return { kind: 'everyShard', write: true, ddl: false, inBlock: true };
   }
   return {
     kind: 'insertSelect', table, columns, select, source, onConflict, alias: (node.relation as N).alias?.aliasname ?? null, returning,
-    conflictOnKey: conflict?.action === 'ONCONFLICT_UPDATE' && inferredOnKey(conflict, table),
+    conflictOnKey: conflict?.action === 'ONCONFLICT_UPDATE' && inferredOnKey(conflict, table), override,
   };
 }
 
@@ -459,6 +574,8 @@ function keepsShard(select: N, target: RouterTable, columns: readonly string[] |
     } else produced.push(columnName(v, alias));
   }
   const names = columns ?? target.columns.slice(0, produced.length).map((c) => c.name);
+  // a column drawn from a sequence must take shard 0's numbers, through the router
+  if (target.drawn.some((d) => !names.includes(d.name))) return false;
   return target.keyColumns.every((key, k) => {
     const at = names.indexOf(key);
     return at >= 0 && produced[at] === source.keyColumns[k];
@@ -483,6 +600,11 @@ function updateDeleteRoute(sql: string, type: string, node: N, catalog: TableLoo
   if (node.withClause) return notYet(`${type === 'UpdateStmt' ? 'UPDATE' : 'DELETE'} with WITH`);
   const others = shardedTablesRead({ from: node.fromClause, using: node.usingClause, where: node.whereClause, set: node.targetList, returning: node.returningList ?? node.returningClause }, catalog);
   if (others.length > 0) return notYet(`${type === 'UpdateStmt' ? 'UPDATE' : 'DELETE'} reading another sharded table`);
+  // on a shard, nextval and a sequence DEFAULT would draw from that shard's copy of the sequence
+  const setsDrawn = ((node.targetList ?? []) as N[]).some((t) => t.ResTarget?.val?.SetToDefault && table.drawn.some((d) => d.name === t.ResTarget.name));
+  if (setsDrawn || callsSequenceFunction([node.targetList, node.whereClause, node.returningList ?? node.returningClause])) {
+    return notYet(`${type === 'UpdateStmt' ? 'UPDATE' : 'DELETE'} of a sharded table drawing from a sequence (nextval, a serial or identity column's DEFAULT)`);
+  }
   const key = table.keyColumns.length > 0 ? pinnedKey(node.whereClause, table, rv.alias?.aliasname ?? rv.relname) : undefined;
   if (type === 'UpdateStmt') {
     const assigned: string[] = (node.targetList ?? []).map((t: N) => t.ResTarget.name);
@@ -519,8 +641,26 @@ function copyRoute(sql: string, node: N, catalog: TableLookup): Route {
   if (node.whereClause) return notYet('COPY FROM … WHERE');
   const options = copyOptions(node.options ?? []);
   const columns: string[] = (node.attlist ?? []).map((c: N) => c.String.sval);
-  if (node.is_from) return { kind: 'copyIn', table, columns: columns.length > 0 ? columns : table.columns.map((c) => c.name), options };
+  if (node.is_from) {
+    const drawn = table.drawn.filter((d) => columns.length > 0 && !columns.includes(d.name));
+    // key columns first, in key order (the rows' keys read them there), then the others
+    drawn.sort((a, b) => rank(table, a.name) - rank(table, b.name));
+    let shardSql: string | null = null;
+    if (drawn.length > 0) {
+      const open = selectStart(sql, rv.location, undefined, matchParen, skipBlank);
+      const close = open < 0 || sql[open] !== '(' ? -1 : matchParen(sql, open);
+      if (close < 0) return notYet('this COPY column list');
+      shardSql = sql.slice(0, close) + drawn.map((d) => `, ${quoteIdent(d.name)}`).join('') + sql.slice(close);
+    }
+    return { kind: 'copyIn', table, columns: columns.length > 0 ? columns : table.columns.map((c) => c.name), options, drawn, shardSql };
+  }
   return { kind: 'copyOut', table, options, columnCount: columns.length > 0 ? columns.length : table.columns.length };
+}
+
+/** A column's place among the key columns (the others after them). */
+function rank(table: RouterTable, column: string): number {
+  const k = table.keyColumns.indexOf(column);
+  return k < 0 ? table.keyColumns.length : k;
 }
 
 function copyOptions(defs: N[]): CopyOptions {
@@ -605,9 +745,9 @@ function keySource(e: N | undefined, type: RouterTable['keyTypes'][number]): Key
  * VALUES row whose span is `row`: its text, evaluated on shard 0 with the DEFAULTs (an error
  * there is the INSERT's). Undefined for one with parameters (the DEFAULTs' query has none).
  */
-function keyExpression(sql: string, items: N[], at: number, row: [number, number]): KeySource | undefined {
+function keyExpression(sql: string, items: N[], at: number, row: [number, number], spanOnly = false): Extract<KeySource, { kind: 'default' }> | undefined {
   const item = items[at];
-  if (!item || JSON.stringify(item).includes('"ParamRef"')) return undefined;
+  if (!item || (!spanOnly && JSON.stringify(item).includes('"ParamRef"'))) return undefined;
   // the item's text: between the commas before it and after it (or the row's parentheses)
   const after = (i: number): number | undefined => {
     const next = firstLocation(items[i]);

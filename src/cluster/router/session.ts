@@ -26,6 +26,7 @@ import { ShardCatalog, type RouterTable, type TableLookup } from './shard-catalo
 import { routeStatement, type KeySource, type Route } from './route.js';
 import { coerceKey, shardOfKey } from './shard-hash.js';
 import { copyIntoShards } from './copy-in.js';
+import { drawnValues, drawQuery, drawRows, type DrawnExpression } from './sequence-draw.js';
 import { ALL_TASKS_SETTING, explainAcrossShards, explainDescribed, type ExplainHost } from './fanout-explain.js';
 import { mergeBinaryCopyOut } from './copy-binary.js';
 import { formatCopyRows } from '../../types/copy-format.js';
@@ -759,41 +760,50 @@ export class RouterSession implements Backend {
     return { ...result, rows: result.rows.map((row, j) => ({ at: at[j]!, row })).sort((a, b) => a.at - b.at).map((p) => p.row) };
   }
 
-  /** An INSERT … VALUES as each of its shards gets it: that shard's rows, key DEFAULTs evaluated on shard 0. */
-  /** `places`: filled with each shard's rows' places among the statement's rows */
-  private async insertStatements(stmt: RouterStatement, route: Extract<Route, { kind: 'insert' }>, params: readonly Value[], places = new Map<number, number[]>()): Promise<Map<number, string>> {
-    const { table, added } = route;
-    const defaults = await this.evaluateDefaults(route).catch((e) => this.insertError(stmt, params, e));
+  /**
+   * An INSERT … VALUES as each of its shards gets it: that shard's rows, key DEFAULTs and
+   * sequence values drawn on shard 0 (sequence-draw.ts) written in. `places`: filled with each
+   * shard's rows' places among the statement's rows; `draw` false (EXPLAIN without ANALYZE):
+   * nothing but key DEFAULTs is drawn, the other columns' DEFAULTs stay as written.
+   */
+  private async insertStatements(stmt: RouterStatement, route: Extract<Route, { kind: 'insert' }>, params: readonly Value[], places = new Map<number, number[]>(), draw = true): Promise<Map<number, string>> {
+    const { table, added, overriding } = route;
+    const defaults = await this.evaluateDefaults(route, draw).catch((e) => this.insertError(stmt, params, e));
     const rewrite = defaults.length > 0;
+    const fixed = table.keyColumns.length === 0 ? this.roundRobinShard() : undefined;
     const byShard = new Map<number, string[]>();
     let next = 0;
     for (const [place, row] of route.rows.entries()) {
       const values: Value[] = [];
       const edits: { at: number; text: string; length: number }[] = [];
       const appended: string[] = [];
-      row.key.forEach((source, k) => {
-        if (source.kind !== 'default') {
-          values.push(this.keyValues([source], [table.keyTypes[k]!], stmt, params)[0]!);
-          return;
-        }
+      const write = (type: SqlType, source: { at?: number; length?: number }): Value => {
         const value = defaults[next++]!;
-        values.push(value);
-        const literal = sqlLiteral(table.keyTypes[k]!, value);
+        const literal = sqlLiteral(type, value);
         if (source.at === undefined) appended.push(literal);
         else edits.push({ at: source.at - row.start, text: literal, length: source.length ?? 'DEFAULT'.length });
+        return value;
+      };
+      row.key.forEach((source, k) => {
+        values.push(source.kind === 'default' ? write(table.keyTypes[k]!, source) : this.keyValues([source], [table.keyTypes[k]!], stmt, params)[0]!);
       });
-      let text = stmt.sql.slice(row.start, row.end);
+      if (draw) for (const d of row.drawn) write(d.type, d);
+      let text = row.text ?? stmt.sql.slice(row.start, row.end);
       for (const e of edits.sort((a, b) => b.at - a.at)) text = text.slice(0, e.at) + e.text + text.slice(e.at + e.length);
-      if (appended.length > 0) text = `${text.slice(0, -1)}, ${appended.join(', ')})`;
-      const shard = shardOfKey(table.keyTypes, values, this.shards);
+      if (appended.length > 0) text = text === '()' ? `(${appended.join(', ')})` : `${text.slice(0, -1)}, ${appended.join(', ')})`;
+      const shard = fixed ?? shardOfKey(table.keyTypes, values, this.shards);
       const rows = byShard.get(shard) ?? [];
       rows.push(text);
       byShard.set(shard, rows);
       places.set(shard, [...(places.get(shard) ?? []), place]);
     }
-    const head = added
-      ? stmt.sql.slice(0, added.at) + added.columns.map((k) => `, ${quoteIdent(table.keyColumns[k]!)}`).join('') + route.head.slice(added.at)
-      : route.head;
+    let head = route.head;
+    if (overriding && draw) head = head.slice(0, overriding.at) + overriding.text + head.slice(overriding.at + overriding.length);
+    const addedNames = added ? [...added.keys, ...(draw ? added.drawn : [])] : [];
+    if (added && addedNames.length > 0) {
+      const names = (added.open ? [...added.listed, ...addedNames] : addedNames).map(quoteIdent);
+      head = head.slice(0, added.at) + (added.open ? `(${names.join(', ')}) ` : names.map((n) => `, ${n}`).join('')) + head.slice(added.at);
+    }
     const whole = byShard.size === 1 && !rewrite;
     return new Map([...byShard].map(([shard, rows]) => [shard, whole ? stmt.sql : head + rows.join(', ') + route.tail]));
   }
@@ -809,44 +819,50 @@ export class RouterSession implements Backend {
     const select: RouterStatement = { sql: route.select, route: route.source, paramTypes: stmt.paramTypes, fields: null, shardParamTypes: stmt.shardParamTypes };
     const result = await this.run(select, params);
     if (result.kind !== 'rows') throw new SqlError('XX000', 'the SELECT of an INSERT … SELECT returned no rows description');
-    const fields = [...result.fields];
-    const rows: Value[][] = result.rows.map((r) => [...r]);
-    const names = route.columns ?? table.columns.slice(0, fields.length).map((c) => c.name);
+    let fields = [...result.fields];
+    let rows: Value[][] = result.rows.map((r) => [...r]);
+    let names = route.columns ?? table.columns.slice(0, fields.length).map((c) => c.name);
+    if (route.override === 'user') {
+      // OVERRIDING USER VALUE: the identity columns' values given are dropped, theirs drawn instead
+      const kept = names.flatMap((n, i) => ((table.drawn.find((d) => d.name === n)?.identity ?? '') === '' ? [i] : []));
+      fields = kept.map((i) => fields[i]!);
+      rows = rows.map((r) => kept.map((i) => r[i]!));
+      names = kept.map((i) => names[i]!);
+    }
     const byName = new Map(table.columns.map((c) => [c.name, c]));
     const columns = names.map((n) => byName.get(n) ?? { name: n, type: fields[0]!.type });
-    // the shard 0 Describe of the whole statement checked the columns; a key left out takes its DEFAULT
+    // the shard 0 Describe of the whole statement checked the columns; a key left out takes its
+    // DEFAULT, and so does a column drawn from a sequence: both drawn on shard 0 for every row
     const keyAt: number[] = [];
-    const defaults: { k: number; expr: string }[] = [];
+    const drawn: { name: string; expr: string; type: SqlType; identity: string }[] = [];
     table.keyColumns.forEach((key, k) => {
       const at = names.indexOf(key);
       if (at >= 0) keyAt.push(at);
       else {
         const expr = table.keyDefaults[k];
         if (expr === undefined) throw new SqlError('0A000', `INSERT into "${table.name}" without its key column "${key}" (it has no default) is not supported by the shard router yet`);
-        keyAt.push(columns.length + defaults.length);
-        defaults.push({ k, expr });
+        keyAt.push(columns.length + drawn.length);
+        drawn.push({ name: key, expr, type: table.keyTypes[k]!, identity: table.drawn.find((d) => d.name === key)?.identity ?? '' });
       }
     });
+    for (const d of table.drawn) if (!names.includes(d.name) && !table.keyColumns.includes(d.name)) drawn.push(d);
     if (rows.length === 0) return route.returning ? { kind: 'rows', fields: stmt.fields ?? [], rows: [], tag: 'INSERT 0 0' } : { kind: 'command', tag: 'INSERT 0 0' };
-    if (defaults.length > 0) {
-      const types = defaults.map((d) => table.keyTypes[d.k]!);
+    if (drawn.length > 0) {
       const shard0 = this.block ? await this.join(0, false) : await this.connection(0);
-      const reply = await shard0.simple(`SELECT ${defaults.map((d, i) => `(${d.expr})::${formatTypeWithTypmod(types[i]!)}`).join(', ')} FROM pg_catalog.generate_series(1, ${rows.length})`);
-      const settings = this.textSettings();
-      rows.forEach((row, r) => types.forEach((t, i) => {
-        const text = reply.rows[r]?.[i] ?? null;
-        row.push(text === null ? null : parseText(t, text, settings));
-      }));
-      defaults.forEach((d, i) => {
-        columns.push({ name: table.keyColumns[d.k]!, type: types[i]! });
-        fields.push({ name: table.keyColumns[d.k]!, type: types[i]!, tableOid: 0, columnAttr: 0 });
-      });
+      const values = await drawRows(shard0, drawn, rows.length, this.textSettings());
+      rows.forEach((row, r) => row.push(...values[r]!));
+      for (const d of drawn) {
+        columns.push({ name: d.name, type: d.type });
+        fields.push({ name: d.name, type: d.type, tableOid: 0, columnAttr: 0 });
+      }
     }
     await this.castKeys(table, keyAt, fields, rows);
     if (route.conflictOnKey) checkKeysOnce(rows, keyAt, fields, this.textSettings());
     const fixed = table.keyColumns.length === 0 ? this.roundRobinShard() : undefined;
     const clientParams = { types: stmt.shardParamTypes, values: this.shardParams(stmt, params) };
-    const batches = insertBatches(table, columns, fields, rows, keyAt, fixed === undefined ? null : () => fixed, this.shards, this.textSettings(), { ...route, clientParams });
+    // a GENERATED ALWAYS identity column takes the values drawn for it only with OVERRIDING SYSTEM VALUE
+    const overriding = route.override !== null || drawn.some((d) => d.identity === 'a');
+    const batches = insertBatches(table, columns, fields, rows, keyAt, fixed === undefined ? null : () => fixed, this.shards, this.textSettings(), { ...route, clientParams, overriding });
     const shards = [...batches.keys()].sort((a, b) => a - b);
     const returned: { batch: InsertBatch; rows: Value[][] }[] = [];
     let returnedFields: readonly FieldInfo[] | null = null;
@@ -922,7 +938,7 @@ export class RouterSession implements Backend {
         const schema = route.temporary ? 'pg_temp' : route.schema ?? (await (await this.join(0, false)).simple('SELECT pg_catalog.current_schema()')).rows[0]?.[0];
         if (!schema) throw new SqlError('3F000', 'no schema has been selected to create in');
         const columns = result.fields.map((f, i) => ({ name: route.columns[i] ?? f.name, type: f.type }));
-        const table: RouterTable = { schema, name: route.name, oid: 0, keyColumns: [], keyTypes: [], keyDefaults: [], columns };
+        const table: RouterTable = { schema, name: route.name, oid: 0, keyColumns: [], keyTypes: [], keyDefaults: [], columns, drawn: [] };
         let next = route.temporary ? 0 : this.ctx.nextRoundRobin();
         const dealt = () => (route.temporary ? 0 : next++ % this.shards);
         const batches = insertBatches(table, columns, result.fields, result.rows, [], dealt, this.shards, this.textSettings());
@@ -981,28 +997,31 @@ export class RouterSession implements Backend {
     }
   }
 
-  /** The key DEFAULTs an INSERT needs (nextval…), evaluated on shard 0 in one round trip, in row order. */
-  private async evaluateDefaults(route: Extract<Route, { kind: 'insert' }>): Promise<Value[]> {
-    const exprs: { expr: string; type: SqlType }[] = [];
-    for (const row of route.rows) row.key.forEach((source, k) => { if (source.kind === 'default') exprs.push({ expr: source.expr, type: route.table.keyTypes[k]! }); });
+  /**
+   * The key DEFAULTs and drawn values an INSERT needs (nextval…), evaluated on shard 0 in one
+   * round trip: for each row its key's, then (`draw`) its other columns', as insertStatements
+   * takes them.
+   */
+  private async evaluateDefaults(route: Extract<Route, { kind: 'insert' }>, draw: boolean): Promise<Value[]> {
+    const exprs: DrawnExpression[] = [];
+    for (const row of route.rows) {
+      row.key.forEach((source, k) => { if (source.kind === 'default') exprs.push({ expr: source.expr, type: route.table.keyTypes[k]! }); });
+      if (draw) exprs.push(...row.drawn);
+    }
     if (exprs.length === 0) return [];
     const shard0 = this.block ? await this.join(0, false) : await this.connection(0);
-    const query = `SELECT ${exprs.map((e) => `(${e.expr})::${formatTypeWithTypmod(e.type)}`).join(', ')}`;
-    // a key expression may fail (the INSERT's error, insertError): not the block's shard 0
-    const given = route.rows.some((row) => row.key.some((k) => k.kind === 'default' && k.length !== undefined));
+    const query = drawQuery(exprs);
+    // an expression given in the statement may fail (the INSERT's error, insertError): not the block's shard 0
+    const given = route.rows.some((row) => row.key.some((k) => k.kind === 'default' && k.length !== undefined) || (draw && row.drawn.some((d) => d.length !== undefined)));
     const reply = given && this.block ? await undone(shard0, () => shard0.simple(query), false) : await shard0.simple(query);
-    const settings = this.textSettings();
-    return exprs.map((e, i) => {
-      const text = reply.rows[0]?.[i] ?? null;
-      return text === null ? null : parseText(e.type, text, settings);
-    });
+    return drawnValues(exprs, reply.rows, this.textSettings());
   }
 
   /** An ALTER TABLE that would re-key rows (key-ddl.ts): 0A000 when any shard holds a row of the table. */
   private async refuseRekeyingRows(rekeys: RekeyingDdl): Promise<void> {
     const replies = await this.onShards(this.allShards(), false, (c) => c.simple(`SELECT 1 FROM ${rekeys.table} LIMIT 1`));
     if (replies.some((r) => r.rows.length > 0)) {
-      throw new SqlError('0A000', `${rekeys.what} is not supported by the shard router (rows do not move between shards)`);
+      throw new SqlError('0A000', `${rekeys.what} is not supported by the shard router (${rekeys.why ?? 'rows do not move between shards'})`);
     }
   }
 
@@ -1171,7 +1190,7 @@ export class RouterSession implements Backend {
         return { updated: Number(/(\d+)$/.exec(tag)?.[1] ?? 0), moved, moveMs };
       },
       execute: (sql, route) => this.run(as(sql, route), params),
-      insertStatements: (sql, route) => this.insertStatements(as(sql, route), route, params),
+      insertStatements: (sql, route, draw) => this.insertStatements(as(sql, route), route, params, undefined, draw),
       pinnedShard: (route) => shardOfKey(route.table.keyTypes, this.keyValues(route.key, route.table.keyTypes, stmt, params), this.shards),
       roundRobinShard: () => this.roundRobinShard(),
       notice: (n) => { this.notices.push(n); },
@@ -1223,6 +1242,7 @@ export class RouterSession implements Backend {
       shards: this.shards,
       fixedShard: route.table.keyColumns.length === 0 ? this.roundRobinShard() : undefined,
       connection: (shard) => this.join(shard, true, tx),
+      drawRows: async (exprs, count) => drawRows(await this.join(0, true, tx), exprs, count, this.textSettings()),
       commit: async () => {
         if (own) await commitTransaction(tx, this.ctx.nextGid(), this.ctx.twoPhase);
       },

@@ -9,10 +9,25 @@
 import type { ShardedTable } from './fanout-api.js';
 import { sqlType, type SqlType } from '../../types/types.js';
 import type { ShardConnection } from './shard-connection.js';
+import { drawsFromSequence } from './sequence-draw.js';
 
 export interface TableColumn {
   name: string;
   type: SqlType;
+}
+
+/**
+ * A column whose value, when the statement gives none, is drawn from a sequence: a DEFAULT
+ * calling nextval (serial, bigserial) or an identity column. Sequences are shard 0's (each
+ * shard's own would hand out the same numbers), so the router evaluates `expr` there.
+ */
+export interface DrawnColumn {
+  readonly name: string;
+  readonly type: SqlType;
+  /** nextval('s'::regclass) as pg_get_expr writes it, or the identity's sequence */
+  readonly expr: string;
+  /** 'a': GENERATED ALWAYS AS IDENTITY (a value written in needs OVERRIDING SYSTEM VALUE), 'd': BY DEFAULT, '': a DEFAULT */
+  readonly identity: '' | 'a' | 'd';
 }
 
 export interface RouterTable extends ShardedTable {
@@ -22,6 +37,8 @@ export interface RouterTable extends ShardedTable {
   readonly keyDefaults: readonly (string | undefined)[];
   /** every live column in attnum order (COPY without a column list) */
   readonly columns: readonly TableColumn[];
+  /** the columns (key or not) drawn from a sequence when not given, in attnum order */
+  readonly drawn: readonly DrawnColumn[];
 }
 
 /** How statements name tables: a catalog seen through one session's search path. */
@@ -54,7 +71,7 @@ export class ShardCatalog {
     this.views = new Set(views);
     this.functions = functions;
     this.fingerprint = JSON.stringify([
-      [...tables].map((t) => [t.schema, t.name, t.oid, t.keyColumns, t.keyTypes.map((k) => [k.oid, k.typmod]), t.keyDefaults, t.columns.map((c) => [c.name, c.type.oid, c.type.typmod])]).sort(),
+      [...tables].map((t) => [t.schema, t.name, t.oid, t.keyColumns, t.keyTypes.map((k) => [k.oid, k.typmod]), t.keyDefaults, t.columns.map((c) => [c.name, c.type.oid, c.type.typmod]), t.drawn.map((d) => [d.name, d.expr, d.identity])]).sort(),
       [...views].sort(), [...functions.entries()].sort(),
     ]);
     for (const t of tables) {
@@ -112,7 +129,10 @@ export class ShardCatalog {
       query(`SELECT n.nspname, p.proname, p.prosrc FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
        WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`),
       query(`SELECT i.indrelid, i.indkey FROM pg_catalog.pg_index i WHERE i.indisprimary`),
-      query(`SELECT a.attrelid, a.attnum, a.attname, a.atttypid, a.atttypmod FROM pg_catalog.pg_attribute a
+      // an identity column's sequence is not in pg_attrdef: pg_get_serial_sequence names it
+      query(`SELECT a.attrelid, a.attnum, a.attname, a.atttypid, a.atttypmod, a.attidentity,
+         CASE WHEN a.attidentity <> '' THEN pg_catalog.pg_get_serial_sequence(pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname), a.attname) END
+       FROM pg_catalog.pg_attribute a
        JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
        WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
          AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`),
@@ -128,11 +148,15 @@ export class ShardCatalog {
     const keyOf = new Map<number, number[]>();
     for (const [rel, indkey] of keys.rows) keyOf.set(Number(rel), String(indkey).trim().split(/\s+/).map(Number));
     const columnsOf = new Map<number, Map<number, TableColumn>>();
-    for (const [rel, num, name, typ, typmod] of attrs.rows) {
+    const identityOf = new Map<string, { kind: 'a' | 'd'; sequence: string }>();
+    for (const [rel, num, name, typ, typmod, identity, sequence] of attrs.rows) {
       const cols = columnsOf.get(Number(rel)) ?? new Map<number, TableColumn>();
       cols.set(Number(num), { name: name!, type: sqlType(Number(typ), Number(typmod)) });
       columnsOf.set(Number(rel), cols);
+      if ((identity === 'a' || identity === 'd') && sequence) identityOf.set(`${rel}.${num}`, { kind: identity, sequence });
     }
+    // an identity column's value comes from its sequence as a DEFAULT's does
+    for (const [at, { sequence }] of identityOf) defaultOf.set(at, `nextval('${sequence.replace(/'/g, "''")}'::regclass)`);
     const tables: RouterTable[] = [];
     const views: string[] = [];
     for (const [oidText, schema, name, kind] of rels.rows) {
@@ -150,6 +174,10 @@ export class ShardCatalog {
         keyTypes: key.map((c) => c.type),
         keyDefaults: keyNums.map((n) => defaultOf.get(`${oid}.${n}`)),
         columns: [...cols.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c),
+        drawn: [...cols.entries()].sort((a, b) => a[0] - b[0]).flatMap(([n, c]) => {
+          const expr = defaultOf.get(`${oid}.${n}`);
+          return drawsFromSequence(expr) ? [{ name: c.name, type: c.type, expr: expr!, identity: identityOf.get(`${oid}.${n}`)?.kind ?? '' }] : [];
+        }),
       });
     }
     return new ShardCatalog(tables, views, functions);

@@ -14,12 +14,11 @@
  *   cursors read a batch at a time): NO SCROLL only; a scrollable merged cursor is kept
  *   whole in the router, as before.
  */
-import { parseText } from '../../types/text-io.js';
 import { FETCH_ALL } from '../../types/portal-fetch.js';
 import type { SqlType, Value } from '../../types/types.js';
 import type { RowStream } from '../../wire/backend.js';
 import type { ShardConnection, ShardStream } from './shard-connection.js';
-import { quoteIdent, type TextSettings } from './shard-values.js';
+import { quoteIdent, shardValue, type TextSettings } from './shard-values.js';
 import { STREAM_BATCH_ROWS } from './stream.js';
 
 /** Rows a cursor's portal code (types/portal-fetch.ts) reads, answered asynchronously. */
@@ -32,7 +31,7 @@ export interface CursorSource {
 }
 
 function decode(row: readonly (string | null)[], types: readonly SqlType[], settings: TextSettings): Value[] {
-  return row.map((t, c) => (t === null ? null : parseText(types[c]!, t, settings)));
+  return row.map((t, c) => (t === null ? null : shardValue(types[c]!, t, settings)));
 }
 
 function closeOn(conns: readonly ShardConnection[], name: string): Promise<void> {

@@ -27,10 +27,18 @@ export function encodeParams(types: readonly number[], params: readonly Value[],
   });
 }
 
+/** record and record[]: Quiver reads no anonymous composite value, so the router passes a shard's text on as it is */
+const PASSED_THROUGH = new Set([2249, 2287]);
+
+/** A value of a shard's text result as a Quiver value (a record's text kept as it is: formatText writes it back unchanged). */
+export function shardValue(type: SqlType, text: string, settings: TextSettings): Value {
+  return PASSED_THROUGH.has(type.oid) ? text : parseText(type, text, settings);
+}
+
 /** A shard's text rows as Quiver values. */
 export function decodeReply(reply: ShardReply, settings: TextSettings): ShardResult {
   const fields = (reply.fields ?? []).map(fieldInfo);
-  const rows = reply.rows.map((r) => r.map((text, c) => (text === null ? null : parseText(fields[c]!.type, text, settings))));
+  const rows = reply.rows.map((r) => r.map((text, c) => (text === null ? null : shardValue(fields[c]!.type, text, settings))));
   return { fields, rows };
 }
 

@@ -5,7 +5,6 @@
  * shard 0 as before (objects over no sharded table live there).
  */
 import { SqlError } from '../../errors.js';
-import { parseText } from '../../types/text-io.js';
 import { formatTypeWithTypmod, sqlType, type Value } from '../../types/types.js';
 import type { ExecResult, FieldInfo } from '../../wire/backend.js';
 import { parseOne, type Route } from './route.js';
@@ -15,7 +14,7 @@ import type { FanoutPlan } from './fanout-api.js';
 import { streamOrder } from './fanout-merge.js';
 import { ConcatenatedShardCursors, ForwardShardCursors, shardCursorStream, type CursorSource } from './shard-cursors.js';
 import { fanoutRowStream } from './stream.js';
-import { encodeParams, fieldInfo, quoteIdent, type TextSettings } from './shard-values.js';
+import { encodeParams, fieldInfo, quoteIdent, shardValue, type TextSettings } from './shard-values.js';
 import { argumentsQuery, checkArgumentCount, duplicatePrepared, PARAMETER_TYPES_QUERY, SqlPreparedStatements } from './sql-prepared.js';
 
 type FanoutStreamSpec = NonNullable<FanoutPlan['stream']>;
@@ -138,7 +137,7 @@ export class SqlObjects {
       const types = p.paramTypes.map((t) => sqlType(t));
       const query = argumentsQuery(route.args, types.map((t) => formatTypeWithTypmod(t)));
       const reply = await withoutPosition(this.host.onShard0(query, outerTypes, encodeParams(outerTypes, outerParams, settings)));
-      values = (reply.rows[0] ?? []).map((text, i) => (text === null ? null : parseText(types[i]!, text, settings)));
+      values = (reply.rows[0] ?? []).map((text, i) => (text === null ? null : shardValue(types[i]!, text, settings)));
     }
     const parsed = parseOne(p.sql);
     if (!parsed) throw new SqlError('XX000', `prepared statement "${route.name}" no longer parses`);

@@ -7,12 +7,11 @@
  * client's Execute reach the shards' Executes (`wanted`), so a cursor pulls what it asks.
  */
 import { Turns } from '../../storage/turns.js';
-import { parseText } from '../../types/text-io.js';
 import type { Row, SqlType, Value } from '../../types/types.js';
 import type { FieldInfo, RowStream } from '../../wire/backend.js';
 import type { StreamOrder } from './fanout-merge.js';
 import type { ShardStream } from './shard-connection.js';
-import { fieldInfo, type TextSettings } from './shard-values.js';
+import { fieldInfo, shardValue, type TextSettings } from './shard-values.js';
 
 /** rows per shard Execute when the client wants every row (about 1 MB of vector(128) text) */
 export const STREAM_BATCH_ROWS = 1000;
@@ -70,11 +69,11 @@ class ShardSource {
       this.rows = text;
       this.keys = this.keyColumns.length === 0 ? text : text.map((r) => {
         const key: Value[] = new Array<Value>(r.length).fill(null);
-        for (const c of this.keyColumns) key[c] = r[c] === null ? null : parseText(types[c]!, r[c]!, this.settings);
+        for (const c of this.keyColumns) key[c] = r[c] === null ? null : shardValue(types[c]!, r[c]!, this.settings);
         return key;
       });
     } else {
-      this.rows = text.map((r) => r.map((t, c) => (t === null ? null : parseText(types[c]!, t, this.settings))));
+      this.rows = text.map((r) => r.map((t, c) => (t === null ? null : shardValue(types[c]!, t, this.settings))));
       this.keys = this.rows;
     }
     this.at = 0;
@@ -201,7 +200,7 @@ export function sentRowStream(rows: (readonly (string | null)[] | undefined)[], 
       const out: Value[][] = [];
       for (; at < end; at++) {
         const row = rows[at]!;
-        out.push(types ? row.map((t, c) => (t === null ? null : parseText(types[c]!, t, settings))) : row as Value[]);
+        out.push(types ? row.map((t, c) => (t === null ? null : shardValue(types[c]!, t, settings))) : row as Value[]);
         rows[at] = undefined;
       }
       return out;
