@@ -13,7 +13,7 @@ import { T } from '../src/types/types.js';
 function routerTable(name: string): RouterTable {
   return {
     schema: 'public', name, oid: name.length, keyColumns: ['id'], keyTypes: [T.int4], keyDefaults: [undefined],
-    columns: [{ name: 'id', type: T.int4 }, { name: 'v', type: T.text }],
+    columns: [{ name: 'id', type: T.int4 }, { name: 'v', type: T.text }], drawn: [],
   };
 }
 
