@@ -385,6 +385,24 @@ export function btreeKeyOf(table: TableDef, keyName: string, columns?: readonly 
   return { columns: index.columns, unique: index.unique, expression: index.expression ? index : undefined };
 }
 
+/**
+ * A key lookup's index clauses (use-key-lookup.ts): each key column's `column = value`
+ * conjunct (the value anything known when the scan starts, `id = 2 + 3`, `id = $1`), or
+ * the first column's `= ANY (array)`.
+ */
+export function keyLookupQuals(filter: Expr | null, columns: readonly number[]): BtreeQual[] {
+  const quals: BtreeQual[] = [];
+  for (const c of conjunctsOf(filter)) {
+    if (c.kind !== 'call' || c.name !== '=' || c.args.length !== 2) continue;
+    const side = c.args.findIndex((a) => a.kind === 'column' && a.level === 0 && columns.includes(a.index));
+    if (side < 0) continue;
+    const col = c.args[side] as Extract<Expr, { kind: 'column' }>;
+    quals.push({ cond: c, keyColumn: columns.indexOf(col.index), kind: 'eq', operand: c.args[1 - side], covers: [c] });
+  }
+  const arrays = btreeQuals(filter, columns, true).filter((q) => q.kind === 'saop');
+  return [...quals, ...arrays].sort((a, b) => a.keyColumn - b.keyColumn);
+}
+
 /** The first B-tree of the table whose key is `columns` (a min / max read through its leading column). */
 export function keyOfColumns(table: TableDef, columns: readonly number[]): BtreeKey {
   const index = table.indexes.find((i) => i.method === 'btree' && !i.expression && columns.every((c, k) => i.columns[k] === c));

@@ -30,7 +30,7 @@ import type { Expr, OutputColumn, Plan } from './plan.js';
 import { clauseSelectivity, distinctCount, groupCount, isDefaultDistinct, semiJoinSelectivity, type ColumnInfo, type ColumnLookup, type JoinOperands } from './selectivity.js';
 import { incrementalSortCost } from './incremental-sort-cost.js';
 import { bitmapHeapScanCost } from './bitmap-cost.js';
-import { btreeKeyOf, btreeQuals, costIndex, expressionKeyQuals, keyOfColumns, partitionKey } from './btree-cost.js';
+import { btreeKeyOf, btreeQuals, costIndex, expressionKeyQuals, keyLookupQuals, keyOfColumns, partitionKey } from './btree-cost.js';
 import { exprIdentity } from './plan-order.js';
 import { coercedOperand, costedCoercions, isSimpleUnionAll, unionMembers } from './union-members.js';
 import { mergeJoinCost, orderedIndexScanCost } from './merge-join-cost.js';
@@ -777,7 +777,7 @@ export class CostModel {
   tableScan(table: TableDef, filter: Expr | null, lookup?: { readonly keyName: string; readonly loops?: number }, allVisible = 0): Estimate {
     if (lookup) {
       const key = btreeKeyOf(table, lookup.keyName);
-      const quals = key.expression ? expressionKeyQuals(table, key.expression, filter) : btreeQuals(filter, key.columns, true);
+      const quals = key.expression ? expressionKeyQuals(table, key.expression, filter) : keyLookupQuals(filter, key.columns);
       return costIndex(this, table, { key, quals, filter, loops: lookup.loops, allVisible });
     }
     const rowsIn = this.env.rowCount(table.oid);
