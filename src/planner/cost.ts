@@ -18,7 +18,7 @@
  */
 import { expressionKeyIndex, rangeOnExpression } from './expression-index-match.js';
 import { allVisibleFraction, isIndexOnly } from './index-only.js';
-import { storesRows, type Catalog, type IndexKeyNode, type TableDef } from '../catalog/catalog.js';
+import { recordedSize, storesRows, type Catalog, type IndexKeyNode, type TableDef } from '../catalog/catalog.js';
 import { leafPartitions } from '../catalog/partitions.js';
 import { OID, typeInfo, type SqlType, type Value } from '../types/types.js';
 import { hashableJoinKeys, hashJoinKeys, inputSide } from './join-keys.js';
@@ -360,16 +360,28 @@ export class CostModel {
   /** A table's relpages: what its rows fill, but 10 for one never analyzed that fills fewer (plannedRows). */
   tablePages(table: TableDef, rows: number, width: number): number {
     if (this.smallUnanalyzed(table)) return MIN_UNANALYZED_PAGES;
+    return this.filledPages(table, rows, width);
+  }
+
+  /** The heap pages `rows` rows of the table fill (pg_class.relpages as VACUUM and CREATE INDEX record it). */
+  heapPages(table: TableDef, rows: number): number {
+    return this.filledPages(table, rows, this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 }))));
+  }
+
+  private filledPages(table: TableDef, rows: number, width: number): number {
     // analyzed: the pages PostgreSQL's heap would fill with them (alignment, NULL bitmaps,
     // TOAST pointers: engine/heap-layout.ts), at the density ANALYZE found
     const st = table.stats;
     if (st?.relpages && st.reltuples > 0) return Math.ceil((rows * st.relpages) / st.reltuples);
+    // vacuumed or indexed, not analyzed: at the density VACUUM / CREATE INDEX counted
+    const recorded = table.relStats;
+    if (recorded && recorded.pages > 0 && recorded.tuples > 0) return Math.ceil((rows * recorded.pages) / recorded.tuples);
     return this.pages(rows, width);
   }
 
   /** Never analyzed nor vacuumed (PostgreSQL's reltuples = -1) and filling fewer than 10 pages at its columns' type widths. */
   private smallUnanalyzed(table: TableDef): boolean {
-    if (table.stats || table.allVisibleRows !== undefined || !storesRows(table)) return false;
+    if (table.stats || table.relStats || table.allVisibleRows !== undefined || !storesRows(table)) return false;
     return this.pages(this.liveRows(table.oid), this.typeWidths(table)) < MIN_UNANALYZED_PAGES;
   }
 
@@ -388,7 +400,14 @@ export class CostModel {
     const table = this.catalog.tables.get(oid);
     // a partitioned table's: its partitions' (set_append_rel_size's tuples, the whole table's here)
     if (table?.kind === 'p') return leafPartitions(this.catalog, table).reduce((n, p) => n + this.env.rowCount(p.oid), 0);
-    if (!table || !this.smallUnanalyzed(table)) return live;
+    if (!table) return live;
+    const recorded = recordedSize(table);
+    if (recorded && recorded.tuples >= 0 && recorded.pages > 0 && live > 0 && storesRows(table)) {
+      // estimate_rel_size: the pages the rows fill now at the density pg_class recorded
+      const width = this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
+      return Math.round((recorded.tuples / recorded.pages) * this.filledPages(table, live, width));
+    }
+    if (!this.smallUnanalyzed(table)) return live;
     // density as PostgreSQL computes it: the data width plus a tuple header and line pointer, unaligned
     return Math.floor((PAGE_SIZE - PAGE_HEADER) / (this.typeWidths(table) + TUPLE_HEADER + LINE_POINTER)) * MIN_UNANALYZED_PAGES;
   }
@@ -616,15 +635,14 @@ export class CostModel {
   }
 
   /**
-   * A table's pg_class.relpages and relallvisible once ANALYZE or VACUUM has been: its pages
-   * as above (its live rows, its columns' widths) and their all-visible share
-   * (index-only.ts); before either, undefined (PostgreSQL's 0 and 0).
+   * A table's pg_class.relpages and relallvisible as the last VACUUM, ANALYZE or CREATE INDEX
+   * recorded them (engine/relation-size.ts) and their all-visible share (index-only.ts);
+   * before any, undefined (PostgreSQL's 0 and 0).
    */
   relationPages(table: TableDef): { pages: number; allVisible: number } | undefined {
-    if (!table.stats && table.allVisibleRows === undefined) return undefined;
-    const rows = this.env.rowCount(table.oid);
-    const pages = this.tablePages(table, rows, this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 }))));
-    return { pages, allVisible: Math.round(pages * allVisibleFraction(table, rows)) };
+    const recorded = recordedSize(table);
+    if (!recorded) return undefined;
+    return { pages: recorded.pages, allVisible: Math.round(recorded.pages * allVisibleFraction(table, recorded.tuples)) };
   }
 
   /** relpages as defined at the top of this file. */
