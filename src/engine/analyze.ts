@@ -113,12 +113,22 @@ async function sampleRows(storage: Storage, tableOid: number, pace: Pace, txn: T
  * The heap pages the table's live rows fill now, as ANALYZE counts them (its sample's
  * layout, scaled to all rows): what VACUUM and CREATE INDEX record as relpages.
  */
-export async function countHeapPages(storage: Storage, table: TableDef, txn?: Transaction): Promise<{ pages: number; rows: number }> {
+export async function countHeapPages(storage: Storage, table: TableDef, txn?: Transaction): Promise<{ pages: number; rows: number; widths: number[] }> {
   const turns = new Turns();
   const pace: Pace = () => turns.take();
   const { rows, total } = await sampleRows(storage, table.oid, pace, txn);
   const layout = await heapLayout(table, rows, pace);
-  return { pages: rows.length ? Math.ceil((heapPages(layout.bytes) * Math.max(total, rows.length)) / rows.length) : 0, rows: total };
+  // each column's average stored width over its non-null values (a B-tree's key bytes)
+  const widths = table.columns.map((_, i) => {
+    let sum = 0, n = 0;
+    rows.forEach((r, pos) => {
+      if (r[i] === null || r[i] === undefined) return;
+      sum += layout.sizes[pos]![i]!;
+      n++;
+    });
+    return n ? Math.trunc(sum / n) : 0;
+  });
+  return { pages: rows.length ? Math.ceil((heapPages(layout.bytes) * Math.max(total, rows.length)) / rows.length) : 0, rows: total, widths };
 }
 
 /** Each column's statistics, computed a piece at a time with turns of the event loop between. */

@@ -19,10 +19,10 @@ import { countHeapPages } from './analyze.js';
 import { CostModel } from '../planner/cost.js';
 
 /** The pages of the table's B-tree index over `rows` rows. */
-function indexPages(model: CostModel, table: TableDef, index: IndexDef, rows: number): RelationPages {
+function indexPages(model: CostModel, table: TableDef, index: IndexDef, rows: number, widths?: readonly number[]): RelationPages {
   if (rows <= 0) return { pages: 1, tuples: 0 };
   const key = { columns: index.columns, unique: index.unique, expression: index.expression ? index : undefined };
-  return { pages: btreeKeyLayout(model, table, key, rows).pages, tuples: rows };
+  return { pages: btreeKeyLayout(model, table, key, rows, widths).pages, tuples: rows };
 }
 
 function btrees(table: TableDef): IndexDef[] {
@@ -39,11 +39,18 @@ export function recordAnalyzed(catalog: Catalog, table: TableDef): void {
   table.relStats = { pages, tuples: st.reltuples, indexes };
 }
 
+/** The table's live rows, the heap pages they fill and, counted without ANALYZE, its columns' average widths. */
+interface HeapNow {
+  readonly pages: number;
+  readonly rows: number;
+  readonly widths?: readonly number[];
+}
+
 /**
  * The table's live rows and the heap pages they fill now: at ANALYZE's density when it has
  * run, else counted as ANALYZE counts them (analyze.ts countHeapPages).
  */
-export async function currentHeap(catalog: Catalog, storage: Storage, table: TableDef, txn?: Transaction): Promise<{ pages: number; rows: number }> {
+export async function currentHeap(catalog: Catalog, storage: Storage, table: TableDef, txn?: Transaction): Promise<HeapNow> {
   if (table.stats?.relpages !== undefined && table.stats.reltuples > 0) {
     const rows = storage.rowCount(table.oid);
     return { pages: new CostModel(catalog).heapPages(table, rows), rows };
@@ -52,14 +59,14 @@ export async function currentHeap(catalog: Catalog, storage: Storage, table: Tab
 }
 
 /** After VACUUM of a leaf table holding `rows` live rows. */
-export function recordVacuumed(catalog: Catalog, table: TableDef, heap: { pages: number; rows: number }): void {
+export function recordVacuumed(catalog: Catalog, table: TableDef, heap: HeapNow): void {
   table.relStats = { ...table.relStats, pages: heap.pages, tuples: heap.rows };
 }
 
 /** After CREATE INDEX `index` on a leaf table holding `rows` live rows. */
-export function recordIndexBuilt(catalog: Catalog, table: TableDef, index: IndexDef, heap: { pages: number; rows: number }): void {
+export function recordIndexBuilt(catalog: Catalog, table: TableDef, index: IndexDef, heap: HeapNow): void {
   if (index.method !== 'btree') return;
   if (heap.rows <= 0 && !table.relStats) return;
-  const indexes = { ...table.relStats?.indexes, [index.oid]: indexPages(new CostModel(catalog), table, index, heap.rows) };
+  const indexes = { ...table.relStats?.indexes, [index.oid]: indexPages(new CostModel(catalog), table, index, heap.rows, heap.widths) };
   table.relStats = { pages: heap.pages, tuples: heap.rows, indexes };
 }

@@ -55,7 +55,9 @@ export interface BtreeLayout {
  *   (an int4 key: 16 + 4 bytes, 366 a leaf)
  *   deduplication (a non-unique index, PostgreSQL 13+): each key's repeats share posting list
  *   tuples of MAXALIGN(MAXALIGN(8 + key) + 6 × TIDs) bytes, at most
- *   MAXALIGN_DOWN(819) - 4 = 812 bytes each (_bt_dedup_start_pending's maxpostingsize)
+ *   MAXALIGN_DOWN(819) - 4 = 812 bytes each (_bt_dedup_start_pending's maxpostingsize); a leaf
+ *   of posting tuples runs fuller by their TIDs' bytes (truncextra: its high key drops them):
+ *   items a leaf = floor((8144 - 819 + TID bytes an item) / item bytes)
  *   inner pages the same with pivot tuples MAXALIGN(8 + key) filled to 70 % (2457 bytes
  *   left), level by level up to one root; pages = leaves + inner pages + the meta page
  * An index of fewer keys than a leaf holds is its meta page and a root leaf (2 pages, height 0);
@@ -65,9 +67,11 @@ export function btreeLayout(rows: number, keyBytes: number, distinct = rows, ded
   if (rows <= 0) return { pages: 1, height: 0 };
   const free = BLCKSZ - PAGE_HEADER - BT_SPECIAL - 2 * LINE_POINTER;
   const tuple = maxalign(INDEX_TUPLE_HEADER + keyBytes);
-  // leaf items and their bytes (tuple and line pointer)
+  // leaf items, their bytes (tuple and line pointer) and the bytes their posting lists would
+  // free as a high key (truncextra: _bt_buildadd lets a page run that much fuller)
   let items = rows;
   let bytes = rows * (tuple + LINE_POINTER);
+  let truncExtra = 0;
   const groups = Math.max(1, Math.min(rows, distinct));
   const repeats = rows / groups;
   if (deduplicate && repeats >= 2) {
@@ -77,10 +81,13 @@ export function btreeLayout(rows: number, keyBytes: number, distinct = rows, ded
     const full = Math.floor(repeats / perPosting);
     const rest = repeats - full * perPosting;
     const restBytes = rest === 0 ? 0 : rest < 2 ? tuple + LINE_POINTER : maxalign(tuple + HEAP_TID * rest) + LINE_POINTER;
+    const fullPosting = maxalign(tuple + HEAP_TID * perPosting);
+    const restExtra = rest < 2 ? 0 : maxalign(tuple + HEAP_TID * rest) - tuple;
     items = groups * (full + (rest > 0 ? 1 : 0));
-    bytes = groups * (full * (maxalign(tuple + HEAP_TID * perPosting) + LINE_POINTER) + restBytes);
+    bytes = groups * (full * (fullPosting + LINE_POINTER) + restBytes);
+    truncExtra = groups * (full * (fullPosting - tuple) + restExtra);
   }
-  const leafRoom = free - Math.floor((BLCKSZ * (100 - LEAF_FILLFACTOR)) / 100);
+  const leafRoom = free - Math.floor((BLCKSZ * (100 - LEAF_FILLFACTOR)) / 100) + truncExtra / items;
   const perLeaf = Math.max(1, Math.floor(leafRoom / (bytes / items)));
   let level = Math.ceil(items / perLeaf);
   let pages = level + 1;
@@ -111,8 +118,12 @@ export interface BtreeKey {
   readonly expression?: IndexDef;
 }
 
-/** The layout of the B-tree `key` over `rows` rows of the table (ANALYZE's widths and distinct counts where known). */
-export function btreeKeyLayout(model: CostModel, table: TableDef, key: BtreeKey, rows: number): BtreeLayout {
+/**
+ * The layout of the B-tree `key` over `rows` rows of the table: ANALYZE's widths and distinct
+ * counts where known, `widths` (each column's average stored bytes, counted by CREATE INDEX on
+ * a table not analyzed) before the types' own.
+ */
+export function btreeKeyLayout(model: CostModel, table: TableDef, key: BtreeKey, rows: number, widths?: readonly number[]): BtreeLayout {
   const lookup = model.tableLookup(table);
   if (key.expression) {
     const stats = table.stats?.indexes?.[key.expression.name];
@@ -128,7 +139,7 @@ export function btreeKeyLayout(model: CostModel, table: TableDef, key: BtreeKey,
     if (!column) continue;
     const stats = table.stats?.columns[column.name];
     const fixed = FIXED.has(column.type.oid);
-    bytes = keyColumnBytes(bytes, fixed ? typeWidth(column.type) : stats?.avgWidth || typeWidth(column.type), fixed);
+    bytes = keyColumnBytes(bytes, fixed ? typeWidth(column.type) : stats?.avgWidth || widths?.[c] || typeWidth(column.type), fixed);
     distinct *= stats ? distinctCount(lookup({ kind: 'column', type: column.type, level: 0, index: c, name: column.name })) : rows;
   }
   return btreeLayout(rows, bytes, key.unique ? rows : Math.min(rows, distinct), !key.unique);

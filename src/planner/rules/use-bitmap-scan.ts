@@ -45,10 +45,18 @@ function conjuncts(e: Expr): Expr[] {
   return e.kind === 'and' ? e.args.flatMap(conjuncts) : [e];
 }
 
+/**
+ * The table's B-tree keys, the newest index first: PostgreSQL's planner lists a relation's
+ * indexes so (get_relation_info), and of two bitmaps that cost the same keeps the first.
+ */
+function newestFirst(table: Scan['table']): ReturnType<typeof btreeKeys> {
+  return [...btreeKeys(table)].reverse();
+}
+
 /** The cheapest Bitmap Index Scan for the conditions `cond` (a conjunction): an index whose first column they compare. */
 function leafFor(model: CostModel, scan: Scan, cond: Expr): { path: BitmapPath; conds: Expr[]; cost: number } | undefined {
   let best: { path: BitmapPath; conds: Expr[]; cost: number } | undefined;
-  for (const { index, columns } of btreeKeys(scan.table)) {
+  for (const { index, columns } of newestFirst(scan.table)) {
     const quals = indexQuals(cond, columns);
     if (!quals.some((q) => q.column === columns[0])) continue;
     const conds = quals.map((q) => q.cond);
@@ -64,7 +72,7 @@ function candidates(model: CostModel, scan: Scan): Candidate[] {
   const all = conjuncts(scan.filter!);
   const cost = (path: BitmapPath) => bitmapHeapScanCost(model, scan.table, scan.filter, path).heap.total;
   const out: Candidate[] = [];
-  for (const { index, columns } of btreeKeys(scan.table)) {
+  for (const { index, columns } of newestFirst(scan.table)) {
     const quals = indexQuals(scan.filter, columns);
     if (!quals.some((q) => q.column === columns[0])) continue;
     // a unique key fixed by `=`: one row, PostgreSQL's Index Scan (the key lookup's) while index scans are on
