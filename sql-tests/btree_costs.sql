@@ -12,6 +12,13 @@ insert into bcs select i, 'v' || i from generate_series(1, 300) i;
 select relname, relpages, reltuples from pg_class where relname like 'bcs%' order by relname;
 create index bcs_v on bcs(v);
 select relname, relpages, reltuples from pg_class where relname like 'bcs%' order by relname;
+-- more rows: pg_class keeps CREATE INDEX's count, the planner scales the pages now at its density
+insert into bcs select i, 'v' || i from generate_series(301, 5000) i;
+select relname, relpages, reltuples from pg_class where relname like 'bcs%' order by relname;
+-- VACUUM records the table's pages and rows; an index without dead tuples is left as it was
+vacuum bcs;
+select relname, relpages, reltuples from pg_class where relname like 'bcs%' order by relname;
+explain select * from bcs;
 drop table bcs;
 create table bc1k(id int primary key, r int, s text, g int, d date);
 insert into bc1k select i, (i * 7919) % 1000, 'k' || lpad(((i * 31) % 1000)::text, 5, '0'), i % 50, date '2024-01-01' + i from generate_series(1, 1000) i;
