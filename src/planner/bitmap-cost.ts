@@ -18,25 +18,15 @@
  * enable_bitmapscan = off: the rule builds no bitmap (PostgreSQL's disable_cost makes it lose).
  */
 import type { TableDef } from '../catalog/catalog.js';
-import { T } from '../types/types.js';
-import { btCostEstimate, btreeKeyOf, btreeQuals, expressionKeyQuals } from './btree-cost.js';
-import { CPU_OPERATOR_COST, CPU_TUPLE_COST, RANDOM_PAGE_COST, SEQ_PAGE_COST, exprCost, type CostModel, type Estimate } from './cost.js';
+import { and, btCostEstimate, btreeKeyOf, btreeQuals, expressionKeyQuals, relation } from './btree-cost.js';
+import { CPU_OPERATOR_COST, CPU_TUPLE_COST, RANDOM_PAGE_COST, SEQ_PAGE_COST, clampRows, exprCost, type CostModel, type Estimate } from './cost.js';
 import type { BitmapPath, Expr } from './plan.js';
 import { clauseSelectivity } from './selectivity.js';
 
-function and(parts: readonly Expr[]): Expr | null {
-  return parts.length === 0 ? null : parts.length === 1 ? parts[0] : { kind: 'and', type: T.bool, args: parts };
-}
-
-function clampRows(rows: number): number {
-  return rows <= 1 || !Number.isFinite(rows) ? 1 : Math.round(rows);
-}
-
-/** The table's live rows and relpages as the cost model counts them. */
-function relation(model: CostModel, table: TableDef): { rows: number; pages: number } {
-  const rows = model.env.rowCount(table.oid);
-  const width = model.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
-  return { rows, pages: Math.max(1, model.tablePages(table, rows, width)) };
+/** The table's live rows and relpages (at least 1) as the cost model counts them. */
+function heapOf(model: CostModel, table: TableDef): { rows: number; pages: number } {
+  const rel = relation(model, table);
+  return { rows: rel.tuples, pages: Math.max(1, rel.pages) };
 }
 
 /** A Bitmap Index Scan's btcostestimate: its conditions as the index clauses of its key. */
@@ -53,9 +43,9 @@ export interface BitmapCost {
 }
 
 export function bitmapHeapScanCost(model: CostModel, table: TableDef, filter: Expr | null, path: BitmapPath): BitmapCost {
-  const rel = relation(model, table);
+  const rel = heapOf(model, table);
   const lookup = model.tableLookup(table);
-  const width = model.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
+  const width = model.tableWidth(table);
   const rows = filter ? clampRows(rel.rows * clauseSelectivity(filter, lookup)) : rel.rows;
   const nodes = new Map<BitmapPath, Estimate>();
   // cost_bitmap_tree_node: a node's cost and selectivity (a Bitmap Index Scan's cost with its per-row share)

@@ -10,7 +10,7 @@
  */
 import type { IndexDef, TableDef } from '../catalog/catalog.js';
 import { OID, T } from '../types/types.js';
-import { CPU_INDEX_TUPLE_COST, CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, RANDOM_PAGE_COST, SEQ_PAGE_COST, exprCost, exprStartupCost, typeWidth, type CostModel, type Estimate } from './cost.js';
+import { CPU_INDEX_TUPLE_COST, CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, RANDOM_PAGE_COST, SEQ_PAGE_COST, clampRows, exprCost, exprStartupCost, typeWidth, type CostModel, type Estimate } from './cost.js';
 import type { Expr } from './plan.js';
 import { expressionKeyIndex } from './expression-index-match.js';
 import { indexQuals, type RangeComparison } from './range-comparison.js';
@@ -219,7 +219,8 @@ export function btreeQuals(filter: Expr | null, columns: readonly number[], with
   return [...quals, ...arrays].sort((a, b) => a.keyColumn - b.keyColumn);
 }
 
-function and(parts: readonly Expr[]): Expr | null {
+/** The conjunction of `parts` (null for none). */
+export function and(parts: readonly Expr[]): Expr | null {
   return parts.length === 0 ? null : parts.length === 1 ? parts[0] : { kind: 'and', type: T.bool, args: parts };
 }
 
@@ -236,9 +237,9 @@ export interface IndexCosts {
 }
 
 /** The relation as the planner sees it: rows (rel->tuples) and heap pages (rel->pages). */
-function relation(model: CostModel, table: TableDef): { tuples: number; pages: number } {
+export function relation(model: CostModel, table: TableDef): { tuples: number; pages: number } {
   const tuples = model.env.rowCount(table.oid);
-  const width = model.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
+  const width = model.tableWidth(table);
   return { tuples, pages: model.tablePages(table, tuples, width) };
 }
 
@@ -381,12 +382,8 @@ export function costIndex(model: CostModel, table: TableDef, path: IndexScanPath
   const startup = index.startup + qpStartup + (model.env.settings.indexscan ? 0 : DISABLE_COST);
   const run = index.total - index.startup + maxIo + csquared * (minIo - maxIo) + (CPU_TUPLE_COST + qpPerTuple) * tuplesFetched;
   const rows = path.filter ? clampRows(rel.tuples * clauseSelectivity(path.filter, model.tableLookup(table))) : clampRows(rel.tuples);
-  const width = model.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
+  const width = model.tableWidth(table);
   return { startup, total: startup + run + (path.targetCost ?? 0) * rows, rows, width, index };
-}
-
-function clampRows(rows: number): number {
-  return rows <= 1 || !Number.isFinite(rows) ? 1 : Math.round(rows);
 }
 
 /** The B-tree key of a table's index by name (its columns, or its expression). */

@@ -365,7 +365,12 @@ export class CostModel {
 
   /** The heap pages `rows` rows of the table fill (pg_class.relpages as VACUUM and CREATE INDEX record it). */
   heapPages(table: TableDef, rows: number): number {
-    return this.filledPages(table, rows, this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 }))));
+    return this.filledPages(table, rows, this.tableWidth(table));
+  }
+
+  /** A whole row of the table: its columns' widths. */
+  tableWidth(table: TableDef): number {
+    return this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
   }
 
   private filledPages(table: TableDef, rows: number, width: number): number {
@@ -404,8 +409,7 @@ export class CostModel {
     const recorded = recordedSize(table);
     if (recorded && recorded.tuples >= 0 && recorded.pages > 0 && live > 0 && storesRows(table)) {
       // estimate_rel_size: the pages the rows fill now at the density pg_class recorded
-      const width = this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
-      return Math.round((recorded.tuples / recorded.pages) * this.filledPages(table, live, width));
+      return Math.round((recorded.tuples / recorded.pages) * this.filledPages(table, live, this.tableWidth(table)));
     }
     if (!this.smallUnanalyzed(table)) return live;
     // density as PostgreSQL computes it: the data width plus a tuple header and line pointer, unaligned
