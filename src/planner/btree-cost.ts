@@ -245,7 +245,8 @@ export function relation(model: CostModel, table: TableDef): { tuples: number; p
 
 /**
  * btcostestimate with genericcostestimate, for the index clauses `quals` and `loops` scans
- * (loop_count), over rel->tuples N and the index's layout (btreeKeyLayout of N rows):
+ * (loop_count), over rel->tuples N and the index's layout (btreeKeyLayout of the rows stored
+ * now, as PostgreSQL reads the index's real pages and height):
  *
  * boundary quals (btcostestimate): the clauses of the key's first column, then of each next
  * one while the one before had an `=` (or IS NULL); an `= ANY` among them multiplies
@@ -268,7 +269,8 @@ export function relation(model: CostModel, table: TableDef): { tuples: number; p
  */
 export function btCostEstimate(model: CostModel, table: TableDef, key: BtreeKey, quals: readonly BtreeQual[], loops = 1): IndexCosts {
   const rel = relation(model, table);
-  const layout = btreeKeyLayout(model, table, key, rel.tuples);
+  // the index as it is: over the rows stored now (rel->tuples may be estimate_rel_size's guess)
+  const layout = btreeKeyLayout(model, table, key, model.liveRows(table.oid));
   const lookup = model.tableLookup(table);
   // the boundary quals
   const bound: BtreeQual[] = [];
@@ -359,7 +361,7 @@ export function costIndex(model: CostModel, table: TableDef, path: IndexScanPath
   const rel = relation(model, table);
   const loops = Math.max(1, path.loops ?? 1);
   const index = btCostEstimate(model, table, path.key, path.quals, loops);
-  const layout = btreeKeyLayout(model, table, path.key, rel.tuples);
+  const layout = btreeKeyLayout(model, table, path.key, model.liveRows(table.oid));
   const allVisible = path.allVisible ?? 0;
   const visible = (pages: number): number => (allVisible > 0 ? Math.ceil(pages * (1 - allVisible)) : pages);
   const tuplesFetched = clampRows(index.selectivity * rel.tuples);
