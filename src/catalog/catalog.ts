@@ -215,6 +215,12 @@ export interface TableDef extends Securable {
    * planner/index-only.ts); an ANALYZE lowers it to the rows still so, never raises it
    */
   allVisibleRows?: number;
+  /**
+   * pg_class.relpages / reltuples as the last VACUUM, ANALYZE or CREATE INDEX left them,
+   * with its B-tree indexes' (engine/relation-size.ts); absent: none of them has run on rows
+   * (PostgreSQL's reltuples -1)
+   */
+  relStats?: RelationSize;
   /** ALTER TABLE ENABLE / FORCE ROW LEVEL SECURITY (relrowsecurity, relforcerowsecurity) */
   rowSecurity?: boolean;
   forceRowSecurity?: boolean;
@@ -244,6 +250,26 @@ export interface ColumnStatistics {
   readonly mostCommonElems?: string[] | null;
   readonly mostCommonElemFreqs?: number[] | null;
   readonly elemCountHistogram?: number[] | null;
+}
+
+/** A relation's pg_class.relpages and reltuples as last recorded. */
+export interface RelationPages {
+  readonly pages: number;
+  readonly tuples: number;
+}
+
+/** A table's recorded size, and its B-tree indexes' by index OID. */
+export interface RelationSize extends RelationPages {
+  readonly indexes?: Readonly<Record<number, RelationPages>>;
+}
+
+/**
+ * The table's pg_class.relpages / reltuples as last recorded (TableDef.relStats); a table
+ * analyzed before they were kept: its ANALYZE's. Undefined: never recorded (reltuples -1).
+ */
+export function recordedSize(table: TableDef): RelationSize | undefined {
+  if (table.relStats) return table.relStats;
+  return table.stats && table.stats.relpages !== undefined ? { pages: table.stats.relpages, tuples: table.stats.reltuples } : undefined;
 }
 
 /** What ANALYZE found: row count, when, and per column (by name) PostgreSQL's pg_statistic fields. */

@@ -6,6 +6,7 @@
  * a turn every few milliseconds (a 30,000-row sample of 784-d vectors took ~0.4 s in one piece).
  */
 import { isRangeType } from '../types/range.js';
+import { recordAnalyzed } from './relation-size.js';
 import { storesRows, type Catalog, type TableDef, type TableStatistics } from '../catalog/catalog.js';
 import { childPartitions, leafPartitions } from '../catalog/partitions.js';
 import { columnStatisticsSteps, SAMPLE_ROWS, tsvectorStatistics, type ColumnStatistics } from '../planner/statistics.js';
@@ -46,6 +47,7 @@ export async function analyzeTables(catalog: Catalog, storage: Storage, tables: 
       // as PostgreSQL's ANALYZE reads relallvisible from the visibility map: a delete since the
       // VACUUM cleared what it set (never more than VACUUM counted: only VACUUM sets it)
       if (leaf.allVisibleRows) leaf.allVisibleRows = Math.min(leaf.allVisibleRows, await storage.allVisibleRows(leaf.oid, checkCancel));
+      recordAnalyzed(catalog, leaf);
       catalog.statsVersion++;
     }
     // ANALYZE of a partitioned table also gathers its inherited statistics, as PostgreSQL's
@@ -106,6 +108,28 @@ async function sampleRows(storage: Storage, tableOid: number, pace: Pace, txn: T
   const inScanOrder = sortInSteps(reservoir, (a, b) => a.at - b.at);
   for (let step = inScanOrder.next(); !step.done; step = inScanOrder.next()) await pace();
   return { rows: reservoir.map((r) => r.row), total: seen };
+}
+
+/**
+ * The heap pages the table's live rows fill now, as ANALYZE counts them (its sample's
+ * layout, scaled to all rows): what VACUUM and CREATE INDEX record as relpages.
+ */
+export async function countHeapPages(storage: Storage, table: TableDef, txn?: Transaction): Promise<{ pages: number; rows: number; widths: number[] }> {
+  const turns = new Turns();
+  const pace: Pace = () => turns.take();
+  const { rows, total } = await sampleRows(storage, table.oid, pace, txn);
+  const layout = await heapLayout(table, rows, pace);
+  // each column's average stored width over its non-null values (a B-tree's key bytes)
+  const widths = table.columns.map((_, i) => {
+    let sum = 0, n = 0;
+    rows.forEach((r, pos) => {
+      if (r[i] === null || r[i] === undefined) return;
+      sum += layout.sizes[pos]![i]!;
+      n++;
+    });
+    return n ? Math.trunc(sum / n) : 0;
+  });
+  return { pages: rows.length ? Math.ceil((heapPages(layout.bytes) * Math.max(total, rows.length)) / rows.length) : 0, rows: total, widths };
 }
 
 /** Each column's statistics, computed a piece at a time with turns of the event loop between. */

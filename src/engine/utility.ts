@@ -2,6 +2,7 @@
  * Utility commands: SET / RESET / SHOW, VACUUM and ANALYZE, DISCARD, and TRUNCATE's
  * removal of the rows (ddl.ts checks and resolves its tables).
  */
+import { currentHeap, recordVacuumed } from './relation-size.js';
 import { analyzableTables, analyzeTables } from './analyze.js';
 import { SqlError, SqlState } from '../errors.js';
 import type { TableDef } from '../catalog/catalog.js';
@@ -127,6 +128,7 @@ export async function runVacuum(ctx: SessionContext, stmt: Extract<BoundStatemen
       const vacuumed = (tables.length ? tables : analyzableTables(ctx.catalog).filter((t) => !ctx.temp.isOther(t.schema))).flatMap((t) => leafPartitions(ctx.catalog, t));
       for (const leaf of vacuumed) {
         leaf.allVisibleRows = await storage.allVisibleRows(leaf.oid, () => ctx.checkCancelled());
+        recordVacuumed(ctx.catalog, leaf, await currentHeap(ctx.catalog, storage, leaf));
         ctx.catalog.statsVersion++;
       }
       if (!stmt.analyze) await ctx.engine.saveCatalog();

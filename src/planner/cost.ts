@@ -18,18 +18,19 @@
  */
 import { expressionKeyIndex, rangeOnExpression } from './expression-index-match.js';
 import { allVisibleFraction, isIndexOnly } from './index-only.js';
-import { storesRows, type Catalog, type IndexKeyNode, type TableDef } from '../catalog/catalog.js';
+import { recordedSize, storesRows, type Catalog, type IndexKeyNode, type TableDef } from '../catalog/catalog.js';
 import { leafPartitions } from '../catalog/partitions.js';
-import { OID, T, typeInfo, type SqlType, type Value } from '../types/types.js';
+import { OID, typeInfo, type SqlType, type Value } from '../types/types.js';
 import { hashableJoinKeys, hashJoinKeys, inputSide } from './join-keys.js';
 import { mapExpr, outerColumnsRead, planIsCorrelated } from './expr-walk.js';
 import { castCalls } from './cast-cost.js';
 import { finalFunctionCalls, transitionStates } from './agg-cost.js';
-import { boundingQuals, indexQuals } from './range-comparison.js';
+import { indexQuals } from './range-comparison.js';
 import type { Expr, OutputColumn, Plan } from './plan.js';
 import { clauseSelectivity, distinctCount, groupCount, isDefaultDistinct, semiJoinSelectivity, type ColumnInfo, type ColumnLookup, type JoinOperands } from './selectivity.js';
 import { incrementalSortCost } from './incremental-sort-cost.js';
 import { bitmapHeapScanCost } from './bitmap-cost.js';
+import { btreeKeyOf, btreeQuals, costIndex, expressionKeyQuals, keyLookupQuals, keyOfColumns, partitionKey } from './btree-cost.js';
 import { exprIdentity } from './plan-order.js';
 import { coercedOperand, costedCoercions, isSimpleUnionAll, unionMembers } from './union-members.js';
 import { mergeJoinCost, orderedIndexScanCost } from './merge-join-cost.js';
@@ -360,16 +361,33 @@ export class CostModel {
   /** A table's relpages: what its rows fill, but 10 for one never analyzed that fills fewer (plannedRows). */
   tablePages(table: TableDef, rows: number, width: number): number {
     if (this.smallUnanalyzed(table)) return MIN_UNANALYZED_PAGES;
+    return this.filledPages(table, rows, width);
+  }
+
+  /** The heap pages `rows` rows of the table fill (pg_class.relpages as VACUUM and CREATE INDEX record it). */
+  heapPages(table: TableDef, rows: number): number {
+    return this.filledPages(table, rows, this.tableWidth(table));
+  }
+
+  /** A whole row of the table: its columns' widths. */
+  tableWidth(table: TableDef): number {
+    return this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
+  }
+
+  private filledPages(table: TableDef, rows: number, width: number): number {
     // analyzed: the pages PostgreSQL's heap would fill with them (alignment, NULL bitmaps,
     // TOAST pointers: engine/heap-layout.ts), at the density ANALYZE found
     const st = table.stats;
     if (st?.relpages && st.reltuples > 0) return Math.ceil((rows * st.relpages) / st.reltuples);
+    // vacuumed or indexed, not analyzed: at the density VACUUM / CREATE INDEX counted
+    const recorded = table.relStats;
+    if (recorded && recorded.pages > 0 && recorded.tuples > 0) return Math.ceil((rows * recorded.pages) / recorded.tuples);
     return this.pages(rows, width);
   }
 
   /** Never analyzed nor vacuumed (PostgreSQL's reltuples = -1) and filling fewer than 10 pages at its columns' type widths. */
   private smallUnanalyzed(table: TableDef): boolean {
-    if (table.stats || table.allVisibleRows !== undefined || !storesRows(table)) return false;
+    if (table.stats || table.relStats || table.allVisibleRows !== undefined || !storesRows(table)) return false;
     return this.pages(this.liveRows(table.oid), this.typeWidths(table)) < MIN_UNANALYZED_PAGES;
   }
 
@@ -388,7 +406,13 @@ export class CostModel {
     const table = this.catalog.tables.get(oid);
     // a partitioned table's: its partitions' (set_append_rel_size's tuples, the whole table's here)
     if (table?.kind === 'p') return leafPartitions(this.catalog, table).reduce((n, p) => n + this.env.rowCount(p.oid), 0);
-    if (!table || !this.smallUnanalyzed(table)) return live;
+    if (!table) return live;
+    const recorded = recordedSize(table);
+    if (recorded && recorded.tuples >= 0 && recorded.pages > 0 && live > 0 && storesRows(table)) {
+      // estimate_rel_size: the pages the rows fill now at the density pg_class recorded
+      return Math.round((recorded.tuples / recorded.pages) * this.filledPages(table, live, this.tableWidth(table)));
+    }
+    if (!this.smallUnanalyzed(table)) return live;
     // density as PostgreSQL computes it: the data width plus a tuple header and line pointer, unaligned
     return Math.floor((PAGE_SIZE - PAGE_HEADER) / (this.typeWidths(table) + TUPLE_HEADER + LINE_POINTER)) * MIN_UNANALYZED_PAGES;
   }
@@ -616,15 +640,14 @@ export class CostModel {
   }
 
   /**
-   * A table's pg_class.relpages and relallvisible once ANALYZE or VACUUM has been: its pages
-   * as above (its live rows, its columns' widths) and their all-visible share
-   * (index-only.ts); before either, undefined (PostgreSQL's 0 and 0).
+   * A table's pg_class.relpages and relallvisible as the last VACUUM, ANALYZE or CREATE INDEX
+   * recorded them (engine/relation-size.ts) and their all-visible share (index-only.ts);
+   * before any, undefined (PostgreSQL's 0 and 0).
    */
   relationPages(table: TableDef): { pages: number; allVisible: number } | undefined {
-    if (!table.stats && table.allVisibleRows === undefined) return undefined;
-    const rows = this.env.rowCount(table.oid);
-    const pages = this.tablePages(table, rows, this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 }))));
-    return { pages, allVisible: Math.round(pages * allVisibleFraction(table, rows)) };
+    const recorded = recordedSize(table);
+    if (!recorded) return undefined;
+    return { pages: recorded.pages, allVisible: Math.round(recorded.pages * allVisibleFraction(table, recorded.tuples)) };
   }
 
   /** relpages as defined at the top of this file. */
@@ -665,8 +688,8 @@ export class CostModel {
       : plan.btreeBitmap ? bitmapHeapScanCost(this, plan.table, plan.filter, plan.btreeBitmap.path).heap
       : plan.indexRange?.merged || rangeOnExpression(plan) ? orderedIndexScanCost(this, plan.table, plan.filter, plan.indexRange!.keyName, plan.indexRange!.columns, allVisible)
       : plan.indexRange?.loops ? this.parameterizedRangeScan(plan.table, plan.filter, plan.indexRange.keyName, plan.indexRange.columns, plan.indexRange.loops, allVisible)
-      : plan.indexRange ? this.indexRangeScan(plan.table, plan.filter, plan.indexRange.columns, allVisible)
-        : this.tableScan(plan.table, plan.filter, plan.keyLookup !== undefined, plan.keyLookup?.values.length, plan.keyLookup?.loops, allVisible, keyLookupCost(plan.table, plan.keyLookup?.keyName));
+      : plan.indexRange ? this.indexRangeScan(plan.table, plan.filter, plan.indexRange.columns, allVisible, plan.indexRange.keyName)
+        : this.tableScan(plan.table, plan.filter, plan.keyLookup, allVisible);
     // a scan that reads some columns hands on rows as wide as those (PostgreSQL's width of its target list)
     const shown = plan.handsOn ?? plan.columns;
     return shown ? { ...est, width: this.columnsWidth(plan.table, shown) } : est;
@@ -712,7 +735,7 @@ export class CostModel {
 
   /** One partition's Seq Scan under a partitioned table's scan: as wide as the columns it hands on. */
   partitionScan(plan: Extract<Plan, { kind: 'scan' }>, partition: TableDef): Estimate {
-    const est = this.tableScan(partition, plan.filter, plan.keyLookup !== undefined);
+    const est = this.tableScan(partition, plan.filter, plan.keyLookup && partitionKey(plan.table, partition, plan.keyLookup));
     const shown = plan.handsOn ?? plan.columns;
     return shown ? { ...est, width: this.columnsWidth(partition, shown) } : est;
   }
@@ -745,75 +768,23 @@ export class CostModel {
   }
 
   /**
-   * Index Scan through a B-tree'd column (storage/index-scan.ts), Quiver's
-   * own: each sealed segment is in memory, so a row fetched by position costs CPU (a decode
-   * of one row, about twice a row of a sequential pass), not a random page read:
-   *   startup = the key lookup's (a binary search)
-   *   total   = startup + matches × (cpu_index_tuple_cost + 2 × cpu_tuple_cost + qual cost)
-   *           + seq_page_cost × relpages × matches / rows
-   * where matches = rows × selectivity of the conditions that bound the key range (on the
-   * key's first column; on a multi-column key `columns`, those on its leading columns fixed
-   * by `=` and on the next one: btcostestimate's boundary quals). A Seq Scan costs
-   * rows × (cpu_tuple_cost + qual cost) + relpages: the range wins below about half the rows.
-   * enable_indexscan = off adds disable_cost. As an Index Only Scan the page term is
-   * × (1 - allvisfrac) (index-only.ts), as cost_index scales the heap pages.
+   * A B-tree range scan (use-index-range.ts, min-max-index.ts) through the index `keyName`
+   * (else the first B-tree whose key is `columns`): cost_index over btcostestimate
+   * (btree-cost.ts), its index clauses the filter's comparisons on the key's columns. As an
+   * Index Only Scan the heap pages × (1 - allvisfrac) (index-only.ts).
    */
-  indexRangeScan(table: TableDef, filter: Expr | null, columns: readonly number[], allVisible = 0): Estimate {
-    const rowsIn = this.env.rowCount(table.oid);
-    const width = this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
-    const lookup = this.tableLookup(table);
-    // the range the Index Cond bounds (as the executor takes it)
-    const onColumn = boundingQuals(indexQuals(filter, columns), columns).map((c) => c.cond);
-    const matches = clampRows(rowsIn * (onColumn.length ? clauseSelectivity({ kind: 'and', type: T.bool, args: onColumn }, lookup) : 1));
-    const rows = filter ? clampRows(rowsIn * clauseSelectivity(filter, lookup)) : matches;
-    const startup = Math.ceil(Math.log2(Math.max(rowsIn, 2))) * CPU_OPERATOR_COST + (this.env.settings.indexscan ? 0 : DISABLE_COST);
-    const relpages = this.tablePages(table, rowsIn, width);
-    const total = startup + matches * (CPU_INDEX_TUPLE_COST + 2 * CPU_TUPLE_COST + exprCost(filter)) + SEQ_PAGE_COST * relpages * (matches / Math.max(rowsIn, 1)) * (1 - allVisible);
-    return { startup, total, rows, width };
+  indexRangeScan(table: TableDef, filter: Expr | null, columns: readonly number[], allVisible = 0, keyName?: string): Estimate {
+    const key = keyName !== undefined ? btreeKeyOf(table, keyName, columns) : keyOfColumns(table, columns);
+    return costIndex(this, table, { key, quals: btreeQuals(filter, key.columns), filter, allVisible });
   }
 
   /**
-   * A B-tree range scan run once per outer row of a nested loop, its bounds read from that
-   * row (param-index-join.ts), as PostgreSQL's cost_index prices a parameterized Index Scan
-   * with loop_count = `loops` (btcostestimate's genericcostestimate; the pages as tableScan
-   * spreads them over the loops):
-   *   tuples  = rows × selectivity of the boundary quals
-   *   startup = (ceil(log2(rows)) + 50 × (btree height + 1)) × cpu_operator_cost
-   *           + cost of the bounds' expressions
-   *   total   = startup + random_page_cost × (fetched(ceil(tuples / rows × index pages) × loops, index pages)
-   *                                          + heap pages) / loops
-   *           + tuples × (cpu_index_tuple_cost + cpu_operator_cost × index quals)
-   *           + tuples × (cpu_tuple_cost + qual cost of the filter's other conditions)
-   * with heap pages fetched(tuples × loops, relpages), or for a key column correlated c with
-   * the table's order fetched(ceil(tuples / rows × relpages) × loops, relpages), interpolated by c²;
-   * as an Index Only Scan each heap page count is ceil(pages × (1 - allvisfrac)) (cost_index).
+   * The same run once per outer row of a nested loop, its bounds read from that row
+   * (param-index-join.ts): cost_index with loop_count = `loops`.
    */
   parameterizedRangeScan(table: TableDef, filter: Expr | null, keyName: string, columns: readonly number[], loops: number, allVisible = 0): Estimate {
-    const rowsIn = this.env.rowCount(table.oid);
-    const width = this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
-    const lookup = this.tableLookup(table);
-    const quals = indexQuals(filter, columns);
-    const bounding = boundingQuals(quals, columns).map((c) => c.cond);
-    const indexSel = bounding.length ? clauseSelectivity({ kind: 'and', type: T.bool, args: bounding }, lookup) : 1;
-    const tuples = Math.max(1, Math.round(rowsIn * indexSel));
-    const rows = filter ? clampRows(rowsIn * clauseSelectivity(filter, lookup)) : tuples;
-    const relpages = Math.max(1, this.tablePages(table, rowsIn, width));
-    const index = table.indexes.find((i) => i.name === keyName);
-    const keyWidth = (index?.columns ?? columns).reduce((w, c) => w + (table.columns[c] ? typeWidth(table.columns[c].type) : 4), 0);
-    const indexPages = btreePages(rowsIn, keyWidth);
-    const height = Math.max(0, Math.ceil(Math.log(Math.max(this.liveRows(table.oid), 2)) / Math.log(256)) - 1);
-    // index_other_operands_eval_cost: the bounds' expressions (`o.b_id * 100`), computed once a scan
-    const operands = quals.reduce((s, q) => s + exprCost(q.value), 0);
-    const startup = (Math.ceil(Math.log2(Math.max(rowsIn, 2))) + 50 * (height + 1)) * CPU_OPERATOR_COST + operands + (this.env.settings.indexscan ? 0 : DISABLE_COST);
-    const indexIo = pagesFetched(Math.ceil((tuples * indexPages) / Math.max(rowsIn, 1)) * loops, indexPages) / loops;
-    const uncorrelated = notAllVisible(pagesFetched(tuples * loops, relpages), allVisible) / loops;
-    const correlated = notAllVisible(pagesFetched(Math.ceil(indexSel * relpages) * loops, relpages), allVisible) / loops;
-    const c = table.stats?.columns[table.columns[columns[0]]?.name ?? '']?.correlation ?? 0;
-    const heapIo = uncorrelated + c * c * (correlated - uncorrelated);
-    const qualOps = quals.length * CPU_OPERATOR_COST;
-    const otherQual = Math.max(0, exprCost(filter) - quals.reduce((s, q) => s + exprCost(q.cond), 0));
-    const total = startup + RANDOM_PAGE_COST * (indexIo + heapIo) + tuples * (CPU_INDEX_TUPLE_COST + qualOps) + tuples * (CPU_TUPLE_COST + otherQual);
-    return { startup, total, rows, width };
+    const key = btreeKeyOf(table, keyName, columns);
+    return costIndex(this, table, { key, quals: btreeQuals(filter, key.columns), filter, loops, allVisible });
   }
 
   /**
@@ -821,59 +792,24 @@ export class CostModel {
    *   startup = 0
    *   total   = seq_page_cost × relpages + (cpu_tuple_cost + qual cost) × rows
    *
-   * Index Scan through a key (cost_index with btree's btcostestimate, uncorrelated heap):
-   *   startup = (ceil(log2(rows)) + 50 × (btree height + 1)) × cpu_operator_cost
-   *   total   = startup + random_page_cost × (index pages + heap pages fetched)
-   *           + matches × (cpu_index_tuple_cost + cpu_operator_cost × key columns)
-   *           + matches × (cpu_tuple_cost + qual cost of the filter's other conditions)
-   * where matches = rows × selectivity of the key equalities, heap pages fetched =
-   * min(matches, relpages), btree height = ceil(log256(rows)) - 1.
-   *
-   * Run once per outer row of a nested loop (`loops` > 1, a parameterized Index Scan), the
-   * pages are those all the loops read, spread over them (cost_index and
-   * genericcostestimate with loop_count; the pages Mackert and Lohman's formula says N
-   * fetches from a T-page relation read, index_pages_fetched, all cached):
-   *   index pages = fetched(index pages a scan × loops, index pages) / loops
-   *   heap pages  = fetched(matches × loops, relpages) / loops, and with the key column's
-   *                 correlation c between it and fetched(ceil(matches / rows × relpages)
-   *                 × loops, relpages) / loops as cost_index interpolates (by c²)
-   *   fetched(N, T) = min(T, ceil(2TN / (2T + N)))
-   * index pages of the key (btreePages): what a btree of the rows' keys fills.
-   * As an Index Only Scan (index-only.ts) the heap pages are ceil(pages × (1 - allvisfrac)),
-   * before the division by loops, as cost_index has them.
+   * An Index Scan through a key (`lookup`: the index's columns each fixed by `=`, or its one
+   * column by `= ANY (array)`, or an expression index's key by `=`) is cost_index over
+   * btcostestimate (btree-cost.ts), run `lookup.loops` times as the inner side of a
+   * parameterized nested loop; as an Index Only Scan the heap pages × (1 - allvisfrac).
    */
-  tableScan(table: TableDef, filter: Expr | null, keyLookup: boolean, keyColumns = 1, loops = 1, allVisible = 0, keyCost = 0): Estimate {
+  tableScan(table: TableDef, filter: Expr | null, lookup?: { readonly keyName: string; readonly loops?: number }, allVisible = 0): Estimate {
+    if (lookup) {
+      const key = btreeKeyOf(table, lookup.keyName);
+      const quals = key.expression ? expressionKeyQuals(table, key.expression, filter) : keyLookupQuals(filter, key.columns);
+      return costIndex(this, table, { key, quals, filter, loops: lookup.loops, allVisible });
+    }
     const rowsIn = this.env.rowCount(table.oid);
     const width = this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
     const sel = filter ? clauseSelectivity(filter, this.tableLookup(table)) : 1;
     const rows = clampRows(rowsIn * sel);
-    // a key lookup's equalities are priced as index quals (below), not again on each row
-    // (an expression index's key is computed in the index, not on each row: keyCost)
-    const qual = keyLookup ? Math.max(0, exprCost(filter) - CPU_OPERATOR_COST * keyColumns - keyCost) : exprCost(filter);
     const relpages = this.tablePages(table, rowsIn, width);
-    if (!keyLookup) {
-      const startup = (this.env.settings.seqscan ? 0 : DISABLE_COST) + exprStartupCost(filter);
-      return { startup, total: startup + SEQ_PAGE_COST * relpages + (CPU_TUPLE_COST + qual) * rowsIn, rows, width };
-    }
-    const matches = Math.max(1, rows);
-    const height = Math.max(0, Math.ceil(Math.log(Math.max(this.liveRows(table.oid), 2)) / Math.log(256)) - 1);
-    let startup = (Math.ceil(Math.log2(Math.max(rowsIn, 2))) + 50 * (height + 1)) * CPU_OPERATOR_COST;
-    if (!this.env.settings.indexscan) startup += DISABLE_COST;
-    let indexPages = Math.max(1, Math.ceil((matches * 16) / PAGE_SIZE));
-    let heapPages = notAllVisible(Math.min(matches, Math.max(1, relpages)), allVisible);
-    if (loops > 1) {
-      const key = table.indexes.find((i) => i.unique && i.columns.length === keyColumns) ?? table.indexes.find((i) => i.columns.length === keyColumns);
-      const keyWidth = (key?.columns ?? [0]).reduce((w, c) => w + (table.columns[c] ? typeWidth(table.columns[c].type) : 4), 0);
-      indexPages = pagesFetched(indexPages * loops, btreePages(rowsIn, keyWidth)) / loops;
-      const uncorrelated = notAllVisible(pagesFetched(matches * loops, relpages), allVisible) / loops;
-      const correlated = notAllVisible(pagesFetched(Math.ceil((matches / Math.max(rowsIn, 1)) * relpages) * loops, relpages), allVisible) / loops;
-      const c = key ? table.stats?.columns[table.columns[key.columns[0]]?.name ?? '']?.correlation ?? 0 : 0;
-      heapPages = uncorrelated + c * c * (correlated - uncorrelated);
-    }
-    const total = startup + RANDOM_PAGE_COST * (indexPages + heapPages)
-      + matches * (CPU_INDEX_TUPLE_COST + CPU_OPERATOR_COST * keyColumns)
-      + matches * (CPU_TUPLE_COST + qual);
-    return { startup, total, rows, width };
+    const startup = (this.env.settings.seqscan ? 0 : DISABLE_COST) + exprStartupCost(filter);
+    return { startup, total: startup + SEQ_PAGE_COST * relpages + (CPU_TUPLE_COST + exprCost(filter)) * rowsIn, rows, width };
   }
 
   /**
@@ -1574,34 +1510,6 @@ export class CostModel {
   }
 }
 
-/**
- * index_pages_fetched (Mackert and Lohman), the cache taken as large enough: the distinct
- * pages N random fetches from a T-page relation read, min(T, ceil(2TN / (2T + N))).
- */
-export function pagesFetched(fetches: number, pages: number): number {
-  const t = Math.max(1, pages);
-  const n = (2 * t * fetches) / (2 * t + fetches);
-  return n >= t ? t : Math.ceil(n);
-}
-
-/**
- * The pages of a btree over `rows` keys of `keyWidth` bytes (PostgreSQL's, built by
- * inserts in key order): leaves filled to the 90 % leaf fillfactor with index tuples (an
- * 8-byte header and the key, 8-byte aligned, and a 4-byte line pointer) on 8 kB pages less
- * their header and the 16-byte btree special space, the inner levels above them, and the
- * meta page.
- */
-export function btreePages(rows: number, keyWidth: number): number {
-  const perPage = Math.max(2, Math.floor(((PAGE_SIZE - PAGE_HEADER - 16) * 0.9) / (Math.ceil((8 + keyWidth) / 8) * 8 + LINE_POINTER)));
-  let level = Math.max(1, Math.ceil(rows / perPage));
-  let pages = level;
-  while (level > 1) {
-    level = Math.ceil(level / perPage);
-    pages += level;
-  }
-  return pages + 1;
-}
-
 /** PostgreSQL's clamp_row_est: at least one row, whole rows. */
 export function clampRows(rows: number): number {
   return rows <= 1 || !Number.isFinite(rows) ? 1 : Math.round(rows);
@@ -1624,11 +1532,6 @@ function functionRows(plan: Extract<Plan, { kind: 'functionScan' }>): number {
   }
   if (plan.name === 'unnest' && consts.length === 1 && Array.isArray(consts[0])) return Math.max(1, consts[0].length);
   return 1000;
-}
-
-/** An Index Only Scan's heap pages: those not all-visible (cost_index: ceil(pages × (1 - allvisfrac))). */
-function notAllVisible(pages: number, allVisible: number): number {
-  return allVisible > 0 ? Math.ceil(pages * (1 - allVisible)) : pages;
 }
 
 /**

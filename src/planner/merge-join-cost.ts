@@ -32,14 +32,12 @@
  * expression: `a.id = b.id + 1` is two). enable_mergejoin = off adds disable_cost.
  */
 import type { TableDef } from '../catalog/catalog.js';
-import { T } from '../types/types.js';
 import {
-  CPU_INDEX_TUPLE_COST, CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, RANDOM_PAGE_COST, SEQ_PAGE_COST,
-  btreePages, clampRows, exprCost, keyLookupCost, pagesFetched, typeWidth, type CostModel, type Estimate,
+  CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, clampRows, exprCost, keyLookupCost, typeWidth, type CostModel, type Estimate,
 } from './cost.js';
+import { btreeKeyOf, btreeQuals, costIndex } from './btree-cost.js';
 import { mergeJoinKeys, type JoinHashKey } from './join-keys.js';
 import type { Expr, Plan } from './plan.js';
-import { boundingQuals, indexQuals } from './range-comparison.js';
 import { clauseSelectivity, columnRange, DEFAULT_INEQ_SEL, inequalitySelectivity, type ColumnInfo } from './selectivity.js';
 
 type JoinNode = Extract<Plan, { kind: 'join' }>;
@@ -167,49 +165,16 @@ export function mergeJoinCost(model: CostModel, plan: JoinNode, innerUnique: boo
 }
 
 /**
- * An Index Scan reading the whole key range in key order (cost_index, loop_count 1, with
- * btcostestimate / genericcostestimate):
- *   index tuples = rows × selectivity of the boundary quals, index pages = ceil(tuples / rows × btree pages)
- *   startup = (ceil(log2(rows)) + 50 × (btree height + 1)) × cpu_operator_cost
- *   index   = startup + random_page_cost × index pages + tuples × (cpu_index_tuple_cost + cpu_operator_cost × index quals)
- *   heap    = max IO + c² × (min IO - max IO), max IO = random_page_cost × fetched(tuples, relpages),
- *             min IO = random_page_cost + seq_page_cost × (ceil(sel × relpages) - 1), c the first key
- *             column's correlation (× 0.75 for an index of several columns); as an Index Only
- *             Scan both page counts × (1 - allvisfrac)
- *   total   = index + heap + tuples × (cpu_tuple_cost + cost of the filter's other conditions)
- * An expression index's key: no Index Cond, its statistics' width and correlation, and the
- * key computed per row (its calls' cpu_operator_cost, its type's width in the row).
+ * An Index Scan reading the whole key range in key order (a merge join's input, or an
+ * expression index read in its key's order): cost_index over btcostestimate (btree-cost.ts).
+ * An expression index's key: no Index Cond, and the key computed per row in the scan's
+ * target list (its calls' cpu_operator_cost, its type's width in the row), as PostgreSQL
+ * orders by it there.
  */
 export function orderedIndexScanCost(model: CostModel, table: TableDef, filter: Expr | null, keyName: string, columns: readonly number[], allVisible = 0): Estimate {
-  const rowsIn = model.env.rowCount(table.oid);
-  const width = model.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
-  const lookup = model.tableLookup(table);
-  const index = table.indexes.find((i) => i.name === keyName);
-  // an expression index read in its key's order: no Index Cond; its key's width and correlation from its own statistics
-  const expression = index?.expression;
-  const keyStats = expression ? table.stats?.indexes?.[index!.name] : table.stats?.columns[table.columns[columns[0]]?.name ?? ''];
-  const quals = indexQuals(filter, expression ? [] : columns);
-  const bounding = boundingQuals(quals, columns).map((c) => c.cond);
-  const indexSel = bounding.length ? clauseSelectivity({ kind: 'and', type: T.bool, args: bounding }, lookup) : 1;
-  const tuples = clampRows(rowsIn * indexSel);
-  const rows = filter ? clampRows(rowsIn * clauseSelectivity(filter, lookup)) : tuples;
-  const keyWidth = expression ? keyStats?.avgWidth || typeWidth(expression.type) : (index?.columns ?? columns).reduce((w, c) => w + (table.columns[c] ? typeWidth(table.columns[c].type) : 4), 0);
-  const indexPages = Math.ceil((tuples * btreePages(rowsIn, keyWidth)) / Math.max(rowsIn, 1));
-  const height = Math.max(0, Math.ceil(Math.log(Math.max(model.liveRows(table.oid), 2)) / Math.log(256)) - 1);
-  // btcostestimate's two descent terms, added in its order (the sum rounds as PostgreSQL's)
-  const startup = Math.ceil(Math.log2(Math.max(rowsIn, 2))) * CPU_OPERATOR_COST + (height + 1) * 50 * CPU_OPERATOR_COST + (model.env.settings.indexscan ? 0 : DISABLE_COST);
-  const indexCost = RANDOM_PAGE_COST * indexPages + tuples * (CPU_INDEX_TUPLE_COST + CPU_OPERATOR_COST * quals.length);
-  const relpages = Math.max(1, model.tablePages(table, rowsIn, width));
-  // as an Index Only Scan only the rows not all-visible are fetched (allvisfrac, index-only.ts)
-  const maxIo = RANDOM_PAGE_COST * Math.ceil(pagesFetched(tuples, relpages) * (1 - allVisible));
-  const minPages = Math.ceil(Math.ceil(indexSel * relpages) * (1 - allVisible));
-  const minIo = minPages > 0 ? RANDOM_PAGE_COST + SEQ_PAGE_COST * (minPages - 1) : 0;
-  // btcostestimate: the first column's correlation, × 0.75 for an index of several columns
-  const c = (keyStats?.correlation ?? 0) * ((index?.columns.length ?? columns.length) > 1 ? 0.75 : 1);
-  const heapIo = maxIo + c * c * (minIo - maxIo);
-  const otherQual = Math.max(0, exprCost(filter) - quals.reduce((s, q) => s + exprCost(q.cond), 0));
-  // an expression key is also computed for each row, in the scan's target list, as PostgreSQL orders by it there
-  const keyCost = expression ? keyLookupCost(table, keyName) : 0;
-  const total = startup + indexCost + heapIo + tuples * (CPU_TUPLE_COST + otherQual + keyCost);
-  return { startup, total, rows, width: width + (expression ? typeWidth(expression.type) : 0) };
+  const key = btreeKeyOf(table, keyName, columns);
+  const expression = key.expression?.expression;
+  const quals = expression ? [] : btreeQuals(filter, key.columns);
+  const est = costIndex(model, table, { key, quals, filter, allVisible, targetCost: expression ? keyLookupCost(table, keyName) : 0 });
+  return { startup: est.startup, total: est.total, rows: est.rows, width: est.width + (expression ? typeWidth(expression.type) : 0) };
 }

@@ -47,7 +47,7 @@ function indexedArgument(call: AggregateCall, scan: Scan): Extract<Expr, { kind:
  * 1 takes it). enable_indexscan = off makes the index paths cost disable_cost.
  */
 function cheaperThroughIndexes(model: CostModel, scan: Scan, where: Expr | null, predicates: readonly Expr[], columns: readonly number[]): boolean {
-  const seq = model.tableScan(scan.table, where, false);
+  const seq = model.tableScan(scan.table, where);
   const plain = seq.total + seq.rows * CPU_OPERATOR_COST * predicates.length;
   let viaIndex = 0;
   predicates.forEach((p, i) => {

@@ -10,7 +10,7 @@
  * PostgreSQL puts on the wire for them.
  */
 import { RANGE_TYPES } from '../../types/range.js';
-import { NAMESPACE, builtinProcDefaultAcl, storesRows, type BuiltinAclDef, type Catalog, type ColumnStatistics, type SqlFunctionDef, type SystemRelation, type SystemRelationContext, type TableDef } from '../catalog.js';
+import { NAMESPACE, builtinProcDefaultAcl, recordedSize, storesRows, type BuiltinAclDef, type Catalog, type ColumnStatistics, type SqlFunctionDef, type SystemRelation, type SystemRelationContext, type TableDef } from '../catalog.js';
 import { OID, T, TYPES, formatType, sqlType, typeByName, type Row, type SqlType, type TypeInfo } from '../../types/types.js';
 import { ALL_VISIBLE, viewDefinitionText } from '../functions/qualify.js';
 import { CLASS_OID, PLPGSQL_OID, ROLE, columnDefaultSql, descriptions, indexDef } from './objects.js';
@@ -294,7 +294,7 @@ export function buildSystemRelations(): SystemRelation[] {
     for (const t of userTables(ctx.catalog)) {
       const am = t.kind === 'v' ? 0 : t.kind === 'p' ? 0 : AM.heap;
       const checks = t.constraints.filter((c) => c.type === 'c').length;
-      const row = base(t.oid, t.name, namespaceOid(ctx.catalog, t.schema), t.rowTypeOid, am, t.kind, t.columns.length, t.indexes.length > 0, t.kind === 'v' || t.kind === 'p' ? 0 : ctx.rowCount(t.oid), null, checks, t.kind === 'v' ? 'n' : 'd');
+      const row = base(t.oid, t.name, namespaceOid(ctx.catalog, t.schema), t.rowTypeOid, am, t.kind, t.columns.length, t.indexes.length > 0, storesRows(t) ? recordedSize(t)?.tuples ?? -1 : -1, null, checks, t.kind === 'v' ? 'n' : 'd');
       const pages = storesRows(t) ? ctx.relationPages?.(t) : undefined;
       if (pages) {
         row[9] = pages.pages; // relpages
@@ -318,6 +318,12 @@ export function buildSystemRelations(): SystemRelation[] {
         const relkind = t.kind === 'p' ? 'I' : 'i';
         const row = base(i.oid, i.name, namespaceOid(ctx.catalog, t.schema), 0, AM[i.method] ?? AM.btree, relkind, i.columns.length, false, 0, opts.length ? opts : null, 0, 'n');
         if (i.parentIndex !== undefined) row[26] = true; // relispartition
+        if (i.method === 'btree' && relkind === 'i') {
+          // as the last VACUUM, ANALYZE or CREATE INDEX recorded it (engine/relation-size.ts); never: an empty index's meta page
+          const recorded = t.relStats?.indexes?.[i.oid] ?? { pages: 1, tuples: 0 };
+          row[9] = recorded.pages; // relpages
+          row[10] = recorded.tuples; // reltuples
+        }
         row[15] = persistence;
         rows.push(owned(row, { owner: t.owner }));
       }

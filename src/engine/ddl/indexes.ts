@@ -1,4 +1,5 @@
 /** CREATE INDEX: btree / hash (key indexes in storage) and pgvector's hnsw / ivfflat. */
+import { currentHeap, recordIndexBuilt } from '../relation-size.js';
 import { SqlError, SqlState, type SqlNotice } from '../../errors.js';
 import type { IndexCondition, IndexDef, IndexExpression, TableDef } from '../../catalog/catalog.js';
 import { childPartitions, leafPartitions } from '../../catalog/partitions.js';
@@ -102,6 +103,9 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
       if (idx.expression) ctx.storage.attachKeyFunctions?.(leaf.oid, keyFunctions({ ...leaf, indexes: [idx] }));
       await addStorageKey(ctx, leaf.oid, leaf.columns, storageKeySpec(idx), idx.expression);
     }
+  }
+  if (method === 'btree' && table.kind !== 'p') {
+    recordIndexBuilt(ctx.catalog, table, idx, await currentHeap(ctx.catalog, ctx.storage, table, ctx.dataTxn));
   }
   if (method === 'hnsw' && opclasses[0].startsWith('sparsevec_')) checkSparseRows(ctx, table, cols[0]);
   table.indexes.push(idx);

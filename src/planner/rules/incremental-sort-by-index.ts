@@ -25,6 +25,9 @@ import { btreeKeys, fixedColumns, plainScan } from './use-index-range.js';
 type Scan = Extract<Plan, { kind: 'scan' }>;
 type TopK = Extract<Plan, { kind: 'topk' }>;
 
+/** add_path's STD_FUZZ_FACTOR */
+const FUZZ = 1.01;
+
 /**
  * How many leading ORDER BY keys the index on `columns` gives in order, and how many of its
  * columns that takes (the scan's orderColumns); keys: 0 when not even the first.
@@ -65,7 +68,12 @@ export const incrementalSortByIndex: Rule = {
       const cost = model.estimate(candidate).total;
       if (!best || cost < best.cost) best = { plan: candidate, cost };
     }
-    if (!best || best.cost >= model.estimate(plan).total) return undefined;
-    return best.plan;
+    if (!best) return undefined;
+    // add_path's fuzzy comparison: totals within 1 % of each other leave the choice to the startup costs
+    const current = model.estimate(plan);
+    const chosen = model.estimate(best.plan);
+    const fuzzilyEqual = chosen.total <= current.total * FUZZ && current.total <= chosen.total * FUZZ;
+    const better = fuzzilyEqual ? chosen.startup * FUZZ < current.startup : chosen.total < current.total;
+    return better ? best.plan : undefined;
   },
 };

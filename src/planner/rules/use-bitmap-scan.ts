@@ -25,11 +25,11 @@
  * Never with enable_bitmapscan off. Below a vector Top-K (which reads the scan its own way)
  * the bitmap is taken off again.
  */
-import { CostModel, keyLookupCost } from '../cost.js';
+import { CostModel } from '../cost.js';
 import type { IndexDef } from '../../catalog/catalog.js';
 import { expressionKeyIndex } from '../expression-index-match.js';
 import { isValue } from './use-key-lookup.js';
-import { bitmapHeapScanCost, indexScanCost } from '../bitmap-cost.js';
+import { bitmapHeapScanCost } from '../bitmap-cost.js';
 import type { BitmapPath, Expr, Plan } from '../plan.js';
 import { cutRow, indexQuals } from '../range-comparison.js';
 import type { Rule, RuleContext } from './rule.js';
@@ -45,10 +45,18 @@ function conjuncts(e: Expr): Expr[] {
   return e.kind === 'and' ? e.args.flatMap(conjuncts) : [e];
 }
 
+/**
+ * The table's B-tree keys, the newest index first: PostgreSQL's planner lists a relation's
+ * indexes so (get_relation_info), and of two bitmaps that cost the same keeps the first.
+ */
+function newestFirst(table: Scan['table']): ReturnType<typeof btreeKeys> {
+  return [...btreeKeys(table)].reverse();
+}
+
 /** The cheapest Bitmap Index Scan for the conditions `cond` (a conjunction): an index whose first column they compare. */
 function leafFor(model: CostModel, scan: Scan, cond: Expr): { path: BitmapPath; conds: Expr[]; cost: number } | undefined {
   let best: { path: BitmapPath; conds: Expr[]; cost: number } | undefined;
-  for (const { index, columns } of btreeKeys(scan.table)) {
+  for (const { index, columns } of newestFirst(scan.table)) {
     const quals = indexQuals(cond, columns);
     if (!quals.some((q) => q.column === columns[0])) continue;
     const conds = quals.map((q) => q.cond);
@@ -64,7 +72,7 @@ function candidates(model: CostModel, scan: Scan): Candidate[] {
   const all = conjuncts(scan.filter!);
   const cost = (path: BitmapPath) => bitmapHeapScanCost(model, scan.table, scan.filter, path).heap.total;
   const out: Candidate[] = [];
-  for (const { index, columns } of btreeKeys(scan.table)) {
+  for (const { index, columns } of newestFirst(scan.table)) {
     const quals = indexQuals(scan.filter, columns);
     if (!quals.some((q) => q.column === columns[0])) continue;
     // a unique key fixed by `=`: one row, PostgreSQL's Index Scan (the key lookup's) while index scans are on
@@ -167,7 +175,7 @@ const replacedScans = new WeakMap<Plan, Scan>();
 function expressionLookupOrBitmap(model: CostModel, plan: Scan, keyName: string): Scan | undefined {
   if (!model.env.settings.bitmapscan) return undefined;
   const bitmap = chooseBitmap(model, plan, candidates(model, plan));
-  const index = model.tableScan(plan.table, plan.filter, true, 1, 1, 0, keyLookupCost(plan.table, keyName)).total;
+  const index = model.tableScan(plan.table, plan.filter, { keyName }).total;
   if (!bitmap || bitmap.cost * FUZZ >= index) return undefined;
   const { keyLookup: _key, ...rest } = plan;
   return { ...rest, btreeBitmap: { path: bitmap.path, recheck: bitmap.recheck } } satisfies Scan;
@@ -185,13 +193,12 @@ function choose(plan: Scan, ctx: RuleContext): Scan | undefined {
   const bitmap = model.env.settings.bitmapscan ? chooseBitmap(model, plan, candidates(model, plan)) : undefined;
   // PostgreSQL's add_path: a plan beats another when cheaper by more than 1 %, or within
   // 1 % with a lower startup cost (the Seq Scan's is 0)
-  const seq = model.tableScan(plan.table, plan.filter, false).total;
-  const keyColumns = plan.keyLookup && plan.table.indexes.find((i) => i.name === plan.keyLookup!.keyName)?.columns;
-  const indexColumns = plan.indexRange?.columns ?? keyColumns;
-  const index = indexColumns ? indexScanCost(model, plan.table, plan.filter, indexColumns) : Infinity;
+  const seq = model.tableScan(plan.table, plan.filter).total;
+  const indexed = plan.indexRange !== undefined || plan.keyLookup !== undefined;
+  const index = indexed ? model.estimate(plan).total : Infinity;
   const { indexRange: _range, keyLookup: _key, ...rest } = plan;
   // an index plan PostgreSQL would not take at all: the Seq Scan
-  if (indexColumns && seq <= Math.min(index, bitmap?.cost ?? Infinity) * FUZZ) return rest;
+  if (indexed && seq <= Math.min(index, bitmap?.cost ?? Infinity) * FUZZ) return rest;
   if (!bitmap || bitmap.cost * FUZZ >= Math.min(index, seq)) return undefined;
   return { ...rest, btreeBitmap: { path: bitmap.path, recheck: bitmap.recheck } } satisfies Scan;
 }

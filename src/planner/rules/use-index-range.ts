@@ -77,11 +77,11 @@ export const useIndexRange: Rule = {
       // the Seq Scan already; a plain index's key shared by many rows (flag = true) or a value
       // the lookup cannot take (f4 = 3.5, a float8) is priced here
       if (index.unique && index.columns.every((c) => quals.some((q) => q.column === c && q.op === '=' && !q.fromLike && lookupType(plan.table, c, q.value)))) continue;
-      const cost = model.indexRangeScan(plan.table, plan.filter, columns).total;
+      const cost = model.indexRangeScan(plan.table, plan.filter, columns, 0, index.name).total;
       // the cheapest (a narrower range: more boundary conditions); equal costs: the first index
       if (!best || cost < best.cost) best = { keyName: index.name, columns, cost };
     }
-    if (!best || model.tableScan(plan.table, plan.filter, false).total <= best.cost) return undefined;
+    if (!best || model.tableScan(plan.table, plan.filter).total <= best.cost) return undefined;
     return { ...plan, indexRange: { keyName: best.keyName, columns: best.columns } };
   },
 };

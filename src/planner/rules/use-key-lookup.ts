@@ -15,7 +15,7 @@ import { OID, elementTypeOf, type SqlType } from '../../types/types.js';
 import type { Expr } from '../plan.js';
 import type { Rule, RuleContext } from './rule.js';
 import { planIsCorrelated } from '../expr-walk.js';
-import { CostModel, keyLookupCost } from '../cost.js';
+import { CostModel } from '../cost.js';
 import { expressionKeyIndex } from '../expression-index-match.js';
 
 function conjuncts(e: Expr): Expr[] {
@@ -117,9 +117,9 @@ function expressionEquality(table: TableDef, filter: Expr): { name: string; valu
 }
 
 /** whether a lookup through a key of `columns` columns costs no more than reading the table */
-function cheaperThanScan(ctx: RuleContext, table: TableDef, filter: Expr, columns: number, keyCost = 0): boolean {
+function cheaperThanScan(ctx: RuleContext, table: TableDef, filter: Expr, keyName: string): boolean {
   const model = new CostModel(ctx.catalog, ctx.costEnv);
-  return model.tableScan(table, filter, true, columns, 1, 0, keyCost).total <= model.tableScan(table, filter, false).total;
+  return model.tableScan(table, filter, { keyName }).total <= model.tableScan(table, filter).total;
 }
 
 export const useKeyLookup: Rule = {
@@ -132,7 +132,7 @@ export const useKeyLookup: Rule = {
     if (!key) {
       // an expression index's key: a lookup of its value (the expression is computed for it)
       const byExpression = expressionEquality(plan.table, plan.filter);
-      if (byExpression && cheaperThanScan(ctx, plan.table, plan.filter, 1, keyLookupCost(plan.table, byExpression.name))) return { ...plan, keyLookup: { keyName: byExpression.name, values: [byExpression.value] } };
+      if (byExpression && cheaperThanScan(ctx, plan.table, plan.filter, byExpression.name)) return { ...plan, keyLookup: { keyName: byExpression.name, values: [byExpression.value] } };
     }
     // else a one-column key equal to one of a list's values: a lookup per value
     const anys = key ? undefined : anyOfs(plan.filter);
@@ -140,7 +140,7 @@ export const useKeyLookup: Rule = {
     if (!key && !anyKey) return undefined;
     // by cost: a tiny table is read faster whole; enable_indexscan / enable_seqscan = off add disable_cost
     // (the filter's selectivity counts every value of a list: as many lookups)
-    if (!cheaperThanScan(ctx, plan.table, plan.filter, (key ?? anyKey)!.columns.length)) return undefined;
+    if (!cheaperThanScan(ctx, plan.table, plan.filter, (key ?? anyKey)!.name)) return undefined;
     if (key) return { ...plan, keyLookup: { keyName: key.name, values: key.columns.map((c) => eq.get(c)!) } };
     return { ...plan, keyLookup: { keyName: anyKey!.name, values: [], anyOf: anys!.get(anyKey!.columns[0])! } };
   },
