@@ -119,6 +119,7 @@ export const SqlState = {
   tooManyArguments: '54023',
   objectInUse: '55006',
   objectNotInPrerequisiteState: '55000',
+  unsafeNewEnumValueUsage: '55P04',
   serializationFailure: '40001',
   lockNotAvailable: '55P03',
   idleInTransactionSessionTimeout: '25P03',
