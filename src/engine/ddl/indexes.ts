@@ -17,6 +17,8 @@ import { textIndexAttachment } from '../../executor/text-index-build.js';
 import { checkImmutable, indexExpressionOf, indexStorageKey, vectorIndexKey } from '../../executor/vector-index-key.js';
 import { columnsRead } from '../../executor/vector-search.js';
 import { keyFunctions, storageKeySpec } from '../../executor/expression-keys.js';
+import { keyPredicates } from '../../executor/index-predicate.js';
+import { predicateTreeOf } from '../../planner/index-predicate.js';
 
 /**
  * pgvector's operator classes: the type each accepts, the operator it indexes, and the
@@ -42,10 +44,10 @@ export const OPCLASS_OPERATOR: Readonly<Record<string, AnnOp>> = Object.fromEntr
 
 /**
  * CREATE INDEX. A partial HNSW index on vector / halfvec (f32) whose WHERE is `column op
- * constant` conjuncts holds only the matching rows (planner/partial-index.ts). Any other
- * partial index's WHERE is not applied: a plain index over every row is a superset that
- * answers the same queries, but a partial UNIQUE index enforced on every row would refuse
- * rows PostgreSQL accepts, so that one is refused.
+ * constant` conjuncts holds only the matching rows (planner/partial-index.ts), and so does
+ * a partial UNIQUE B-tree index's key (uniqueness among those rows only). Any other partial
+ * index's WHERE is not applied: a plain index over every row is a superset that answers the
+ * same queries.
  *
  * No build blocks the table: the vector index is built per sealed segment in worker
  * threads while sessions read and write it, and rows committed meanwhile go to the growing
@@ -60,7 +62,7 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   if (stmt.concurrently && ctx.inTransactionBlock) throw new SqlError(SqlState.activeSqlTransaction, 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block');
   const table = mustFindTable(ctx, stmt.table);
   if (stmt.concurrently && table.kind === 'p') throw new SqlError(SqlState.featureNotSupported, `cannot create index on partitioned table "${table.name}" concurrently`);
-  if (stmt.unique && stmt.where) throw new SqlError(SqlState.featureNotSupported, 'partial unique indexes are not supported yet', { position: stmt.where.position });
+  if (stmt.unique && stmt.where && table.kind === 'p') throw new SqlError(SqlState.featureNotSupported, 'partial unique indexes on partitioned tables are not supported yet', { position: stmt.where.position });
   const method = stmt.method;
   if (!['btree', 'hnsw', 'ivfflat', 'hash', 'gin'].includes(method)) {
     throw new SqlError(SqlState.undefinedObject, `access method "${method}" does not exist`);
@@ -91,15 +93,18 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   const name = stmt.name ?? ctx.catalog.uniqueRelationName(table.schema, `${table.name}_${nameParts.join('_')}`, 'idx');
   if (!relationNameFree(ctx, table.schema, name, stmt.ifNotExists)) return;
   const predicate = stmt.where ? partialPredicate(ctx, table, method, opclasses[0], options, stmt.where, expression !== undefined) : undefined;
+  // a partial unique index: its key holds the rows meeting its WHERE only (executor/index-predicate.ts)
+  const predicateTree = stmt.unique && stmt.where && ctx.bindRowExpr ? predicateTreeOf(ctx.bindRowExpr(stmt.where.tree, table.columns.map((c) => ({ name: c.name, type: c.type })), T.bool)) : undefined;
   const idx: IndexDef = {
     oid: ctx.catalog.allocateOid(), name, tableOid: table.oid, columns: cols, unique: stmt.unique, primary: false,
     method, opclasses, options, ...(gin?.config !== undefined ? { tsvectorConfig: gin.config } : {}), ...(expression ? { expression } : {}),
-    ...(predicate ? { predicate } : {}), ...(stmt.where ? predicateTexts(ctx, table, stmt.where) : {}),
+    ...(predicate ? { predicate } : {}), ...(stmt.where ? predicateTexts(ctx, table, stmt.where) : {}), ...(predicateTree ? { predicateTree } : {}),
   };
   // btree indexes (unique or not) become key indexes in storage: equality lookups use them
   if (method === 'btree' || method === 'hash') {
     for (const leaf of table.kind === 'p' ? leafPartitions(ctx.catalog, table) : [table]) {
       if (idx.expression) ctx.storage.attachKeyFunctions?.(leaf.oid, keyFunctions({ ...leaf, indexes: [idx] }));
+      if (idx.predicateTree) ctx.storage.attachKeyPredicates?.(leaf.oid, keyPredicates({ ...leaf, indexes: [idx] }));
       await addStorageKey(ctx, leaf.oid, leaf.columns, storageKeySpec(idx), idx.expression);
     }
   }
