@@ -74,6 +74,8 @@ export interface IndexDef {
    * among them alone and the key is no superset the planner may look other rows up in.
    */
   readonly predicateTree?: PredicateNode;
+  /** INCLUDE (c, …) of a B-tree index: 0-based non-key columns (pg_index attributes after indnkeyatts) */
+  readonly include?: readonly number[];
 }
 
 /** A partial unique index's WHERE as the catalog keeps it (IndexDef.predicateTree). */

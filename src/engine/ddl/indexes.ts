@@ -73,6 +73,7 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   const gin = method === 'gin' ? ginKey(table, stmt.columns) : undefined;
   const keys = gin ? [{ column: gin.column }] : stmt.columns.map((c) => indexKey(ctx, table, c, method));
   const cols = keys.map((k) => k.column);
+  const include = stmt.include ? includedColumns(table, stmt.include, method) : undefined;
   // IndexDef.expression is the whole key: one element
   if (keys.length > 1 && keys.some((k) => k.expression)) throw new SqlError(SqlState.featureNotSupported, 'expression indexes of more than one column are not supported yet');
   const expression = keys.length === 1 ? keys[0].expression : undefined;
@@ -89,7 +90,8 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   const options = { ...stmt.options };
   if (method === 'hnsw' || method === 'ivfflat') validateVectorIndex(cols.map((_, i) => keyType(i)), opclasses, options, method, expression !== undefined);
   // PostgreSQL names an expression index after the function: t_to_tsvector_idx, t_binary_quantize_idx
-  const nameParts = gin?.config !== undefined ? ['to_tsvector'] : keys.map((k) => k.name ?? table.columns[k.column].name);
+  // (INCLUDE columns too, as ChooseIndexColumnNames names them)
+  const nameParts = gin?.config !== undefined ? ['to_tsvector'] : [...keys.map((k) => k.name ?? table.columns[k.column].name), ...(include ?? []).map((c) => table.columns[c].name)];
   const name = stmt.name ?? ctx.catalog.uniqueRelationName(table.schema, `${table.name}_${nameParts.join('_')}`, 'idx');
   if (!relationNameFree(ctx, table.schema, name, stmt.ifNotExists)) return;
   const predicate = stmt.where ? partialPredicate(ctx, table, method, opclasses[0], options, stmt.where, expression !== undefined) : undefined;
@@ -99,6 +101,7 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
     oid: ctx.catalog.allocateOid(), name, tableOid: table.oid, columns: cols, unique: stmt.unique, primary: false,
     method, opclasses, options, ...(gin?.config !== undefined ? { tsvectorConfig: gin.config } : {}), ...(expression ? { expression } : {}),
     ...(predicate ? { predicate } : {}), ...(stmt.where ? predicateTexts(ctx, table, stmt.where) : {}), ...(predicateTree ? { predicateTree } : {}),
+    ...(include ? { include } : {}),
   };
   // btree indexes (unique or not) become key indexes in storage: equality lookups use them
   if (method === 'btree' || method === 'hash') {
@@ -191,6 +194,19 @@ function ginKey(table: TableDef, specs: readonly IndexColumnSpec[]): { column: n
   const column = indexedColumn(table, spec);
   if (table.columns[column].type.oid !== OID.tsvector) throw noOpclass(table.columns[column].type.oid);
   return { column };
+}
+
+/**
+ * INCLUDE (c, …): non-key columns a B-tree index carries for Index Only Scans (uniqueness is
+ * on the key columns alone); other access methods refuse them, as in PostgreSQL.
+ */
+function includedColumns(table: TableDef, names: readonly string[], method: string): number[] {
+  if (method !== 'btree') throw new SqlError(SqlState.featureNotSupported, `access method "${method}" does not support included columns`);
+  return names.map((name) => {
+    const i = table.columns.findIndex((c) => c.name === name);
+    if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${name}" does not exist`);
+    return i;
+  });
 }
 
 /** The rows a partial index holds, when it can hold only them (see createIndex). */
