@@ -1713,13 +1713,7 @@ export class DurableStorage implements Storage {
     for (const p of predicates) {
       const had = t.keyPredicates.has(p.key);
       t.keyPredicates.set(p.key, p.holds);
-      if (had) continue;
-      for (const [name, key] of t.uniqueKeys) {
-        if (key.spec.partial?.key !== p.key) continue;
-        const fresh = this.newUniqueKey(t, key.spec);
-        this.indexExistingRows(t, fresh, false);
-        t.uniqueKeys.set(name, fresh);
-      }
+      if (!had) this.indexKeysNowIndexable(t, (spec) => spec.partial?.key === p.key);
     }
   }
 
@@ -1733,13 +1727,17 @@ export class DurableStorage implements Storage {
     for (const k of keys) {
       const had = t.keyFunctions.has(k.key);
       t.keyFunctions.set(k.key, k.toKey);
-      if (had) continue;
-      for (const [name, key] of t.uniqueKeys) {
-        if (key.spec.expression?.key !== k.key) continue;
-        const fresh = this.newUniqueKey(t, key.spec);
-        this.indexExistingRows(t, fresh, false);
-        t.uniqueKeys.set(name, fresh);
-      }
+      if (!had) this.indexKeysNowIndexable(t, (spec) => spec.expression?.key === k.key);
+    }
+  }
+
+  /** The keys `waited` says were waiting for what just came: indexed afresh over the committed rows. */
+  private indexKeysNowIndexable(t: TableState, waited: (spec: UniqueKeySpec) => boolean): void {
+    for (const [name, key] of t.uniqueKeys) {
+      if (!waited(key.spec)) continue;
+      const fresh = this.newUniqueKey(t, key.spec);
+      this.indexExistingRows(t, fresh, false);
+      t.uniqueKeys.set(name, fresh);
     }
   }
 
