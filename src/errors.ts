@@ -120,6 +120,7 @@ export const SqlState = {
   tooManyArguments: '54023',
   objectInUse: '55006',
   objectNotInPrerequisiteState: '55000',
+  unsafeNewEnumValueUsage: '55P04',
   serializationFailure: '40001',
   deadlockDetected: '40P01',
   lockNotAvailable: '55P03',

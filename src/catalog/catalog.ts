@@ -69,6 +69,32 @@ export interface IndexDef {
   readonly predicateSql?: string;
   /** the same without pretty mode (pg_get_indexdef(oid), pg_dump); absent in catalogs older than it */
   readonly predicatePlainSql?: string;
+  /**
+   * A partial UNIQUE B-tree index's WHERE as a tree over the table's columns: storage keeps
+   * the key of the rows meeting it only (executor/index-predicate.ts), so uniqueness holds
+   * among them alone and the key is no superset the planner may look other rows up in.
+   */
+  readonly predicateTree?: PredicateNode;
+  /** INCLUDE (c, …) of a B-tree index: 0-based non-key columns (pg_index attributes after indnkeyatts) */
+  readonly include?: readonly number[];
+}
+
+/** A partial unique index's WHERE as the catalog keeps it (IndexDef.predicateTree). */
+export type PredicateNode =
+  /** the table's column at 0-based position `index` */
+  | { readonly kind: 'column'; readonly index: number }
+  /** a constant in its type's text form (NULL: null) */
+  | { readonly kind: 'const'; readonly type: SqlType; readonly text: string | null }
+  | { readonly kind: 'call'; readonly name: string; readonly args: readonly PredicateNode[]; readonly argTypes: readonly SqlType[] }
+  | { readonly kind: 'cast'; readonly type: SqlType; readonly arg: PredicateNode }
+  | { readonly kind: 'and' | 'or'; readonly args: readonly PredicateNode[] }
+  | { readonly kind: 'not'; readonly arg: PredicateNode }
+  | { readonly kind: 'isnull'; readonly arg: PredicateNode; readonly negate: boolean }
+  | { readonly kind: 'booltest'; readonly arg: PredicateNode; readonly test: 'true' | 'false' | 'unknown'; readonly negate: boolean };
+
+/** Does storage's key of `idx` hold every row (so a lookup through it finds them all)? Not a partial unique index's. */
+export function keyHoldsEveryRow(idx: IndexDef): boolean {
+  return idx.predicateTree === undefined;
 }
 
 /**

@@ -30,11 +30,14 @@ import { costEnvOf } from './prepare.js';
 import { checkDistinctRows } from './ddl/materialized-view.js';
 import { indexBuildError } from './ddl/unique-key.js';
 import { optimize } from '../planner/optimize.js';
+import { endUncommittedEnumLabels, noteUncommittedEnumLabel } from '../types/user-types.js';
 import type { SelectStmt } from '@pgsql/types';
 
 /** DDL inside a transaction block: undo information, applied at COMMIT / ROLLBACK. */
 interface DdlUndo {
   before: CatalogData; created: number[]; dropLater: number[];
+  /** enum labels ADD VALUE added (unsafe to use until the block ends: user-types.ts) */
+  enumLabels: number[];
   /** what takes the block's storage changes beside the catalog back (storage-undo.ts) */
   storage: StorageUndo[];
   /** objects this transaction's DDL changed (see ddl-undo.ts) */
@@ -105,7 +108,7 @@ export class DdlState {
   static restored(before: CatalogData, created: ReadonlySet<string>): DdlState {
     const d = new DdlState();
     const tables = [...created].filter((k) => k[0] === 't').map((k) => Number(k.slice(1)));
-    d.undo = { before, created: tables, dropLater: [], storage: [], touched: new Set(created) };
+    d.undo = { before, created: tables, dropLater: [], enumLabels: [], storage: [], touched: new Set(created) };
     return d;
   }
 
@@ -129,10 +132,16 @@ export class DdlState {
   context(ctx: SessionContext, sql: string): DdlContext {
     let txn: DdlContext['txn'];
     if (ctx.tx.state === 'block') {
-      if (!this.undo) this.undo = { before: ctx.catalog.snapshotData(), created: [], dropLater: [], storage: [], touched: new Set() };
+      if (!this.undo) this.undo = { before: ctx.catalog.snapshotData(), created: [], dropLater: [], enumLabels: [], storage: [], touched: new Set() };
       const undo = this.undo;
       undo.statementBefore ??= ctx.catalog.snapshotData();
-      txn = { created: (oid) => undo.created.push(oid), dropLater: (oid) => undo.dropLater.push(oid) };
+      txn = {
+        created: (oid) => undo.created.push(oid), dropLater: (oid) => undo.dropLater.push(oid),
+        addedEnumLabel: (oid) => {
+          undo.enumLabels.push(oid);
+          noteUncommittedEnumLabel(oid);
+        },
+      };
     }
     return {
       catalog: ctx.catalog, storage: ctx.engine.storage, notices: ctx.notices, searchPath: ctx.searchPath(), txn,
@@ -187,6 +196,7 @@ export class DdlState {
       return;
     }
     this.undo = undefined;
+    endUncommittedEnumLabels(undo.enumLabels);
     if (!committed) {
       this.noteChanges(ctx.catalog);
       ctx.catalog.loadData(undoObjects(undo.before, ctx.catalog.snapshotData(), undo.touched));

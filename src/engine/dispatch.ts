@@ -62,7 +62,10 @@ function runToResult(ctx: SessionContext, prepared: QuiverStatement, params: rea
   // a multi-statement Query or a pipeline: the statement joins the implicit transaction that Sync ends
   if (ctx.tx.idle && ctx.tx.implicitMode && joinsImplicit(bound, ctx.tx.implicitMode)) beginImplicit(ctx, ctx.tx.implicitMode);
   // outside a block the statement is a transaction of its own: read-only as the default says (PostgreSQL's StartTransaction)
-  else if (ctx.tx.idle) ctx.settings.setRaw('transaction_read_only', ctx.tx.effectiveReadOnly ? 'on' : 'off');
+  else if (ctx.tx.idle) {
+    ctx.settings.setRaw('transaction_read_only', ctx.tx.effectiveReadOnly ? 'on' : 'off');
+    ctx.settings.beginTransaction();
+  }
   // a hot standby catches up as far as quiver.consistency asks before the snapshot (and
   // before the statement is bound again: a table the leader just created is known then)
   // (a sharded cluster's shard leader: the snapshot at the router's read timestamp, commit-clock.ts)
@@ -179,8 +182,11 @@ function committed(ctx: SessionContext, stmt: QuiverStatement, result: ExecResul
 /** A statement failed: the error as the client sees it; a transaction block is now failed. */
 function statementFailed(ctx: SessionContext, e: unknown): Error {
   const err = ctx.translateStorageError(e);
-  // outside a block the statement was its own transaction: its NOTIFYs are not sent
-  if (ctx.tx.idle) ctx.notifications.discard();
+  // outside a block the statement was its own transaction: its NOTIFYs are not sent, its SETs undone
+  if (ctx.tx.idle) {
+    ctx.notifications.discard();
+    ctx.settings.endStatement(false, ctx.tx.effectiveReadOnly);
+  }
   ctx.tx.abort();
   return err;
 }

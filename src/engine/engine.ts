@@ -1,6 +1,7 @@
 /** The engine: catalog + storage + system relations, shared by all sessions. */
 import { AdvisoryLocks } from './advisory-locks.js';
 import { unregisterDatabaseDomains, unregisterDatabaseTypes } from '../types/user-types.js';
+import { keyPredicates } from '../executor/index-predicate.js';
 import type { TempSpace } from '../executor/spill/temp-files.js';
 import { ExportedSnapshots } from './snapshots.js';
 import { Catalog, OidAllocator, storesRows, parseDatabases, serializeDatabases, type BackendActivity, type CatalogData, type CreateIndexProgress, type HbaFileRule, type IndexDef, type SystemRelation, type TableDef } from '../catalog/catalog.js';
@@ -163,6 +164,8 @@ export class Engine implements EngineState, BackendRegistry {
         // expression B-tree keys: their functions (keys recovered without them are indexed now)
         const keyed = storesRows(t) ? [...t.indexes, ...inheritedIndexes(c, t)] : [];
         if (keyed.some((i) => i.expression)) this.storage.attachKeyFunctions?.(t.oid, keyFunctions({ ...t, indexes: keyed }));
+        // partial unique keys: their WHERE's test (keys recovered without it are indexed now)
+        if (keyed.some((i) => i.predicateTree)) this.storage.attachKeyPredicates?.(t.oid, keyPredicates({ ...t, indexes: keyed }));
         if (gins.length) this.storage.keepGrowingSmall?.(t.oid, true);
       }
     }

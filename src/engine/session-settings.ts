@@ -4,16 +4,15 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import type { SettingRow } from '../catalog/catalog.js';
+import { SettingNesting } from './setting-nesting.js';
 import { allSettingDefs, checkSettable, isListedSetting, normalizeSetting, settingCatalogEntry, settingDef, settingDescription, settingInBaseUnit, type SettingKind } from './settings.js';
 
 export class SessionSettings {
   private readonly values = new Map<string, string>();
   /** what RESET returns to: the defaults overridden by startup parameters */
   private readonly resetValues = new Map<string, string>();
-  /** values to restore at the end of the transaction (SET LOCAL) */
-  private readonly localRestore = new Map<string, string | undefined>();
-  /** values to restore if the transaction rolls back (plain SET inside a transaction) */
-  private readonly rollbackRestore = new Map<string, string | undefined>();
+  /** what a savepoint's or the transaction's end restores */
+  private readonly nesting = new SettingNesting();
   private parameterChanges: [string, string][] = [];
 
   constructor() {
@@ -57,6 +56,28 @@ export class SessionSettings {
     this.put(key, value);
   }
 
+  /** Set without checks, as SET LOCAL: SET TRANSACTION's values, undone by a ROLLBACK TO. */
+  setRawLocal(key: string, value: string): void {
+    this.nesting.save(key, this.values.get(key), 'local');
+    this.put(key, value);
+  }
+
+  /** A transaction begins: a block, or a statement outside one (PostgreSQL's StartTransaction). */
+  beginTransaction(): void {
+    this.nesting.beginTransaction();
+  }
+
+  /** SAVEPOINT: what follows is undone by a ROLLBACK TO it. Returns its level (for endSavepoints). */
+  beginSavepoint(): number {
+    this.nesting.beginSavepoint();
+    return this.nesting.level;
+  }
+
+  /** RELEASE (commit) or ROLLBACK TO (abort) of the savepoint that began `level` and those after it */
+  endSavepoints(level: number, commit: boolean): void {
+    this.nesting.endSavepoints(level, commit, this.restore);
+  }
+
   /**
    * Apply the role's and database's settings (pg_db_role_setting, lowest precedence first),
    * then the StartupMessage's parameters; what they set is what RESET returns to.
@@ -98,17 +119,13 @@ export class SessionSettings {
   }
 
   /** SET name = value (checked, normalized); inside a transaction remembers what to restore. */
-  set(name: string, value: string, isLocal: boolean, inTransaction: boolean): void {
+  set(name: string, value: string, isLocal: boolean): void {
     const key = checkSettable(name);
     if (settingDef(key)?.superuserOnly && this.values.get('is_superuser') !== 'on') {
       throw new SqlError(SqlState.insufficientPrivilege, `permission denied to set parameter "${settingDef(key)!.name}"`);
     }
     const v = normalizeSetting(key, value, this.values.get(key));
-    if (inTransaction) {
-      // SET LOCAL ends with the transaction; a plain SET is undone if the transaction rolls back
-      const restore = isLocal ? this.localRestore : this.rollbackRestore;
-      if (!restore.has(key)) restore.set(key, this.values.get(key));
-    }
+    this.nesting.save(key, this.values.get(key), isLocal ? 'local' : 'set');
     this.put(key, v);
     const def = settingDef(key);
     if (def?.report) this.parameterChanges.push([def.name, v]);
@@ -120,12 +137,12 @@ export class SessionSettings {
   }
 
   /** RESET ALL: every settable value back to its startup value */
-  resetAll(isLocal: boolean, inTransaction: boolean): void {
+  resetAll(isLocal: boolean): void {
     for (const d of allSettingDefs()) {
       if (d.readOnly) continue;
       const key = d.name.toLowerCase();
       const v = this.resetValues.get(key) ?? d.value;
-      if (this.values.get(key) !== v) this.set(key, v, isLocal, inTransaction);
+      if (this.values.get(key) !== v) this.set(key, v, isLocal);
     }
   }
 
@@ -167,23 +184,27 @@ export class SessionSettings {
 
   /** The transaction ended: undo its SET LOCALs, and its SETs if it rolled back. */
   endTransaction(committed: boolean, readOnly = false): void {
-    if (!committed) {
-      for (const [k, v] of this.rollbackRestore) {
-        if (v === undefined) this.remove(k);
-        else this.put(k, v);
-        const def = settingDef(k);
-        if (def?.report && v !== undefined) this.parameterChanges.push([def.name, v]);
-      }
-    }
-    this.rollbackRestore.clear();
+    this.nesting.endTransaction(committed, this.restore);
     this.put('transaction_read_only', readOnly ? 'on' : 'off');
     this.put('transaction_isolation', this.values.get('default_transaction_isolation') ?? 'read committed');
-    for (const [k, v] of this.localRestore) {
-      if (v === undefined) this.remove(k);
-      else this.put(k, v);
-    }
-    this.localRestore.clear();
   }
+
+  /** A statement outside a block ended: its transaction's (set_config(…, true) ends with it, a failure undoes its SETs). */
+  endStatement(committed: boolean, readOnly: boolean): void {
+    if (this.nesting.level > 0) this.endTransaction(committed, readOnly);
+  }
+
+  /** a value the nesting puts back; a reported one goes to the client as ParameterStatus */
+  private readonly restore = (key: string, value: string | undefined): void => {
+    if (value === undefined) {
+      this.remove(key);
+      return;
+    }
+    if (this.values.get(key) === value) return;
+    this.put(key, value);
+    const def = settingDef(key);
+    if (def?.report) this.parameterChanges.push([def.name, value]);
+  };
 }
 
 /** pg_settings.unit of a setting PostgreSQL does not have (Quiver's own): from its kind */

@@ -431,7 +431,11 @@ export class Session implements Backend, SessionInfo, SessionContext {
     }
     // outside a block (autocommit, or a COMMIT just done) the transaction is over: LISTEN
     // takes effect and NOTIFYs go out (a failed statement's were discarded already)
-    if (status === 'I') this.notifications.commit();
+    if (status === 'I') {
+      this.notifications.commit();
+      // (a failed one's ended in dispatch's statementFailed)
+      this.settings.endStatement(true, this.tx.effectiveReadOnly);
+    }
     this.activity.statementEnded(status);
     const ms = settingMillis(this.settings.get('idle_in_transaction_session_timeout'));
     // (not between the statements of an implicit transaction: the client is not idle before its Sync)
@@ -541,7 +545,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
   }
 
   setSetting(name: string, value: string, isLocal: boolean): void {
-    this.settings.set(name, value, isLocal, !this.tx.idle);
+    this.settings.set(name, value, isLocal);
   }
 
   searchPath(): string[] {

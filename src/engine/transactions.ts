@@ -10,6 +10,7 @@ import type { SessionContext } from './context.js';
 import type { SessionSettings } from './session-settings.js';
 import type { ExportedSnapshots } from './snapshots.js';
 import { finishPrepared, prepareTransaction } from './two-phase.js';
+import { syncIsSuperuser } from './session-roles.js';
 import { nowMicros } from '../types/datetime.js';
 
 export type TxState = 'idle' | 'block' | 'failed';
@@ -23,7 +24,7 @@ export class Transactions {
   readOnly = false;
   /** a hot standby's session (cluster mode): every transaction is read-only, as in PostgreSQL's hot standby */
   hotStandby = false;
-  savepoints: { name: string; mark: number; notifyMark: ReturnType<SessionContext['notifications']['mark']>; cursorMark: number }[] = [];
+  savepoints: { name: string; mark: number; notifyMark: ReturnType<SessionContext['notifications']['mark']>; cursorMark: number; settingsLevel: number }[] = [];
   /**
    * A simple Query of several statements is running: PostgreSQL runs it in an implicit
    * transaction block, where DECLARE CURSOR is allowed (its cursor closes with the Query).
@@ -122,8 +123,9 @@ export class Transactions {
   applyOptions(options: TransactionOptions, settings: SessionSettings): void {
     if (options.readOnly === false) this.checkReadWrite();
     if (options.readOnly !== undefined) this.readOnly = options.readOnly;
-    if (options.isolation !== undefined) settings.setRaw('transaction_isolation', options.isolation);
-    settings.setRaw('transaction_read_only', this.readOnly ? 'on' : 'off');
+    // as SET LOCAL: a ROLLBACK TO undoes them (the mode comes back in syncAfterSettingsRestore)
+    if (options.isolation !== undefined) settings.setRawLocal('transaction_isolation', options.isolation);
+    settings.setRawLocal('transaction_read_only', this.readOnly ? 'on' : 'off');
   }
 }
 
@@ -152,7 +154,10 @@ export async function runTransactionStatement(ctx: SessionContext, stmt: BoundTr
       return 'ROLLBACK';
     case 'savepoint':
       if (ctx.tx.idle || ctx.tx.implicit) throw new SqlError(SqlState.noActiveSqlTransaction, 'SAVEPOINT can only be used in transaction blocks');
-      ctx.tx.savepoints.push({ name: stmt.savepoint, mark: ctx.tx.txn!.mark(), notifyMark: ctx.notifications.mark(), cursorMark: ctx.cursors.mark() });
+      ctx.tx.savepoints.push({
+        name: stmt.savepoint, mark: ctx.tx.txn!.mark(), notifyMark: ctx.notifications.mark(), cursorMark: ctx.cursors.mark(),
+        settingsLevel: ctx.settings.beginSavepoint(),
+      });
       return 'SAVEPOINT';
     case 'release':
     case 'rollbackTo':
@@ -195,6 +200,7 @@ function openBlock(ctx: SessionContext): void {
   tx.state = 'block';
   tx.snapshotTaken = false;
   tx.readOnly = tx.hotStandby || tx.defaultReadOnly();
+  settings.beginTransaction();
   settings.setRaw('transaction_isolation', settings.get('default_transaction_isolation') ?? 'read committed');
   settings.setRaw('transaction_read_only', tx.readOnly ? 'on' : 'off');
 }
@@ -309,16 +315,28 @@ function toSavepoint(ctx: SessionContext, stmt: BoundTransaction): string {
   let i = tx.savepoints.length - 1;
   while (i >= 0 && tx.savepoints[i].name !== name) i--;
   if (i < 0) throw new SqlError('3B001', `savepoint "${name}" does not exist`);
+  const savepoint = tx.savepoints[i];
   if (stmt.action === 'release') {
+    ctx.settings.endSavepoints(savepoint.settingsLevel, true);
     tx.savepoints.length = i;
     return 'RELEASE';
   }
-  tx.txn!.rollbackTo(tx.savepoints[i].mark);
-  ctx.notifications.rollbackTo(tx.savepoints[i].notifyMark);
-  ctx.cursors.rollbackTo(tx.savepoints[i].cursorMark);
+  tx.txn!.rollbackTo(savepoint.mark);
+  ctx.notifications.rollbackTo(savepoint.notifyMark);
+  ctx.cursors.rollbackTo(savepoint.cursorMark);
+  // the savepoint's settings are undone, and it begins again at the same level
+  ctx.settings.endSavepoints(savepoint.settingsLevel, false);
+  ctx.settings.beginSavepoint();
+  syncAfterSettingsRestore(ctx);
   tx.savepoints.length = i + 1;
   tx.state = 'block';
   return 'ROLLBACK';
+}
+
+/** Settings put back by a rollback: the session state that follows them (the block's mode, is_superuser of the role) */
+function syncAfterSettingsRestore(ctx: SessionContext): void {
+  if (!ctx.tx.idle && !ctx.tx.hotStandby) ctx.tx.readOnly = ctx.settings.get('transaction_read_only') === 'on';
+  syncIsSuperuser(ctx.engine, ctx.settings);
 }
 
 /** The block ended (committed or not): cursors, settings and the snapshot follow it. */
@@ -339,4 +357,5 @@ export function endTransaction(ctx: SessionContext, committed: boolean): void {
   tx.readOnly = false;
   tx.snapshotTaken = false;
   ctx.settings.endTransaction(committed, tx.effectiveReadOnly);
+  syncAfterSettingsRestore(ctx);
 }

@@ -36,11 +36,11 @@ export function runSet(ctx: SessionContext, stmt: BoundSet): void {
 function runSetRole(ctx: SessionContext, name: 'role' | 'session_authorization', value: string | undefined, isLocal: boolean): void {
   const { settings, tx } = ctx;
   if (name === 'role') {
-    settings.set('role', value === undefined ? 'none' : checkSetRole(ctx.engine, settings, value), isLocal, !tx.idle);
+    settings.set('role', value === undefined ? 'none' : checkSetRole(ctx.engine, settings, value), isLocal);
   } else {
     const role = value === undefined ? settings.resetValue('session_authorization') : checkSessionAuthorization(ctx.engine, ctx.loginRoleOid, value);
-    settings.set('session_authorization', role, isLocal, !tx.idle);
-    settings.set('role', 'none', isLocal, !tx.idle);
+    settings.set('session_authorization', role, isLocal);
+    settings.set('role', 'none', isLocal);
   }
   syncIsSuperuser(ctx.engine, settings);
 }
@@ -49,7 +49,7 @@ function runSetting(ctx: SessionContext, stmt: BoundSet): void {
   const { settings, tx } = ctx;
   switch (stmt.action) {
     case 'resetAll':
-      settings.resetAll(stmt.isLocal, !tx.idle);
+      settings.resetAll(stmt.isLocal);
       return;
     case 'transaction':
       if (!tx.idle) tx.applyOptions(stmt.options, settings);
@@ -61,7 +61,7 @@ function runSetting(ctx: SessionContext, stmt: BoundSet): void {
       return;
     case 'reset': {
       const key = checkSettable(stmt.name);
-      settings.set(key, settings.resetValue(key), stmt.isLocal, !tx.idle);
+      settings.set(key, settings.resetValue(key), stmt.isLocal);
       return;
     }
     case 'value':
@@ -69,11 +69,11 @@ function runSetting(ctx: SessionContext, stmt: BoundSet): void {
         // the block's mode, as SET TRANSACTION READ ONLY / READ WRITE (check_transaction_read_only)
         const readOnly = normalizeSetting('transaction_read_only', stmt.value) === 'on';
         if (!readOnly) tx.checkReadWrite();
-        settings.set(stmt.name, stmt.value, stmt.isLocal, !tx.idle);
+        settings.set(stmt.name, stmt.value, stmt.isLocal);
         if (!tx.idle) tx.readOnly = readOnly;
         return;
       }
-      settings.set(stmt.name, stmt.value, stmt.isLocal, !tx.idle);
+      settings.set(stmt.name, stmt.value, stmt.isLocal);
   }
 }
 

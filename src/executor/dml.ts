@@ -10,6 +10,7 @@ import type { BoundCheck, BoundGenerated, DmlStatement, ModifyingCte, PolicyChec
 import { runMerge } from './merge.js';
 import { RowConflict, UniqueViolation, type ToIndexKey, type Transaction } from '../storage/api.js';
 import { indexKeyFunction } from './vector-index-key.js';
+import { predicateFunction } from './index-predicate.js';
 import { formatText } from '../types/text-io.js';
 import type { Row, SparseVector, SqlType, Value } from '../types/types.js';
 import { checkSparsevecHnswValue } from '../types/sparsevec.js';
@@ -233,9 +234,12 @@ function leafKeys(parent: TableDef, leaf: TableDef, names: readonly string[]): C
     const cols = columnsOf(parent, name);
     if (!cols) return [];
     if (parent === leaf) {
-      const idx = leaf.indexes.find((i) => i.name === name && i.expression);
+      const idx = leaf.indexes.find((i) => i.name === name);
+      // a partial index (WHERE deleted_at IS NULL): only a proposed row it would hold can conflict in it
+      const holds = idx && predicateFunction(idx, leaf);
       // an expression index (lower(email)): a proposed row is looked up by its key
-      return [idx?.expression ? { name, columns: cols, toKey: indexKeyFunction({ columns: idx.columns, expression: idx.expression }, leaf) } : { name, columns: cols }];
+      const toKey = idx?.expression && indexKeyFunction({ columns: idx.columns, expression: idx.expression }, leaf);
+      return [{ name, columns: cols, ...(toKey ? { toKey } : {}), ...(holds ? { holds } : {}) }];
     }
     const match = leaf.constraints.find((c) => (c.type === 'p' || c.type === 'u') && c.columns.join() === cols.join());
     if (match) return [{ name: match.name, columns: match.columns }];
@@ -245,7 +249,7 @@ function leafKeys(parent: TableDef, leaf: TableDef, names: readonly string[]): C
 }
 
 /** a unique key an ON CONFLICT looks a proposed row up in: its storage key's name and columns */
-type ConflictKey = { readonly name: string; readonly columns: readonly number[]; readonly toKey?: ToIndexKey };
+type ConflictKey = { readonly name: string; readonly columns: readonly number[]; readonly toKey?: ToIndexKey; readonly holds?: (row: Row) => boolean };
 
 /** A checker for the statement's CHECK constraints (NULL passes; false is 23514). */
 export function checkRunner(table: TableDef, checks: readonly BoundCheck[]): (row: Row, env: ExecEnv) => void {
@@ -537,6 +541,7 @@ function uniqueKeyNames(table: TableDef): string[] {
 
 function findConflict(rc: RunContext, txn: Transaction, table: TableDef, keys: readonly ConflictKey[], row: Row): number | undefined {
   for (const key of keys) {
+    if (key.holds && !key.holds(row)) continue;
     const values: Value[] = key.toKey ? [key.toKey(row[key.columns[0]])] : key.columns.map((c) => row[c]);
     const hit = rc.storage.lookupUnique(table.oid, key.name, values, txn);
     if (hit !== undefined) return hit;

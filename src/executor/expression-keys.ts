@@ -7,6 +7,7 @@
 import type { IndexDef, TableDef } from '../catalog/catalog.js';
 import type { KeyFunction, UniqueKeySpec } from '../storage/api.js';
 import { indexKeyFunction, indexStorageKey } from './vector-index-key.js';
+import { partialKeySpec } from './index-predicate.js';
 
 /** whether storage keeps `idx` as a key (a B-tree or hash index, or a unique one) */
 export function storedAsKey(idx: IndexDef): boolean {
@@ -17,7 +18,8 @@ export function storedAsKey(idx: IndexDef): boolean {
 export function storageKeySpec(idx: IndexDef): UniqueKeySpec {
   const expression = idx.expression && storedAsKey(idx)
     ? { key: indexStorageKey({ columns: idx.columns, expression: idx.expression }), type: idx.expression.type } : undefined;
-  return { name: idx.name, columns: idx.columns, unique: idx.unique, ...(expression ? { expression } : {}) };
+  const partial = partialKeySpec(idx);
+  return { name: idx.name, columns: idx.columns, unique: idx.unique, ...(expression ? { expression } : {}), ...(partial ? { partial } : {}) };
 }
 
 /** The functions of `table`'s expression keys, one per distinct expression. */

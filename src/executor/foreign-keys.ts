@@ -13,7 +13,7 @@
  * statement's snapshot), like PostgreSQL's referential-integrity checks.
  */
 import { SqlError, SqlState } from '../errors.js';
-import type { Catalog, ConstraintDef, TableDef } from '../catalog/catalog.js';
+import { keyHoldsEveryRow, type Catalog, type ConstraintDef, type TableDef } from '../catalog/catalog.js';
 import { leafPartitions } from '../catalog/partitions.js';
 import type { Transaction } from '../storage/api.js';
 import { hashKey } from '../types/compare.js';
@@ -43,7 +43,7 @@ function referencedKeyName(parent: TableDef, refColumns: readonly number[]): str
   const want = [...refColumns].sort((a, b) => a - b).join();
   const c = parent.constraints.find((x) => (x.type === 'p' || x.type === 'u') && [...x.columns].sort((a, b) => a - b).join() === want);
   if (c) return c.name;
-  return parent.indexes.find((i) => i.unique && !i.expression && [...i.columns].sort((a, b) => a - b).join() === want)?.name;
+  return parent.indexes.find((i) => i.unique && !i.expression && keyHoldsEveryRow(i) && [...i.columns].sort((a, b) => a - b).join() === want)?.name;
 }
 
 /** Does the referenced table hold a row with this key (newest state + own transaction)? */

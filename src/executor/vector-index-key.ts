@@ -14,16 +14,15 @@
 import { SqlError, SqlState } from '../errors.js';
 import type { IndexDef, IndexExpression, IndexKeyNode, TableDef } from '../catalog/catalog.js';
 import type { EvalContext, FunctionServices } from '../functions/api.js';
-import { resolveCast, resolveFunction, resolveOperator } from '../functions/index.js';
 import { mapExpr } from '../planner/expr-walk.js';
 import { deparse } from '../planner/explain-expr.js';
 import type { Expr } from '../planner/plan.js';
 import type { ToIndexKey, VectorIndexKey } from '../storage/api.js';
 import { indexKeysInWorker } from './vector-index-key-build.js';
 import { formatType, type SqlType } from '../types/types.js';
-import { builtinProcsNamed } from '../catalog/system/builtin-proc-rows.js';
 import { formatText, parseText } from '../types/text-io.js';
 import { compileExpr, type ExecEnv } from './expr.js';
+import { immutableCall, storedCall, storedCast } from '../planner/stored-expr.js';
 
 /** An expression index's parts that define its key. */
 export type IndexKeyDef = Pick<IndexDef, 'columns'> & { readonly expression: IndexExpression };
@@ -51,17 +50,6 @@ export function indexExpressionOf(e: Expr, column: number): IndexExpression {
 }
 
 const notImmutable = () => new SqlError(SqlState.invalidObjectDefinition, 'functions in index expression must be marked IMMUTABLE');
-
-/**
- * Whether a call may be in an index key: neither volatile (random()) nor stable (now(),
- * age(timestamp)) as pg_proc marks its functions of that name and argument count.
- */
-function immutableCall(e: Extract<Expr, { kind: 'call' }>): boolean {
-  if (e.fn.volatile) return false;
-  if (!/^[a-z_]/i.test(e.name)) return true;
-  const procs = builtinProcsNamed(e.name).filter((p) => p[14].split(' ').filter(Boolean).length === e.args.length);
-  return procs.length === 0 || procs.some((p) => p[5] === 'i');
-}
 
 /** PostgreSQL's refusal of a key that calls a function not marked IMMUTABLE, checked before anything else of the key (42P17). */
 export function checkImmutable(e: Expr): void {
@@ -110,19 +98,8 @@ function rebuild(n: IndexKeyNode, column: Expr): Expr {
   switch (n.kind) {
     case 'column': return column;
     case 'const': return { kind: 'const', type: n.type, value: n.text === null ? null : parseText(n.type, n.text) };
-    case 'cast': {
-      const arg = rebuild(n.arg, column);
-      const fn = resolveCast(arg.type, n.type, 'explicit');
-      if (!fn) throw new Error(`bug: no cast from ${formatType(arg.type)} to ${formatType(n.type)} for an index key`);
-      return { kind: 'cast', type: n.type, arg, fn };
-    }
-    case 'call': {
-      const operator = !/^[a-z_]/i.test(n.name);
-      const [left, right] = n.argTypes.length === 2 ? n.argTypes : [null, n.argTypes[0]];
-      const fn = operator ? resolveOperator(n.name, left, right) : resolveFunction(n.name, n.argTypes);
-      if (fn.kind !== 'scalar') throw new Error(`bug: ${n.name} is not a scalar function`);
-      return { kind: 'call', type: fn.returnType, name: n.name, fn, args: n.args.map((a) => rebuild(a, column)) };
-    }
+    case 'cast': return storedCast(rebuild(n.arg, column), n.type);
+    case 'call': return storedCall(n.name, n.argTypes, n.args.map((a) => rebuild(a, column)));
   }
 }
 
@@ -209,4 +186,5 @@ const KEY_CONTEXT: EvalContext = {
   services: new Proxy({}, { get: () => noSession }) as FunctionServices,
 };
 
-const KEY_ENV: ExecEnv = { params: [], outer: [], ctx: KEY_CONTEXT, runPlan: noSession, checkCancel: () => {} };
+/** what an index key or predicate is evaluated with: no session, no parameters */
+export const KEY_ENV: ExecEnv = { params: [], outer: [], ctx: KEY_CONTEXT, runPlan: noSession, checkCancel: () => {} };

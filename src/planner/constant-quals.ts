@@ -66,12 +66,27 @@ export const NO_SESSION: EvalContext = {
   get services(): never { throw new Error('not at plan time'); },
 } as EvalContext;
 
+/**
+ * simplify_boolean_equality: `b = true` is `b`, `b = false` and `b <> true` are `NOT b`,
+ * `b <> false` is `b` (either side the constant), as PostgreSQL's planner rewrites them
+ * before EXPLAIN prints them.
+ */
+function simplifyBooleanEquality(op: string, a: Expr, b: Expr): Expr | undefined {
+  if ((op !== '=' && op !== '<>') || a.type.oid !== OID.bool || b.type.oid !== OID.bool) return undefined;
+  const [value, other] = a.kind === 'const' ? [a, b] : b.kind === 'const' ? [b, a] : [undefined, undefined];
+  if (!value || typeof value.value !== 'boolean' || other.kind === 'const') return undefined;
+  const keeps = (op === '=') === value.value;
+  return keeps ? other : foldConstants({ kind: 'not', type: T.bool, arg: other });
+}
+
 /** eval_const_expressions for the boolean skeleton of a condition: comparisons of constants, NOT, AND, OR. */
 export function foldConstants(e: Expr): Expr {
   switch (e.kind) {
     case 'call': {
       if (!COMPARISONS.has(e.name) || e.args.length !== 2) return e;
       const [a, b] = e.args;
+      const simpler = simplifyBooleanEquality(e.name, a, b);
+      if (simpler) return simpler;
       // a strict operator with a NULL input is NULL, whatever the other one is (evaluate_function's has_null_input)
       const isNull = (x: Expr) => x.kind === 'const' && x.value === null;
       if (e.fn.strict && (isNull(a) || isNull(b))) return { kind: 'const', type: T.bool, value: null };
@@ -179,11 +194,12 @@ type Column = Extract<Expr, { kind: 'column' }>;
 type Call = Extract<Expr, { kind: 'call' }>;
 
 /**
- * Classes (columns equated to each other and to constants or parameters) with two or more
- * values, enforced as PostgreSQL does: `column = value` for each column (the class's first
- * constant, else its first parameter) replaces the class's equalities, and the other
- * values equated to it are returned as one-time conditions (folded: `2 = 1` is false).
- * Undefined when no class has two values.
+ * Classes (columns equated to each other and to constants or parameters) with a value and
+ * more than one member besides it, enforced as PostgreSQL does: `column = value` for each
+ * column in the order they joined the class (the class's first constant, else its first
+ * parameter) replaces the class's equalities (`v = w AND w = 5`: `(v = 5) AND (w = 5)`),
+ * where its first equality was; the other values equated to it are returned as one-time
+ * conditions (folded: `2 = 1` is false). Undefined when no class is so.
  */
 function equateClassValues(parts: readonly Expr[]): { quals: Expr[]; oneTime: Expr[] } | undefined {
   const parent = new Map<number, number>();
@@ -215,11 +231,15 @@ function equateClassValues(parts: readonly Expr[]): { quals: Expr[]; oneTime: Ex
     classes.set(root, [...(classes.get(root) ?? []), m]);
   }
   const dropped = new Set<Expr>();
-  const quals: Expr[] = [];
+  // a class's new equalities, by the first of its equalities (they take its place)
+  const replacing = new Map<Expr, Expr[]>();
   const oneTime: Expr[] = [];
   for (const ms of classes.values()) {
     const values = ms.filter((m) => m.value);
-    if (values.length < 2) continue;
+    // a lone `column = value` stays as written
+    if (values.length === 0 || ms.length === 2) continue;
+    const quals: Expr[] = [];
+    replacing.set(ms[0].conjunct, quals);
     const chosen = (values.find((m) => m.value!.kind === 'const') ?? values[0]).value!;
     const template = values[0].conjunct;
     for (const m of ms) dropped.add(m.conjunct);
@@ -235,7 +255,7 @@ function equateClassValues(parts: readonly Expr[]): { quals: Expr[]; oneTime: Ex
     }
   }
   if (dropped.size === 0) return undefined;
-  return { quals: [...parts.filter((p) => !dropped.has(p)), ...quals], oneTime };
+  return { quals: parts.flatMap((p) => replacing.get(p) ?? (dropped.has(p) ? [] : [p])), oneTime };
 }
 
 function sameValue(a: Expr, b: Expr): boolean {

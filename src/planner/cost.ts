@@ -18,7 +18,7 @@
  */
 import { expressionKeyIndex, rangeOnExpression } from './expression-index-match.js';
 import { allVisibleFraction, isIndexOnly } from './index-only.js';
-import { recordedSize, storesRows, type Catalog, type IndexKeyNode, type TableDef } from '../catalog/catalog.js';
+import { keyHoldsEveryRow, recordedSize, storesRows, type Catalog, type IndexKeyNode, type TableDef } from '../catalog/catalog.js';
 import { leafPartitions } from '../catalog/partitions.js';
 import { OID, typeInfo, type SqlType, type Value } from '../types/types.js';
 import { hashableJoinKeys, hashJoinKeys, inputSide } from './join-keys.js';
@@ -499,7 +499,7 @@ export class CostModel {
   private columnInfo(table: TableDef, index: number, rows: number): ColumnInfo | undefined {
     const column = table.columns[index];
     if (!column) return undefined;
-    const unique = table.indexes.some((i) => i.unique && !i.expression && i.columns.length === 1 && i.columns[0] === index);
+    const unique = table.indexes.some((i) => i.unique && !i.expression && keyHoldsEveryRow(i) && i.columns.length === 1 && i.columns[0] === index);
     const env = this.env;
     const leads = env.columnEnds && table.indexes.some((i) => i.method === 'btree' && i.columns[0] === index && !i.expression && !i.predicateSql);
     const actualEnds = leads ? () => env.columnEnds!(table.oid, index) : undefined;
@@ -1155,7 +1155,7 @@ export class CostModel {
     const table = keyColumns[0]?.tableOid ? this.catalog.tables.get(keyColumns[0].tableOid) : undefined;
     if (!table || keyColumns.some((c) => c.tableOid !== table.oid)) return false;
     const attnums = new Set(keyColumns.map((c) => c.attnum - 1));
-    return table.indexes.some((i) => i.unique && !i.predicate && !i.expression && i.columns.length > 1 && i.columns.every((c) => attnums.has(c)));
+    return table.indexes.some((i) => i.unique && !i.predicate && keyHoldsEveryRow(i) && !i.expression && i.columns.length > 1 && i.columns.every((c) => attnums.has(c)));
   }
 
   /**

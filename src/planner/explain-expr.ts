@@ -136,7 +136,8 @@ export function deparse(e: Expr | null | undefined, ctx: DeparseContext): string
     // IS NOT DISTINCT FROM is NOT over a DistinctExpr to PostgreSQL
     case 'distinct': return e.negate ? `(NOT (${d(e.left)} IS DISTINCT FROM ${d(e.right)}))` : `(${d(e.left)} IS DISTINCT FROM ${d(e.right)})`;
     case 'sqlCall': return `${e.name}(${e.args.map(d).join(', ')})`;
-    case 'subscript': return `(${d(e.arg)})${e.subs.map((s) => `[${s.lower ? d(s.lower) : ''}${e.slice ? ':' : ''}${s.upper ? d(s.upper) : ''}]`).join('')}`;
+    // ruleutils parenthesizes the array unless it is a plain column or a field selection
+    case 'subscript': return `${e.arg.kind === 'column' || e.arg.kind === 'field' ? d(e.arg) : `(${d(e.arg)})`}${e.subs.map((s) => `[${s.lower ? d(s.lower) : ''}${e.slice ? ':' : ''}${s.upper ? d(s.upper) : ''}]`).join('')}`;
     case 'field': return `(${d(e.arg)}).f${e.index + 1}`;
     // CoerceToDomain: shown as the cast it was written as, else as its argument
     case 'domain': return e.explicit ? `(${d(e.arg)})::${formatType(e.type)}` : d(e.arg);

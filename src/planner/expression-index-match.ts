@@ -8,7 +8,7 @@
  * as the index's expression (IndexExpression.sql), as choose-vector-index matches a
  * vector index's key.
  */
-import type { IndexDef, TableDef } from '../catalog/catalog.js';
+import { keyHoldsEveryRow, type IndexDef, type TableDef } from '../catalog/catalog.js';
 import { mapExpr } from './expr-walk.js';
 import { deparse } from './explain-expr.js';
 import type { Expr, Plan } from './plan.js';
@@ -20,7 +20,7 @@ export function rangeOnExpression(scan: Extract<Plan, { kind: 'scan' }>): boolea
 
 /** The key-stored (btree / hash) expression indexes of a table, unique ones first. */
 export function expressionKeyIndexes(table: TableDef): IndexDef[] {
-  return table.indexes.filter((i) => i.expression && (i.method === 'btree' || i.method === 'hash')).sort((a, b) => Number(b.unique) - Number(a.unique));
+  return table.indexes.filter((i) => i.expression && (i.method === 'btree' || i.method === 'hash') && keyHoldsEveryRow(i)).sort((a, b) => Number(b.unique) - Number(a.unique));
 }
 
 /** The expression index (btree or hash) whose key `e` is (a call or cast over one column of the scanned table). */

@@ -5,8 +5,8 @@
  *   SELECT count(*) FROM t WHERE k > 5                   -- (index on k)
  *
  * PostgreSQL's check_index_only (indxpath.c): the scan's target list and its quals read no
- * column outside the index's keys. Quiver's B-tree indexes have no INCLUDE columns; an
- * expression or partial index (only HNSW ones exist here) is never one. The scan must not
+ * column outside the index's keys and INCLUDE columns. An expression or partial index
+ * (only HNSW ones exist here) is never one. The scan must not
  * hand on its RowId (UPDATE / DELETE read their rows through the row store) and reads one
  * table (a partitioned table's scans are an Append of Seq Scans). `scan.columns` is what
  * rules/read-scan-columns.ts found the query reads, set after the rewrite rules: the rules
@@ -38,7 +38,8 @@ export function coveringIndex(scan: Scan): IndexDef | undefined {
   if (name === undefined) return undefined;
   const index = scan.table.indexes.find((i) => i.name === name);
   if (!index || index.method !== 'btree' || index.expression || index.predicate) return undefined;
-  const keys = new Set(index.columns);
+  // INCLUDE columns are in the index's tuples too
+  const keys = new Set([...index.columns, ...(index.include ?? [])]);
   // no `columns`: the scan hands on whole rows
   const read = scan.columns ?? scan.table.columns.map((_, i) => i);
   return read.every((c) => keys.has(c)) ? index : undefined;

@@ -20,7 +20,7 @@
  * `parameterized`: its rows and match fractions are estimated from them, as PostgreSQL's
  * join relation's are whatever path it takes (cost.ts).
  */
-import type { TableDef } from '../catalog/catalog.js';
+import { keyHoldsEveryRow, type TableDef } from '../catalog/catalog.js';
 import { hashJoinKeys } from './join-keys.js';
 import { mapExpr, planIsCorrelated, readsColumnAt } from './expr-walk.js';
 import type { Expr, Plan } from './plan.js';
@@ -59,7 +59,7 @@ function plainScan(p: Plan): ScanNode | undefined {
 
 /** btree and hash indexes on plain columns, unique ones first (as use-key-lookup takes them) */
 function keyIndexes(table: TableDef): { name: string; columns: readonly number[] }[] {
-  return table.indexes.filter((i) => (i.method === 'btree' || i.method === 'hash') && i.columns.length > 0 && !i.predicate && !i.expression)
+  return table.indexes.filter((i) => (i.method === 'btree' || i.method === 'hash') && i.columns.length > 0 && !i.predicate && !i.expression && keyHoldsEveryRow(i))
     .sort((a, b) => Number(b.unique) - Number(a.unique))
     .map((i) => ({ name: i.name, columns: i.columns }));
 }

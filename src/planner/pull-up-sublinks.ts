@@ -150,6 +150,25 @@ function selectedExpression(plan: Plan, leftWidth: number): { from: Plan; select
   return { from: plan.input, selected: mapExpr(expr, (x) => (x.kind === 'column' && x.level === 0 ? { ...x, index: x.index + leftWidth } : undefined)) };
 }
 
+/**
+ * `x IN (SELECT 5)`: the subquery has no FROM, so PostgreSQL pulls it up into the semi join
+ * and then removes it (pull_up_simple_subquery, remove_useless_result_rtes), leaving the
+ * condition `x = 5` on the outer relation. Undefined for any other conjunct.
+ */
+function flattenedSublink(c: Expr): Expr | undefined {
+  if (c.kind !== 'insubquery' || c.all || c.op !== '=' || unsafeValue(c.left)) return undefined;
+  const p = c.plan;
+  if (p.kind !== 'project' || p.exprs.length !== 1 || p.input.kind !== 'values' || p.input.rows.length !== 1 || p.input.schema.length !== 0) return undefined;
+  const [selected] = p.exprs;
+  let readsRows = false;
+  mapExpr(selected, (x) => {
+    if (x.kind === 'column' || x.kind === 'subquery' || x.kind === 'insubquery' || x.kind === 'agg' || x.kind === 'window') readsRows = true;
+    return undefined;
+  });
+  if (readsRows || unsafeValue(selected)) return undefined;
+  return { kind: 'call', type: T.bool, name: '=', fn: c.fn, args: [c.left, selected] };
+}
+
 /** The Semi / Anti join for one conjunct, or undefined when it stays a SubPlan. */
 function sublinkJoin(c: Expr, input: Plan): Plan | undefined {
   const L = input.schema.length;
@@ -197,12 +216,19 @@ export const pullUpSublinks: Rule = {
     if (plan.kind !== 'filter') return undefined;
     let input = plan.input;
     const stay: Expr[] = [];
+    let flattened = false;
     for (const c of conjuncts(plan.predicate)) {
+      const flat = flattenedSublink(c);
+      if (flat) {
+        stay.push(flat);
+        flattened = true;
+        continue;
+      }
       const joined = sublinkJoin(c, input);
       if (joined) input = joined;
       else stay.push(c);
     }
-    if (input === plan.input) return undefined;
+    if (input === plan.input && !flattened) return undefined;
     const rest = and(stay);
     return rest ? { kind: 'filter', schema: plan.schema, input, predicate: rest } : input;
   },

@@ -5,7 +5,8 @@
  */
 import { domainDefault } from './bind-domain.js';
 import { SqlError, SqlState } from '../errors.js';
-import type { ColumnDef, TableDef } from '../catalog/catalog.js';
+import type { ColumnDef, IndexDef, TableDef } from '../catalog/catalog.js';
+import { impliesIndexPredicate } from '../planner/index-predicate.js';
 import type { Expr, OutputColumn, Plan } from '../planner/plan.js';
 import type { BoundCheck, BoundGenerated, DmlStatement, OnConflict, Returning } from '../planner/dml-statement.js';
 import { T, type SqlType } from '../types/types.js';
@@ -278,9 +279,12 @@ function bindOnConflict(binder: SelectBinder, oc: RawNode, table: TableDef, alia
       if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${name}" does not exist`);
       return i;
     }).sort((a, b) => a - b);
-    const match = expression !== undefined ? table.indexes.find((i) => i.unique && i.expression?.sql === expression)
+    // a partial unique index is inferred only when the inference WHERE implies its own (infer_arbiter_indexes)
+    const inferWhere = oc.infer.whereClause ? bindInferenceWhere(binder, table, oc.infer.whereClause) : undefined;
+    const inferable = (i: IndexDef) => i.unique && (!i.predicateTree || (inferWhere !== undefined && impliesIndexPredicate(inferWhere, i.predicateTree, table)));
+    const match = expression !== undefined ? table.indexes.find((i) => inferable(i) && i.expression?.sql === expression)
       : table.constraints.find((c) => (c.type === 'p' || c.type === 'u') && [...c.columns].sort((a, b) => a - b).join() === cols.join())
-      ?? table.indexes.find((i) => i.unique && !i.expression && [...i.columns].sort((a, b) => a - b).join() === cols.join());
+      ?? table.indexes.find((i) => inferable(i) && !i.expression && [...i.columns].sort((a, b) => a - b).join() === cols.join());
     if (!match) {
       throw new SqlError(SqlState.invalidColumnReference, 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
     }
@@ -299,6 +303,13 @@ function bindOnConflict(binder: SelectBinder, oc: RawNode, table: TableDef, alia
   const assignments = bindAssignments(binder, oc.targetList as RawNode[], table, scope);
   const where = oc.whereClause ? bindExpr(oc.whereClause, scope, binder.ctx('WHERE')) : null;
   return { action: 'update', keyName, assignments, where };
+}
+
+/** ON CONFLICT (…) WHERE …: the inference WHERE over the table's columns */
+function bindInferenceWhere(binder: SelectBinder, table: TableDef, raw: RawNode): Expr {
+  const scope = new Scope(null);
+  scope.add(table.name, tableColumns(table));
+  return bindExpr(raw, scope, binder.ctx('index predicate'));
 }
 
 /** An ON CONFLICT ((lower(email))) target as an expression index's key prints it (IndexExpression.sql). */

@@ -42,12 +42,24 @@ export interface UniqueKeySpec {
    * `columns[0]` (attachKeyFunctions gives the function for `key`), of type `type`.
    */
   readonly expression?: { readonly key: string; readonly type: SqlType };
+  /**
+   * A partial key (a partial UNIQUE index): only the rows the engine's predicate `key` holds
+   * for (attachKeyPredicates gives it; it reads `columns`) have a key; the others are not
+   * in it, as NULL keys are not.
+   */
+  readonly partial?: { readonly key: string; readonly columns: readonly number[] };
 }
 
 /** An expression key's function as attachKeyFunctions gives it (UniqueKeySpec.expression.key). */
 export interface KeyFunction {
   readonly key: string;
   readonly toKey: ToIndexKey;
+}
+
+/** A partial key's predicate as attachKeyPredicates gives it (UniqueKeySpec.partial.key). */
+export interface KeyPredicate {
+  readonly key: string;
+  readonly holds: (row: Row) => boolean;
 }
 
 /**
@@ -624,6 +636,11 @@ export interface Storage {
    * a key is added and at start: a key recovered before its function came is indexed then.
    */
   attachKeyFunctions?(tableId: number, keys: readonly KeyFunction[]): void;
+  /**
+   * The predicates of a table's partial keys (UniqueKeySpec.partial), given before such a
+   * key is added and at start: a key recovered before its predicate came is indexed then.
+   */
+  attachKeyPredicates?(tableId: number, predicates: readonly KeyPredicate[]): void;
   /** Seal the growing segment now (so an index just created covers the existing rows). */
   seal?(tableId?: number): Promise<void>;
   /** Reclaim space: compact sealed segments, drop dead rows (VACUUM). */

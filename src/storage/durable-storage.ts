@@ -27,7 +27,7 @@ import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 import {
   RowConflict, UniqueViolation, WriteConflict, BITMAP_STEP_ROWS, PrepareRefused, type CommitGate,
   type PrepareOptions, type PreparedTransaction,
-  type AnnSegment, type BitmapFilter, type BitmapMatch, type SearchSegment, type RowBatch, type ZoneCondition, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type TextIndexSpec, type VectorIndexKey, type ToTsVector, type TextIndexAttachment, type BuildInvertedIndexFile, type Transaction, type UniqueKeySpec, type KeyFunction, type ToIndexKey, type VectorIndexBuilt, type VectorIndexProgress, type VectorIndexSpec,
+  type AnnSegment, type BitmapFilter, type BitmapMatch, type SearchSegment, type RowBatch, type ZoneCondition, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type TextIndexSpec, type VectorIndexKey, type ToTsVector, type TextIndexAttachment, type BuildInvertedIndexFile, type Transaction, type UniqueKeySpec, type KeyFunction, type KeyPredicate, type ToIndexKey, type VectorIndexBuilt, type VectorIndexProgress, type VectorIndexSpec,
 } from './api.js';
 import {
   PID_FILE, SEGMENTS_DIR, StorageStartupError, WAL_DIR, checkFormatVersion, fsyncDir, readPidFile, writeFileDurable, writePidFile,
@@ -204,6 +204,8 @@ interface TableManifest {
 interface UniqueKey {
   readonly spec: UniqueKeySpec;
   readonly types: SqlType[];
+  /** the columns a row's key is computed from: the key's, and a partial key's predicate's */
+  readonly read: readonly number[];
   /** key → committed rows (live or not yet compacted away) that have it */
   readonly index: Map<string, KeyEntry>;
 }
@@ -254,9 +256,19 @@ class TableState {
 
   /** expression key → its function (not persisted: attachKeyFunctions) */
   readonly keyFunctions = new Map<string, ToIndexKey>();
+  /** partial key predicate → its function (not persisted: attachKeyPredicates) */
+  readonly keyPredicates = new Map<string, (row: Row) => boolean>();
 
-  /** A row's key string (undefined: NULL, never conflicts); an expression key is computed from the row. */
+  /**
+   * A row's key string (undefined: NULL, never conflicts, or a row a partial key leaves out);
+   * an expression key is computed from the row.
+   */
   keyOf(key: UniqueKey, row: Row): string | undefined {
+    if (key.spec.partial) {
+      // recovered before its predicate came (at open): attachKeyPredicates indexes the rows then
+      const holds = this.keyPredicates.get(key.spec.partial.key);
+      if (!holds || !holds(row)) return undefined;
+    }
     if (!key.spec.expression) return this.keyValueOf(key, row);
     // recovered before its function came (at open): attachKeyFunctions indexes the rows then
     return this.keyFunctions.has(key.spec.expression.key) ? this.keyValueOf(key, this.expressionKey(key, row)) : undefined;
@@ -1690,7 +1702,19 @@ export class DurableStorage implements Storage {
   // Tables and unique keys
 
   private newUniqueKey(t: TableState, spec: UniqueKeySpec): UniqueKey {
-    return { spec, types: spec.expression ? [spec.expression.type] : spec.columns.map((c) => t.layout.columns[c].type), index: new Map() };
+    const read = spec.partial ? [...new Set([...spec.columns, ...spec.partial.columns])] : spec.columns;
+    return { spec, types: spec.expression ? [spec.expression.type] : spec.columns.map((c) => t.layout.columns[c].type), read, index: new Map() };
+  }
+
+  /** A partial key's predicate: one recovered before the predicate came (at open) is indexed once it comes. */
+  attachKeyPredicates(tableId: number, predicates: readonly KeyPredicate[]): void {
+    const t = this.tables.get(tableId);
+    if (!t) return;
+    for (const p of predicates) {
+      const had = t.keyPredicates.has(p.key);
+      t.keyPredicates.set(p.key, p.holds);
+      if (!had) this.indexKeysNowIndexable(t, (spec) => spec.partial?.key === p.key);
+    }
   }
 
   /**
@@ -1703,19 +1727,23 @@ export class DurableStorage implements Storage {
     for (const k of keys) {
       const had = t.keyFunctions.has(k.key);
       t.keyFunctions.set(k.key, k.toKey);
-      if (had) continue;
-      for (const [name, key] of t.uniqueKeys) {
-        if (key.spec.expression?.key !== k.key) continue;
-        const fresh = this.newUniqueKey(t, key.spec);
-        this.indexExistingRows(t, fresh, false);
-        t.uniqueKeys.set(name, fresh);
-      }
+      if (!had) this.indexKeysNowIndexable(t, (spec) => spec.expression?.key === k.key);
+    }
+  }
+
+  /** The keys `waited` says were waiting for what just came: indexed afresh over the committed rows. */
+  private indexKeysNowIndexable(t: TableState, waited: (spec: UniqueKeySpec) => boolean): void {
+    for (const [name, key] of t.uniqueKeys) {
+      if (!waited(key.spec)) continue;
+      const fresh = this.newUniqueKey(t, key.spec);
+      this.indexExistingRows(t, fresh, false);
+      t.uniqueKeys.set(name, fresh);
     }
   }
 
   /** a key whose rows can be indexed now (an expression key needs its function) */
   private indexable(t: TableState, key: UniqueKey): boolean {
-    return !key.spec.expression || t.keyFunctions.has(key.spec.expression.key);
+    return (!key.spec.expression || t.keyFunctions.has(key.spec.expression.key)) && (!key.spec.partial || t.keyPredicates.has(key.spec.partial.key));
   }
 
   /** Index every committed row of the table; with `check`, a live duplicate throws. */
@@ -1740,7 +1768,7 @@ export class DurableStorage implements Storage {
         const dead = tombstones.has(rowId);
         // dead rows of a recovered table are never needed by a snapshot again
         if (dead && !check) continue;
-        const k = t.keyOf(key, seg.keyRow(pos, key.spec.columns));
+        const k = t.keyOf(key, seg.keyRow(pos, key.read));
         if (k === undefined) continue;
         if (liveSeen && !dead) {
           if (liveSeen.has(k)) throw t.violation(key, seg.row(pos));
@@ -2570,7 +2598,7 @@ export class DurableStorage implements Storage {
     let segments = 0;
     const forgetKeys = (t: TableState, rowId: RowId, keyRow: (columns: readonly number[]) => Row) => {
       for (const key of t.uniqueKeys.values()) {
-        const k = t.keyOf(key, keyRow(key.spec.columns));
+        const k = t.keyOf(key, keyRow(key.read));
         if (k !== undefined) indexRemove(key.index, k, rowId);
       }
     };
@@ -3465,7 +3493,7 @@ export class DurableStorage implements Storage {
       for (let i = 0; i < droppedIds.length; i++) {
         const seg = inputs[droppedWhich[i]];
         for (const key of t.uniqueKeys.values()) {
-          const k = t.keyOf(key, seg.keyRow(droppedPos[i], key.spec.columns));
+          const k = t.keyOf(key, seg.keyRow(droppedPos[i], key.read));
           if (k !== undefined) indexRemove(key.index, k, droppedIds[i]);
         }
         if ((i & 255) === 255) await turns.take();

@@ -37,6 +37,35 @@ const ENTRIES = new Map<number, UserTypeEntry>();
 /** every enum label by its OID: its text and its position in its type's order */
 const LABELS = new Map<number, { readonly label: string; readonly position: number }>();
 
+/**
+ * Labels ALTER TYPE … ADD VALUE added in a transaction that has not committed yet (pg_enum.c's
+ * uncommitted_enum_values): input of one is 55P04 until the transaction ends (the catalog is
+ * shared, so for every session: PostgreSQL's others would not see the label at all).
+ */
+const UNCOMMITTED_LABELS = new Set<number>();
+
+/** ADD VALUE in a transaction block: the label may not be used before the block commits. */
+export function noteUncommittedEnumLabel(labelOid: number): void {
+  UNCOMMITTED_LABELS.add(labelOid);
+}
+
+/** The transaction that added the labels ended (committed: they are safe now; rolled back: they are gone). */
+export function endUncommittedEnumLabels(labelOids: readonly number[]): void {
+  for (const oid of labelOids) UNCOMMITTED_LABELS.delete(oid);
+}
+
+/** PostgreSQL's check_safe_enum_use: a label added by a transaction still open is 55P04. */
+export function checkSafeEnumUse(labelOid: number): number {
+  if (UNCOMMITTED_LABELS.has(labelOid)) {
+    const l = LABELS.get(labelOid);
+    const type = [...ENTRIES.values()].find((e) => e.labels.some((x) => x.oid === labelOid));
+    throw new SqlError(SqlState.unsafeNewEnumValueUsage, `unsafe use of new value "${l?.label ?? labelOid}" of enum type ${type ? userTypeDisplayName(type.oid) : labelOid}`, {
+      hint: 'New enum values must be committed before they can be used.',
+    });
+  }
+  return labelOid;
+}
+
 /** Add or replace an enum type (after CREATE TYPE, ALTER TYPE, or loading a catalog). */
 export function registerEnum(def: { oid: number; arrayOid: number; database: string; schema: string; name: string; labels: readonly EnumLabel[] }): void {
   const old = ENTRIES.get(def.oid);
@@ -92,7 +121,7 @@ export function parseEnum(typeOid: number, text: string): number {
   if (oid === undefined) {
     throw new SqlError(SqlState.invalidTextRepresentation, `invalid input value for enum ${e?.name ?? typeOid}: "${text}"`);
   }
-  return oid;
+  return UNCOMMITTED_LABELS.size === 0 ? oid : checkSafeEnumUse(oid);
 }
 
 /**

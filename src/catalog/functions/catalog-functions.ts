@@ -86,9 +86,12 @@ export function constraintDef(table: TableDef, con: ConstraintDef, catalog?: Cat
 
 function constraintBody(table: TableDef, con: ConstraintDef, catalog: Catalog | undefined, visible: Visible, pretty: boolean): string {
   const cols = con.columns.map((c) => quoteIdent(table.columns[c]?.name ?? '?')).join(', ');
+  // a key's INCLUDE columns are its index's
+  const included = con.indexOid === undefined ? undefined : table.indexes.find((i) => i.oid === con.indexOid)?.include;
+  const include = included?.length ? ` INCLUDE (${included.map((c) => quoteIdent(table.columns[c]?.name ?? '?')).join(', ')})` : '';
   switch (con.type) {
-    case 'p': return `PRIMARY KEY (${cols})`;
-    case 'u': return `UNIQUE (${cols})`;
+    case 'p': return `PRIMARY KEY (${cols})${include}`;
+    case 'u': return `UNIQUE (${cols})${include}`;
     case 'c': {
       const text = (pretty ? con.checkSql : con.checkPlainSql ?? con.checkSql) ?? 'true';
       return `CHECK (${catalog ? qualifyExpressionText(catalog, visible, text) : text})`;
@@ -138,7 +141,11 @@ function indexDefColumn(catalog: Catalog, oid: number, colno: number, visible: V
   const { table, index } = found;
   if (colno === 0) return indexDef(table, index, visible, pretty);
   const col = index.columns[colno - 1];
-  if (col === undefined) return '';
+  if (col === undefined) {
+    // an INCLUDE column follows the keys
+    const included = index.include?.[colno - 1 - index.columns.length];
+    return included === undefined ? '' : quoteIdent(table.columns[included].name);
+  }
   if (index.expression) return indexExpressionText(index.expression, pretty);
   return quoteIdent(table.columns[col].name);
 }

@@ -7,6 +7,7 @@
  * at once. A change of the row layout (added, dropped or retyped columns) rewrites the
  * table (rewrite-table.ts).
  */
+import { movePredicateColumns, predicateColumns } from '../../planner/index-predicate.js';
 import { SqlError, SqlState } from '../../errors.js';
 import type { ColumnDef, ConstraintDef, IndexDef, PolicyDef, SequenceDef, TableDef } from '../../catalog/catalog.js';
 import { leafPartitions } from '../../catalog/partitions.js';
@@ -268,12 +269,16 @@ const dropColumn: Handler<'dropColumn'> = (ctx, d, cmd) => {
   d.droppedViews.push(...dependentsOfColumn(ctx, d.table, cmd.column, 'drop', !!cmd.cascade));
   layoutChange(d);
   // indexes and constraints on the column go with it (PostgreSQL drops them too)
-  const gone = new Set(d.indexes.filter((x) => x.columns.includes(i) || x.predicate?.some((c) => c.column === i)).map((x) => x.oid));
+  const gone = new Set(d.indexes.filter((x) => x.columns.includes(i) || x.predicate?.some((c) => c.column === i) || (x.predicateTree && predicateColumns(x.predicateTree).includes(i)) || x.include?.includes(i)).map((x) => x.oid));
   d.constraints = d.constraints.filter((k) => !k.columns.includes(i) && !(k.indexOid && gone.has(k.indexOid)));
   d.indexes = d.indexes.filter((x) => !gone.has(x.oid));
   d.cols.splice(i, 1);
   const shift = (x: number): number => (x > i ? x - 1 : x);
-  d.indexes = d.indexes.map((x) => ({ ...x, columns: x.columns.map(shift), ...(x.predicate ? { predicate: x.predicate.map((c) => ({ ...c, column: shift(c.column) })) } : {}) }));
+  d.indexes = d.indexes.map((x) => ({
+    ...x, columns: x.columns.map(shift), ...(x.predicate ? { predicate: x.predicate.map((c) => ({ ...c, column: shift(c.column) })) } : {}),
+    ...(x.predicateTree ? { predicateTree: movePredicateColumns(x.predicateTree, shift) } : {}),
+    ...(x.include ? { include: x.include.map(shift) } : {}),
+  }));
   d.constraints = d.constraints.map((k) => ({ ...k, columns: k.columns.map(shift) }));
 };
 
@@ -328,7 +333,7 @@ const addConstraint: Handler<'addConstraint'> = (ctx, d, cmd) => {
   switch (k.kind) {
     case 'primaryKey':
     case 'unique':
-      addKey(ctx, d.table, d.cols, d.indexes, d.constraints, k.kind, k.columns, k.name, d.checkNotNull);
+      addKey(ctx, d.table, d.cols, d.indexes, d.constraints, k.kind, k.columns, k.name, d.checkNotNull, k.include);
       return;
     case 'foreignKey': {
       const fk = foreignKey(ctx, d.table, d.cols, k.fk);

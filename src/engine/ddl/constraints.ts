@@ -74,11 +74,13 @@ export function validateCheckOnRows(ctx: DdlContext, table: TableDef, con: Const
 /** PRIMARY KEY / UNIQUE: the constraint and the unique btree index behind it. */
 export function keyConstraint(
   ctx: DdlContext, table: { oid: number; name: string; schema: string }, kind: KeyKind, columns: readonly number[], columnNames: readonly string[], conname?: string,
+  include?: { readonly columns: readonly number[]; readonly names: readonly string[] },
 ): { constraint: ConstraintDef; index: IndexDef } {
   const primary = kind === 'primaryKey';
+  // a UNIQUE constraint's name has its INCLUDE columns too (ChooseIndexColumnNames)
   const name = conname ?? (primary
     ? ctx.catalog.uniqueRelationName(table.schema, table.name, 'pkey')
-    : ctx.catalog.uniqueRelationName(table.schema, `${table.name}_${columnNames.join('_')}`, 'key'));
+    : ctx.catalog.uniqueRelationName(table.schema, `${table.name}_${[...columnNames, ...(include?.names ?? [])].join('_')}`, 'key'));
   const indexOid = ctx.catalog.allocateOid();
   const conOid = ctx.catalog.allocateOid();
   return {
@@ -86,6 +88,7 @@ export function keyConstraint(
     index: {
       oid: indexOid, name, tableOid: table.oid, columns, unique: true, primary,
       method: 'btree', opclasses: columns.map(() => 'default'), options: {}, constraintOid: conOid,
+      ...(include?.columns.length ? { include: include.columns } : {}),
     },
   };
 }
@@ -93,7 +96,7 @@ export function keyConstraint(
 /** ALTER TABLE … ADD PRIMARY KEY / UNIQUE (and ADD COLUMN … PRIMARY KEY): key columns become NOT NULL, checked on existing rows. */
 export function addKey(
   ctx: DdlContext, table: TableDef, cols: AlteredColumn[], indexes: IndexDef[], constraints: ConstraintDef[],
-  kind: KeyKind, names: readonly string[], conname: string | undefined, checkNotNull: Set<string>,
+  kind: KeyKind, names: readonly string[], conname: string | undefined, checkNotNull: Set<string>, includeNames: readonly string[] = [],
 ): void {
   if (kind === 'primaryKey' && constraints.some((k) => k.type === 'p')) {
     throw new SqlError(SqlState.invalidTableDefinition, `multiple primary keys for table "${table.name}" are not allowed`);
@@ -107,7 +110,12 @@ export function addKey(
     }
     return i;
   });
-  const key = keyConstraint(ctx, table, kind, columns, names, conname);
+  const include = includeNames.map((name) => {
+    const i = cols.findIndex((c) => c.def.name === name);
+    if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${name}" named in key does not exist`);
+    return i;
+  });
+  const key = keyConstraint(ctx, table, kind, columns, names, conname, { columns: include, names: includeNames });
   if (ctx.catalog.relationNameTaken(table.schema, key.index.name) || indexes.some((x) => x.name === key.index.name)) {
     throw new SqlError(SqlState.duplicateTable, `relation "${key.index.name}" already exists`);
   }

@@ -23,7 +23,11 @@ export interface DdlContext {
   /** the session's temporary schema: made on first use (absent: no temporary objects, e.g. a schema element) */
   readonly temp?: { readonly name: string | undefined; ensure(): string; isOther(schema: string | undefined): boolean };
   /** inside a transaction block: storage drops wait for COMMIT, creations are undone on ROLLBACK */
-  readonly txn?: { dropLater(tableOid: number): void; created(tableOid: number): void };
+  readonly txn?: {
+    dropLater(tableOid: number): void; created(tableOid: number): void;
+    /** ALTER TYPE … ADD VALUE's label: unsafe to use until the block commits */
+    addedEnumLabel(labelOid: number): void;
+  };
   /**
    * Record what takes back a storage change beside the catalog (a key, a vector or text
    * index): run if the statement's catalog change is undone (see storage-undo.ts)

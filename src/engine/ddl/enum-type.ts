@@ -117,8 +117,11 @@ function addValue(ctx: DdlContext, def: EnumTypeDef, value: string, ifNotExists:
     const [lo, hi] = after ? [sorted[i]!.sortOrder, sorted[i + 1]?.sortOrder] : [sorted[i - 1]?.sortOrder, sorted[i]!.sortOrder];
     sortOrder = lo === undefined ? hi! - 1 : hi === undefined ? lo + 1 : Math.fround((lo + hi) / 2);
   }
-  def.labels = [...def.labels, { oid: ctx.catalog.allocateOid(), label: value, sortOrder }];
+  const oid = ctx.catalog.allocateOid();
+  def.labels = [...def.labels, { oid, label: value, sortOrder }];
   ctx.catalog.putType(def);
+  // in a block the label may not be used before COMMIT (PostgreSQL 15 also for a type the block created)
+  ctx.txn?.addedEnumLabel(oid);
 }
 
 /** DROP TYPE [IF EXISTS] name, … [CASCADE | RESTRICT] */

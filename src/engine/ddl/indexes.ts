@@ -18,6 +18,8 @@ import { textIndexAttachment } from '../../executor/text-index-build.js';
 import { checkImmutable, indexExpressionOf, indexStorageKey, vectorIndexKey } from '../../executor/vector-index-key.js';
 import { columnsRead } from '../../executor/vector-search.js';
 import { keyFunctions, storageKeySpec } from '../../executor/expression-keys.js';
+import { keyPredicates } from '../../executor/index-predicate.js';
+import { predicateTreeOf } from '../../planner/index-predicate.js';
 
 /**
  * pgvector's operator classes: the type each accepts, the operator it indexes, and the
@@ -43,10 +45,10 @@ export const OPCLASS_OPERATOR: Readonly<Record<string, AnnOp>> = Object.fromEntr
 
 /**
  * CREATE INDEX. A partial HNSW index on vector / halfvec (f32) whose WHERE is `column op
- * constant` conjuncts holds only the matching rows (planner/partial-index.ts). Any other
- * partial index's WHERE is not applied: a plain index over every row is a superset that
- * answers the same queries, but a partial UNIQUE index enforced on every row would refuse
- * rows PostgreSQL accepts, so that one is refused.
+ * constant` conjuncts holds only the matching rows (planner/partial-index.ts), and so does
+ * a partial UNIQUE B-tree index's key (uniqueness among those rows only). Any other partial
+ * index's WHERE is not applied: a plain index over every row is a superset that answers the
+ * same queries.
  *
  * No build blocks the table: the vector index is built per sealed segment in worker
  * threads while sessions read and write it, and rows committed meanwhile go to the growing
@@ -61,7 +63,7 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   if (stmt.concurrently && ctx.inTransactionBlock) throw new SqlError(SqlState.activeSqlTransaction, 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block');
   const table = mustFindTable(ctx, stmt.table);
   if (stmt.concurrently && table.kind === 'p') throw new SqlError(SqlState.featureNotSupported, `cannot create index on partitioned table "${table.name}" concurrently`);
-  if (stmt.unique && stmt.where) throw new SqlError(SqlState.featureNotSupported, 'partial unique indexes are not supported yet', { position: stmt.where.position });
+  if (stmt.unique && stmt.where && table.kind === 'p') throw new SqlError(SqlState.featureNotSupported, 'partial unique indexes on partitioned tables are not supported yet', { position: stmt.where.position });
   const method = stmt.method;
   if (!['btree', 'hnsw', 'ivfflat', 'hash', 'gin'].includes(method)) {
     throw new SqlError(SqlState.undefinedObject, `access method "${method}" does not exist`);
@@ -72,6 +74,7 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   const gin = method === 'gin' ? ginKey(table, stmt.columns) : undefined;
   const keys = gin ? [{ column: gin.column }] : stmt.columns.map((c) => indexKey(ctx, table, c, method));
   const cols = keys.map((k) => k.column);
+  const include = stmt.include ? includedColumns(table, stmt.include, method) : undefined;
   // IndexDef.expression is the whole key: one element
   if (keys.length > 1 && keys.some((k) => k.expression)) throw new SqlError(SqlState.featureNotSupported, 'expression indexes of more than one column are not supported yet');
   const expression = keys.length === 1 ? keys[0].expression : undefined;
@@ -88,19 +91,24 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   const options = { ...stmt.options };
   if (method === 'hnsw' || method === 'ivfflat') validateVectorIndex(cols.map((_, i) => keyType(i)), opclasses, options, method, expression !== undefined);
   // PostgreSQL names an expression index after the function: t_to_tsvector_idx, t_binary_quantize_idx
-  const nameParts = gin?.config !== undefined ? ['to_tsvector'] : keys.map((k) => k.name ?? table.columns[k.column].name);
+  // (INCLUDE columns too, as ChooseIndexColumnNames names them)
+  const nameParts = gin?.config !== undefined ? ['to_tsvector'] : [...keys.map((k) => k.name ?? table.columns[k.column].name), ...(include ?? []).map((c) => table.columns[c].name)];
   const name = stmt.name ?? ctx.catalog.uniqueRelationName(table.schema, `${table.name}_${nameParts.join('_')}`, 'idx');
   if (!relationNameFree(ctx, table.schema, name, stmt.ifNotExists)) return;
   const predicate = stmt.where ? partialPredicate(ctx, table, method, opclasses[0], options, stmt.where, expression !== undefined) : undefined;
+  // a partial unique index: its key holds the rows meeting its WHERE only (executor/index-predicate.ts)
+  const predicateTree = stmt.unique && stmt.where && ctx.bindRowExpr ? predicateTreeOf(ctx.bindRowExpr(stmt.where.tree, table.columns.map((c) => ({ name: c.name, type: c.type })), T.bool)) : undefined;
   const idx: IndexDef = {
     oid: ctx.catalog.allocateOid(), name, tableOid: table.oid, columns: cols, unique: stmt.unique, primary: false,
     method, opclasses, options, ...(gin?.config !== undefined ? { tsvectorConfig: gin.config } : {}), ...(expression ? { expression } : {}),
-    ...(predicate ? { predicate } : {}), ...(stmt.where ? predicateTexts(ctx, table, stmt.where) : {}),
+    ...(predicate ? { predicate } : {}), ...(stmt.where ? predicateTexts(ctx, table, stmt.where) : {}), ...(predicateTree ? { predicateTree } : {}),
+    ...(include ? { include } : {}),
   };
   // btree indexes (unique or not) become key indexes in storage: equality lookups use them
   if (method === 'btree' || method === 'hash') {
     for (const leaf of table.kind === 'p' ? leafPartitions(ctx.catalog, table) : [table]) {
       if (idx.expression) ctx.storage.attachKeyFunctions?.(leaf.oid, keyFunctions({ ...leaf, indexes: [idx] }));
+      if (idx.predicateTree) ctx.storage.attachKeyPredicates?.(leaf.oid, keyPredicates({ ...leaf, indexes: [idx] }));
       await addStorageKey(ctx, leaf.oid, leaf.columns, storageKeySpec(idx), idx.expression);
     }
   }
@@ -190,6 +198,19 @@ function ginKey(table: TableDef, specs: readonly IndexColumnSpec[]): { column: n
   const column = indexedColumn(table, spec);
   if (table.columns[column].type.oid !== OID.tsvector) throw noOpclass(table.columns[column].type.oid);
   return { column };
+}
+
+/**
+ * INCLUDE (c, …): non-key columns a B-tree index carries for Index Only Scans (uniqueness is
+ * on the key columns alone); other access methods refuse them, as in PostgreSQL.
+ */
+function includedColumns(table: TableDef, names: readonly string[], method: string): number[] {
+  if (method !== 'btree') throw new SqlError(SqlState.featureNotSupported, `access method "${method}" does not support included columns`);
+  return names.map((name) => {
+    const i = table.columns.findIndex((c) => c.name === name);
+    if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${name}" does not exist`);
+    return i;
+  });
 }
 
 /** The rows a partial index holds, when it can hold only them (see createIndex). */

@@ -11,6 +11,7 @@ import type { AlteredColumn } from './columns.js';
 import { dropStorage, type DdlContext } from './context.js';
 import { buildVectorIndexes } from './indexes.js';
 import { indexBuildError } from './unique-key.js';
+import { keyPredicates } from '../../executor/index-predicate.js';
 import { keyFunctions, storageKeySpec } from '../../executor/expression-keys.js';
 
 export function checkRowNotNull(table: TableDef, columns: readonly ColumnDef[], names: ReadonlySet<string>, row: Row): void {
@@ -32,6 +33,7 @@ export async function rewriteTable(
   ctx.txn?.created(newOid);
   try {
     if (indexes.some((x) => x.expression)) storage.attachKeyFunctions?.(newOid, keyFunctions({ ...table, columns: newColumns, indexes }));
+    if (indexes.some((x) => x.predicateTree)) storage.attachKeyPredicates?.(newOid, keyPredicates({ ...table, columns: newColumns, indexes }));
     for (const x of indexes) if (x.unique || x.method === 'btree') await storage.addUniqueKey(newOid, storageKeySpec(x));
     const txn = ctx.dataTxn ?? storage.begin();
     try {

@@ -12,7 +12,7 @@ import { partitionIndexes } from './indexes.js';
 import { viewDefinitionWithText } from './view.js';
 import { walk } from '../../catalog/system/dependencies.js';
 
-interface PendingKey { kind: KeyKind; columns: readonly string[]; name?: string; position?: number }
+interface PendingKey { kind: KeyKind; columns: readonly string[]; name?: string; position?: number; include?: readonly string[] }
 
 /** What the elements of CREATE TABLE ask for, collected before the keys and checks can be resolved. */
 interface TableDraft {
@@ -144,7 +144,13 @@ function resolveConstraints(ctx: DdlContext, draft: TableDraft, table: TableDef)
       if (key.kind === 'primaryKey') columns[i] = { ...columns[i], notNull: true };
       return i;
     });
-    const made = keyConstraint(ctx, table, key.kind, cols, key.columns, key.name);
+    const includeNames = key.include ?? [];
+    const include = includeNames.map((cn) => {
+      const i = columns.findIndex((c) => c.name === cn);
+      if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${cn}" named in key does not exist`, { position: key.position });
+      return i;
+    });
+    const made = keyConstraint(ctx, table, key.kind, cols, key.columns, key.name, { columns: include, names: includeNames });
     draft.constraints.push(made.constraint);
     table.indexes.push(made.index);
   }

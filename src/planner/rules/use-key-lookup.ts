@@ -9,7 +9,7 @@
  * instead of a full scan; the whole filter is still applied to them. (A plain index whose
  * key turns out to be shared by many rows falls back to the scan at run time.)
  */
-import type { TableDef } from '../../catalog/catalog.js';
+import { keyHoldsEveryRow, type TableDef } from '../../catalog/catalog.js';
 import { resolveCast } from '../../functions/casts.js';
 import { OID, elementTypeOf, type SqlType } from '../../types/types.js';
 import type { Expr } from '../plan.js';
@@ -80,7 +80,7 @@ function equalities(filter: Expr): Map<number, Expr> {
  * the storage keeps both as key indexes, and equality is all a hash index answers
  */
 function uniqueKeys(table: TableDef): { name: string; columns: readonly number[] }[] {
-  return table.indexes.filter((i) => (i.method === 'btree' || i.method === 'hash') && i.columns.length > 0 && !i.expression)
+  return table.indexes.filter((i) => (i.method === 'btree' || i.method === 'hash') && i.columns.length > 0 && !i.expression && keyHoldsEveryRow(i))
     .sort((a, b) => Number(b.unique) - Number(a.unique))
     .map((i) => ({ name: i.name, columns: i.columns }));
 }

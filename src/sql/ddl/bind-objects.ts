@@ -53,7 +53,14 @@ export function bindCreateIndex(n: IndexStmt): CreateIndex {
     columns: (n.indexParams ?? []).flatMap((p) => ('IndexElem' in p ? [indexColumn(p.IndexElem)] : [])),
     options,
     ...(n.whereClause ? { where: ddlExpr(n.whereClause) } : {}),
+    ...(n.indexIncludingParams?.length ? { include: n.indexIncludingParams.flatMap((p) => ('IndexElem' in p ? [includedColumn(p.IndexElem)] : [])) } : {}),
   };
+}
+
+/** an INCLUDE element: a column (PostgreSQL refuses an expression there) */
+function includedColumn(e: IndexElem): string {
+  if (!e.name) throw new SqlError(SqlState.featureNotSupported, 'expressions are not supported in included columns');
+  return e.name;
 }
 
 /** WITH (m = 16): the option's value as text (protobuf omits zero values: an Integer without ival is 0). */

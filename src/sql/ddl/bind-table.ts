@@ -51,12 +51,17 @@ function columnConstraint(k: Constraint, column: string): ColumnConstraint {
 
 export function tableConstraint(k: Constraint): TableConstraint {
   switch (k.contype) {
-    case 'CONSTR_PRIMARY': return { kind: 'primaryKey', ...named(k), columns: names(k.keys), position: pos(k) };
-    case 'CONSTR_UNIQUE': return { kind: 'unique', ...named(k), columns: names(k.keys), position: pos(k) };
+    case 'CONSTR_PRIMARY': return { kind: 'primaryKey', ...named(k), columns: names(k.keys), position: pos(k), ...included(k) };
+    case 'CONSTR_UNIQUE': return { kind: 'unique', ...named(k), columns: names(k.keys), position: pos(k), ...included(k) };
     case 'CONSTR_FOREIGN': return { kind: 'foreignKey', fk: foreignKey(k, names(k.fk_attrs)) };
     case 'CONSTR_CHECK': return { kind: 'check', ...named(k), expr: ddlExpr(k.raw_expr!), skipValidation: !!k.skip_validation };
     default: return { kind: 'unsupported', contype: k.contype ?? '', position: pos(k) };
   }
+}
+
+/** PRIMARY KEY (…) INCLUDE (c, …) */
+function included(k: Constraint): { include?: string[] } {
+  return k.including?.length ? { include: names(k.including) } : {};
 }
 
 function named(k: Constraint): { name?: string } {

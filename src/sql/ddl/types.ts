@@ -51,7 +51,7 @@ export interface ColumnSpec {
 }
 
 export type TableConstraint =
-  | { readonly kind: KeyKind; readonly name?: string; readonly columns: readonly string[]; readonly position?: number }
+  | { readonly kind: KeyKind; readonly name?: string; readonly columns: readonly string[]; readonly position?: number; /** INCLUDE (c, …) */ readonly include?: readonly string[] }
   | { readonly kind: 'foreignKey'; readonly fk: ForeignKeySpec }
   | { readonly kind: 'check'; readonly name?: string; readonly expr: DdlExpr; readonly skipValidation: boolean }
   | { readonly kind: 'unsupported'; readonly contype: string; readonly position?: number };
@@ -176,6 +176,8 @@ export interface CreateIndex {
   readonly where?: DdlExpr;
   /** CREATE INDEX CONCURRENTLY */
   readonly concurrently: boolean;
+  /** INCLUDE (c, …): non-key columns by name */
+  readonly include?: readonly string[];
 }
 
 /** CREATE TABLE … AS, and CREATE MATERIALIZED VIEW (`materialized`: the query it keeps, as CREATE VIEW's) */

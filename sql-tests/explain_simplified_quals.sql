@@ -1,0 +1,36 @@
+-- EXPLAIN text as PostgreSQL's planner leaves the conditions: b = true as b, b = false as (NOT b),
+-- subscripts of a column unparenthesized, equalities implied by equivalence classes, x IN (SELECT 5) as x = 5.
+CREATE TABLE exs (id int, b bool, a int[], v int, w int);
+EXPLAIN (COSTS OFF) SELECT * FROM exs WHERE b = true;
+EXPLAIN (COSTS OFF) SELECT * FROM exs WHERE b = false;
+EXPLAIN (COSTS OFF) SELECT * FROM exs WHERE b <> true;
+EXPLAIN (COSTS OFF) SELECT * FROM exs WHERE b IS TRUE;
+EXPLAIN (COSTS OFF) SELECT * FROM exs WHERE NOT b;
+EXPLAIN (COSTS OFF) SELECT * FROM exs WHERE b = true AND v > 1;
+EXPLAIN (COSTS OFF) SELECT a[1] FROM exs WHERE a[1] = 3;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT a[1], a[1:2] FROM exs;
+EXPLAIN (COSTS OFF) SELECT * FROM exs WHERE v = w AND w = 5;
+EXPLAIN (COSTS OFF) SELECT * FROM exs WHERE v = 5 AND w = v;
+EXPLAIN (COSTS OFF) SELECT * FROM exs x JOIN exs y ON x.v = y.v WHERE x.v = 3;
+EXPLAIN (COSTS OFF) SELECT * FROM exs WHERE v IN (SELECT 5);
+EXPLAIN (COSTS OFF) SELECT * FROM exs WHERE v NOT IN (SELECT 5);
+INSERT INTO exs VALUES (1, true, '{3,4}', 5, 5), (2, false, '{1}', 5, 6), (3, NULL, NULL, 6, 6);
+SELECT id FROM exs WHERE b = true ORDER BY id;
+SELECT id FROM exs WHERE b = false ORDER BY id;
+SELECT id FROM exs WHERE b <> true ORDER BY id;
+SELECT id FROM exs WHERE v = w AND w = 5 ORDER BY id;
+SELECT id FROM exs WHERE v IN (SELECT 5) ORDER BY id;
+SELECT id FROM exs WHERE v IN (SELECT NULL::int) ORDER BY id;
+SELECT id, a[1] FROM exs WHERE a[1] = 3;
+DROP TABLE exs;
+CREATE TABLE ecs (id int, v int, w int, s text);
+EXPLAIN (COSTS OFF) SELECT * FROM ecs WHERE v = 5 AND id > 3;
+EXPLAIN (COSTS OFF) SELECT * FROM ecs WHERE id > 3 AND v = w AND w = 5 AND s = 'x';
+EXPLAIN (COSTS OFF) SELECT * FROM ecs WHERE v = w AND id = w AND v = 7;
+EXPLAIN (COSTS OFF) SELECT * FROM ecs WHERE v = w;
+EXPLAIN (COSTS OFF) SELECT * FROM ecs WHERE v = w AND id = 2;
+EXPLAIN (COSTS OFF) SELECT * FROM ecs WHERE s = 'x' AND id > 3;
+EXPLAIN (COSTS OFF) SELECT * FROM ecs WHERE s = 'x' AND id > 3 AND v = 1;
+EXPLAIN (COSTS OFF) SELECT * FROM ecs WHERE v = 1 AND s = 'x' AND id > 3;
+EXPLAIN (COSTS OFF) SELECT * FROM ecs WHERE id = 1 AND v = 5;
+DROP TABLE ecs;
