@@ -8,7 +8,7 @@ import { resolveTypeName } from '../type-names.js';
 import { hasModifyingWith } from '../modifying-with.js';
 import type { RawNode } from '../parser.js';
 import { ddlExpr, parsedExpr } from './parsed-expr.js';
-import { defElems, names, qualified, qualifiedFromNames, typeRef } from './tree.js';
+import { defElems, names, qualified, qualifiedFromNames, refuseNullsNotDistinct, typeRef } from './tree.js';
 import type { ViewNameRef } from '../../catalog/catalog.js';
 import type { BoundDdl, CommentTarget, CreateIndex, CreateView, Drop, FunctionRef, IndexColumnSpec, QualifiedName, RenameTarget, SequenceOptions } from './types.js';
 
@@ -39,6 +39,7 @@ function objectName(obj: Node): QualifiedName {
 }
 
 export function bindCreateIndex(n: IndexStmt): CreateIndex {
+  refuseNullsNotDistinct(n.nulls_not_distinct, undefined);
   const options: Record<string, string> = {};
   for (const d of defElems(n.options)) options[d.defname ?? ''] = optionText(d.arg);
   return {

@@ -2,7 +2,7 @@
 import type { ColumnDef, Constraint, CreateStmt, Node, PartitionBoundSpec as RawBound } from '@pgsql/types';
 import { ddlExpr, firstLocation } from './parsed-expr.js';
 import { sequenceOptions } from './bind-objects.js';
-import { names, pos, qualified, typeRef } from './tree.js';
+import { names, pos, qualified, refuseNullsNotDistinct, typeRef } from './tree.js';
 import type {
   BoundDatumSpec, ColumnConstraint, OnCommit, ColumnSpec, CreateTable, ForeignKeySpec, PartitionBoundSpec, PartitionKeySpec, TableConstraint, TableElement,
 } from './types.js';
@@ -35,6 +35,7 @@ export function columnSpec(c: ColumnDef): ColumnSpec {
 }
 
 function columnConstraint(k: Constraint, column: string): ColumnConstraint {
+  refuseNullsNotDistinct(k.nulls_not_distinct, k.location);
   switch (k.contype) {
     case 'CONSTR_NOTNULL': return { kind: 'notNull' };
     case 'CONSTR_NULL': return { kind: 'null' };
@@ -50,6 +51,7 @@ function columnConstraint(k: Constraint, column: string): ColumnConstraint {
 }
 
 export function tableConstraint(k: Constraint): TableConstraint {
+  refuseNullsNotDistinct(k.nulls_not_distinct, k.location);
   switch (k.contype) {
     case 'CONSTR_PRIMARY': return { kind: 'primaryKey', ...named(k), columns: names(k.keys), position: pos(k), ...included(k) };
     case 'CONSTR_UNIQUE': return { kind: 'unique', ...named(k), columns: names(k.keys), position: pos(k), ...included(k) };

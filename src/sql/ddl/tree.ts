@@ -1,6 +1,6 @@
 /** Small readers over the parser's tree shared by the DDL binders. */
 import type { DefElem, Node, RangeVar, TypeName } from '@pgsql/types';
-import { SqlError } from '../../errors.js';
+import { SqlError, SqlState } from '../../errors.js';
 import { resolveTypeName, serialBase } from '../type-names.js';
 import type { SqlType } from '../../types/types.js';
 import type { QualifiedName, TypeRef } from './types.js';
@@ -43,4 +43,13 @@ export function typeRef(t: TypeName | undefined): TypeRef {
 export function typeOf(ref: TypeRef): SqlType {
   if ('error' in ref) throw ref.error;
   return ref.type;
+}
+
+/**
+ * UNIQUE NULLS NOT DISTINCT (PostgreSQL 15): Quiver's keys treat NULLs as distinct always, so
+ * it is refused rather than taken as a plain UNIQUE (which would let duplicate NULLs in).
+ */
+export function refuseNullsNotDistinct(nullsNotDistinct: boolean | undefined, location: number | undefined): void {
+  if (!nullsNotDistinct) return;
+  throw new SqlError(SqlState.featureNotSupported, 'UNIQUE NULLS NOT DISTINCT is not supported yet', location !== undefined && location >= 0 ? { position: location + 1 } : {});
 }
