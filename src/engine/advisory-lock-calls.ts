@@ -9,7 +9,7 @@ import { SqlError, SqlState } from '../errors.js';
 import type { EvalContext } from '../functions/api.js';
 import { AwaitBeforeEvaluating } from '../functions/await-before-evaluating.js';
 import type { Value } from '../types/types.js';
-import type { AdvisoryKey, AdvisoryLevel, AdvisoryLocks, AdvisoryMode, AdvisoryWait } from './advisory-locks.js';
+import { keyText, type AdvisoryKey, type AdvisoryLevel, type AdvisoryLocks, type AdvisoryMode, type AdvisoryWait } from './advisory-locks.js';
 
 /** what the calls need of the session */
 export interface AdvisoryCaller {
@@ -45,12 +45,10 @@ export function advisoryKey(database: string, args: readonly Value[]): AdvisoryK
   return { database, classid: (args[0] as number) >>> 0, objid: (args[1] as number) >>> 0, objsubid: 2 };
 }
 
-const textOf = (k: AdvisoryKey): string => `${k.database}:${k.classid}:${k.objid}:${k.objsubid}`;
-
 /** pg_[try_]advisory_[xact_]lock[_shared]: true once held; false for a try that would wait */
 export function advisoryLock(caller: AdvisoryCaller, fn: string, key: AdvisoryKey, mode: AdvisoryMode, level: AdvisoryLevel, wait: boolean, ctx: EvalContext): boolean {
   const pending = caller.advisoryWait;
-  if (pending && pending.ctx === ctx && pending.keyText === textOf(key)) {
+  if (pending && pending.ctx === ctx && pending.keyText === keyText(key)) {
     endWait(caller);
     if (pending.wait.isGranted()) return true;
     pending.wait.abandon();
@@ -62,7 +60,7 @@ export function advisoryLock(caller: AdvisoryCaller, fn: string, key: AdvisoryKe
   if (!wait) return false;
   const w = table.wait(key, caller.pid, mode, level);
   const timeout = caller.lockTimeoutMs();
-  const next: PendingAdvisoryWait = { ctx, keyText: textOf(key), wait: w, timer: undefined, deadlockTimer: undefined, timedOut: false, deadlock: undefined };
+  const next: PendingAdvisoryWait = { ctx, keyText: keyText(key), wait: w, timer: undefined, deadlockTimer: undefined, timedOut: false, deadlock: undefined };
   const work = new Promise<void>((resolve) => {
     void w.granted.then(resolve);
     if (timeout > 0) next.timer = setTimeout(() => { next.timedOut = true; resolve(); }, timeout);

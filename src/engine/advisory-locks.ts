@@ -69,7 +69,8 @@ export interface AdvisoryWait {
 
 const conflicts = (a: AdvisoryMode, b: AdvisoryMode): boolean => a === 'exclusive' || b === 'exclusive';
 const lockName = (m: AdvisoryMode): string => (m === 'exclusive' ? 'ExclusiveLock' : 'ShareLock');
-const keyText = (k: AdvisoryKey): string => `${k.database}:${k.classid}:${k.objid}:${k.objsubid}`;
+/** the lock table's key for a lock's identity */
+export const keyText = (k: AdvisoryKey): string => `${k.database}:${k.classid}:${k.objid}:${k.objsubid}`;
 
 export class AdvisoryLocks {
   private readonly locks = new Map<string, LockState>();
