@@ -9,6 +9,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { daysFromCivil, daysInMonth, isLeap, weekdayOfDays } from './calendar.js';
 import { DEFAULT_TZ_ABBREVS } from './tz-abbrevs.js';
 
 /** one local time type: seconds EAST of UTC, whether it is daylight time, its abbreviation */
@@ -236,27 +237,20 @@ export function parsePosixTz(tz: string): PosixRule | undefined {
   return { std, dst, start, end };
 }
 
-const isLeapYear = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
 /** days from 1970-01-01 to January 1st of year y */
-function yearStartDay(y: number): number {
-  const p = y - 1;
-  return 365 * (y - 1970) + (Math.floor(p / 4) - Math.floor(p / 100) + Math.floor(p / 400)) - 477;
-}
+const yearStartDay = (y: number): number => daysFromCivil(y, 1, 1);
 
 /** tzcode's transtime: the transition's day of the year (0-based) */
 function ruleDayOfYear(rule: DayRule, y: number): number {
-  const leap = isLeapYear(y);
+  const leap = isLeap(y);
   switch (rule.kind) {
     case 'julian1': return rule.day - 1 + (leap && rule.day >= 60 ? 1 : 0);
     case 'julian0': return rule.day;
     case 'month': {
-      let doy = 0;
-      for (let m = 1; m < rule.month; m++) doy += MONTH_DAYS[m - 1]! + (m === 2 && leap ? 1 : 0);
-      const firstWeekday = (((yearStartDay(y) + doy + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
+      const doy = daysFromCivil(y, rule.month, 1) - yearStartDay(y);
+      const firstWeekday = weekdayOfDays(yearStartDay(y) + doy);
       let d = (rule.weekday - firstWeekday + 7) % 7;
-      const monthLen = MONTH_DAYS[rule.month - 1]! + (rule.month === 2 && leap ? 1 : 0);
+      const monthLen = daysInMonth(y, rule.month);
       for (let w = 1; w < rule.week && d + 7 < monthLen; w++) d += 7;
       return doy + d;
     }

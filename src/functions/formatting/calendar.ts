@@ -1,5 +1,5 @@
 /** PostgreSQL's Julian-day and ISO-week helpers (datetime.c / timestamp.c) used by to_char and to_timestamp. */
-import { civilFromDays, daysFromCivil } from '../../types/datetime.js';
+import { civilFromDays, daysFromCivil } from '../../types/calendar.js';
 
 /** Julian day number of 1970-01-01 */
 const UNIX_EPOCH_JDATE = 2440588;
@@ -17,7 +17,7 @@ export function j2day(j: number): number {
   return d < 0 ? d + 7 : d;
 }
 
-export const isLeapYear = (y: number): boolean => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+export { isLeap as isLeapYear } from '../../types/calendar.js';
 
 /** Julian day of the first day (Monday) of ISO week `week` of ISO year `year` */
 export function isoweek2j(year: number, week: number): number {
