@@ -8,7 +8,7 @@ import { SqlError, SqlState } from '../errors.js';
 import { type MultirangeValue, type RangeValue, type SqlType, type Value } from '../types/types.js';
 import { multirangeOps, rangeOps } from '../types/compare.js';
 import { MULTIRANGE_TYPES, rangeMultirangeType, type MultirangeOps } from '../types/multirange.js';
-import { RANGE_LB_INC, RANGE_LB_INF, RANGE_UB_INC, RANGE_UB_INF, isEmptyRange } from '../types/range.js';
+import { RANGE_LB_INC, RANGE_LB_INF, RANGE_UB_INC, RANGE_UB_INF } from '../types/range.js';
 import type { EvalContext } from './api.js';
 
 type Impl = (args: readonly Value[], ctx: EvalContext, types: readonly SqlType[]) => Value;
@@ -96,19 +96,19 @@ const upperFlag = (bit: number): Impl => ([m]) => M(m).ranges.length > 0 && (M(m
 
 const nullMember = (): SqlError => new SqlError(SqlState.nullValueNotAllowed, 'multirange values cannot contain null members');
 
-/** multirange_constructor0/1/2 of one multirange type */
-function constructors(oid: number, name: string, rangeName: string): MultirangeFunctionDef[] {
-  const ops = (): MultirangeOps => multirangeOps(oid)!;
-  return [
-    { name, args: [], ret: name, strict: true, impl: () => ops().empty() },
-    { name, args: [rangeName], ret: name, strict: true, impl: ([r]) => ops().make([R(r)]) },
-    {
-      name, args: [rangeName, rangeName], ret: name, strict: false, variadic: rangeName, impl: (args) => {
-        if (args.some((a) => a === null)) throw nullMember();
-        return ops().make(args as RangeValue[]);
-      },
+/**
+ * multirange_constructor0/1/2 of one multirange type as one variadic function: no argument
+ * gives the empty multirange, one NULL range NULL (constructor1 is strict), a NULL among
+ * several ranges 22004.
+ */
+function constructor(oid: number, name: string, rangeName: string): MultirangeFunctionDef {
+  return {
+    name, args: [], ret: name, strict: false, variadic: rangeName, impl: (args) => {
+      if (args.length === 1 && args[0] === null) return null;
+      if (args.some((a) => a === null)) throw nullMember();
+      return multirangeOps(oid)!.make(args as RangeValue[]);
     },
-  ];
+  };
 }
 
 export const MULTIRANGE_FUNCTIONS: readonly MultirangeFunctionDef[] = [
@@ -130,7 +130,7 @@ export const MULTIRANGE_FUNCTIONS: readonly MultirangeFunctionDef[] = [
   ...BINARY.map(([name, , l, r, ret, f]): MultirangeFunctionDef => ({ name, args: [declared(l), declared(r)], ret, strict: true, impl: implOf(l, f) })),
   { name: 'range_merge', args: ['anymultirange'], ret: 'anyrange', strict: true, impl: ([m], _c, types) => opsOf(types, 0).unionRange(M(m)) },
   { name: 'multirange', args: ['anyrange'], ret: 'anymultirange', strict: true, impl: ([r], _c, types) => opsOf(types, 0, true).make([R(r)]) },
-  ...[...MULTIRANGE_TYPES.values()].flatMap((t) => constructors(t.oid, t.name, rangeOps(t.range)!.info.name)),
+  ...[...MULTIRANGE_TYPES.values()].map((t) => constructor(t.oid, t.name, rangeOps(t.range)!.info.name)),
 ];
 
 export const MULTIRANGE_OPERATORS: readonly MultirangeOperatorDef[] = [
@@ -176,4 +176,3 @@ export const MULTIRANGE_INTERSECT_AGG = {
   final: (s: { v: MultirangeValue | null }): Value => s.v,
 };
 
-void isEmptyRange;

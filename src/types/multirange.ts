@@ -48,6 +48,12 @@ export function rangeMultirangeType(rangeOid: number): number | undefined {
   return RANGE_TYPES.get(rangeOid)?.multirange;
 }
 
+/** the multirange type of that name (a function call of that name may be a cast) */
+export function multirangeTypeNamed(name: string): number | undefined {
+  for (const t of MULTIRANGE_TYPES.values()) if (t.name === name.toLowerCase()) return t.oid;
+  return undefined;
+}
+
 const EMPTY: MultirangeValue = { ranges: [] };
 
 /** The multirange algebra over one range type's RangeOps. */
