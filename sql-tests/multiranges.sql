@@ -111,6 +111,29 @@ SELECT id FROM mr_t WHERE m = '{[0,3)}';
 SELECT range_agg(m) FROM mr_t;
 DROP TABLE mr_t;
 
+-- ANALYZE: multirange_typanalyze's pg_stats (as range_typanalyze's) and avg_width from multirange_size_estimate
+CREATE TABLE mr_a (id int, m int4multirange, d datemultirange, x nummultirange, t tstzmultirange, b int8multirange, arr int4multirange[]);
+INSERT INTO mr_a SELECT g, int4multirange(int4range(g, g + 3), int4range(g + 5, g + 9 + g % 4)),
+  CASE WHEN g % 3 = 0 THEN '{}' WHEN g % 7 = 0 THEN NULL ELSE datemultirange(daterange('2020-01-01'::date + g, '2020-01-01'::date + 2 * g)) END,
+  nummultirange(numrange(g / 3.0, g), numrange(g * 10, NULL)), tstzmultirange(tstzrange(NULL, '2020-01-01'::timestamptz + g * interval '1 hour')),
+  int8multirange(int8range(g, g + 1), int8range(g + 2, g + 3), int8range(g + 4, g + 5), int8range(g + 6, g + 7), int8range(g + 8, g + 9)),
+  ARRAY[int4multirange(int4range(g, g + 1)), '{}']
+  FROM generate_series(1, 300) g;
+ANALYZE mr_a;
+SELECT attname, null_frac, avg_width, n_distinct, most_common_vals, histogram_bounds, correlation FROM pg_stats WHERE tablename = 'mr_a' AND attname NOT IN ('id', 'arr') ORDER BY attname;
+SELECT attname, null_frac, avg_width FROM pg_stats WHERE tablename = 'mr_a' AND attname = 'arr';
+DROP TABLE mr_a;
+
+-- PARTITION BY HASH on a multirange column (hash_multirange_extended)
+CREATE TABLE mr_hp (m int4multirange, n int) PARTITION BY HASH (m);
+CREATE TABLE mr_hp0 PARTITION OF mr_hp FOR VALUES WITH (MODULUS 3, REMAINDER 0);
+CREATE TABLE mr_hp1 PARTITION OF mr_hp FOR VALUES WITH (MODULUS 3, REMAINDER 1);
+CREATE TABLE mr_hp2 PARTITION OF mr_hp FOR VALUES WITH (MODULUS 3, REMAINDER 2);
+INSERT INTO mr_hp SELECT int4multirange(int4range(g, g + 2), int4range(g * 3, NULL)), g FROM generate_series(1, 12) g;
+INSERT INTO mr_hp VALUES ('{}', 0), ('{(,)}', -1);
+SELECT tableoid::regclass, n FROM mr_hp ORDER BY 1, 2;
+DROP TABLE mr_hp;
+
 -- catalogs
 SELECT oid, typname, typtype, typcategory, typarray, typinput, typoutput, typreceive, typsend, typanalyze, typalign, typlen, typelem
   FROM pg_type WHERE typtype = 'm' OR typname IN ('anymultirange', '_int4multirange', '_datemultirange') ORDER BY oid;
