@@ -61,9 +61,9 @@ try {
   await admin.end();
 }
 
-const POLY = { anyelement: 'int4', anynonarray: 'int4', anycompatible: 'int4', any: 'int4', anyarray: '_int4', anycompatiblearray: '_int4', anyrange: 'int4range' };
+const POLY = { anyelement: 'int4', anynonarray: 'int4', anycompatible: 'int4', any: 'int4', anyarray: '_int4', anycompatiblearray: '_int4', anyrange: 'int4range', anymultirange: 'int4multirange' };
 const UNUSABLE = new Set(['internal', 'cstring', 'trigger', 'event_trigger', 'language_handler', 'fdw_handler', 'index_am_handler', 'tsm_handler',
-  'table_am_handler', 'pg_ddl_command', 'anyenum', 'anymultirange', 'anycompatiblerange', 'anycompatiblemultirange', 'anycompatiblenonarray']);
+  'table_am_handler', 'pg_ddl_command', 'anyenum', 'anycompatiblerange', 'anycompatiblemultirange', 'anycompatiblenonarray']);
 
 const quiver = new pg.Client({ host: '127.0.0.1', port: quiverPort, user: 'postgres', database: 'postgres' });
 await quiver.connect();
@@ -93,7 +93,10 @@ for (const p of rows) {
   const nulls = (types) => types.map((t) => `NULL::${quoteType(t)}`).join(', ');
   // ordered-set and hypothetical-set aggregates: direct arguments, then WITHIN GROUP's
   // count(*): PostgreSQL's zero-argument aggregate
-  const call = p.prokind === 'a' && args.length === 0 ? `${name}(*)` : p.aggkind === 'n' ? `${name}(${nulls(args)})`
+  // a VARIADIC array parameter (not "any"): called as f(…, VARIADIC array)
+  const variadicArray = p.variadic !== '' && p.variadic !== 'any' && p.prokind === 'f';
+  const call = p.prokind === 'a' && args.length === 0 ? `${name}(*)` : p.aggkind === 'n'
+    ? `${name}(${variadicArray ? [nulls(args.slice(0, -1)), `VARIADIC ${nulls(args.slice(-1))}`].filter((s) => s !== '').join(', ') : nulls(args)})`
     : `${name}(${nulls(args.slice(0, p.directargs))}) WITHIN GROUP (ORDER BY ${nulls(args.slice(p.directargs))})`;
   const sql = p.proretset && p.prokind === 'f' ? `EXPLAIN SELECT * FROM ${call}` : p.prokind === 'w' ? `EXPLAIN SELECT ${call} OVER ()` : `EXPLAIN SELECT ${call}`;
   try {

@@ -1,7 +1,7 @@
 /**
- * The shard router and CREATE TYPE … AS ENUM: each shard would give the enum its own OIDs
- * and the router's merge of ORDER BY / min / max knows no enum's order, so it is 0A000
- * rather than sent to every shard. A domain is sent as its base type, so CREATE / ALTER /
+ * The shard router and CREATE TYPE … AS ENUM / AS RANGE: each shard would give the type its
+ * own OIDs (a range type also its multirange's) and the router's merge of ORDER BY / min / max
+ * knows no enum's order, so it is 0A000 rather than sent to every shard. A domain is sent as its base type, so CREATE / ALTER /
  * DROP DOMAIN go to every shard. (Routing only: no cluster is started.)
  */
 import { before, describe, it } from 'node:test';
@@ -22,6 +22,15 @@ describe('shard router: CREATE TYPE … AS ENUM', () => {
     if (r.kind === 'unsupported') {
       assert.equal(r.error.code, '0A000');
       assert.equal(r.error.message, 'CREATE TYPE … AS ENUM is not supported by the shard router yet');
+    }
+  });
+
+  it('refuses CREATE TYPE … AS RANGE with 0A000 too (its range and multirange OIDs would differ per shard)', () => {
+    const r = route('CREATE TYPE floatrange AS RANGE (SUBTYPE = float8)');
+    assert.equal(r.kind, 'unsupported');
+    if (r.kind === 'unsupported') {
+      assert.equal(r.error.code, '0A000');
+      assert.equal(r.error.message, 'CREATE TYPE … AS RANGE is not supported by the shard router yet');
     }
   });
 

@@ -11,8 +11,9 @@
  * (hash_bytes_extended / hash_bytes_uint32_extended), on a little-endian machine. All 32-bit
  * arithmetic here is done with `| 0` / `>>> 0` wrap-around; 64-bit results are BigInts.
  */
-import { OID, TYPES, type Interval, type RangeValue, type SqlType, type Value } from '../types/types.js';
+import { OID, TYPES, type Interval, type MultirangeValue, type RangeValue, type SqlType, type Value } from '../types/types.js';
 import { RANGE_TYPES, hasLowerBound, hasUpperBound } from '../types/range.js';
+import { multirangeRangeType } from '../types/multirange.js';
 import { inetHashBytes } from '../types/network.js';
 import { macBytes } from '../types/macaddr.js';
 
@@ -288,6 +289,8 @@ export function pgExtendedHash(type: SqlType, v: Value, seed: bigint): bigint | 
   }
   const range = RANGE_TYPES.get(type.oid);
   if (range) return hashRangeExtended({ oid: range.subtype, typmod: -1 }, v as RangeValue, seed);
+  const multirangeRange = multirangeRangeType(type.oid);
+  if (multirangeRange !== undefined) return hashMultirangeExtended({ oid: RANGE_TYPES.get(multirangeRange)!.subtype, typmod: -1 }, v as MultirangeValue, seed);
   return undefined;
 }
 
@@ -300,6 +303,17 @@ function hashRangeExtended(subtype: SqlType, r: RangeValue, seed: bigint): bigin
   // ROTATE_HIGH_AND_LOW_32BITS
   result = ((result << 1n) & 0xfffffffefffffffen) | ((result >> 31n) & 0x100000001n);
   return (result ^ upper) & MASK64;
+}
+
+/** multirangetypes.c hash_multirange_extended: result = result * 31 + each range's hash_range_extended */
+function hashMultirangeExtended(subtype: SqlType, m: MultirangeValue, seed: bigint): bigint | undefined {
+  let result = 1n;
+  for (const r of m.ranges) {
+    const h = hashRangeExtended(subtype, r, seed);
+    if (h === undefined) return undefined;
+    result = (((result << 5n) - result + h) & MASK64);
+  }
+  return result;
 }
 
 /** arrayfuncs.c hash_array_extended: result = result * 31 + element hash, NULL elements 0. */

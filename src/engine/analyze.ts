@@ -6,6 +6,7 @@
  * a turn every few milliseconds (a 30,000-row sample of 784-d vectors took ~0.4 s in one piece).
  */
 import { isRangeType } from '../types/range.js';
+import { isMultirangeType } from '../types/multirange.js';
 import { recordAnalyzed } from './relation-size.js';
 import { storesRows, type Catalog, type TableDef, type TableStatistics } from '../catalog/catalog.js';
 import { childPartitions, leafPartitions } from '../catalog/partitions.js';
@@ -141,7 +142,7 @@ async function tableStatistics(table: TableDef, rows: readonly Row[], total: num
     const width = (_v: Value, pos: number) => layout.sizes[pos]![i]!;
     // ts_typanalyze and range_typanalyze (PostgreSQL 15's pg_stats shows nothing else of them):
     // non-NULL values estimated unique, no most common values, histogram or correlation
-    if (c.type.oid === OID.tsvector || isRangeType(c.type.oid)) {
+    if (c.type.oid === OID.tsvector || isRangeType(c.type.oid) || isMultirangeType(c.type.oid)) {
       columns[c.name] = tsvectorStatistics({ values, width });
       await pace();
       continue;

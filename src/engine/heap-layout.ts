@@ -19,7 +19,8 @@ import { formatText } from '../types/text-io.js';
 import { OID, elementTypeOf, isArrayType, typeInfo, type Row, type SqlType, type Value } from '../types/types.js';
 import { arrayContentBytes, jsonbContentBytes } from './varlena-sizes.js';
 import { RANGE_TYPES, hasLowerBound, hasUpperBound } from '../types/range.js';
-import type { RangeValue } from '../types/types.js';
+import { multirangeRangeType } from '../types/multirange.js';
+import type { MultirangeValue, RangeValue } from '../types/types.js';
 import { inetStoredBytes } from '../types/network.js';
 
 const PAGE_SPACE = 8192 - 24;
@@ -76,6 +77,8 @@ function contentBytes(type: SqlType, v: Value): number {
   if (type.oid === OID.jsonb) return jsonbContentBytes(formatText(type, v), numericBytes);
   const range = RANGE_TYPES.get(type.oid);
   if (range) return rangeContentBytes({ oid: range.subtype, typmod: -1 }, v as RangeValue);
+  const multirangeRange = multirangeRangeType(type.oid);
+  if (multirangeRange !== undefined) return multirangeContentBytes({ oid: RANGE_TYPES.get(multirangeRange)!.subtype, typmod: -1 }, v as MultirangeValue);
   const element = isArrayType(type.oid) ? elementTypeOf(type.oid) : undefined;
   if (element !== undefined && Array.isArray(v)) {
     const elemType: SqlType = { oid: element, typmod: -1 };
@@ -100,6 +103,21 @@ function rangeContentBytes(subtype: SqlType, v: RangeValue): number {
   if (hasLowerBound(v)) bound(v.lower);
   if (hasUpperBound(v)) bound(v.upper);
   return size + 1 - 4;
+}
+
+/**
+ * multirange_size_estimate after the varlena header: the type's OID and the range count, an
+ * item per range but the first and a flags byte per range (aligned as the subtype), then each
+ * range's bounds as range_serialize laid them out (aligned as the subtype).
+ */
+function multirangeContentBytes(subtype: SqlType, v: MultirangeValue): number {
+  const align = ALIGN[typeAlign(subtype)];
+  const up = (n: number): number => Math.ceil(n / align) * align;
+  const n = v.ranges.length;
+  let size = up(12 + Math.max(n - 1, 0) * 4 + n);
+  // a range's bound bytes: its content (rangetypid, bounds, flags) less the rangetypid and flags
+  for (const r of v.ranges) size += up(rangeContentBytes(subtype, r) - 5);
+  return size - 4;
 }
 
 /**

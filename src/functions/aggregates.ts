@@ -6,6 +6,7 @@
  * grouping are the executor's.
  */
 import { RANGE_INTERSECT_AGG } from './range-functions.js';
+import { MULTIRANGE_AGG, MULTIRANGE_INTERSECT_AGG, RANGE_AGG } from './multirange-functions.js';
 import { SqlError, SqlState } from '../errors.js';
 import { OID, TYPES, type Interval, type SqlType, type Value } from '../types/types.js';
 import { compareValues } from '../types/compare.js';
@@ -242,6 +243,10 @@ for (const t of ORDERED) {
 
 // range_intersect_agg(anyrange) (src/functions/range-functions.ts)
 agg('range_intersect_agg', ['anyrange'], 'anyrange', RANGE_INTERSECT_AGG);
+// range_agg(anyrange | anymultirange), range_intersect_agg(anymultirange) (src/functions/multirange-functions.ts)
+agg('range_agg', ['anyrange'], 'anymultirange', { ...RANGE_AGG, strict: false });
+agg('range_agg', ['anymultirange'], 'anymultirange', { ...MULTIRANGE_AGG, strict: false });
+agg('range_intersect_agg', ['anymultirange'], 'anymultirange', MULTIRANGE_INTERSECT_AGG);
 
 // ---------------------------------------------------------------- bool
 

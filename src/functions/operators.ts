@@ -31,6 +31,7 @@ import { oidOf, type Impl, type ScalarDef } from './registry.js';
 import type { EvalContext } from './api.js';
 import { TEXT_SEARCH_OPERATORS } from './text-search/index.js';
 import { RANGE_OPERATORS } from './range-functions.js';
+import { MULTIRANGE_OPERATORS } from './multirange-functions.js';
 import { NETWORK_OPERATORS } from './network-functions.js';
 
 export interface OperatorDef extends ScalarDef { readonly left: number | null; readonly right: number }
@@ -414,5 +415,6 @@ op('||', 'varbit', 'varbit', 'varbit', ([a, b]) => B(a) + B(b));
 // full-text search (src/functions/text-search/)
 for (const o of TEXT_SEARCH_OPERATORS) op(o.sym, o.left, o.right, o.ret, o.impl);
 for (const o of RANGE_OPERATORS) op(o.sym, o.left, o.right, o.ret, o.impl);
+for (const o of MULTIRANGE_OPERATORS) op(o.sym, o.left, o.right, o.ret, o.impl);
 // inet, cidr, macaddr, macaddr8 (network-functions.ts)
 for (const o of NETWORK_OPERATORS) op(o.sym, o.left, o.right, o.ret, o.impl);

@@ -8,6 +8,7 @@ import { SqlError, SqlState } from '../errors.js';
 import { OID, TYPES, formatType, typeByName, type SqlType, type Value } from '../types/types.js';
 import { canCoerceImplicitly } from './casts.js';
 import { isRangeType, rangeSubtype, rangeTypeOfSubtype } from '../types/range.js';
+import { multirangeRangeType, rangeMultirangeType } from '../types/multirange.js';
 import type { EvalContext } from './api.js';
 
 export type Impl = (args: readonly Value[], ctx: EvalContext, types: readonly SqlType[]) => Value;
@@ -35,7 +36,7 @@ export interface AggDef<S = unknown> {
   readonly inverse?: (state: S, args: readonly Value[]) => S | undefined;
 }
 
-export const POLY: ReadonlySet<number> = new Set([OID.anyelement, OID.anyarray, OID.anynonarray, OID.anyenum, OID.any, OID.anyrange]);
+export const POLY: ReadonlySet<number> = new Set([OID.anyelement, OID.anyarray, OID.anynonarray, OID.anyenum, OID.any, OID.anyrange, OID.anymultirange]);
 
 /** anyelement and its narrowings (anynonarray: not an array; anyenum: an enum) */
 const isAnyElement = (d: number): boolean => d === OID.anyelement || d === OID.anynonarray || d === OID.anyenum;
@@ -63,13 +64,15 @@ function expand(def: { args: readonly number[]; variadic?: number }, n: number):
 
 /** Resolve polymorphic declared types against actual types; undefined if inconsistent. */
 export function resolvePolymorphic(declared: readonly number[], actual: readonly SqlType[]): SqlType[] | undefined {
-  // anyrange fixes the element type to its subtype (a range type's subtype is its anyelement)
+  // anyrange fixes the element type to its subtype (a range type's subtype is its anyelement);
+  // anymultirange fixes anyrange to its range type
   let range: number | undefined;
   for (let i = 0; i < declared.length; i++) {
     const a = actual[i]!.oid;
-    if (declared[i] !== OID.anyrange || a === OID.unknown) continue;
-    if (!isRangeType(a) || (range !== undefined && range !== a)) return undefined;
-    range = a;
+    if ((declared[i] !== OID.anyrange && declared[i] !== OID.anymultirange) || a === OID.unknown) continue;
+    const r = declared[i] === OID.anyrange ? (isRangeType(a) ? a : undefined) : multirangeRangeType(a);
+    if (r === undefined || (range !== undefined && range !== r)) return undefined;
+    range = r;
   }
   let elem: number | undefined = range !== undefined ? rangeSubtype(range) : undefined;
   for (let i = 0; i < declared.length; i++) {
@@ -110,6 +113,11 @@ export function resolvePolymorphic(declared: readonly number[], actual: readonly
       const r = range ?? (elem !== undefined ? rangeTypeOfSubtype(elem) : undefined);
       if (r === undefined) return undefined;
       out.push({ oid: r, typmod: -1 });
+    } else if (d === OID.anymultirange) {
+      const r = range ?? (elem !== undefined ? rangeTypeOfSubtype(elem) : undefined);
+      const m = r !== undefined ? rangeMultirangeType(r) : undefined;
+      if (m === undefined) return undefined;
+      out.push({ oid: m, typmod: -1 });
     } else out.push({ oid: d, typmod: d === a.oid ? a.typmod : -1 });
   }
   return out;
@@ -205,7 +213,18 @@ export function selectCandidate<D extends { args: readonly number[]; variadic?: 
 
 export function returnTypeOf(ret: number | ((args: readonly SqlType[]) => SqlType), argTypes: readonly SqlType[], declared: readonly number[]): SqlType {
   if (typeof ret === 'function') return ret(argTypes);
+  const m = declared.indexOf(OID.anymultirange);
+  if (m >= 0 && (ret === OID.anyrange || ret === OID.anymultirange || isAnyElement(ret))) {
+    const mr = argTypes[m]!.oid, range = multirangeRangeType(mr);
+    if (ret === OID.anymultirange) return { oid: mr, typmod: -1 };
+    if (ret === OID.anyrange) return { oid: range ?? OID.anyrange, typmod: -1 };
+    return { oid: (range !== undefined ? rangeSubtype(range) : undefined) ?? OID.text, typmod: -1 };
+  }
   const k = declared.indexOf(OID.anyrange);
+  if (ret === OID.anymultirange) {
+    const range = k >= 0 ? argTypes[k]!.oid : rangeTypeOfSubtype(argTypes[declared.findIndex(isAnyElement)]!.oid);
+    return { oid: (range !== undefined ? rangeMultirangeType(range) : undefined) ?? OID.anymultirange, typmod: -1 };
+  }
   if (ret === OID.anyrange) {
     if (k >= 0) return { oid: argTypes[k]!.oid, typmod: -1 };
     return { oid: rangeTypeOfSubtype(argTypes[declared.findIndex(isAnyElement)]!.oid) ?? OID.anyrange, typmod: -1 };

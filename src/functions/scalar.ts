@@ -52,6 +52,7 @@ import { PGVECTOR_FUNCTIONS } from './pgvector-functions.js';
 import { FORMATTING_FUNCTIONS } from './formatting/index.js';
 import { ENUM_FUNCTIONS } from './enum-functions.js';
 import { RANGE_FUNCTIONS } from './range-functions.js';
+import { MULTIRANGE_FUNCTIONS } from './multirange-functions.js';
 
 const FNS = new Map<string, ScalarDef[]>();
 
@@ -1077,6 +1078,8 @@ for (const d of FORMATTING_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl);
 for (const d of ENUM_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl, { strict: false });
 // lower, upper, isempty …, range_* and the range constructors (src/functions/range-functions.ts)
 for (const d of RANGE_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl, { strict: d.strict });
+// lower, upper …, multirange_*, range_merge(anymultirange) and the multirange constructors (src/functions/multirange-functions.ts)
+for (const d of MULTIRANGE_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl, { strict: d.strict, ...(d.variadic ? { variadic: d.variadic } : {}) });
 
 export const SCALAR_NAMES: ReadonlySet<string> = new Set(FNS.keys());
 void formatTimestamp; void parseTimestamp;

@@ -14,7 +14,8 @@ import { regexpMatchesRows, regexpSplitValues } from './scalar.js';
 import { jsonArrayElementRows, jsonEachRows, jsonObjectKeyRows } from './json-modify.js';
 import { parseJsonTree } from '../types/json.js';
 import { PATH_FUNCTION_ARGS, pathQuery } from './jsonpath.js';
-import { OID, T, TYPES, sqlType, type Row, type SqlType, type Value } from '../types/types.js';
+import { OID, T, TYPES, sqlType, type MultirangeValue, type Row, type SqlType, type Value } from '../types/types.js';
+import { multirangeRangeType } from '../types/multirange.js';
 import type { EvalContext, FunctionServices } from './api.js';
 import { debugRows, parseRows, tokenTypeRows } from './text-search/debug.js';
 import { configByOid, defaultConfig } from './text-search/config.js';
@@ -149,6 +150,8 @@ function seriesTimestamp(args: readonly Value[]): Iterable<Row> {
 // ---------------------------------------------------------------- arrays
 
 def('unnest', ['anyarray'], (t) => [elemOf(t[0])], ([a]) => flat(a).map((v) => [v]));
+// unnest(anymultirange): its ranges in order (multirange_unnest)
+def('unnest', ['anymultirange'], (t) => [sqlType(multirangeRangeType(t[0]!.oid) ?? OID.anyrange)], ([m]) => (m as MultirangeValue).ranges.map((r) => [r]));
 def('unnest', ['vector'], 'float4', ([a]) => Array.from(a as Float32Array, (x) => [x]));
 def('generate_subscripts', ['anyarray', 'int4'], 'int4', ([a, d]) => subscripts(a as Value[], d as number, false));
 def('generate_subscripts', ['anyarray', 'int4', 'bool'], 'int4', ([a, d, r]) => subscripts(a as Value[], d as number, r as boolean));

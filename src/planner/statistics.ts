@@ -84,7 +84,7 @@ function* nullsAndWidthSteps(sample: Pick<ColumnSample, 'values' | 'width'>): Ge
  */
 export function tsvectorStatistics(sample: Pick<ColumnSample, 'values' | 'width'>): ColumnStatistics {
   const { nonNull, nullFrac, avgWidth } = nullsAndWidth(sample);
-  return { nullFrac, avgWidth, nDistinct: nonNull.length ? -(1 - nullFrac) : 0, mostCommonVals: null, mostCommonFreqs: null, histogramBounds: null, correlation: null };
+  return { nullFrac, avgWidth, nDistinct: nonNull.length ? -(1 - Math.fround(nullFrac)) : 0, mostCommonVals: null, mostCommonFreqs: null, histogramBounds: null, correlation: null };
 }
 
 /** `totalRows`: the table's estimated row count (the sample's size when it is the whole table). */

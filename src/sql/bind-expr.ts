@@ -4,6 +4,7 @@
  * context, and turns untyped literals into typed constants where the context decides.
  */
 import { domainOfArray } from '../types/user-types.js';
+import { multirangeTypeNamed } from '../types/multirange.js';
 import { SqlError, SqlState } from '../errors.js';
 import { cannotCast, commonType, isAggregateName, resolveCast, resolveFunction, resolveOperator, resolveVariadicArrayCall } from '../functions/index.js';
 import { functionNotFound } from '../functions/registry.js';
@@ -226,6 +227,10 @@ function bindCall(env: BindEnv, name: string, args: Expr[], position?: number, s
     const fn = recordFunctionFor(name, types[0]);
     if (fn) return { kind: 'call', type: fn.returnType, name, fn, args };
   }
+  // int4multirange('{…}'): PostgreSQL takes typename('literal') as a cast (func_get_detail)
+  // when no function takes the literal's unknown type exactly
+  const multirange = args.length === 1 && args[0]!.kind === 'const' && types[0]!.oid === OID.unknown && schema === undefined ? multirangeTypeNamed(name) : undefined;
+  if (multirange !== undefined) return coerce(env, args[0]!, { oid: multirange, typmod: -1 }, 'explicit');
   const sys = env.systemFunction(name, types);
   let fn: ReturnType<typeof resolveFunction>;
   try {

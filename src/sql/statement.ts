@@ -189,6 +189,9 @@ function bindNode(node: Node, text: string, env: StatementEnv): BoundStatement {
   if ('AlterOwnerStmt' in node) return { kind: 'noop', tag: `ALTER ${(node.AlterOwnerStmt.objectType ?? 'OBJECT_').slice(7).replace(/_/g, ' ')}` };
   if (DDL_KINDS.has(kind)) return bindDdlStatement(node, kind, text, env);
   if ('DoStmt' in node) return { kind: 'unsupported', message: 'DO blocks are not supported', tag: 'DO' };
+  // the built-in range and multirange types only: a user-defined one would need its own OIDs,
+  // constructor functions and catalog rows (README, types row)
+  if ('CreateRangeStmt' in node) return { kind: 'unsupported', message: 'CREATE TYPE … AS RANGE is not supported', tag: 'CREATE TYPE' };
   const tag = TAGS[kind] ?? kind.replace(/Stmt$/, '').toUpperCase();
   return { kind: 'unsupported', message: `${tag} is not supported`, tag };
 }

@@ -6,9 +6,10 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { SqlError, SqlState } from '../errors.js';
-import { OID, TYPES, formatType, type Interval, type RangeValue, type SqlType, type Value } from './types.js';
+import { OID, TYPES, formatType, type Interval, type MultirangeValue, type RangeValue, type SqlType, type Value } from './types.js';
 import { RANGE_EMPTY, RANGE_LB_INC, RANGE_LB_INF, RANGE_UB_INC, RANGE_UB_INF, hasLowerBound, hasUpperBound } from './range.js';
-import { rangeOps } from './compare.js';
+import { multirangeOps, rangeOps } from './compare.js';
+import { isMultirangeType, multirangeRangeType } from './multirange.js';
 import { networkRecv, networkSend } from './network.js';
 import { macaddr8Recv, macBytes, macText } from './macaddr.js';
 import { parseText } from './text-io.js';
@@ -609,6 +610,35 @@ const rangeCodec: BinaryCodec = {
   },
 };
 
+/**
+ * multirange_send / multirange_recv: the range count, then each range as a 4-byte length and
+ * range_send's bytes; recv runs make_multirange (sorted, merged).
+ */
+const multirangeCodec: BinaryCodec = {
+  send: (v, type) => {
+    const range: SqlType = { oid: multirangeRangeType(type.oid)!, typmod: -1 };
+    const m = v as MultirangeValue;
+    const count = Buffer.alloc(4);
+    count.writeInt32BE(m.ranges.length);
+    const parts: Buffer[] = [count];
+    for (const r of m.ranges) {
+      const data = encodeBinary(range, r);
+      const len = Buffer.alloc(4);
+      len.writeInt32BE(data.length);
+      parts.push(len, data);
+    }
+    return Buffer.concat(parts);
+  },
+  recv: (r, type) => {
+    const ops = multirangeOps(type.oid)!;
+    const range: SqlType = { oid: ops.ops.info.oid, typmod: type.typmod };
+    const n = r.uint32();
+    const ranges: RangeValue[] = [];
+    for (let i = 0; i < n; i++) ranges.push(decodeBinary(range, r.bytes(r.uint32())) as RangeValue);
+    return ops.make(ranges);
+  },
+};
+
 /** enum_send / enum_recv: the label's bytes (recv checks the label like enum_in) */
 const enumCodec: BinaryCodec = {
   send: (v) => Buffer.from(enumLabel(v as number), 'utf8'),
@@ -620,6 +650,7 @@ function codecOf(oid: number): BinaryCodec | undefined {
   // a domain's values are sent as its base type's (domain_recv checks them above this layer)
   if (domain) return codecOf(domain.base.oid);
   const category = TYPES.get(oid)?.category;
+  if (isMultirangeType(oid)) return multirangeCodec;
   return BINARY.get(oid) ?? (category === 'E' ? enumCodec : category === 'R' ? rangeCodec : undefined);
 }
 

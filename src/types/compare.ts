@@ -12,7 +12,8 @@
  *  - bit, varbit: '0'/'1' strings, whose text order is bit_cmp's;
  *  - tsvector: tsvector_cmp's order (stored size first; tsvector.ts);
  *  - enums: the labels' order (enumsortorder; user-types.ts), not their text or OIDs;
- *  - ranges: range_cmp's (empty first, then lower bound, then upper bound; range.ts).
+ *  - ranges: range_cmp's (empty first, then lower bound, then upper bound; range.ts);
+ *  - multiranges: multirange_cmp's (range by range, a prefix first; multirange.ts).
  * hashKey(v) is equal for two values exactly when compareValues says they are equal.
  */
 import { OID, TYPES, type Interval, type SqlType, type Value } from './types.js';
@@ -26,9 +27,23 @@ import { compareTsvectors } from './tsvector.js';
 import { compareInet } from './network.js';
 import { enumPosition } from './user-types.js';
 import { RANGE_TYPES, RangeOps, rangeHashKey } from './range.js';
-import type { RangeValue } from './types.js';
+import type { MultirangeValue, RangeValue } from './types.js';
+import { MultirangeOps, multirangeHashKey, multirangeRangeType } from './multirange.js';
 
 const RANGE_OPS = new Map<number, RangeOps>();
+const MULTIRANGE_OPS = new Map<number, MultirangeOps>();
+
+/** The multirange algebra of a multirange type (undefined: not a multirange type). */
+export function multirangeOps(oid: number): MultirangeOps | undefined {
+  let ops = MULTIRANGE_OPS.get(oid);
+  if (!ops) {
+    const range = multirangeRangeType(oid);
+    if (range === undefined) return undefined;
+    ops = new MultirangeOps(rangeOps(range)!);
+    MULTIRANGE_OPS.set(oid, ops);
+  }
+  return ops;
+}
 
 /** The range algebra of a built-in range type, with its subtype's order (undefined: not a range type). */
 export function rangeOps(oid: number): RangeOps | undefined {
@@ -109,6 +124,8 @@ export function compareValues(type: SqlType, a: Value, b: Value): number {
     case OID.tsvector: return compareTsvectors(a as string, b as string);
     case OID.int4range: case OID.int8range: case OID.numrange: case OID.tsrange: case OID.tstzrange: case OID.daterange:
       return rangeOps(type.oid)!.compare(a as RangeValue, b as RangeValue);
+    case OID.int4multirange: case OID.int8multirange: case OID.nummultirange: case OID.tsmultirange: case OID.tstzmultirange: case OID.datemultirange:
+      return multirangeOps(type.oid)!.compare(a as MultirangeValue, b as MultirangeValue);
     case OID.inet: case OID.cidr: return compareInet(a as string, b as string);
     // fixed-width lower-case hex: the string order is macaddr_cmp's
     case OID.macaddr: case OID.macaddr8: return compareText(a as string, b as string);
@@ -159,6 +176,10 @@ export function hashKey(type: SqlType, v: Value): string | number | bigint | boo
     case OID.bytea: return 'x' + Buffer.from(v as Uint8Array).toString('hex');
     case OID.sparsevec: return sparsevecHashKey(v as SparseVector);
     case OID.vector: case OID.halfvec: return 'v' + Buffer.from((v as Float32Array).map((x) => (x === 0 ? 0 : x)).buffer).toString('base64');
+    case OID.int4multirange: case OID.int8multirange: case OID.nummultirange: case OID.tsmultirange: case OID.tstzmultirange: case OID.datemultirange: {
+      const range: SqlType = { oid: multirangeRangeType(type.oid)!, typmod: -1 };
+      return multirangeHashKey(v as MultirangeValue, (r) => hashKey(range, r));
+    }
     case OID.int4range: case OID.int8range: case OID.numrange: case OID.tsrange: case OID.tstzrange: case OID.daterange: {
       const subtype: SqlType = { oid: RANGE_TYPES.get(type.oid)!.subtype, typmod: -1 };
       return rangeHashKey(v as RangeValue, (b) => hashKey(subtype, b));

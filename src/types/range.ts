@@ -6,7 +6,7 @@
  *
  * This module knows nothing of the subtype but what the caller hands it (a comparator,
  * the bound's text input/output), so compare.ts and text-io.ts can both use it without a cycle.
- * Multiranges are not here (Quiver has none).
+ * Multiranges are multirange.ts.
  */
 import { SqlError, SqlState } from '../errors.js';
 import { OID, type RangeValue, type Value } from './types.js';
@@ -25,7 +25,7 @@ export interface RangeTypeInfo {
   readonly subtype: number;
   /** the discrete types' canonical function: `[)` with the bound moved by one step */
   readonly canonical?: 'int4' | 'int8' | 'date';
-  /** pg_range.rngmultitypid: PostgreSQL's multirange type (Quiver has none) */
+  /** pg_range.rngmultitypid: the multirange type (multirange.ts) */
   readonly multirange: number;
   /** pg_range.rngsubopc: the subtype's default btree operator class */
   readonly subopc: number;
@@ -232,7 +232,7 @@ export class RangeOps {
    * bounds_adjacent: upper bound A and lower bound B touch with nothing between them — for a
    * discrete type, the range between them (inclusivity flipped) is empty.
    */
-  private boundsAdjacent(a: RangeBound, b: RangeBound): boolean {
+  boundsAdjacent(a: RangeBound, b: RangeBound): boolean {
     const c = this.cmpBoundValues(a, b);
     if (c < 0) {
       if (!this.info.canonical) return false;

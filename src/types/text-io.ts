@@ -4,7 +4,7 @@
  * input function itself checks; casts apply them (src/functions/casts.ts).
  */
 import { SqlError, SqlState } from '../errors.js';
-import { OID, TYPES, formatType, typeByName, type Interval, type RangeValue, type SqlType, type Value } from './types.js';
+import { OID, TYPES, formatType, typeByName, type Interval, type MultirangeValue, type RangeValue, type SqlType, type Value } from './types.js';
 import { formatFloat4, formatFloat8, parseFloat4, parseFloat8 } from './float.js';
 import { parseNumeric } from './numeric.js';
 import { formatVector, parseVector } from './vector.js';
@@ -19,7 +19,8 @@ import { tsvectorIn } from './tsvector.js';
 import { tsqueryIn } from './tsquery.js';
 import { enumLabel, findDomain, findUserType, isEnumType, parseEnum } from './user-types.js';
 import { formatRange, parseRange } from './range.js';
-import { rangeOps } from './compare.js';
+import { multirangeOps, rangeOps } from './compare.js';
+import { formatMultirange, multirangeRangeType, parseMultirange } from './multirange.js';
 import { cidrIn, cidrOut, inetIn, inetOut } from './network.js';
 import { macaddr8In, macaddrIn } from './macaddr.js';
 import { formatRegconfig, formatRegdictionary, parseRegconfig, parseRegdictionary } from './regconfig.js';
@@ -344,6 +345,11 @@ export function parseText(type: SqlType, text: string, settings: ParseSettings =
   if (isEnumType(type.oid)) return parseEnum(type.oid, text);
   const ranges = rangeOps(type.oid);
   if (ranges) return parseRange(ranges, text, (b) => parseText({ oid: ranges.info.subtype, typmod: type.typmod }, b, settings));
+  const multiranges = multirangeOps(type.oid);
+  if (multiranges) {
+    const range: SqlType = { oid: multiranges.ops.info.oid, typmod: type.typmod };
+    return parseMultirange(multiranges, text, (r) => parseText(range, r, settings) as RangeValue);
+  }
   return text;
 }
 
@@ -377,6 +383,11 @@ export function formatText(type: SqlType, value: Value, settings: FormatSettings
     return formatArray({ oid: info.elem, typmod: -1 }, value, settings);
   }
   if (info?.category === 'E') return enumLabel(value as number);
+  const multirangeRange = multirangeRangeType(type.oid);
+  if (multirangeRange !== undefined) {
+    const range: SqlType = { oid: multirangeRange, typmod: -1 };
+    return formatMultirange(value as MultirangeValue, (r) => formatText(range, r, settings));
+  }
   if (info?.category === 'R') {
     const subtype: SqlType = { oid: rangeOps(type.oid)!.info.subtype, typmod: -1 };
     return formatRange(value as RangeValue, (b) => formatText(subtype, b, settings));

@@ -29,6 +29,7 @@
  *   enums (CREATE TYPE … AS ENUM) → number: the label's pg_enum OID (types/user-types.ts)
  *   arrays (_xxx)              → Value[] (nested arrays for more dimensions)
  *   int4range … daterange      → RangeValue (PostgreSQL's flags byte and the bounds; types/range.ts)
+ *   int4multirange … datemultirange → MultirangeValue (its canonical ranges; types/multirange.ts)
  */
 // a runtime-only call (no cycle at module load): user types are named as their schema's visibility says
 import { domainDisplayName, userTypeDisplayName } from './user-types.js';
@@ -50,6 +51,7 @@ export type Value =
   | Interval
   | SparseVector
   | RangeValue
+  | MultirangeValue
   | Value[];
 
 /**
@@ -61,6 +63,11 @@ export interface RangeValue {
   readonly flags: number;
   readonly lower: Value;
   readonly upper: Value;
+}
+
+/** A multirange as make_multirange leaves it: non-empty ranges, sorted, none touching the next. */
+export interface MultirangeValue {
+  readonly ranges: readonly RangeValue[];
 }
 
 /** pgvector's sparsevec: `dim` dimensions, the non-zero `values` at 1-based ascending `indices`. */
@@ -129,6 +136,9 @@ export const OID = {
   jsonpath: 4072, _jsonpath: 4073,
   int4range: 3904, _int4range: 3905, numrange: 3906, _numrange: 3907, tsrange: 3908, _tsrange: 3909,
   tstzrange: 3910, _tstzrange: 3911, daterange: 3912, _daterange: 3913, int8range: 3926, _int8range: 3927, anyrange: 3831,
+  int4multirange: 4451, _int4multirange: 6150, nummultirange: 4532, _nummultirange: 6151, tsmultirange: 4533, _tsmultirange: 6152,
+  tstzmultirange: 4534, _tstzmultirange: 6153, datemultirange: 4535, _datemultirange: 6155, int8multirange: 4536, _int8multirange: 6157,
+  anymultirange: 4537,
   cidr: 650, _cidr: 651, _inet: 1041, macaddr: 829, _macaddr: 1040, macaddr8: 774, _macaddr8: 775,
   tsvector: 3614, _tsvector: 3643, tsquery: 3615, _tsquery: 3645, regconfig: 3734, _regconfig: 3735, regdictionary: 3769, _regdictionary: 3770,
 } as const;
@@ -213,6 +223,13 @@ const BASE: TypeInfo[] = [
   t(OID.daterange, 'daterange', -1, 'R', { array: OID._daterange, align: 'i' }),
   t(OID.int8range, 'int8range', -1, 'R', { array: OID._int8range, align: 'd' }),
   t(OID.anyrange, 'anyrange', -1, 'P', { align: 'd' }),
+  t(OID.int4multirange, 'int4multirange', -1, 'R', { array: OID._int4multirange, align: 'i' }),
+  t(OID.nummultirange, 'nummultirange', -1, 'R', { array: OID._nummultirange, align: 'i' }),
+  t(OID.tsmultirange, 'tsmultirange', -1, 'R', { array: OID._tsmultirange, align: 'd' }),
+  t(OID.tstzmultirange, 'tstzmultirange', -1, 'R', { array: OID._tstzmultirange, align: 'd' }),
+  t(OID.datemultirange, 'datemultirange', -1, 'R', { array: OID._datemultirange, align: 'i' }),
+  t(OID.int8multirange, 'int8multirange', -1, 'R', { array: OID._int8multirange, align: 'd' }),
+  t(OID.anymultirange, 'anymultirange', -1, 'P', { align: 'd' }),
   t(OID.varbit, 'varbit', -1, 'V', { preferred: true, array: OID._varbit }),
 ];
 

@@ -10,6 +10,7 @@
  * PostgreSQL puts on the wire for them.
  */
 import { RANGE_TYPES } from '../../types/range.js';
+import { isMultirangeType } from '../../types/multirange.js';
 import { NAMESPACE, builtinProcDefaultAcl, recordedSize, storesRows, type BuiltinAclDef, type Catalog, type ColumnStatistics, type SqlFunctionDef, type SystemRelation, type SystemRelationContext, type TableDef } from '../catalog.js';
 import { OID, T, TYPES, formatType, sqlType, typeByName, type Row, type SqlType, type TypeInfo } from '../../types/types.js';
 import { ALL_VISIBLE, viewDefinitionText } from '../functions/qualify.js';
@@ -251,7 +252,7 @@ export function buildSystemRelations(): SystemRelation[] {
       const ns = isVectorType(t.oid) ? NAMESPACE.public : NAMESPACE.pg_catalog;
       // unknown (category X) and record[] are pseudo-types too
       const pseudo = t.category === 'P' || t.oid === OID.unknown || t.oid === OID._record;
-      const typtype = pseudo ? 'p' : t.category === 'R' ? 'r' : 'b';
+      const typtype = pseudo ? 'p' : isMultirangeType(t.oid) ? 'm' : t.category === 'R' ? 'r' : 'b';
       // PostgreSQL's typinput … typanalyze (int4in, vector_in, array_in for arrays: pgjdbc tests typinput = 'array_in'::regproc)
       const [input, output, receive, send, modin, modout, analyze, subscript] = builtinTypeProcs(t.name) ?? [0, 0, 0, 0, 0, 0, 0, 0];
       rows.push([

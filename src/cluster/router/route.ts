@@ -241,6 +241,9 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
     // each shard would give the enum its own OIDs, and the router's merge (ORDER BY, min / max) knows no enum's order
     case 'CreateEnumStmt':
       return notYet('CREATE TYPE … AS ENUM');
+    // the same for a range type: each shard would number it and its multirange differently
+    case 'CreateRangeStmt':
+      return notYet('CREATE TYPE … AS RANGE');
     // a domain's values go on the wire as its base type's (RowDescription, binary), so the
     // shards' different OIDs for it do not show: CREATE / ALTER / DROP DOMAIN run on every
     // shard, which each enforce its constraints on their rows

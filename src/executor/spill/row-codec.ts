@@ -8,7 +8,7 @@
  * memory (megabytes per value); it also turns a Buffer into a plain Uint8Array.
  */
 import { SqlError, SqlState } from '../../errors.js';
-import type { Interval, RangeValue, Row, SparseVector, Value } from '../../types/types.js';
+import type { Interval, MultirangeValue, RangeValue, Row, SparseVector, Value } from '../../types/types.js';
 
 const NULL = 0;
 const FALSE = 1;
@@ -23,6 +23,7 @@ const INTERVAL = 9;
 const SPARSE = 10;
 const ARRAY = 11;
 const RANGE = 12;
+const MULTIRANGE = 13;
 
 /** Appends encoded rows to a growing buffer; `take()` hands the bytes over. */
 export class RowEncoder {
@@ -142,6 +143,12 @@ export class RowEncoder {
       this.f64(v.micros);
       return;
     }
+    if (isMultirange(v)) {
+      this.tag(MULTIRANGE);
+      this.u32(v.ranges.length);
+      for (const r of v.ranges) this.value(r);
+      return;
+    }
     if (isRange(v)) {
       this.tag(RANGE);
       this.u32(v.flags);
@@ -159,6 +166,10 @@ function isSparse(v: object): v is SparseVector {
 
 function isInterval(v: object): v is Interval {
   return 'months' in v && 'days' in v && 'micros' in v;
+}
+
+function isMultirange(v: object): v is MultirangeValue {
+  return 'ranges' in v;
 }
 
 function isRange(v: object): v is RangeValue {
@@ -242,6 +253,12 @@ export class RowDecoder {
         const indices = new Int32Array(this.aligned());
         const values = new Float32Array(this.aligned());
         return { dim, indices, values };
+      }
+      case MULTIRANGE: {
+        const n = this.u32();
+        const ranges: RangeValue[] = [];
+        for (let i = 0; i < n; i++) ranges.push(this.value() as RangeValue);
+        return { ranges };
       }
       case RANGE: {
         const flags = this.u32();
