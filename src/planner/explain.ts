@@ -2122,6 +2122,13 @@ function computedColumn(input: Plan, index: number): Expr | undefined {
     const width = input.input.schema.length;
     return index >= width ? input.fns[index - width] : computedColumn(input.input, index);
   }
+  // a ProjectSet: its set-returning calls' columns are their calls, the others its input's
+  if (input.kind === 'projectSet') {
+    const width = input.input.schema.length;
+    const srf = input.srfs[index - width];
+    if (!srf) return computedColumn(input.input, index);
+    return { kind: 'call', name: srf.name, args: srf.args.map((a) => throughInput(input.input, a)), type: srf.type } as unknown as Expr;
+  }
   // nodes that pass their input's columns on as they are (a HAVING's Filter)
   if (input.kind === 'filter' || input.kind === 'sort' || input.kind === 'limit' || input.kind === 'distinct' || input.kind === 'topk') return computedColumn(input.input, index);
   return undefined;

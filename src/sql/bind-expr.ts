@@ -804,7 +804,8 @@ function bindFuncCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
     if (!ctx.srf) {
       throw new SqlError(SqlState.featureNotSupported, `set-returning functions are not allowed in ${ctx.noAggregates ?? 'this context'}`, { position });
     }
-    const inner: ExprContext = { ...ctx, srf: undefined, noAggregates: ctx.noAggregates ?? 'arguments of set-returning functions' };
+    // aggregates and window functions may be arguments: the ProjectSet runs above them
+    const inner: ExprContext = { ...ctx, srf: undefined };
     const rawSrfArgs = (n.args ?? []) as RawNode[];
     const args = rawSrfArgs.some((a) => a.NamedArgExpr) ? bindNamedArgs(name, rawSrfArgs, scope, inner, position) : rawSrfArgs.map((a) => bindExpr(a, scope, inner));
     return ctx.srf(name, args, position);

@@ -859,13 +859,17 @@ export class SelectBinder {
     const distinctOnColumns = distinctOn.map((e, i) => entryFor(e, distinctClause![i]));
     if (distinctOn.length) checkDistinctOnOrder(distinctOnColumns, sortCols, distinctClause!.map((d) => leftmostPosition(d)));
 
-    if (srfs.length) {
-      const schema = [...input.schema, ...srfs.map((f) => ({ name: f.name, type: f.type, tableOid: 0, attnum: 0 }))];
-      input = { kind: 'projectSet', schema, input, exprs: [], srfs };
-    }
+    // The set-returning calls run in a ProjectSet above the aggregation and the window functions,
+    // as PostgreSQL's: `count(*), unnest(…)` and `unnest(array_agg(x))` take grouped rows, and a
+    // window sees the rows before they are multiplied. Until that node is placed, the select
+    // list refers to each call's output by a marker (srfMarker) instead of a column number.
+    const srfBase = input.schema.length;
+    const markSrfs = (e: Expr): Expr => mapExpr(e, (x) => (x.kind === 'column' && x.level === 0 && x.index >= srfBase ? srfMarker(x.index - srfBase, x) : undefined));
+    let srfArgs = srfs.map((f) => f.args.map(markSrfs));
+    if (srfs.length) exprs = exprs.map(markSrfs);
 
     // 3. aggregation
-    const aggregated = explicitGrouping || having !== null || exprs.some(containsAgg);
+    const aggregated = explicitGrouping || having !== null || exprs.some(containsAgg) || srfArgs.some((a) => a.some(containsAgg));
     let plan = input;
     if (aggregated) {
       const groupExprs = groupBy.map((g) => resolveUnknown(this.env, g));
@@ -875,6 +879,7 @@ export class SelectBinder {
       const shown = exprs.slice(0, targets.length).map(rewrite);
       const havingR = having ? rewrite(having) : null;
       exprs = [...shown, ...exprs.slice(targets.length).map(rewrite)];
+      srfArgs = srfArgs.map((args) => args.map(rewrite));
       const schema: OutputColumn[] = [
         ...groupExprs.map((g, i) => ({ name: `group${i}`, type: g.type, tableOid: 0, attnum: 0 })),
         ...aggs.map((a) => ({ name: a.name, type: a.type, tableOid: 0, attnum: 0 })),
@@ -893,6 +898,7 @@ export class SelectBinder {
       return { kind: 'column', type: x.type, level: 0, index: plan.schema.length + i, name: x.name };
     });
     exprs = exprs.map(pullWindows);
+    srfArgs = srfArgs.map((args) => args.map(pullWindows));
     if (windows.length) {
       const schema = [...plan.schema, ...windows.map((w) => ({ name: w.name, type: w.type, tableOid: 0, attnum: 0 }))];
       // the expressions PostgreSQL's parser numbers (tleSortGroupRef) before the windows' keys:
@@ -902,6 +908,18 @@ export class SelectBinder {
       const distinctItems = stmt.distinctClause ? (distinctOn.length ? distinctOnColumns.map((c) => exprs[c]!) : shownExprs) : [];
       const sortGroupExprs = [...sortCols.map((c) => exprs[c]!), ...grouped, ...distinctItems];
       plan = { kind: 'window', schema, input: plan, fns: windows, sortGroupExprs };
+    }
+
+    // 3c. the set-returning calls, their outputs after the rows' columns
+    if (srfs.length) {
+      const base = plan.schema.length;
+      const unmark = (e: Expr): Expr => mapExpr(e, (x) => {
+        const j = srfMarkerIndex(x);
+        return j === undefined ? undefined : { kind: 'column', type: x.type, level: 0, index: base + j, name: (x as { name: string }).name };
+      });
+      const schema = [...plan.schema, ...srfs.map((f) => ({ name: f.name, type: f.type, tableOid: 0, attnum: 0 }))];
+      plan = { kind: 'projectSet', schema, input: plan, exprs: [], srfs: srfs.map((f, j) => ({ ...f, args: srfArgs[j]!.map(unmark) })) };
+      exprs = exprs.map(unmark);
     }
 
     // 4. project the select list plus hidden sort / DISTINCT ON columns
@@ -1211,12 +1229,25 @@ function rewriteForAggregate(e: Expr, groups: readonly Expr[], aggs: AggregateCa
       aggs.push({ name: x.name, fn: x.fn, args: x.args, distinct: x.distinct, filter: x.filter, orderBy: x.orderBy, type: x.type, ...(direct ? { direct } : {}) });
       return { kind: 'column', type: x.type, level: 0, index: groups.length + aggs.length - 1, name: x.name };
     }
+    if (srfMarkerIndex(x) !== undefined) return x;
     if (x.kind === 'column' && x.level === 0) {
       const shown = x.table ? `${x.table}.${x.name}` : x.name;
       throw new SqlError(SqlState.groupingError, `column "${shown}" must appear in the GROUP BY clause or be used in an aggregate function`, { position: x.position });
     }
     return undefined;
   });
+}
+
+/**
+ * A set-returning call's output before its ProjectSet is placed: a column at level 0 with a
+ * negative number, which no rewrite takes for a column of the rows (rewriteForAggregate passes it).
+ */
+function srfMarker(j: number, x: Extract<Expr, { kind: 'column' }>): Expr {
+  return { ...x, index: -1 - j };
+}
+
+function srfMarkerIndex(x: Expr): number | undefined {
+  return x.kind === 'column' && x.level === 0 && x.index < 0 ? -1 - x.index : undefined;
 }
 
 /** GROUPING(…) as an aggregate output column: its arguments must be GROUP BY expressions. */
