@@ -126,3 +126,34 @@ DROP DOMAIN spd_d;
 DROP FUNCTION spd_g();
 DROP SCHEMA spd_n;
 DROP TABLE spd_old;
+-- psql's ON_ERROR_ROLLBACK: a savepoint around each statement of a block
+\set ON_ERROR_ROLLBACK on
+CREATE TABLE spd_u1 (id int, v text);
+INSERT INTO spd_u1 VALUES (1,'a');
+BEGIN;
+CREATE UNIQUE INDEX spd_u1_v ON spd_u1 (v);
+INSERT INTO spd_u1 VALUES (2,'a');
+SAVEPOINT s;
+DROP INDEX spd_u1_v;
+INSERT INTO spd_u1 VALUES (3,'a');
+ROLLBACK TO s;
+INSERT INTO spd_u1 VALUES (4,'a');
+SAVEPOINT s2;
+CREATE UNIQUE INDEX spd_u1_id ON spd_u1 (id);
+ROLLBACK TO s2;
+INSERT INTO spd_u1 VALUES (1,'b');
+CREATE TABLE spd_u2 (id int);
+CREATE TABLE spd_u2 (id int);
+INSERT INTO spd_u2 VALUES (1);
+SAVEPOINT x;
+ALTER TABLE spd_u2 RENAME TO spd_u3;
+ROLLBACK TO x;
+ALTER TABLE spd_u2 RENAME TO spd_u4;
+ROLLBACK TO x;
+ALTER TABLE spd_u2 ADD COLUMN z int;
+COMMIT;
+SELECT * FROM spd_u1 ORDER BY 1,2;
+SELECT * FROM spd_u2;
+\d spd_u1
+DROP TABLE spd_u1, spd_u2;
+\unset ON_ERROR_ROLLBACK
