@@ -157,3 +157,26 @@ SELECT * FROM spd_u2;
 \d spd_u1
 DROP TABLE spd_u1, spd_u2;
 \unset ON_ERROR_ROLLBACK
+-- a full ROLLBACK after a ROLLBACK TO; a failed CREATE TABLE AS; keys added after a savepoint
+BEGIN;
+CREATE TABLE e3x (a int);
+SAVEPOINT s;
+CREATE TABLE e3y (a int);
+ROLLBACK TO s;
+CREATE TABLE e3z (a int);
+ROLLBACK;
+SELECT relname FROM pg_class WHERE relname LIKE 'e3%';
+BEGIN;
+SAVEPOINT s;
+CREATE TABLE e3c AS SELECT 1/(g-3) AS v FROM generate_series(1,5) g;
+ROLLBACK TO s;
+CREATE TABLE e3c AS SELECT 1 AS v;
+SAVEPOINT t;
+CREATE INDEX e3c_v ON e3c (v);
+ALTER TABLE e3c ADD PRIMARY KEY (v);
+ROLLBACK TO t;
+INSERT INTO e3c VALUES (1);
+COMMIT;
+SELECT * FROM e3c;
+\d e3c
+DROP TABLE e3c;
