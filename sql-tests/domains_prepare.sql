@@ -60,6 +60,15 @@ SELECT * FROM dmp_tdc2 WHERE c IN ('r', 'g');
 SELECT c::text FROM dmp_tdc2 ORDER BY c DESC;
 CREATE INDEX ON dmp_tdc2 (c);
 SELECT * FROM dmp_tdc2 ORDER BY c LIMIT 1;
+-- custom plans of a statement with a domain parameter (its value as a constant of the domain)
+CREATE TABLE dmp_cp (c dmp_pos, n int);
+INSERT INTO dmp_cp SELECT g, g FROM generate_series(1, 100) g;
+PREPARE dmp_cq(dmp_pos) AS SELECT count(*), pg_typeof($1) FROM dmp_cp WHERE c > $1;
+EXECUTE dmp_cq(50);
+EXECUTE dmp_cq(-1);
+PREPARE dmp_cq2(dmp_pos[]) AS SELECT count(*) FROM dmp_cp WHERE c = ANY($1);
+EXECUTE dmp_cq2('{1,2}');
+DROP TABLE dmp_cp;
 DEALLOCATE ALL;
 DROP TABLE dmp_tdc, dmp_tdc2;
 DROP DOMAIN dmp_dcol;
