@@ -46,15 +46,88 @@ interface DdlUndo {
   statementBefore?: CatalogData;
 }
 
+/**
+ * Where a SAVEPOINT stood in the block's DDL: a ROLLBACK TO it takes back exactly what came
+ * after (PostgreSQL's subtransaction abort). The catalog image is taken lazily, by the first
+ * DDL statement after the savepoint (its statement image, no extra copy), so psql's
+ * ON_ERROR_ROLLBACK (a savepoint per statement) costs nothing without DDL.
+ */
+export interface DdlMark {
+  /** the catalog as the savepoint found it (set by the first DDL statement after it) */
+  image?: CatalogData;
+  /** the roles as the savepoint found them (set by the first role statement after it) */
+  roles?: RolesData;
+  /** how far the block's undo lists reached at the savepoint */
+  touchedLog: number; created: number; dropLater: number; enumLabels: number; storage: number;
+}
+
 /** A session's DDL bookkeeping: the open block's undo, and storage an autocommit DROP frees. */
 export class DdlState {
   private undo: DdlUndo | undefined;
   /** the roles as the open block found them (restored at ROLLBACK) */
   private rolesBefore: RolesData | undefined;
+  /** every object key a statement of the block changed, in order (a savepoint's mark is a position in it) */
+  private touchedLog: string[] = [];
+  /** savepoints no DDL statement ran after yet: they take the next statement's catalog image */
+  private marksWithoutImage: DdlMark[] = [];
+  /** savepoints no role statement ran after yet: they take the roles as the next one finds them */
+  private marksWithoutRoles: DdlMark[] = [];
 
-  /** A role statement runs in a transaction block: remember the roles to restore at ROLLBACK. */
+  /** A role statement runs in a transaction block: remember the roles to restore at ROLLBACK (TO). */
   noteRoleChange(roles: Roles): void {
-    this.rolesBefore ??= JSON.parse(JSON.stringify(roles.toData())) as RolesData;
+    if (this.rolesBefore && this.marksWithoutRoles.length === 0) return;
+    const data = JSON.parse(JSON.stringify(roles.toData())) as RolesData;
+    this.rolesBefore ??= data;
+    for (const m of this.marksWithoutRoles.splice(0)) m.roles = data;
+  }
+
+  /** SAVEPOINT: where the block's DDL stands now. */
+  mark(): DdlMark {
+    const u = this.undo;
+    const m: DdlMark = {
+      touchedLog: this.touchedLog.length, created: u?.created.length ?? 0, dropLater: u?.dropLater.length ?? 0,
+      enumLabels: u?.enumLabels.length ?? 0, storage: u?.storage.length ?? 0,
+    };
+    this.marksWithoutImage.push(m);
+    this.marksWithoutRoles.push(m);
+    return m;
+  }
+
+  /**
+   * ROLLBACK TO SAVEPOINT (after the block's storage transaction rolled back to its mark):
+   * the objects DDL changed after `m` are put back as they were at the savepoint, the storage
+   * side taken back (keys, vector and text indexes: their files go), tables created after it
+   * lose their storage, tables dropped after it keep theirs at COMMIT, roles come back.
+   * The catalog image a COMMIT writes is the restored catalog, so a restart (kill -9
+   * included) never sees the undone DDL. The savepoint goes on (its mark stays valid).
+   */
+  async rollbackTo(ctx: SessionContext, m: DdlMark): Promise<void> {
+    if (m.roles) ctx.engine.roles.loadData(JSON.parse(JSON.stringify(m.roles)) as RolesData);
+    m.roles = undefined;
+    if (!this.marksWithoutRoles.includes(m)) this.marksWithoutRoles.push(m);
+    const undo = this.undo;
+    if (!undo) return;
+    this.noteChanges(ctx.catalog);
+    const since = new Set(this.touchedLog.slice(m.touchedLog));
+    if (since.size > 0 && m.image) {
+      ctx.catalog.loadData(undoObjects(m.image, ctx.catalog.snapshotData(), since));
+      ctx.catalog.version++;
+    }
+    this.touchedLog.length = m.touchedLog;
+    undo.touched = new Set(this.touchedLog);
+    endUncommittedEnumLabels(undo.enumLabels.splice(m.enumLabels));
+    await runStorageUndo(undo.storage.splice(m.storage));
+    undo.dropLater.length = m.dropLater;
+    for (const oid of undo.created.splice(m.created)) await ctx.engine.storage.dropTable(oid).catch(() => {});
+    m.image = undefined;
+    if (!this.marksWithoutImage.includes(m)) this.marksWithoutImage.push(m);
+  }
+
+  /** RELEASE SAVEPOINT (or ROLLBACK TO an outer one): marks `m` and after are no longer wanted. */
+  forgetMarks(marks: readonly DdlMark[]): void {
+    const gone = new Set(marks);
+    this.marksWithoutImage = this.marksWithoutImage.filter((x) => !gone.has(x));
+    this.marksWithoutRoles = this.marksWithoutRoles.filter((x) => !gone.has(x));
   }
   /** storage of tables an autocommit DROP removed from the catalog: dropped once that is saved */
   readonly autocommitDrops: number[] = [];
@@ -125,7 +198,10 @@ export class DdlState {
   noteChanges(catalog: Catalog): void {
     const undo = this.undo;
     if (!undo?.statementBefore) return;
-    for (const k of changedObjects(undo.statementBefore, catalog.snapshotData())) undo.touched.add(k);
+    for (const k of changedObjects(undo.statementBefore, catalog.snapshotData())) {
+      undo.touched.add(k);
+      this.touchedLog.push(k);
+    }
     undo.statementBefore = undefined;
   }
 
@@ -135,6 +211,8 @@ export class DdlState {
       if (!this.undo) this.undo = { before: ctx.catalog.snapshotData(), created: [], dropLater: [], enumLabels: [], storage: [], touched: new Set() };
       const undo = this.undo;
       undo.statementBefore ??= ctx.catalog.snapshotData();
+      // the savepoints before this statement: the catalog as it found it is theirs
+      for (const m of this.marksWithoutImage.splice(0)) m.image = undo.statementBefore;
       txn = {
         created: (oid) => undo.created.push(oid), dropLater: (oid) => undo.dropLater.push(oid),
         addedEnumLabel: (oid) => {
@@ -190,6 +268,9 @@ export class DdlState {
     const undo = this.undo;
     const roles = this.rolesBefore;
     this.rolesBefore = undefined;
+    this.touchedLog = [];
+    this.marksWithoutImage = [];
+    this.marksWithoutRoles = [];
     if (roles && !committed) ctx.engine.roles.loadData(roles);
     if (!undo) {
       if (roles && !saved) await saveAfterBlock(ctx, committed);

@@ -3,7 +3,7 @@
  * again at execution if the catalog changed since (a cached plan must not outlive the
  * tables it names).
  */
-import { setTypeScope } from '../types/user-types.js';
+import { declaredParamType, setTypeScope } from '../types/user-types.js';
 import { SqlError, SqlState } from '../errors.js';
 import { optimize } from '../planner/optimize.js';
 import { plannerSettings, type CostEnv } from '../planner/cost.js';
@@ -82,7 +82,7 @@ function bindPrepared(ctx: SessionContext, raw: RawStatement, text: string, para
  */
 export function customPlanOf(ctx: SessionContext, stmt: QuiverStatement, values: readonly Value[]): QuiverStatement | undefined {
   if (values.length === 0 || !stmt.raw || !REBOUND.has(stmt.bound.kind)) return undefined;
-  const node = paramsAsConstants(stmt.raw.node, values, stmt.paramTypes.map((t) => sqlType(t)));
+  const node = paramsAsConstants(stmt.raw.node, values, stmt.paramTypes.map(declaredParamType));
   return node && bindPrepared(ctx, { ...stmt.raw, node }, stmt.text, []);
 }
 

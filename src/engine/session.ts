@@ -5,7 +5,7 @@
  */
 import { advisoryKey, advisoryLock, advisoryStatementEnded, advisoryUnlock, type AdvisoryCaller } from './advisory-lock-calls.js';
 import type { AdvisoryLevel, AdvisoryLocks, AdvisoryMode } from './advisory-locks.js';
-import { setTypeScope } from '../types/user-types.js';
+import { declaredParamType, setTypeScope } from '../types/user-types.js';
 import { bindDomainConstraints } from '../sql/bind-domain.js';
 import { SqlError, SqlState, toSqlError, type SqlNotice } from '../errors.js';
 import { storesRows, type BackendActivity, type Catalog, type CatalogData, type SequenceLogger } from '../catalog/catalog.js';
@@ -15,7 +15,7 @@ import type { SelectBinder } from '../sql/bind-select.js';
 import { newSelectBinder } from '../sql/select-binder.js';
 import { splitStatements } from '../sql/parser.js';
 import { uniqueViolationError } from '../executor/dml.js';
-import type { ExecEnv } from '../executor/expr.js';
+import { domainChecker, type ExecEnv } from '../executor/expr.js';
 import { collect, runPlan, type RunContext } from '../executor/operators.js';
 import { textCorpusOf } from '../executor/text-corpus.js';
 import { UniqueViolation, WriteConflict, type Transaction } from '../storage/api.js';
@@ -460,6 +460,14 @@ export class Session implements Backend, SessionInfo, SessionContext {
     this.tx.state = 'idle';
     // temporary objects end with the session (their storage goes in the background)
     if (this.db) void dropTempStorage(this.engine.storage, this.temp.end(this.db));
+  }
+
+  /** A Bind parameter declared as a domain: its NOT NULL and CHECKs, as domain_in applies them. */
+  checkParam(oid: number, value: Value): void {
+    const type = declaredParamType(oid);
+    if (type.domain === undefined) return;
+    const check = domainChecker(bindDomainConstraints(this.binder([]), type.domain));
+    check(value, this.execEnv([], this.runContext(this.tx.txn)));
   }
 
   prepare(sql: string, paramTypes: readonly number[]): QuiverStatement {

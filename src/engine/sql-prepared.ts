@@ -12,7 +12,8 @@ import { bindExpr, coerce } from '../sql/bind-expr.js';
 import { Scope } from '../sql/scope.js';
 import type { BoundStatement } from '../sql/statement.js';
 import { resolveTypeName } from '../sql/type-names.js';
-import { OID, formatType, sqlType, type Value } from '../types/types.js';
+import { OID, formatType, type Value } from '../types/types.js';
+import { declaredParamType } from '../types/user-types.js';
 import type { ProtocolStatements } from '../wire/backend.js';
 import type { SessionContext } from './context.js';
 import { prepareParsed, type QuiverStatement } from './prepare.js';
@@ -83,7 +84,11 @@ export function runPrepare(ctx: SessionContext, bound: Extract<BoundStatement, {
   if (ctx.sqlPrepared.has(bound.name)) {
     throw new SqlError(SqlState.duplicatePreparedStatement, `prepared statement "${bound.name}" already exists`);
   }
-  const types = bound.argTypes.map((t) => resolveTypeName(('TypeName' in t ? t.TypeName : t) as never).oid);
+  // a domain stays a domain: EXECUTE's values are coerced to it (its constraints checked)
+  const types = bound.argTypes.map((t) => {
+    const type = resolveTypeName(('TypeName' in t ? t.TypeName : t) as never);
+    return type.domain ?? type.oid;
+  });
   const statement = prepareParsed(ctx, bound.query, types);
   ctx.sqlPrepared.add({ name: bound.name, statement, text: queryText, prepared: Date.now() * 1000 });
 }
@@ -102,7 +107,7 @@ export function executeParams(ctx: SessionContext, target: SqlPrepared, params: 
   const env = ctx.execEnv([], rc);
   return params.map((p, i) => {
     const bound = bindExpr(p as never, new Scope(null), binder.ctx('EXECUTE parameter'));
-    const target = sqlType(expected[i] ?? OID.text);
+    const target = declaredParamType(expected[i] ?? OID.text);
     let typed;
     try {
       typed = coerce(binder.env, bound, target, 'assignment');

@@ -9,6 +9,7 @@ import type { BoundStatement, TransactionOptions } from '../sql/statement.js';
 import type { SessionContext } from './context.js';
 import type { SessionSettings } from './session-settings.js';
 import type { ExportedSnapshots } from './snapshots.js';
+import type { DdlMark } from './ddl-dispatch.js';
 import { finishPrepared, prepareTransaction } from './two-phase.js';
 import { syncIsSuperuser } from './session-roles.js';
 import { nowMicros } from '../types/datetime.js';
@@ -24,7 +25,7 @@ export class Transactions {
   readOnly = false;
   /** a hot standby's session (cluster mode): every transaction is read-only, as in PostgreSQL's hot standby */
   hotStandby = false;
-  savepoints: { name: string; mark: number; notifyMark: ReturnType<SessionContext['notifications']['mark']>; cursorMark: number; settingsLevel: number }[] = [];
+  savepoints: { name: string; mark: number; notifyMark: ReturnType<SessionContext['notifications']['mark']>; cursorMark: number; settingsLevel: number; ddlMark: DdlMark }[] = [];
   /**
    * A simple Query of several statements is running: PostgreSQL runs it in an implicit
    * transaction block, where DECLARE CURSOR is allowed (its cursor closes with the Query).
@@ -156,7 +157,7 @@ export async function runTransactionStatement(ctx: SessionContext, stmt: BoundTr
       if (ctx.tx.idle || ctx.tx.implicit) throw new SqlError(SqlState.noActiveSqlTransaction, 'SAVEPOINT can only be used in transaction blocks');
       ctx.tx.savepoints.push({
         name: stmt.savepoint, mark: ctx.tx.txn!.mark(), notifyMark: ctx.notifications.mark(), cursorMark: ctx.cursors.mark(),
-        settingsLevel: ctx.settings.beginSavepoint(),
+        settingsLevel: ctx.settings.beginSavepoint(), ddlMark: ctx.ddl.mark(),
       });
       return 'SAVEPOINT';
     case 'release':
@@ -307,7 +308,7 @@ async function rollback(ctx: SessionContext): Promise<void> {
 }
 
 /** RELEASE [SAVEPOINT] name / ROLLBACK TO [SAVEPOINT] name */
-function toSavepoint(ctx: SessionContext, stmt: BoundTransaction): string {
+async function toSavepoint(ctx: SessionContext, stmt: BoundTransaction): Promise<string> {
   const { tx } = ctx;
   const what = stmt.action === 'release' ? 'RELEASE SAVEPOINT' : 'ROLLBACK TO SAVEPOINT';
   if (tx.idle || tx.implicit) throw new SqlError(SqlState.noActiveSqlTransaction, `${what} can only be used in transaction blocks`);
@@ -318,10 +319,14 @@ function toSavepoint(ctx: SessionContext, stmt: BoundTransaction): string {
   const savepoint = tx.savepoints[i];
   if (stmt.action === 'release') {
     ctx.settings.endSavepoints(savepoint.settingsLevel, true);
+    ctx.ddl.forgetMarks(tx.savepoints.slice(i).map((s) => s.ddlMark));
     tx.savepoints.length = i;
     return 'RELEASE';
   }
   tx.txn!.rollbackTo(savepoint.mark);
+  // the DDL after the savepoint (its rows are gone already: tables it created are dropped)
+  ctx.ddl.forgetMarks(tx.savepoints.slice(i + 1).map((s) => s.ddlMark));
+  await ctx.ddl.rollbackTo(ctx, savepoint.ddlMark);
   ctx.notifications.rollbackTo(savepoint.notifyMark);
   ctx.cursors.rollbackTo(savepoint.cursorMark);
   // the savepoint's settings are undone, and it begins again at the same level

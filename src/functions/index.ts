@@ -12,7 +12,7 @@ import { canCoerceImplicitly } from './casts.js';
 import { operatorCandidates } from './operators.js';
 import { scalarCandidates } from './scalar.js';
 import { COUNT_STAR, aggregateCandidates, isAggregateName as isAgg } from './aggregates.js';
-import { functionNotFound, functionNotUnique, returnTypeOf, selectCandidate, type AggDef, type ScalarDef } from './registry.js';
+import { describeArgs, functionNotFound, functionNotUnique, returnTypeOf, selectCandidate, type AggDef, type ScalarDef } from './registry.js';
 
 export { resolveCast, castContextOf, canCoerceImplicitly, cannotCast, typmodCoercion } from './casts.js';
 export { distanceFunction } from '../types/vector.js';
@@ -108,7 +108,7 @@ export function resolveVariadicArrayCall(name: string, fixed: readonly SqlType[]
 }
 
 function describeOperator(op: string, left: SqlType | null, right: SqlType): string {
-  return left === null ? `${op} ${formatType({ oid: right.oid, typmod: -1 })}` : `${formatType({ oid: left.oid, typmod: -1 })} ${op} ${formatType({ oid: right.oid, typmod: -1 })}`;
+  return left === null ? `${op} ${describeArgs([right])}` : `${describeArgs([left])} ${op} ${describeArgs([right])}`;
 }
 
 /**

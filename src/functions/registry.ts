@@ -80,7 +80,8 @@ export function resolvePolymorphic(declared: readonly number[], actual: readonly
     if (a === OID.unknown) continue;
     if (isAnyElement(d)) {
       if (d === OID.anynonarray && isArrayOid(a)) return undefined;
-      if (d === OID.anyenum && categoryOf(a) !== 'E') return undefined;
+      // a domain over an enum is no enum to anyenum (check_generic_type_consistency's type_is_enum)
+      if (d === OID.anyenum && (categoryOf(a) !== 'E' || actual[i]!.domain !== undefined)) return undefined;
       if (elem !== undefined && elem !== a) {
         // a range's element must be its subtype exactly (check_generic_type_consistency)
         if (range !== undefined) return undefined;
@@ -246,7 +247,8 @@ export function returnTypeOf(ret: number | ((args: readonly SqlType[]) => SqlTyp
 }
 
 export function describeArgs(types: readonly SqlType[]): string {
-  return types.map((t) => formatType({ oid: t.oid, typmod: -1 })).join(', ');
+  // a domain's value is named as the domain, as PostgreSQL's errors name the argument's type
+  return types.map((t) => formatType({ oid: t.oid, typmod: -1, ...(t.domain !== undefined ? { domain: t.domain } : {}) })).join(', ');
 }
 
 export function functionNotFound(name: string, types: readonly SqlType[], star = false): SqlError {

@@ -12,6 +12,7 @@
  */
 import { formatTypeWithTypmod, OID, elementTypeOf, sqlType, type SqlType } from '../types/types.js';
 import { quoteIdent } from '../types/identifiers.js';
+import { domainOfArray } from '../types/user-types.js';
 import type { Expr } from './plan.js';
 import { constLiteral } from './explain-expr.js';
 import { sqlSyntaxCall } from './sql-syntax-calls.js';
@@ -266,8 +267,9 @@ class RulePrinter {
   }
 
   /** get_oper_expr and get_func_expr */
-  private call(e: Extract<Expr, { kind: 'call' }>, _showImplicit: boolean): void {
-    if (e.args.length === 0 && SQL_VALUE_FUNCTIONS.has(e.name)) return this.out(e.name.toUpperCase());
+  private call(call: Extract<Expr, { kind: 'call' }>, _showImplicit: boolean): void {
+    if (call.args.length === 0 && SQL_VALUE_FUNCTIONS.has(call.name)) return this.out(call.name.toUpperCase());
+    const e = { ...call, args: call.args.map((a, i) => relabelDomain(a, call.fn.argTypes[i])) };
     if (isOperatorCall(e)) {
       if (e.args.length === 1) return this.wrapped(e, `${e.name} `, [e.args[0], true]);
       return this.wrapped(e, [e.args[0], true], ` ${e.name} `, [e.args[1], true]);
@@ -310,6 +312,17 @@ class RulePrinter {
     this.expr(e.otherwise, true);
     this.keyword('END', -INDENT_VAR, 0);
   }
+}
+
+/**
+ * A domain's value passed where its base type is declared: PostgreSQL's tree has a RelabelType
+ * to the base type there (coerce_type), which ruleutils prints as a cast — `c::integer < 100`,
+ * a domain over a domain's CHECK as `VALUE::integer > 0`. A domain's array type is no domain.
+ */
+function relabelDomain(a: Expr, declared: SqlType | undefined): Expr {
+  const domain = a.type.domain;
+  if (domain === undefined || declared?.domain !== undefined || domainOfArray(domain)) return a;
+  return { kind: 'cast', type: sqlType(a.type.oid), arg: a, fn: (v) => v, explicit: true };
 }
 
 function quoteName(name: string): string {

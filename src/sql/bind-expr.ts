@@ -3,7 +3,7 @@
  * operators/functions/casts through src/functions, infers $n parameter types from their
  * context, and turns untyped literals into typed constants where the context decides.
  */
-import { domainOfArray } from '../types/user-types.js';
+import { declaredParamType, domainOfArray } from '../types/user-types.js';
 import { multirangeTypeNamed } from '../types/multirange.js';
 import { SqlError, SqlState } from '../errors.js';
 import { cannotCast, commonType, isAggregateName, resolveCast, resolveFunction, resolveOperator, resolveVariadicArrayCall } from '../functions/index.js';
@@ -287,7 +287,7 @@ function bindExprNode(node: RawNode, scope: Scope, ctx: ExprContext): Expr {
       if (index < 0) throw new SqlError(SqlState.undefinedParameter, `there is no parameter $${n.number}`, { position: pos(n) });
       while (env.paramTypes.length <= index) env.paramTypes.push(0);
       const oid = env.paramTypes[index] || OID.unknown;
-      return { kind: 'param', type: sqlType(oid), index };
+      return { kind: 'param', type: declaredParamType(oid), index };
     }
     case 'TypeCast': {
       const target = resolveTypeName(n.typeName);

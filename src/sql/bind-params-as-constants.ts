@@ -7,6 +7,7 @@
 import type { Node } from '@pgsql/types';
 import { formatText } from '../types/text-io.js';
 import { OID, typeInfo, type SqlType, type Value } from '../types/types.js';
+import { domainEntry, domainOfArray } from '../types/user-types.js';
 
 /** pgvector's types live in public, not pg_catalog */
 const VECTOR_TYPES = new Set<number>([OID.vector, OID._vector, OID.halfvec, OID._halfvec, OID.sparsevec, OID._sparsevec]);
@@ -27,9 +28,10 @@ export function paramsAsConstants(node: Node, values: readonly Value[], types: r
   for (let i = 0; i < values.length; i++) {
     const name = typeName(types[i].oid);
     if (!name) return undefined;
-    // built-in types by their pg_catalog name; pgvector's (in public) by their own name
-    const names = VECTOR_TYPES.has(types[i].oid) ? [name] : ['pg_catalog', name];
-    const cast = { names: names.map((sval) => ({ String: { sval } })), typemod: -1 };
+    // built-in types by their pg_catalog name; pgvector's (in public) by their own name; a domain (or d[]) by its own
+    const domain = types[i].domain === undefined ? undefined : domainEntry(types[i].domain!) ?? domainOfArray(types[i].domain!);
+    const names = domain ? [domain.schema, domain.name] : VECTOR_TYPES.has(types[i].oid) ? [name] : ['pg_catalog', name];
+    const cast = { names: names.map((sval) => ({ String: { sval } })), typemod: -1, ...(domain && domain.oid !== types[i].domain ? { arrayBounds: [{ Integer: { ival: -1 } }] } : {}) };
     const v = values[i];
     literals.push({ TypeCast: { arg: v === null ? { A_Const: { isnull: true } } : { A_Const: { sval: { sval: formatText(types[i], v) } } }, typeName: cast } });
   }

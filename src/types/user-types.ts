@@ -232,6 +232,18 @@ export function domainType(d: DomainEntry, arrayOf = false): SqlType {
 }
 
 /**
+ * The value type of a parameter declared with type `oid` (PREPARE p(d), Parse's types): a
+ * domain's or a domain array's OID gives the domain's value type (its base marked with it),
+ * so the parameter is checked as a coercion to the domain and shows as the domain.
+ */
+export function declaredParamType(oid: number): SqlType {
+  const d = DOMAINS.get(oid);
+  if (d) return domainType(d);
+  const a = DOMAIN_ARRAYS.get(oid);
+  return a ? domainType(a, true) : { oid, typmod: -1 };
+}
+
+/**
  * The type OID a value is sent as (RowDescription, array_send's element type): a domain's
  * value as its base type (PostgreSQL's getBaseTypeAndTypmod), but an array of a domain as
  * the domain's array type, which is no domain itself.

@@ -88,6 +88,12 @@ export interface Backend {
   /** Parse and bind one statement. paramTypes may hold 0 for "infer". Throws SqlError. */
   prepare(sql: string, paramTypes: readonly number[]): PreparedStatement;
 
+  /**
+   * Optional: a Bind parameter declared with type `oid` was decoded: a domain's constraints
+   * are checked here (PostgreSQL's domain_in fails the Bind). Throws SqlError.
+   */
+  checkParam?(oid: number, value: Value): void;
+
   /** Execute a prepared statement with already-decoded parameter values. */
   execute(stmt: PreparedStatement, params: readonly Value[]): Promise<ExecResult>;
 

@@ -14,6 +14,7 @@ import { TLSSocket, type SecureContext } from 'node:tls';
 import type { Logger } from 'pino';
 import { SqlError, SqlState, toSqlError } from '../errors.js';
 import type { Value } from '../types/types.js';
+import { declaredParamType } from '../types/user-types.js';
 import type { Backend, BackendRegistry, ExecResult, FieldInfo, PreparedStatement, ProtocolStatements } from './backend.js';
 import { decodeParam, encodeTextOutput, encodeValue, type TextSettings } from './codecs.js';
 import { textOutputIgnoresSettings } from '../types/text-io.js';
@@ -872,7 +873,10 @@ export class Connection {
       const data = len === -1 ? null : r.bytes(len);
       const format = checkFormat(paramFormats.length === 0 ? 0 : paramFormats.length === 1 ? paramFormats[0]! : paramFormats[i]!);
       try {
-        params.push(decodeParam({ oid: stmt.paramTypes[i]!, typmod: -1 }, data, format, i, settingsNow));
+        // a domain's parameter is read as its base type, then its constraints checked (domain_in)
+        const value = decodeParam(declaredParamType(stmt.paramTypes[i]!), data, format, i, settingsNow);
+        this.requireBackend().checkParam?.(stmt.paramTypes[i]!, value);
+        params.push(value);
       } catch (e) {
         throw withParamContext(e, portalName, i, data, format, byteSetting(this.requireBackend().setting('log_parameter_max_length_on_error')));
       }
