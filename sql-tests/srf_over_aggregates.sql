@@ -19,3 +19,20 @@ select x % 2 as k, unnest(array_agg(x order by x)) from generate_series(1,5) x g
 select unnest(array[1,2]) u, rank() over (order by 1) from generate_series(1,2);
 explain (costs off) select count(*), unnest(array[1,2]);
 explain (costs off) select x, unnest(array[x,1]) from generate_series(1,5) x order by 1, 2;
+-- nested calls run in ProjectSets of their own; calls at one depth advance in step
+select unnest(regexp_matches('abcb','(b)', 'g'));
+select generate_series(1, generate_series(1,3));
+select x, generate_series(1, generate_series(1,2)) g, unnest(array[10,20,30]) from (values (1)) v(x);
+explain (costs off) select generate_series(1, generate_series(1,3));
+select unnest(array[unnest(array[1,2])]);
+-- a call a window's ORDER BY or GROUP BY uses runs below them
+select row_number() over (order by generate_series(1,2));
+select generate_series(1,3) g, count(*) from generate_series(1,2) group by 1 order by 1;
+select generate_series(1,2) order by generate_series(1,2) desc;
+-- where PostgreSQL refuses them
+select sum(x) from generate_series(1, 3) x where unnest(array[1]) = 1;
+select count(unnest(array[1,2]));
+select case when true then generate_series(1,2) end;
+select coalesce(generate_series(1,2), 0);
+select sum(x) from generate_series(1,3) x having generate_series(1,2) > 0;
+select sum(generate_series(1,2)) over ();

@@ -100,6 +100,15 @@ export interface ExprContext {
   /** where set-returning functions are allowed (the select list): registers the call and
    *  returns the expression that reads its current value */
   readonly srf?: (name: string, args: Expr[], position: number | undefined) => Expr;
+  /** why a set-returning call is refused here although the clause allows them (in CASE, an aggregate's arguments …) */
+  readonly srfRefusal?: { readonly message: string; readonly hint?: string };
+}
+
+const LATERAL_HINT = 'You might be able to move the set-returning function into a LATERAL FROM item.';
+
+/** The context of a part of an expression where PostgreSQL refuses set-returning calls the clause itself allows. */
+export function refuseSrfs(ctx: ExprContext, message: string, hint: string | null = LATERAL_HINT): ExprContext {
+  return ctx.srf ? { ...ctx, srf: undefined, srfRefusal: { message, ...(hint === null ? {} : { hint }) } } : ctx;
 }
 
 const pos = (n: RawNode | undefined): number | undefined => (n && typeof n.location === 'number' && n.location >= 0 ? n.location + 1 : undefined);
@@ -341,7 +350,8 @@ function bindExprNode(node: RawNode, scope: Scope, ctx: ExprContext): Expr {
     case 'CaseExpr':
       return bindCase(n, scope, ctx);
     case 'CoalesceExpr': {
-      const args = (n.args as RawNode[]).map((a) => bindExpr(a, scope, ctx));
+      const inner = refuseSrfs(ctx, 'set-returning functions are not allowed in COALESCE');
+      const args = (n.args as RawNode[]).map((a) => bindExpr(a, scope, inner));
       const type = commonType(args.map((a) => a.type), 'COALESCE');
       return { kind: 'coalesce', type, args: args.map((a) => coerce(env, a, type, 'implicit')) };
     }
@@ -606,8 +616,9 @@ function bindAExpr(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
   }
 }
 
-function bindCase(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
-  const env = ctx.env;
+function bindCase(n: RawNode, scope: Scope, outer: ExprContext): Expr {
+  const env = outer.env;
+  const ctx = refuseSrfs(outer, 'set-returning functions are not allowed in CASE');
   const operand = n.arg ? bindExpr(n.arg, scope, ctx) : null;
   const whens = (n.args as RawNode[]).map((w) => {
     const when = w.CaseWhen;
@@ -706,7 +717,8 @@ function bindWindowCall(n: RawNode, name: string, scope: Scope, ctx: ExprContext
     JSON.stringify(spec, (k, v) => (k === 'position' ? undefined : typeof v === 'bigint' ? `${v}n` : v));
   const identity = specIdentity({ partitionBy, orderBy, frame });
   const winref = windowClauseNumber(n.over, ctx.windowDefs, identity, (def) => specIdentity(bindWindowSpec(def, scope, inner)) === identity, ctx.windowClauses ?? []);
-  let args = ((n.args ?? []) as RawNode[]).map((a) => bindExpr(a, scope, { ...inner, inWindowArgs: true }));
+  const argCtx = refuseSrfs({ ...inner, inWindowArgs: true }, 'window function calls cannot contain set-returning function calls');
+  let args = ((n.args ?? []) as RawNode[]).map((a) => bindExpr(a, scope, argCtx));
   if (RANKING.has(name)) {
     if (n.agg_filter) throw new SqlError(SqlState.featureNotSupported, 'FILTER is not implemented for non-aggregate window functions', { position });
     const [min, max] = RANKING_ARITY.get(name)!;
@@ -802,10 +814,12 @@ function bindFuncCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
   if (RANKING.has(name)) throw new SqlError(SqlState.wrongObjectType, `window function ${name} requires an OVER clause`, { position });
   if ((isSetReturning(name) && !env.systemFunction(name, [])) || env.userSetFunction?.(name, ((n.args ?? []) as RawNode[]).length)) {
     if (!ctx.srf) {
+      if (ctx.srfRefusal) throw new SqlError(SqlState.featureNotSupported, ctx.srfRefusal.message, { position, ...(ctx.srfRefusal.hint ? { hint: ctx.srfRefusal.hint } : {}) });
       throw new SqlError(SqlState.featureNotSupported, `set-returning functions are not allowed in ${ctx.noAggregates ?? 'this context'}`, { position });
     }
-    // aggregates and window functions may be arguments: the ProjectSet runs above them
-    const inner: ExprContext = { ...ctx, srf: undefined };
+    // aggregates, window functions and other set-returning calls may be arguments: the
+    // ProjectSets run above them (a nested call in a ProjectSet of its own, below)
+    const inner: ExprContext = ctx;
     const rawSrfArgs = (n.args ?? []) as RawNode[];
     const args = rawSrfArgs.some((a) => a.NamedArgExpr) ? bindNamedArgs(name, rawSrfArgs, scope, inner, position) : rawSrfArgs.map((a) => bindExpr(a, scope, inner));
     return ctx.srf(name, args, position);
@@ -816,7 +830,7 @@ function bindFuncCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
     if (ctx.noAggregates !== null) {
       throw new SqlError(SqlState.groupingError, `aggregate functions are not allowed in ${ctx.noAggregates}`, { position });
     }
-    const inner: ExprContext = { ...ctx, inAggregate: true };
+    const inner: ExprContext = refuseSrfs({ ...ctx, inAggregate: true }, 'aggregate function calls cannot contain set-returning function calls');
     const args = ((n.args ?? []) as RawNode[]).map((a) => bindExpr(a, scope, inner));
     const fn = resolveFunctionAt(name, args.map((a) => a.type), position, { star: !!n.agg_star, distinct: !!n.agg_distinct });
     if (fn.kind !== 'aggregate') throw new SqlError(SqlState.wrongObjectType, `${name} is not an aggregate function`, { position });

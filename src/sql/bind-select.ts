@@ -8,7 +8,7 @@ import { SqlError, SqlState } from '../errors.js';
 import { commonType } from '../functions/index.js';
 import { readAsSubquery, type AggregateCall, type Expr, type OutputColumn, type Plan, type SortKey } from '../planner/plan.js';
 import { OID, T, formatType, type SqlType } from '../types/types.js';
-import { bindExpr, bindNamedArgs, noteBound, bindWindowSpec, coerce, resolveUnknown, type BindEnv, type ExprContext } from './bind-expr.js';
+import { bindExpr, bindNamedArgs, noteBound, bindWindowSpec, coerce, refuseSrfs, resolveUnknown, type BindEnv, type ExprContext } from './bind-expr.js';
 import { leftmostPosition, rawPosition } from './positions.js';
 import { resolveTypeName } from './type-names.js';
 import { mapExpr, planIsCorrelated } from '../planner/expr-walk.js';
@@ -816,7 +816,8 @@ export class SelectBinder {
     const groupItems = (stmt.groupClause ?? []) as RawNode[];
     const { groupBy, groupingSets } = this.bindGroupBy(stmt, groupItems, scope, targets);
     const explicitGrouping = groupItems.length > 0;
-    const having = stmt.havingClause ? this.asBool(bindExpr(stmt.havingClause, scope, ctx), 'HAVING', rawPosition(stmt.havingClause)) : null;
+    const havingCtx = refuseSrfs(ctx, 'set-returning functions are not allowed in HAVING', null);
+    const having = stmt.havingClause ? this.asBool(bindExpr(stmt.havingClause, scope, havingCtx), 'HAVING', rawPosition(stmt.havingClause)) : null;
     const sortItems = ((stmt.sortClause ?? []) as RawNode[]).map((s) => {
       const sb = s.SortBy;
       const desc = sb.sortby_dir === 'SORTBY_DESC';
@@ -864,15 +865,54 @@ export class SelectBinder {
     // window sees the rows before they are multiplied. Until that node is placed, the select
     // list refers to each call's output by a marker (srfMarker) instead of a column number.
     const srfBase = input.schema.length;
-    const markSrfs = (e: Expr): Expr => mapExpr(e, (x) => (x.kind === 'column' && x.level === 0 && x.index >= srfBase ? srfMarker(x.index - srfBase, x) : undefined));
+    const markSrfs = (e: Expr): Expr => mapThroughWindows(e, (x) => (x.kind === 'column' && x.level === 0 && x.index >= srfBase ? srfMarker(x.index - srfBase, x) : undefined));
     let srfArgs = srfs.map((f) => f.args.map(markSrfs));
-    if (srfs.length) exprs = exprs.map(markSrfs);
+    let groupKeys = groupBy;
+    if (srfs.length) {
+      exprs = exprs.map(markSrfs);
+      groupKeys = groupBy.map(markSrfs);
+    }
+    let plan = input;
+    // One ProjectSet per depth of nesting, as PostgreSQL's (`generate_series(1,
+    // generate_series(1, 3))` runs the inner call in the lower one; calls at one depth
+    // advance in step); the markers become the columns.
+    const placeSrfs = (): void => {
+      const depth: number[] = [];
+      srfArgs.forEach((args, j) => {
+        let d = 0;
+        for (const a of args) {
+          mapExpr(a, (x) => {
+            const inner = srfMarkerIndex(x);
+            if (inner !== undefined) d = Math.max(d, depth[inner]! + 1);
+            return undefined;
+          });
+        }
+        depth[j] = d; // an argument's call was registered before the call that takes it
+      });
+      const at: number[] = [];
+      const unmark = (e: Expr): Expr => mapThroughWindows(e, (x) => {
+        const j = srfMarkerIndex(x);
+        return j === undefined ? undefined : { kind: 'column', type: x.type, level: 0, index: at[j]!, name: (x as { name: string }).name };
+      });
+      for (let d = 0; d <= Math.max(...depth); d++) {
+        const level = srfs.map((f, j) => ({ f, j })).filter(({ j }) => depth[j] === d);
+        const args = level.map(({ j }) => srfArgs[j]!.map(unmark));
+        level.forEach(({ j }, i) => { at[j] = plan.schema.length + i; });
+        const schema = [...plan.schema, ...level.map(({ f }) => ({ name: f.name, type: f.type, tableOid: 0, attnum: 0 }))];
+        plan = { kind: 'projectSet', schema, input: plan, exprs: [], srfs: level.map(({ f }, i) => ({ ...f, args: args[i]! })) };
+      }
+      exprs = exprs.map(unmark);
+      groupKeys = groupKeys.map(unmark);
+    };
+    // a call GROUP BY or a window's PARTITION BY / ORDER BY uses runs below them (PostgreSQL
+    // evaluates such keys first), the select list's others above
+    const srfsFirst = srfs.length > 0 && (groupKeys.some(hasSrfMarker) || exprs.some(windowKeysHaveSrfMarker));
+    if (srfsFirst) placeSrfs();
 
     // 3. aggregation
     const aggregated = explicitGrouping || having !== null || exprs.some(containsAgg) || srfArgs.some((a) => a.some(containsAgg));
-    let plan = input;
     if (aggregated) {
-      const groupExprs = groupBy.map((g) => resolveUnknown(this.env, g));
+      const groupExprs = groupKeys.map((g) => resolveUnknown(this.env, g));
       const aggs: AggregateCall[] = [];
       const rewrite = (e: Expr) => rewriteForAggregate(e, groupExprs, aggs);
       // select list, HAVING, then hidden entries: the aggregate's call order
@@ -910,17 +950,8 @@ export class SelectBinder {
       plan = { kind: 'window', schema, input: plan, fns: windows, sortGroupExprs };
     }
 
-    // 3c. the set-returning calls, their outputs after the rows' columns
-    if (srfs.length) {
-      const base = plan.schema.length;
-      const unmark = (e: Expr): Expr => mapExpr(e, (x) => {
-        const j = srfMarkerIndex(x);
-        return j === undefined ? undefined : { kind: 'column', type: x.type, level: 0, index: base + j, name: (x as { name: string }).name };
-      });
-      const schema = [...plan.schema, ...srfs.map((f) => ({ name: f.name, type: f.type, tableOid: 0, attnum: 0 }))];
-      plan = { kind: 'projectSet', schema, input: plan, exprs: [], srfs: srfs.map((f, j) => ({ ...f, args: srfArgs[j]!.map(unmark) })) };
-      exprs = exprs.map(unmark);
-    }
+    // 3c. the set-returning calls after the aggregation and the windows
+    if (srfs.length && !srfsFirst) placeSrfs();
 
     // 4. project the select list plus hidden sort / DISTINCT ON columns
     const distinct = distinctClause;
@@ -1248,6 +1279,34 @@ function srfMarker(j: number, x: Extract<Expr, { kind: 'column' }>): Expr {
 
 function srfMarkerIndex(x: Expr): number | undefined {
   return x.kind === 'column' && x.level === 0 && x.index < 0 ? -1 - x.index : undefined;
+}
+
+/** mapExpr that also maps a window function's arguments and keys */
+function mapThroughWindows(e: Expr, f: (x: Expr) => Expr | undefined): Expr {
+  return mapExpr(e, (x) => {
+    const replaced = f(x);
+    if (replaced || x.kind !== 'window') return replaced;
+    const m = (y: Expr) => mapThroughWindows(y, f);
+    return { ...x, args: x.args.map(m), partitionBy: x.partitionBy.map(m), orderBy: x.orderBy.map((k) => ({ ...k, expr: m(k.expr) })) };
+  });
+}
+
+function hasSrfMarker(e: Expr): boolean {
+  let found = false;
+  mapThroughWindows(e, (x) => {
+    if (srfMarkerIndex(x) !== undefined) found = true;
+    return undefined;
+  });
+  return found;
+}
+
+function windowKeysHaveSrfMarker(e: Expr): boolean {
+  let found = false;
+  mapExpr(e, (x) => {
+    if (x.kind === 'window' && (x.partitionBy.some(hasSrfMarker) || x.orderBy.some((k) => hasSrfMarker(k.expr)))) found = true;
+    return undefined;
+  });
+  return found;
 }
 
 /** GROUPING(…) as an aggregate output column: its arguments must be GROUP BY expressions. */
