@@ -89,6 +89,18 @@ SELECT DISTINCT (i || '/' || j)::pg_lsn f
        generate_series(1, 5) k
   WHERE i <= 10 AND j > 0 AND j <= 10
   ORDER BY f;
+-- statistics and plans
+CREATE TABLE lsn_s (id int, l pg_lsn);
+INSERT INTO lsn_s SELECT g, pg_lsn((g % 50) * 1000000) FROM generate_series(1, 2000) g;
+CREATE INDEX lsn_s_l ON lsn_s (l pg_lsn_ops);
+ANALYZE lsn_s;
+SELECT null_frac, n_distinct, most_common_vals IS NOT NULL AS has_mcv, histogram_bounds FROM pg_stats WHERE tablename = 'lsn_s' AND attname = 'l';
+EXPLAIN (COSTS OFF) SELECT id FROM lsn_s WHERE l = '0/F4240';
+SELECT count(*) FROM lsn_s WHERE l = '0/F4240';
+SELECT count(*) FROM lsn_s WHERE l < '0/F4240';
+SELECT l FROM lsn_s ORDER BY l DESC LIMIT 2;
+SELECT pg_get_indexdef('lsn_s_l'::regclass);
+DROP TABLE lsn_s;
 -- the WAL position functions: PostgreSQL's values differ from Quiver's, their properties do not
 SELECT pg_current_wal_lsn() >= '0/0' AS lsn, pg_current_wal_insert_lsn() >= pg_current_wal_lsn() AS insert_lsn,
        pg_current_wal_flush_lsn() <= pg_current_wal_insert_lsn() AS flush_lsn, pg_typeof(pg_current_wal_lsn());
