@@ -1,7 +1,9 @@
 /**
  * pg_current_wal_lsn() and its kin: Quiver's log has no byte positions, so a pg_lsn is made
  * from storage's commit clock — the timestamp of the newest durable commit, which grows with
- * every acknowledged write and is recovered at start (never goes back across restarts).
+ * every acknowledged commit that writes rows and is recovered at start (never goes back across
+ * restarts). A commit of DDL alone, or a sequence draw, has no timestamp: it does not move the
+ * position (PostgreSQL's does).
  * Each commit counts as COMMIT_BYTES of WAL after BASE, the position a fresh PostgreSQL
  * cluster's WAL starts near, so tools that subtract positions (replication lag, "bytes
  * written since") see a monotonic, plausible count. On a hot standby the position is the
