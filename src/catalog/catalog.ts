@@ -45,6 +45,8 @@ export interface IndexDef {
   /** 0-based column positions */
   readonly columns: readonly number[];
   readonly unique: boolean;
+  /** NULLS NOT DISTINCT (pg_index.indnullsnotdistinct): a unique key's NULLs are equal */
+  readonly nullsNotDistinct?: true;
   readonly primary: boolean;
   /** btree, hnsw, ivfflat */
   readonly method: string;

@@ -243,6 +243,9 @@ export function pgExtendedHash(type: SqlType, v: Value, seed: bigint): bigint | 
       return hashUint32Extended(Number(v) >>> 0, seed);
     case OID.int8:
       return hashInt8Extended(BigInt(v as bigint | number), seed);
+    // pg_lsn_hash_extended is hashint8extended of the same 64 bits
+    case OID.pg_lsn:
+      return hashInt8Extended(BigInt.asIntN(64, v as bigint), seed);
     case OID.bool:
       return hashUint32Extended(v ? 1 : 0, seed);
     case OID.char: {

@@ -119,6 +119,10 @@ export class Session implements Backend, SessionInfo, SessionContext {
     return this.engine.storage.relationBytes(tableOid);
   }
 
+  commitPosition(): number {
+    return this.engine.storage.snapshot().ts;
+  }
+
   databaseNames(): string[] {
     return [...this.engine.databases.keys()];
   }

@@ -15,6 +15,7 @@ import type { Roles } from '../catalog/roles.js';
 import { privilegeFunction } from './privilege-functions.js';
 import { socketAddressInet } from '../types/network.js';
 import { functionIsVisible, tableIsVisible, typeIsVisible } from '../catalog/functions/visibility.js';
+import { lsnOfCommit, refuseDuringRecovery } from './wal-position.js';
 
 export const QUIVER_VERSION = '0.1.0';
 export const SERVER_VERSION = `15.18 (Quiver ${QUIVER_VERSION})`;
@@ -49,6 +50,8 @@ export interface SessionInfo {
   databaseNames(): string[];
   /** the connection's two ends ('' / undefined: no TCP connection, e.g. a Unix socket) */
   readonly endpoints: { readonly client: string; readonly clientPort: number | undefined; readonly server: string; readonly serverPort: number | undefined };
+  /** storage's commit clock: the timestamp of the newest durable (on a standby: applied) commit (wal-position.ts) */
+  commitPosition(): number;
   /** the session's temporary schema (pg_my_temp_schema, pg_is_other_temp_schema) */
   readonly temp: { readonly name: string | undefined; isOther(schema: string | undefined): boolean };
 }
@@ -243,12 +246,27 @@ export function systemFunction(session: SessionInfo, name: string, argTypes: rea
       break;
     case 'pg_is_in_recovery':
       // a hot standby's sessions report in_hot_standby = on (Session.startup), as PostgreSQL's do
-      if (n === 0) return fn([], T.bool, () => session.setting('in_hot_standby') === 'on');
+      if (n === 0) return fn([], T.bool, () => inRecovery(session));
+      break;
+    case 'pg_current_wal_lsn':
+    case 'pg_current_wal_insert_lsn':
+    case 'pg_current_wal_flush_lsn':
+      if (n === 0) return fn([], T.pg_lsn, () => (inRecovery(session) ? refuseDuringRecovery() : lsnOfCommit(session.commitPosition())), true, true);
+      break;
+    case 'pg_last_wal_receive_lsn':
+    case 'pg_last_wal_replay_lsn':
+      // NULL on a primary, as PostgreSQL's
+      if (n === 0) return fn([], T.pg_lsn, () => (inRecovery(session) ? lsnOfCommit(session.commitPosition()) : null), true, true);
       break;
     case 'regclass_name':
       return fn([T.oid], T.text, (a) => catalog.relationNameOf(a[0] as number) ?? null);
   }
   return undefined;
+}
+
+/** a hot standby's session (pg_is_in_recovery()) */
+function inRecovery(session: SessionInfo): boolean {
+  return session.setting('in_hot_standby') === 'on';
 }
 
 /**

@@ -19,7 +19,10 @@ export function storageKeySpec(idx: IndexDef): UniqueKeySpec {
   const expression = idx.expression && storedAsKey(idx)
     ? { key: indexStorageKey({ columns: idx.columns, expression: idx.expression }), type: idx.expression.type } : undefined;
   const partial = partialKeySpec(idx);
-  return { name: idx.name, columns: idx.columns, unique: idx.unique, ...(expression ? { expression } : {}), ...(partial ? { partial } : {}) };
+  return {
+    name: idx.name, columns: idx.columns, unique: idx.unique, ...(expression ? { expression } : {}), ...(partial ? { partial } : {}),
+    ...(idx.unique && idx.nullsNotDistinct ? { nullsNotDistinct: true } : {}),
+  };
 }
 
 /** The functions of `table`'s expression keys, one per distinct expression. */

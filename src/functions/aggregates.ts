@@ -230,7 +230,7 @@ agg<{ sum: Float32Array | null }>('sum', ['halfvec'], 'halfvec', {
 
 // ---------------------------------------------------------------- min / max
 
-const ORDERED = ['int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'bpchar', 'date', 'time', 'timestamp', 'timestamptz', 'interval', 'oid', 'inet', 'anyarray', 'anyenum'];
+const ORDERED = ['int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'bpchar', 'date', 'time', 'timestamp', 'timestamptz', 'interval', 'oid', 'inet', 'pg_lsn', 'anyarray', 'anyenum'];
 for (const t of ORDERED) {
   for (const [name, want] of [['min', -1], ['max', 1]] as const) {
     agg<{ v: Value }>(name, [t], t, {

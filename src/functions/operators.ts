@@ -33,6 +33,7 @@ import { TEXT_SEARCH_OPERATORS } from './text-search/index.js';
 import { RANGE_OPERATORS } from './range-functions.js';
 import { MULTIRANGE_OPERATORS } from './multirange-functions.js';
 import { NETWORK_OPERATORS } from './network-functions.js';
+import { LSN_OPERATORS } from './pg-lsn-functions.js';
 
 export interface OperatorDef extends ScalarDef { readonly left: number | null; readonly right: number }
 
@@ -418,3 +419,5 @@ for (const o of RANGE_OPERATORS) op(o.sym, o.left, o.right, o.ret, o.impl);
 for (const o of MULTIRANGE_OPERATORS) op(o.sym, o.left, o.right, o.ret, o.impl);
 // inet, cidr, macaddr, macaddr8 (network-functions.ts)
 for (const o of NETWORK_OPERATORS) op(o.sym, o.left, o.right, o.ret, o.impl);
+// pg_lsn (pg-lsn-functions.ts)
+for (const o of LSN_OPERATORS) op(o.sym, o.left, o.right, o.ret, o.impl);

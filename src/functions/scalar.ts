@@ -42,6 +42,7 @@ import { PATH_FUNCTION_ARGS, pathExists, pathMatch, pathQueryArray, pathQueryFir
 import type { EvalContext } from './api.js';
 import { TEXT_SEARCH_FUNCTIONS } from './text-search/index.js';
 import { NETWORK_FUNCTIONS } from './network-functions.js';
+import { LSN_FUNCTIONS } from './pg-lsn-functions.js';
 import { SLEEP_FUNCTIONS } from './sleep.js';
 import { OVERLAPS_FUNCTIONS } from './overlaps.js';
 import { REGEXP_POSITION_FUNCTIONS } from './regexp-positions.js';
@@ -1068,6 +1069,8 @@ fn('subvector', ['vector', 'int4', 'int4'], 'vector', ([a, s, c]) => subvector(V
 for (const d of TEXT_SEARCH_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl);
 // inet, cidr, macaddr, macaddr8 (network-functions.ts)
 for (const d of NETWORK_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl);
+// pg_lsn (pg-lsn-functions.ts)
+for (const d of LSN_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl);
 for (const d of SLEEP_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl, { volatile: true });
 for (const d of OVERLAPS_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl, { strict: false });
 for (const d of [...REGEXP_POSITION_FUNCTIONS, ...UNICODE_TEXT_FUNCTIONS, ...TRIGONOMETRY_FUNCTIONS, ...BYTEA_FUNCTIONS]) fn(d.name, d.args, d.ret, d.impl);

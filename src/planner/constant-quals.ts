@@ -266,7 +266,7 @@ function sameValue(a: Expr, b: Expr): boolean {
 /** types whose `=` is a btree equality (mergejoinable): PostgreSQL makes equivalence classes of such clauses */
 const MERGEJOINABLE: ReadonlySet<number> = new Set<number>([
   OID.int2, OID.int4, OID.int8, OID.oid, OID.float4, OID.float8, OID.numeric, OID.text, OID.varchar, OID.bpchar, OID.bool,
-  OID.date, OID.timestamp, OID.timestamptz, OID.uuid, OID.inet, OID.macaddr, OID.macaddr8,
+  OID.date, OID.timestamp, OID.timestamptz, OID.uuid, OID.inet, OID.macaddr, OID.macaddr8, OID.pg_lsn,
 ]);
 
 const readsRow = (e: Expr): boolean => !isPseudoConstant(e);

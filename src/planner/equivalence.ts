@@ -21,7 +21,7 @@ type Call = Extract<Expr, { kind: 'call' }>;
 
 const TRANSITIVE_EQUALITY: ReadonlySet<number> = new Set<number>([
   OID.int2, OID.int4, OID.int8, OID.oid, OID.text, OID.varchar, OID.bpchar, OID.numeric, OID.bool,
-  OID.date, OID.timestamp, OID.timestamptz, OID.uuid, OID.inet, OID.macaddr, OID.macaddr8,
+  OID.date, OID.timestamp, OID.timestamptz, OID.uuid, OID.inet, OID.macaddr, OID.macaddr8, OID.pg_lsn,
 ]);
 
 export function sameTypeEquality(e: Expr): Call | undefined {

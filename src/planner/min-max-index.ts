@@ -19,7 +19,7 @@ import { CostModel, CPU_OPERATOR_COST } from './cost.js';
 /** types whose min/max agree with the order a B-tree index keeps (ORDER BY) */
 const BTREE_ORDERED: ReadonlySet<number> = new Set<number>([
   OID.int2, OID.int4, OID.int8, OID.float4, OID.float8, OID.numeric, OID.text, OID.varchar,
-  OID.date, OID.timestamp, OID.timestamptz, OID.oid, OID.inet,
+  OID.date, OID.timestamp, OID.timestamptz, OID.oid, OID.inet, OID.pg_lsn,
 ]);
 
 type Scan = Extract<Plan, { kind: 'scan' }>;

@@ -29,7 +29,7 @@ const TEXTS = new Set<number>([OID.text, OID.varchar]);
 /** a cidr column compares through inet's operators (cidr → inet is binary-coercible; both use inet_ops) */
 const NETWORKS = new Set<number>([OID.inet, OID.cidr]);
 /** column types a B-tree range scan orders (types/compare.ts's order is PostgreSQL's btree opclass order) */
-export const BTREE_RANGE_TYPES: ReadonlySet<number> = new Set<number>([...ORDERED_LIKE_NUMBERS, ...FLOATS, OID.numeric, ...TEXTS, OID.bool, ...NETWORKS, OID.macaddr, OID.macaddr8]);
+export const BTREE_RANGE_TYPES: ReadonlySet<number> = new Set<number>([...ORDERED_LIKE_NUMBERS, ...FLOATS, OID.numeric, ...TEXTS, OID.bool, ...NETWORKS, OID.macaddr, OID.macaddr8, OID.pg_lsn]);
 const FLIPPED: Record<RangeOp, RangeOp> = { '=': '=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 
 /** known when the scan starts: a constant, a parameter, a column of the outer row (a parameterized scan's, PostgreSQL's `id > o.customer`) */

@@ -13,7 +13,7 @@ import type { DomainConstraints, Expr, Plan, SortKey, WindowFrame } from '../pla
 import { formatText, parseText, type ParseSettings } from '../types/text-io.js';
 import { parseBit } from '../types/bitvec.js';
 import type { Interval, Value } from '../types/types.js';
-import { OID, T, arrayTypeOf, elementTypeOf, formatType, isArrayType, sqlType, type SqlType } from '../types/types.js';
+import { OID, T, arrayTypeOf, elementTypeOf, formatType, isArrayType, sqlType, typeByName, type SqlType } from '../types/types.js';
 import type { RawNode } from './parser.js';
 import type { Scope } from './scope.js';
 import { intervalRange, resolveTypeName } from './type-names.js';
@@ -241,6 +241,11 @@ function bindCall(env: BindEnv, name: string, args: Expr[], position?: number, s
   const multirange = args.length === 1 && args[0]!.kind === 'const' && types[0]!.oid === OID.unknown && schema === undefined ? multirangeTypeNamed(name) : undefined;
   if (multirange !== undefined) return coerce(env, args[0]!, { oid: multirange, typmod: -1 }, 'explicit');
   const sys = env.systemFunction(name, types);
+  // pg_lsn('0/5'): a literal given to a function named after a type is that type's input even
+  // when a function of that name takes another type (func_get_detail: "always treat
+  // typename('literal') as coercion"; an unknown argument is never an exact match)
+  const named = !sys && schema === undefined && args.length === 1 && args[0].kind === 'const' && types[0].oid === OID.unknown ? typeByName(name) : undefined;
+  if (named && named.category !== 'P') return coerce(env, args[0], sqlType(named.oid), 'explicit');
   let fn: ReturnType<typeof resolveFunction>;
   try {
     fn = sys ?? resolveFunctionAt(name, types, position);

@@ -34,9 +34,16 @@ export interface UniqueKeySpec {
   readonly columns: readonly number[];
   /**
    * false: a plain (non-unique) equality index — rows are found by key, duplicates are
-   * fine. Default true: duplicates are refused. NULLs never conflict (NULLS DISTINCT).
+   * fine. Default true: duplicates are refused. NULLs never conflict (NULLS DISTINCT)
+   * unless `nullsNotDistinct`.
    */
   readonly unique?: boolean;
+  /**
+   * UNIQUE NULLS NOT DISTINCT: a NULL is a value like any other in the key (two rows whose
+   * keys are NULL, or equal with NULLs in the same columns, conflict). An equality lookup
+   * (lookupKey) still finds no row for a NULL: `a = NULL` is never true.
+   */
+  readonly nullsNotDistinct?: true;
   /**
    * An expression index (`lower(email)`): the key is one value the engine computes from
    * `columns[0]` (attachKeyFunctions gives the function for `key`), of type `type`.

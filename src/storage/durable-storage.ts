@@ -274,19 +274,27 @@ class TableState {
     return this.keyFunctions.has(key.spec.expression.key) ? this.keyValueOf(key, this.expressionKey(key, row)) : undefined;
   }
 
-  /** The key string of `values` given per key column (row positions), or an expression key's value at 0. */
-  keyValueOf(key: UniqueKey, row: Row): string | undefined {
+  /**
+   * The key string of `values` given per key column (row positions), or an expression key's
+   * value at 0; undefined for a key with a NULL, which never conflicts — unless the key is
+   * NULLS NOT DISTINCT and `nullsEqual` (uniqueness, ON CONFLICT; not an equality lookup).
+   */
+  keyValueOf(key: UniqueKey, row: Row, nullsEqual = key.spec.nullsNotDistinct === true): string | undefined {
     if (key.spec.expression || key.spec.columns.length === 1) {
       // the common single-column key: a tagged string, no JSON
       const v = key.spec.expression ? row[0] : row[key.spec.columns[0]];
-      if (v === null || v === undefined) return undefined;
+      if (v === null || v === undefined) return nullsEqual ? 'z' : undefined;
       const h = hashKey(key.types[0], v);
       return (typeof h === 'string' ? 's' : typeof h === 'bigint' ? 'b' : typeof h === 'number' ? 'n' : 'o') + String(h);
     }
     const parts: unknown[] = [];
     for (let i = 0; i < key.spec.columns.length; i++) {
       const v = row[key.spec.columns[i]];
-      if (v === null || v === undefined) return undefined; // NULLs never conflict
+      if (v === null || v === undefined) {
+        if (!nullsEqual) return undefined; // NULLs never conflict
+        parts.push(null); // JSON null: no value's hash prints as it
+        continue;
+      }
       const h = hashKey(key.types[i], v);
       parts.push(typeof h === 'bigint' ? `${h}n` : h);
     }
@@ -2985,7 +2993,8 @@ export class DurableStorage implements Storage {
     if (!t || !key) return out;
     const probe: Value[] = [];
     key.spec.columns.forEach((c, i) => (probe[c] = values[i]));
-    const k = t.keyValueOf(key, key.spec.expression ? values : probe);
+    // an equality lookup: `a = NULL` finds no row, NULLS NOT DISTINCT or not
+    const k = t.keyValueOf(key, key.spec.expression ? values : probe, false);
     if (k === undefined) return out;
     if (candidateCount(key.index, k) > limit) return undefined;
     const dtxn = txn as PendingHolder | undefined;

@@ -86,6 +86,8 @@ const boolCodec: BinaryCodec = {
 const int2Codec: BinaryCodec = { send: fixed(2, (b, v) => b.writeInt16BE(v as number)), recv: (r) => r.int16() };
 const int4Codec: BinaryCodec = { send: fixed(4, (b, v) => b.writeInt32BE(v as number)), recv: (r) => r.int32() };
 const int8Codec: BinaryCodec = { send: fixed(8, (b, v) => b.writeBigInt64BE(toBigInt(v))), recv: (r) => r.int64() };
+/** pg_lsn_send / pg_lsn_recv: the unsigned 64 bits */
+const pgLsnCodec: BinaryCodec = { send: fixed(8, (b, v) => b.writeBigUInt64BE(v as bigint)), recv: (r) => BigInt.asUintN(64, r.int64()) };
 const oidCodec: BinaryCodec = { send: fixed(4, (b, v) => b.writeUInt32BE((v as number) >>> 0)), recv: (r) => r.uint32() };
 const float4Codec: BinaryCodec = { send: fixed(4, (b, v) => b.writeFloatBE(v as number)), recv: (r) => r.float32() };
 const float8Codec: BinaryCodec = { send: fixed(8, (b, v) => b.writeDoubleBE(v as number)), recv: (r) => r.float64() };
@@ -555,6 +557,7 @@ const BINARY: ReadonlyMap<number, BinaryCodec> = new Map<number, BinaryCodec>([
   [OID.int2, int2Codec],
   [OID.int4, int4Codec],
   [OID.int8, int8Codec],
+  [OID.pg_lsn, pgLsnCodec],
   [OID.oid, oidCodec], [OID.regclass, oidCodec], [OID.regtype, oidCodec], [OID.regproc, oidCodec],
   [OID.regnamespace, oidCodec], [OID.regrole, oidCodec], [OID.regprocedure, oidCodec], [OID.regoper, oidCodec], [OID.regoperator, oidCodec], [OID.xid, oidCodec], [OID.cid, oidCodec],
   [OID.float4, float4Codec],

@@ -95,7 +95,7 @@ const rtrim = (s: string): string => s.replace(/ +$/, '');
 export function comparatorFor(type: SqlType): (a: Value, b: Value) => number {
   switch (type.oid) {
     case OID.float4: case OID.float8: return cmpFloat as (a: Value, b: Value) => number;
-    case OID.int2: case OID.int4: case OID.oid: case OID.date: case OID.time: case OID.timestamp: case OID.timestamptz: case OID.int8:
+    case OID.int2: case OID.int4: case OID.oid: case OID.date: case OID.time: case OID.timestamp: case OID.timestamptz: case OID.int8: case OID.pg_lsn:
       return cmpPrimitive as (a: Value, b: Value) => number;
     case OID.text: case OID.varchar: case OID.name: case OID.char: case OID.uuid: case OID.unknown: case OID.json:
       return compareText as (a: Value, b: Value) => number;
@@ -110,7 +110,7 @@ export function compareValues(type: SqlType, a: Value, b: Value): number {
     case OID.bool: return (a ? 1 : 0) - (b ? 1 : 0);
     case OID.int2: case OID.int4: case OID.oid: case OID.regclass: case OID.regtype: case OID.regproc:
     case OID.date: case OID.time: case OID.timestamp: case OID.timestamptz: case OID.int8:
-    case OID.xid: case OID.cid: case OID.regnamespace: case OID.regrole:
+    case OID.xid: case OID.cid: case OID.regnamespace: case OID.regrole: case OID.pg_lsn:
       return cmpPrimitive(a as number, b as number);
     case OID.text: case OID.varchar: case OID.name: case OID.char: case OID.uuid: case OID.unknown: case OID.json:
       return compareText(a as string, b as string);
@@ -170,7 +170,7 @@ export function hashKey(type: SqlType, v: Value): string | number | bigint | boo
     }
     case OID.numeric: return 'n' + numericHashKey(v as string);
     case OID.bool: return v as boolean;
-    case OID.int8: return v as bigint;
+    case OID.int8: case OID.pg_lsn: return v as bigint;
     case OID.bpchar: return rtrim(v as string);
     case OID.interval: return intervalSpan(v as Interval);
     case OID.bytea: return 'x' + Buffer.from(v as Uint8Array).toString('hex');

@@ -23,6 +23,7 @@ import { multirangeOps, rangeOps } from './compare.js';
 import { formatMultirange, multirangeRangeType, parseMultirange } from './multirange.js';
 import { cidrIn, cidrOut, inetIn, inetOut } from './network.js';
 import { macaddr8In, macaddrIn } from './macaddr.js';
+import { lsnIn, lsnOut } from './pg-lsn.js';
 import { formatRegconfig, formatRegdictionary, parseRegconfig, parseRegdictionary } from './regconfig.js';
 
 export interface FormatSettings {
@@ -307,6 +308,7 @@ export function parseText(type: SqlType, text: string, settings: ParseSettings =
     case OID.cidr: return cidrIn(text);
     case OID.macaddr: return macaddrIn(text);
     case OID.macaddr8: return macaddr8In(text);
+    case OID.pg_lsn: return lsnIn(text);
     case OID.name: return truncateName(text);
     case OID.char: return Buffer.from(text, 'utf8').subarray(0, 1).toString('latin1');
     case OID.bytea: return parseBytea(text);
@@ -358,7 +360,7 @@ export function parseText(type: SqlType, text: string, settings: ParseSettings =
 const SETTINGS_FREE_OUTPUT: ReadonlySet<number> = new Set([
   OID.bool, OID.int2, OID.int4, OID.int8, OID.text, OID.varchar, OID.bpchar, OID.name, OID.numeric,
   OID.uuid, OID.oid, OID.vector, OID.halfvec, OID.sparsevec, OID.bytea, OID.time,
-  OID.inet, OID.cidr, OID.macaddr, OID.macaddr8,
+  OID.inet, OID.cidr, OID.macaddr, OID.macaddr8, OID.pg_lsn,
 ]);
 
 /** Whether formatText of a value of this type reads no setting (DateStyle, TimeZone, extra_float_digits, the reg* lookups). */
@@ -408,6 +410,7 @@ export function formatText(type: SqlType, value: Value, settings: FormatSettings
     case OID.sparsevec: return formatSparsevec(value as SparseVector);
     case OID.inet: return inetOut(value as string);
     case OID.cidr: return cidrOut(value as string);
+    case OID.pg_lsn: return lsnOut(value as bigint);
     case OID.regtype: {
       const t = TYPES.get(value as number);
       return value === 0 ? '-' : t ? formatType({ oid: t.oid, typmod: -1 }) : String(value);

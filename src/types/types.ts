@@ -24,6 +24,7 @@
  *   bit, varbit                → string of '0' and '1' characters
  *   inet, cidr                 → string: network_show's `host/bits` (types/network.ts)
  *   macaddr, macaddr8          → string: the output text (types/macaddr.ts)
+ *   pg_lsn                     → bigint: the unsigned 64-bit position (types/pg-lsn.ts)
  *   tsvector, tsquery          → string (canonical PostgreSQL text form; types/tsvector.ts, types/tsquery.ts)
  *   regconfig, regdictionary   → number (OID)
  *   enums (CREATE TYPE … AS ENUM) → number: the label's pg_enum OID (types/user-types.ts)
@@ -140,6 +141,7 @@ export const OID = {
   tstzmultirange: 4534, _tstzmultirange: 6153, datemultirange: 4535, _datemultirange: 6155, int8multirange: 4536, _int8multirange: 6157,
   anymultirange: 4537,
   cidr: 650, _cidr: 651, _inet: 1041, macaddr: 829, _macaddr: 1040, macaddr8: 774, _macaddr8: 775,
+  pg_lsn: 3220, _pg_lsn: 3221,
   tsvector: 3614, _tsvector: 3643, tsquery: 3615, _tsquery: 3645, regconfig: 3734, _regconfig: 3735, regdictionary: 3769, _regdictionary: 3770,
 } as const;
 
@@ -204,6 +206,7 @@ const BASE: TypeInfo[] = [
   t(OID.cidr, 'cidr', -1, 'I', { array: OID._cidr }),
   t(OID.macaddr, 'macaddr', 6, 'U', { array: OID._macaddr, byval: false }),
   t(OID.macaddr8, 'macaddr8', 8, 'U', { array: OID._macaddr8, byval: false, align: 'i' }),
+  t(OID.pg_lsn, 'pg_lsn', 8, 'U', { array: OID._pg_lsn }),
   t(OID.tsvector, 'tsvector', -1, 'U', { array: OID._tsvector }),
   t(OID.tsquery, 'tsquery', -1, 'U', { array: OID._tsquery }),
   t(OID.regconfig, 'regconfig', 4, 'N', { array: OID._regconfig }),
@@ -280,7 +283,7 @@ export const T = {
   bytea: sqlType(OID.bytea), uuid: sqlType(OID.uuid), date: sqlType(OID.date), time: sqlType(OID.time),
   timestamp: sqlType(OID.timestamp), timestamptz: sqlType(OID.timestamptz), interval: sqlType(OID.interval),
   json: sqlType(OID.json), jsonb: sqlType(OID.jsonb), vector: sqlType(OID.vector),
-  inet: sqlType(OID.inet), halfvec: sqlType(OID.halfvec), sparsevec: sqlType(OID.sparsevec), bit: sqlType(OID.bit), varbit: sqlType(OID.varbit), unknown: sqlType(OID.unknown),
+  inet: sqlType(OID.inet), pg_lsn: sqlType(OID.pg_lsn), halfvec: sqlType(OID.halfvec), sparsevec: sqlType(OID.sparsevec), bit: sqlType(OID.bit), varbit: sqlType(OID.varbit), unknown: sqlType(OID.unknown),
   oid: sqlType(OID.oid), regclass: sqlType(OID.regclass), regtype: sqlType(OID.regtype), char: sqlType(OID.char),
   void: sqlType(OID.void), record: sqlType(OID.record), _text: sqlType(OID._text), _float4: sqlType(OID._float4),
   _int4: sqlType(OID._int4), _int2: sqlType(OID._int2), _oid: sqlType(OID._oid), _name: sqlType(OID._name),

@@ -87,11 +87,12 @@ export function constraintDef(table: TableDef, con: ConstraintDef, catalog?: Cat
 function constraintBody(table: TableDef, con: ConstraintDef, catalog: Catalog | undefined, visible: Visible, pretty: boolean): string {
   const cols = con.columns.map((c) => quoteIdent(table.columns[c]?.name ?? '?')).join(', ');
   // a key's INCLUDE columns are its index's
-  const included = con.indexOid === undefined ? undefined : table.indexes.find((i) => i.oid === con.indexOid)?.include;
+  const index = con.indexOid === undefined ? undefined : table.indexes.find((i) => i.oid === con.indexOid);
+  const included = index?.include;
   const include = included?.length ? ` INCLUDE (${included.map((c) => quoteIdent(table.columns[c]?.name ?? '?')).join(', ')})` : '';
   switch (con.type) {
     case 'p': return `PRIMARY KEY (${cols})${include}`;
-    case 'u': return `UNIQUE (${cols})${include}`;
+    case 'u': return `UNIQUE ${index?.nullsNotDistinct ? 'NULLS NOT DISTINCT ' : ''}(${cols})${include}`;
     case 'c': {
       const text = (pretty ? con.checkSql : con.checkPlainSql ?? con.checkSql) ?? 'true';
       return `CHECK (${catalog ? qualifyExpressionText(catalog, visible, text) : text})`;

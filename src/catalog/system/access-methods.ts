@@ -66,7 +66,7 @@ export const CORE_OPFAMILIES: readonly (readonly [number, string, string])[] = [
   [1970, 'float_ops', 'btree'], [1976, 'integer_ops', 'btree'], [1982, 'interval_ops', 'btree'], [1988, 'numeric_ops', 'btree'],
   [1989, 'oid_ops', 'btree'], [1994, 'text_ops', 'btree'], [1996, 'time_ops', 'btree'], [2968, 'uuid_ops', 'btree'],
   [3659, 'tsvector_ops', 'gin'], [4033, 'jsonb_ops', 'btree'], [1974, 'network_ops', 'btree'], [1984, 'macaddr_ops', 'btree'],
-  [3371, 'macaddr8_ops', 'btree'],
+  [3371, 'macaddr8_ops', 'btree'], [3253, 'pg_lsn_ops', 'btree'],
 ];
 
 /** btree default operator classes of PostgreSQL 15: type OID → [opclass OID, name, family OID] */
@@ -79,5 +79,5 @@ export const BTREE_OPCLASSES: Record<number, [number, string, number]> = {
   [OID.name]: [10028, 'name_ops', 1994], [OID.time]: [10038, 'time_ops', 1996], [OID.uuid]: [10065, 'uuid_ops', 2968],
   [OID.jsonb]: [10088, 'jsonb_ops', 4033], [OID.varchar]: [3126, 'text_ops', 1994],
   [OID.inet]: [10015, 'inet_ops', 1974], [OID.cidr]: [10015, 'inet_ops', 1974], [OID.macaddr]: [10024, 'macaddr_ops', 1984],
-  [OID.macaddr8]: [10026, 'macaddr8_ops', 3371],
+  [OID.macaddr8]: [10026, 'macaddr8_ops', 3371], [OID.pg_lsn]: [10067, 'pg_lsn_ops', 3253],
 };

@@ -93,7 +93,7 @@ function isDefaultOpclass(method: string, typeOid: number | undefined, opclass: 
 }
 
 /** pg_get_indexdef(oid) text, e.g. CREATE INDEX items_embedding_idx ON public.items USING hnsw (embedding vector_l2_ops) */
-export function indexDef(t: TableDef, i: { name: string; unique: boolean; method: string; columns: readonly number[]; opclasses: readonly string[]; options: Readonly<Record<string, string>>; tsvectorConfig?: number; predicateSql?: string; predicatePlainSql?: string; expression?: IndexExpression; include?: readonly number[] }, visible: Visible = ALL_VISIBLE, pretty = false): string {
+export function indexDef(t: TableDef, i: { name: string; unique: boolean; method: string; columns: readonly number[]; opclasses: readonly string[]; options: Readonly<Record<string, string>>; tsvectorConfig?: number; predicateSql?: string; predicatePlainSql?: string; expression?: IndexExpression; include?: readonly number[]; nullsNotDistinct?: boolean }, visible: Visible = ALL_VISIBLE, pretty = false): string {
   // pgvector's operator classes are in public (qualified when it is not on the search path)
   const opclass = (o: string | undefined, c: number) => (!o || o === 'default' || isDefaultOpclass(i.method, (i.expression?.type ?? t.columns[c]?.type)?.oid, o) ? ''
     : ` ${i.method === 'hnsw' || i.method === 'ivfflat' ? qualifiedIn(visible, 'public', o) : o}`);
@@ -102,6 +102,8 @@ export function indexDef(t: TableDef, i: { name: string; unique: boolean; method
       : `to_tsvector('${formatRegconfig(i.tsvectorConfig).replace(/'/g, "''")}'::regconfig, ${quoteIdent(t.columns[c].name)})`);
   const cols = i.columns.map((c, k) => key(c) + opclass(i.opclasses[k], c)).join(', ');
   const include = i.include?.length ? ` INCLUDE (${i.include.map((c) => quoteIdent(t.columns[c].name)).join(', ')})` : '';
+  // ruleutils: NULLS NOT DISTINCT after INCLUDE, before WITH and WHERE
+  const nulls = i.nullsNotDistinct ? ' NULLS NOT DISTINCT' : '';
   const opts = Object.entries(i.options);
   // as PostgreSQL's flatten_reloptions: a value that reads as an identifier is not quoted
   const withClause = opts.length ? ` WITH (${opts.map(([k, v]) => `${k}=${quoteIdent(v) === v ? v : `'${v.replace(/'/g, "''")}'`}`).join(', ')})` : '';
@@ -111,7 +113,7 @@ export function indexDef(t: TableDef, i: { name: string; unique: boolean; method
   // a partial index's WHERE (an index made before the plain text was kept: its text in parentheses)
   const plainWhere = i.predicatePlainSql ?? `(${i.predicateSql})`;
   const where = i.predicateSql ? ` WHERE ${pretty ? i.predicateSql : plainWhere}` : '';
-  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${t.kind === 'p' ? 'ONLY ' : ''}${relation} USING ${i.method} (${cols})${include}${withClause}${where}`;
+  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${t.kind === 'p' ? 'ONLY ' : ''}${relation} USING ${i.method} (${cols})${include}${nulls}${withClause}${where}`;
 }
 
 /**

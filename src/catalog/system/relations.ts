@@ -407,7 +407,7 @@ export function buildSystemRelations(): SystemRelation[] {
         // an expression key is attribute 0, its expression in indexprs (as SQL text, like adbin here)
         // INCLUDE columns follow the keys in indkey (indnatts), with no operator class, collation or option
         const include = i.include ?? [];
-        rows.push([i.oid, t.oid, i.columns.length + include.length, i.columns.length, i.unique, false, i.primary, false, true, false, done, false, done, true, false,
+        rows.push([i.oid, t.oid, i.columns.length + include.length, i.columns.length, i.unique, !!i.nullsNotDistinct, i.primary, false, true, false, done, false, done, true, false,
           [...i.columns.map((c) => (i.expression ? 0 : c + 1)), ...include.map((c) => c + 1)], types.map((ty) => typeCollation(TYPES.get(ty))), types.map((ty, k) => opclassOid(i.method, i.opclasses[k], ty)),
           i.columns.map(() => 0), i.expression?.sql ?? null, i.predicatePlainSql ?? i.predicateSql ?? null]);
       }

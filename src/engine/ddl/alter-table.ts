@@ -200,9 +200,9 @@ async function keyOnPartitions(ctx: DdlContext, table: TableDef, columns: readon
   const primary = constraints.find((k) => k.oid === x.constraintOid)?.type === 'p';
   for (const leaf of leafPartitions(ctx.catalog, table)) {
     const cols = names.map((n) => leaf.columns.findIndex((c) => c.name === n));
-    if (leaf.indexes.some((i) => i.unique && i.columns.length === cols.length && i.columns.every((c, k) => c === cols[k]))) continue;
-    const made = keyConstraint(ctx, leaf, primary ? 'primaryKey' : 'unique', cols, names, undefined);
-    await addStorageKey(ctx, leaf.oid, leaf.columns, { name: made.index.name, columns: made.index.columns });
+    if (leaf.indexes.some((i) => i.unique && !!i.nullsNotDistinct === !!x.nullsNotDistinct && i.columns.length === cols.length && i.columns.every((c, k) => c === cols[k]))) continue;
+    const made = keyConstraint(ctx, leaf, primary ? 'primaryKey' : 'unique', cols, names, undefined, undefined, x.nullsNotDistinct);
+    await addStorageKey(ctx, leaf.oid, leaf.columns, storageKeySpec(made.index));
     leaf.constraints = [...leaf.constraints, made.constraint];
     leaf.indexes = [...leaf.indexes, { ...made.index, parentIndex: x.oid }];
   }
@@ -254,7 +254,7 @@ const addColumn: Handler<'addColumn'> = (ctx, d, cmd) => {
   const dflt = added.def.defaultExpr?.ast ?? domain?.default?.ast ?? (added.def.type.domain !== undefined ? { A_Const: { isnull: true } } : undefined);
   d.cols.push({ def: added.def, old: -1, compute: dflt ? compileForOldRow(ctx, dflt as ParsedExpr, d.cols, added.def.type) : () => null });
   if (added.def.notNull) d.checkNotNull.add(name);
-  for (const k of added.keys) addKey(ctx, d.table, d.cols, d.indexes, d.constraints, k.kind, [name], k.name, d.checkNotNull);
+  for (const k of added.keys) addKey(ctx, d.table, d.cols, d.indexes, d.constraints, k.kind, [name], k.name, d.checkNotNull, [], !!k.nullsNotDistinct);
   for (const f of added.foreign) d.constraints.push(foreignKey(ctx, d.table, d.cols, f));
 };
 
@@ -333,7 +333,7 @@ const addConstraint: Handler<'addConstraint'> = (ctx, d, cmd) => {
   switch (k.kind) {
     case 'primaryKey':
     case 'unique':
-      addKey(ctx, d.table, d.cols, d.indexes, d.constraints, k.kind, k.columns, k.name, d.checkNotNull, k.include);
+      addKey(ctx, d.table, d.cols, d.indexes, d.constraints, k.kind, k.columns, k.name, d.checkNotNull, k.include, !!k.nullsNotDistinct);
       return;
     case 'foreignKey': {
       const fk = foreignKey(ctx, d.table, d.cols, k.fk);

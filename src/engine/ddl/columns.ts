@@ -19,7 +19,7 @@ export interface AlteredColumn {
 
 export interface BuiltColumn {
   readonly def: ColumnDef;
-  readonly keys: { readonly kind: KeyKind; readonly name?: string; readonly position?: number }[];
+  readonly keys: { readonly kind: KeyKind; readonly name?: string; readonly position?: number; readonly nullsNotDistinct?: true }[];
   readonly foreign: ForeignKeySpec[];
   readonly checks: { readonly name?: string; readonly expr: DdlExpr }[];
 }

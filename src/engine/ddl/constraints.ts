@@ -74,7 +74,7 @@ export function validateCheckOnRows(ctx: DdlContext, table: TableDef, con: Const
 /** PRIMARY KEY / UNIQUE: the constraint and the unique btree index behind it. */
 export function keyConstraint(
   ctx: DdlContext, table: { oid: number; name: string; schema: string }, kind: KeyKind, columns: readonly number[], columnNames: readonly string[], conname?: string,
-  include?: { readonly columns: readonly number[]; readonly names: readonly string[] },
+  include?: { readonly columns: readonly number[]; readonly names: readonly string[] }, nullsNotDistinct?: boolean,
 ): { constraint: ConstraintDef; index: IndexDef } {
   const primary = kind === 'primaryKey';
   // a UNIQUE constraint's name has its INCLUDE columns too (ChooseIndexColumnNames)
@@ -88,7 +88,7 @@ export function keyConstraint(
     index: {
       oid: indexOid, name, tableOid: table.oid, columns, unique: true, primary,
       method: 'btree', opclasses: columns.map(() => 'default'), options: {}, constraintOid: conOid,
-      ...(include?.columns.length ? { include: include.columns } : {}),
+      ...(include?.columns.length ? { include: include.columns } : {}), ...(nullsNotDistinct ? { nullsNotDistinct: true } : {}),
     },
   };
 }
@@ -96,7 +96,7 @@ export function keyConstraint(
 /** ALTER TABLE … ADD PRIMARY KEY / UNIQUE (and ADD COLUMN … PRIMARY KEY): key columns become NOT NULL, checked on existing rows. */
 export function addKey(
   ctx: DdlContext, table: TableDef, cols: AlteredColumn[], indexes: IndexDef[], constraints: ConstraintDef[],
-  kind: KeyKind, names: readonly string[], conname: string | undefined, checkNotNull: Set<string>, includeNames: readonly string[] = [],
+  kind: KeyKind, names: readonly string[], conname: string | undefined, checkNotNull: Set<string>, includeNames: readonly string[] = [], nullsNotDistinct = false,
 ): void {
   if (kind === 'primaryKey' && constraints.some((k) => k.type === 'p')) {
     throw new SqlError(SqlState.invalidTableDefinition, `multiple primary keys for table "${table.name}" are not allowed`);
@@ -115,7 +115,7 @@ export function addKey(
     if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${name}" named in key does not exist`);
     return i;
   });
-  const key = keyConstraint(ctx, table, kind, columns, names, conname, { columns: include, names: includeNames });
+  const key = keyConstraint(ctx, table, kind, columns, names, conname, { columns: include, names: includeNames }, nullsNotDistinct);
   if (ctx.catalog.relationNameTaken(table.schema, key.index.name) || indexes.some((x) => x.name === key.index.name)) {
     throw new SqlError(SqlState.duplicateTable, `relation "${key.index.name}" already exists`);
   }

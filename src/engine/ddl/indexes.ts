@@ -99,7 +99,7 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   // a partial unique index: its key holds the rows meeting its WHERE only (executor/index-predicate.ts)
   const predicateTree = stmt.unique && stmt.where && ctx.bindRowExpr ? predicateTreeOf(ctx.bindRowExpr(stmt.where.tree, table.columns.map((c) => ({ name: c.name, type: c.type })), T.bool)) : undefined;
   const idx: IndexDef = {
-    oid: ctx.catalog.allocateOid(), name, tableOid: table.oid, columns: cols, unique: stmt.unique, primary: false,
+    oid: ctx.catalog.allocateOid(), name, tableOid: table.oid, columns: cols, unique: stmt.unique, primary: false, ...(stmt.nullsNotDistinct ? { nullsNotDistinct: true } : {}),
     method, opclasses, options, ...(gin?.config !== undefined ? { tsvectorConfig: gin.config } : {}), ...(expression ? { expression } : {}),
     ...(predicate ? { predicate } : {}), ...(stmt.where ? predicateTexts(ctx, table, stmt.where) : {}), ...(predicateTree ? { predicateTree } : {}),
     ...(include ? { include } : {}),

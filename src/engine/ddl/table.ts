@@ -12,7 +12,7 @@ import { partitionIndexes } from './indexes.js';
 import { viewDefinitionWithText } from './view.js';
 import { walk } from '../../catalog/system/dependencies.js';
 
-interface PendingKey { kind: KeyKind; columns: readonly string[]; name?: string; position?: number; include?: readonly string[] }
+interface PendingKey { kind: KeyKind; columns: readonly string[]; name?: string; position?: number; include?: readonly string[]; nullsNotDistinct?: true }
 
 /** What the elements of CREATE TABLE ask for, collected before the keys and checks can be resolved. */
 interface TableDraft {
@@ -63,7 +63,7 @@ export async function createTable(ctx: DdlContext, stmt: CreateTable): Promise<v
   if (table.kind !== 'p') {
     await ctx.storage.createTable({ id: table.oid, columns: table.columns.map((c) => ({ name: c.name, type: c.type })) });
     ctx.txn?.created(table.oid);
-    for (const idx of table.indexes) await ctx.storage.addUniqueKey(table.oid, { name: idx.name, columns: idx.columns });
+    for (const idx of table.indexes) await ctx.storage.addUniqueKey(table.oid, { name: idx.name, columns: idx.columns, ...(idx.nullsNotDistinct ? { nullsNotDistinct: true } : {}) });
   }
   if (parent) await partitionIndexes(ctx, parent, table);
 }
@@ -76,7 +76,10 @@ function inheritParent(ctx: DdlContext, draft: TableDraft, parentName: Qualified
   draft.partitionOf = { parent: parent.oid, bound: partitionBound(ctx, parent, bound, draft.name) };
   for (const c of parent.columns) draft.columns.push({ ...c, attnum: draft.columns.length + 1 });
   for (const k of parent.constraints) {
-    if (k.type === 'p' || k.type === 'u') draft.keys.push({ kind: k.type === 'p' ? 'primaryKey' : 'unique', columns: k.columns.map((i) => parent.columns[i].name) });
+    if (k.type === 'p' || k.type === 'u') {
+      const nnd = parent.indexes.find((i) => i.oid === k.indexOid)?.nullsNotDistinct;
+      draft.keys.push({ kind: k.type === 'p' ? 'primaryKey' : 'unique', columns: k.columns.map((i) => parent.columns[i].name), ...(nnd ? { nullsNotDistinct: nnd } : {}) });
+    }
     if (k.type === 'c') draft.constraints.push({ ...k, oid: ctx.catalog.allocateOid(), tableOid: draft.oid });
   }
 }
@@ -150,7 +153,7 @@ function resolveConstraints(ctx: DdlContext, draft: TableDraft, table: TableDef)
       if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${cn}" named in key does not exist`, { position: key.position });
       return i;
     });
-    const made = keyConstraint(ctx, table, key.kind, cols, key.columns, key.name, { columns: include, names: includeNames });
+    const made = keyConstraint(ctx, table, key.kind, cols, key.columns, key.name, { columns: include, names: includeNames }, !!key.nullsNotDistinct);
     draft.constraints.push(made.constraint);
     table.indexes.push(made.index);
   }

@@ -8,7 +8,7 @@ import { resolveTypeName } from '../type-names.js';
 import { hasModifyingWith } from '../modifying-with.js';
 import type { RawNode } from '../parser.js';
 import { ddlExpr, parsedExpr } from './parsed-expr.js';
-import { defElems, names, qualified, qualifiedFromNames, refuseNullsNotDistinct, typeRef } from './tree.js';
+import { defElems, names, qualified, qualifiedFromNames, nullsNotDistinctOf, typeRef } from './tree.js';
 import type { ViewNameRef } from '../../catalog/catalog.js';
 import type { BoundDdl, CommentTarget, CreateIndex, CreateView, Drop, FunctionRef, IndexColumnSpec, QualifiedName, RenameTarget, SequenceOptions } from './types.js';
 
@@ -39,7 +39,6 @@ function objectName(obj: Node): QualifiedName {
 }
 
 export function bindCreateIndex(n: IndexStmt): CreateIndex {
-  refuseNullsNotDistinct(n.nulls_not_distinct, undefined);
   const options: Record<string, string> = {};
   for (const d of defElems(n.options)) options[d.defname ?? ''] = optionText(d.arg);
   return {
@@ -49,6 +48,7 @@ export function bindCreateIndex(n: IndexStmt): CreateIndex {
     only: !n.relation?.inh, // the parser leaves inh out (false) for ONLY
     method: (n.accessMethod ?? 'btree').toLowerCase(),
     unique: !!n.unique,
+    ...nullsNotDistinctOf(n.nulls_not_distinct),
     ifNotExists: !!n.if_not_exists,
     concurrently: !!n.concurrent,
     columns: (n.indexParams ?? []).flatMap((p) => ('IndexElem' in p ? [indexColumn(p.IndexElem)] : [])),

@@ -2,7 +2,7 @@
 import type { ColumnDef, Constraint, CreateStmt, Node, PartitionBoundSpec as RawBound } from '@pgsql/types';
 import { ddlExpr, firstLocation } from './parsed-expr.js';
 import { sequenceOptions } from './bind-objects.js';
-import { names, pos, qualified, refuseNullsNotDistinct, typeRef } from './tree.js';
+import { names, pos, qualified, nullsNotDistinctOf, typeRef } from './tree.js';
 import type {
   BoundDatumSpec, ColumnConstraint, OnCommit, ColumnSpec, CreateTable, ForeignKeySpec, PartitionBoundSpec, PartitionKeySpec, TableConstraint, TableElement,
 } from './types.js';
@@ -35,13 +35,12 @@ export function columnSpec(c: ColumnDef): ColumnSpec {
 }
 
 function columnConstraint(k: Constraint, column: string): ColumnConstraint {
-  refuseNullsNotDistinct(k.nulls_not_distinct, k.location);
   switch (k.contype) {
     case 'CONSTR_NOTNULL': return { kind: 'notNull' };
     case 'CONSTR_NULL': return { kind: 'null' };
     case 'CONSTR_DEFAULT': return { kind: 'default', expr: ddlExpr(k.raw_expr!) };
     case 'CONSTR_PRIMARY': return { kind: 'primaryKey', ...named(k), position: pos(k) };
-    case 'CONSTR_UNIQUE': return { kind: 'unique', ...named(k), position: pos(k) };
+    case 'CONSTR_UNIQUE': return { kind: 'unique', ...named(k), position: pos(k), ...nullsNotDistinctOf(k.nulls_not_distinct) };
     case 'CONSTR_IDENTITY': return { kind: 'identity', always: k.generated_when === 'a', options: sequenceOptions(k.options) };
     case 'CONSTR_GENERATED': return { kind: 'generated', expr: ddlExpr(k.raw_expr!), position: pos(k) };
     case 'CONSTR_FOREIGN': return { kind: 'foreignKey', fk: foreignKey(k, [column]) };
@@ -51,10 +50,9 @@ function columnConstraint(k: Constraint, column: string): ColumnConstraint {
 }
 
 export function tableConstraint(k: Constraint): TableConstraint {
-  refuseNullsNotDistinct(k.nulls_not_distinct, k.location);
   switch (k.contype) {
     case 'CONSTR_PRIMARY': return { kind: 'primaryKey', ...named(k), columns: names(k.keys), position: pos(k), ...included(k) };
-    case 'CONSTR_UNIQUE': return { kind: 'unique', ...named(k), columns: names(k.keys), position: pos(k), ...included(k) };
+    case 'CONSTR_UNIQUE': return { kind: 'unique', ...named(k), columns: names(k.keys), position: pos(k), ...included(k), ...nullsNotDistinctOf(k.nulls_not_distinct) };
     case 'CONSTR_FOREIGN': return { kind: 'foreignKey', fk: foreignKey(k, names(k.fk_attrs)) };
     case 'CONSTR_CHECK': return { kind: 'check', ...named(k), expr: ddlExpr(k.raw_expr!), skipValidation: !!k.skip_validation };
     default: return { kind: 'unsupported', contype: k.contype ?? '', position: pos(k) };

@@ -45,11 +45,7 @@ export function typeOf(ref: TypeRef): SqlType {
   return ref.type;
 }
 
-/**
- * UNIQUE NULLS NOT DISTINCT (PostgreSQL 15): Quiver's keys treat NULLs as distinct always, so
- * it is refused rather than taken as a plain UNIQUE (which would let duplicate NULLs in).
- */
-export function refuseNullsNotDistinct(nullsNotDistinct: boolean | undefined, location: number | undefined): void {
-  if (!nullsNotDistinct) return;
-  throw new SqlError(SqlState.featureNotSupported, 'UNIQUE NULLS NOT DISTINCT is not supported yet', location !== undefined && location >= 0 ? { position: location + 1 } : {});
+/** UNIQUE … NULLS NOT DISTINCT (PostgreSQL 15): NULLs compare equal in the key; NULLS DISTINCT is the default. */
+export function nullsNotDistinctOf(nullsNotDistinct: boolean | undefined): { nullsNotDistinct?: true } {
+  return nullsNotDistinct ? { nullsNotDistinct: true } : {};
 }

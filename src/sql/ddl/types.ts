@@ -37,7 +37,7 @@ export type KeyKind = 'primaryKey' | 'unique';
 export type ColumnConstraint =
   | { readonly kind: 'notNull' | 'null' }
   | { readonly kind: 'default'; readonly expr: DdlExpr }
-  | { readonly kind: KeyKind; readonly name?: string; readonly position?: number }
+  | { readonly kind: KeyKind; readonly name?: string; readonly position?: number; /** UNIQUE NULLS NOT DISTINCT */ readonly nullsNotDistinct?: true }
   | { readonly kind: 'identity'; readonly always: boolean; readonly options: SequenceOptions }
   | { readonly kind: 'generated'; readonly expr: DdlExpr; readonly position?: number }
   | { readonly kind: 'foreignKey'; readonly fk: ForeignKeySpec }
@@ -51,7 +51,7 @@ export interface ColumnSpec {
 }
 
 export type TableConstraint =
-  | { readonly kind: KeyKind; readonly name?: string; readonly columns: readonly string[]; readonly position?: number; /** INCLUDE (c, …) */ readonly include?: readonly string[] }
+  | { readonly kind: KeyKind; readonly name?: string; readonly columns: readonly string[]; readonly position?: number; /** INCLUDE (c, …) */ readonly include?: readonly string[]; /** UNIQUE NULLS NOT DISTINCT */ readonly nullsNotDistinct?: true }
   | { readonly kind: 'foreignKey'; readonly fk: ForeignKeySpec }
   | { readonly kind: 'check'; readonly name?: string; readonly expr: DdlExpr; readonly skipValidation: boolean }
   | { readonly kind: 'unsupported'; readonly contype: string; readonly position?: number };
@@ -167,6 +167,8 @@ export interface CreateIndex {
   readonly table: QualifiedName;
   readonly method: string;
   readonly unique: boolean;
+  /** NULLS NOT DISTINCT: NULLs are equal in the key */
+  readonly nullsNotDistinct?: true;
   readonly ifNotExists: boolean;
   readonly columns: readonly IndexColumnSpec[];
   readonly options: Readonly<Record<string, string>>;
