@@ -75,7 +75,7 @@ export function* indexedVectorTopK(
   let scanSeq = 1e15;
   const nullRows: Row[] = [];
   /** whether the row became a candidate; `distance`: its pgvector distance, when known */
-  const consider = (row: Row, order?: number, distance?: number): boolean => {
+  const consider = (row: Row, order?: number, distance?: number, rank?: number): boolean => {
     const v = row[key.column];
     // NULL vectors sort last (ASC NULLS LAST): they only fill up a short result
     if (v === null) {
@@ -84,7 +84,8 @@ export function* indexedVectorTopK(
     }
     if (nonZero && isZeroVector(v)) return false;
     stats.candidates++;
-    if (distance === undefined) candidates.offer(row, v as Float32Array, order ?? scanSeq++);
+    if (rank !== undefined) candidates.offerRank(row, v as Float32Array, order ?? scanSeq++, rank);
+    else if (distance === undefined) candidates.offer(row, v as Float32Array, order ?? scanSeq++);
     else candidates.offerMeasured(row, v as Float32Array, order ?? scanSeq++, distance);
     return true;
   };
@@ -104,7 +105,7 @@ export function* indexedVectorTopK(
       const seg = segments[i];
       const base = (tables.indexOf(table) * 1e4 + i) * 1e9;
       const measureHits = tables.length === 1 && segments.length === 1;
-      yield* searchSegment(seg, { column: key.column, query, k, ef: breadth.of(seg.index), op: key.op, nonZero, half: key.half, measureHits }, filter, (row, pos, distance) => consider(row, base + pos, distance), stats, env, rc.slice, seen);
+      yield* searchSegment(seg, { column: key.column, query, k, ef: breadth.of(seg.index), op: key.op, nonZero, half: key.half, measureHits }, filter, (row, pos, distance, rank) => consider(row, base + pos, distance, rank), stats, env, rc.slice, seen);
     }
     const skip = new Set(segments.map((s) => s.id));
     for (const batch of storage.scan(table.oid, rc.snapshot, rc.txn, { skipSegments: skip })) {
@@ -305,7 +306,7 @@ function candidateMatches(plan: object): CandidateMatches {
  */
 function* searchSegment(
   seg: AnnSegment, q: SegmentQuery, filter: SegmentFilter | null,
-  consider: (row: Row, pos: number, distance?: number) => boolean | void, stats: VectorSearchStats, env: ExecEnv, slice: TimeSlice | undefined, seen: CandidateMatches = {},
+  consider: (row: Row, pos: number, distance?: number, rank?: number) => boolean | void, stats: VectorSearchStats, env: ExecEnv, slice: TimeSlice | undefined, seen: CandidateMatches = {},
 ): Generator<Suspend, void, unknown> {
   const { query, k, ef } = q;
   // a filter its sorted column answers is counted without a bitmap: the cost model may
@@ -356,15 +357,21 @@ function* searchSegment(
   if (!m.bits) {
     // every position qualifies: a plain search
     const hits = seg.index.search(query, k, ef);
-    const exact = q.measureHits && !q.half && q.op !== '<#>' ? exactKernel(q.op, false) : undefined;
+    // an unquantized l2 index's hit distances rank the hits as the fast kernel would (no
+    // distance computed again; pgvector's only for near ties: VectorCandidates.finish);
+    // else the only segment's hits (all kept) get pgvector's distance at once
+    const byRank = !q.half && q.op === '<->' && seg.index.rankDistances === true;
+    const exact = !byRank && q.measureHits && !q.half && q.op !== '<#>' ? exactKernel(q.op, false) : undefined;
     for (const h of hits) {
-      if (!exact) {
+      if (!exact && !byRank) {
         offer(h.position);
         continue;
       }
       const r = seg.visibleRow(h.position);
-      const v = r?.row[q.column];
-      if (r) consider(r.row, h.position, v === null || v === undefined ? undefined : exact(v as Float32Array, query));
+      if (!r) continue;
+      const v = r.row[q.column];
+      if (byRank) consider(r.row, h.position, undefined, v === null ? undefined : h.distance);
+      else consider(r.row, h.position, v === null || v === undefined ? undefined : exact!(v as Float32Array, query));
     }
     return;
   }
