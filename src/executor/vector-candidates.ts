@@ -166,7 +166,7 @@ export class VectorCandidates {
     if (this.op !== '<->') return undefined;
     for (const s of slots) if (Number.isNaN(d[s])) return undefined;
     const bySeq = (a: number, b: number) => this.seq[a] - this.seq[b];
-    const sorted = [...slots].sort((a, b) => d[a] - d[b] || bySeq(a, b));
+    const sorted = slots.length <= 32 ? insertionSorted(slots, d, this.seq) : [...slots].sort((a, b) => d[a] - d[b] || bySeq(a, b));
     const out: Row[] = [];
     for (let i = 0; i < sorted.length && out.length < this.k;) {
       let j = i + 1;
@@ -201,4 +201,19 @@ export class VectorCandidates {
     // NaN (a zero vector's cosine) stays: it is compared, not bounded
     return bound === undefined ? slots : slots.filter((s) => !(this.d[s] > bound));
   }
+}
+
+/** slots by (d, seq) ascending: for the few candidates of a k-NN query cheaper than sort() with a comparator */
+function insertionSorted(slots: readonly number[], d: readonly number[], seq: readonly number[]): number[] {
+  const out = slots.slice();
+  for (let i = 1; i < out.length; i++) {
+    const s = out[i]!;
+    let j = i - 1;
+    while (j >= 0 && (d[out[j]!]! > d[s]! || (d[out[j]!] === d[s] && seq[out[j]!]! > seq[s]!))) {
+      out[j + 1] = out[j]!;
+      j--;
+    }
+    out[j + 1] = s;
+  }
+  return out;
 }

@@ -191,6 +191,8 @@ export function noticeResponse(n: SqlNotice): Buffer {
   return w.finish(BackendCode.NoticeResponse);
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /**
  * DataRow frames of a result written one after another into one buffer: a text value goes
  * straight from its string into the frame. (Per row a Buffer per value, a Writer and a
@@ -198,7 +200,8 @@ export function noticeResponse(n: SqlNotice): Buffer {
  * The frames are those dataRow() makes.
  */
 export class DataRows {
-  private buf = Buffer.allocUnsafe(1024);
+  /** allocated at the first row, as large as it needs (a k-NN query's 10 ids: one of 256 bytes) */
+  private buf = EMPTY;
   private pos = 0;
   private rowStart = 0;
   /** where the last finished row ends: a row whose value failed to encode is not sent */
@@ -211,7 +214,7 @@ export class DataRows {
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n, 256));
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
   }
@@ -255,7 +258,7 @@ export class DataRows {
   /** the rows finished so far (the caller owns them; writing goes on in a new buffer) */
   take(): Buffer {
     const out = this.buf.subarray(0, this.rowsEnd);
-    this.buf = Buffer.allocUnsafe(Math.max(1024, Math.min(this.buf.length, 64 << 10)));
+    this.buf = EMPTY;
     this.pos = 0;
     this.rowsEnd = 0;
     return out;
