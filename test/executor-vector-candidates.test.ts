@@ -86,3 +86,44 @@ for (const op of ['<->', '<=>'] as DistanceOperator[]) {
     }
   });
 }
+
+/** squared L2 summed in float32, as an unquantized l2 HNSW index reports its hits' distances */
+function float32L2sq(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.fround(a[i]! - b[i]!);
+    s = Math.fround(s + Math.fround(d * d));
+  }
+  return s;
+}
+
+test('hits ranked by the index\'s own distance (offerRank), with near ties, equal brute force', () => {
+  const rnd = rng(11);
+  const exact = distanceFunction('<->');
+  for (const dim of [64, 200, 784]) {
+    const rows = Array.from({ length: 1200 }, () => Float32Array.from({ length: dim }, () => Math.round(rnd() * 20) / 4));
+    // copies of one row: equal distances, ranked by offer order (seq)
+    rows[40] = rows[7].slice();
+    rows[41] = rows[7].slice();
+    // a near tie: one element moved by a float32 ulp
+    rows[42] = rows[7].slice();
+    rows[42][0] = Math.fround(rows[42][0]! * (1 + 2 ** -22));
+    for (const k of [1, 10, 57]) {
+      // queries near row 7, so the ties are among the best
+      const q = Float32Array.from(rows[7], (x) => x + (rnd() - 0.5) * 0.01);
+      const c = new VectorCandidates(k, '<->', false, q);
+      // a third by rank value, a third measured, a third plain (a segment's hits, an exact scan, the growing rows)
+      rows.forEach((v, i) => (i % 3 === 0 ? c.offerRank([i], v, i, float32L2sq(v, q)) : i % 3 === 1 ? c.offerMeasured([i], v, i, exact(v, q)) : c.offer([i], v, i)));
+      assert.deepEqual(c.finish().map((r) => r[0]), bruteForce(rows, q, k, '<->'), `dim ${dim} k ${k}`);
+      // all of them by rank value: the exact distance only for near ties
+      const r = new VectorCandidates(k, '<->', false, q);
+      rows.forEach((v, i) => r.offerRank([i], v, i, float32L2sq(v, q)));
+      assert.deepEqual(r.finish().map((x) => x[0]), bruteForce(rows, q, k, '<->'), `all ranked, dim ${dim} k ${k}`);
+    }
+  }
+});
+
+test('a wrong-dimension candidate offered by rank value raises pgvector\'s error', () => {
+  const c = new VectorCandidates(3, '<->', false, new Float32Array(64).fill(1));
+  assert.throws(() => c.offerRank([0], new Float32Array(32), 0, 1), /different vector dimensions 32 and 64/);
+});

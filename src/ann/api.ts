@@ -55,6 +55,12 @@ export interface AnnIndex {
    * take it, or undefined when it does not fit the index (rank the segment exactly).
    */
   encodeSparse?(v: SparseVector): Float32Array | undefined;
+  /**
+   * search()'s hit distances are the top-k rank kernel's values for the operator (float32
+   * squared L2 over the stored vectors, up to rounding within
+   * exactNeededBound): a top-k may rank its hits by them without computing them again
+   */
+  readonly rankDistances?: boolean;
   /** max connections per node (the cost model's hops per visited node) */
   readonly m?: number;
   /** IVFFlat: the number of lists (the most probes can be) */

@@ -183,6 +183,14 @@ export class HnswIndex implements AnnIndex {
     this.handles.set(firstEf, first);
   }
 
+  /**
+   * unquantized l2: the hits' distances are float32 squared L2 distances of the column's own
+   * vectors (not cosine: a zero vector's distance is NaN for pgvector, a number here)
+   */
+  get rankDistances(): boolean {
+    return this.quant?.kind === 'f32' && this.op === '<->' && indexDims(this.op, this.dimensions) === this.dimensions;
+  }
+
   /** center and scale of a quantized index (the build worker hands them to the opener) */
   get quantizerParams(): QuantizerParams | undefined {
     return this.quant?.params;

@@ -221,10 +221,39 @@ function statementStream(ctx: SessionContext, inner: RowStream): RowStream {
     open = false;
     ctx.statementEnded();
   };
+  /** rows nextNow() took whose sequence values were not yet durable: next() hands them on once they are */
+  let held: { rows: Value[][] | null; logs: Promise<void> } | undefined;
   return {
+    nextNow: inner.nextNow && (() => {
+      if (!open) return null;
+      if (held) return undefined;
+      let rows: Value[][] | null | undefined;
+      try {
+        rows = inner.nextNow!();
+        if (rows === undefined) return undefined;
+        const logs = ctx.awaitSequenceLogs();
+        if (logs) {
+          held = { rows, logs };
+          return undefined;
+        }
+      } catch (e) {
+        inner.close();
+        end();
+        throw statementFailed(ctx, e);
+      }
+      if (rows === null) end();
+      return rows;
+    }),
     next: async () => {
       if (!open) return null;
       try {
+        if (held) {
+          const h = held;
+          held = undefined;
+          await h.logs;
+          if (h.rows === null) end();
+          return h.rows;
+        }
         const rows = await inner.next();
         // sequence values in these rows are durable before the client sees them
         const logs = ctx.awaitSequenceLogs();

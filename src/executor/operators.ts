@@ -993,7 +993,8 @@ function* sort(plan: Extract<Plan, { kind: 'sort' }>, rc: RunContext, env: ExecE
 
 function evalCount(e: Expr | null, env: ExecEnv, what: string): number {
   if (!e) return 0;
-  const v = compileExpr(e)([], env);
+  // (LIMIT 10: its constant, not a closure compiled at every run)
+  const v = e.kind === 'const' ? e.value : compileExpr(e)([], env);
   if (v === null) return Number.POSITIVE_INFINITY;
   const n = Number(v);
   if (n < 0) throw new SqlError(what === 'LIMIT' ? '2201W' : '2201X', `${what} must not be negative`);

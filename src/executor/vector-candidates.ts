@@ -61,6 +61,21 @@ export class VectorCandidates {
     this.keep(this.rank(vec, this.query), seq, row, vec, undefined);
   }
 
+  /**
+   * A candidate whose rank kernel value is known (an index's hit distance: AnnIndex
+   * rankDistances); its pgvector distance is computed only if finish() needs it.
+   */
+  offerRank(row: Row, vec: Float32Array, seq: number, rank: number): void {
+    if (!this.twoStep) {
+      this.offer(row, vec, seq);
+      return;
+    }
+    this.considered++;
+    // let the exact kernel raise pgvector's dimension error
+    if (vec.length !== this.query.length) this.exact(vec, this.query);
+    this.keep(rank, seq, row, vec, undefined);
+  }
+
   /** A candidate whose pgvector distance is known (its dimension was checked with it). */
   offerMeasured(row: Row, vec: Float32Array, seq: number, distance: number): void {
     this.considered++;
@@ -123,6 +138,8 @@ export class VectorCandidates {
   /** The best k rows by pgvector's exact distance (ties: earlier offered first). */
   finish(): Row[] {
     const slots = this.needingExact();
+    const ranked = this.twoStep ? this.rankedByNearTies(slots) : undefined;
+    if (ranked) return ranked;
     const exact = slots.map((s) => this.measured[s] ?? (this.twoStep ? this.exact(this.vecs[s], this.query) : this.d[s]));
     const order = slots.map((_, i) => i).sort((a, b) => {
       const x = exact[a];
@@ -136,6 +153,44 @@ export class VectorCandidates {
     return order.slice(0, this.k).map((i) => this.rows[slots[i]]);
   }
 
+  /**
+   * finish()'s answer computing pgvector's distance only where the rank values cannot tell
+   * the order: sorted by rank value, a candidate whose value is beyond exactNeededBound of
+   * the one before it ranks after it (and all before it) by exact distance too, so exact
+   * distances are needed only within runs of near ties (a k-NN query's 10 hits: usually
+   * none). L2 only (pgvector's cosine distance of a zero vector is NaN where the rank
+   * kernel's is a number); undefined (measure them all) otherwise or for NaN values.
+   */
+  private rankedByNearTies(slots: number[]): Row[] | undefined {
+    const d = this.d;
+    if (this.op !== '<->') return undefined;
+    for (const s of slots) if (Number.isNaN(d[s])) return undefined;
+    const bySeq = (a: number, b: number) => this.seq[a] - this.seq[b];
+    const sorted = slots.length <= 32 ? insertionSorted(slots, d, this.seq) : [...slots].sort((a, b) => d[a] - d[b] || bySeq(a, b));
+    const out: Row[] = [];
+    for (let i = 0; i < sorted.length && out.length < this.k;) {
+      let j = i + 1;
+      while (j < sorted.length && !(d[sorted[j]] > exactNeededBound(this.op, d[sorted[j - 1]])!)) j++;
+      if (j - i === 1) out.push(this.rows[sorted[i]]);
+      else {
+        const run = sorted.slice(i, j);
+        const exact = new Map(run.map((s) => [s, this.measured[s] ?? this.exact(this.vecs[s], this.query)]));
+        run.sort((a, b) => {
+          const x = exact.get(a)!;
+          const y = exact.get(b)!;
+          const xn = Number.isNaN(x);
+          const yn = Number.isNaN(y);
+          if (xn !== yn) return xn ? 1 : -1;
+          if (!xn && x !== y) return x - y;
+          return bySeq(a, b);
+        });
+        for (const s of run) if (out.length < this.k) out.push(this.rows[s]);
+      }
+      i = j;
+    }
+    return out;
+  }
+
   /** the kept candidates that can still be among the best k by exact distance */
   private needingExact(): number[] {
     const slots = [...this.heap, ...this.spill];
@@ -146,4 +201,19 @@ export class VectorCandidates {
     // NaN (a zero vector's cosine) stays: it is compared, not bounded
     return bound === undefined ? slots : slots.filter((s) => !(this.d[s] > bound));
   }
+}
+
+/** slots by (d, seq) ascending: for the few candidates of a k-NN query cheaper than sort() with a comparator */
+function insertionSorted(slots: readonly number[], d: readonly number[], seq: readonly number[]): number[] {
+  const out = slots.slice();
+  for (let i = 1; i < out.length; i++) {
+    const s = out[i]!;
+    let j = i - 1;
+    while (j >= 0 && (d[out[j]!]! > d[s]! || (d[out[j]!] === d[s] && seq[out[j]!]! > seq[s]!))) {
+      out[j + 1] = out[j]!;
+      j--;
+    }
+    out[j + 1] = s;
+  }
+  return out;
 }

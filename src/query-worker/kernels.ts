@@ -48,6 +48,16 @@ export const NATIVE_EXACT_MIN_DIMS = 64;
  * of a top-k's candidates spent ~80 µs per query in JavaScript at 784 dimensions.
  */
 export function exactKernel(op: DistanceOp, half: boolean): Kernel {
+  // made once per operator: every top-k (each k-NN query) asks for it
+  const key = half ? `h${op}` : op;
+  let kernel = exactKernels.get(key);
+  if (!kernel) exactKernels.set(key, (kernel = makeExactKernel(op, half)));
+  return kernel;
+}
+
+const exactKernels = new Map<string, Kernel>();
+
+function makeExactKernel(op: DistanceOp, half: boolean): Kernel {
   const js = half ? halfvecDistanceFunction(op) : distanceFunction(op);
   const metric = ADDON_METRIC[op];
   const addon = half || metric === undefined ? null : exactTopkAddon();

@@ -369,6 +369,8 @@ export interface SearchSegment {
    * compaction drops meanwhile keep their tombstones until older readers are done.
    */
   matchBitmapSteps?(vectorColumn: number, filter: BitmapFilter | null, nullLimit: number): Generator<void, BitmapMatch, void>;
+  /** every position visible and its vector not NULL: an unfiltered search needs no bitmap (matchBitmap's answer without its generator) */
+  everyRowSearchable?(vectorColumn: number): boolean;
   /**
    * Rows a filter that is exactly its sorted-column conjuncts (`onlyIndexed`) admits, found
    * by binary search without visiting them (NULL vectors included; deleted rows taken out
@@ -558,6 +560,8 @@ export interface Storage {
   renameVectorIndex(tableId: number, from: string, to: string): Promise<void>;
   /** sealed segments that have the named index, with snapshot visibility */
   annSegments(tableId: number, indexName: string, snapshot: Snapshot, txn?: Transaction): AnnSegment[];
+  /** how many segments annSegments would give, without making their search views (a plan's choice of thread reads it per query) */
+  annSegmentCount?(tableId: number, indexName: string, snapshot: Snapshot): number;
   /** every sealed segment, in scan order (what scan() reads first), with snapshot visibility */
   searchSegments(tableId: number, snapshot: Snapshot, txn?: Transaction): SearchSegment[];
   /** rowIds whose unique key equals the given values and that are visible to the latest state (+txn) */

@@ -1426,6 +1426,14 @@ export class DurableStorage implements Storage {
     for (const f of files) await unlink(join(this.segDir, f)).catch(() => {});
   }
 
+  annSegmentCount(tableId: number, indexName: string, snapshot: Snapshot): number {
+    const t = this.tableAt(tableId, snapshot);
+    if (!t) return 0;
+    let n = 0;
+    for (const seg of t.sealed) if (t.ann.get(seg.id)?.has(indexName)) n++;
+    return n;
+  }
+
   annSegments(tableId: number, indexName: string, snapshot: Snapshot, txn?: Transaction): AnnSegment[] {
     const t = this.tableAt(tableId, snapshot);
     if (!t) return [];
@@ -1626,6 +1634,7 @@ export class DurableStorage implements Storage {
         }
       },
       sharedVectors: (column) => seg.sharedVectors(column),
+      everyRowSearchable: (vectorColumn) => allVisible() && seg.nullCount(vectorColumn) === 0,
       sortedColumnPending: (column) => seg.sortedColumnPending(column),
       // deleted rows are taken to fall among the filter's rows as anywhere in the segment
       filterCount: (filter) => {

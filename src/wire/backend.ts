@@ -33,6 +33,11 @@ export interface RowStream {
    * stream that fetches rows from elsewhere (the shard router) need not fetch more
    */
   next(wanted?: number): Promise<Value[][] | null>;
+  /**
+   * The next rows (null at the end) when they are there without waiting; undefined: call
+   * next(). A statement that answered in its first batch ends here without a promise.
+   */
+  nextNow?(): Value[][] | null | undefined;
   /** the client does not want the rest (portal closed, connection gone) */
   close(): void;
 }

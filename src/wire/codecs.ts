@@ -8,6 +8,7 @@ import { formatText, parseText, type FormatSettings, type ParseSettings } from '
 import { decodeBinary, decodeUtf8, encodeBinary } from '../types/binary-format.js';
 import { OID } from '../types/types.js';
 import { parseVectorBytes } from '../types/vector.js';
+import type { DataRows } from './writer.js';
 
 export type TextSettings = FormatSettings & ParseSettings;
 
@@ -16,6 +17,20 @@ export function encodeValue(type: SqlType, value: Value, format: number, setting
   if (value === null) return null;
   if (format === 1) return encodeBinary(type, value);
   return Buffer.from(formatText(type, value, settings), 'utf8');
+}
+
+/** encodeValue's bytes written into a result's DataRow frames (a text value without a Buffer of its own) */
+export function writeValue(out: DataRows, type: SqlType, value: Value, format: number, settings: TextSettings): void {
+  if (value === null) out.bytes(null);
+  else if (format === 1) out.bytes(encodeBinary(type, value));
+  else out.text(formatText(type, value, settings));
+}
+
+/** encodeTextOutput's bytes written into a result's DataRow frames */
+export function writeTextOutput(out: DataRows, type: SqlType, text: Value, format: number, settings: TextSettings): void {
+  if (text === null) out.bytes(null);
+  else if (format === 1) out.bytes(encodeBinary(type, parseText(type, text as string, settings)));
+  else out.text(text as string);
 }
 
 /** A value that is its column's text output already (ExecResult `text`): as it is in text, parsed and encoded for binary. */

@@ -16,7 +16,7 @@ import { SqlError, SqlState, toSqlError } from '../errors.js';
 import type { Value } from '../types/types.js';
 import { declaredParamType } from '../types/user-types.js';
 import type { Backend, BackendRegistry, ExecResult, FieldInfo, PreparedStatement, ProtocolStatements } from './backend.js';
-import { decodeParam, encodeTextOutput, encodeValue, type TextSettings } from './codecs.js';
+import { decodeParam, writeTextOutput, writeValue, type TextSettings } from './codecs.js';
 import { textOutputIgnoresSettings } from '../types/text-io.js';
 import { FrontendCode, StartupCode } from './message-codes.js';
 import { Authenticator, ScramExchange, type AuthMethod, passwordFailed, safeEqual, type ChannelBinding } from './auth.js';
@@ -24,6 +24,7 @@ import { hbaRefusal, type HbaRequest } from './hba.js';
 import type { HbaFile } from './hba-file.js';
 import { FrameReader, MessageReader, fatalProtocolViolation, protocolViolation, type Frame } from './reader.js';
 import * as msg from './writer.js';
+import { DataRows } from './writer.js';
 
 interface Statement {
   readonly sql: string;
@@ -719,21 +720,32 @@ export class Connection {
     // the session's settings are read only when a column's output depends on them
     // text output passed through is parsed only for a binary column, with the settings it was written under
     const settings = (result.text ? formats.some((f) => f === 1) : fields.some((f, c) => (formats[c] ?? 0) === 0 && !textOutputIgnoresSettings(f.type.oid))) ? this.textSettings() : NO_SETTINGS;
-    const encode = result.text ? encodeTextOutput : encodeValue;
+    const write = result.text ? writeTextOutput : writeValue;
+    const out = new DataRows();
+    const width = fields.length;
     let cursor = portal?.cursor ?? 0;
     let count = 0;
     try {
       for (;;) {
         while (cursor < result.rows.length && (maxRows <= 0 || count < maxRows)) {
           const row = result.rows[cursor++]!;
-          this.send(msg.dataRow(fields.map((f, c) => encode(f.type, row[c] ?? null, formats[c] ?? 0, settings))));
+          out.beginRow(width);
+          for (let c = 0; c < width; c++) write(out, fields[c]!.type, row[c] ?? null, formats[c] ?? 0, settings);
+          out.endRow();
           count++;
-          await this.flushIfFull();
+          // (checked here: an await per row cost a microtask turn per row even with nothing to flush)
+          if (this.outBytes + out.size >= OUTPUT_HIGH_WATER) {
+            this.send(out.take());
+            await this.flushIfFull();
+          }
         }
+        if (out.size > 0) this.send(out.take());
         // PostgreSQL's executor stops at maxRows without looking further: the portal is suspended even if no row is left
         if (cursor < result.rows.length || (maxRows > 0 && count >= maxRows)) return { count, suspended: true };
         // the rows the client's Execute still wants (a stream fetching from elsewhere, the shard router, fetches no more)
-        const next = result.more && !this.closed ? await result.more.next(maxRows > 0 ? maxRows - count : undefined) : null;
+        // (the end of a statement that answered in its first batch is known without a promise)
+        const now = result.more && !this.closed ? result.more.nextNow?.() : null;
+        const next = now !== undefined ? now : await result.more!.next(maxRows > 0 ? maxRows - count : undefined);
         if (next === null) {
           result.more?.close();
           return { count, suspended: false };
@@ -742,6 +754,8 @@ export class Connection {
         cursor = 0;
       }
     } finally {
+      // the rows before one that failed still go out, as they did frame by frame
+      if (out.size > 0) this.send(out.take());
       if (portal) portal.cursor = cursor;
     }
   }
