@@ -1263,8 +1263,10 @@ function siftDown(h: Row[], i: number, cmp: (a: Row, b: Row) => number): void {
 }
 
 function* limit(plan: Extract<Plan, { kind: 'limit' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
-  let remaining = plan.limit ? evalCount(plan.limit, env, 'LIMIT') : Number.POSITIVE_INFINITY;
+  // recompute_limits: the OFFSET first, then the count
   let skip = evalCount(plan.offset, env, 'OFFSET');
+  if (plan.withTies) { yield* limitWithTies(plan, plan.withTies, skip, rc, env); return; }
+  let remaining = plan.limit ? evalCount(plan.limit, env, 'LIMIT') : Number.POSITIVE_INFINITY;
   if (remaining === 0) return;
   for (const batch of runPlan(plan.input, rc, env)) {
     if (isSuspend(batch)) { yield batch; continue; }
@@ -1283,6 +1285,47 @@ function* limit(plan: Extract<Plan, { kind: 'limit' }>, rc: RunContext, env: Exe
     }
     remaining -= b.length;
     yield b;
+  }
+}
+
+/**
+ * FETCH FIRST n ROWS WITH TIES (nodeLimit.c's LIMIT_WINDOWEND_TIES): after the offset, n
+ * rows, then the rows equal to the n-th on the ORDER BY keys (NULLs equal to NULLs, as the
+ * sort placed them together). A NULL count is an error here, not "no limit".
+ */
+function* limitWithTies(plan: Extract<Plan, { kind: 'limit' }>, keys: readonly SortKey[], skip: number, rc: RunContext, env: ExecEnv): Iterable<Step> {
+  const count = plan.limit ? compileExpr(plan.limit)([], env) : null;
+  if (count === null) throw new SqlError('2201W', 'row count cannot be null in FETCH FIRST ... WITH TIES clause');
+  let remaining = Number(count);
+  if (remaining < 0) throw new SqlError('2201W', 'LIMIT must not be negative');
+  if (remaining === 0) return;
+  const compiled = keys.map((k) => compileExpr(k.expr));
+  const same = rowComparator(keys.map((k, i) => ({ index: i, type: k.expr.type, desc: k.desc, nullsFirst: k.nullsFirst })));
+  const keyOf = (r: Row): Value[] => compiled.map((c) => c(r, env));
+  let last: Value[] | undefined; // the n-th row's keys, once n rows have passed
+  for (const batch of runPlan(plan.input, rc, env)) {
+    if (isSuspend(batch)) { yield batch; continue; }
+    let b = batch;
+    if (skip > 0) {
+      if (b.length <= skip) { skip -= b.length; continue; }
+      b = b.slice(skip);
+      skip = 0;
+    }
+    if (!last) {
+      if (b.length < remaining) { remaining -= b.length; yield b; continue; }
+      last = keyOf(b[remaining - 1]);
+      const head = b.slice(0, remaining);
+      b = b.slice(remaining);
+      let n = 0;
+      while (n < b.length && same(keyOf(b[n]), last) === 0) n++;
+      yield n === 0 ? head : [...head, ...b.slice(0, n)];
+      if (n < b.length) return;
+      continue;
+    }
+    let n = 0;
+    while (n < b.length && same(keyOf(b[n]), last) === 0) n++;
+    if (n > 0) yield b.slice(0, n);
+    if (n < b.length) return;
   }
 }
 

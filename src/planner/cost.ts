@@ -1411,6 +1411,11 @@ export class CostModel {
    *   total   = startup + run × limit / N
    */
   private limit(plan: Extract<Plan, { kind: 'limit' }>): Estimate {
+    // WITH TIES over a Sort: the planner prices the Sort bounded by the count (limit_tuples), as a Top-N
+    if (plan.withTies && plan.input.kind === 'sort' && !plan.input.presorted) {
+      const sort = plan.input;
+      return this.topk({ kind: 'topk', schema: plan.schema, input: sort.input, keys: sort.keys, limit: plan.limit, offset: plan.offset });
+    }
     return this.limitOver(this.estimate(plan.input), plan.limit, plan.offset);
   }
 

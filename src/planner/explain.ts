@@ -861,6 +861,12 @@ class Builder implements DeparseContext {
       case 'limit': {
         const n = this.node(plan, 'Limit');
         this.child(n, plan.input);
+        // WITH TIES over a Sort: the Sort's estimate is the bounded one (cost.ts limit), its run the full input's
+        const sort = n.children[0]?.node;
+        if (plan.withTies && plan.input.kind === 'sort' && !plan.input.presorted && sort?.type === 'Sort') {
+          const rows = this.opts.model.estimate(plan.input.input).rows;
+          sort.est = { ...sort.est, startup: n.est.startup, total: n.est.startup + rows * 0.0025 };
+        }
         return n;
       }
       case 'distinct': {

@@ -111,7 +111,7 @@ export function walkPlanExprs(plan: Plan, depth: number, visit: (e: Expr, depth:
       if (plan.kind === 'topk') { expr(plan.limit); expr(plan.offset); }
       walkPlanExprs(plan.input, depth, visit);
       break;
-    case 'limit': expr(plan.limit); expr(plan.offset); walkPlanExprs(plan.input, depth, visit); break;
+    case 'limit': expr(plan.limit); expr(plan.offset); plan.withTies?.forEach((k) => expr(k.expr)); walkPlanExprs(plan.input, depth, visit); break;
     case 'distinct': plan.on?.forEach((e) => expr(e)); walkPlanExprs(plan.input, depth, visit); break;
     case 'setop': walkPlanExprs(plan.left, depth, visit); walkPlanExprs(plan.right, depth, visit); break;
   }

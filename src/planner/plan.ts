@@ -391,6 +391,11 @@ export type Plan =
   }
   | {
     readonly kind: 'limit'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly limit: Expr | null; readonly offset: Expr | null;
+    /**
+     * FETCH FIRST n ROWS WITH TIES: the ORDER BY keys (over the input's rows); after the n-th
+     * row the rows equal to it on these keys pass too (nodeLimit.c's LIMIT_WINDOWEND_TIES)
+     */
+    readonly withTies?: readonly SortKey[];
     /** the top of a subquery in FROM, read through a SubqueryScan (see the Sort's) */
     readonly subqueryScan?: true;
     /** the FROM item's name, for that SubqueryScan (EXPLAIN: Subquery Scan on s) */

@@ -1048,8 +1048,14 @@ export class SelectBinder {
       if (e.kind === 'const' && e.value === null) return null; // LIMIT NULL / LIMIT ALL
       return coerce(this.env, e, T.int8, 'implicit');
     };
-    const limit = stmt.limitOption === 'LIMIT_OPTION_WITH_TIES' ? null : bindCount(stmt.limitCount, 'LIMIT');
     const offset = bindCount(stmt.limitOffset, 'OFFSET');
+    if (stmt.limitOption === 'LIMIT_OPTION_WITH_TIES' && stmt.limitCount) {
+      // the grammar refused it without ORDER BY (42P20); a NULL count is refused when run, as nodeLimit.c does
+      const e = bindExpr(stmt.limitCount, limitScope, this.ctx('LIMIT'));
+      const limit = coerce(this.env, e, T.int8, 'implicit');
+      return { kind: 'limit', schema: plan.schema, input: plan, limit, offset, withTies: keys };
+    }
+    const limit = bindCount(stmt.limitCount, 'LIMIT');
     if (limit || offset) plan = { kind: 'limit', schema: plan.schema, input: plan, limit, offset };
     if (stmt.lockingClause) {
       // FOR UPDATE / FOR SHARE: rows are not locked (writes conflict at commit instead).
