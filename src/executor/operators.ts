@@ -429,8 +429,7 @@ function* evaluateRow(exprs: readonly Compiled[], r: Row, env: ExecEnv): Generat
 }
 
 function* functionScan(plan: Extract<Plan, { kind: 'functionScan' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
-  const args = plan.args.map((a) => compileExpr(a)([], env));
-  const rows = plan.scalar ? [[args[0]]] : setFunctionRows(plan.name, args, plan.args.map((a) => a.type), env.ctx);
+  const rows = plan.rowsFrom ? rowsFromRows(plan.rowsFrom, env) : functionRows(plan, env);
   // set functions stream (generate_series): hand rows up in batches, yielding between them
   let out: Row[] = [];
   let ordinal = 0;
@@ -444,6 +443,18 @@ function* functionScan(plan: Extract<Plan, { kind: 'functionScan' }>, rc: RunCon
     }
   }
   if (out.length) yield out;
+}
+
+function functionRows(fn: { readonly name: string; readonly args: readonly Expr[]; readonly scalar?: boolean }, env: ExecEnv): Iterable<Row> {
+  const args = fn.args.map((a) => compileExpr(a)([], env));
+  return fn.scalar ? [[args[0]]] : setFunctionRows(fn.name, args, fn.args.map((a) => a.type), env.ctx);
+}
+
+/** ROWS FROM's functions side by side: row i of each, NULLs where one has ended (nodeFunctionscan.c) */
+function* rowsFromRows(fns: NonNullable<Extract<Plan, { kind: 'functionScan' }>['rowsFrom']>, env: ExecEnv): Iterable<Row> {
+  const all = fns.map((fn) => [...functionRows(fn, env)]);
+  const n = Math.max(0, ...all.map((rows) => rows.length));
+  for (let i = 0; i < n; i++) yield all.flatMap((rows, f) => rows[i] ?? new Array<Value>(fns[f].width).fill(null));
 }
 
 function* filter(plan: Extract<Plan, { kind: 'filter' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {

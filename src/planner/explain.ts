@@ -737,7 +737,9 @@ class Builder implements DeparseContext {
       case 'functionScan': case 'sqlFunctionScan': {
         // the alias follows the function's name when it is another name (ExplainTargetRel)
         const alias = plan.kind === 'functionScan' ? plan.alias ?? plan.name : plan.name;
-        const n = this.node(plan, 'Function Scan', `Function Scan on ${plan.name}${alias !== plan.name ? ` ${alias}` : ''}`);
+        // ROWS FROM of several functions: ExplainTargetRel names the alias alone
+        const on = plan.kind === 'functionScan' && plan.rowsFrom ? alias : `${plan.name}${alias !== plan.name ? ` ${alias}` : ''}`;
+        const n = this.node(plan, 'Function Scan', `Function Scan on ${on}`);
         n.props.push(['Function Name', plan.name], ['Alias', alias]);
         return n;
       }

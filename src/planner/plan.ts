@@ -241,7 +241,9 @@ export type Plan =
    * its arguments are cast to the resolved types, one output column per function column),
    * or with `scalar` an ordinary function as a one-row relation (args[0] is the call).
    */
-  | { readonly kind: 'functionScan'; readonly schema: readonly OutputColumn[]; readonly name: string; readonly args: readonly Expr[]; readonly withOrdinality: boolean; readonly scalar?: boolean; /** the FROM item's alias, when it has one */ readonly alias?: string }
+  | { readonly kind: 'functionScan'; readonly schema: readonly OutputColumn[]; readonly name: string; readonly args: readonly Expr[]; readonly withOrdinality: boolean; readonly scalar?: boolean; /** the FROM item's alias, when it has one */ readonly alias?: string;
+    /** ROWS FROM with several functions: each one (the first is name / args too), its rows zipped with the others' */
+    readonly rowsFrom?: readonly { readonly name: string; readonly args: readonly Expr[]; readonly width: number; readonly scalar?: true }[] }
   | {
     readonly kind: 'filter'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly predicate: Expr;
     /**

@@ -560,9 +560,39 @@ export class SelectBinder {
     return undefined;
   }
 
-  private bindRangeFunction(n: RawNode, scope: Scope): Plan {
+  /**
+   * ROWS FROM (f1(…), f2(…)) [WITH ORDINALITY] [AS t(a, b, …)]: each function run on its own
+   * and their rows zipped, the shorter ones padded with NULLs (nodeFunctionscan.c); the FROM
+   * item is named by its alias or the first function's name, its columns each function's.
+   */
+  private bindRowsFrom(n: RawNode, scope: Scope): Plan {
     const fns = n.functions as RawNode[];
-    if (fns.length !== 1) throw new SqlError(SqlState.featureNotSupported, 'ROWS FROM with several functions is not supported');
+    const plans = fns.map((fn) => {
+      if (fn.List.items[1]?.List?.items?.length) throw new SqlError(SqlState.featureNotSupported, 'a column definition list in ROWS FROM is not supported');
+      const one = this.bindRangeFunction({ functions: [fn], lateral: n.lateral }, scope, false);
+      if (one.kind !== 'functionScan') throw new SqlError(SqlState.featureNotSupported, 'SQL functions in ROWS FROM with several functions are not supported');
+      return one;
+    });
+    const colAliases = ((n.alias?.colnames ?? []) as RawNode[]).map((c) => c.String.sval as string);
+    const own = plans.flatMap((p) => p.schema);
+    const all = n.ordinality ? [...own, { name: 'ordinality', type: T.int8, tableOid: 0, attnum: 0 }] : own;
+    if (colAliases.length > all.length) {
+      throw new SqlError(SqlState.invalidColumnReference, `table "${n.alias.aliasname}" has ${all.length} columns available but ${colAliases.length} columns specified`);
+    }
+    const cols = all.map((c, i) => ({ ...c, name: colAliases[i] ?? c.name }));
+    const [first, ...more] = plans;
+    const alias: string | undefined = n.alias?.aliasname;
+    scope.add(alias ?? first.name, cols);
+    return {
+      kind: 'functionScan', schema: cols, name: first.name, args: first.args, withOrdinality: !!n.ordinality,
+      ...(first.scalar ? { scalar: true } : {}), ...(alias ? { alias } : {}),
+      rowsFrom: plans.map((p) => ({ name: p.name, args: p.args, width: p.schema.length, ...(p.scalar ? { scalar: true as const } : {}) })),
+    };
+  }
+
+  private bindRangeFunction(n: RawNode, scope: Scope, addToScope = true): Plan {
+    const fns = n.functions as RawNode[];
+    if (fns.length !== 1) return this.bindRowsFrom(n, scope);
     const callNode = fns[0].List.items[0] as RawNode;
     const call = callNode.FuncCall;
     // Functions in FROM are implicitly LATERAL: with items to their left, their arguments
@@ -581,7 +611,7 @@ export class SelectBinder {
       const args = ((call.args ?? []) as RawNode[]).map((a) => bindExpr(a, argScope, this.ctx('functions in FROM')));
       const body = bindFunctionBody(this, userFn);
       const cols = ordinality(functionColumns(userFn, alias, colAliases));
-      scope.add(alias ?? fname, cols);
+      if (addToScope) scope.add(alias ?? fname, cols);
       const plan: Plan = { kind: 'sqlFunctionScan', schema: cols.slice(0, body.schema.length), name: fname, args: bindFunctionArgs(this.env, userFn, args), body };
       if (n.ordinality) throw new SqlError(SqlState.featureNotSupported, 'WITH ORDINALITY on SQL functions is not supported');
       return plan;
@@ -594,13 +624,13 @@ export class SelectBinder {
       const cols = ordinality(sig.columns.map((c, i) => ({
         name: colAliases[i] ?? (sig.namedColumns ? c.name : alias ?? fname), type: c.type, tableOid: 0, attnum: 0,
       })));
-      scope.add(alias ?? fname, cols);
+      if (addToScope) scope.add(alias ?? fname, cols);
       return { kind: 'functionScan', schema: cols, name: fname, args: sig.args, withOrdinality: !!n.ordinality, ...(alias ? { alias } : {}) };
     }
     // Any other function is a one-row relation with one column (SELECT * FROM current_schema()).
     const e = resolveUnknown(this.env, bindExpr(callNode, argScope, this.ctx('functions in FROM')));
     const cols = ordinality([{ name: colAliases[0] ?? alias ?? fname, type: e.type, tableOid: 0, attnum: 0 }]);
-    scope.add(alias ?? fname, cols);
+    if (addToScope) scope.add(alias ?? fname, cols);
     return { kind: 'functionScan', schema: cols, name: fname, args: [e], withOrdinality: !!n.ordinality, scalar: true, ...(alias ? { alias } : {}) };
   }
 

@@ -457,18 +457,26 @@ class QueryPrinter {
   /** a function in FROM: always its alias and its columns' names (ruleutils' printaliases for RTE_FUNCTION) */
   private functionItem(item: RawNode, n: RawNode): void {
     const fns = n.functions as RawNode[];
-    const coldefs = fns[0]?.List.items[1];
-    if (fns.length !== 1 || n.is_rowsfrom || (coldefs && Object.keys(coldefs).length > 0)) throw new Unsupported('ROWS FROM');
-    const call = fns[0].List.items[0].FuncCall;
-    if (!call || call.agg_star || call.agg_order || call.over) throw new Unsupported('a function in FROM');
-    if (n.lateral) this.out('LATERAL ');
-    const parts = (call.funcname as RawNode[]).map((x) => x.String.sval as string);
-    const name = parts[parts.length - 1]!;
-    const args = ((call.args ?? []) as RawNode[]).map((a) => {
-      if (a.NamedArgExpr) throw new Unsupported('named arguments');
-      return this.expr(this.bound(a), true);
+    if (fns.some((f) => f.List.items[1]?.List?.items?.length)) throw new Unsupported('a column definition list');
+    const calls = fns.map((f) => {
+      const call = f.List.items[0].FuncCall;
+      if (!call || call.agg_star || call.agg_order || call.over) throw new Unsupported('a function in FROM');
+      const parts = (call.funcname as RawNode[]).map((x) => x.String.sval as string);
+      const args = ((call.args ?? []) as RawNode[]).map((a) => {
+        if (a.NamedArgExpr) throw new Unsupported('named arguments');
+        return this.expr(this.bound(a), true);
+      });
+      return { name: parts[parts.length - 1]!, args };
     });
-    this.out(`${/^[a-z_][a-z0-9_$]*$/.test(name) ? quoteIdent(name) : name}(${args.join(', ')})`);
+    if (n.lateral) this.out('LATERAL ');
+    const name = calls[0].name;
+    const callText = (c: { name: string; args: string[] }): string => `${/^[a-z_][a-z0-9_$]*$/.test(c.name) ? quoteIdent(c.name) : c.name}(${c.args.join(', ')})`;
+    // get_from_clause_item: one function as itself; unnest(a, b) (parsed as one unnest per
+    // array) and ROWS FROM of unnests alone as UNNEST(a, b); any other list as ROWS FROM(…)
+    const unnests = calls.every((c) => c.name === 'unnest' && c.args.length === 1) || (calls.length === 1 && name === 'unnest' && calls[0].args.length > 1);
+    if (calls.length === 1 && !(name === 'unnest' && calls[0].args.length > 1)) this.out(callText(calls[0]));
+    else if (unnests) this.out(`UNNEST(${calls.flatMap((c) => c.args).join(', ')})`);
+    else this.out(`ROWS FROM(${calls.map(callText).join(', ')})`);
     if (n.ordinality) this.out(' WITH ORDINALITY');
     this.out(` ${quoteIdent(this.ownName(n.alias?.aliasname ?? name))}${this.columnList(item)}`);
   }
