@@ -46,7 +46,8 @@ export type Expr =
   | { readonly kind: 'not'; readonly type: SqlType; readonly arg: Expr }
   | { readonly kind: 'isnull'; readonly type: SqlType; readonly arg: Expr; readonly negate: boolean }
   | { readonly kind: 'booltest'; readonly type: SqlType; readonly arg: Expr; readonly test: 'true' | 'false' | 'unknown'; readonly negate: boolean }
-  | { readonly kind: 'case'; readonly type: SqlType; readonly whens: readonly { cond: Expr; result: Expr }[]; readonly otherwise: Expr }
+  /** `simple`: written `CASE x WHEN v …`, each cond `x = v` (ruleutils prints it back in that form) */
+  | { readonly kind: 'case'; readonly type: SqlType; readonly whens: readonly { cond: Expr; result: Expr }[]; readonly otherwise: Expr; readonly simple?: true }
   | { readonly kind: 'coalesce'; readonly type: SqlType; readonly args: readonly Expr[] }
   | { readonly kind: 'minmax'; readonly type: SqlType; readonly op: 'greatest' | 'least'; readonly args: readonly Expr[]; readonly cmp: ScalarFunction }
   /**

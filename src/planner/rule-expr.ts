@@ -186,6 +186,15 @@ class RulePrinter {
         this.out(')');
         return this.close();
       case 'case': return this.caseExpr(e);
+      case 'rowcompare': {
+        // get_rule_expr's RowCompareExpr: always in its own parentheses
+        const n = e.args.length / 2;
+        this.out('(ROW(');
+        this.list(e.args.slice(0, n), true);
+        this.out(`) ${e.op} ROW(`);
+        this.list(e.args.slice(n), true);
+        return this.out('))');
+      }
       case 'coalesce':
         this.out('COALESCE(');
         this.list(e.args, true);
@@ -272,6 +281,10 @@ class RulePrinter {
       if (e.args.length === 1) return this.wrapped(e, `${e.name} `, [e.args[0], true]);
       return this.wrapped(e, [e.args[0], true], ` ${e.name} `, [e.args[1], true]);
     }
+    if (e.sqlSyntax && e.name === 'collate' && e.args.length === 2 && e.args[1].kind === 'const' && typeof e.args[1].value === 'string') {
+      // get_rule_expr's CollateExpr: its own parentheses in plain mode, the argument's (get_rule_expr_paren) in pretty
+      return this.wrapped(e, [e.args[0], true], ` COLLATE ${quoteIdent(e.args[1].value)}`);
+    }
     if (e.sqlSyntax) {
       const text = sqlSyntaxCall(e, (x) => ruleExpr(x, this.opts));
       if (text !== undefined) return this.out(text);
@@ -298,10 +311,18 @@ class RulePrinter {
   }
 
   private caseExpr(e: Extract<Expr, { kind: 'case' }>): void {
+    // CASE x WHEN v: each cond is `x = v` (the CaseTestExpr's place), printed as its right side
+    const simple = e.simple && e.whens.length > 0 && e.whens.every((w) => w.cond.kind === 'call' && w.cond.args.length === 2);
     this.keyword('CASE', 0, INDENT_VAR);
+    if (simple) {
+      let operand = (e.whens[0].cond as Extract<Expr, { kind: 'call' }>).args[0];
+      while (operand.kind === 'cast' && !operand.explicit) operand = operand.arg;
+      this.out(' ');
+      this.paren_(operand, true, e);
+    }
     for (const w of e.whens) {
       this.keyword('WHEN ', 0, 0);
-      this.expr(w.cond, false);
+      this.expr(simple ? (w.cond as Extract<Expr, { kind: 'call' }>).args[1] : w.cond, false);
       this.out(' THEN ');
       this.expr(w.result, true);
     }

@@ -305,8 +305,14 @@ function bindExprNode(node: RawNode, scope: Scope, ctx: ExprContext): Expr {
         throw e instanceof SqlError ? e.withPosition(pos(n) ?? pos(n.arg)) : e;
       }
     }
-    case 'CollateClause':
-      return bindExpr(n.arg, scope, ctx);
+    case 'CollateClause': {
+      // Quiver compares in C order whatever the collation: the clause is kept (an identity
+      // call printed back as `x COLLATE "C"`, PostgreSQL's CollateExpr) for the text of views
+      const arg = resolveUnknown(env, bindExpr(n.arg, scope, ctx));
+      const name = ((n.collname ?? []) as RawNode[]).map((x) => x.String.sval as string).pop() ?? 'default';
+      const fn: ScalarFunction = { kind: 'scalar', argTypes: [arg.type, T.text], returnType: arg.type, strict: false, volatile: false, impl: (args) => args[0] ?? null };
+      return { kind: 'call', type: arg.type, name: 'collate', fn, args: [arg, { kind: 'const', type: T.text, value: name }], sqlSyntax: true };
+    }
     case 'BoolExpr': {
       const args = (n.args as RawNode[]).map((a) => bindExpr(a, scope, ctx));
       const clause = n.boolop === 'AND_EXPR' ? 'AND' : n.boolop === 'OR_EXPR' ? 'OR' : 'NOT';
@@ -616,6 +622,7 @@ function bindCase(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
     kind: 'case', type,
     whens: whens.map((w) => ({ cond: w.cond, result: coerce(env, w.result, type, 'implicit') })),
     otherwise: coerce(env, otherwise, type, 'implicit'),
+    ...(operand ? { simple: true as const } : {}),
   };
 }
 
