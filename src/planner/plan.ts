@@ -32,7 +32,8 @@ export type Expr =
   | { readonly kind: 'const'; readonly type: SqlType; readonly value: Value; readonly position?: number; readonly typed?: boolean }
   | { readonly kind: 'param'; type: SqlType; readonly index: number }
   /** level 0: the current input row; level n: the row of the n-th enclosing query */
-  | { readonly kind: 'column'; readonly type: SqlType; readonly level: number; readonly index: number; readonly name: string; readonly table?: string; readonly position?: number }
+  /** `joinAlias`: read through an aliased join `(a JOIN b) AS j`, as j's column `name` (a view's text prints j.name, as ruleutils prints the join RTE's Var) */
+  | { readonly kind: 'column'; readonly type: SqlType; readonly level: number; readonly index: number; readonly name: string; readonly table?: string; readonly position?: number; readonly joinAlias?: { readonly alias: string; readonly name: string } }
   /** sqlSyntax: written in the SQL standard's syntax (EXTRACT(… FROM …), TRIM(…), x AT TIME ZONE z), PostgreSQL's COERCE_SQL_SYNTAX, which EXPLAIN prints back that way */
   | { readonly kind: 'call'; readonly type: SqlType; readonly name: string; readonly fn: ScalarFunction; readonly args: readonly Expr[]; readonly sqlSyntax?: true }
   /** explicit: written as a cast (`5::bigint`, `CAST(…)`), PostgreSQL's COERCE_EXPLICIT_CAST, which EXPLAIN shows differently (not part of equality) */

@@ -391,7 +391,7 @@ function underOwnSeparators(parent: Node): boolean {
 export function sortGroupText(e: Expr, opts: RuleExprOptions, indent = opts.indent ?? 0): string {
   const text = ruleExpr(e, { ...opts, indent }, true);
   const bare = e.kind === 'column' || (e.kind === 'cast' && !e.explicit && e.arg.kind === 'column' && invisibleWidening(e));
-  const call = e.kind === 'agg' || e.kind === 'window' || e.kind === 'sqlCall' || (e.kind === 'call' && !isOperatorCall(e)) || (e.kind === 'cast' && !(e.arg.kind === 'const' && untypedLiteral(e.arg)));
+  const call = e.kind === 'agg' || e.kind === 'window' || e.kind === 'sqlCall' || (e.kind === 'call' && !isOperatorCall(e) && !(e.sqlSyntax && e.name === 'collate')) || (e.kind === 'cast' && !(e.arg.kind === 'const' && untypedLiteral(e.arg)));
   return !bare && (opts.pretty || call) ? `(${text})` : text;
 }
 

@@ -65,10 +65,12 @@ export interface BoundRecord {
   readonly using: Map<object, readonly string[]>;
   /** a VALUES list's rows, cast to their columns' common types */
   readonly values: Map<object, readonly (readonly Expr[])[]>;
+  /** an aliased join's columns as ruleutils names them (set_join_column_names) and whether `j(…)` is printed */
+  readonly joinColumns: Map<object, { readonly names: readonly string[]; readonly print: boolean }>;
 }
 
 export function newBoundRecord(): BoundRecord {
-  return { exprs: new Map(), nodes: new Map(), stars: new Map(), itemColumns: new Map(), using: new Map(), values: new Map() };
+  return { exprs: new Map(), nodes: new Map(), stars: new Map(), itemColumns: new Map(), using: new Map(), values: new Map(), joinColumns: new Map() };
 }
 
 /** note what `node` was bound to (only while a view's query is bound) */

@@ -673,7 +673,7 @@ export class SelectBinder {
         return { ...x, index: x.index - base };
       });
     }
-    if (n.alias) this.aliasJoin(n.alias, columns, firstEntry, scope);
+    if (n.alias) this.aliasJoin(n, columns, firstEntry, scope);
     return joinPlan(joinType, left, right, on, planIsCorrelated(right));
   }
 
@@ -682,13 +682,19 @@ export class SelectBinder {
    * the first ones renamed by the column aliases, hiding a and b (and any USING alias
    * inside) from the rest of the query.
    */
-  private aliasJoin(alias: RawNode, columns: readonly StarColumn[], firstEntry: number, scope: Scope): void {
+  private aliasJoin(join: RawNode, columns: readonly StarColumn[], firstEntry: number, scope: Scope): void {
+    const alias = join.alias as RawNode;
     const name = alias.aliasname as string;
     const colNames = ((alias.colnames ?? []) as RawNode[]).map((c) => c.String.sval as string);
     if (colNames.length > columns.length) {
       throw new SqlError(SqlState.invalidColumnReference, `join expression "${name}" has ${columns.length} columns available but ${colNames.length} columns specified`);
     }
-    scope.addJoin(name, columns.map((c, i) => (i < colNames.length ? { ...c, name: colNames[i]! } : c)), firstEntry);
+    const named = columns.map((c, i) => (i < colNames.length ? { ...c, name: colNames[i]! } : c));
+    // a view's text names each column j.x (unique within j: make_colname_unique's a_1)
+    const printed = uniqueColumnNames(named.map((c) => c.name));
+    this.env.bound?.joinColumns.set(join, { names: printed, print: colNames.length > 0 || printed.some((p, i) => p !== named[i]!.name) });
+    const marked = named.map((c, i) => (c.expr.kind === 'column' ? { ...c, expr: { ...c.expr, joinAlias: { alias: name, name: printed[i]! } } } : c));
+    scope.addJoin(name, marked, firstEntry);
   }
 
   /**
@@ -1095,6 +1101,17 @@ export class SelectBinder {
 }
 
 // ------------------------------------------------------------------ helpers
+
+/** ruleutils' make_colname_unique over a join's columns: a later duplicate becomes name_1, name_2, … */
+function uniqueColumnNames(names: readonly string[]): string[] {
+  const used = new Set<string>();
+  return names.map((n) => {
+    let name = n;
+    for (let i = 1; used.has(name); i++) name = `${n}_${i}`;
+    used.add(name);
+    return name;
+  });
+}
 
 /** Does a statement mention the relation name (for recursive CTE detection)? */
 /** Whether any column reference in the raw tree ends in `name` (subqueries included). */

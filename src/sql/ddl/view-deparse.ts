@@ -141,7 +141,8 @@ class QueryPrinter {
   private exprOptions(): RuleExprOptions {
     return {
       pretty: this.pretty,
-      column: (c) => (c.table ? `${quoteIdent(this.refname(c.table, c.level))}.${quoteIdent(c.name)}` : quoteIdent(c.name)),
+      column: (c) => (c.joinAlias ? `${quoteIdent(this.refname(c.joinAlias.alias, c.level))}.${quoteIdent(c.joinAlias.name)}`
+        : c.table ? `${quoteIdent(this.refname(c.table, c.level))}.${quoteIdent(c.name)}` : quoteIdent(c.name)),
       special: (e, indent) => this.special(e, indent),
     };
   }
@@ -509,7 +510,11 @@ class QueryPrinter {
     if (ownParens) this.out(')');
     if (j.alias) {
       this.out(` ${quoteIdent(this.ownName(j.alias.aliasname))}`);
-      if (j.alias.colnames) throw new Unsupported('join alias column list');
+      // a merged USING column renamed by the alias renames the inputs' columns too (set_using_names): not printed here
+      if (j.alias.colnames && (j.isNatural || j.usingClause?.length)) throw new Unsupported('USING join alias column list');
+      const cols = this.rec.joinColumns.get(j);
+      if (!cols) throw new Unsupported('join alias columns');
+      if (cols.print) this.out(`(${cols.names.map(quoteIdent).join(', ')})`);
     }
   }
 
