@@ -29,7 +29,8 @@ export type Expr =
    * typed: a literal that was of this type from the start (`'5'` or `'5'::bigint` resolved to
    * int8, a custom plan's parameter value), not an int4 the binder widened: EXPLAIN shows it typed
    */
-  | { readonly kind: 'const'; readonly type: SqlType; readonly value: Value; readonly position?: number; readonly typed?: boolean }
+  /** `similarToEscape`: SIMILAR TO's pattern folded to its regular expression; the arguments of the similar_to_escape() it came from (a view's text prints the call) */
+  | { readonly kind: 'const'; readonly type: SqlType; readonly value: Value; readonly position?: number; readonly typed?: boolean; readonly similarToEscape?: readonly Expr[] }
   | { readonly kind: 'param'; type: SqlType; readonly index: number }
   /** level 0: the current input row; level n: the row of the n-th enclosing query */
   /** `joinAlias`: read through an aliased join `(a JOIN b) AS j`, as j's column `name` (a view's text prints j.name, as ruleutils prints the join RTE's Var) */
@@ -78,7 +79,7 @@ export type Expr =
   /** (record).field: the field at `index` (0-based) of a record value */
   | { readonly kind: 'field'; readonly type: SqlType; readonly arg: Expr; readonly index: number }
   /** x op ANY/ALL (array) */
-  | { readonly kind: 'anyall'; readonly type: SqlType; readonly all: boolean; readonly left: Expr; readonly right: Expr; readonly fn: ScalarFunction; /** the operator's name, for selectivity and EXPLAIN */ readonly op?: string }
+  | { readonly kind: 'anyall'; readonly type: SqlType; readonly all: boolean; readonly left: Expr; readonly right: Expr; readonly fn: ScalarFunction; /** the operator's name, for selectivity and EXPLAIN */ readonly op?: string; /** written as an IN list (ruleutils prints its constant array as ARRAY[…]) */ readonly inList?: true }
   /** planagg: a min() / max() read through an index (min-max-index.ts), an InitPlan PostgreSQL makes after the query's other subqueries */
   | { readonly kind: 'subquery'; readonly type: SqlType; readonly mode: 'scalar' | 'exists' | 'array'; readonly plan: Plan; readonly planagg?: true }
   /** x op ANY (subquery) / x op ALL (subquery) / x IN (subquery) */

@@ -127,6 +127,12 @@ class RulePrinter {
   }
 
   private constant(e: Extract<Expr, { kind: 'const' }>): void {
+    // SIMILAR TO's pattern: the stored tree has the call (the planner folds it)
+    if (e.similarToEscape) {
+      this.out('similar_to_escape(');
+      this.list(e.similarToEscape, true);
+      return this.out(')');
+    }
     this.out(constLiteral(e));
   }
 
@@ -182,7 +188,7 @@ class RulePrinter {
         this.open();
         this.paren_(e.left, true, e);
         this.out(` ${e.op ?? '='} ${e.all ? 'ALL' : 'ANY'} (`);
-        if (!this.inList(e.right)) this.paren_(e.right, true, e);
+        if (!(e.inList && this.inList(e.right))) this.paren_(e.right, true, e);
         this.out(')');
         return this.close();
       case 'case': return this.caseExpr(e);

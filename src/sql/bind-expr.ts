@@ -332,8 +332,9 @@ function bindExprNode(node: RawNode, scope: Scope, ctx: ExprContext): Expr {
       return { kind: 'isnull', type: T.bool, arg: resolveUnknown(env, bindExpr(n.arg, scope, ctx)), negate };
     }
     case 'BooleanTest': {
-      const arg = boolArg(env, bindExpr(n.arg, scope, ctx), 'IS TRUE');
       const t = n.booltesttype as string;
+      // transformBooleanTest's clause name: IS [NOT] TRUE / FALSE / UNKNOWN
+      const arg = boolArg(env, bindExpr(n.arg, scope, ctx), t.replace(/_/g, ' '));
       const test = t.includes('TRUE') ? 'true' : t.includes('FALSE') ? 'false' : 'unknown';
       return { kind: 'booltest', type: T.bool, arg, test, negate: t.startsWith('IS_NOT') };
     }
@@ -864,7 +865,7 @@ function bindVariadicArrayCall(env: BindEnv, name: string, args: Expr[], positio
 function similarToEscape(env: BindEnv, pattern: Expr, escape: Expr | undefined, position: number | undefined): Expr {
   const text = (e: Expr | undefined) => (e?.kind === 'const' && typeof e.value === 'string' ? e.value : undefined);
   const p = text(pattern), esc = escape === undefined ? '\\' : text(escape);
-  if (p !== undefined && esc !== undefined) return { kind: 'const', type: T.text, value: similarToRegex(p, esc), position };
+  if (p !== undefined && esc !== undefined) return { kind: 'const', type: T.text, value: similarToRegex(p, esc), position, similarToEscape: escape === undefined ? [pattern] : [pattern, escape] };
   return bindCall(env, 'similar_to_escape', escape === undefined ? [pattern] : [pattern, escape], position);
 }
 
@@ -1040,7 +1041,7 @@ function inListArray(env: BindEnv, op: string, left: Expr, plain: readonly Expr[
   const right: Expr = elems.every((e) => e.kind === 'const')
     ? { kind: 'const', type: arrayType, value: elems.map((e) => (e as Extract<Expr, { kind: 'const' }>).value) }
     : { kind: 'array', type: arrayType, elems };
-  return { kind: 'anyall', type: T.bool, all: op === '<>', left: probe.args[0], right, fn: probe.fn, op };
+  return { kind: 'anyall', type: T.bool, all: op === '<>', left: probe.args[0], right, fn: probe.fn, op, inList: true };
 }
 
 /** A varchar constant read as text (binary-coercible: the same string), as eval_const_expressions folds it. */

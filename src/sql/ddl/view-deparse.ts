@@ -85,6 +85,7 @@ class QueryPrinter {
     };
     const visit = (item: RawNode) => {
       if (item.RangeVar) assign(item.RangeVar.alias?.aliasname ?? item.RangeVar.relname);
+      else if (item.RangeTableSample) visit(item.RangeTableSample.relation);
       else if (item.RangeSubselect?.alias) assign(item.RangeSubselect.alias.aliasname);
       else if (item.RangeFunction) {
         const call = item.RangeFunction.functions?.[0]?.List?.items?.[0]?.FuncCall;
@@ -437,6 +438,15 @@ class QueryPrinter {
     }
     if (item.RangeFunction) return this.functionItem(item, item.RangeFunction);
     if (item.JoinExpr) return this.join(item.JoinExpr);
+    if (item.RangeTableSample) {
+      // get_tablesample_def, after the relation and its alias; its arguments without their implicit casts
+      const n = item.RangeTableSample;
+      this.relation(item, n.relation.RangeVar);
+      const method = ((n.method ?? []) as RawNode[]).map((m) => m.String?.sval as string).pop()!.toLowerCase();
+      this.out(` TABLESAMPLE ${method} (${((n.args ?? []) as RawNode[]).map((a) => this.expr(this.bound(a))).join(', ')})`);
+      if (n.repeatable) this.out(` REPEATABLE (${this.expr(this.bound(n.repeatable))})`);
+      return;
+    }
     throw new Unsupported(`FROM item ${Object.keys(item)[0]}`);
   }
 
