@@ -354,6 +354,8 @@ function isSimpleNode(node: Node, parent: Node, pretty: boolean): boolean {
       // a cast the tree does not show is as simple as what it casts
       return invisibleWidening(node) || (!node.explicit && untypedLiteral(node.arg)) ? isSimpleNode(node.arg, parent, pretty) : true;
     case 'call':
+      // a CollateExpr is no function-like node (isSimpleNode's default)
+      if (node.sqlSyntax && node.name === 'collate') return underOwnSeparators(parent);
       if (!isOperatorCall(node)) return true;
       if (pretty && isOperatorCall(parent)) {
         const op = rank(node);

@@ -67,10 +67,12 @@ export interface BoundRecord {
   readonly values: Map<object, readonly (readonly Expr[])[]>;
   /** an aliased join's columns as ruleutils names them (set_join_column_names) and whether `j(…)` is printed */
   readonly joinColumns: Map<object, { readonly names: readonly string[]; readonly print: boolean }>;
+  /** functions in FROM reading an item to their left: LATERAL, as transformRangeFunction marks them */
+  readonly lateral: Set<object>;
 }
 
 export function newBoundRecord(): BoundRecord {
-  return { exprs: new Map(), nodes: new Map(), stars: new Map(), itemColumns: new Map(), using: new Map(), values: new Map(), joinColumns: new Map() };
+  return { exprs: new Map(), nodes: new Map(), stars: new Map(), itemColumns: new Map(), using: new Map(), values: new Map(), joinColumns: new Map(), lateral: new Set() };
 }
 
 /** note what `node` was bound to (only while a view's query is bound) */

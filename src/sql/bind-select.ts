@@ -11,7 +11,7 @@ import { OID, T, formatType, type SqlType } from '../types/types.js';
 import { bindExpr, bindNamedArgs, noteBound, bindWindowSpec, coerce, resolveUnknown, type BindEnv, type ExprContext } from './bind-expr.js';
 import { leftmostPosition, rawPosition } from './positions.js';
 import { resolveTypeName } from './type-names.js';
-import { mapExpr, planIsCorrelated } from '../planner/expr-walk.js';
+import { mapExpr, planIsCorrelated, readsColumnAt } from '../planner/expr-walk.js';
 import { isSetReturning, resolveSetFunction, type ResolvedSetFunction } from '../functions/set-functions.js';
 import { recordFunctionFor, recordType } from '../functions/records.js';
 import { leafPartitions } from '../catalog/partitions.js';
@@ -591,6 +591,15 @@ export class SelectBinder {
   }
 
   private bindRangeFunction(n: RawNode, scope: Scope, addToScope = true): Plan {
+    const nested = scope.entries.length > 0;
+    const plan = this.bindRangeFunctionPlan(n, scope, addToScope);
+    // transformRangeFunction: one whose arguments read an item to its left is LATERAL (a view's text says so)
+    const args = plan.kind === 'functionScan' ? plan.rowsFrom?.flatMap((f) => f.args) ?? plan.args : plan.kind === 'sqlFunctionScan' ? plan.args : [];
+    if (nested && args.some((a) => readsColumnAt(a, (level) => level === 1))) this.env.bound?.lateral.add(n);
+    return plan;
+  }
+
+  private bindRangeFunctionPlan(n: RawNode, scope: Scope, addToScope: boolean): Plan {
     const fns = n.functions as RawNode[];
     if (fns.length !== 1) return this.bindRowsFrom(n, scope);
     const callNode = fns[0].List.items[0] as RawNode;

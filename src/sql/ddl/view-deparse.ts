@@ -479,7 +479,7 @@ class QueryPrinter {
       });
       return { name: parts[parts.length - 1]!, args };
     });
-    if (n.lateral) this.out('LATERAL ');
+    if (n.lateral || this.rec.lateral.has(n)) this.out('LATERAL ');
     const name = calls[0].name;
     const callText = (c: { name: string; args: string[] }): string => `${/^[a-z_][a-z0-9_$]*$/.test(c.name) ? quoteIdent(c.name) : c.name}(${c.args.join(', ')})`;
     // get_from_clause_item: one function as itself; unnest(a, b) (parsed as one unnest per
