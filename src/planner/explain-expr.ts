@@ -52,7 +52,7 @@ function bareInteger(e: Extract<Expr, { kind: 'const' }>, text: string): boolean
 
 
 /** keywords the grammar turns into calls (SQLValueFunction): ruleutils prints them as written, CURRENT_USER */
-const SQL_VALUE_FUNCTIONS = new Set(['current_user', 'session_user', 'current_role', 'current_catalog', 'current_schema', 'current_date', 'localtimestamp', 'localtime']);
+const SQL_VALUE_FUNCTIONS = new Set(['current_user', 'session_user', 'current_role', 'current_catalog', 'current_schema', 'current_date', 'localtimestamp', 'localtime', 'current_timestamp', 'current_time']);
 
 /** ruleutils get_const_expr's spelling of a constant: 5, 1.5, 'x'::text, '-1'::integer, NULL::integer */
 export function constLiteral(e: Extract<Expr, { kind: 'const' }>): string {

@@ -687,7 +687,9 @@ function bindSqlValueFunction(n: RawNode, env: BindEnv): Expr {
   };
   const name = map[n.op as string];
   if (!name) throw new SqlError(SqlState.featureNotSupported, `${n.op} is not supported`);
-  return bindCall(env, name, [], pos(n));
+  const call = bindCall(env, name, [], pos(n));
+  // now() under its SQL spelling: ruleutils and EXPLAIN print the SQLValueFunction as CURRENT_TIMESTAMP
+  return name === 'now' && call.kind === 'call' ? { ...call, name: 'current_timestamp' } : call;
 }
 
 /** PostgreSQL's built-in window functions and how many arguments each takes (min, max). */

@@ -368,7 +368,7 @@ class QueryPrinter {
       this.buf = '';
       if (isColumn(e)) {
         text = this.expr(e, true);
-        attname = e.name;
+        attname = e.joinAlias?.name ?? e.name;
       } else {
         text = this.expr(e, true);
         attname = colNamesVisible ? undefined : '?column?';
