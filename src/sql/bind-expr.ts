@@ -734,11 +734,26 @@ function bindWindowCall(n: RawNode, name: string, scope: Scope, ctx: ExprContext
     }
     return { kind: 'window', type, name, fn: null, args, partitionBy, orderBy, frame, winref };
   }
-  const fn = resolveFunctionAt(name, args.map((a) => a.type), position, { star: !!n.agg_star });
+  let fn = resolveFunctionAt(name, args.map((a) => a.type), position, { star: !!n.agg_star });
   if (fn.kind !== 'aggregate') {
     throw new SqlError(SqlState.wrongObjectType, `OVER specified, but ${name} is not a window function nor an aggregate function`, { position });
   }
   args = args.map((a, i) => coerce(env, a, fn.argTypes[i] ?? a.type, 'implicit'));
+  if (n.agg_filter) {
+    // agg(x) FILTER (WHERE c) OVER …: a strict aggregate skips a row whose first argument is
+    // NULL, so it is agg(CASE WHEN c THEN x END); count(*) counts CASE WHEN c THEN 1 END
+    const filter = boolArg(env, bindExpr(n.agg_filter, scope, filterContext(inner)), 'FILTER');
+    if (n.agg_star) {
+      args = [{ kind: 'const', type: T.int4, value: 1 }];
+      fn = resolveFunctionAt(name, [T.int4], position, {});
+    }
+    // string_agg is not strict but skips a NULL value all the same (string_agg_transfn)
+    if (fn.kind !== 'aggregate' || !(fn.strict || name === 'string_agg') || args.length === 0) {
+      throw new SqlError(SqlState.featureNotSupported, `FILTER is not implemented for the window aggregate ${name}`, { position });
+    }
+    const first = args[0]!;
+    args = [{ kind: 'case', type: first.type, whens: [{ cond: filter, result: first }], otherwise: { kind: 'const', type: first.type, value: null } }, ...args.slice(1)];
+  }
   return { kind: 'window', type: fn.returnType, name, fn: fn as AggregateFunction, args, partitionBy, orderBy, frame, winref };
 }
 

@@ -573,12 +573,18 @@ class QueryPrinter {
   /** get_windowfunc_expr: the call, then OVER a named window or its specification */
   private windowCall(e: Extract<Expr, { kind: 'window' }>, call: RawNode): string {
     if (!call?.over) throw new Unsupported('a window call without its tree');
-    if (call.agg_filter || call.agg_order) throw new Unsupported('window FILTER / ORDER BY');
+    if (call.agg_order) throw new Unsupported('window ORDER BY');
     const name = /^[a-z_][a-z0-9_$]*$/.test(e.name) ? quoteIdent(e.name) : e.name;
-    const args = call.agg_star ? '*' : e.args.map((a) => this.expr(a, true)).join(', ');
+    // FILTER was bound into the first argument as CASE WHEN c THEN x END (bind-expr's bindWindowCall)
+    const first = e.args[0];
+    const filtered = call.agg_filter && first?.kind === 'case' ? first.whens[0]! : undefined;
+    if (call.agg_filter && !filtered) throw new Unsupported('window FILTER');
+    const shown = filtered ? [filtered.result, ...e.args.slice(1)] : e.args;
+    const args = call.agg_star ? '*' : shown.map((a) => this.expr(a, true)).join(', ');
+    const filter = filtered ? ` FILTER (WHERE ${this.expr(filtered.cond)})` : '';
     const over = call.over;
     const bareName = over.name && !over.refname && !over.partitionClause && !over.orderClause && !(over.frameOptions & 1);
-    return `${name}(${args}) OVER ${bareName ? quoteIdent(over.name) : this.windowSpec(over)}`;
+    return `${name}(${args})${filter} OVER ${bareName ? quoteIdent(over.name) : this.windowSpec(over)}`;
   }
 
   /** get_rule_windowspec */
