@@ -38,7 +38,8 @@ export type Expr =
   /** sqlSyntax: written in the SQL standard's syntax (EXTRACT(… FROM …), TRIM(…), x AT TIME ZONE z), PostgreSQL's COERCE_SQL_SYNTAX, which EXPLAIN prints back that way */
   | { readonly kind: 'call'; readonly type: SqlType; readonly name: string; readonly fn: ScalarFunction; readonly args: readonly Expr[]; readonly sqlSyntax?: true }
   /** explicit: written as a cast (`5::bigint`, `CAST(…)`), PostgreSQL's COERCE_EXPLICIT_CAST, which EXPLAIN shows differently (not part of equality) */
-  | { readonly kind: 'cast'; readonly type: SqlType; readonly arg: Expr; readonly fn: CastFunction; readonly explicit?: boolean; readonly calledAs?: string }
+  /** `lookupLiteral`: a literal of a reg* type ('t'::regclass), looked up when run: PostgreSQL's tree has the constant of that type */
+  | { readonly kind: 'cast'; readonly type: SqlType; readonly arg: Expr; readonly fn: CastFunction; readonly explicit?: boolean; readonly calledAs?: string; readonly lookupLiteral?: true }
   /**
    * stopOnNull (a scan's filter, where NULL rejects the row as false does): a NULL argument
    * ends the evaluation too, so the query's own conditions never see a row the security

@@ -302,7 +302,7 @@ class RulePrinter {
 
   /** get_coercion_expr, for FuncExpr casts, RelabelType and CoerceViaIO alike */
   private cast(e: Extract<Expr, { kind: 'cast' }>, showImplicit: boolean): void {
-    if (e.arg.kind === 'const' && untypedLiteral(e.arg)) return this.constant({ kind: 'const', type: e.type, value: e.arg.value });
+    if (e.arg.kind === 'const' && (untypedLiteral(e.arg) || e.lookupLiteral)) return this.constant({ kind: 'const', type: e.type, value: e.arg.value });
     if (invisibleWidening(e)) return this.expr(e.arg, showImplicit);
     if (!e.explicit && !showImplicit) return this.paren_(e.arg, false, e);
     const arg = e.arg;

@@ -171,7 +171,7 @@ function coerceToBase(env: BindEnv, e: Expr, target: SqlType, context: CastConte
   if (e.kind === 'const' && e.type.oid === OID.unknown && LOOKUP_TYPES.has(target.oid) && e.value !== null) {
     // 'name'::regclass needs the catalog: resolve at run time through the text cast
     const fn = resolveCast(T.text, target, 'explicit');
-    if (fn) return { kind: 'cast', type: target, arg: { kind: 'const', type: T.text, value: e.value }, fn };
+    if (fn) return { kind: 'cast', type: target, arg: { kind: 'const', type: T.text, value: e.value }, fn, lookupLiteral: true };
   }
   if (e.kind === 'const' && e.type.oid === OID.unknown) {
     // no literal is ever of type internal (so pgvector's hnswhandler(internal) stays uncallable, as in PostgreSQL)
