@@ -45,7 +45,8 @@ export type Expr =
    * ends the evaluation too, so the query's own conditions never see a row the security
    * quals before them (row-level security) did not pass
    */
-  | { readonly kind: 'and' | 'or'; readonly type: SqlType; readonly args: readonly Expr[]; readonly stopOnNull?: boolean }
+  /** `rowNullTest`: ROW(a, b) IS [NOT] NULL, bound as each field's test (a view's text prints it as written) */
+  | { readonly kind: 'and' | 'or'; readonly type: SqlType; readonly args: readonly Expr[]; readonly stopOnNull?: boolean; readonly rowNullTest?: true }
   | { readonly kind: 'not'; readonly type: SqlType; readonly arg: Expr }
   | { readonly kind: 'isnull'; readonly type: SqlType; readonly arg: Expr; readonly negate: boolean }
   | { readonly kind: 'booltest'; readonly type: SqlType; readonly arg: Expr; readonly test: 'true' | 'false' | 'unknown'; readonly negate: boolean }

@@ -170,6 +170,11 @@ class RulePrinter {
       case 'cast': return this.cast(e, showImplicit);
       case 'domain': return e.explicit ? this.cast({ kind: 'cast', type: e.type, arg: e.arg, fn: (v) => v, explicit: true }, showImplicit) : this.expr(e.arg, showImplicit);
       case 'and': case 'or': {
+        if (e.kind === 'and' && e.rowNullTest && e.args.every((a) => a.kind === 'isnull')) {
+          const tests = e.args as Extract<Expr, { kind: 'isnull' }>[];
+          const row: Expr = { kind: 'array', type: sqlType(OID.record), elems: tests.map((t) => t.arg) };
+          return this.wrapped({ kind: 'isnull', type: e.type, arg: row, negate: tests[0].negate }, [row, true], tests[0].negate ? ' IS NOT NULL' : ' IS NULL');
+        }
         this.open();
         e.args.forEach((a, i) => {
           if (i > 0) this.out(` ${e.kind.toUpperCase()} `);

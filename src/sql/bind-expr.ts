@@ -329,7 +329,7 @@ function bindExprNode(node: RawNode, scope: Scope, ctx: ExprContext): Expr {
       // ROW(a, b) IS [NOT] NULL: every field NULL / every field not NULL (PostgreSQL's NullTest on a RowExpr)
       if (n.arg.RowExpr) {
         const fields = ((n.arg.RowExpr.args ?? []) as RawNode[]).map((a): Expr => ({ kind: 'isnull', type: T.bool, arg: resolveUnknown(env, bindExpr(a, scope, ctx)), negate }));
-        return fields.length === 1 ? fields[0]! : { kind: 'and', type: T.bool, args: fields };
+        return fields.length === 1 ? fields[0]! : { kind: 'and', type: T.bool, args: fields, rowNullTest: true };
       }
       return { kind: 'isnull', type: T.bool, arg: resolveUnknown(env, bindExpr(n.arg, scope, ctx)), negate };
     }
