@@ -648,9 +648,12 @@ export class SelectBinder {
     // own rows start at `base` (after the comma-separated items to its left).
     const base = scope.width;
     const firstEntry = scope.entries.length;
-    const left = this.bindFromItem(n.larg, scope);
-    const leftEntries = scope.entries.length;
-    const right = this.bindFromItem(n.rarg, scope);
+    const bindInputs = () => {
+      const l = this.bindFromItem(n.larg, scope);
+      const entries = scope.entries.length;
+      return { l, entries, r: this.bindFromItem(n.rarg, scope) };
+    };
+    const { l: left, entries: leftEntries, r: right } = n.alias ? scope.insideAliasedJoin(firstEntry, bindInputs) : bindInputs();
     const joinType = ({ JOIN_INNER: 'inner', JOIN_LEFT: 'left', JOIN_RIGHT: 'right', JOIN_FULL: 'full' } as const)[n.jointype as string];
     if (!joinType) throw new SqlError(SqlState.featureNotSupported, `join type ${n.jointype} is not supported`);
     let on: Expr | null = null;

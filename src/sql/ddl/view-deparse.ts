@@ -45,6 +45,8 @@ const isColumn = (e: Expr): e is Extract<Expr, { kind: 'column' }> => e.kind ===
  */
 interface Frame {
   readonly names: Map<string, string>;
+  /** each relation's printed name (two of one name: one of them inside an aliased join) */
+  readonly items: Map<object, string>;
   readonly parent: Frame | null;
   readonly up: Frame | null;
 }
@@ -74,18 +76,20 @@ class QueryPrinter {
 
   /** set_rtable_names for the level's FROM items, in range-table order */
   private newFrame(stmt: RawNode, parent: Frame | null): Frame {
-    const frame: Frame = { names: new Map(), parent, up: this.frame };
+    const frame: Frame = { names: new Map(), items: new Map(), parent, up: this.frame };
     const used = new Set<string>();
     for (let f: Frame | null = this.frame; f; f = f.up) for (const n of f.names.values()) used.add(n);
-    const assign = (name: string) => {
+    // a name read by the query's columns is the visible item's: not one inside an aliased join
+    const assign = (name: string, hidden = false, node?: object) => {
       let refname = name;
       for (let k = 1; used.has(refname); k++) refname = `${name}_${k}`;
       used.add(refname);
-      frame.names.set(name, refname);
+      if (!hidden || !frame.names.has(name)) frame.names.set(name, refname);
+      if (node) frame.items.set(node, refname);
     };
-    const visit = (item: RawNode) => {
-      if (item.RangeVar) assign(item.RangeVar.alias?.aliasname ?? item.RangeVar.relname);
-      else if (item.RangeTableSample) visit(item.RangeTableSample.relation);
+    const visit = (item: RawNode, hidden = false) => {
+      if (item.RangeVar) assign(item.RangeVar.alias?.aliasname ?? item.RangeVar.relname, hidden, item.RangeVar);
+      else if (item.RangeTableSample) visit(item.RangeTableSample.relation, hidden);
       else if (item.RangeSubselect?.alias) assign(item.RangeSubselect.alias.aliasname);
       else if (item.RangeFunction) {
         const call = item.RangeFunction.functions?.[0]?.List?.items?.[0]?.FuncCall;
@@ -93,8 +97,8 @@ class QueryPrinter {
         const name = item.RangeFunction.alias?.aliasname ?? fname;
         if (name) assign(name);
       } else if (item.JoinExpr) {
-        visit(item.JoinExpr.larg);
-        visit(item.JoinExpr.rarg);
+        visit(item.JoinExpr.larg, hidden || !!item.JoinExpr.alias);
+        visit(item.JoinExpr.rarg, hidden || !!item.JoinExpr.alias);
         if (item.JoinExpr.alias) assign(item.JoinExpr.alias.aliasname);
       }
     };
@@ -460,7 +464,7 @@ class QueryPrinter {
     if (!n.inh) this.out('ONLY ');
     // a name without a schema is a WITH query's (CREATE VIEW wrote every relation's schema into the tree)
     this.out(n.schemaname ? relationMarker(n.schemaname, n.relname) : quoteIdent(n.relname));
-    const refname = this.ownName(n.alias?.aliasname ?? n.relname);
+    const refname = this.frame?.items.get(n) ?? this.ownName(n.alias?.aliasname ?? n.relname);
     if (n.alias || refname !== n.relname) this.out(` ${quoteIdent(refname)}`);
     if (n.alias?.colnames) this.out(this.columnList(item));
   }
