@@ -55,3 +55,17 @@ SELECT * FROM ties_v;
 SELECT * FROM ties_v2;
 DROP VIEW ties_v, ties_v2, ties_v3;
 DROP TABLE ties_t;
+-- with B-tree and HNSW indexes: the ties still all come back
+create table ties_q (id int primary key, a int, v vector(2));
+insert into ties_q select g, g % 5, array[g % 7, 0]::float4[]::vector from generate_series(1, 200) g;
+create index on ties_q (a);
+create index on ties_q using hnsw (v vector_l2_ops);
+select count(*) from (select * from ties_q where a = 1 order by a fetch first 2 rows with ties) s;
+select count(*) from (select * from ties_q order by a fetch first 2 rows with ties) s;
+select count(*) from (select * from ties_q order by a, id fetch first 2 rows with ties) s;
+select count(*) from (select id from ties_q order by v <-> '[0,0]' fetch first 3 rows with ties) s;
+select count(*) from (select id from ties_q order by v <-> '[0,0]' limit 3) s;
+select count(*), min(a) from (select * from ties_q order by a desc offset 10 fetch first 1 rows with ties) s;
+select id from ties_q where id < 10 order by id desc fetch first 2 rows with ties;
+select a, count(*) over () from (select a from ties_q order by a fetch first 1 row with ties) s limit 2;
+drop table ties_q;
