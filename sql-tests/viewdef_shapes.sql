@@ -233,3 +233,9 @@ SELECT definition FROM pg_views WHERE viewname = 'vd_v03';
 SELECT pg_get_viewdef('vd_v03'::regclass, 40);
 DROP VIEW vd_rownull, vd_reg, vd_v03, vd_v04, vd_v05, vd_v06, vd_v07, vd_v08, vd_v09, vd_v10, vd_v11, vd_v12, vd_v13, vd_v14, vd_v15, vd_v16, vd_v17, vd_v19, vd_v20, vd_v21, vd_v22, vd_v23, vd_v24, vd_v25, vd_v26, vd_v27, vd_v28, vd_v29, vd_v30, vd_v31, vd_v32, vd_v33, vd_v34, vd_v35, vd_v36, vd_v37, vd_v38, vd_v39, vd_v40, vd_w01, vd_w02, vd_w03, vd_w04, vd_w05, vd_w06, vd_w07, vd_w08, vd_w09, vd_w10, vd_w11, vd_w12, vd_w13, vd_w14, vd_w15, vd_w16, vd_w17, vd_w18, vd_w19, vd_w20, vd_w21, vd_w24, vd_w25, vd_w26, vd_w27, vd_w28, vd_w29, vd_w31, vd_w32, vd_w33, vd_w34, vd_w35, vd_w36, vd_w37, vd_w38, vd_w39, vd_w40;
 DROP TABLE vd1, vd2;
+-- the same printer for CHECK constraints and index predicates
+create table ck (a int check (case a when 1 then true else a > 5 end), b text check (b = any ('{x,y}')), c int check (c in (1, 2)), d text check (d collate "C" > 'a'));
+select conname, pg_get_constraintdef(oid) from pg_constraint where conrelid = 'ck'::regclass order by 1;
+create index ck_i on ck (a) where b similar to 'x%';
+select pg_get_indexdef('ck_i'::regclass);
+drop table ck;
