@@ -3,6 +3,7 @@
  * operators/functions/casts through src/functions, infers $n parameter types from their
  * context, and turns untyped literals into typed constants where the context decides.
  */
+import { sortDirection } from './sort-direction.js';
 import { domainOfArray } from '../types/user-types.js';
 import { SqlError, SqlState } from '../errors.js';
 import { cannotCast, commonType, isAggregateName, resolveCast, resolveFunction, resolveOperator, resolveVariadicArrayCall } from '../functions/index.js';
@@ -763,8 +764,7 @@ export function bindWindowSpec(over: WindowSpec, scope: Scope, inner: ExprContex
   const partitionBy = over.partitionClause.map((p) => resolveUnknown(env, bindExpr(p, scope, inner)));
   const orderBy: SortKey[] = over.orderClause.map((s) => {
     const sb = s.SortBy;
-    const desc = sb.sortby_dir === 'SORTBY_DESC';
-    const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls === 'SORTBY_NULLS_DEFAULT' && desc);
+    const { desc, nullsFirst } = sortDirection(sb);
     return { expr: resolveUnknown(env, bindExpr(sb.node, scope, inner)), desc, nullsFirst };
   });
   const frame = bindFrame(over, orderBy.map((k) => k.expr.type), (node, mode) => bindFrameOffset(node, mode, orderBy, scope, inner));
@@ -846,8 +846,7 @@ function bindFuncCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
     const filter = n.agg_filter ? boolArg(env, bindExpr(n.agg_filter, scope, filterContext(ctx)), 'FILTER') : null;
     const orderBy: SortKey[] = ((n.agg_order ?? []) as RawNode[]).map((s) => {
       const sb = s.SortBy;
-      const desc = sb.sortby_dir === 'SORTBY_DESC';
-      const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls === 'SORTBY_NULLS_DEFAULT' && desc);
+      const { desc, nullsFirst } = sortDirection(sb);
       return { expr: resolveUnknown(env, bindExpr(sb.node, scope, inner)), desc, nullsFirst };
     });
     if (n.agg_distinct) checkDistinctOrder(args, orderBy, (n.agg_order ?? []) as RawNode[]);

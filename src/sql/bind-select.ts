@@ -3,6 +3,7 @@
  * list, DISTINCT, ORDER BY, LIMIT/OFFSET, set operations, VALUES and WITH. The result is
  * a logical plan; the planner rewrites it (e.g. ORDER BY … LIMIT → top-k).
  */
+import { sortDirection } from './sort-direction.js';
 import { functionPath } from '../catalog/schemas.js';
 import { SqlError, SqlState } from '../errors.js';
 import { commonType } from '../functions/index.js';
@@ -867,9 +868,7 @@ export class SelectBinder {
     const having = stmt.havingClause ? this.asBool(bindExpr(stmt.havingClause, scope, ctx), 'HAVING', rawPosition(stmt.havingClause)) : null;
     const sortItems = ((stmt.sortClause ?? []) as RawNode[]).map((s) => {
       const sb = s.SortBy;
-      const desc = sb.sortby_dir === 'SORTBY_DESC';
-      const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls === 'SORTBY_NULLS_DEFAULT' && desc);
-      if (sb.useOp) throw new SqlError(SqlState.featureNotSupported, 'ORDER BY … USING is not supported');
+      const { desc, nullsFirst } = sortDirection(sb);
       return { expr: this.bindGroupOrOrderItem(sb.node, scope, targets, 'ORDER BY', ctx), desc, nullsFirst };
     });
     const distinctClause = stmt.distinctClause as RawNode[] | undefined;
@@ -1069,8 +1068,7 @@ export class SelectBinder {
     const targets = plan.schema.map((c, i) => ({ name: c.name, expr: colRef(plan.schema, i) }));
     const keys: SortKey[] = ((stmt.sortClause ?? []) as RawNode[]).map((s) => {
       const sb = s.SortBy;
-      const desc = sb.sortby_dir === 'SORTBY_DESC';
-      const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls === 'SORTBY_NULLS_DEFAULT' && desc);
+      const { desc, nullsFirst } = sortDirection(sb);
       const outputScope = new Scope(scope.parent);
       outputScope.add('', plan.schema);
       const expr = this.bindGroupOrOrderItem(sb.node, outputScope, targets, 'ORDER BY');

@@ -11,6 +11,7 @@
  * schema only where the reader's search path does not find it, as generate_relation_name.
  * A shape not printed here throws Unsupported: the caller keeps the query as written.
  */
+import { sortDirection } from '../sort-direction.js';
 import type { Expr } from '../../planner/plan.js';
 import { ruleExpr, sortGroupText, sortKeyText, type RuleExprOptions } from '../../planner/rule-expr.js';
 import { quoteIdent } from '../../types/identifiers.js';
@@ -162,9 +163,7 @@ class QueryPrinter {
 
   private sortKey(s: RawNode): string {
     const sb = s.SortBy;
-    if (sb.useOp) throw new Unsupported('ORDER BY USING');
-    const desc = sb.sortby_dir === 'SORTBY_DESC';
-    const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls === 'SORTBY_NULLS_DEFAULT' && desc);
+    const { desc, nullsFirst } = sortDirection(sb);
     return sortKeyText({ expr: this.bound(sb.node), desc, nullsFirst }, this.exprOptions(), this.indent);
   }
 
@@ -198,14 +197,12 @@ class QueryPrinter {
   /** a set operation's ORDER BY names output columns by number (force_colno) */
   private columnNumber(s: RawNode, columns: readonly string[] | undefined): string {
     const sb = s.SortBy;
-    if (sb.useOp) throw new Unsupported('ORDER BY USING');
     const node = sb.node;
     let n: number | undefined;
     if (node.A_Const?.ival !== undefined) n = node.A_Const.ival.ival;
     else if (node.ColumnRef?.fields?.length === 1 && columns) n = columns.indexOf(node.ColumnRef.fields[0].String?.sval) + 1;
     if (!n) throw new Unsupported('set operation ORDER BY expression');
-    const desc = sb.sortby_dir === 'SORTBY_DESC';
-    const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls === 'SORTBY_NULLS_DEFAULT' && desc);
+    const { desc, nullsFirst } = sortDirection(sb);
     return `${n}${desc ? ' DESC' : ''}${nullsFirst !== desc ? (nullsFirst ? ' NULLS FIRST' : ' NULLS LAST') : ''}`;
   }
 
