@@ -429,8 +429,7 @@ function* evaluateRow(exprs: readonly Compiled[], r: Row, env: ExecEnv): Generat
 }
 
 function* functionScan(plan: Extract<Plan, { kind: 'functionScan' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
-  const args = plan.args.map((a) => compileExpr(a)([], env));
-  const rows = plan.scalar ? [[args[0]]] : setFunctionRows(plan.name, args, plan.args.map((a) => a.type), env.ctx);
+  const rows = plan.rowsFrom ? rowsFromRows(plan.rowsFrom, env) : functionRows(plan, env);
   // set functions stream (generate_series): hand rows up in batches, yielding between them
   let out: Row[] = [];
   let ordinal = 0;
@@ -444,6 +443,18 @@ function* functionScan(plan: Extract<Plan, { kind: 'functionScan' }>, rc: RunCon
     }
   }
   if (out.length) yield out;
+}
+
+function functionRows(fn: { readonly name: string; readonly args: readonly Expr[]; readonly scalar?: boolean }, env: ExecEnv): Iterable<Row> {
+  const args = fn.args.map((a) => compileExpr(a)([], env));
+  return fn.scalar ? [[args[0]]] : setFunctionRows(fn.name, args, fn.args.map((a) => a.type), env.ctx);
+}
+
+/** ROWS FROM's functions side by side: row i of each, NULLs where one has ended (nodeFunctionscan.c) */
+function* rowsFromRows(fns: NonNullable<Extract<Plan, { kind: 'functionScan' }>['rowsFrom']>, env: ExecEnv): Iterable<Row> {
+  const all = fns.map((fn) => [...functionRows(fn, env)]);
+  const n = Math.max(0, ...all.map((rows) => rows.length));
+  for (let i = 0; i < n; i++) yield all.flatMap((rows, f) => rows[i] ?? new Array<Value>(fns[f].width).fill(null));
 }
 
 function* filter(plan: Extract<Plan, { kind: 'filter' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
@@ -1264,8 +1275,10 @@ function siftDown(h: Row[], i: number, cmp: (a: Row, b: Row) => number): void {
 }
 
 function* limit(plan: Extract<Plan, { kind: 'limit' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
-  let remaining = plan.limit ? evalCount(plan.limit, env, 'LIMIT') : Number.POSITIVE_INFINITY;
+  // recompute_limits: the OFFSET first, then the count
   let skip = evalCount(plan.offset, env, 'OFFSET');
+  if (plan.withTies) { yield* limitWithTies(plan, plan.withTies, skip, rc, env); return; }
+  let remaining = plan.limit ? evalCount(plan.limit, env, 'LIMIT') : Number.POSITIVE_INFINITY;
   if (remaining === 0) return;
   for (const batch of runPlan(plan.input, rc, env)) {
     if (isSuspend(batch)) { yield batch; continue; }
@@ -1284,6 +1297,47 @@ function* limit(plan: Extract<Plan, { kind: 'limit' }>, rc: RunContext, env: Exe
     }
     remaining -= b.length;
     yield b;
+  }
+}
+
+/**
+ * FETCH FIRST n ROWS WITH TIES (nodeLimit.c's LIMIT_WINDOWEND_TIES): after the offset, n
+ * rows, then the rows equal to the n-th on the ORDER BY keys (NULLs equal to NULLs, as the
+ * sort placed them together). A NULL count is an error here, not "no limit".
+ */
+function* limitWithTies(plan: Extract<Plan, { kind: 'limit' }>, keys: readonly SortKey[], skip: number, rc: RunContext, env: ExecEnv): Iterable<Step> {
+  const count = plan.limit ? compileExpr(plan.limit)([], env) : null;
+  if (count === null) throw new SqlError('2201W', 'row count cannot be null in FETCH FIRST ... WITH TIES clause');
+  let remaining = Number(count);
+  if (remaining < 0) throw new SqlError('2201W', 'LIMIT must not be negative');
+  if (remaining === 0) return;
+  const compiled = keys.map((k) => compileExpr(k.expr));
+  const same = rowComparator(keys.map((k, i) => ({ index: i, type: k.expr.type, desc: k.desc, nullsFirst: k.nullsFirst })));
+  const keyOf = (r: Row): Value[] => compiled.map((c) => c(r, env));
+  let last: Value[] | undefined; // the n-th row's keys, once n rows have passed
+  for (const batch of runPlan(plan.input, rc, env)) {
+    if (isSuspend(batch)) { yield batch; continue; }
+    let b = batch;
+    if (skip > 0) {
+      if (b.length <= skip) { skip -= b.length; continue; }
+      b = b.slice(skip);
+      skip = 0;
+    }
+    if (!last) {
+      if (b.length < remaining) { remaining -= b.length; yield b; continue; }
+      last = keyOf(b[remaining - 1]);
+      const head = b.slice(0, remaining);
+      b = b.slice(remaining);
+      let n = 0;
+      while (n < b.length && same(keyOf(b[n]), last) === 0) n++;
+      yield n === 0 ? head : [...head, ...b.slice(0, n)];
+      if (n < b.length) return;
+      continue;
+    }
+    let n = 0;
+    while (n < b.length && same(keyOf(b[n]), last) === 0) n++;
+    if (n > 0) yield b.slice(0, n);
+    if (n < b.length) return;
   }
 }
 

@@ -541,7 +541,13 @@ export class CostModel {
       case 'systemScan': return this.leaf(100, plan.schema, CPU_TUPLE_COST);
       case 'sampleScan': return this.sampleScan(plan);
       case 'values': return this.leaf(plan.rows.length, plan.schema, CPU_TUPLE_COST + CPU_OPERATOR_COST);
-      case 'functionScan': return this.leaf(plan.scalar ? 1 : functionRows(plan), plan.schema, CPU_TUPLE_COST);
+      case 'functionScan': {
+        if (!plan.rowsFrom) return this.leaf(plan.scalar ? 1 : functionRows(plan), plan.schema, CPU_TUPLE_COST);
+        // cost_functionscan: each function's call (cpu_operator_cost) before the first row
+        const leaf = this.leaf(Math.max(...plan.rowsFrom.map((f) => (f.scalar ? 1 : functionRows(f)))), plan.schema, CPU_TUPLE_COST);
+        const calls = CPU_OPERATOR_COST * plan.rowsFrom.length;
+        return { ...leaf, startup: calls, total: leaf.total + calls };
+      }
       case 'workTableScan': return this.leaf(100, plan.schema, CPU_TUPLE_COST);
       case 'cteScan': {
         const inner = this.estimate(plan.cte.plan);
@@ -1411,6 +1417,11 @@ export class CostModel {
    *   total   = startup + run × limit / N
    */
   private limit(plan: Extract<Plan, { kind: 'limit' }>): Estimate {
+    // WITH TIES over a Sort: the planner prices the Sort bounded by the count (limit_tuples), as a Top-N
+    if (plan.withTies && plan.input.kind === 'sort' && !plan.input.presorted) {
+      const sort = plan.input;
+      return this.topk({ kind: 'topk', schema: plan.schema, input: sort.input, keys: sort.keys, limit: plan.limit, offset: plan.offset });
+    }
     return this.limitOver(this.estimate(plan.input), plan.limit, plan.offset);
   }
 
@@ -1524,7 +1535,7 @@ function limitValue(e: Expr | null, rows: number): number {
 }
 
 /** Rows of a set-returning function: generate_series and unnest of constants counted, else 1000 (prorows). */
-function functionRows(plan: Extract<Plan, { kind: 'functionScan' }>): number {
+function functionRows(plan: { readonly name: string; readonly args: readonly Expr[] }): number {
   const consts = plan.args.map((a) => (a.kind === 'cast' ? a.arg : a)).map((a) => (a.kind === 'const' ? a.value : undefined));
   if (plan.name === 'generate_series' && consts.length >= 2 && consts.slice(0, 3).every((v) => typeof v === 'number' || typeof v === 'bigint')) {
     const [start, stop, step = 1] = consts.map(Number);

@@ -52,7 +52,7 @@ function bareInteger(e: Extract<Expr, { kind: 'const' }>, text: string): boolean
 
 
 /** keywords the grammar turns into calls (SQLValueFunction): ruleutils prints them as written, CURRENT_USER */
-const SQL_VALUE_FUNCTIONS = new Set(['current_user', 'session_user', 'current_role', 'current_catalog', 'current_schema', 'current_date', 'localtimestamp', 'localtime']);
+const SQL_VALUE_FUNCTIONS = new Set(['current_user', 'session_user', 'current_role', 'current_catalog', 'current_schema', 'current_date', 'localtimestamp', 'localtime', 'current_timestamp', 'current_time']);
 
 /** ruleutils get_const_expr's spelling of a constant: 5, 1.5, 'x'::text, '-1'::integer, NULL::integer */
 export function constLiteral(e: Extract<Expr, { kind: 'const' }>): string {
@@ -96,6 +96,8 @@ export function deparse(e: Expr | null | undefined, ctx: DeparseContext): string
       if (e.args.length === 0 && SQL_VALUE_FUNCTIONS.has(e.name)) return e.name.toUpperCase();
       const tsquery = foldedTsquery(e);
       if (tsquery !== undefined) return constLiteral({ kind: 'const', type: e.type, value: tsquery });
+      // the planner folds a CollateExpr into its argument's collation: EXPLAIN shows the argument
+      if (e.sqlSyntax && e.name === 'collate' && e.args.length === 2) return d(e.args[0]);
       const sqlSyntax = e.sqlSyntax ? sqlSyntaxCall(e, d) : undefined;
       if (sqlSyntax !== undefined) return sqlSyntax;
       // a key word as a function's name is quoted, as quote_identifier does: "substring"(t, 2)
@@ -120,7 +122,16 @@ export function deparse(e: Expr | null | undefined, ctx: DeparseContext): string
     case 'not': return `(NOT ${d(e.arg)})`;
     case 'isnull': return `(${d(e.arg)} IS ${e.negate ? 'NOT ' : ''}NULL)`;
     case 'booltest': return `(${d(e.arg)} IS ${e.negate ? 'NOT ' : ''}${e.test.toUpperCase()})`;
-    case 'case': return `CASE ${e.whens.map((w) => `WHEN ${d(w.cond)} THEN ${d(w.result)}`).join(' ')} ELSE ${d(e.otherwise)} END`;
+    case 'case': {
+      // CASE x WHEN v (each cond `x = v`): ruleutils prints the operand once and each v
+      const simple = e.simple && e.whens.length > 0 && e.whens.every((w) => w.cond.kind === 'call' && w.cond.args.length === 2);
+      if (simple) {
+        let operand = (e.whens[0].cond as Extract<Expr, { kind: 'call' }>).args[0];
+        while (operand.kind === 'cast' && !operand.explicit) operand = operand.arg;
+        return `CASE ${d(operand)} ${e.whens.map((w) => `WHEN ${d((w.cond as Extract<Expr, { kind: 'call' }>).args[1])} THEN ${d(w.result)}`).join(' ')} ELSE ${d(e.otherwise)} END`;
+      }
+      return `CASE ${e.whens.map((w) => `WHEN ${d(w.cond)} THEN ${d(w.result)}`).join(' ')} ELSE ${d(e.otherwise)} END`;
+    }
     case 'coalesce': return `COALESCE(${e.args.map(d).join(', ')})`;
     case 'minmax': return `${e.op.toUpperCase()}(${e.args.map(d).join(', ')})`;
     case 'rowcompare': {

@@ -47,7 +47,7 @@ function visit(plan: Plan, needed: number[] | null, out: Map<Plan, number[]>): v
     case 'sort': case 'topk':
       return visit(plan.input, merge(own, columnsIn(plan.keys.map((k) => k.expr))), out);
     case 'limit':
-      return visit(plan.input, own, out);
+      return visit(plan.input, plan.withTies ? merge(own, columnsIn(plan.withTies.map((k) => k.expr))) : own, out);
     case 'aggregate':
       return visit(plan.input, columnsIn([...plan.groupBy, ...plan.aggs.flatMap((a) => [...a.args, ...(a.filter ? [a.filter] : []), ...a.orderBy.map((k) => k.expr), ...(a.direct ?? [])])]), out);
     case 'window': {

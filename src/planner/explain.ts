@@ -737,7 +737,9 @@ class Builder implements DeparseContext {
       case 'functionScan': case 'sqlFunctionScan': {
         // the alias follows the function's name when it is another name (ExplainTargetRel)
         const alias = plan.kind === 'functionScan' ? plan.alias ?? plan.name : plan.name;
-        const n = this.node(plan, 'Function Scan', `Function Scan on ${plan.name}${alias !== plan.name ? ` ${alias}` : ''}`);
+        // ROWS FROM of several functions: ExplainTargetRel names the alias alone
+        const on = plan.kind === 'functionScan' && plan.rowsFrom ? alias : `${plan.name}${alias !== plan.name ? ` ${alias}` : ''}`;
+        const n = this.node(plan, 'Function Scan', `Function Scan on ${on}`);
         n.props.push(['Function Name', plan.name], ['Alias', alias]);
         return n;
       }
@@ -861,6 +863,12 @@ class Builder implements DeparseContext {
       case 'limit': {
         const n = this.node(plan, 'Limit');
         this.child(n, plan.input);
+        // WITH TIES over a Sort: the Sort's estimate is the bounded one (cost.ts limit), its run the full input's
+        const sort = n.children[0]?.node;
+        if (plan.withTies && plan.input.kind === 'sort' && !plan.input.presorted && sort?.type === 'Sort') {
+          const rows = this.opts.model.estimate(plan.input.input).rows;
+          sort.est = { ...sort.est, startup: n.est.startup, total: n.est.startup + rows * 0.0025 };
+        }
         return n;
       }
       case 'distinct': {

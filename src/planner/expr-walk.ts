@@ -89,7 +89,7 @@ export function walkPlanExprs(plan: Plan, depth: number, visit: (e: Expr, depth:
     case 'systemScan': case 'cteScan': case 'workTableScan': break;
     case 'recursiveUnion': walkPlanExprs(plan.nonRecursive, depth, visit); walkPlanExprs(plan.recursive, depth, visit); break;
     case 'values': plan.rows.forEach((r) => r.forEach((e) => expr(e))); break;
-    case 'functionScan': plan.args.forEach((e) => expr(e)); break;
+    case 'functionScan': (plan.rowsFrom ? plan.rowsFrom.flatMap((f) => f.args) : plan.args).forEach((e) => expr(e)); break;
     case 'sqlFunctionScan': plan.args.forEach((e) => expr(e)); break;
     case 'filter': expr(plan.predicate); walkPlanExprs(plan.input, depth, visit); break;
     case 'result': expr(plan.oneTime); if (plan.gated) walkPlanExprs(plan.gated, depth, visit); break;
@@ -111,7 +111,7 @@ export function walkPlanExprs(plan: Plan, depth: number, visit: (e: Expr, depth:
       if (plan.kind === 'topk') { expr(plan.limit); expr(plan.offset); }
       walkPlanExprs(plan.input, depth, visit);
       break;
-    case 'limit': expr(plan.limit); expr(plan.offset); walkPlanExprs(plan.input, depth, visit); break;
+    case 'limit': expr(plan.limit); expr(plan.offset); plan.withTies?.forEach((k) => expr(k.expr)); walkPlanExprs(plan.input, depth, visit); break;
     case 'distinct': plan.on?.forEach((e) => expr(e)); walkPlanExprs(plan.input, depth, visit); break;
     case 'setop': walkPlanExprs(plan.left, depth, visit); walkPlanExprs(plan.right, depth, visit); break;
   }

@@ -29,24 +29,29 @@ export type Expr =
    * typed: a literal that was of this type from the start (`'5'` or `'5'::bigint` resolved to
    * int8, a custom plan's parameter value), not an int4 the binder widened: EXPLAIN shows it typed
    */
-  | { readonly kind: 'const'; readonly type: SqlType; readonly value: Value; readonly position?: number; readonly typed?: boolean }
+  /** `similarToEscape`: SIMILAR TO's pattern folded to its regular expression; the arguments of the similar_to_escape() it came from (a view's text prints the call) */
+  | { readonly kind: 'const'; readonly type: SqlType; readonly value: Value; readonly position?: number; readonly typed?: boolean; readonly similarToEscape?: readonly Expr[] }
   | { readonly kind: 'param'; type: SqlType; readonly index: number }
   /** level 0: the current input row; level n: the row of the n-th enclosing query */
-  | { readonly kind: 'column'; readonly type: SqlType; readonly level: number; readonly index: number; readonly name: string; readonly table?: string; readonly position?: number }
+  /** `joinAlias`: read through an aliased join `(a JOIN b) AS j`, as j's column `name` (a view's text prints j.name, as ruleutils prints the join RTE's Var) */
+  | { readonly kind: 'column'; readonly type: SqlType; readonly level: number; readonly index: number; readonly name: string; readonly table?: string; readonly position?: number; readonly joinAlias?: { readonly alias: string; readonly name: string } }
   /** sqlSyntax: written in the SQL standard's syntax (EXTRACT(… FROM …), TRIM(…), x AT TIME ZONE z), PostgreSQL's COERCE_SQL_SYNTAX, which EXPLAIN prints back that way */
   | { readonly kind: 'call'; readonly type: SqlType; readonly name: string; readonly fn: ScalarFunction; readonly args: readonly Expr[]; readonly sqlSyntax?: true }
   /** explicit: written as a cast (`5::bigint`, `CAST(…)`), PostgreSQL's COERCE_EXPLICIT_CAST, which EXPLAIN shows differently (not part of equality) */
-  | { readonly kind: 'cast'; readonly type: SqlType; readonly arg: Expr; readonly fn: CastFunction; readonly explicit?: boolean; readonly calledAs?: string }
+  /** `lookupLiteral`: a literal of a reg* type ('t'::regclass), looked up when run: PostgreSQL's tree has the constant of that type */
+  | { readonly kind: 'cast'; readonly type: SqlType; readonly arg: Expr; readonly fn: CastFunction; readonly explicit?: boolean; readonly calledAs?: string; readonly lookupLiteral?: true }
   /**
    * stopOnNull (a scan's filter, where NULL rejects the row as false does): a NULL argument
    * ends the evaluation too, so the query's own conditions never see a row the security
    * quals before them (row-level security) did not pass
    */
-  | { readonly kind: 'and' | 'or'; readonly type: SqlType; readonly args: readonly Expr[]; readonly stopOnNull?: boolean }
+  /** `rowNullTest`: ROW(a, b) IS [NOT] NULL, bound as each field's test (a view's text prints it as written) */
+  | { readonly kind: 'and' | 'or'; readonly type: SqlType; readonly args: readonly Expr[]; readonly stopOnNull?: boolean; readonly rowNullTest?: true }
   | { readonly kind: 'not'; readonly type: SqlType; readonly arg: Expr }
   | { readonly kind: 'isnull'; readonly type: SqlType; readonly arg: Expr; readonly negate: boolean }
   | { readonly kind: 'booltest'; readonly type: SqlType; readonly arg: Expr; readonly test: 'true' | 'false' | 'unknown'; readonly negate: boolean }
-  | { readonly kind: 'case'; readonly type: SqlType; readonly whens: readonly { cond: Expr; result: Expr }[]; readonly otherwise: Expr }
+  /** `simple`: written `CASE x WHEN v …`, each cond `x = v` (ruleutils prints it back in that form) */
+  | { readonly kind: 'case'; readonly type: SqlType; readonly whens: readonly { cond: Expr; result: Expr }[]; readonly otherwise: Expr; readonly simple?: true }
   | { readonly kind: 'coalesce'; readonly type: SqlType; readonly args: readonly Expr[] }
   | { readonly kind: 'minmax'; readonly type: SqlType; readonly op: 'greatest' | 'least'; readonly args: readonly Expr[]; readonly cmp: ScalarFunction }
   /**
@@ -76,7 +81,7 @@ export type Expr =
   /** (record).field: the field at `index` (0-based) of a record value */
   | { readonly kind: 'field'; readonly type: SqlType; readonly arg: Expr; readonly index: number }
   /** x op ANY/ALL (array) */
-  | { readonly kind: 'anyall'; readonly type: SqlType; readonly all: boolean; readonly left: Expr; readonly right: Expr; readonly fn: ScalarFunction; /** the operator's name, for selectivity and EXPLAIN */ readonly op?: string }
+  | { readonly kind: 'anyall'; readonly type: SqlType; readonly all: boolean; readonly left: Expr; readonly right: Expr; readonly fn: ScalarFunction; /** the operator's name, for selectivity and EXPLAIN */ readonly op?: string; /** written as an IN list (ruleutils prints its constant array as ARRAY[…]) */ readonly inList?: true }
   /** planagg: a min() / max() read through an index (min-max-index.ts), an InitPlan PostgreSQL makes after the query's other subqueries */
   | { readonly kind: 'subquery'; readonly type: SqlType; readonly mode: 'scalar' | 'exists' | 'array'; readonly plan: Plan; readonly planagg?: true }
   /** x op ANY (subquery) / x op ALL (subquery) / x IN (subquery) */
@@ -241,7 +246,9 @@ export type Plan =
    * its arguments are cast to the resolved types, one output column per function column),
    * or with `scalar` an ordinary function as a one-row relation (args[0] is the call).
    */
-  | { readonly kind: 'functionScan'; readonly schema: readonly OutputColumn[]; readonly name: string; readonly args: readonly Expr[]; readonly withOrdinality: boolean; readonly scalar?: boolean; /** the FROM item's alias, when it has one */ readonly alias?: string }
+  | { readonly kind: 'functionScan'; readonly schema: readonly OutputColumn[]; readonly name: string; readonly args: readonly Expr[]; readonly withOrdinality: boolean; readonly scalar?: boolean; /** the FROM item's alias, when it has one */ readonly alias?: string;
+    /** ROWS FROM with several functions: each one (the first is name / args too), its rows zipped with the others' */
+    readonly rowsFrom?: readonly { readonly name: string; readonly args: readonly Expr[]; readonly width: number; readonly scalar?: true }[] }
   | {
     readonly kind: 'filter'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly predicate: Expr;
     /**
@@ -391,6 +398,11 @@ export type Plan =
   }
   | {
     readonly kind: 'limit'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly limit: Expr | null; readonly offset: Expr | null;
+    /**
+     * FETCH FIRST n ROWS WITH TIES: the ORDER BY keys (over the input's rows); after the n-th
+     * row the rows equal to it on these keys pass too (nodeLimit.c's LIMIT_WINDOWEND_TIES)
+     */
+    readonly withTies?: readonly SortKey[];
     /** the top of a subquery in FROM, read through a SubqueryScan (see the Sort's) */
     readonly subqueryScan?: true;
     /** the FROM item's name, for that SubqueryScan (EXPLAIN: Subquery Scan on s) */

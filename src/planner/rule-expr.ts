@@ -128,6 +128,12 @@ class RulePrinter {
   }
 
   private constant(e: Extract<Expr, { kind: 'const' }>): void {
+    // SIMILAR TO's pattern: the stored tree has the call (the planner folds it)
+    if (e.similarToEscape) {
+      this.out('similar_to_escape(');
+      this.list(e.similarToEscape, true);
+      return this.out(')');
+    }
     this.out(constLiteral(e));
   }
 
@@ -165,6 +171,11 @@ class RulePrinter {
       case 'cast': return this.cast(e, showImplicit);
       case 'domain': return e.explicit ? this.cast({ kind: 'cast', type: e.type, arg: e.arg, fn: (v) => v, explicit: true }, showImplicit) : this.expr(e.arg, showImplicit);
       case 'and': case 'or': {
+        if (e.kind === 'and' && e.rowNullTest && e.args.every((a) => a.kind === 'isnull')) {
+          const tests = e.args as Extract<Expr, { kind: 'isnull' }>[];
+          const row: Expr = { kind: 'array', type: sqlType(OID.record), elems: tests.map((t) => t.arg) };
+          return this.wrapped({ kind: 'isnull', type: e.type, arg: row, negate: tests[0].negate }, [row, true], tests[0].negate ? ' IS NOT NULL' : ' IS NULL');
+        }
         this.open();
         e.args.forEach((a, i) => {
           if (i > 0) this.out(` ${e.kind.toUpperCase()} `);
@@ -183,10 +194,19 @@ class RulePrinter {
         this.open();
         this.paren_(e.left, true, e);
         this.out(` ${e.op ?? '='} ${e.all ? 'ALL' : 'ANY'} (`);
-        if (!this.inList(e.right)) this.paren_(e.right, true, e);
+        if (!(e.inList && this.inList(e.right))) this.paren_(e.right, true, e);
         this.out(')');
         return this.close();
       case 'case': return this.caseExpr(e);
+      case 'rowcompare': {
+        // get_rule_expr's RowCompareExpr: always in its own parentheses
+        const n = e.args.length / 2;
+        this.out('(ROW(');
+        this.list(e.args.slice(0, n), true);
+        this.out(`) ${e.op} ROW(`);
+        this.list(e.args.slice(n), true);
+        return this.out('))');
+      }
       case 'coalesce':
         this.out('COALESCE(');
         this.list(e.args, true);
@@ -274,6 +294,10 @@ class RulePrinter {
       if (e.args.length === 1) return this.wrapped(e, `${e.name} `, [e.args[0], true]);
       return this.wrapped(e, [e.args[0], true], ` ${e.name} `, [e.args[1], true]);
     }
+    if (e.sqlSyntax && e.name === 'collate' && e.args.length === 2 && e.args[1].kind === 'const' && typeof e.args[1].value === 'string') {
+      // get_rule_expr's CollateExpr: its own parentheses in plain mode, the argument's (get_rule_expr_paren) in pretty
+      return this.wrapped(e, [e.args[0], true], ` COLLATE ${quoteIdent(e.args[1].value)}`);
+    }
     if (e.sqlSyntax) {
       const text = sqlSyntaxCall(e, (x) => ruleExpr(x, this.opts));
       if (text !== undefined) return this.out(text);
@@ -285,7 +309,7 @@ class RulePrinter {
 
   /** get_coercion_expr, for FuncExpr casts, RelabelType and CoerceViaIO alike */
   private cast(e: Extract<Expr, { kind: 'cast' }>, showImplicit: boolean): void {
-    if (e.arg.kind === 'const' && untypedLiteral(e.arg)) return this.constant({ kind: 'const', type: e.type, value: e.arg.value });
+    if (e.arg.kind === 'const' && (untypedLiteral(e.arg) || e.lookupLiteral)) return this.constant({ kind: 'const', type: e.type, value: e.arg.value });
     if (invisibleWidening(e)) return this.expr(e.arg, showImplicit);
     if (!e.explicit && !showImplicit) return this.paren_(e.arg, false, e);
     const arg = e.arg;
@@ -300,10 +324,18 @@ class RulePrinter {
   }
 
   private caseExpr(e: Extract<Expr, { kind: 'case' }>): void {
+    // CASE x WHEN v: each cond is `x = v` (the CaseTestExpr's place), printed as its right side
+    const simple = e.simple && e.whens.length > 0 && e.whens.every((w) => w.cond.kind === 'call' && w.cond.args.length === 2);
     this.keyword('CASE', 0, INDENT_VAR);
+    if (simple) {
+      let operand = (e.whens[0].cond as Extract<Expr, { kind: 'call' }>).args[0];
+      while (operand.kind === 'cast' && !operand.explicit) operand = operand.arg;
+      this.out(' ');
+      this.paren_(operand, true, e);
+    }
     for (const w of e.whens) {
       this.keyword('WHEN ', 0, 0);
-      this.expr(w.cond, false);
+      this.expr(simple ? (w.cond as Extract<Expr, { kind: 'call' }>).args[1] : w.cond, false);
       this.out(' THEN ');
       this.expr(w.result, true);
     }
@@ -340,6 +372,8 @@ function isSimpleNode(node: Node, parent: Node, pretty: boolean): boolean {
       // a cast the tree does not show is as simple as what it casts
       return invisibleWidening(node) || (!node.explicit && untypedLiteral(node.arg)) ? isSimpleNode(node.arg, parent, pretty) : true;
     case 'call':
+      // a CollateExpr is no function-like node (isSimpleNode's default)
+      if (node.sqlSyntax && node.name === 'collate') return underOwnSeparators(parent);
       if (!isOperatorCall(node)) return true;
       if (pretty && isOperatorCall(parent)) {
         const op = rank(node);
@@ -383,7 +417,7 @@ function underOwnSeparators(parent: Node): boolean {
 export function sortGroupText(e: Expr, opts: RuleExprOptions, indent = opts.indent ?? 0): string {
   const text = ruleExpr(e, { ...opts, indent }, true);
   const bare = e.kind === 'column' || (e.kind === 'cast' && !e.explicit && e.arg.kind === 'column' && invisibleWidening(e));
-  const call = e.kind === 'agg' || e.kind === 'window' || e.kind === 'sqlCall' || (e.kind === 'call' && !isOperatorCall(e)) || (e.kind === 'cast' && !(e.arg.kind === 'const' && untypedLiteral(e.arg)));
+  const call = e.kind === 'agg' || e.kind === 'window' || e.kind === 'sqlCall' || (e.kind === 'call' && !isOperatorCall(e) && !(e.sqlSyntax && e.name === 'collate')) || (e.kind === 'cast' && !(e.arg.kind === 'const' && untypedLiteral(e.arg)));
   return !bare && (opts.pretty || call) ? `(${text})` : text;
 }
 

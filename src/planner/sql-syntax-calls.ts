@@ -8,6 +8,7 @@
  * PostgreSQL has no rule for (substring by regular expression) is undefined: a call.
  */
 import { OID } from '../types/types.js';
+import { quoteIdent } from '../types/identifiers.js';
 import type { Expr } from './plan.js';
 
 type Call = Extract<Expr, { kind: 'call' }>;
@@ -35,6 +36,7 @@ export function sqlSyntaxCall(e: Call, d: (x: Expr) => string): string | undefin
       return `TRIM(${TRIM_SIDES[e.name]}${a.length === 2 ? ` ${d(a[1])}` : ''} FROM ${d(a[0])})`;
     // extra parentheses: POSITION's operands are b_expr, not a_expr
     case 'position': return a.length === 2 ? `POSITION((${d(a[1])}) IN (${d(a[0])}))` : undefined;
+    case 'collate': return a.length === 2 && bareText(a[1]) !== undefined ? `(${d(a[0])} COLLATE ${quoteIdent(bareText(a[1])!)})` : undefined;
     case 'overlay':
       if (a.length < 3 || a.length > 4) return undefined;
       return `OVERLAY(${d(a[0])} PLACING ${d(a[1])} FROM ${d(a[2])}${a.length === 4 ? ` FOR ${d(a[3])}` : ''})`;

@@ -47,7 +47,8 @@ function nodeExprs(plan: Plan): NodeExprs {
     case 'limit': add(out.limits, plan.limit); add(out.limits, plan.offset); break;
     case 'distinct': out.targets.push(...(plan.on ?? [])); break;
     case 'values': plan.rows.forEach((r) => out.from.push(...r)); break;
-    case 'functionScan': case 'sqlFunctionScan': out.from.push(...plan.args); break;
+    case 'functionScan': out.from.push(...(plan.rowsFrom ? plan.rowsFrom.flatMap((f) => f.args) : plan.args)); break;
+    case 'sqlFunctionScan': out.from.push(...plan.args); break;
     case 'sampleScan': add(out.from, plan.sample.percent); add(out.from, plan.sample.repeatable); break;
     case 'systemScan': case 'cteScan': case 'workTableScan': case 'setop': case 'recursiveUnion': break;
     default: {

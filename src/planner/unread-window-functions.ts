@@ -45,7 +45,7 @@ function visit(plan: Plan, needed: ReadonlySet<number> | null): Plan {
       return input === plan.input ? plan : { ...plan, input };
     }
     case 'limit': {
-      const input = visit(plan.input, union(needed, columnsOf([plan.limit, plan.offset].filter((e): e is Expr => e !== null))));
+      const input = visit(plan.input, union(needed, columnsOf([plan.limit, plan.offset, ...(plan.withTies ?? []).map((k) => k.expr)].filter((e): e is Expr => e !== null))));
       return input === plan.input ? plan : { ...plan, input };
     }
     default:

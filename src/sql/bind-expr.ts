@@ -3,6 +3,7 @@
  * operators/functions/casts through src/functions, infers $n parameter types from their
  * context, and turns untyped literals into typed constants where the context decides.
  */
+import { sortDirection } from './sort-direction.js';
 import { declaredParamType, domainOfArray } from '../types/user-types.js';
 import { multirangeTypeNamed } from '../types/multirange.js';
 import { SqlError, SqlState } from '../errors.js';
@@ -66,10 +67,14 @@ export interface BoundRecord {
   readonly using: Map<object, readonly string[]>;
   /** a VALUES list's rows, cast to their columns' common types */
   readonly values: Map<object, readonly (readonly Expr[])[]>;
+  /** an aliased join's columns as ruleutils names them (set_join_column_names) and whether `j(…)` is printed */
+  readonly joinColumns: Map<object, { readonly names: readonly string[]; readonly print: boolean }>;
+  /** functions in FROM reading an item to their left: LATERAL, as transformRangeFunction marks them */
+  readonly lateral: Set<object>;
 }
 
 export function newBoundRecord(): BoundRecord {
-  return { exprs: new Map(), nodes: new Map(), stars: new Map(), itemColumns: new Map(), using: new Map(), values: new Map() };
+  return { exprs: new Map(), nodes: new Map(), stars: new Map(), itemColumns: new Map(), using: new Map(), values: new Map(), joinColumns: new Map(), lateral: new Set() };
 }
 
 /** note what `node` was bound to (only while a view's query is bound) */
@@ -177,7 +182,7 @@ function coerceToBase(env: BindEnv, e: Expr, target: SqlType, context: CastConte
   if (e.kind === 'const' && e.type.oid === OID.unknown && LOOKUP_TYPES.has(target.oid) && e.value !== null) {
     // 'name'::regclass needs the catalog: resolve at run time through the text cast
     const fn = resolveCast(T.text, target, 'explicit');
-    if (fn) return { kind: 'cast', type: target, arg: { kind: 'const', type: T.text, value: e.value }, fn };
+    if (fn) return { kind: 'cast', type: target, arg: { kind: 'const', type: T.text, value: e.value }, fn, lookupLiteral: true };
   }
   if (e.kind === 'const' && e.type.oid === OID.unknown) {
     // no literal is ever of type internal (so pgvector's hnswhandler(internal) stays uncallable, as in PostgreSQL)
@@ -324,8 +329,14 @@ function bindExprNode(node: RawNode, scope: Scope, ctx: ExprContext): Expr {
         throw e instanceof SqlError ? e.withPosition(pos(n) ?? pos(n.arg)) : e;
       }
     }
-    case 'CollateClause':
-      return bindExpr(n.arg, scope, ctx);
+    case 'CollateClause': {
+      // Quiver compares in C order whatever the collation: the clause is kept (an identity
+      // call printed back as `x COLLATE "C"`, PostgreSQL's CollateExpr) for the text of views
+      const arg = resolveUnknown(env, bindExpr(n.arg, scope, ctx));
+      const name = ((n.collname ?? []) as RawNode[]).map((x) => x.String.sval as string).pop() ?? 'default';
+      const fn: ScalarFunction = { kind: 'scalar', argTypes: [arg.type, T.text], returnType: arg.type, strict: false, volatile: false, impl: (args) => args[0] ?? null };
+      return { kind: 'call', type: arg.type, name: 'collate', fn, args: [arg, { kind: 'const', type: T.text, value: name }], sqlSyntax: true };
+    }
     case 'BoolExpr': {
       const args = (n.args as RawNode[]).map((a) => bindExpr(a, scope, ctx));
       const clause = n.boolop === 'AND_EXPR' ? 'AND' : n.boolop === 'OR_EXPR' ? 'OR' : 'NOT';
@@ -338,13 +349,14 @@ function bindExprNode(node: RawNode, scope: Scope, ctx: ExprContext): Expr {
       // ROW(a, b) IS [NOT] NULL: every field NULL / every field not NULL (PostgreSQL's NullTest on a RowExpr)
       if (n.arg.RowExpr) {
         const fields = ((n.arg.RowExpr.args ?? []) as RawNode[]).map((a): Expr => ({ kind: 'isnull', type: T.bool, arg: resolveUnknown(env, bindExpr(a, scope, ctx)), negate }));
-        return fields.length === 1 ? fields[0]! : { kind: 'and', type: T.bool, args: fields };
+        return fields.length === 1 ? fields[0]! : { kind: 'and', type: T.bool, args: fields, rowNullTest: true };
       }
       return { kind: 'isnull', type: T.bool, arg: resolveUnknown(env, bindExpr(n.arg, scope, ctx)), negate };
     }
     case 'BooleanTest': {
-      const arg = boolArg(env, bindExpr(n.arg, scope, ctx), 'IS TRUE');
       const t = n.booltesttype as string;
+      // transformBooleanTest's clause name: IS [NOT] TRUE / FALSE / UNKNOWN
+      const arg = boolArg(env, bindExpr(n.arg, scope, ctx), t.replace(/_/g, ' '));
       const test = t.includes('TRUE') ? 'true' : t.includes('FALSE') ? 'false' : 'unknown';
       return { kind: 'booltest', type: T.bool, arg, test, negate: t.startsWith('IS_NOT') };
     }
@@ -637,6 +649,7 @@ function bindCase(n: RawNode, scope: Scope, outer: ExprContext): Expr {
     kind: 'case', type,
     whens: whens.map((w) => ({ cond: w.cond, result: coerce(env, w.result, type, 'implicit') })),
     otherwise: coerce(env, otherwise, type, 'implicit'),
+    ...(operand ? { simple: true as const } : {}),
   };
 }
 
@@ -696,7 +709,9 @@ function bindSqlValueFunction(n: RawNode, env: BindEnv): Expr {
   };
   const name = map[n.op as string];
   if (!name) throw new SqlError(SqlState.featureNotSupported, `${n.op} is not supported`);
-  return bindCall(env, name, [], pos(n));
+  const call = bindCall(env, name, [], pos(n));
+  // now() under its SQL spelling: ruleutils and EXPLAIN print the SQLValueFunction as CURRENT_TIMESTAMP
+  return name === 'now' && call.kind === 'call' ? { ...call, name: 'current_timestamp' } : call;
 }
 
 /** PostgreSQL's built-in window functions and how many arguments each takes (min, max). */
@@ -742,11 +757,26 @@ function bindWindowCall(n: RawNode, name: string, scope: Scope, ctx: ExprContext
     }
     return { kind: 'window', type, name, fn: null, args, partitionBy, orderBy, frame, winref };
   }
-  const fn = resolveFunctionAt(name, args.map((a) => a.type), position, { star: !!n.agg_star });
+  let fn = resolveFunctionAt(name, args.map((a) => a.type), position, { star: !!n.agg_star });
   if (fn.kind !== 'aggregate') {
     throw new SqlError(SqlState.wrongObjectType, `OVER specified, but ${name} is not a window function nor an aggregate function`, { position });
   }
   args = args.map((a, i) => coerce(env, a, fn.argTypes[i] ?? a.type, 'implicit'));
+  if (n.agg_filter) {
+    // agg(x) FILTER (WHERE c) OVER …: a strict aggregate skips a row whose first argument is
+    // NULL, so it is agg(CASE WHEN c THEN x END); count(*) counts CASE WHEN c THEN 1 END
+    const filter = boolArg(env, bindExpr(n.agg_filter, scope, filterContext(inner)), 'FILTER');
+    if (n.agg_star) {
+      args = [{ kind: 'const', type: T.int4, value: 1 }];
+      fn = resolveFunctionAt(name, [T.int4], position, {});
+    }
+    // string_agg is not strict but skips a NULL value all the same (string_agg_transfn)
+    if (fn.kind !== 'aggregate' || !(fn.strict || name === 'string_agg') || args.length === 0) {
+      throw new SqlError(SqlState.featureNotSupported, `FILTER is not implemented for the window aggregate ${name}`, { position });
+    }
+    const first = args[0]!;
+    args = [{ kind: 'case', type: first.type, whens: [{ cond: filter, result: first }], otherwise: { kind: 'const', type: first.type, value: null } }, ...args.slice(1)];
+  }
   return { kind: 'window', type: fn.returnType, name, fn: fn as AggregateFunction, args, partitionBy, orderBy, frame, winref };
 }
 
@@ -756,8 +786,7 @@ export function bindWindowSpec(over: WindowSpec, scope: Scope, inner: ExprContex
   const partitionBy = over.partitionClause.map((p) => resolveUnknown(env, bindExpr(p, scope, inner)));
   const orderBy: SortKey[] = over.orderClause.map((s) => {
     const sb = s.SortBy;
-    const desc = sb.sortby_dir === 'SORTBY_DESC';
-    const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls === 'SORTBY_NULLS_DEFAULT' && desc);
+    const { desc, nullsFirst } = sortDirection(sb);
     return { expr: resolveUnknown(env, bindExpr(sb.node, scope, inner)), desc, nullsFirst };
   });
   const frame = bindFrame(over, orderBy.map((k) => k.expr.type), (node, mode) => bindFrameOffset(node, mode, orderBy, scope, inner));
@@ -842,8 +871,7 @@ function bindFuncCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
     const filter = n.agg_filter ? boolArg(env, bindExpr(n.agg_filter, scope, filterContext(ctx)), 'FILTER') : null;
     const orderBy: SortKey[] = ((n.agg_order ?? []) as RawNode[]).map((s) => {
       const sb = s.SortBy;
-      const desc = sb.sortby_dir === 'SORTBY_DESC';
-      const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls === 'SORTBY_NULLS_DEFAULT' && desc);
+      const { desc, nullsFirst } = sortDirection(sb);
       return { expr: resolveUnknown(env, bindExpr(sb.node, scope, inner)), desc, nullsFirst };
     });
     if (n.agg_distinct) checkDistinctOrder(args, orderBy, (n.agg_order ?? []) as RawNode[]);
@@ -880,7 +908,7 @@ function bindVariadicArrayCall(env: BindEnv, name: string, args: Expr[], positio
 function similarToEscape(env: BindEnv, pattern: Expr, escape: Expr | undefined, position: number | undefined): Expr {
   const text = (e: Expr | undefined) => (e?.kind === 'const' && typeof e.value === 'string' ? e.value : undefined);
   const p = text(pattern), esc = escape === undefined ? '\\' : text(escape);
-  if (p !== undefined && esc !== undefined) return { kind: 'const', type: T.text, value: similarToRegex(p, esc), position };
+  if (p !== undefined && esc !== undefined) return { kind: 'const', type: T.text, value: similarToRegex(p, esc), position, similarToEscape: escape === undefined ? [pattern] : [pattern, escape] };
   return bindCall(env, 'similar_to_escape', escape === undefined ? [pattern] : [pattern, escape], position);
 }
 
@@ -1056,7 +1084,7 @@ function inListArray(env: BindEnv, op: string, left: Expr, plain: readonly Expr[
   const right: Expr = elems.every((e) => e.kind === 'const')
     ? { kind: 'const', type: arrayType, value: elems.map((e) => (e as Extract<Expr, { kind: 'const' }>).value) }
     : { kind: 'array', type: arrayType, elems };
-  return { kind: 'anyall', type: T.bool, all: op === '<>', left: probe.args[0], right, fn: probe.fn, op };
+  return { kind: 'anyall', type: T.bool, all: op === '<>', left: probe.args[0], right, fn: probe.fn, op, inList: true };
 }
 
 /** A varchar constant read as text (binary-coercible: the same string), as eval_const_expressions folds it. */

@@ -5,6 +5,7 @@
  * values, whose ORDER BY is the WITHIN GROUP clause and whose `direct` arguments are
  * evaluated once per group (so they may use only grouped columns, as in PostgreSQL).
  */
+import { sortDirection } from './sort-direction.js';
 import { SqlError, SqlState } from '../errors.js';
 import { commonType, isAggregateName, resolveFunction } from '../functions/index.js';
 import { describeArgs, functionNotFound, functionNotUnique } from '../functions/registry.js';
@@ -38,8 +39,7 @@ export function bindWithinGroupCall(n: RawNode, name: string, scope: Scope, ctx:
   const direct = rawDirect.map((a) => bindExpr(a, scope, inner));
   const keys: SortKey[] = ((n.agg_order ?? []) as RawNode[]).map((s) => {
     const sb = s.SortBy;
-    const desc = sb.sortby_dir === 'SORTBY_DESC';
-    const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls === 'SORTBY_NULLS_DEFAULT' && desc);
+    const { desc, nullsFirst } = sortDirection(sb);
     return { expr: bindExpr(sb.node, scope, inner), desc, nullsFirst };
   });
   const notFound = () => functionNotFound(name, [...direct, ...keys.map((k) => k.expr)].map((e) => e.type)).withPosition(position);

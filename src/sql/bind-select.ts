@@ -3,6 +3,7 @@
  * list, DISTINCT, ORDER BY, LIMIT/OFFSET, set operations, VALUES and WITH. The result is
  * a logical plan; the planner rewrites it (e.g. ORDER BY … LIMIT → top-k).
  */
+import { sortDirection } from './sort-direction.js';
 import { functionPath } from '../catalog/schemas.js';
 import { SqlError, SqlState } from '../errors.js';
 import { commonType } from '../functions/index.js';
@@ -11,7 +12,7 @@ import { OID, T, formatType, type SqlType } from '../types/types.js';
 import { bindExpr, bindNamedArgs, noteBound, bindWindowSpec, coerce, refuseSrfs, resolveUnknown, type BindEnv, type ExprContext } from './bind-expr.js';
 import { leftmostPosition, rawPosition } from './positions.js';
 import { resolveTypeName } from './type-names.js';
-import { mapExpr, planIsCorrelated } from '../planner/expr-walk.js';
+import { mapExpr, planIsCorrelated, readsColumnAt } from '../planner/expr-walk.js';
 import { isSetReturning, resolveSetFunction, type ResolvedSetFunction } from '../functions/set-functions.js';
 import { recordFunctionFor, recordType } from '../functions/records.js';
 import { leafPartitions } from '../catalog/partitions.js';
@@ -560,9 +561,48 @@ export class SelectBinder {
     return undefined;
   }
 
-  private bindRangeFunction(n: RawNode, scope: Scope): Plan {
+  /**
+   * ROWS FROM (f1(…), f2(…)) [WITH ORDINALITY] [AS t(a, b, …)]: each function run on its own
+   * and their rows zipped, the shorter ones padded with NULLs (nodeFunctionscan.c); the FROM
+   * item is named by its alias or the first function's name, its columns each function's.
+   */
+  private bindRowsFrom(n: RawNode, scope: Scope): Plan {
     const fns = n.functions as RawNode[];
-    if (fns.length !== 1) throw new SqlError(SqlState.featureNotSupported, 'ROWS FROM with several functions is not supported');
+    const plans = fns.map((fn) => {
+      if (fn.List.items[1]?.List?.items?.length) throw new SqlError(SqlState.featureNotSupported, 'a column definition list in ROWS FROM is not supported');
+      const one = this.bindRangeFunction({ functions: [fn], lateral: n.lateral }, scope, false);
+      if (one.kind !== 'functionScan') throw new SqlError(SqlState.featureNotSupported, 'SQL functions in ROWS FROM with several functions are not supported');
+      return one;
+    });
+    const colAliases = ((n.alias?.colnames ?? []) as RawNode[]).map((c) => c.String.sval as string);
+    const own = plans.flatMap((p) => p.schema);
+    const all = n.ordinality ? [...own, { name: 'ordinality', type: T.int8, tableOid: 0, attnum: 0 }] : own;
+    if (colAliases.length > all.length) {
+      throw new SqlError(SqlState.invalidColumnReference, `table "${n.alias.aliasname}" has ${all.length} columns available but ${colAliases.length} columns specified`);
+    }
+    const cols = all.map((c, i) => ({ ...c, name: colAliases[i] ?? c.name }));
+    const [first, ...more] = plans;
+    const alias: string | undefined = n.alias?.aliasname;
+    scope.add(alias ?? first.name, cols);
+    return {
+      kind: 'functionScan', schema: cols, name: first.name, args: first.args, withOrdinality: !!n.ordinality,
+      ...(first.scalar ? { scalar: true } : {}), ...(alias ? { alias } : {}),
+      rowsFrom: plans.map((p) => ({ name: p.name, args: p.args, width: p.schema.length, ...(p.scalar ? { scalar: true as const } : {}) })),
+    };
+  }
+
+  private bindRangeFunction(n: RawNode, scope: Scope, addToScope = true): Plan {
+    const nested = scope.entries.length > 0;
+    const plan = this.bindRangeFunctionPlan(n, scope, addToScope);
+    // transformRangeFunction: one whose arguments read an item to its left is LATERAL (a view's text says so)
+    const args = plan.kind === 'functionScan' ? plan.rowsFrom?.flatMap((f) => f.args) ?? plan.args : plan.kind === 'sqlFunctionScan' ? plan.args : [];
+    if (nested && args.some((a) => readsColumnAt(a, (level) => level === 1))) this.env.bound?.lateral.add(n);
+    return plan;
+  }
+
+  private bindRangeFunctionPlan(n: RawNode, scope: Scope, addToScope: boolean): Plan {
+    const fns = n.functions as RawNode[];
+    if (fns.length !== 1) return this.bindRowsFrom(n, scope);
     const callNode = fns[0].List.items[0] as RawNode;
     const call = callNode.FuncCall;
     // Functions in FROM are implicitly LATERAL: with items to their left, their arguments
@@ -581,7 +621,7 @@ export class SelectBinder {
       const args = ((call.args ?? []) as RawNode[]).map((a) => bindExpr(a, argScope, this.ctx('functions in FROM')));
       const body = bindFunctionBody(this, userFn);
       const cols = ordinality(functionColumns(userFn, alias, colAliases));
-      scope.add(alias ?? fname, cols);
+      if (addToScope) scope.add(alias ?? fname, cols);
       const plan: Plan = { kind: 'sqlFunctionScan', schema: cols.slice(0, body.schema.length), name: fname, args: bindFunctionArgs(this.env, userFn, args), body };
       if (n.ordinality) throw new SqlError(SqlState.featureNotSupported, 'WITH ORDINALITY on SQL functions is not supported');
       return plan;
@@ -594,13 +634,13 @@ export class SelectBinder {
       const cols = ordinality(sig.columns.map((c, i) => ({
         name: colAliases[i] ?? (sig.namedColumns ? c.name : alias ?? fname), type: c.type, tableOid: 0, attnum: 0,
       })));
-      scope.add(alias ?? fname, cols);
+      if (addToScope) scope.add(alias ?? fname, cols);
       return { kind: 'functionScan', schema: cols, name: fname, args: sig.args, withOrdinality: !!n.ordinality, ...(alias ? { alias } : {}) };
     }
     // Any other function is a one-row relation with one column (SELECT * FROM current_schema()).
     const e = resolveUnknown(this.env, bindExpr(callNode, argScope, this.ctx('functions in FROM')));
     const cols = ordinality([{ name: colAliases[0] ?? alias ?? fname, type: e.type, tableOid: 0, attnum: 0 }]);
-    scope.add(alias ?? fname, cols);
+    if (addToScope) scope.add(alias ?? fname, cols);
     return { kind: 'functionScan', schema: cols, name: fname, args: [e], withOrdinality: !!n.ordinality, scalar: true, ...(alias ? { alias } : {}) };
   }
 
@@ -609,9 +649,12 @@ export class SelectBinder {
     // own rows start at `base` (after the comma-separated items to its left).
     const base = scope.width;
     const firstEntry = scope.entries.length;
-    const left = this.bindFromItem(n.larg, scope);
-    const leftEntries = scope.entries.length;
-    const right = this.bindFromItem(n.rarg, scope);
+    const bindInputs = () => {
+      const l = this.bindFromItem(n.larg, scope);
+      const entries = scope.entries.length;
+      return { l, entries, r: this.bindFromItem(n.rarg, scope) };
+    };
+    const { l: left, entries: leftEntries, r: right } = n.alias ? scope.insideAliasedJoin(firstEntry, bindInputs) : bindInputs();
     const joinType = ({ JOIN_INNER: 'inner', JOIN_LEFT: 'left', JOIN_RIGHT: 'right', JOIN_FULL: 'full' } as const)[n.jointype as string];
     if (!joinType) throw new SqlError(SqlState.featureNotSupported, `join type ${n.jointype} is not supported`);
     let on: Expr | null = null;
@@ -643,7 +686,7 @@ export class SelectBinder {
         return { ...x, index: x.index - base };
       });
     }
-    if (n.alias) this.aliasJoin(n.alias, columns, firstEntry, scope);
+    if (n.alias) this.aliasJoin(n, columns, firstEntry, scope);
     return joinPlan(joinType, left, right, on, planIsCorrelated(right));
   }
 
@@ -652,13 +695,19 @@ export class SelectBinder {
    * the first ones renamed by the column aliases, hiding a and b (and any USING alias
    * inside) from the rest of the query.
    */
-  private aliasJoin(alias: RawNode, columns: readonly StarColumn[], firstEntry: number, scope: Scope): void {
+  private aliasJoin(join: RawNode, columns: readonly StarColumn[], firstEntry: number, scope: Scope): void {
+    const alias = join.alias as RawNode;
     const name = alias.aliasname as string;
     const colNames = ((alias.colnames ?? []) as RawNode[]).map((c) => c.String.sval as string);
     if (colNames.length > columns.length) {
       throw new SqlError(SqlState.invalidColumnReference, `join expression "${name}" has ${columns.length} columns available but ${colNames.length} columns specified`);
     }
-    scope.addJoin(name, columns.map((c, i) => (i < colNames.length ? { ...c, name: colNames[i]! } : c)), firstEntry);
+    const named = columns.map((c, i) => (i < colNames.length ? { ...c, name: colNames[i]! } : c));
+    // a view's text names each column j.x (unique within j: make_colname_unique's a_1)
+    const printed = uniqueColumnNames(named.map((c) => c.name));
+    this.env.bound?.joinColumns.set(join, { names: printed, print: colNames.length > 0 || printed.some((p, i) => p !== named[i]!.name) });
+    const marked = named.map((c, i) => (c.expr.kind === 'column' ? { ...c, expr: { ...c.expr, joinAlias: { alias: name, name: printed[i]! } } } : c));
+    scope.addJoin(name, marked, firstEntry);
   }
 
   /**
@@ -820,9 +869,7 @@ export class SelectBinder {
     const having = stmt.havingClause ? this.asBool(bindExpr(stmt.havingClause, scope, havingCtx), 'HAVING', rawPosition(stmt.havingClause)) : null;
     const sortItems = ((stmt.sortClause ?? []) as RawNode[]).map((s) => {
       const sb = s.SortBy;
-      const desc = sb.sortby_dir === 'SORTBY_DESC';
-      const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls === 'SORTBY_NULLS_DEFAULT' && desc);
-      if (sb.useOp) throw new SqlError(SqlState.featureNotSupported, 'ORDER BY … USING is not supported');
+      const { desc, nullsFirst } = sortDirection(sb);
       return { expr: this.bindGroupOrOrderItem(sb.node, scope, targets, 'ORDER BY', ctx), desc, nullsFirst };
     });
     const distinctClause = stmt.distinctClause as RawNode[] | undefined;
@@ -1070,8 +1117,7 @@ export class SelectBinder {
     const targets = plan.schema.map((c, i) => ({ name: c.name, expr: colRef(plan.schema, i) }));
     const keys: SortKey[] = ((stmt.sortClause ?? []) as RawNode[]).map((s) => {
       const sb = s.SortBy;
-      const desc = sb.sortby_dir === 'SORTBY_DESC';
-      const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls === 'SORTBY_NULLS_DEFAULT' && desc);
+      const { desc, nullsFirst } = sortDirection(sb);
       const outputScope = new Scope(scope.parent);
       outputScope.add('', plan.schema);
       const expr = this.bindGroupOrOrderItem(sb.node, outputScope, targets, 'ORDER BY');
@@ -1097,8 +1143,14 @@ export class SelectBinder {
       if (e.kind === 'const' && e.value === null) return null; // LIMIT NULL / LIMIT ALL
       return coerce(this.env, e, T.int8, 'implicit');
     };
-    const limit = stmt.limitOption === 'LIMIT_OPTION_WITH_TIES' ? null : bindCount(stmt.limitCount, 'LIMIT');
     const offset = bindCount(stmt.limitOffset, 'OFFSET');
+    if (stmt.limitOption === 'LIMIT_OPTION_WITH_TIES' && stmt.limitCount) {
+      // the grammar refused it without ORDER BY (42P20); a NULL count is refused when run, as nodeLimit.c does
+      const e = bindExpr(stmt.limitCount, limitScope, this.ctx('LIMIT'));
+      const limit = coerce(this.env, e, T.int8, 'implicit');
+      return { kind: 'limit', schema: plan.schema, input: plan, limit, offset, withTies: keys };
+    }
+    const limit = bindCount(stmt.limitCount, 'LIMIT');
     if (limit || offset) plan = { kind: 'limit', schema: plan.schema, input: plan, limit, offset };
     if (stmt.lockingClause) {
       // FOR UPDATE / FOR SHARE: rows are not locked (writes conflict at commit instead).
@@ -1108,6 +1160,17 @@ export class SelectBinder {
 }
 
 // ------------------------------------------------------------------ helpers
+
+/** ruleutils' make_colname_unique over a join's columns: a later duplicate becomes name_1, name_2, … */
+function uniqueColumnNames(names: readonly string[]): string[] {
+  const used = new Set<string>();
+  return names.map((n) => {
+    let name = n;
+    for (let i = 1; used.has(name); i++) name = `${n}_${i}`;
+    used.add(name);
+    return name;
+  });
+}
 
 /** Does a statement mention the relation name (for recursive CTE detection)? */
 /** Whether any column reference in the raw tree ends in `name` (subqueries included). */

@@ -38,6 +38,9 @@ export async function loadParser(): Promise<void> {
  */
 let splitParse: { readonly sql: string; readonly stmts: RawStatement[] } | undefined;
 
+/** gram.y's errors reported without a position (insertSelectOptions' WITH TIES check) */
+const POSITIONLESS_GRAMMAR_ERRORS = new Set(['WITH TIES cannot be specified without ORDER BY clause']);
+
 /** Parse a query string that may hold several statements. Throws 42601 with position. */
 export function parseSql(sql: string): RawStatement[] {
   const kept = splitParse;
@@ -50,7 +53,9 @@ export function parseSql(sql: string): RawStatement[] {
     if (isStackOverflow(e)) throw stackDepthError();
     const details = (e as { sqlDetails?: { message: string; cursorPosition: number } }).sqlDetails;
     const message = details?.message ?? (e instanceof Error ? e.message : String(e));
-    const position = details && details.cursorPosition >= 0 ? details.cursorPosition + 1 : undefined;
+    // gram.y raises a few errors without parser_errposition: libpg_query still gives a cursor
+    const positionless = POSITIONLESS_GRAMMAR_ERRORS.has(message);
+    const position = details && details.cursorPosition >= 0 && !positionless ? details.cursorPosition + 1 : undefined;
     // PostgreSQL reports lexer errors (unterminated strings, …) as syntax errors too; the
     // grammar's checks of window frame bounds are windowing errors (gram.y).
     const code = /^frame (start|end|starting from)/.test(message) ? SqlState.windowingError : SqlState.syntaxError;

@@ -83,8 +83,25 @@ export class Scope {
     return entry;
   }
 
+  /** entries before this one are out of reach of the name check (inside an aliased join being bound) */
+  private uniqueFrom = 0;
+
+  /**
+   * Bind an aliased join's inputs: their names conflict only with each other, as
+   * transformFromClauseItem checks a JoinExpr's two namespaces; the alias is checked after.
+   */
+  insideAliasedJoin<T>(from: number, bind: () => T): T {
+    const saved = this.uniqueFrom;
+    this.uniqueFrom = from;
+    try {
+      return bind();
+    } finally {
+      this.uniqueFrom = saved;
+    }
+  }
+
   private checkUnique(alias: string): void {
-    if (alias !== '' && this.entries.some((e) => e.alias === alias && !e.hidden)) {
+    if (alias !== '' && this.entries.some((e, i) => i >= this.uniqueFrom && e.alias === alias && !e.hidden)) {
       throw new SqlError(SqlState.duplicateAlias, `table name "${alias}" specified more than once`);
     }
   }

@@ -17,7 +17,7 @@ import { isValue } from './use-key-lookup.js';
 type FunctionScan = Extract<Plan, { kind: 'functionScan' }>;
 
 function inlinable(p: Plan): p is FunctionScan {
-  return p.kind === 'functionScan' && p.scalar === true && !p.withOrdinality && p.args.length === 1 && isValue(p.args[0]);
+  return p.kind === 'functionScan' && p.scalar === true && !p.withOrdinality && !p.rowsFrom && p.args.length === 1 && isValue(p.args[0]);
 }
 
 export const inlineScalarFunctionScan: Rule = {

@@ -42,7 +42,7 @@ function narrow(plan: Plan, needed: Set<number> | null): Plan {
       return { ...plan, input: narrow(plan.input, union(needed, columnsOf([...plan.keys.map((k) => k.expr), ...limits]))) };
     }
     case 'limit':
-      return { ...plan, input: narrow(plan.input, union(needed, columnsOf([plan.limit, plan.offset].filter((e): e is Expr => e !== null)))) };
+      return { ...plan, input: narrow(plan.input, union(needed, columnsOf([plan.limit, plan.offset, ...(plan.withTies ?? []).map((k) => k.expr)].filter((e): e is Expr => e !== null)))) };
     case 'aggregate': {
       const read = plan.aggs.flatMap((a) => [...a.args, ...(a.filter ? [a.filter] : []), ...a.orderBy.map((k) => k.expr), ...(a.direct ?? [])]);
       return { ...plan, input: narrow(plan.input, columnsOf([...plan.groupBy, ...read])) };

@@ -28,7 +28,8 @@ export function vectorSearchInfo(plan: { keys: Plan extends never ? never : Extr
 export const rewriteVectorTopK: Rule = {
   name: 'rewrite-vector-top-k',
   apply(plan) {
-    if (plan.kind !== 'limit' || !plan.limit || plan.input.kind !== 'sort') return undefined;
+    // WITH TIES may pass more than k rows: a bounded heap of k would drop the ties
+    if (plan.kind !== 'limit' || !plan.limit || plan.withTies || plan.input.kind !== 'sort') return undefined;
     const sort = plan.input;
     return {
       kind: 'topk', schema: plan.schema, input: sort.input, keys: sort.keys, limit: plan.limit, offset: plan.offset,

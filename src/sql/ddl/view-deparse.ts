@@ -11,6 +11,7 @@
  * schema only where the reader's search path does not find it, as generate_relation_name.
  * A shape not printed here throws Unsupported: the caller keeps the query as written.
  */
+import { sortDirection } from '../sort-direction.js';
 import type { Expr } from '../../planner/plan.js';
 import { ruleExpr, sortGroupText, sortKeyText, type RuleExprOptions } from '../../planner/rule-expr.js';
 import { quoteIdent } from '../../types/identifiers.js';
@@ -45,6 +46,8 @@ const isColumn = (e: Expr): e is Extract<Expr, { kind: 'column' }> => e.kind ===
  */
 interface Frame {
   readonly names: Map<string, string>;
+  /** each relation's printed name (two of one name: one of them inside an aliased join) */
+  readonly items: Map<object, string>;
   readonly parent: Frame | null;
   readonly up: Frame | null;
 }
@@ -74,17 +77,20 @@ class QueryPrinter {
 
   /** set_rtable_names for the level's FROM items, in range-table order */
   private newFrame(stmt: RawNode, parent: Frame | null): Frame {
-    const frame: Frame = { names: new Map(), parent, up: this.frame };
+    const frame: Frame = { names: new Map(), items: new Map(), parent, up: this.frame };
     const used = new Set<string>();
     for (let f: Frame | null = this.frame; f; f = f.up) for (const n of f.names.values()) used.add(n);
-    const assign = (name: string) => {
+    // a name read by the query's columns is the visible item's: not one inside an aliased join
+    const assign = (name: string, hidden = false, node?: object) => {
       let refname = name;
       for (let k = 1; used.has(refname); k++) refname = `${name}_${k}`;
       used.add(refname);
-      frame.names.set(name, refname);
+      if (!hidden || !frame.names.has(name)) frame.names.set(name, refname);
+      if (node) frame.items.set(node, refname);
     };
-    const visit = (item: RawNode) => {
-      if (item.RangeVar) assign(item.RangeVar.alias?.aliasname ?? item.RangeVar.relname);
+    const visit = (item: RawNode, hidden = false) => {
+      if (item.RangeVar) assign(item.RangeVar.alias?.aliasname ?? item.RangeVar.relname, hidden, item.RangeVar);
+      else if (item.RangeTableSample) visit(item.RangeTableSample.relation, hidden);
       else if (item.RangeSubselect?.alias) assign(item.RangeSubselect.alias.aliasname);
       else if (item.RangeFunction) {
         const call = item.RangeFunction.functions?.[0]?.List?.items?.[0]?.FuncCall;
@@ -92,8 +98,8 @@ class QueryPrinter {
         const name = item.RangeFunction.alias?.aliasname ?? fname;
         if (name) assign(name);
       } else if (item.JoinExpr) {
-        visit(item.JoinExpr.larg);
-        visit(item.JoinExpr.rarg);
+        visit(item.JoinExpr.larg, hidden || !!item.JoinExpr.alias);
+        visit(item.JoinExpr.rarg, hidden || !!item.JoinExpr.alias);
         if (item.JoinExpr.alias) assign(item.JoinExpr.alias.aliasname);
       }
     };
@@ -141,7 +147,8 @@ class QueryPrinter {
   private exprOptions(): RuleExprOptions {
     return {
       pretty: this.pretty,
-      column: (c) => (c.table ? `${quoteIdent(this.refname(c.table, c.level))}.${quoteIdent(c.name)}` : quoteIdent(c.name)),
+      column: (c) => (c.joinAlias ? `${quoteIdent(this.refname(c.joinAlias.alias, c.level))}.${quoteIdent(c.joinAlias.name)}`
+        : c.table ? `${quoteIdent(this.refname(c.table, c.level))}.${quoteIdent(c.name)}` : quoteIdent(c.name)),
       special: (e, indent) => this.special(e, indent),
     };
   }
@@ -156,9 +163,7 @@ class QueryPrinter {
 
   private sortKey(s: RawNode): string {
     const sb = s.SortBy;
-    if (sb.useOp) throw new Unsupported('ORDER BY USING');
-    const desc = sb.sortby_dir === 'SORTBY_DESC';
-    const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls === 'SORTBY_NULLS_DEFAULT' && desc);
+    const { desc, nullsFirst } = sortDirection(sb);
     return sortKeyText({ expr: this.bound(sb.node), desc, nullsFirst }, this.exprOptions(), this.indent);
   }
 
@@ -192,14 +197,12 @@ class QueryPrinter {
   /** a set operation's ORDER BY names output columns by number (force_colno) */
   private columnNumber(s: RawNode, columns: readonly string[] | undefined): string {
     const sb = s.SortBy;
-    if (sb.useOp) throw new Unsupported('ORDER BY USING');
     const node = sb.node;
     let n: number | undefined;
     if (node.A_Const?.ival !== undefined) n = node.A_Const.ival.ival;
     else if (node.ColumnRef?.fields?.length === 1 && columns) n = columns.indexOf(node.ColumnRef.fields[0].String?.sval) + 1;
     if (!n) throw new Unsupported('set operation ORDER BY expression');
-    const desc = sb.sortby_dir === 'SORTBY_DESC';
-    const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls === 'SORTBY_NULLS_DEFAULT' && desc);
+    const { desc, nullsFirst } = sortDirection(sb);
     return `${n}${desc ? ' DESC' : ''}${nullsFirst !== desc ? (nullsFirst ? ' NULLS FIRST' : ' NULLS LAST') : ''}`;
   }
 
@@ -366,7 +369,7 @@ class QueryPrinter {
       this.buf = '';
       if (isColumn(e)) {
         text = this.expr(e, true);
-        attname = e.name;
+        attname = e.joinAlias?.name ?? e.name;
       } else {
         text = this.expr(e, true);
         attname = colNamesVisible ? undefined : '?column?';
@@ -436,6 +439,15 @@ class QueryPrinter {
     }
     if (item.RangeFunction) return this.functionItem(item, item.RangeFunction);
     if (item.JoinExpr) return this.join(item.JoinExpr);
+    if (item.RangeTableSample) {
+      // get_tablesample_def, after the relation and its alias; its arguments without their implicit casts
+      const n = item.RangeTableSample;
+      this.relation(item, n.relation.RangeVar);
+      const method = ((n.method ?? []) as RawNode[]).map((m) => m.String?.sval as string).pop()!.toLowerCase();
+      this.out(` TABLESAMPLE ${method} (${((n.args ?? []) as RawNode[]).map((a) => this.expr(this.bound(a))).join(', ')})`);
+      if (n.repeatable) this.out(` REPEATABLE (${this.expr(this.bound(n.repeatable))})`);
+      return;
+    }
     throw new Unsupported(`FROM item ${Object.keys(item)[0]}`);
   }
 
@@ -449,7 +461,7 @@ class QueryPrinter {
     if (!n.inh) this.out('ONLY ');
     // a name without a schema is a WITH query's (CREATE VIEW wrote every relation's schema into the tree)
     this.out(n.schemaname ? relationMarker(n.schemaname, n.relname) : quoteIdent(n.relname));
-    const refname = this.ownName(n.alias?.aliasname ?? n.relname);
+    const refname = this.frame?.items.get(n) ?? this.ownName(n.alias?.aliasname ?? n.relname);
     if (n.alias || refname !== n.relname) this.out(` ${quoteIdent(refname)}`);
     if (n.alias?.colnames) this.out(this.columnList(item));
   }
@@ -457,18 +469,26 @@ class QueryPrinter {
   /** a function in FROM: always its alias and its columns' names (ruleutils' printaliases for RTE_FUNCTION) */
   private functionItem(item: RawNode, n: RawNode): void {
     const fns = n.functions as RawNode[];
-    const coldefs = fns[0]?.List.items[1];
-    if (fns.length !== 1 || n.is_rowsfrom || (coldefs && Object.keys(coldefs).length > 0)) throw new Unsupported('ROWS FROM');
-    const call = fns[0].List.items[0].FuncCall;
-    if (!call || call.agg_star || call.agg_order || call.over) throw new Unsupported('a function in FROM');
-    if (n.lateral) this.out('LATERAL ');
-    const parts = (call.funcname as RawNode[]).map((x) => x.String.sval as string);
-    const name = parts[parts.length - 1]!;
-    const args = ((call.args ?? []) as RawNode[]).map((a) => {
-      if (a.NamedArgExpr) throw new Unsupported('named arguments');
-      return this.expr(this.bound(a), true);
+    if (fns.some((f) => f.List.items[1]?.List?.items?.length)) throw new Unsupported('a column definition list');
+    const calls = fns.map((f) => {
+      const call = f.List.items[0].FuncCall;
+      if (!call || call.agg_star || call.agg_order || call.over) throw new Unsupported('a function in FROM');
+      const parts = (call.funcname as RawNode[]).map((x) => x.String.sval as string);
+      const args = ((call.args ?? []) as RawNode[]).map((a) => {
+        if (a.NamedArgExpr) throw new Unsupported('named arguments');
+        return this.expr(this.bound(a), true);
+      });
+      return { name: parts[parts.length - 1]!, args };
     });
-    this.out(`${/^[a-z_][a-z0-9_$]*$/.test(name) ? quoteIdent(name) : name}(${args.join(', ')})`);
+    if (n.lateral || this.rec.lateral.has(n)) this.out('LATERAL ');
+    const name = calls[0].name;
+    const callText = (c: { name: string; args: string[] }): string => `${/^[a-z_][a-z0-9_$]*$/.test(c.name) ? quoteIdent(c.name) : c.name}(${c.args.join(', ')})`;
+    // get_from_clause_item: one function as itself; unnest(a, b) (parsed as one unnest per
+    // array) and ROWS FROM of unnests alone as UNNEST(a, b); any other list as ROWS FROM(…)
+    const unnests = calls.every((c) => c.name === 'unnest' && c.args.length === 1) || (calls.length === 1 && name === 'unnest' && calls[0].args.length > 1);
+    if (calls.length === 1 && !(name === 'unnest' && calls[0].args.length > 1)) this.out(callText(calls[0]));
+    else if (unnests) this.out(`UNNEST(${calls.flatMap((c) => c.args).join(', ')})`);
+    else this.out(`ROWS FROM(${calls.map(callText).join(', ')})`);
     if (n.ordinality) this.out(' WITH ORDINALITY');
     this.out(` ${quoteIdent(this.ownName(n.alias?.aliasname ?? name))}${this.columnList(item)}`);
   }
@@ -501,7 +521,11 @@ class QueryPrinter {
     if (ownParens) this.out(')');
     if (j.alias) {
       this.out(` ${quoteIdent(this.ownName(j.alias.aliasname))}`);
-      if (j.alias.colnames) throw new Unsupported('join alias column list');
+      // a merged USING column renamed by the alias renames the inputs' columns too (set_using_names): not printed here
+      if (j.alias.colnames && (j.isNatural || j.usingClause?.length)) throw new Unsupported('USING join alias column list');
+      const cols = this.rec.joinColumns.get(j);
+      if (!cols) throw new Unsupported('join alias columns');
+      if (cols.print) this.out(`(${cols.names.map(quoteIdent).join(', ')})`);
     }
   }
 
@@ -550,12 +574,18 @@ class QueryPrinter {
   /** get_windowfunc_expr: the call, then OVER a named window or its specification */
   private windowCall(e: Extract<Expr, { kind: 'window' }>, call: RawNode): string {
     if (!call?.over) throw new Unsupported('a window call without its tree');
-    if (call.agg_filter || call.agg_order) throw new Unsupported('window FILTER / ORDER BY');
+    if (call.agg_order) throw new Unsupported('window ORDER BY');
     const name = /^[a-z_][a-z0-9_$]*$/.test(e.name) ? quoteIdent(e.name) : e.name;
-    const args = call.agg_star ? '*' : e.args.map((a) => this.expr(a, true)).join(', ');
+    // FILTER was bound into the first argument as CASE WHEN c THEN x END (bind-expr's bindWindowCall)
+    const first = e.args[0];
+    const filtered = call.agg_filter && first?.kind === 'case' ? first.whens[0]! : undefined;
+    if (call.agg_filter && !filtered) throw new Unsupported('window FILTER');
+    const shown = filtered ? [filtered.result, ...e.args.slice(1)] : e.args;
+    const args = call.agg_star ? '*' : shown.map((a) => this.expr(a, true)).join(', ');
+    const filter = filtered ? ` FILTER (WHERE ${this.expr(filtered.cond)})` : '';
     const over = call.over;
     const bareName = over.name && !over.refname && !over.partitionClause && !over.orderClause && !(over.frameOptions & 1);
-    return `${name}(${args}) OVER ${bareName ? quoteIdent(over.name) : this.windowSpec(over)}`;
+    return `${name}(${args})${filter} OVER ${bareName ? quoteIdent(over.name) : this.windowSpec(over)}`;
   }
 
   /** get_rule_windowspec */

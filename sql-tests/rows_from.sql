@@ -1,0 +1,34 @@
+-- ROWS FROM (f1(…), f2(…)) [WITH ORDINALITY] [AS t(…)]: functions side by side, NULL-padded
+SELECT * FROM ROWS FROM (generate_series(1, 3), generate_series(10, 11)) AS t(a, b);
+SELECT * FROM ROWS FROM (generate_series(1, 3), generate_series(10, 11)) WITH ORDINALITY AS t(a, b, n);
+SELECT * FROM ROWS FROM (generate_series(1, 2), unnest(ARRAY['x', 'y', 'z']));
+SELECT * FROM ROWS FROM (generate_series(1, 2), unnest(ARRAY['x', 'y', 'z'])) WITH ORDINALITY;
+SELECT * FROM ROWS FROM (generate_series(1, 2), generate_series(1, 3)) AS t(a);
+SELECT generate_series.* FROM ROWS FROM (generate_series(1, 2), generate_series(5, 5));
+SELECT t.* FROM ROWS FROM (generate_series(1, 2)) t;
+SELECT * FROM ROWS FROM (generate_series(1, 2), upper('a')) r;
+SELECT * FROM ROWS FROM (generate_series(1, 0), generate_series(1, 0)) r;
+SELECT * FROM unnest(ARRAY[1, 2], ARRAY['a', 'b', 'c']);
+SELECT * FROM unnest(ARRAY[1, 2], ARRAY['a', 'b', 'c']) WITH ORDINALITY AS u(p, q, o);
+SELECT * FROM (VALUES (1), (2)) v(x), LATERAL ROWS FROM (generate_series(1, x), generate_series(x, 3)) r ORDER BY 1, 2, 3;
+SELECT sum(a), count(b), max(n) FROM ROWS FROM (generate_series(1, 100), generate_series(1, 50)) WITH ORDINALITY AS t(a, b, n);
+SELECT * FROM ROWS FROM (generate_series(1, 2), generate_series(1, 3)) AS t(a, b, c);
+EXPLAIN SELECT * FROM ROWS FROM (generate_series(1, 3), generate_series(10, 11)) WITH ORDINALITY AS t(a, b, n);
+EXPLAIN SELECT * FROM ROWS FROM (generate_series(1, 2), generate_series(1, 3));
+-- views print it as ruleutils does
+CREATE VIEW rows_from_v1 AS SELECT * FROM ROWS FROM (generate_series(1, 3), generate_series(10, 11)) WITH ORDINALITY AS t(a, b, n);
+CREATE VIEW rows_from_v2 AS SELECT a FROM ROWS FROM (generate_series(1, 3), unnest(ARRAY['x'])) AS t(a, b);
+CREATE VIEW rows_from_v3 AS SELECT * FROM ROWS FROM (generate_series(1, 3)) x;
+CREATE VIEW rows_from_v4 AS SELECT * FROM unnest(ARRAY[1, 2], ARRAY['a', 'b']) WITH ORDINALITY u(p, q, o);
+CREATE VIEW rows_from_v5 AS SELECT * FROM ROWS FROM (unnest(ARRAY[1, 2]), unnest(ARRAY[3])) u;
+CREATE VIEW rows_from_v6 AS SELECT * FROM ROWS FROM (generate_series(1, 2), generate_series(3, 4));
+SELECT pg_get_viewdef('rows_from_v1', true);
+SELECT pg_get_viewdef('rows_from_v2');
+SELECT pg_get_viewdef('rows_from_v3', true);
+SELECT pg_get_viewdef('rows_from_v4', true);
+SELECT pg_get_viewdef('rows_from_v5', true);
+SELECT pg_get_viewdef('rows_from_v6', true);
+SELECT * FROM rows_from_v1;
+SELECT * FROM rows_from_v5;
+SELECT * FROM rows_from_v6;
+DROP VIEW rows_from_v1, rows_from_v2, rows_from_v3, rows_from_v4, rows_from_v5, rows_from_v6;
