@@ -687,6 +687,7 @@ function bindSubLink(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
     if (arr === undefined) throw new SqlError(SqlState.undefinedObject, `could not find array type for data type ${formatType(colType)}`);
     return { kind: 'subquery', type: sqlType(arr), mode: 'array', plan };
   }
+  if ((type === 'ANY_SUBLINK' || type === 'ALL_SUBLINK') && n.testexpr?.RowExpr) return bindRowSubLink(n, plan, scope, ctx);
   if (type === 'ANY_SUBLINK' || type === 'ALL_SUBLINK') {
     const left = bindExpr(n.testexpr, scope, ctx);
     if (plan.schema.length !== 1) {
@@ -697,6 +698,48 @@ function bindSubLink(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
     return { kind: 'insubquery', type: T.bool, all: type === 'ALL_SUBLINK', left: coerce(env, left, fn.argTypes[0], 'implicit'), plan, fn, op };
   }
   throw new SqlError(SqlState.featureNotSupported, `subquery type ${type} is not supported`, { position: pos(n) });
+}
+
+/**
+ * `(a, b) IN (SELECT x, y …)`, `(a, b) <> ALL (…)`: each subquery row compared field by field
+ * as a row comparison (PostgreSQL's RowCompare semantics: a false pair decides, else a NULL
+ * makes it NULL), the subquery's columns handed over as one record.
+ */
+function bindRowSubLink(n: RawNode, plan: Plan, scope: Scope, ctx: ExprContext): Expr {
+  const env = ctx.env;
+  const position = pos(n);
+  const ls = ((n.testexpr.RowExpr.args ?? []) as RawNode[]).map((a) => bindExpr(a, scope, ctx));
+  if (plan.schema.length > ls.length) throw new SqlError(SqlState.syntaxError, 'subquery has too many columns', { position });
+  if (plan.schema.length < ls.length) throw new SqlError(SqlState.syntaxError, 'subquery has too few columns', { position });
+  const op = n.operName ? (n.operName as RawNode[]).map((x) => x.String.sval).pop() as string : '=';
+  if (op !== '=' && op !== '<>') {
+    throw new SqlError(SqlState.featureNotSupported, `row comparison with ${op} against a subquery is not supported`, { position });
+  }
+  const fns = ls.map((l, i) => {
+    const fn = resolveOperator(op, l.type, plan.schema[i]!.type);
+    if (fn.returnType.oid !== OID.bool) throw new SqlError(SqlState.datatypeMismatch, `row comparison operator must yield type boolean, not type ${formatType(fn.returnType)}`, { position });
+    return fn;
+  });
+  const leftFields = ls.map((l, i) => coerce(env, l, fns[i]!.argTypes[0]!, 'implicit'));
+  const rightFields = plan.schema.map((c, i) => coerce(env, { kind: 'column', type: c.type, level: 0, index: i, name: c.name }, fns[i]!.argTypes[1]!, 'implicit'));
+  const recordOf = (fields: Expr[]): Expr => ({ kind: 'array', type: recordType(fields.map((f, i) => ({ name: `f${i + 1}`, type: f.type }))), elems: fields });
+  const right = recordOf(rightFields);
+  const rows: Plan = { kind: 'project', schema: [{ name: 'row', type: right.type, tableOid: 0, attnum: 0 }], input: plan, exprs: [right] };
+  const and = op === '=';
+  const rowCompare: ScalarFunction = {
+    kind: 'scalar', argTypes: [right.type, right.type], returnType: T.bool, strict: true, volatile: false,
+    impl: ([l, r], evalCtx) => {
+      let sawNull = false;
+      for (let i = 0; i < fns.length; i++) {
+        const a = (l as Value[])[i]!, b = (r as Value[])[i]!;
+        const v = (a === null || b === null) && fns[i]!.strict ? null : fns[i]!.impl([a, b], evalCtx);
+        if (v === null) sawNull = true;
+        else if (v !== and) return v; // = : a false pair decides; <> : a true one
+      }
+      return sawNull ? null : and;
+    },
+  };
+  return { kind: 'insubquery', type: T.bool, all: n.subLinkType === 'ALL_SUBLINK', left: recordOf(leftFields), plan: rows, fn: rowCompare };
 }
 
 function bindSqlValueFunction(n: RawNode, env: BindEnv): Expr {

@@ -559,8 +559,10 @@ class QueryPrinter {
         case 'ARRAY_SUBLINK': return `ARRAY(${query()})`;
         case 'ANY_SUBLINK': case 'ALL_SUBLINK': {
           if (e.kind !== 'insubquery') throw new Unsupported('ANY / ALL');
-          const left = ruleExpr(e.left, { ...this.exprOptions(), indent }, true);
-          const op = e.op ?? '=';
+          // a row on the left prints as PostgreSQL's RowCompare over the sub-select: (a, b) IN (…)
+          const row = link.testexpr?.RowExpr && e.left.kind === 'array' && e.left.type.oid === OID.record ? e.left.elems : undefined;
+          const left = row ? `(${row.map((x) => ruleExpr(x, { ...this.exprOptions(), indent })).join(', ')})` : ruleExpr(e.left, { ...this.exprOptions(), indent }, true);
+          const op = e.op ?? (link.operName ? (link.operName as RawNode[]).map((x) => x.String.sval as string).pop()! : '=');
           const how = link.subLinkType === 'ANY_SUBLINK' ? (op === '=' ? ' IN ' : ` ${op} ANY `) : ` ${op} ALL `;
           return `(${left}${how}(${query()}))`;
         }

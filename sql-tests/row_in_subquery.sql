@@ -1,0 +1,20 @@
+-- (a, b) IN / = ANY / <> ALL / NOT IN (SELECT x, y …): row comparison semantics per subquery row
+create table rin (a int, b text);
+insert into rin values (1, 'x'), (2, 'y'), (3, null), (null, 'z');
+create table rsub (x bigint, y varchar);
+insert into rsub values (1, 'x'), (3, 'q'), (null, 'y');
+select a, b from rin where (a, b) in (select x, y from rsub) order by a;
+select a, b, (a, b) in (select x, y from rsub) as isin, (a, b) not in (select x, y from rsub) as notin from rin order by a nulls last;
+select a, b, (a, b) = any (select x, y from rsub) as eqany, (a, b) <> all (select x, y from rsub) as neall from rin order by a nulls last;
+select (1, 'x') in (select 1, 'x'), (1, null) in (select 1, null), (1, 'x') in (select 1, 'x' where false);
+select (a, b) in (select x from rsub) from rin;
+select (a) in (select x, y from rsub) from rin;
+select (a, b, a) in (select x, y from rsub) from rin;
+select a from rin r where (a, b) in (select x, y from rsub s where s.x = r.a) order by 1;
+drop table rin, rsub;
+create table rin (a int, b text);
+create table rsub (x bigint, y varchar);
+create view rv as select * from rin where (a,b) in (select x,y from rsub) and (a,b) <> all (select x, y from rsub);
+select pg_get_viewdef('rv');
+drop view rv;
+drop table rin, rsub;
