@@ -257,6 +257,23 @@ function baseScanColumns(plan: Plan, at: readonly number[]): { scan: Plan; colum
 }
 
 /**
+ * query_is_distinct_for over a set operation: a UNION, INTERSECT or EXCEPT without ALL under
+ * the side (through filters, sorts and projections that select its columns as they are)
+ * whose every output column is one of the columns `at`.
+ */
+function distinctSetopFor(plan: Plan, at: readonly number[]): boolean {
+  if (plan.kind === 'filter' || plan.kind === 'sort') return distinctSetopFor(plan.input, at);
+  if (plan.kind === 'project') {
+    const through = at.map((i) => {
+      const e = plan.exprs[i];
+      return e?.kind === 'column' && e.level === 0 ? e.index : -1;
+    });
+    return distinctSetopFor(plan.input, through);
+  }
+  return plan.kind === 'setop' && !plan.all && plan.schema.every((_, i) => at.includes(i));
+}
+
+/**
  * estimate_hash_bucket_stats: the share of the build rows in a probe's bucket. `restricted`
  * is the share of the column's table its scan keeps (distinct values shrink with it).
  */
@@ -1146,7 +1163,9 @@ export class CostModel {
 
   private computeInnerUnique(plan: Extract<Plan, { kind: 'join' }>, innerSide: 'left' | 'right'): boolean {
     const keys = hashJoinKeys(plan.on, plan.left.schema.length);
-    const base = keys && baseScanColumns(innerSide === 'left' ? plan.left : plan.right, keys.map((k) => (innerSide === 'left' ? k.left : k.right)));
+    const innerKeys = keys?.map((k) => (innerSide === 'left' ? k.left : k.right));
+    if (innerKeys && distinctSetopFor(innerSide === 'left' ? plan.left : plan.right, innerKeys)) return true;
+    const base = keys && baseScanColumns(innerSide === 'left' ? plan.left : plan.right, innerKeys!);
     if (!keys || !base) return false;
     const lookup = this.schemaLookup(base.scan.schema);
     if (keys.some((k, n) => base.columns[n]! >= 0 && lookup({ kind: 'column', type: k.type, level: 0, index: base.columns[n]!, name: '' })?.unique === true)) return true;
