@@ -378,6 +378,8 @@ export class CostModel {
   /** A table's relpages: what its rows fill, but 10 for one never analyzed that fills fewer (plannedRows). */
   tablePages(table: TableDef, rows: number, width: number): number {
     if (this.smallUnanalyzed(table)) return MIN_UNANALYZED_PAGES;
+    // truncated (reltuples -1): the pages its rows fill now, whatever density plannedRows assumed
+    if (table.relStats && table.relStats.tuples < 0 && storesRows(table)) return this.filledPages(table, this.liveRows(table.oid), width);
     return this.filledPages(table, rows, width);
   }
 
@@ -404,12 +406,15 @@ export class CostModel {
 
   /** Never analyzed nor vacuumed (PostgreSQL's reltuples = -1) and filling fewer than 10 pages at its columns' type widths. */
   private smallUnanalyzed(table: TableDef): boolean {
-    if (table.stats || table.relStats || table.allVisibleRows !== undefined || !storesRows(table)) return false;
+    // reltuples -1: never recorded, or reset by TRUNCATE (its statistics stay)
+    const unknownTuples = table.relStats ? table.relStats.tuples < 0 : !table.stats;
+    if (!unknownTuples || table.allVisibleRows !== undefined || !storesRows(table)) return false;
     return this.pages(this.liveRows(table.oid), this.typeWidths(table)) < MIN_UNANALYZED_PAGES;
   }
 
+  /** get_rel_data_width: each column's analyzed average width, else its type's. */
   private typeWidths(table: TableDef): number {
-    return table.columns.reduce((w, c) => w + typeWidth(c.type), 0);
+    return table.columns.reduce((w, c) => w + (table.stats?.columns[c.name]?.avgWidth || typeWidth(c.type)), 0);
   }
 
   /**
@@ -429,9 +434,12 @@ export class CostModel {
       // estimate_rel_size: the pages the rows fill now at the density pg_class recorded
       return Math.round((recorded.tuples / recorded.pages) * this.filledPages(table, live, this.tableWidth(table)));
     }
-    if (!this.smallUnanalyzed(table)) return live;
     // density as PostgreSQL computes it: the data width plus a tuple header and line pointer, unaligned
-    return Math.floor((PAGE_SIZE - PAGE_HEADER) / (this.typeWidths(table) + TUPLE_HEADER + LINE_POINTER)) * MIN_UNANALYZED_PAGES;
+    const density = (): number => Math.floor((PAGE_SIZE - PAGE_HEADER) / (this.typeWidths(table) + TUPLE_HEADER + LINE_POINTER));
+    if (this.smallUnanalyzed(table)) return density() * MIN_UNANALYZED_PAGES;
+    // truncated, then filled past 10 pages: its pages now at that density
+    if (table.relStats && table.relStats.tuples < 0 && live > 0 && storesRows(table)) return density() * this.filledPages(table, live, this.tableWidth(table));
+    return live;
   }
 
   /** A node's own estimate as EXPLAIN shows it: a subquery's Sort without the SubqueryScan above it (PostgreSQL drops that node, keeping its cost above). */

@@ -19,7 +19,20 @@ export function truncate(ctx: DdlContext, stmt: Extract<BoundDdl, { kind: 'trunc
   for (const t of tables) {
     for (const leaf of t.kind === 'p' ? leafPartitions(ctx.catalog, t) : [t]) {
       for (const idx of leaf.indexes) if (idx.method === 'ivfflat') ctx.notices.push(littleDataNotice());
+      forgetSize(leaf);
     }
   }
   return tables;
+}
+
+/**
+ * The new, empty relation files TRUNCATE gives the table and its indexes have pg_class
+ * relpages 0 and reltuples -1, relallvisible 0 (RelationSetNewRelfilenode), whatever ANALYZE
+ * or VACUUM recorded; pg_statistic stays. The planner then estimates the table as one never
+ * analyzed (10 pages' worth while it fills fewer), at its columns' analyzed widths.
+ */
+function forgetSize(table: TableDef): void {
+  const indexes = Object.fromEntries(table.indexes.map((i) => [i.oid, { pages: 0, tuples: -1 }]));
+  table.relStats = { pages: 0, tuples: -1, indexes };
+  table.allVisibleRows = undefined;
 }
