@@ -77,6 +77,11 @@ export interface IndexDef {
   readonly predicateTree?: PredicateNode;
   /** INCLUDE (c, …) of a B-tree index: 0-based non-key columns (pg_index attributes after indnkeyatts) */
   readonly include?: readonly number[];
+  /**
+   * A hash index's buckets when it was built (CREATE INDEX, or TRUNCATE's rebuild): _hash_init's
+   * count for the table's rows estimated then, which its pages grow from (planner/hash-index-size.ts)
+   */
+  hashBuckets?: number;
 }
 
 /** A partial unique index's WHERE as the catalog keeps it (IndexDef.predicateTree). */

@@ -15,6 +15,7 @@ import type { Expr } from './plan.js';
 import { expressionKeyIndex } from './expression-index-match.js';
 import { indexQuals, type RangeComparison } from './range-comparison.js';
 import { clauseSelectivity, distinctCount } from './selectivity.js';
+import { hashIndexPages, hashInitialBuckets } from './hash-index-size.js';
 
 const BLCKSZ = 8192;
 /** SizeOfPageHeaderData */
@@ -116,6 +117,8 @@ export interface BtreeKey {
   readonly columns: readonly number[];
   readonly unique: boolean;
   readonly expression?: IndexDef;
+  /** a hash index (hashcostestimate: genericcostestimate alone; its pages hash-index-size.ts's) */
+  readonly hash?: IndexDef;
 }
 
 /**
@@ -125,6 +128,11 @@ export interface BtreeKey {
  */
 export function btreeKeyLayout(model: CostModel, table: TableDef, key: BtreeKey, rows: number, widths?: readonly number[]): BtreeLayout {
   const lookup = model.tableLookup(table);
+  if (key.hash) {
+    const column = table.columns[key.columns[0] ?? -1];
+    const distinct = column && table.stats?.columns[column.name] ? distinctCount(lookup({ kind: 'column', type: column.type, level: 0, index: key.columns[0]!, name: column.name })) : rows;
+    return { pages: hashIndexPages(rows, distinct, key.hash.hashBuckets ?? hashInitialBuckets(rows)), height: 0 };
+  }
   if (key.expression) {
     const stats = table.stats?.indexes?.[key.expression.name];
     const type = key.expression.expression!.type;
@@ -272,6 +280,7 @@ export function btCostEstimate(model: CostModel, table: TableDef, key: BtreeKey,
   // the index as it is: over the rows stored now (rel->tuples may be estimate_rel_size's guess)
   const layout = btreeKeyLayout(model, table, key, model.liveRows(table.oid));
   const lookup = model.tableLookup(table);
+  if (key.hash) return hashCostEstimate(rel, layout.pages, quals, lookup, loops);
   // the boundary quals
   const bound: BtreeQual[] = [];
   let column = 0;
@@ -328,6 +337,25 @@ export function btCostEstimate(model: CostModel, table: TableDef, key: BtreeKey,
   const first = stats?.correlation ?? 0;
   const correlation = keyColumns > 1 ? first * 0.75 : first;
   return { startup, total, selectivity, correlation, tuples: tuples * saScans, pages };
+}
+
+/**
+ * hashcostestimate: genericcostestimate alone — no descent (the hash code names the bucket),
+ * no correlation (a hash index reads in no key order):
+ *   index tuples = rint(selectivity(every clause) × N / num_sa_scans), between 1 and N
+ *   index pages  = ceil(index tuples × index pages / N) (1 for a one-page index), IO and CPU as btCostEstimate's
+ */
+function hashCostEstimate(rel: { tuples: number; pages: number }, indexPages: number, quals: readonly BtreeQual[], lookup: ReturnType<CostModel['tableLookup']>, loops: number): IndexCosts {
+  const selectivity = quals.length ? clauseSelectivity(and(quals.map((q) => q.cond))!, lookup) : 1;
+  const saScans = quals.reduce((n, q) => (q.kind === 'saop' && (q.arrayLength ?? 10) > 1 ? n * (q.arrayLength ?? 10) : n), 1);
+  const tuples = Math.max(1, Math.min(Math.round((selectivity * rel.tuples) / saScans), rel.tuples));
+  const pages = indexPages > 1 && rel.tuples > 1 ? Math.ceil((tuples * indexPages) / rel.tuples) : 1;
+  let total = loops > 1 || saScans > 1
+    ? (indexPagesFetched(pages * saScans * loops, indexPages, indexPages, rel.pages) * RANDOM_PAGE_COST) / loops
+    : pages * RANDOM_PAGE_COST;
+  const startup = quals.reduce((s, q) => s + (q.operand ? exprCost(q.operand) + exprStartupCost(q.operand) : 0), 0);
+  total += startup + tuples * saScans * (CPU_INDEX_TUPLE_COST + CPU_OPERATOR_COST * quals.length);
+  return { startup, total, selectivity, correlation: 0, tuples: tuples * saScans, pages };
 }
 
 /** What cost_index is given besides the index costs. */
@@ -392,7 +420,7 @@ export function costIndex(model: CostModel, table: TableDef, path: IndexScanPath
 export function btreeKeyOf(table: TableDef, keyName: string, columns?: readonly number[]): BtreeKey {
   const index = table.indexes.find((i) => i.name === keyName);
   if (!index) return { columns: columns ?? [], unique: false };
-  return { columns: index.columns, unique: index.unique, expression: index.expression ? index : undefined };
+  return { columns: index.columns, unique: index.unique, expression: index.expression ? index : undefined, hash: index.method === 'hash' ? index : undefined };
 }
 
 /**

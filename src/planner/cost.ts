@@ -434,12 +434,21 @@ export class CostModel {
       // estimate_rel_size: the pages the rows fill now at the density pg_class recorded
       return Math.round((recorded.tuples / recorded.pages) * this.filledPages(table, live, this.tableWidth(table)));
     }
-    // density as PostgreSQL computes it: the data width plus a tuple header and line pointer, unaligned
-    const density = (): number => Math.floor((PAGE_SIZE - PAGE_HEADER) / (this.typeWidths(table) + TUPLE_HEADER + LINE_POINTER));
+    const density = (): number => this.widthDensity(table);
     if (this.smallUnanalyzed(table)) return density() * MIN_UNANALYZED_PAGES;
     // truncated, then filled past 10 pages: its pages now at that density
     if (table.relStats && table.relStats.tuples < 0 && live > 0 && storesRows(table)) return density() * this.filledPages(table, live, this.tableWidth(table));
     return live;
+  }
+
+  /** Rows a page holds as PostgreSQL reckons them without a recorded density: the data width plus a tuple header and line pointer, unaligned. */
+  private widthDensity(table: TableDef): number {
+    return Math.floor((PAGE_SIZE - PAGE_HEADER) / (this.typeWidths(table) + TUPLE_HEADER + LINE_POINTER));
+  }
+
+  /** The rows estimate_rel_size gives the table once emptied by TRUNCATE: 10 pages at widthDensity. */
+  emptyTableRows(table: TableDef): number {
+    return this.widthDensity(table) * MIN_UNANALYZED_PAGES;
   }
 
   /** A node's own estimate as EXPLAIN shows it: a subquery's Sort without the SubqueryScan above it (PostgreSQL drops that node, keeping its cost above). */
