@@ -23,7 +23,7 @@ import { hashInitialBuckets } from '../planner/hash-index-size.js';
 function indexPages(model: CostModel, table: TableDef, index: IndexDef, rows: number, widths?: readonly number[]): RelationPages {
   const hash = index.method === 'hash' ? index : undefined;
   if (rows <= 0 && !hash) return { pages: 1, tuples: 0 };
-  const key = { columns: index.columns, unique: index.unique, expression: index.expression ? index : undefined, hash };
+  const key = { columns: index.columns, unique: index.unique, expression: index.expression ? index : undefined, hash, builtRows: index.builtRows };
   return { pages: btreeKeyLayout(model, table, key, rows, widths).pages, tuples: rows };
 }
 
@@ -70,6 +70,7 @@ export function recordVacuumed(catalog: Catalog, table: TableDef, heap: HeapNow)
 export function recordIndexBuilt(catalog: Catalog, table: TableDef, index: IndexDef, heap: HeapNow): void {
   // hashbuild sizes its buckets by the table's rows as the planner estimates them before the build
   if (index.method === 'hash') index.hashBuckets = hashInitialBuckets(new CostModel(catalog).env.rowCount(table.oid));
+  if (index.method === 'btree') index.builtRows = Math.max(0, heap.rows);
   if (index.method !== 'btree' && index.method !== 'hash') return;
   if (heap.rows <= 0 && !table.relStats) return;
   const indexes = { ...table.relStats?.indexes, [index.oid]: indexPages(new CostModel(catalog), table, index, heap.rows, heap.widths) };

@@ -39,5 +39,8 @@ function forgetSize(ctx: DdlContext, table: TableDef): void {
   table.allVisibleRows = undefined;
   // a hash index is built anew for the empty table: its buckets for 10 pages' worth of rows
   const model = new CostModel(ctx.catalog);
-  for (const i of table.indexes) if (i.method === 'hash') i.hashBuckets = hashInitialBuckets(model.emptyTableRows(table));
+  for (const i of table.indexes) {
+    if (i.method === 'hash') i.hashBuckets = hashInitialBuckets(model.emptyTableRows(table));
+    if (i.method === 'btree') i.builtRows = 0;
+  }
 }
