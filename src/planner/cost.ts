@@ -596,7 +596,10 @@ export class CostModel {
         const shown = plan.outputRead && !plan.subqueryScan ? plan.outputRead.map((i) => plan.schema[i]) : plan.schema;
         // the select list of a subquery over a set operation (no simple UNION ALL): as wide as the operation's columns
         const overSetop = plan.input.kind === 'setop' && !isSimpleUnionAll(plan.input) && plan.exprs.every((e) => e.kind === 'column' && e.level === 0);
-        const listWidth = overSetop ? shown.reduce((w, c) => w + typeWidth(c.type), 0) : this.schemaWidth(shown);
+        const overAppend = plan.input.kind === 'setop' && isSimpleUnionAll(plan.input) ? plan.input : undefined;
+        const listWidth = overSetop ? shown.reduce((w, c) => w + typeWidth(c.type), 0)
+          : overAppend ? plan.exprs.reduce((w, e) => w + (e.kind === 'column' && e.level === 0 ? this.appendColumnWidth(overAppend, e.index) : this.exprWidth(e, overAppend.schema)), 0)
+          : this.schemaWidth(shown);
         return { ...input, total: input.total + input.rows * perRow, width: listWidth + this.windowKeysWidth(plan) + this.groupKeysWidth(plan) };
       }
       case 'projectSet': {
@@ -1496,6 +1499,23 @@ export class CostModel {
     // a simple UNION ALL is an append relation over its members' widths; any other set operation's
     // output has no statistics, its columns' type widths (setopWidth)
     return { startup: members[0]!.startup, total, rows, width: simple ? Math.max(...members.map((e) => e.width)) : setopWidth(plan) };
+  }
+
+  /**
+   * A column of a simple UNION ALL's append relation as set_append_rel_size makes it: each
+   * member's width of it (its statistics' where it has them) averaged over the members' rows.
+   */
+  private appendColumnWidth(plan: Extract<Plan, { kind: 'setop' }>, index: number): number {
+    let rows = 0;
+    let size = 0;
+    for (const m of unionMembers(plan)) {
+      const n = this.estimate(m).rows;
+      const column = m.schema[index];
+      if (!column) continue;
+      rows += n;
+      size += n * this.schemaWidth([column]);
+    }
+    return rows > 0 ? Math.round(size / rows) : typeWidth(plan.schema[index]!.type);
   }
 
   /**
