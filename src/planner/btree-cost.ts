@@ -98,7 +98,10 @@ export function btreeLayout(rows: number, keyBytes: number, distinct = rows, ded
     // leaves split in waves, so the fill swings around that with the row count: random float8
     // keys 63 % at 30,000 rows, 76 % at 50,000; random text of 13-65 bytes 63-73 %.)
     const perGrownLeaf = Math.max(1, Math.floor((free * Math.LN2) / (bytes / items)));
-    level = Math.max(Math.ceil((items * (rows - Math.min(rows, inserted))) / rows / perLeaf), Math.ceil(items / perGrownLeaf));
+    const grownItems = (items * Math.min(rows, inserted)) / rows;
+    const builtLeaves = Math.ceil((items - grownItems) / perLeaf);
+    const slack = builtLeaves * Math.max(0, Math.floor(free / (bytes / items)) - perLeaf);
+    level = Math.max(level, builtLeaves + Math.ceil(Math.max(0, grownItems - slack) / perGrownLeaf));
   }
   let pages = level + 1;
   let height = 0;
