@@ -4,7 +4,7 @@
  * planner scales the table's current pages by their density (planner/cost.ts plannedRows,
  * estimate_rel_size).
  *
- *   ANALYZE       the table: ANALYZE's relpages and reltuples; each B-tree index: the pages its
+ *   ANALYZE       the table: ANALYZE's relpages and reltuples; each B-tree or hash index: the pages its
  *                 keys fill over those rows (planner/btree-cost.ts btreeKeyLayout), the same tuples
  *   VACUUM        the table: its live rows and the pages they fill; the indexes as they were
  *                 (PostgreSQL's VACUUM leaves an index without dead tuples alone)
