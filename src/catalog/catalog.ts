@@ -79,6 +79,17 @@ export interface IndexDef {
   readonly predicateTree?: PredicateNode;
   /** INCLUDE (c, …) of a B-tree index: 0-based non-key columns (pg_index attributes after indnkeyatts) */
   readonly include?: readonly number[];
+  /**
+   * A hash index's buckets when it was built (CREATE INDEX, or TRUNCATE's rebuild): _hash_init's
+   * count for the table's rows estimated then, which its pages grow from (planner/hash-index-size.ts)
+   */
+  hashBuckets?: number;
+  /**
+   * A B-tree's rows when it was built (CREATE INDEX's bulk build, 0 with CREATE TABLE or after
+   * TRUNCATE): the rows since came by INSERT, whose page splits leave leaves less full
+   * (planner/btree-cost.ts btreeLayout). Absent: unknown, every row counted as bulk-built.
+   */
+  builtRows?: number;
 }
 
 /** A partial unique index's WHERE as the catalog keeps it (IndexDef.predicateTree). */

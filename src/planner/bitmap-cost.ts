@@ -64,8 +64,8 @@ export function bitmapHeapScanCost(model: CostModel, table: TableDef, filter: Ex
       selectivity = p.kind === 'and' ? selectivity * sub.selectivity : selectivity + sub.selectivity;
     });
     selectivity = Math.min(1, selectivity);
-    const childRows = p.args.map((a) => nodes.get(a)!.rows);
-    nodes.set(p, { startup: cost, total: cost, rows: p.kind === 'or' ? childRows.reduce((s, r) => s + r, 0) : clampRows(selectivity * rel.rows), width: 0 });
+    // create_bitmap_subplan: a BitmapOr's or BitmapAnd's rows are its selectivity's share of the table
+    nodes.set(p, { startup: cost, total: cost, rows: clampRows(selectivity * rel.rows), width: 0 });
     return { cost, selectivity };
   };
   const bitmap = tree(path);

@@ -257,6 +257,23 @@ function baseScanColumns(plan: Plan, at: readonly number[]): { scan: Plan; colum
 }
 
 /**
+ * query_is_distinct_for over a set operation: a UNION, INTERSECT or EXCEPT without ALL under
+ * the side (through filters, sorts and projections that select its columns as they are)
+ * whose every output column is one of the columns `at`.
+ */
+function distinctSetopFor(plan: Plan, at: readonly number[]): boolean {
+  if (plan.kind === 'filter' || plan.kind === 'sort') return distinctSetopFor(plan.input, at);
+  if (plan.kind === 'project') {
+    const through = at.map((i) => {
+      const e = plan.exprs[i];
+      return e?.kind === 'column' && e.level === 0 ? e.index : -1;
+    });
+    return distinctSetopFor(plan.input, through);
+  }
+  return plan.kind === 'setop' && !plan.all && plan.schema.every((_, i) => at.includes(i));
+}
+
+/**
  * estimate_hash_bucket_stats: the share of the build rows in a probe's bucket. `restricted`
  * is the share of the column's table its scan keeps (distinct values shrink with it).
  */
@@ -361,6 +378,8 @@ export class CostModel {
   /** A table's relpages: what its rows fill, but 10 for one never analyzed that fills fewer (plannedRows). */
   tablePages(table: TableDef, rows: number, width: number): number {
     if (this.smallUnanalyzed(table)) return MIN_UNANALYZED_PAGES;
+    // truncated (reltuples -1): the pages its rows fill now, whatever density plannedRows assumed
+    if (table.relStats && table.relStats.tuples < 0 && storesRows(table)) return this.filledPages(table, this.liveRows(table.oid), width);
     return this.filledPages(table, rows, width);
   }
 
@@ -387,12 +406,15 @@ export class CostModel {
 
   /** Never analyzed nor vacuumed (PostgreSQL's reltuples = -1) and filling fewer than 10 pages at its columns' type widths. */
   private smallUnanalyzed(table: TableDef): boolean {
-    if (table.stats || table.relStats || table.allVisibleRows !== undefined || !storesRows(table)) return false;
+    // reltuples -1: never recorded, or reset by TRUNCATE (its statistics stay)
+    const unknownTuples = table.relStats ? table.relStats.tuples < 0 : !table.stats;
+    if (!unknownTuples || table.allVisibleRows !== undefined || !storesRows(table)) return false;
     return this.pages(this.liveRows(table.oid), this.typeWidths(table)) < MIN_UNANALYZED_PAGES;
   }
 
+  /** get_rel_data_width: each column's analyzed average width, else its type's. */
   private typeWidths(table: TableDef): number {
-    return table.columns.reduce((w, c) => w + typeWidth(c.type), 0);
+    return table.columns.reduce((w, c) => w + (table.stats?.columns[c.name]?.avgWidth || typeWidth(c.type)), 0);
   }
 
   /**
@@ -412,9 +434,21 @@ export class CostModel {
       // estimate_rel_size: the pages the rows fill now at the density pg_class recorded
       return Math.round((recorded.tuples / recorded.pages) * this.filledPages(table, live, this.tableWidth(table)));
     }
-    if (!this.smallUnanalyzed(table)) return live;
-    // density as PostgreSQL computes it: the data width plus a tuple header and line pointer, unaligned
-    return Math.floor((PAGE_SIZE - PAGE_HEADER) / (this.typeWidths(table) + TUPLE_HEADER + LINE_POINTER)) * MIN_UNANALYZED_PAGES;
+    const density = (): number => this.widthDensity(table);
+    if (this.smallUnanalyzed(table)) return density() * MIN_UNANALYZED_PAGES;
+    // truncated, then filled past 10 pages: its pages now at that density
+    if (table.relStats && table.relStats.tuples < 0 && live > 0 && storesRows(table)) return density() * this.filledPages(table, live, this.tableWidth(table));
+    return live;
+  }
+
+  /** Rows a page holds as PostgreSQL reckons them without a recorded density: the data width plus a tuple header and line pointer, unaligned. */
+  private widthDensity(table: TableDef): number {
+    return Math.floor((PAGE_SIZE - PAGE_HEADER) / (this.typeWidths(table) + TUPLE_HEADER + LINE_POINTER));
+  }
+
+  /** The rows estimate_rel_size gives the table once emptied by TRUNCATE: 10 pages at widthDensity. */
+  emptyTableRows(table: TableDef): number {
+    return this.widthDensity(table) * MIN_UNANALYZED_PAGES;
   }
 
   /** A node's own estimate as EXPLAIN shows it: a subquery's Sort without the SubqueryScan above it (PostgreSQL drops that node, keeping its cost above). */
@@ -568,7 +602,10 @@ export class CostModel {
         const shown = plan.outputRead && !plan.subqueryScan ? plan.outputRead.map((i) => plan.schema[i]) : plan.schema;
         // the select list of a subquery over a set operation (no simple UNION ALL): as wide as the operation's columns
         const overSetop = plan.input.kind === 'setop' && !isSimpleUnionAll(plan.input) && plan.exprs.every((e) => e.kind === 'column' && e.level === 0);
-        const listWidth = overSetop ? shown.reduce((w, c) => w + typeWidth(c.type), 0) : this.schemaWidth(shown);
+        const overAppend = plan.input.kind === 'setop' && isSimpleUnionAll(plan.input) ? plan.input : undefined;
+        const listWidth = overSetop ? shown.reduce((w, c) => w + typeWidth(c.type), 0)
+          : overAppend ? plan.exprs.reduce((w, e) => w + (e.kind === 'column' && e.level === 0 ? this.appendColumnWidth(overAppend, e.index) : this.exprWidth(e, overAppend.schema)), 0)
+          : this.schemaWidth(shown);
         return { ...input, total: input.total + input.rows * perRow, width: listWidth + this.windowKeysWidth(plan) + this.groupKeysWidth(plan) };
       }
       case 'projectSet': {
@@ -1152,7 +1189,9 @@ export class CostModel {
 
   private computeInnerUnique(plan: Extract<Plan, { kind: 'join' }>, innerSide: 'left' | 'right'): boolean {
     const keys = hashJoinKeys(plan.on, plan.left.schema.length);
-    const base = keys && baseScanColumns(innerSide === 'left' ? plan.left : plan.right, keys.map((k) => (innerSide === 'left' ? k.left : k.right)));
+    const innerKeys = keys?.map((k) => (innerSide === 'left' ? k.left : k.right));
+    if (innerKeys && distinctSetopFor(innerSide === 'left' ? plan.left : plan.right, innerKeys)) return true;
+    const base = keys && baseScanColumns(innerSide === 'left' ? plan.left : plan.right, innerKeys!);
     if (!keys || !base) return false;
     const lookup = this.schemaLookup(base.scan.schema);
     if (keys.some((k, n) => base.columns[n]! >= 0 && lookup({ kind: 'column', type: k.type, level: 0, index: base.columns[n]!, name: '' })?.unique === true)) return true;
@@ -1471,6 +1510,23 @@ export class CostModel {
     // a simple UNION ALL is an append relation over its members' widths; any other set operation's
     // output has no statistics, its columns' type widths (setopWidth)
     return { startup: members[0]!.startup, total, rows, width: simple ? Math.max(...members.map((e) => e.width)) : setopWidth(plan) };
+  }
+
+  /**
+   * A column of a simple UNION ALL's append relation as set_append_rel_size makes it: each
+   * member's width of it (its statistics' where it has them) averaged over the members' rows.
+   */
+  private appendColumnWidth(plan: Extract<Plan, { kind: 'setop' }>, index: number): number {
+    let rows = 0;
+    let size = 0;
+    for (const m of unionMembers(plan)) {
+      const n = this.estimate(m).rows;
+      const column = m.schema[index];
+      if (!column) continue;
+      rows += n;
+      size += n * this.schemaWidth([column]);
+    }
+    return rows > 0 ? Math.round(size / rows) : typeWidth(plan.schema[index]!.type);
   }
 
   /**

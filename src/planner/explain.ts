@@ -1262,7 +1262,8 @@ class Builder implements DeparseContext {
     const inner = this.asking('small', () => this.build(buildLeft ? plan.left : plan.right));
     const hash: DisplayNode = {
       type: 'Hash', title: 'Hash', props: [], details: [], children: [{ rel: 'Outer', node: inner }], subplans: [],
-      est: { ...inner.est, startup: inner.est.total }, actual: inner.actual,
+      // the input's whole cost: a subquery's top read through its (removed) SubqueryScan counts that scan
+      est: { ...inner.est, startup: this.opts.model.estimate(buildLeft ? plan.left : plan.right).total, total: this.opts.model.estimate(buildLeft ? plan.left : plan.right).total }, actual: inner.actual,
     };
     const spilled = this.opts.spillStats?.get(plan);
     const held = this.opts.memoryStats?.get(plan);

@@ -784,7 +784,9 @@ export class SelectBinder {
     });
     left = castSetOperand(this.env, left, types);
     right = castSetOperand(this.env, right, types);
-    const schema = left.schema.map((c, i) => ({ ...c, type: types[i] }));
+    // no statistics reach above a set operation (examine_simple_variable punts on a subquery's
+    // setOperations, and on a UNION ALL appendrel's parent): its columns come from no table
+    const schema = left.schema.map((c, i) => ({ ...c, type: types[i], tableOid: 0, attnum: 0 }));
     const plan: Plan = { kind: 'setop', schema, op, all: !!stmt.all, left, right };
     return this.bindOrderLimit(stmt, plan, new Scope(parent), true);
   }

@@ -319,9 +319,9 @@ export function buildSystemRelations(): SystemRelation[] {
         const relkind = t.kind === 'p' ? 'I' : 'i';
         const row = base(i.oid, i.name, namespaceOid(ctx.catalog, t.schema), 0, AM[i.method] ?? AM.btree, relkind, i.columns.length, false, 0, opts.length ? opts : null, 0, 'n');
         if (i.parentIndex !== undefined) row[26] = true; // relispartition
-        if (i.method === 'btree' && relkind === 'i') {
+        if ((i.method === 'btree' || i.method === 'hash') && relkind === 'i') {
           // as the last VACUUM, ANALYZE or CREATE INDEX recorded it (engine/relation-size.ts); never: an empty index's meta page
-          const recorded = t.relStats?.indexes?.[i.oid] ?? { pages: 1, tuples: 0 };
+          const recorded = t.relStats?.indexes?.[i.oid] ?? { pages: i.method === 'hash' ? 0 : 1, tuples: i.method === 'hash' ? -1 : 0 };
           row[9] = recorded.pages; // relpages
           row[10] = recorded.tuples; // reltuples
         }

@@ -112,7 +112,7 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
       await addStorageKey(ctx, leaf.oid, leaf.columns, storageKeySpec(idx), idx.expression);
     }
   }
-  if (method === 'btree' && table.kind !== 'p') {
+  if ((method === 'btree' || method === 'hash') && table.kind !== 'p') {
     recordIndexBuilt(ctx.catalog, table, idx, await currentHeap(ctx.catalog, ctx.storage, table, ctx.dataTxn));
   }
   if (method === 'hnsw' && opclasses[0].startsWith('sparsevec_')) checkSparseRows(ctx, table, cols[0]);

@@ -155,6 +155,8 @@ function resolveConstraints(ctx: DdlContext, draft: TableDraft, table: TableDef)
     });
     const made = keyConstraint(ctx, table, key.kind, cols, key.columns, key.name, { columns: include, names: includeNames }, !!key.nullsNotDistinct);
     draft.constraints.push(made.constraint);
+    // built with the empty table: every row it will hold comes by INSERT (relation-size.ts)
+    made.index.builtRows = 0;
     table.indexes.push(made.index);
   }
   for (const c of draft.checks) draft.constraints.push(checkConstraint(ctx, table, columns, draft.constraints, c, c.column));

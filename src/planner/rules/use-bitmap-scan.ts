@@ -53,9 +53,28 @@ function newestFirst(table: Scan['table']): ReturnType<typeof btreeKeys> {
   return [...btreeKeys(table)].reverse();
 }
 
+/**
+ * The table's hash indexes on one plain column with the conjuncts of `cond` they can answer:
+ * `column = value` only (hash_ops has no other operator; an `= ANY` stays the Index Scan's).
+ */
+function hashLeaves(table: Scan['table'], cond: Expr | null): { index: IndexDef; columns: number[]; conds: Expr[] }[] {
+  const out: { index: IndexDef; columns: number[]; conds: Expr[] }[] = [];
+  for (const index of [...table.indexes].reverse()) {
+    if (index.method !== 'hash' || index.predicate || index.predicateSql || index.expression || index.columns.length !== 1) continue;
+    const conds = indexQuals(cond, index.columns).filter((q) => q.op === '=' && !q.replaces && !q.row && !q.fromLike).map((q) => q.cond);
+    if (conds.length) out.push({ index, columns: [...index.columns], conds });
+  }
+  return out;
+}
+
 /** The cheapest Bitmap Index Scan for the conditions `cond` (a conjunction): an index whose first column they compare. */
 function leafFor(model: CostModel, scan: Scan, cond: Expr): { path: BitmapPath; conds: Expr[]; cost: number } | undefined {
   let best: { path: BitmapPath; conds: Expr[]; cost: number } | undefined;
+  for (const { index, columns, conds } of hashLeaves(scan.table, cond)) {
+    const path: BitmapPath = { kind: 'index', keyName: index.name, columns, cond: conds };
+    const cost = bitmapHeapScanCost(model, scan.table, cond, path).heap.total;
+    if (!best || cost < best.cost) best = { path, conds, cost };
+  }
   for (const { index, columns } of newestFirst(scan.table)) {
     const quals = indexQuals(cond, columns);
     if (!quals.some((q) => q.column === columns[0])) continue;
@@ -81,6 +100,10 @@ function candidates(model: CostModel, scan: Scan): Candidate[] {
     // a comparison standing for a boolean clause (`NOT flag` as `flag = false`) is not
     // rechecked: PostgreSQL tests the clause itself as the Filter
     out.push({ path, recheck: quals.filter((q) => !q.replaces && !cutRow(q)).map((q) => q.cond), cost: cost(path) });
+  }
+  for (const { index, columns, conds } of hashLeaves(scan.table, scan.filter)) {
+    const path: BitmapPath = { kind: 'index', keyName: index.name, columns, cond: conds };
+    out.push({ path, recheck: conds, cost: cost(path) });
   }
   for (const e of expressionCandidates(model, scan, all)) out.push({ ...e, cost: cost(e.path) });
   for (const c of all) {
