@@ -19,6 +19,7 @@ import { tsvectorIn } from './tsvector.js';
 import { tsqueryIn } from './tsquery.js';
 import { enumLabel, findDomain, findUserType, isEnumType, parseEnum } from './user-types.js';
 import { formatRange, parseRange } from './range.js';
+import { formatRecordWith, isRowType, parseRecordWith } from './records.js';
 import { rangeOps } from './compare.js';
 import { cidrIn, cidrOut, inetIn, inetOut } from './network.js';
 import { macaddr8In, macaddrIn } from './macaddr.js';
@@ -210,15 +211,13 @@ export function formatArray(elemType: SqlType, arr: readonly Value[], settings?:
   const delim = TYPES.get(elemType.oid)?.delim ?? ',';
   const parts = arr.map((e) => {
     if (e === null) return 'NULL';
-    if (Array.isArray(e) && !isScalarArrayValue(elemType)) return formatArray(elemType, e, settings);
+    if (Array.isArray(e) && !isRowType(elemType.oid)) return formatArray(elemType, e, settings);
     const s = formatText(elemType, e, settings);
     return needsQuote(s) ? '"' + s.replace(/[\\"]/g, '\\$&') + '"' : s;
   });
   return '{' + parts.join(delim) + '}';
 }
 
-/** element types whose own values are JS arrays (none among built-ins except nested arrays) */
-function isScalarArrayValue(_t: SqlType): boolean { return false; }
 
 export function parseArray(elemType: SqlType, text: string, settings: ParseSettings = {}): Value[] {
   const typeName = formatType({ oid: TYPES.get(elemType.oid)?.array ?? elemType.oid, typmod: -1 });
@@ -237,7 +236,7 @@ export function parseArray(elemType: SqlType, text: string, settings: ParseSetti
     if (s[pos] === '}') { pos++; return out; }
     for (;;) {
       skipWs();
-      if (s[pos] === '{') {
+      if (s[pos] === '{' && !isRowType(elemType.oid)) {
         out.push(parseLevel());
       } else {
         let raw = '';
@@ -338,9 +337,10 @@ export function parseText(type: SqlType, text: string, settings: ParseSettings =
       return parts.map((p) => (type.oid === OID.oidvector ? parseOid(p) : parseInteger(p, 16) as number));
     }
     case OID.void: return null;
-    // no composite-type input (there are no named row types; PostgreSQL has none for `record`)
+    // no input for anonymous records (PostgreSQL has none for `record`)
     case OID.record: throw new SqlError(SqlState.featureNotSupported, 'input of anonymous composite types is not implemented');
   }
+  if (isRowType(type.oid)) return parseRecordWith(type, text, (t, s) => parseText(t, s, settings));
   if (isEnumType(type.oid)) return parseEnum(type.oid, text);
   const ranges = rangeOps(type.oid);
   if (ranges) return parseRange(ranges, text, (b) => parseText({ oid: ranges.info.subtype, typmod: type.typmod }, b, settings));
@@ -374,9 +374,11 @@ export function formatText(type: SqlType, value: Value, settings: FormatSettings
   const info = TYPES.get(type.oid);
   if (info?.category === 'A' && info.elem !== undefined && Array.isArray(value)) {
     if (type.oid === OID.int2vector || type.oid === OID.oidvector) return value.map((v) => String(v)).join(' ');
-    return formatArray({ oid: info.elem, typmod: -1 }, value, settings);
+    // an anonymous record's array type carries its fields' typmod (records.ts)
+    return formatArray({ oid: info.elem, typmod: info.elem === OID.record ? type.typmod : -1 }, value, settings);
   }
   if (info?.category === 'E') return enumLabel(value as number);
+  if (isRowType(type.oid) && Array.isArray(value)) return formatRecordWith(type, value, (t, v) => formatText(t, v, settings));
   if (info?.category === 'R') {
     const subtype: SqlType = { oid: rangeOps(type.oid)!.info.subtype, typmod: -1 };
     return formatRange(value as RangeValue, (b) => formatText(subtype, b, settings));
