@@ -12,7 +12,7 @@ import type { DomainConstraints, Expr, Plan, SortKey, WindowFrame } from '../pla
 import { formatText, parseText, type ParseSettings } from '../types/text-io.js';
 import { parseBit } from '../types/bitvec.js';
 import type { Interval, Value } from '../types/types.js';
-import { OID, T, arrayTypeOf, elementTypeOf, formatType, isArrayType, sqlType, type SqlType } from '../types/types.js';
+import { OID, T, TYPES, arrayTypeOf, elementTypeOf, formatType, isArrayType, sqlType, type SqlType } from '../types/types.js';
 import type { RawNode } from './parser.js';
 import type { Scope } from './scope.js';
 import { intervalRange, resolveTypeName } from './type-names.js';
@@ -24,6 +24,8 @@ import { bindWithinGroupCall } from './bind-ordered-set.js';
 import { GROUPING_FUNCTION } from './grouping-sets.js';
 import { HYPOTHETICAL_SET_AGGREGATES } from '../functions/ordered-set-aggregates.js';
 import { recordFields, recordFunctionFor, recordType } from '../functions/records.js';
+import { compareValues } from '../types/compare.js';
+import { isRowType } from '../types/records.js';
 import { INTERNAL_PROCS, builtinProcOid } from '../catalog/system/builtin-proc-rows.js';
 import { bindCastFunctionCall } from './bind-cast-function.js';
 import { regprocInput } from '../catalog/functions/regproc-input.js';
@@ -186,9 +188,29 @@ function coerceToBase(env: BindEnv, e: Expr, target: SqlType, context: CastConte
     const typed: Expr = { kind: 'const', type: base, value, typed: true };
     return target.typmod < 0 ? typed : coerce(env, typed, target, context, describe);
   }
+  if (e.kind === 'array' && e.type.oid === OID.record && TYPES.get(target.oid)?.category === 'C') return rowToComposite(env, e, target, context);
   const fn = resolveCast(e.type, target, context);
   if (!fn) throw castError(env, e, target, context, describe);
   return { kind: 'cast', type: target, arg: e, fn, explicit: context === 'explicit' };
+}
+
+/** ROW(…) to a composite type, field by field (parse_coerce.c's coerce_record_to_complex; 42846 with its DETAILs) */
+function rowToComposite(env: BindEnv, e: Extract<Expr, { kind: 'array' }>, target: SqlType, context: CastContext): Expr {
+  const fields = recordFields(target) ?? [];
+  const fail = (detail: string): SqlError => new SqlError(SqlState.cannotCoerce, `cannot cast type record to ${formatType(target)}`, { detail });
+  if (e.elems.length < fields.length) throw fail('Input has too few columns.');
+  if (e.elems.length > fields.length) throw fail('Input has too many columns.');
+  const elems = e.elems.map((x, i) => {
+    try {
+      return coerce(env, x, fields[i]!.type, context);
+    } catch (err) {
+      if (err instanceof SqlError && (err.code === SqlState.cannotCoerce || err.code === SqlState.datatypeMismatch)) {
+        throw fail(`Cannot cast type ${formatType(x.type)} to ${formatType(fields[i]!.type)} in column ${i + 1}.`);
+      }
+      throw err;
+    }
+  });
+  return { kind: 'array', type: target, elems };
 }
 
 /** Unknown literals left over (e.g. SELECT 'abc') become text, as in PostgreSQL ≥ 10. */
@@ -202,7 +224,35 @@ export function boolArg(env: BindEnv, e: Expr, clause: string): Expr {
   throw new SqlError(SqlState.datatypeMismatch, `argument of ${clause} must be type boolean, not type ${formatType(e.type)}`);
 }
 
+/** record_eq … record_ge: a comparison of two row values of one type, as record_cmp orders them */
+const RECORD_COMPARISONS: Record<string, { name: string; test: (c: number) => boolean }> = {
+  '=': { name: 'record_eq', test: (c) => c === 0 }, '<>': { name: 'record_ne', test: (c) => c !== 0 },
+  '<': { name: 'record_lt', test: (c) => c < 0 }, '<=': { name: 'record_le', test: (c) => c <= 0 },
+  '>': { name: 'record_gt', test: (c) => c > 0 }, '>=': { name: 'record_ge', test: (c) => c >= 0 },
+};
+
+function bindRecordComparison(env: BindEnv, op: string, left: Expr, right: Expr, position: number | undefined): Expr | undefined {
+  const cmp = RECORD_COMPARISONS[op];
+  if (!cmp) return undefined;
+  const lrow = isRowType(left.type.oid), rrow = isRowType(right.type.oid);
+  if (!(lrow && (rrow || isUnknown(right))) && !(rrow && isUnknown(left))) return undefined;
+  // an untyped literal against a row is record input, which PostgreSQL has none of
+  const literal = isUnknown(left) ? left : isUnknown(right) ? right : undefined;
+  if (literal) throw new SqlError(SqlState.featureNotSupported, 'input of anonymous composite types is not implemented', { position: literal.kind === 'const' ? literal.position ?? position : position });
+  if (left.type.oid !== right.type.oid && left.type.oid !== OID.record && right.type.oid !== OID.record) {
+    throw new SqlError(SqlState.undefinedFunction, `operator does not exist: ${formatType(left.type)} ${op} ${formatType(right.type)}`, { position, hint: 'No operator matches the given name and argument types. You might need to add explicit type casts.' });
+  }
+  const type = left.type.oid !== OID.record ? left.type : right.type;
+  const fn: ScalarFunction = {
+    kind: 'scalar', argTypes: [left.type, right.type], returnType: T.bool, strict: true, volatile: false,
+    impl: ([a, b]) => cmp.test(compareValues(type, a!, b!)),
+  };
+  return { kind: 'call', type: T.bool, name: cmp.name, fn, args: [left, right] };
+}
+
 export function bindOperator(env: BindEnv, op: string, left: Expr | null, right: Expr, position?: number): Expr {
+  const recordCmp = left ? bindRecordComparison(env, op, left, right, position) : undefined;
+  if (recordCmp) return recordCmp;
   let fn: ScalarFunction;
   try {
     fn = resolveOperator(op, left ? left.type : null, right.type);

@@ -13,7 +13,7 @@ import { leftmostPosition, rawPosition } from './positions.js';
 import { resolveTypeName } from './type-names.js';
 import { mapExpr, planIsCorrelated } from '../planner/expr-walk.js';
 import { isSetReturning, resolveSetFunction, type ResolvedSetFunction } from '../functions/set-functions.js';
-import { recordFunctionFor, recordType } from '../functions/records.js';
+import { recordFields, recordFunctionFor, recordType } from '../functions/records.js';
 import { leafPartitions } from '../catalog/partitions.js';
 import { bindFunctionArgs, bindFunctionBody, findSqlFunction, functionColumns } from './bind-function.js';
 import type { RawNode } from './parser.js';
@@ -799,6 +799,19 @@ export class SelectBinder {
           targets.push({ name: c.name, expr: c.expr, source: c.source });
         }
         this.env.bound?.stars.set(t, columns);
+        continue;
+      }
+      const ind = val.A_Indirection?.indirection as RawNode[] | undefined;
+      if (ind && ind.length > 0 && ind[ind.length - 1].A_Star) {
+        // (composite).*: one output column per field
+        const inner = ind.length === 1 ? val.A_Indirection.arg : { A_Indirection: { ...val.A_Indirection, indirection: ind.slice(0, -1) } };
+        const row = bindExpr(inner, scope, ctx);
+        const fields = recordFields(row.type);
+        if (!fields) {
+          if (row.type.oid === OID.record) throw new SqlError(SqlState.featureNotSupported, 'record type has not been registered', { position: rawPosition(inner) });
+          throw new SqlError(SqlState.wrongObjectType, `type ${formatType(row.type)} is not composite`, { position: rawPosition(inner) });
+        }
+        fields.forEach((f, i) => targets.push({ name: f.name, expr: row.kind === 'array' ? row.elems[i]! : { kind: 'field', type: f.type, arg: row, index: i } }));
         continue;
       }
       const expr = bindExpr(val, scope, ctx);
