@@ -120,6 +120,8 @@ export function compareValues(type: SqlType, a: Value, b: Value): number {
     return compareArrays({ oid: info.elem ?? OID.text, typmod: -1 }, a, b);
   }
   if (isRowType(type.oid) && Array.isArray(a) && Array.isArray(b)) return compareRecords(type, a, b);
+  // a composite type a query worker has no registry entry for (user types live in the main thread): its fields by their runtime kind
+  if (!info && Array.isArray(a) && Array.isArray(b)) return compareRecords(type, a, b);
   if (typeof a === 'number' || typeof a === 'bigint' || typeof a === 'string') return cmpPrimitive(a, b as typeof a);
   return 0;
 }
@@ -138,6 +140,15 @@ function compareArrays(elem: SqlType, a: readonly Value[], b: readonly Value[]):
   return a.length - b.length < 0 ? -1 : a.length === b.length ? 0 : 1;
 }
 
+/** a field's type guessed from its runtime value, where the row type's fields are unknown */
+function runtimeType(v: Value): SqlType {
+  if (typeof v === 'number') return sqlType(OID.float8);
+  if (typeof v === 'bigint') return sqlType(OID.int8);
+  if (typeof v === 'boolean') return sqlType(OID.bool);
+  if (Array.isArray(v)) return sqlType(OID.record);
+  return sqlType(OID.text);
+}
+
 /** record_cmp: field by field with each field's order, a NULL field after any value */
 function compareRecords(type: SqlType, a: readonly Value[], b: readonly Value[]): number {
   const fields = recordFields(type);
@@ -148,7 +159,7 @@ function compareRecords(type: SqlType, a: readonly Value[], b: readonly Value[])
       if (x === null && y === null) continue;
       return x === null ? 1 : -1;
     }
-    const c = compareValues(fields?.[i]?.type ?? sqlType(OID.text), x, y);
+    const c = compareValues(fields?.[i]?.type ?? runtimeType(x), x, y);
     if (c !== 0) return c;
   }
   return a.length - b.length < 0 ? -1 : a.length === b.length ? 0 : 1;
