@@ -579,7 +579,10 @@ function bindAExpr(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
       }
       const elemOid = elementTypeOf(right.type.oid);
       if (elemOid === undefined) throw new SqlError(SqlState.wrongObjectType, 'op ANY/ALL (array) requires array on right side', { position });
-      elemType = sqlType(elemOid);
+      elemType = sqlType(elemOid, elemOid === OID.record ? right.type.typmod : -1);
+      // a row against an array of rows: record_eq … record_ge per element
+      const rowCmp = bindRecordComparison(env, op, left, { kind: 'const', type: elemType, value: null }, position);
+      if (rowCmp?.kind === 'call') return { kind: 'anyall', type: T.bool, all: n.kind === 'AEXPR_OP_ALL', left, right, fn: rowCmp.fn, op };
       const fn = resolveOperator(op, left.type, elemType);
       const l = coerce(env, left, fn.argTypes[0], 'implicit');
       if (fn.argTypes[1].oid !== elemType.oid) {

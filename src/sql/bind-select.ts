@@ -7,7 +7,7 @@ import { functionPath } from '../catalog/schemas.js';
 import { SqlError, SqlState } from '../errors.js';
 import { commonType } from '../functions/index.js';
 import { readAsSubquery, type AggregateCall, type Expr, type OutputColumn, type Plan, type SortKey } from '../planner/plan.js';
-import { OID, T, formatType, type SqlType } from '../types/types.js';
+import { OID, T, TYPES, formatType, type SqlType } from '../types/types.js';
 import { bindExpr, bindNamedArgs, noteBound, bindWindowSpec, coerce, resolveUnknown, type BindEnv, type ExprContext } from './bind-expr.js';
 import { leftmostPosition, rawPosition } from './positions.js';
 import { resolveTypeName } from './type-names.js';
@@ -591,6 +591,17 @@ export class SelectBinder {
       const rawArgs = (call.args ?? []) as RawNode[];
       const args = rawArgs.some((a) => a.NamedArgExpr) ? bindNamedArgs(fname, rawArgs, argScope, ctx, pos(call)) : rawArgs.map((a) => bindExpr(a, argScope, ctx));
       const sig = bindSetFunction(this.env, fname, args, pos(call), true);
+      // a function returning a composite type: one column per attribute (unnest(composite[]) in FROM)
+      const rowFields = sig.columns.length === 1 && TYPES.get(sig.columns[0].type.oid)?.category === 'C' ? recordFields(sig.columns[0].type) : undefined;
+      if (rowFields) {
+        const inner = ordinality([{ name: fname, type: sig.columns[0].type, tableOid: 0, attnum: 0 }]);
+        const scan: Plan = { kind: 'functionScan', schema: inner, name: fname, args: sig.args, withOrdinality: !!n.ordinality, ...(alias ? { alias } : {}) };
+        const cols = ordinality(rowFields.map((f, i) => ({ name: colAliases[i] ?? f.name, type: f.type, tableOid: 0, attnum: 0 })));
+        scope.add(alias ?? fname, cols);
+        const exprs: Expr[] = rowFields.map((f, i): Expr => ({ kind: 'field', type: f.type, arg: colRef(inner, 0), index: i }));
+        if (n.ordinality) exprs.push(colRef(inner, 1));
+        return { kind: 'project', schema: cols, input: scan, exprs };
+      }
       const cols = ordinality(sig.columns.map((c, i) => ({
         name: colAliases[i] ?? (sig.namedColumns ? c.name : alias ?? fname), type: c.type, tableOid: 0, attnum: 0,
       })));
