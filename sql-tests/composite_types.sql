@@ -59,6 +59,30 @@ SELECT '("(2.5,2020-02-02)","{x,y}",f)'::ct_s.outer_t;
 SELECT format_type('ct_s.outer_t'::regtype, -1);
 DROP TYPE ctp;
 DROP TYPE ct_s.inner_t;
+-- ALTER TYPE … ADD / DROP / RENAME ATTRIBUTE, RENAME TO, \dT, \d
+CREATE TYPE ctq AS (a int, b text);
+ALTER TYPE ctq ADD ATTRIBUTE c int;
+ALTER TYPE ctq ADD ATTRIBUTE c int;
+ALTER TYPE ctq DROP ATTRIBUTE b;
+ALTER TYPE ctq DROP ATTRIBUTE b;
+ALTER TYPE ctq DROP ATTRIBUTE IF EXISTS b;
+ALTER TYPE ctq RENAME ATTRIBUTE a TO aa;
+ALTER TYPE ctq RENAME ATTRIBUTE zz TO aa;
+ALTER TYPE ctq RENAME ATTRIBUTE aa TO c;
+ALTER TYPE ctq RENAME TO ctq2;
+SELECT '(1,2)'::ctq2, ('(1,2)'::ctq2).aa;
+\dT ctq2
+\d ctq2
+CREATE TYPE ctq_e AS ENUM ('a');
+ALTER TYPE ctq_e ADD ATTRIBUTE c int;
+ALTER TYPE nope_t ADD ATTRIBUTE c int;
+CREATE TABLE ctq_t (x ctq2);
+INSERT INTO ctq_t VALUES ('(1,2)');
+SELECT data_type, udt_name FROM information_schema.columns WHERE table_name = 'ctq_t';
+ALTER TYPE ctq2 RENAME ATTRIBUTE aa TO a1;
+SELECT (x).a1, x FROM ctq_t;
+DROP TABLE ctq_t;
+DROP TYPE ctq2, ctq_e;
 DROP TABLE cti;
 DROP TYPE ctp;
 DROP TYPE IF EXISTS ctp;

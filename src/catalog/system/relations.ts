@@ -736,7 +736,7 @@ const SCHEMAS = ['pg_catalog', 'public', 'information_schema', 'pg_toast'];
 function typeFacts(type: SqlType) {
   const oid = type.oid;
   const info = TYPES.get(oid)!;
-  const dataType = (isVectorType(oid) || info.category === 'E') && info.category !== 'A' ? 'USER-DEFINED' : info.category === 'A' ? 'ARRAY' : formatType(sqlType(oid));
+  const dataType = (isVectorType(oid) || info.category === 'E' || info.category === 'C') && info.category !== 'A' ? 'USER-DEFINED' : info.category === 'A' ? 'ARRAY' : formatType(sqlType(oid));
   const charLen = (oid === OID.varchar || oid === OID.bpchar) && type.typmod > 4 ? type.typmod - 4 : null;
   const octetLen = oid === OID.varchar || oid === OID.bpchar || oid === OID.text ? (charLen !== null ? charLen * 4 : 1073741824) : null;
   let numPrec: number | null = ({ [OID.int2]: 16, [OID.int4]: 32, [OID.int8]: 64, [OID.float4]: 24, [OID.float8]: 53 } as Record<number, number>)[oid] ?? null;
