@@ -194,13 +194,18 @@ function coerceToBase(env: BindEnv, e: Expr, target: SqlType, context: CastConte
   return { kind: 'cast', type: target, arg: e, fn, explicit: context === 'explicit' };
 }
 
+/** ROW(…)'s fields before their untyped literals became text: a cast to a composite type types them as its attributes */
+const UNTYPED_ROW_FIELDS = new WeakMap<Expr, readonly Expr[]>();
+
 /** ROW(…) to a composite type, field by field (parse_coerce.c's coerce_record_to_complex; 42846 with its DETAILs) */
 function rowToComposite(env: BindEnv, e: Extract<Expr, { kind: 'array' }>, target: SqlType, context: CastContext): Expr {
   const fields = recordFields(target) ?? [];
   const fail = (detail: string): SqlError => new SqlError(SqlState.cannotCoerce, `cannot cast type record to ${formatType(target)}`, { detail });
   if (e.elems.length < fields.length) throw fail('Input has too few columns.');
   if (e.elems.length > fields.length) throw fail('Input has too many columns.');
-  const elems = e.elems.map((x, i) => {
+  const untyped = UNTYPED_ROW_FIELDS.get(e);
+  const elems = e.elems.map((resolved, i) => {
+    const x = untyped?.[i] ?? resolved;
     try {
       return coerce(env, x, fields[i]!.type, context);
     } catch (err) {
@@ -448,9 +453,12 @@ function bindExprNode(node: RawNode, scope: Scope, ctx: ExprContext): Expr {
       return e;
     }
     case 'RowExpr': {
-      const args = ((n.args ?? []) as RawNode[]).map((a) => resolveUnknown(env, bindExpr(a, scope, ctx)));
+      const raw = ((n.args ?? []) as RawNode[]).map((a) => bindExpr(a, scope, ctx));
+      const args = raw.map((a) => resolveUnknown(env, a));
       const type = recordType(args.map((a, i) => ({ name: `f${i + 1}`, type: a.type })));
-      return { kind: 'array', type, elems: args };
+      const row: Expr = { kind: 'array', type, elems: args };
+      if (raw.some((a, i) => a !== args[i])) UNTYPED_ROW_FIELDS.set(row, raw);
+      return row;
     }
     case 'GroupingFunc': return bindGroupingCall(n, scope, ctx);
     case 'XmlExpr':
