@@ -277,7 +277,7 @@ function bindCall(env: BindEnv, name: string, args: Expr[], position?: number, s
   const user = env.userFunction?.(name, args, position, schema);
   if (user) return user;
   const types = args.map((a) => a.type);
-  if (args.length === 1 && types[0].oid === OID.record) {
+  if (args.length === 1 && isRowType(types[0].oid)) {
     const fn = recordFunctionFor(name, types[0]);
     if (fn) return { kind: 'call', type: fn.returnType, name, fn, args };
   }
