@@ -112,3 +112,13 @@ DROP TYPE cpx;
 CREATE TYPE ctq_rn AS (a int, b text);
 SELECT ROW(NULL, 'q')::ctq_rn, ROW('1', NULL)::ctq_rn;
 DROP TYPE ctq_rn;
+-- arrays of records through the array functions and operators
+select array[row(1,'a'::text)] || array[row(2,'b'::text)];
+select array[row(1,'a'::text)] || row(2,'b'::text);
+select row(0,'z'::text) || array[row(1,'a'::text)];
+select array_append(array[row(1,'a'::text)], row(2,'b'::text)), array_prepend(row(2,'b'::text), array[row(1,'a'::text)]), array_cat(array[row(1,'a'::text)], array[row(3,'c'::text)]);
+select array_remove(array[row(1,'a'::text), row(2,'b'::text)], row(1,'a'::text));
+select array_position(array[row(1,'a'::text), row(2,'b'::text)], row(2,'b'::text));
+select array_to_string(array[row(1,'a'::text), row(2,'b'::text)], ';');
+select (array[row(1,'a'::text), row(2,'b'::text), row(3,'c'::text)])[2:3];
+select array_upper(array[row(1), row(2)], 1), array_lower(array[row(1)], 1), array_length(array[row(1)], 2);

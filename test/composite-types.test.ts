@@ -67,6 +67,23 @@ test('node-postgres reads composite and composite[] columns: type OIDs, text and
   }
 });
 
+test('multi-dimensional arrays of records are refused with 0A000 (an array of rows is held one-dimensional)', async () => {
+  const server = await startQuiver();
+  try {
+    await withClient(server, async (c) => {
+      await c.query('CREATE TYPE md_t AS (a int)');
+      for (const sql of ['SELECT ARRAY[ARRAY[ROW(1)]]', `SELECT '{{"(1)"}}'::md_t[]`, 'SELECT array_agg(a) FROM (SELECT ARRAY[ROW(1)::md_t] AS a) s']) {
+        await assert.rejects(c.query(sql), (e: unknown) => e instanceof pg.DatabaseError && e.code === '0A000' && e.message === 'multidimensional arrays of records are not supported', sql);
+      }
+      // the one-dimensional ones work, and the server goes on
+      assert.deepEqual((await c.query(`SELECT array_ndims('{"(1)","(2)"}'::md_t[]) AS n, ARRAY[ROW(1)::md_t]::text AS t`)).rows, [{ n: 1, t: '{(1)}' }]);
+      await c.query('DROP TYPE md_t');
+    });
+  } finally {
+    await server.stop();
+  }
+});
+
 test('a composite type and rows of it in sealed segments survive kill -9', async () => {
   const env = { ...process.env, QUIVER_SEAL_THRESHOLD_BYTES: String(16 * 1024) };
   await acrossCrash('quiver-composite-', env, async (server) => {

@@ -693,6 +693,8 @@ function bindArray(n: RawNode, scope: Scope, ctx: ExprContext, elemType: SqlType
   const nested = elems.length > 0 && elems.every((e) => isArrayType(e.type.oid));
   let type: SqlType = elemType ?? commonType(elems.map((e) => e.type), 'ARRAY');
   if (nested && !elemType) type = sqlType(elementTypeOf(commonType(elems.map((e) => e.type), 'ARRAY').oid)!);
+  // an array of rows is held one-dimensional (types/records.ts): refused rather than flattened
+  if (nested && isRowType(type.oid)) throw new SqlError(SqlState.featureNotSupported, 'multidimensional arrays of records are not supported', { position: pos(n) });
   const target = nested ? sqlType(arrayTypeOf(type.oid)!, type.typmod) : type;
   const arrOid = arrayTypeOf(type.oid);
   if (arrOid === undefined) throw new SqlError(SqlState.undefinedObject, `could not find array type for data type ${formatType(type)}`);

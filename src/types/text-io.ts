@@ -236,7 +236,9 @@ export function parseArray(elemType: SqlType, text: string, settings: ParseSetti
     if (s[pos] === '}') { pos++; return out; }
     for (;;) {
       skipWs();
-      if (s[pos] === '{' && !isRowType(elemType.oid)) {
+      if (s[pos] === '{') {
+        // an array of rows is held one-dimensional (records.ts)
+        if (isRowType(elemType.oid)) throw new SqlError(SqlState.featureNotSupported, 'multidimensional arrays of records are not supported');
         out.push(parseLevel());
       } else {
         let raw = '';
