@@ -122,3 +122,12 @@ select array_position(array[row(1,'a'::text), row(2,'b'::text)], row(2,'b'::text
 select array_to_string(array[row(1,'a'::text), row(2,'b'::text)], ';');
 select (array[row(1,'a'::text), row(2,'b'::text), row(3,'c'::text)])[2:3];
 select array_upper(array[row(1), row(2)], 1), array_lower(array[row(1)], 1), array_length(array[row(1)], 2);
+-- a composite type's relation name is taken (42P07), a table's row type name too (42710)
+CREATE TYPE rn_t AS (a int);
+CREATE TABLE rn_t (x int);
+CREATE SEQUENCE rn_t;
+CREATE VIEW rn_t AS SELECT 1 AS x;
+CREATE TABLE rn_t2 (x int);
+CREATE TYPE rn_t2 AS (a int);
+DROP TABLE rn_t2;
+DROP TYPE rn_t;

@@ -582,7 +582,9 @@ export class Catalog {
   }
 
   relationNameTaken(schema: string, name: string): boolean {
-    return this.findTable(schema, name) !== undefined || this.findSequence(schema, name) !== undefined || this.findIndex(schema, name) !== undefined;
+    return this.findTable(schema, name) !== undefined || this.findSequence(schema, name) !== undefined || this.findIndex(schema, name) !== undefined
+      // a composite type's pg_class row (relkind 'c') takes the name too
+      || [...this.types.values()].some((t) => t.attributes !== undefined && t.schema === schema && t.name === name);
   }
 
   addTable(def: TableDef): void {
