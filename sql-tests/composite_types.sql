@@ -131,3 +131,46 @@ CREATE TABLE rn_t2 (x int);
 CREATE TYPE rn_t2 AS (a int);
 DROP TABLE rn_t2;
 DROP TYPE rn_t;
+-- WITH RECURSIVE … SEARCH DEPTH / BREADTH FIRST and CYCLE (rewritten over arrays of records)
+CREATE TABLE sc_tree (id int PRIMARY KEY, parent int, label text);
+INSERT INTO sc_tree VALUES (1, NULL, 'root'), (2, 1, 'a'), (3, 1, 'b'), (4, 2, 'a1'), (5, 2, 'a2'), (6, 3, 'b1');
+WITH RECURSIVE t(id, label) AS (
+  SELECT id, label FROM sc_tree WHERE parent IS NULL
+  UNION ALL
+  SELECT c.id, c.label FROM sc_tree c JOIN t ON c.parent = t.id
+) SEARCH DEPTH FIRST BY id SET ord
+SELECT * FROM t ORDER BY ord;
+WITH RECURSIVE t(id, label) AS (
+  SELECT id, label FROM sc_tree WHERE parent IS NULL
+  UNION ALL
+  SELECT c.id, c.label FROM sc_tree c, t WHERE c.parent = t.id
+) SEARCH BREADTH FIRST BY id SET ord
+SELECT * FROM t ORDER BY ord;
+WITH RECURSIVE t AS (
+  SELECT id, label FROM sc_tree WHERE parent IS NULL
+  UNION ALL
+  SELECT c.id, c.label FROM sc_tree c JOIN t ON c.parent = t.id
+) SEARCH DEPTH FIRST BY label, id SET ord
+SELECT id, label FROM t ORDER BY ord;
+CREATE TABLE sc_graph (f int, t int);
+INSERT INTO sc_graph VALUES (1, 2), (2, 3), (3, 1), (3, 4);
+WITH RECURSIVE g(f, t) AS (
+  SELECT f, t FROM sc_graph WHERE f = 1
+  UNION ALL
+  SELECT e.f, e.t FROM sc_graph e, g WHERE e.f = g.t
+) CYCLE f SET is_cycle USING path
+SELECT * FROM g;
+WITH RECURSIVE g(f, t) AS (
+  SELECT f, t FROM sc_graph WHERE f = 1
+  UNION ALL
+  SELECT e.f, e.t FROM sc_graph e, g WHERE e.f = g.t
+) CYCLE f, t SET c TO 'Y' DEFAULT 'N' USING p
+SELECT f, t, c, p FROM g;
+WITH RECURSIVE g(f, t) AS (
+  SELECT f, t FROM sc_graph WHERE f = 1
+  UNION ALL
+  SELECT e.f, e.t FROM sc_graph e, g WHERE e.f = g.t
+) SEARCH DEPTH FIRST BY f SET ord CYCLE f SET is_cycle USING path
+SELECT * FROM g ORDER BY ord;
+WITH RECURSIVE g(f, t) AS (SELECT 1, 2 UNION ALL SELECT f, t FROM g) SEARCH DEPTH FIRST BY x SET ord SELECT * FROM g;
+DROP TABLE sc_tree, sc_graph;

@@ -3,6 +3,7 @@
  * list, DISTINCT, ORDER BY, LIMIT/OFFSET, set operations, VALUES and WITH. The result is
  * a logical plan; the planner rewrites it (e.g. ORDER BY … LIMIT → top-k).
  */
+import { rewriteSearchAndCycle } from './search-cycle.js';
 import { functionPath } from '../catalog/schemas.js';
 import { SqlError, SqlState } from '../errors.js';
 import { commonType } from '../functions/index.js';
@@ -208,17 +209,13 @@ export class SelectBinder {
     }
     this.ctes.push(map);
     for (const c of withClause.ctes as RawNode[]) {
-      const cte = c.CommonTableExpr;
+      // SEARCH / CYCLE are written into the query first (search-cycle.ts), as PostgreSQL's rewriter does
+      const cte = c.CommonTableExpr.search_clause || c.CommonTableExpr.cycle_clause ? rewriteSearchAndCycle(c.CommonTableExpr) : c.CommonTableExpr;
       const q = cte.ctequery;
       const aliases = ((cte.aliascolnames ?? []) as RawNode[]).map((a) => a.String.sval as string);
       if (!q.SelectStmt) {
         map.set(cte.ctename, this.bindModifyingCte(c, withClause, aliases));
         continue;
-      }
-      if (cte.search_clause || cte.cycle_clause) {
-        // PostgreSQL rewrites them into the query (rewriteSearchAndCycle) over arrays of records,
-        // which Quiver cannot compare yet: refused rather than ignored
-        throw new SqlError(SqlState.featureNotSupported, `${cte.search_clause ? 'SEARCH' : 'CYCLE'} clauses of WITH queries are not supported`, { position: rawPosition({ CTESearchClause: cte.search_clause ?? cte.cycle_clause }) });
       }
       const materialized: CteDef['materialized'] = cte.ctematerialized === 'CTEMaterializeAlways' ? 'always' : cte.ctematerialized === 'CTEMaterializeNever' ? 'never' : undefined;
       const how = materialized ? { materialized } : {};

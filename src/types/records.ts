@@ -46,12 +46,21 @@ export function recordFields(type: SqlType): readonly RecordField[] | undefined 
   return compositeFields(type.oid);
 }
 
+/** A field's type guessed from its value where the record's fields are unknown (a record cast without its typmod). */
+function runtimeFieldType(v: Value): SqlType {
+  if (typeof v === 'boolean') return sqlType(OID.bool);
+  if (typeof v === 'bigint') return sqlType(OID.int8);
+  if (typeof v === 'number') return sqlType(OID.float8);
+  if (Array.isArray(v)) return sqlType(OID._text);
+  return sqlType(OID.text);
+}
+
 /** record_out: `(1,"a b",)` — NULL fields empty, fields quoted when they need it. */
 export function formatRecordWith(type: SqlType, value: readonly Value[], formatField: (t: SqlType, v: Value) => string): string {
   const fields = recordFields(type);
   const parts = value.map((v, i) => {
     if (v === null) return '';
-    const s = formatField(fields?.[i]?.type ?? sqlType(OID.text), v);
+    const s = formatField(fields?.[i]?.type ?? runtimeFieldType(v), v);
     if (s === '' || /[",\\()\s]/.test(s)) return '"' + s.replace(/(["\\])/g, '$1$1') + '"';
     return s;
   });
