@@ -60,7 +60,14 @@ test('node-postgres reads composite and composite[] columns: type OIDs, text and
         (e: unknown) => e instanceof pg.DatabaseError && e.code === '42804' && e.message === 'wrong number of columns: 1, expected 2');
 
       await c.query('DROP TABLE wire_pairs');
-      await c.query('DROP TYPE wire_pair');
+      // command tags as PostgreSQL's: ALTER TYPE for the attribute forms too
+      const tags: string[] = [];
+      const onTag = (m: { text: string }): void => { tags.push(m.text); };
+      const conn = (c as unknown as { connection: { on(e: string, f: (m: { text: string }) => void): void; off(e: string, f: (m: { text: string }) => void): void } }).connection;
+      conn.on('commandComplete', onTag);
+      for (const sql of ['ALTER TYPE wire_pair ADD ATTRIBUTE c int', 'ALTER TYPE wire_pair RENAME ATTRIBUTE c TO d', 'ALTER TYPE wire_pair DROP ATTRIBUTE d', 'DROP TYPE wire_pair']) await c.query(sql);
+      conn.off('commandComplete', onTag);
+      assert.deepEqual(tags, ['ALTER TYPE', 'ALTER TYPE', 'ALTER TYPE', 'DROP TYPE']);
     });
   } finally {
     await server.stop();

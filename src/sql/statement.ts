@@ -514,14 +514,15 @@ const DROP_TAGS: Record<string, string> = {
 };
 
 /** the object words of ALTER's command tags where they differ from the object type's name */
-const RELATION_WORDS: Record<string, string> = { OBJECT_MATVIEW: 'MATERIALIZED VIEW', OBJECT_VIEW: 'VIEW' };
+const RELATION_WORDS: Record<string, string> = { OBJECT_MATVIEW: 'MATERIALIZED VIEW', OBJECT_VIEW: 'VIEW', OBJECT_TYPE: 'TYPE' };
 
 function ddlTag(node: Node): string {
   if ('DropStmt' in node) return DROP_TAGS[node.DropStmt.removeType ?? ''] ?? 'DROP';
   if ('RenameStmt' in node) {
     const t = node.RenameStmt.renameType;
     if (t === 'OBJECT_MATVIEW' || node.RenameStmt.relationType === 'OBJECT_MATVIEW') return 'ALTER MATERIALIZED VIEW';
-    if (t === 'OBJECT_TYPE') return 'ALTER TYPE';
+    // RENAME ATTRIBUTE names the composite type as its relation
+    if (t === 'OBJECT_TYPE' || (t === 'OBJECT_ATTRIBUTE' && node.RenameStmt.relationType === 'OBJECT_TYPE')) return 'ALTER TYPE';
     if (t === 'OBJECT_DOMAIN' || t === 'OBJECT_DOMCONSTRAINT') return 'ALTER DOMAIN';
     return t === 'OBJECT_INDEX' ? 'ALTER INDEX' : t === 'OBJECT_VIEW' ? 'ALTER VIEW' : t === 'OBJECT_POLICY' ? 'ALTER POLICY' : t === 'OBJECT_SCHEMA' ? 'ALTER SCHEMA' : 'ALTER TABLE';
   }
