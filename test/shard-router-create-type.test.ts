@@ -2,7 +2,8 @@
  * The shard router and CREATE TYPE … AS ENUM / AS RANGE: each shard would give the type its
  * own OIDs (a range type also its multirange's) and the router's merge of ORDER BY / min / max
  * knows no enum's order, so it is 0A000 rather than sent to every shard. A domain is sent as its base type, so CREATE / ALTER /
- * DROP DOMAIN go to every shard. (Routing only: no cluster is started.)
+ * DROP DOMAIN go to every shard, and so do CREATE / ALTER / DROP TYPE of a composite type.
+ * (Routing only: no cluster is started.)
  */
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -37,6 +38,13 @@ describe('shard router: CREATE TYPE … AS ENUM', () => {
   it('sends CREATE / ALTER / DROP DOMAIN to every shard as DDL (a domain is sent as its base type)', () => {
     for (const sql of ['CREATE DOMAIN posint AS integer CHECK (VALUE > 0)', 'ALTER DOMAIN posint ADD CONSTRAINT lt CHECK (VALUE < 10)',
       'ALTER DOMAIN posint SET NOT NULL', 'ALTER DOMAIN posint RENAME TO pos', 'DROP DOMAIN posint CASCADE']) {
+      assert.deepEqual(route(sql), { kind: 'everyShard', write: true, ddl: true, inBlock: true }, sql);
+    }
+  });
+
+  it('sends CREATE / ALTER / DROP of a composite type to every shard as DDL (its values are record_out text everywhere)', () => {
+    for (const sql of ['CREATE TYPE pair AS (a int, b text)', 'ALTER TYPE pair ADD ATTRIBUTE c int', 'ALTER TYPE pair RENAME ATTRIBUTE a TO aa',
+      'ALTER TYPE pair RENAME TO pair2', 'DROP TYPE pair2 CASCADE']) {
       assert.deepEqual(route(sql), { kind: 'everyShard', write: true, ddl: true, inBlock: true }, sql);
     }
   });

@@ -6,7 +6,7 @@
 import type { LockRow } from './system/locks.js';
 import { SqlError, SqlState } from '../errors.js';
 import type { Row, SqlType } from '../types/types.js';
-import { registerDomain, registerEnum, unregisterDatabaseDomains, unregisterDatabaseTypes, unregisterDomain, unregisterType, type EnumLabel } from '../types/user-types.js';
+import { registerComposite, registerDomain, registerEnum, unregisterDatabaseDomains, unregisterDatabaseTypes, unregisterDomain, unregisterType, type EnumLabel } from '../types/user-types.js';
 import type { PartitionBound } from './partitions.js';
 import type { AclItem, Roles, RolesData, Securable } from './roles.js';
 import { BOOTSTRAP_ROLE } from './roles.js';
@@ -352,8 +352,12 @@ export interface EnumTypeDef extends Securable {
   readonly arrayOid: number;
   name: string;
   schema: string;
-  /** pg_enum rows, in creation order (the order is enumsortorder's) */
+  /** pg_enum rows, in creation order (the order is enumsortorder's); none for a composite type */
   labels: EnumLabel[];
+  /** CREATE TYPE … AS (…): a composite type (typtype 'c'), its attributes in order */
+  attributes?: { name: string; type: SqlType }[];
+  /** a composite type's pg_class row (relkind 'c') */
+  relid?: number;
   /** COMMENT ON TYPE */
   comment?: string;
 }
@@ -522,7 +526,8 @@ export class Catalog {
   /** A new enum, or one CREATE / ALTER TYPE changed: the lower layers see its labels from now on. */
   putType(def: EnumTypeDef): void {
     this.types.set(def.oid, def);
-    registerEnum({ ...def, database: this.name });
+    if (def.attributes) registerComposite({ oid: def.oid, arrayOid: def.arrayOid, relid: def.relid ?? 0, database: this.name, schema: def.schema, name: def.name, fields: def.attributes });
+    else registerEnum({ ...def, database: this.name });
     this.version++;
   }
 
@@ -590,7 +595,9 @@ export class Catalog {
   }
 
   relationNameTaken(schema: string, name: string): boolean {
-    return this.findTable(schema, name) !== undefined || this.findSequence(schema, name) !== undefined || this.findIndex(schema, name) !== undefined;
+    return this.findTable(schema, name) !== undefined || this.findSequence(schema, name) !== undefined || this.findIndex(schema, name) !== undefined
+      // a composite type's pg_class row (relkind 'c') takes the name too
+      || [...this.types.values()].some((t) => t.attributes !== undefined && t.schema === schema && t.name === name);
   }
 
   addTable(def: TableDef): void {

@@ -8,7 +8,8 @@ import type { EvalContext } from '../functions/api.js';
 import type { DomainConstraints, Expr, Plan } from '../planner/plan.js';
 import { planIsCorrelated } from '../planner/expr-walk.js';
 import { hashKey } from '../types/compare.js';
-import { OID, elementTypeOf, type Row, type Value } from '../types/types.js';
+import { OID, TYPES, elementTypeOf, type Row, type Value } from '../types/types.js';
+import { isRowType } from '../types/records.js';
 
 /** What a running statement provides to expressions. */
 export interface ExecEnv {
@@ -273,6 +274,8 @@ function compileNode(e: Expr): Compiled {
       const arg = compileExpr(e.arg);
       const subs = e.subs.map((x) => ({ lower: x.lower ? compileExpr(x.lower) : null, upper: x.upper ? compileExpr(x.upper) : null }));
       const { slice, base } = e;
+      // an array of rows is one-dimensional: its elements are Value[] themselves
+      const rows = isRowType(TYPES.get(e.arg.type.oid)?.elem ?? 0);
       return (r, env) => {
         const a = arg(r, env);
         if (a === null || !Array.isArray(a)) return null;
@@ -283,6 +286,7 @@ function compileNode(e: Expr): Compiled {
           if ((x.lower && lo === null) || (x.upper && hi === null)) return null;
           bounds.push([lo as number | null, hi as number | null]);
         }
+        if (rows) return bounds.length !== 1 ? null : slice ? arraySlice(a, bounds, base) : a[(bounds[0]![1] as number) - base] ?? null;
         return slice ? arraySlice(a, bounds, base) : arrayElement(a, bounds, base);
       };
     }
@@ -316,11 +320,12 @@ function compileNode(e: Expr): Compiled {
       const all = e.all;
       const hashed = hashedList(e, left, right);
       if (hashed) return hashed;
+      const rows = isRowType(TYPES.get(e.right.type.oid)?.elem ?? 0);
       return (r, env) => {
         const a = left(r, env);
         const arr = right(r, env);
         if (arr === null) return null;
-        return quantified(a, flattenArray(arr as Value[]), fn.impl, all, env);
+        return quantified(a, rows ? arr as Value[] : flattenArray(arr as Value[]), fn.impl, all, env);
       };
     }
     case 'subquery': {
@@ -487,7 +492,7 @@ function hashedList(e: Extract<Expr, { kind: 'anyall' }>, left: Compiled, right:
     if (arr !== of) {
       // a parameter's array may differ from one execution to the next: hashed again then
       of = arr;
-      const values = flattenArray(arr as Value[]);
+      const values = isRowType(type.oid) ? arr as Value[] : flattenArray(arr as Value[]);
       keys = new Set(values.filter((v) => v !== null).map((v) => hashKey(type, v)));
       sawNull = values.includes(null);
       empty = values.length === 0;

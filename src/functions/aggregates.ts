@@ -9,6 +9,7 @@ import { RANGE_INTERSECT_AGG } from './range-functions.js';
 import { MULTIRANGE_AGG, MULTIRANGE_INTERSECT_AGG, RANGE_AGG } from './multirange-functions.js';
 import { SqlError, SqlState } from '../errors.js';
 import { OID, TYPES, type Interval, type SqlType, type Value } from '../types/types.js';
+import { isRowType } from '../types/records.js';
 import { compareValues } from '../types/compare.js';
 import { numericAdd, numericDiv, numericMul, numericSub, numericSqrt, selectDivScale, toDecimal, formatDecimal, scaleOf, compareNumeric, isSpecial } from '../types/numeric.js';
 import { vectorAccum, vectorAdd, vectorAvgFinal, type VectorAvgState } from '../types/vector.js';
@@ -288,7 +289,9 @@ agg<{ items: Value[] | null }>('array_agg', ['anynonarray'], 'anyarray', {
 agg<{ items: Value[] | null }>('array_agg', ['anyarray'], 'anyarray', {
   strict: false,
   init: () => ({ items: null }),
-  step: (s, [v]) => {
+  step: (s, [v], _ctx, types) => {
+    // an array of rows is held one-dimensional (types/records.ts): a 2-D one is refused rather than flattened
+    if (isRowType(TYPES.get(types[0]?.oid ?? 0)?.elem ?? 0)) throw new SqlError(SqlState.featureNotSupported, 'multidimensional arrays of records are not supported');
     if (v === null) throw new SqlError(SqlState.invalidParameterValue === '22023' ? '22004' : '22004', 'cannot accumulate null arrays');
     (s.items ??= []).push(v);
     return s;

@@ -318,6 +318,10 @@ export function resolveCast(from: SqlType, to: SqlType, context: CastContext): C
     return (v) => intToBit(v as number | bigint, n, from.oid === OID.int8 ? 64 : 32);
   }
   const explicit = context === 'explicit';
+  // record_out over the record's own fields (an anonymous record's are named by its typmod)
+  if ((from.oid === OID.record || from.oid === OID._record) && from.typmod >= 0 && (to.oid === OID.text || (to.oid === OID.varchar && to.typmod < 0))) {
+    return (v, ctx) => formatText(from, v, formatSettingsOf(ctx));
+  }
   const conv = from.oid === to.oid ? undefined : conversion(from.oid, to.oid, explicit);
   if (from.oid !== to.oid && !conv) return undefined;
   // a vector cast from an array checks the target dimension itself (array_to_vector(arr, typmod))

@@ -6,7 +6,7 @@
 import { OID, TYPES, sqlType, type SqlType, type Value } from '../types/types.js';
 import { formatText, type FormatSettings } from '../types/text-io.js';
 import { escapeJsonString, formatJsonb, normalizeJsonb, parseJsonTree, type JsonValue } from '../types/json.js';
-import { recordFields, type RecordField } from './records.js';
+import { isRowType, recordFields, type RecordField } from './records.js';
 
 /**
  * datum_to_json: a value as JSON text — a record as composite_to_json writes it
@@ -15,7 +15,7 @@ import { recordFields, type RecordField } from './records.js';
  */
 export function datumToJson(type: SqlType, v: Value, settings: FormatSettings): string {
   if (v === null) return 'null';
-  if (type.oid === OID.record && Array.isArray(v)) return compositeToJson(type, v, settings, false);
+  if (isRowType(type.oid) && Array.isArray(v)) return compositeToJson(type, v, settings, false);
   if (Array.isArray(v)) return arrayToJson(type, v, settings, false);
   if (type.oid === OID.json || type.oid === OID.jsonb) return v as string;
   return formatJsonb(toJsonValue(type, v, settings));
@@ -30,7 +30,7 @@ export function compositeToJson(type: SqlType, value: readonly Value[], settings
 export function arrayToJson(type: SqlType, value: readonly Value[], settings: FormatSettings, pretty: boolean): string {
   const el = elementType(type);
   const dim = (a: readonly Value[], sep: string): string =>
-    '[' + a.map((e) => (Array.isArray(e) && el.oid !== OID.record ? dim(e, ',') : datumToJson(el, e, settings))).join(sep) + ']';
+    '[' + a.map((e) => (Array.isArray(e) && !isRowType(el.oid) ? dim(e, ',') : datumToJson(el, e, settings))).join(sep) + ']';
   return dim(value, pretty ? ',\n ' : ',');
 }
 
@@ -51,12 +51,12 @@ export function jsonContainer(v: Value): boolean {
 
 export function toJsonValue(type: SqlType, v: Value, settings: FormatSettings): JsonValue {
   if (v === null) return null;
-  if (type.oid === OID.record && Array.isArray(v)) {
+  if (isRowType(type.oid) && Array.isArray(v)) {
     return { obj: fieldsOf(type, v).map((f, i): [string, JsonValue] => [f.name, toJsonValue(f.type, v[i] ?? null, settings)]) };
   }
   if (Array.isArray(v)) {
     const el: SqlType = { oid: TYPES.get(type.oid)?.elem ?? OID.text, typmod: -1 };
-    const walk = (a: readonly Value[]): JsonValue[] => a.map((e) => (Array.isArray(e) && el.oid !== OID.record ? walk(e) : toJsonValue(el, e, settings)));
+    const walk = (a: readonly Value[]): JsonValue[] => a.map((e) => (Array.isArray(e) && !isRowType(el.oid) ? walk(e) : toJsonValue(el, e, settings)));
     return walk(v);
   }
   switch (type.oid) {

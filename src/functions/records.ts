@@ -13,44 +13,13 @@ import { compositeToJson, toJsonValue } from './json-build.js';
 import { formatSettingsOf } from './casts.js';
 import type { EvalContext, ScalarFunction } from './api.js';
 import { OID, sqlType, type SqlType, type Value } from '../types/types.js';
+import { formatRecordWith } from '../types/records.js';
 
-export interface RecordField {
-  readonly name: string;
-  readonly type: SqlType;
-}
-
-const byKey = new Map<string, number>();
-const fieldsByTypmod: (readonly RecordField[])[] = [];
-
-/** The record type with these fields (the same list always gives the same typmod). */
-export function recordType(fields: readonly RecordField[]): SqlType {
-  const key = JSON.stringify(fields.map((f) => [f.name, f.type.oid, f.type.typmod]));
-  let typmod = byKey.get(key);
-  if (typmod === undefined) {
-    typmod = fieldsByTypmod.length;
-    fieldsByTypmod.push(fields.map((f) => ({ name: f.name, type: f.type })));
-    byKey.set(key, typmod);
-  }
-  return sqlType(OID.record, typmod);
-}
-
-/** The fields of a record type, or undefined for an unregistered (opaque) record. */
-export function recordFields(type: SqlType): readonly RecordField[] | undefined {
-  if (type.oid !== OID.record || type.typmod < 0) return undefined;
-  return fieldsByTypmod[type.typmod];
-}
+export { recordType, recordFields, isRowType, type RecordField } from '../types/records.js';
 
 /** record_out: `(1,"a b",)` — NULL fields empty, fields quoted when they need it. */
 export function formatRecord(type: SqlType, value: Value[], settings: FormatSettings): string {
-  const fields = recordFields(type);
-  const parts = value.map((v, i) => {
-    if (v === null) return '';
-    const ft = fields?.[i]?.type ?? sqlType(OID.text);
-    const s = ft.oid === OID.record && Array.isArray(v) ? formatRecord(ft, v, settings) : formatText(ft, v, settings);
-    if (s === '' || /[",\\()\s]/.test(s)) return '"' + s.replace(/(["\\])/g, '$1$1') + '"';
-    return s;
-  });
-  return '(' + parts.join(',') + ')';
+  return formatRecordWith(type, value, (t, v) => formatText(t, v, settings));
 }
 
 /** A function of one record argument (its type fixed at bind time). */

@@ -7,6 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { SqlError, SqlState } from '../errors.js';
 import { OID, TYPES, formatType, formatTypeWithTypmod, type Interval, type SqlType, type Value } from '../types/types.js';
 import { compareValues, valuesEqual } from '../types/compare.js';
+import { isRowType } from '../types/records.js';
 import {
   numericAbs, numericCeil, numericFloor, numericRound, numericTrunc, numericSqrt, numericPower, numericLn, numericLog10, numericExp,
   numericMod, numericSign, numericDiv, formatDecimal, Decimal, decimalWithPrecision,
@@ -537,28 +538,35 @@ function splitToArray(s: string | null, d: string | null, nullStr: string | unde
 // ---------------------------------------------------------------- arrays
 
 const arr = (v: Value): Value[] => v as Value[];
+// an array of rows (record, composite types) is one-dimensional: its elements are Value[] themselves
+const rowArray = (t: SqlType | undefined): boolean => t !== undefined && isRowType(TYPES.get(t.oid)?.elem ?? 0);
+const depthOf = (a: Value[], t: SqlType | undefined): number => (rowArray(t) ? 1 : depth(a));
 const depth = (a: Value[]): number => (a.length > 0 && Array.isArray(a[0]) ? 1 + depth(a[0] as Value[]) : 1);
 const dimLen = (a: Value[], d: number): number | null => {
   let cur: Value = a;
   for (let i = 1; i < d; i++) { if (!Array.isArray(cur) || cur.length === 0) return null; cur = cur[0]!; }
   return Array.isArray(cur) && cur.length > 0 ? cur.length : null;
 };
-fn('array_length', ['anyarray', 'int4'], 'int4', ([a, d]) => (N(d!) < 1 || N(d!) > depth(arr(a!)) ? null : dimLen(arr(a!), N(d!))));
-fn('array_upper', ['anyarray', 'int4'], 'int4', ([a, d]) => (N(d!) < 1 || N(d!) > depth(arr(a!)) ? null : dimLen(arr(a!), N(d!))));
-fn('array_lower', ['anyarray', 'int4'], 'int4', ([a, d]) => (N(d!) < 1 || N(d!) > depth(arr(a!)) || arr(a!).length === 0 ? null : 1));
-fn('array_ndims', ['anyarray'], 'int4', ([a]) => (arr(a!).length === 0 ? null : depth(arr(a!))));
-fn('array_dims', ['anyarray'], 'text', ([a]) => {
+fn('array_length', ['anyarray', 'int4'], 'int4', ([a, d], _c, types) => (N(d!) < 1 || N(d!) > depthOf(arr(a!), types[0]) ? null : dimLen(arr(a!), N(d!))));
+fn('array_upper', ['anyarray', 'int4'], 'int4', ([a, d], _c, types) => (N(d!) < 1 || N(d!) > depthOf(arr(a!), types[0]) ? null : dimLen(arr(a!), N(d!))));
+fn('array_lower', ['anyarray', 'int4'], 'int4', ([a, d], _c, types) => (N(d!) < 1 || N(d!) > depthOf(arr(a!), types[0]) || arr(a!).length === 0 ? null : 1));
+fn('array_ndims', ['anyarray'], 'int4', ([a], _c, types) => (arr(a!).length === 0 ? null : depthOf(arr(a!), types[0])));
+fn('array_dims', ['anyarray'], 'text', ([a], _c, types) => {
   if (arr(a!).length === 0) return null;
   let s = '';
-  for (let d = 1; d <= depth(arr(a!)); d++) s += `[1:${dimLen(arr(a!), d)}]`;
+  for (let d = 1; d <= depthOf(arr(a!), types[0]); d++) s += `[1:${dimLen(arr(a!), d)}]`;
   return s;
 });
-fn('cardinality', ['anyarray'], 'int4', ([a]) => { const flat = (x: Value[]): number => x.reduce<number>((n, e) => n + (Array.isArray(e) ? flat(e) : 1), 0); return flat(arr(a!)); });
+fn('cardinality', ['anyarray'], 'int4', ([a], _c, types) => {
+  if (rowArray(types[0])) return arr(a!).length;
+  const flat = (x: Value[]): number => x.reduce<number>((n, e) => n + (Array.isArray(e) ? flat(e) : 1), 0);
+  return flat(arr(a!));
+});
 fn('array_to_string', ['anyarray', 'text'], 'text', ([a, d], ctx, types) => arrayToString(arr(a!), S(d!), undefined, types[0]!, ctx));
 fn('array_to_string', ['anyarray', 'text', 'text'], 'text', ([a, d, n], ctx, types) => (a === null || d === null ? null : arrayToString(arr(a), S(d), n === null ? undefined : S(n!), types[0]!, ctx)), { strict: false });
 function arrayToString(a: Value[], d: string, nullStr: string | undefined, t: SqlType, ctx: EvalContext): string {
   const el: SqlType = { oid: TYPES.get(t.oid)?.elem ?? OID.text, typmod: -1 };
-  const flat = (x: Value[]): Value[] => x.flatMap((e) => (Array.isArray(e) ? flat(e) : [e]));
+  const flat = (x: Value[]): Value[] => (rowArray(t) ? x : x.flatMap((e) => (Array.isArray(e) ? flat(e) : [e])));
   return flat(a).filter((e) => e !== null || nullStr !== undefined).map((e) => (e === null ? nullStr! : anyToText(e, el, ctx))).join(d);
 }
 const elemOf = (t: SqlType): SqlType => ({ oid: TYPES.get(t.oid)?.elem ?? OID.text, typmod: -1 });
@@ -571,7 +579,7 @@ fn('array_position', ['anyarray', 'anyelement', 'int4'], 'int4', ([a, v, st], _c
   if (a === null) return null;
   if (st === null) throw new SqlError(SqlState.nullValueNotAllowed, 'initial position must not be null');
   const list = arr(a);
-  if (list.some((e) => Array.isArray(e))) throw new SqlError(SqlState.featureNotSupported, 'searching for elements in multidimensional arrays is not supported');
+  if (!rowArray(types[0]) && list.some((e) => Array.isArray(e))) throw new SqlError(SqlState.featureNotSupported, 'searching for elements in multidimensional arrays is not supported');
   for (let i = Math.max(N(st) - 1, 0); i < list.length; i++) {
     const e = list[i]!;
     if (v === null ? e === null : e !== null && valuesEqual(elemOf(types[0]!), e, v)) return i + 1;
@@ -581,7 +589,7 @@ fn('array_position', ['anyarray', 'anyelement', 'int4'], 'int4', ([a, v, st], _c
 fn('array_replace', ['anyarray', 'anyelement', 'anyelement'], 'anyarray', ([a, from, to], _c, types) => {
   if (a === null) return null;
   const same = (e: Value): boolean => (from === null ? e === null : e !== null && valuesEqual(elemOf(types[0]!), e, from!));
-  const walk = (x: Value[]): Value[] => x.map((e) => (Array.isArray(e) ? walk(e) : same(e) ? to! : e));
+  const walk = (x: Value[]): Value[] => x.map((e) => (Array.isArray(e) && !rowArray(types[0]) ? walk(e) : same(e) ? to! : e));
   return walk(arr(a));
 }, { strict: false });
 fn('trim_array', ['anyarray', 'int4'], 'anyarray', ([a, n]) => {

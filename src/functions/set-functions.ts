@@ -16,6 +16,7 @@ import { parseJsonTree } from '../types/json.js';
 import { PATH_FUNCTION_ARGS, pathQuery } from './jsonpath.js';
 import { OID, T, TYPES, sqlType, type MultirangeValue, type Row, type SqlType, type Value } from '../types/types.js';
 import { multirangeRangeType } from '../types/multirange.js';
+import { isRowType } from '../types/records.js';
 import type { EvalContext, FunctionServices } from './api.js';
 import { debugRows, parseRows, tokenTypeRows } from './text-search/debug.js';
 import { configByOid, defaultConfig } from './text-search/config.js';
@@ -86,7 +87,7 @@ function resolveMultiUnnest(argTypes: readonly SqlType[]): ResolvedSetFunction {
 
 export function setFunctionRows(name: string, args: readonly Value[], argTypes: readonly SqlType[], ctx?: EvalContext): Iterable<Row> {
   if (name === 'unnest' && args.length > 1) {
-    const lists = args.map((a) => (a === null ? [] : flat(a)));
+    const lists = args.map((a, i) => (a === null ? [] : flatOf(a, argTypes[i])));
     const n = Math.max(0, ...lists.map((l) => l.length));
     const rows: Row[] = [];
     for (let i = 0; i < n; i++) rows.push(lists.map((l) => (i < l.length ? l[i] : null)));
@@ -105,8 +106,11 @@ function vectorTypesAsArrays(t: SqlType): SqlType {
   return t;
 }
 
-const elemOf = (t: SqlType): SqlType => (t.oid === OID.vector ? T.float4 : sqlType(TYPES.get(t.oid)?.elem ?? OID.text));
-const flat = (v: Value): Value[] => (Array.isArray(v) ? v.flatMap(flat) : [v]);
+// an anonymous record's array keeps its fields' typmod (records.ts)
+const elemOf = (t: SqlType): SqlType => (t.oid === OID.vector ? T.float4 : sqlType(TYPES.get(t.oid)?.elem ?? OID.text, TYPES.get(t.oid)?.elem === OID.record ? t.typmod : -1));
+const flatAll = (v: Value): Value[] => (Array.isArray(v) ? v.flatMap(flatAll) : [v]);
+/** an array's elements in storage order; an array of rows is one-dimensional (its elements are Value[]) */
+const flatOf = (v: Value, t: SqlType | undefined): Value[] => (t !== undefined && isRowType(TYPES.get(t.oid)?.elem ?? 0) && Array.isArray(v) ? v : flatAll(v));
 const json = (v: Value, isJsonb: boolean) => parseJsonTree(v as string, isJsonb);
 
 // ---------------------------------------------------------------- generate_series
@@ -149,13 +153,13 @@ function seriesTimestamp(args: readonly Value[]): Iterable<Row> {
 
 // ---------------------------------------------------------------- arrays
 
-def('unnest', ['anyarray'], (t) => [elemOf(t[0])], ([a]) => flat(a).map((v) => [v]));
+def('unnest', ['anyarray'], (t) => [elemOf(t[0])], ([a], t) => flatOf(a, t[0]).map((v) => [v]));
 // unnest(anymultirange): its ranges in order (multirange_unnest)
 def('unnest', ['anymultirange'], (t) => [sqlType(multirangeRangeType(t[0]!.oid) ?? OID.anyrange)], ([m]) => (m as MultirangeValue).ranges.map((r) => [r]));
 def('unnest', ['vector'], 'float4', ([a]) => Array.from(a as Float32Array, (x) => [x]));
 def('generate_subscripts', ['anyarray', 'int4'], 'int4', ([a, d]) => subscripts(a as Value[], d as number, false));
 def('generate_subscripts', ['anyarray', 'int4', 'bool'], 'int4', ([a, d, r]) => subscripts(a as Value[], d as number, r as boolean));
-def('_pg_expandarray', ['anyarray'], (t) => [elemOf(t[0]), T.int4], ([a]) => flat(a).map((v, i) => [v, i + 1]), { names: ['x', 'n'] });
+def('_pg_expandarray', ['anyarray'], (t) => [elemOf(t[0]), T.int4], ([a], t) => flatOf(a, t[0]).map((v, i) => [v, i + 1]), { names: ['x', 'n'] });
 
 function subscripts(a: Value[], dim: number, reverse: boolean): Row[] {
   let level: Value = a;
@@ -227,7 +231,7 @@ def('pg_options_to_table', ['_text'], 'text,text', ([a]) => (a as Value[]).map((
   return eq < 0 ? [item, null] : [item.slice(0, eq), item.slice(eq + 1)];
 }), { names: ['option_name', 'option_value'] });
 def('pg_get_keywords', [], 'text,char,bool,text,text', () => keywordRows(), { names: ['word', 'catcode', 'barelabel', 'catdesc', 'baredesc'] });
-def('aclexplode', ['_text'], 'oid,oid,text,bool', ([a], _t, ctx) => aclexplodeRows(flat(a), ctx), { names: ['grantor', 'grantee', 'privilege_type', 'is_grantable'] });
+def('aclexplode', ['_text'], 'oid,oid,text,bool', ([a], _t, ctx) => aclexplodeRows(flatAll(a), ctx), { names: ['grantor', 'grantee', 'privilege_type', 'is_grantable'] });
 
 /** aclitem letters in their bit order (ACL_INSERT … ACL_CONNECT) and each one's name */
 const ACL_PRIVILEGES: readonly [string, string][] = [['a', 'INSERT'], ['r', 'SELECT'], ['w', 'UPDATE'], ['d', 'DELETE'], ['D', 'TRUNCATE'], ['x', 'REFERENCES'],

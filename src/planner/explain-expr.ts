@@ -10,6 +10,7 @@ import type { Expr, Plan, SortKey } from './plan.js';
 import { foldedTsquery } from './fold-tsquery.js';
 import { sqlSyntaxCall } from './sql-syntax-calls.js';
 import { quoteIdent } from '../types/identifiers.js';
+import { isRowType } from '../types/records.js';
 import { planIsCorrelated } from './expr-walk.js';
 
 export interface DeparseContext {
@@ -140,6 +141,7 @@ export function deparse(e: Expr | null | undefined, ctx: DeparseContext): string
     }
     case 'array': {
       if (e.type.oid === OID.record) return `ROW(${e.elems.map(d).join(', ')})`;
+      if (isRowType(e.type.oid)) return `ROW(${e.elems.map(d).join(', ')})::${formatType(e.type)}`;
       // ARRAY[] of constants is one array constant, as eval_const_expressions folds it
       if (e.elems.length > 0 && e.elems.every((x) => x.kind === 'const')) return constLiteral({ kind: 'const', type: e.type, value: e.elems.map((x) => (x as Extract<Expr, { kind: 'const' }>).value) } as Extract<Expr, { kind: 'const' }>);
       return `ARRAY[${e.elems.map(d).join(', ')}]`;

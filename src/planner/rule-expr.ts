@@ -13,6 +13,7 @@
 import { formatTypeWithTypmod, OID, elementTypeOf, sqlType, type SqlType } from '../types/types.js';
 import { quoteIdent } from '../types/identifiers.js';
 import { domainOfArray } from '../types/user-types.js';
+import { isRowType } from '../types/records.js';
 import type { Expr } from './plan.js';
 import { constLiteral } from './explain-expr.js';
 import { sqlSyntaxCall } from './sql-syntax-calls.js';
@@ -216,9 +217,9 @@ class RulePrinter {
         this.list(e.args, true);
         return this.out(')');
       case 'array':
-        this.out(e.type.oid === OID.record ? 'ROW(' : 'ARRAY[');
+        this.out(isRowType(e.type.oid) ? 'ROW(' : 'ARRAY[');
         this.list(e.elems, true);
-        return this.out(e.type.oid === OID.record ? ')' : ']');
+        return this.out(e.type.oid === OID.record ? ')' : isRowType(e.type.oid) ? ')::' + formatTypeWithTypmod(e.type) : ']');
       case 'subscript': {
         const bare = e.arg.kind === 'column' || e.arg.kind === 'field';
         if (!bare) this.out('(');

@@ -14,7 +14,7 @@ import type { DomainConstraints, Expr, Plan, SortKey, WindowFrame } from '../pla
 import { formatText, parseText, type ParseSettings } from '../types/text-io.js';
 import { parseBit } from '../types/bitvec.js';
 import type { Interval, Value } from '../types/types.js';
-import { OID, T, arrayTypeOf, elementTypeOf, formatType, isArrayType, sqlType, typeByName, type SqlType } from '../types/types.js';
+import { OID, T, TYPES, arrayTypeOf, elementTypeOf, formatType, isArrayType, sqlType, typeByName, type SqlType } from '../types/types.js';
 import type { RawNode } from './parser.js';
 import type { Scope } from './scope.js';
 import { intervalRange, resolveTypeName } from './type-names.js';
@@ -26,6 +26,8 @@ import { bindWithinGroupCall } from './bind-ordered-set.js';
 import { GROUPING_FUNCTION } from './grouping-sets.js';
 import { HYPOTHETICAL_SET_AGGREGATES } from '../functions/ordered-set-aggregates.js';
 import { recordFields, recordFunctionFor, recordType } from '../functions/records.js';
+import { compareValues } from '../types/compare.js';
+import { isRowType } from '../types/records.js';
 import { INTERNAL_PROCS, builtinProcOid } from '../catalog/system/builtin-proc-rows.js';
 import { bindCastFunctionCall } from './bind-cast-function.js';
 import { regprocInput } from '../catalog/functions/regproc-input.js';
@@ -201,9 +203,34 @@ function coerceToBase(env: BindEnv, e: Expr, target: SqlType, context: CastConte
     const typed: Expr = { kind: 'const', type: base, value, typed: true };
     return target.typmod < 0 ? typed : coerce(env, typed, target, context, describe);
   }
+  if (e.kind === 'array' && e.type.oid === OID.record && TYPES.get(target.oid)?.category === 'C') return rowToComposite(env, e, target, context);
   const fn = resolveCast(e.type, target, context);
   if (!fn) throw castError(env, e, target, context, describe);
   return { kind: 'cast', type: target, arg: e, fn, explicit: context === 'explicit' };
+}
+
+/** ROW(…)'s fields before their untyped literals became text: a cast to a composite type types them as its attributes */
+const UNTYPED_ROW_FIELDS = new WeakMap<Expr, readonly Expr[]>();
+
+/** ROW(…) to a composite type, field by field (parse_coerce.c's coerce_record_to_complex; 42846 with its DETAILs) */
+function rowToComposite(env: BindEnv, e: Extract<Expr, { kind: 'array' }>, target: SqlType, context: CastContext): Expr {
+  const fields = recordFields(target) ?? [];
+  const fail = (detail: string): SqlError => new SqlError(SqlState.cannotCoerce, `cannot cast type record to ${formatType(target)}`, { detail });
+  if (e.elems.length < fields.length) throw fail('Input has too few columns.');
+  if (e.elems.length > fields.length) throw fail('Input has too many columns.');
+  const untyped = UNTYPED_ROW_FIELDS.get(e);
+  const elems = e.elems.map((resolved, i) => {
+    const x = untyped?.[i] ?? resolved;
+    try {
+      return coerce(env, x, fields[i]!.type, context);
+    } catch (err) {
+      if (err instanceof SqlError && (err.code === SqlState.cannotCoerce || err.code === SqlState.datatypeMismatch)) {
+        throw fail(`Cannot cast type ${formatType(x.type)} to ${formatType(fields[i]!.type)} in column ${i + 1}.`);
+      }
+      throw err;
+    }
+  });
+  return { kind: 'array', type: target, elems };
 }
 
 /** Unknown literals left over (e.g. SELECT 'abc') become text, as in PostgreSQL ≥ 10. */
@@ -217,7 +244,35 @@ export function boolArg(env: BindEnv, e: Expr, clause: string): Expr {
   throw new SqlError(SqlState.datatypeMismatch, `argument of ${clause} must be type boolean, not type ${formatType(e.type)}`);
 }
 
+/** record_eq … record_ge: a comparison of two row values of one type, as record_cmp orders them */
+const RECORD_COMPARISONS: Record<string, { name: string; test: (c: number) => boolean }> = {
+  '=': { name: 'record_eq', test: (c) => c === 0 }, '<>': { name: 'record_ne', test: (c) => c !== 0 },
+  '<': { name: 'record_lt', test: (c) => c < 0 }, '<=': { name: 'record_le', test: (c) => c <= 0 },
+  '>': { name: 'record_gt', test: (c) => c > 0 }, '>=': { name: 'record_ge', test: (c) => c >= 0 },
+};
+
+function bindRecordComparison(env: BindEnv, op: string, left: Expr, right: Expr, position: number | undefined): Expr | undefined {
+  const cmp = RECORD_COMPARISONS[op];
+  if (!cmp) return undefined;
+  const lrow = isRowType(left.type.oid), rrow = isRowType(right.type.oid);
+  if (!(lrow && (rrow || isUnknown(right))) && !(rrow && isUnknown(left))) return undefined;
+  // an untyped literal against a row is record input, which PostgreSQL has none of
+  const literal = isUnknown(left) ? left : isUnknown(right) ? right : undefined;
+  if (literal) throw new SqlError(SqlState.featureNotSupported, 'input of anonymous composite types is not implemented', { position: literal.kind === 'const' ? literal.position ?? position : position });
+  if (left.type.oid !== right.type.oid && left.type.oid !== OID.record && right.type.oid !== OID.record) {
+    throw new SqlError(SqlState.undefinedFunction, `operator does not exist: ${formatType(left.type)} ${op} ${formatType(right.type)}`, { position, hint: 'No operator matches the given name and argument types. You might need to add explicit type casts.' });
+  }
+  const type = left.type.oid !== OID.record ? left.type : right.type;
+  const fn: ScalarFunction = {
+    kind: 'scalar', argTypes: [left.type, right.type], returnType: T.bool, strict: true, volatile: false,
+    impl: ([a, b]) => cmp.test(compareValues(type, a!, b!)),
+  };
+  return { kind: 'call', type: T.bool, name: cmp.name, fn, args: [left, right] };
+}
+
 export function bindOperator(env: BindEnv, op: string, left: Expr | null, right: Expr, position?: number): Expr {
+  const recordCmp = left ? bindRecordComparison(env, op, left, right, position) : undefined;
+  if (recordCmp) return recordCmp;
   let fn: ScalarFunction;
   try {
     fn = resolveOperator(op, left ? left.type : null, right.type);
@@ -237,7 +292,7 @@ function bindCall(env: BindEnv, name: string, args: Expr[], position?: number, s
   const user = env.userFunction?.(name, args, position, schema);
   if (user) return user;
   const types = args.map((a) => a.type);
-  if (args.length === 1 && types[0].oid === OID.record) {
+  if (args.length === 1 && isRowType(types[0].oid)) {
     const fn = recordFunctionFor(name, types[0]);
     if (fn) return { kind: 'call', type: fn.returnType, name, fn, args };
   }
@@ -430,9 +485,12 @@ function bindExprNode(node: RawNode, scope: Scope, ctx: ExprContext): Expr {
       return e;
     }
     case 'RowExpr': {
-      const args = ((n.args ?? []) as RawNode[]).map((a) => resolveUnknown(env, bindExpr(a, scope, ctx)));
+      const raw = ((n.args ?? []) as RawNode[]).map((a) => bindExpr(a, scope, ctx));
+      const args = raw.map((a) => resolveUnknown(env, a));
       const type = recordType(args.map((a, i) => ({ name: `f${i + 1}`, type: a.type })));
-      return { kind: 'array', type, elems: args };
+      const row: Expr = { kind: 'array', type, elems: args };
+      if (raw.some((a, i) => a !== args[i])) UNTYPED_ROW_FIELDS.set(row, raw);
+      return row;
     }
     case 'GroupingFunc': return bindGroupingCall(n, scope, ctx);
     case 'XmlExpr':
@@ -561,7 +619,10 @@ function bindAExpr(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
       }
       const elemOid = elementTypeOf(right.type.oid);
       if (elemOid === undefined) throw new SqlError(SqlState.wrongObjectType, 'op ANY/ALL (array) requires array on right side', { position });
-      elemType = sqlType(elemOid);
+      elemType = sqlType(elemOid, elemOid === OID.record ? right.type.typmod : -1);
+      // a row against an array of rows: record_eq … record_ge per element
+      const rowCmp = bindRecordComparison(env, op, left, { kind: 'const', type: elemType, value: null }, position);
+      if (rowCmp?.kind === 'call') return { kind: 'anyall', type: T.bool, all: n.kind === 'AEXPR_OP_ALL', left, right, fn: rowCmp.fn, op };
       const fn = resolveOperator(op, left.type, elemType);
       const l = coerce(env, left, fn.argTypes[0], 'implicit');
       if (fn.argTypes[1].oid !== elemType.oid) {
@@ -666,6 +727,8 @@ function bindArray(n: RawNode, scope: Scope, ctx: ExprContext, elemType: SqlType
   const nested = elems.length > 0 && elems.every((e) => isArrayType(e.type.oid));
   let type: SqlType = elemType ?? commonType(elems.map((e) => e.type), 'ARRAY');
   if (nested && !elemType) type = sqlType(elementTypeOf(commonType(elems.map((e) => e.type), 'ARRAY').oid)!);
+  // an array of rows is held one-dimensional (types/records.ts): refused rather than flattened
+  if (nested && isRowType(type.oid)) throw new SqlError(SqlState.featureNotSupported, 'multidimensional arrays of records are not supported', { position: pos(n) });
   const target = nested ? sqlType(arrayTypeOf(type.oid)!, type.typmod) : type;
   const arrOid = arrayTypeOf(type.oid);
   if (arrOid === undefined) throw new SqlError(SqlState.undefinedObject, `could not find array type for data type ${formatType(type)}`);

@@ -4,17 +4,18 @@
  * a logical plan; the planner rewrites it (e.g. ORDER BY … LIMIT → top-k).
  */
 import { sortDirection } from './sort-direction.js';
+import { rewriteSearchAndCycle } from './search-cycle.js';
 import { functionPath } from '../catalog/schemas.js';
 import { SqlError, SqlState } from '../errors.js';
 import { commonType } from '../functions/index.js';
 import { readAsSubquery, type AggregateCall, type Expr, type OutputColumn, type Plan, type SortKey } from '../planner/plan.js';
-import { OID, T, formatType, type SqlType } from '../types/types.js';
+import { OID, T, TYPES, formatType, type SqlType } from '../types/types.js';
 import { bindExpr, bindNamedArgs, noteBound, bindWindowSpec, coerce, refuseSrfs, resolveUnknown, type BindEnv, type ExprContext } from './bind-expr.js';
 import { leftmostPosition, rawPosition } from './positions.js';
 import { resolveTypeName } from './type-names.js';
 import { mapExpr, planIsCorrelated, readsColumnAt } from '../planner/expr-walk.js';
 import { isSetReturning, resolveSetFunction, type ResolvedSetFunction } from '../functions/set-functions.js';
-import { recordFunctionFor, recordType } from '../functions/records.js';
+import { recordFields, recordFunctionFor, recordType } from '../functions/records.js';
 import { leafPartitions } from '../catalog/partitions.js';
 import { bindFunctionArgs, bindFunctionBody, findSqlFunction, functionColumns } from './bind-function.js';
 import type { RawNode } from './parser.js';
@@ -209,17 +210,13 @@ export class SelectBinder {
     }
     this.ctes.push(map);
     for (const c of withClause.ctes as RawNode[]) {
-      const cte = c.CommonTableExpr;
+      // SEARCH / CYCLE are written into the query first (search-cycle.ts), as PostgreSQL's rewriter does
+      const cte = c.CommonTableExpr.search_clause || c.CommonTableExpr.cycle_clause ? rewriteSearchAndCycle(c.CommonTableExpr) : c.CommonTableExpr;
       const q = cte.ctequery;
       const aliases = ((cte.aliascolnames ?? []) as RawNode[]).map((a) => a.String.sval as string);
       if (!q.SelectStmt) {
         map.set(cte.ctename, this.bindModifyingCte(c, withClause, aliases));
         continue;
-      }
-      if (cte.search_clause || cte.cycle_clause) {
-        // PostgreSQL rewrites them into the query (rewriteSearchAndCycle) over arrays of records,
-        // which Quiver cannot compare yet: refused rather than ignored
-        throw new SqlError(SqlState.featureNotSupported, `${cte.search_clause ? 'SEARCH' : 'CYCLE'} clauses of WITH queries are not supported`, { position: rawPosition({ CTESearchClause: cte.search_clause ?? cte.cycle_clause }) });
       }
       const materialized: CteDef['materialized'] = cte.ctematerialized === 'CTEMaterializeAlways' ? 'always' : cte.ctematerialized === 'CTEMaterializeNever' ? 'never' : undefined;
       const how = materialized ? { materialized } : {};
@@ -631,6 +628,17 @@ export class SelectBinder {
       const rawArgs = (call.args ?? []) as RawNode[];
       const args = rawArgs.some((a) => a.NamedArgExpr) ? bindNamedArgs(fname, rawArgs, argScope, ctx, pos(call)) : rawArgs.map((a) => bindExpr(a, argScope, ctx));
       const sig = bindSetFunction(this.env, fname, args, pos(call), true);
+      // a function returning a composite type: one column per attribute (unnest(composite[]) in FROM)
+      const rowFields = sig.columns.length === 1 && TYPES.get(sig.columns[0].type.oid)?.category === 'C' ? recordFields(sig.columns[0].type) : undefined;
+      if (rowFields) {
+        const inner = ordinality([{ name: fname, type: sig.columns[0].type, tableOid: 0, attnum: 0 }]);
+        const scan: Plan = { kind: 'functionScan', schema: inner, name: fname, args: sig.args, withOrdinality: !!n.ordinality, ...(alias ? { alias } : {}) };
+        const cols = ordinality(rowFields.map((f, i) => ({ name: colAliases[i] ?? f.name, type: f.type, tableOid: 0, attnum: 0 })));
+        scope.add(alias ?? fname, cols);
+        const exprs: Expr[] = rowFields.map((f, i): Expr => ({ kind: 'field', type: f.type, arg: colRef(inner, 0), index: i }));
+        if (n.ordinality) exprs.push(colRef(inner, 1));
+        return { kind: 'project', schema: cols, input: scan, exprs };
+      }
       const cols = ordinality(sig.columns.map((c, i) => ({
         name: colAliases[i] ?? (sig.namedColumns ? c.name : alias ?? fname), type: c.type, tableOid: 0, attnum: 0,
       })));
@@ -850,6 +858,19 @@ export class SelectBinder {
           targets.push({ name: c.name, expr: c.expr, source: c.source });
         }
         this.env.bound?.stars.set(t, columns);
+        continue;
+      }
+      const ind = val.A_Indirection?.indirection as RawNode[] | undefined;
+      if (ind && ind.length > 0 && ind[ind.length - 1].A_Star) {
+        // (composite).*: one output column per field
+        const inner = ind.length === 1 ? val.A_Indirection.arg : { A_Indirection: { ...val.A_Indirection, indirection: ind.slice(0, -1) } };
+        const row = bindExpr(inner, scope, ctx);
+        const fields = recordFields(row.type);
+        if (!fields) {
+          if (row.type.oid === OID.record) throw new SqlError(SqlState.featureNotSupported, 'record type has not been registered', { position: rawPosition(inner) });
+          throw new SqlError(SqlState.wrongObjectType, `type ${formatType(row.type)} is not composite`, { position: rawPosition(inner) });
+        }
+        fields.forEach((f, i) => targets.push({ name: f.name, expr: row.kind === 'array' ? row.elems[i]! : { kind: 'field', type: f.type, arg: row, index: i } }));
         continue;
       }
       const expr = bindExpr(val, scope, ctx);

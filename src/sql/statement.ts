@@ -495,11 +495,11 @@ const NOOP_KINDS = new Set(['CheckPointStmt']);
 const DDL_KINDS = new Set([
   'CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt',
   'RenameStmt', 'AlterObjectSchemaStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatedbStmt', 'DropdbStmt', 'CreateSchemaStmt', 'AlterSeqStmt',
-  'RefreshMatViewStmt', 'CreateEnumStmt', 'AlterEnumStmt', 'CreateDomainStmt', 'AlterDomainStmt',
+  'RefreshMatViewStmt', 'CreateEnumStmt', 'CompositeTypeStmt', 'AlterEnumStmt', 'CreateDomainStmt', 'AlterDomainStmt',
 , 'ReindexStmt', 'CreatePolicyStmt', 'AlterPolicyStmt']);
 
 /** DDL refused in a read-only transaction and saved with the catalog after an autocommit statement */
-const CATALOG_WRITES = new Set(['CreateEnumStmt', 'AlterEnumStmt', 'CreateDomainStmt', 'AlterDomainStmt', 'CreateSchemaStmt', 'AlterOwnerStmt', 'AlterObjectSchemaStmt', 'CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'AlterSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt', 'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatePolicyStmt', 'AlterPolicyStmt', 'RefreshMatViewStmt']);
+const CATALOG_WRITES = new Set(['CreateEnumStmt', 'CompositeTypeStmt', 'AlterEnumStmt', 'CreateDomainStmt', 'AlterDomainStmt', 'CreateSchemaStmt', 'AlterOwnerStmt', 'AlterObjectSchemaStmt', 'CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'AlterSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt', 'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatePolicyStmt', 'AlterPolicyStmt', 'RefreshMatViewStmt']);
 
 const TAGS: Record<string, string> = {
   CreateStmt: 'CREATE TABLE', DropStmt: 'DROP', IndexStmt: 'CREATE INDEX', CreateExtensionStmt: 'CREATE EXTENSION',
@@ -508,7 +508,7 @@ const TAGS: Record<string, string> = {
   UnlistenStmt: 'UNLISTEN', NotifyStmt: 'NOTIFY', VacuumStmt: 'VACUUM', CheckPointStmt: 'CHECKPOINT', LockStmt: 'LOCK TABLE',
   CreateSchemaStmt: 'CREATE SCHEMA', DoStmt: 'DO', AlterTableStmt: 'ALTER TABLE', CopyStmt: 'COPY', ViewStmt: 'CREATE VIEW',
   CreateFunctionStmt: 'CREATE FUNCTION', RenameStmt: 'ALTER TABLE', CreatedbStmt: 'CREATE DATABASE', DropdbStmt: 'DROP DATABASE', PrepareStmt: 'PREPARE', ExecuteStmt: 'EXECUTE', CreateTableAsStmt: 'SELECT', ReindexStmt: 'REINDEX',
-  CreatePolicyStmt: 'CREATE POLICY', AlterPolicyStmt: 'ALTER POLICY', CreateEnumStmt: 'CREATE TYPE', AlterEnumStmt: 'ALTER TYPE', CreateDomainStmt: 'CREATE DOMAIN', AlterDomainStmt: 'ALTER DOMAIN', RefreshMatViewStmt: 'REFRESH MATERIALIZED VIEW',
+  CreatePolicyStmt: 'CREATE POLICY', AlterPolicyStmt: 'ALTER POLICY', CreateEnumStmt: 'CREATE TYPE', CompositeTypeStmt: 'CREATE TYPE', AlterEnumStmt: 'ALTER TYPE', CreateDomainStmt: 'CREATE DOMAIN', AlterDomainStmt: 'ALTER DOMAIN', RefreshMatViewStmt: 'REFRESH MATERIALIZED VIEW',
 };
 
 const DROP_TAGS: Record<string, string> = {
@@ -517,14 +517,15 @@ const DROP_TAGS: Record<string, string> = {
 };
 
 /** the object words of ALTER's command tags where they differ from the object type's name */
-const RELATION_WORDS: Record<string, string> = { OBJECT_MATVIEW: 'MATERIALIZED VIEW', OBJECT_VIEW: 'VIEW' };
+const RELATION_WORDS: Record<string, string> = { OBJECT_MATVIEW: 'MATERIALIZED VIEW', OBJECT_VIEW: 'VIEW', OBJECT_TYPE: 'TYPE' };
 
 function ddlTag(node: Node): string {
   if ('DropStmt' in node) return DROP_TAGS[node.DropStmt.removeType ?? ''] ?? 'DROP';
   if ('RenameStmt' in node) {
     const t = node.RenameStmt.renameType;
     if (t === 'OBJECT_MATVIEW' || node.RenameStmt.relationType === 'OBJECT_MATVIEW') return 'ALTER MATERIALIZED VIEW';
-    if (t === 'OBJECT_TYPE') return 'ALTER TYPE';
+    // RENAME ATTRIBUTE names the composite type as its relation
+    if (t === 'OBJECT_TYPE' || (t === 'OBJECT_ATTRIBUTE' && node.RenameStmt.relationType === 'OBJECT_TYPE')) return 'ALTER TYPE';
     if (t === 'OBJECT_DOMAIN' || t === 'OBJECT_DOMCONSTRAINT') return 'ALTER DOMAIN';
     return t === 'OBJECT_INDEX' ? 'ALTER INDEX' : t === 'OBJECT_VIEW' ? 'ALTER VIEW' : t === 'OBJECT_POLICY' ? 'ALTER POLICY' : t === 'OBJECT_SCHEMA' ? 'ALTER SCHEMA' : 'ALTER TABLE';
   }

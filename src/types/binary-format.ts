@@ -14,6 +14,7 @@ import { networkRecv, networkSend } from './network.js';
 import { macaddr8Recv, macBytes, macText } from './macaddr.js';
 import { parseText } from './text-io.js';
 import { domainEntry, enumLabel, wireTypeOid } from './user-types.js';
+import { isRowType, recordFields } from './records.js';
 import { VECTOR_MAX_DIM, checkDim, checkElement, checkExpectedDim } from './vector.js';
 import { checkExpectedHalfDim, checkHalfDim, checkHalfElement, floatToHalfBits, halfBitsToFloat } from './halfvec.js';
 import { checkExpectedSparseDim, checkSparseDim, checkSparseElement, checkSparseIndex, checkSparseNnz } from './sparsevec.js';
@@ -457,7 +458,9 @@ const arrayCodec: BinaryCodec = {
     const elemType: SqlType = { oid: elemOid, typmod: type.typmod };
     const elemCodec = binaryCodec(elemOid);
     const dims: number[] = [];
-    for (let level: Value = v; Array.isArray(level) && level.length > 0; level = level[0]!) dims.push(level.length);
+    // an array of rows is one-dimensional (its elements are Value[] themselves)
+    if (isRowType(elemOid)) { if ((v as Value[]).length > 0) dims.push((v as Value[]).length); }
+    else for (let level: Value = v; Array.isArray(level) && level.length > 0; level = level[0]!) dims.push(level.length);
     const flat = flatten(v as Value[], dims.length);
     const parts: Buffer[] = [];
     let hasNull = 0;
@@ -642,6 +645,50 @@ const multirangeCodec: BinaryCodec = {
   },
 };
 
+/**
+ * record_send / record_recv of a composite type: the number of columns, then per column its
+ * type OID and its value as a 4-byte length (-1: NULL) and the type's binary form.
+ */
+const recordCodec: BinaryCodec = {
+  send: (v, type) => {
+    const fields = recordFields(type) ?? [];
+    const values = v as Value[];
+    const head = Buffer.alloc(4);
+    head.writeInt32BE(values.length);
+    const parts: Buffer[] = [head];
+    values.forEach((x, i) => {
+      const ft = fields[i]?.type ?? { oid: OID.text, typmod: -1 };
+      const meta = Buffer.alloc(8);
+      meta.writeUInt32BE(wireTypeOid(ft), 0);
+      if (x === null) {
+        meta.writeInt32BE(-1, 4);
+        parts.push(meta);
+        return;
+      }
+      const data = encodeBinary(ft, x);
+      meta.writeInt32BE(data.length, 4);
+      parts.push(meta, data);
+    });
+    return Buffer.concat(parts);
+  },
+  recv: (r, type) => {
+    const fields = recordFields(type) ?? [];
+    const n = r.int32();
+    if (n !== fields.length) throw new SqlError(SqlState.datatypeMismatch, `wrong number of columns: ${n}, expected ${fields.length}`);
+    return fields.map((f, i) => {
+      const oid = r.uint32();
+      const want = wireTypeOid(f.type);
+      if (oid !== want) {
+        throw new SqlError(SqlState.datatypeMismatch, `binary data has type ${oid} (${formatType({ oid, typmod: -1 })}) instead of expected ${want} (${formatType(f.type)}) in record column ${i + 1}`);
+      }
+      const len = r.int32();
+      if (len === -1) return null;
+      if (len < 0) throw badBinary('insufficient data left in message');
+      return decodeBinary(f.type, r.bytes(len), `improper binary format in record column ${i + 1}`);
+    });
+  },
+};
+
 /** enum_send / enum_recv: the label's bytes (recv checks the label like enum_in) */
 const enumCodec: BinaryCodec = {
   send: (v) => Buffer.from(enumLabel(v as number), 'utf8'),
@@ -654,7 +701,7 @@ function codecOf(oid: number): BinaryCodec | undefined {
   if (domain) return codecOf(domain.base.oid);
   const category = TYPES.get(oid)?.category;
   if (isMultirangeType(oid)) return multirangeCodec;
-  return BINARY.get(oid) ?? (category === 'E' ? enumCodec : category === 'R' ? rangeCodec : undefined);
+  return BINARY.get(oid) ?? (category === 'E' ? enumCodec : category === 'R' ? rangeCodec : category === 'C' ? recordCodec : undefined);
 }
 
 /** The binary codec for an OID (arrays of any supported element), or throws 42883 like PostgreSQL. */

@@ -16,7 +16,8 @@
  *  - multiranges: multirange_cmp's (range by range, a prefix first; multirange.ts).
  * hashKey(v) is equal for two values exactly when compareValues says they are equal.
  */
-import { OID, TYPES, type Interval, type SqlType, type Value } from './types.js';
+import { OID, TYPES, sqlType, type Interval, type SqlType, type Value } from './types.js';
+import { isRowType, recordFields } from './records.js';
 import { compareNumeric, numericHashKey } from './numeric.js';
 import { compareIntervals, intervalSpan } from './datetime.js';
 import { compareVectors } from './vector.js';
@@ -135,6 +136,9 @@ export function compareValues(type: SqlType, a: Value, b: Value): number {
   if (info?.category === 'A' && Array.isArray(a) && Array.isArray(b)) {
     return compareArrays({ oid: info.elem ?? OID.text, typmod: -1 }, a, b);
   }
+  if (isRowType(type.oid) && Array.isArray(a) && Array.isArray(b)) return compareRecords(type, a, b);
+  // a composite type a query worker has no registry entry for (user types live in the main thread): its fields by their runtime kind
+  if (!info && Array.isArray(a) && Array.isArray(b)) return compareRecords(type, a, b);
   if (typeof a === 'number' || typeof a === 'bigint' || typeof a === 'string') return cmpPrimitive(a, b as typeof a);
   return 0;
 }
@@ -147,7 +151,32 @@ function compareArrays(elem: SqlType, a: readonly Value[], b: readonly Value[]):
       if (x === null && y === null) continue;
       return x === null ? 1 : -1;
     }
-    const c = Array.isArray(x) && Array.isArray(y) ? compareArrays(elem, x, y) : compareValues(elem, x, y);
+    const c = Array.isArray(x) && Array.isArray(y) && !isRowType(elem.oid) ? compareArrays(elem, x, y) : compareValues(elem, x, y);
+    if (c !== 0) return c;
+  }
+  return a.length - b.length < 0 ? -1 : a.length === b.length ? 0 : 1;
+}
+
+/** a field's type guessed from its runtime value, where the row type's fields are unknown */
+function runtimeType(v: Value): SqlType {
+  if (typeof v === 'number') return sqlType(OID.float8);
+  if (typeof v === 'bigint') return sqlType(OID.int8);
+  if (typeof v === 'boolean') return sqlType(OID.bool);
+  if (Array.isArray(v)) return sqlType(OID.record);
+  return sqlType(OID.text);
+}
+
+/** record_cmp: field by field with each field's order, a NULL field after any value */
+function compareRecords(type: SqlType, a: readonly Value[], b: readonly Value[]): number {
+  const fields = recordFields(type);
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!, y = b[i]!;
+    if (x === null || y === null) {
+      if (x === null && y === null) continue;
+      return x === null ? 1 : -1;
+    }
+    const c = compareValues(fields?.[i]?.type ?? runtimeType(x), x, y);
     if (c !== 0) return c;
   }
   return a.length - b.length < 0 ? -1 : a.length === b.length ? 0 : 1;
@@ -187,6 +216,10 @@ export function hashKey(type: SqlType, v: Value): string | number | bigint | boo
   }
   if (typeof v === 'number' || typeof v === 'string' || typeof v === 'bigint' || typeof v === 'boolean') return v;
   const info = TYPES.get(type.oid);
+  if (Array.isArray(v) && isRowType(type.oid)) {
+    const fields = recordFields(type);
+    return 'r' + JSON.stringify(v.map((e, i) => (e === null ? null : (() => { const k = hashKey(fields?.[i]?.type ?? sqlType(OID.text), e); return typeof k === 'bigint' ? k.toString() + 'n' : k; })())));
+  }
   if (Array.isArray(v)) {
     const elem: SqlType = { oid: info?.elem ?? OID.text, typmod: -1 };
     return 'a' + JSON.stringify(arrayKey(elem, v));
@@ -195,5 +228,5 @@ export function hashKey(type: SqlType, v: Value): string | number | bigint | boo
 }
 
 function arrayKey(elem: SqlType, v: readonly Value[]): unknown[] {
-  return v.map((e) => (e === null ? null : Array.isArray(e) ? arrayKey(elem, e) : (() => { const k = hashKey(elem, e); return typeof k === 'bigint' ? k.toString() + 'n' : k; })()));
+  return v.map((e) => (e === null ? null : Array.isArray(e) && !isRowType(elem.oid) ? arrayKey(elem, e) : (() => { const k = hashKey(elem, e); return typeof k === 'bigint' ? k.toString() + 'n' : k; })()));
 }

@@ -21,6 +21,7 @@ import { enumLabel, findDomain, findUserType, isEnumType, parseEnum } from './us
 import { formatRange, parseRange } from './range.js';
 import { multirangeOps, rangeOps } from './compare.js';
 import { formatMultirange, multirangeRangeType, parseMultirange } from './multirange.js';
+import { formatRecordWith, isRowType, parseRecordWith } from './records.js';
 import { cidrIn, cidrOut, inetIn, inetOut } from './network.js';
 import { macaddr8In, macaddrIn } from './macaddr.js';
 import { lsnIn, lsnOut } from './pg-lsn.js';
@@ -212,15 +213,13 @@ export function formatArray(elemType: SqlType, arr: readonly Value[], settings?:
   const delim = TYPES.get(elemType.oid)?.delim ?? ',';
   const parts = arr.map((e) => {
     if (e === null) return 'NULL';
-    if (Array.isArray(e) && !isScalarArrayValue(elemType)) return formatArray(elemType, e, settings);
+    if (Array.isArray(e) && !isRowType(elemType.oid)) return formatArray(elemType, e, settings);
     const s = formatText(elemType, e, settings);
     return needsQuote(s) ? '"' + s.replace(/[\\"]/g, '\\$&') + '"' : s;
   });
   return '{' + parts.join(delim) + '}';
 }
 
-/** element types whose own values are JS arrays (none among built-ins except nested arrays) */
-function isScalarArrayValue(_t: SqlType): boolean { return false; }
 
 export function parseArray(elemType: SqlType, text: string, settings: ParseSettings = {}): Value[] {
   const typeName = formatType({ oid: TYPES.get(elemType.oid)?.array ?? elemType.oid, typmod: -1 });
@@ -240,6 +239,8 @@ export function parseArray(elemType: SqlType, text: string, settings: ParseSetti
     for (;;) {
       skipWs();
       if (s[pos] === '{') {
+        // an array of rows is held one-dimensional (records.ts)
+        if (isRowType(elemType.oid)) throw new SqlError(SqlState.featureNotSupported, 'multidimensional arrays of records are not supported');
         out.push(parseLevel());
       } else {
         let raw = '';
@@ -341,9 +342,10 @@ export function parseText(type: SqlType, text: string, settings: ParseSettings =
       return parts.map((p) => (type.oid === OID.oidvector ? parseOid(p) : parseInteger(p, 16) as number));
     }
     case OID.void: return null;
-    // no composite-type input (there are no named row types; PostgreSQL has none for `record`)
+    // no input for anonymous records (PostgreSQL has none for `record`)
     case OID.record: throw new SqlError(SqlState.featureNotSupported, 'input of anonymous composite types is not implemented');
   }
+  if (isRowType(type.oid)) return parseRecordWith(type, text, (t, s) => parseText(t, s, settings));
   if (isEnumType(type.oid)) return parseEnum(type.oid, text);
   const ranges = rangeOps(type.oid);
   if (ranges) return parseRange(ranges, text, (b) => parseText({ oid: ranges.info.subtype, typmod: type.typmod }, b, settings));
@@ -382,7 +384,8 @@ export function formatText(type: SqlType, value: Value, settings: FormatSettings
   const info = TYPES.get(type.oid);
   if (info?.category === 'A' && info.elem !== undefined && Array.isArray(value)) {
     if (type.oid === OID.int2vector || type.oid === OID.oidvector) return value.map((v) => String(v)).join(' ');
-    return formatArray({ oid: info.elem, typmod: -1 }, value, settings);
+    // an anonymous record's array type carries its fields' typmod (records.ts)
+    return formatArray({ oid: info.elem, typmod: info.elem === OID.record ? type.typmod : -1 }, value, settings);
   }
   if (info?.category === 'E') return enumLabel(value as number);
   const multirangeRange = multirangeRangeType(type.oid);
@@ -390,6 +393,7 @@ export function formatText(type: SqlType, value: Value, settings: FormatSettings
     const range: SqlType = { oid: multirangeRange, typmod: -1 };
     return formatMultirange(value as MultirangeValue, (r) => formatText(range, r, settings));
   }
+  if (isRowType(type.oid) && Array.isArray(value)) return formatRecordWith(type, value, (t, v) => formatText(t, v, settings));
   if (info?.category === 'R') {
     const subtype: SqlType = { oid: rangeOps(type.oid)!.info.subtype, typmod: -1 };
     return formatRange(value as RangeValue, (b) => formatText(subtype, b, settings));

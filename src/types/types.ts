@@ -336,6 +336,6 @@ export function formatType(type: SqlType): string {
     case 'char': return '"char"';
   }
   if (info.category === 'A' && info.elem !== undefined) return formatType({ oid: info.elem, typmod: m }) + '[]';
-  if (info.category === 'E') return userTypeDisplayName(info.oid) ?? info.name;
+  if (info.category === 'E' || info.category === 'C') return userTypeDisplayName(info.oid) ?? info.name;
   return domainDisplayName(info.oid) ?? info.name;
 }

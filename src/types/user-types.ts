@@ -31,6 +31,16 @@ export interface UserTypeEntry {
   readonly labels: readonly EnumLabel[];
   /** label text → its pg_enum OID */
   readonly byLabel: ReadonlyMap<string, number>;
+  /** a composite type (CREATE TYPE … AS (…)): its attributes in order; absent for an enum */
+  readonly fields?: readonly CompositeField[];
+  /** a composite type's pg_class row (relkind 'c') */
+  readonly relid?: number;
+}
+
+/** One attribute of a composite type (a pg_attribute row of its pg_class row). */
+export interface CompositeField {
+  readonly name: string;
+  readonly type: SqlType;
 }
 
 const ENTRIES = new Map<number, UserTypeEntry>();
@@ -80,6 +90,20 @@ export function registerEnum(def: { oid: number; arrayOid: number; database: str
   registerTypeInfo({ oid: def.arrayOid, name: '_' + def.name, len: -1, category: 'A', elem: def.oid, byval: false, align: 'i', delim: ',' });
 }
 
+/** Add or replace a composite type (CREATE TYPE … AS (…), ALTER TYPE, or loading a catalog): typtype 'c', category 'C'. */
+export function registerComposite(def: { oid: number; arrayOid: number; relid: number; database: string; schema: string; name: string; fields: readonly CompositeField[] }): void {
+  const old = ENTRIES.get(def.oid);
+  if (old) unregisterTypeInfo(old.arrayOid);
+  ENTRIES.set(def.oid, { oid: def.oid, arrayOid: def.arrayOid, database: def.database, schema: def.schema, name: def.name, labels: [], byLabel: new Map(), fields: def.fields, relid: def.relid });
+  registerTypeInfo({ oid: def.oid, name: def.name, len: -1, category: 'C', array: def.arrayOid, byval: false, align: 'd', delim: ',' });
+  registerTypeInfo({ oid: def.arrayOid, name: '_' + def.name, len: -1, category: 'A', elem: def.oid, byval: false, align: 'd', delim: ',' });
+}
+
+/** The attributes of a composite type, or undefined for any other type. */
+export function compositeFields(oid: number): readonly CompositeField[] | undefined {
+  return ENTRIES.get(oid)?.fields;
+}
+
 export function unregisterType(oid: number): void {
   const e = ENTRIES.get(oid);
   if (!e) return;
@@ -99,7 +123,8 @@ export function userType(oid: number): UserTypeEntry | undefined {
 }
 
 export function isEnumType(oid: number): boolean {
-  return ENTRIES.has(oid);
+  const e = ENTRIES.get(oid);
+  return e !== undefined && e.fields === undefined;
 }
 
 /** An enum value's position in its type's order (for comparisons); a dropped label sorts last. */

@@ -71,6 +71,9 @@ CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
 ALTER TYPE mood ADD VALUE 'meh' BEFORE 'ok';
 CREATE TABLE moods (id int PRIMARY KEY, m mood NOT NULL DEFAULT 'ok', ms mood[]);
 INSERT INTO moods VALUES (1, 'happy', '{sad,meh}'), (2, 'meh', NULL), (3, DEFAULT, '{}');
+CREATE TYPE pair AS (n int, label text);
+CREATE TABLE pairs (id int PRIMARY KEY, p pair, ps pair[]);
+INSERT INTO pairs VALUES (1, '(1,"a b")', '{"(2,x)",NULL}'), (2, NULL, NULL), (3, ROW(NULL, 'q'), '{}');
 `;
 
 /** read-only: the same answers from the source and from every full restore */
@@ -99,6 +102,8 @@ const READS = [
   'SELECT * FROM app.bodies',
   // an enum: its labels in their order (ADD VALUE BEFORE), its columns and default
   'SELECT enum_range(NULL::mood), id, m, ms FROM moods ORDER BY m',
+  // a composite type: its columns (and array columns) and field access
+  'SELECT id, p, ps, (p).label, (ps[1]).n FROM pairs ORDER BY id',
 ];
 
 /** PostgreSQL's answers to READS on the source (and on its restores) */
@@ -133,6 +138,7 @@ const EXPECTED_READS = [
   '1|d1|[1,0]\n2|d2|[0,1]',
   'd2',
   '{sad,meh,ok,happy}|2|meh|\n{sad,meh,ok,happy}|3|ok|{}\n{sad,meh,ok,happy}|1|happy|{sad,meh}',
+  '1|(1,"a b")|{"(2,x)",NULL}|a b|2\n2||||\n3|(,q)|{}|q|',
 ];
 
 /** writes after a full restore: every sequence continues where the source left it; constraints hold */

@@ -93,12 +93,22 @@ const BUILTIN_TYPE_OIDS: ReadonlySet<number> = new Set(TYPES.keys());
 /** enum_in, enum_out, enum_recv, enum_send */
 const ENUM_PROCS = [3506, 3507, 3532, 3533] as const;
 
+/** record_in, record_out, record_recv, record_send */
+const RECORD_PROCS = [2290, 2291, 2402, 2403] as const;
+
 /** pg_type rows of this database's enums and their array types (typtype 'e', category 'E'), as DefineEnum makes them */
 function enumTypeRows(ctx: SystemRelationContext): Row[] {
   const [ain, aout, arecv, asend, , , aanalyze, asubscript] = builtinTypeProcs('_int4') ?? [0, 0, 0, 0, 0, 0, 0, 0];
   const acl = (t: Securable) => (ctx.roles && t.acl ? formatAcl(t, ctx.roles) : null);
   return [...ctx.catalog.types.values()].flatMap((t) => {
     const ns = namespaceOid(ctx.catalog, t.schema);
+    // a composite type (DefineCompositeType): typtype 'c', typrelid its pg_class row, record_in … record_send
+    if (t.attributes) {
+      return [
+        [t.oid, t.name, ns, ownerOf(t), -1, false, 'c', 'C', false, true, ',', t.relid ?? 0, 0, 0, t.arrayOid, ...RECORD_PROCS, 0, 0, 0, 'd', 'x', false, 0, -1, 0, 0, null, null, acl(t)],
+        [t.arrayOid, '_' + t.name, ns, ownerOf(t), -1, false, 'b', 'A', false, true, ',', 0, asubscript, t.oid, 0, ain, aout, arecv, asend, 0, 0, aanalyze, 'd', 'x', false, 0, -1, 0, 0, null, null, acl(t)],
+      ] as Row[];
+    }
     return [
       [t.oid, t.name, ns, ownerOf(t), 4, true, 'e', 'E', false, true, ',', 0, 0, 0, t.arrayOid, ...ENUM_PROCS, 0, 0, 0, 'i', 'p', false, 0, -1, 0, 0, null, null, acl(t)],
       [t.arrayOid, '_' + t.name, ns, ownerOf(t), -1, false, 'b', 'A', false, true, ',', 0, asubscript, t.oid, 0, ain, aout, arecv, asend, 0, 0, aanalyze, 'i', 'x', false, 0, -1, 0, 0, null, null, acl(t)],
@@ -334,6 +344,13 @@ export function buildSystemRelations(): SystemRelation[] {
       if (isTempSchema(s.schema)) row[15] = 't';
       rows.push(owned(row, s));
     }
+    // a composite type's own relation (relkind 'c'): no storage, its attributes in pg_attribute
+    for (const t of ctx.catalog.types.values()) {
+      if (!t.attributes) continue;
+      const row = base(t.relid ?? 0, t.name, namespaceOid(ctx.catalog, t.schema), t.oid, 0, 'c', t.attributes.length, false, -1, null, 0, 'n');
+      row[7] = 0; // relfilenode
+      rows.push(owned(row, { owner: t.owner }));
+    }
     // System relations are left out of pg_class / pg_attribute while the executor joins
     // comma-separated FROM lists as cross products (clients join pg_class × pg_class ×
     // pg_index × pg_attribute; ~900 system columns made that tens of millions of rows).
@@ -376,6 +393,7 @@ export function buildSystemRelations(): SystemRelation[] {
     for (const s of ctx.catalog.sequences.values()) {
       rows.push(attr(s.oid, 'last_value', T.int8, 1, true, false, ''), attr(s.oid, 'log_cnt', T.int8, 2, true, false, ''), attr(s.oid, 'is_called', T.bool, 3, true, false, ''));
     }
+    for (const t of ctx.catalog.types.values()) t.attributes?.forEach((a, i) => rows.push(attr(t.relid ?? 0, a.name, a.type, i + 1, false, false, '')));
     if (LIST_SYSTEM_RELATIONS) for (const r of SYSTEM) r.columns.forEach((c, i) => rows.push(attr(r.oid, c.name, c.type, i + 1, false, false, '')));
     return rows;
   }, 1249));
@@ -719,7 +737,7 @@ const SCHEMAS = ['pg_catalog', 'public', 'information_schema', 'pg_toast'];
 function typeFacts(type: SqlType) {
   const oid = type.oid;
   const info = TYPES.get(oid)!;
-  const dataType = (isVectorType(oid) || info.category === 'E') && info.category !== 'A' ? 'USER-DEFINED' : info.category === 'A' ? 'ARRAY' : formatType(sqlType(oid));
+  const dataType = (isVectorType(oid) || info.category === 'E' || info.category === 'C') && info.category !== 'A' ? 'USER-DEFINED' : info.category === 'A' ? 'ARRAY' : formatType(sqlType(oid));
   const charLen = (oid === OID.varchar || oid === OID.bpchar) && type.typmod > 4 ? type.typmod - 4 : null;
   const octetLen = oid === OID.varchar || oid === OID.bpchar || oid === OID.text ? (charLen !== null ? charLen * 4 : 1073741824) : null;
   let numPrec: number | null = ({ [OID.int2]: 16, [OID.int4]: 32, [OID.int8]: 64, [OID.float4]: 24, [OID.float8]: 53 } as Record<number, number>)[oid] ?? null;

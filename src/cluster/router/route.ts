@@ -249,6 +249,9 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
     // shard, which each enforce its constraints on their rows
     case 'CreateDomainStmt':
     case 'AlterDomainStmt':
+    // a composite type's values are the same text on every shard (record_out); CREATE TYPE … AS (…),
+    // like its ALTER TYPE and DROP TYPE, runs on every shard as a domain's does
+    case 'CompositeTypeStmt':
       return { kind: 'everyShard', write: true, ddl: true, inBlock: true };
     case 'LockStmt':
       return { kind: 'everyShard', write: false, ddl: false, inBlock: true };

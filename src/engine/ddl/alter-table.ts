@@ -7,6 +7,7 @@
  * at once. A change of the row layout (added, dropped or retyped columns) rewrites the
  * table (rewrite-table.ts).
  */
+import { alterCompositeAttributes } from './composite-type.js';
 import { movePredicateColumns, predicateColumns } from '../../planner/index-predicate.js';
 import { SqlError, SqlState } from '../../errors.js';
 import type { ColumnDef, ConstraintDef, IndexDef, PolicyDef, SequenceDef, TableDef } from '../../catalog/catalog.js';
@@ -83,6 +84,7 @@ export async function alterTable(ctx: DdlContext, stmt: AlterTable): Promise<voi
     for (const c of stmt.commands) if (c.kind === 'attachPartition') attachIndex(ctx, stmt.relation, c.child);
     return;
   }
+  if (stmt.objectType === 'type') return alterCompositeAttributes(ctx, stmt);
   if (stmt.objectType !== 'table' && stmt.objectType !== 'matview') throw new SqlError(SqlState.featureNotSupported, `ALTER ${stmt.objectType.toUpperCase()} is not supported yet`);
   if (stmt.commands.every((c) => c.kind === 'attachPartition' || c.kind === 'detachPartition')) return alterPartitions(ctx, stmt);
   const table = findTable(ctx, stmt.relation);

@@ -12,6 +12,7 @@ import { drop } from './drop.js';
 import { createExtension } from './extension.js';
 import { createFunction } from './function.js';
 import { alterType, createEnum } from './enum-type.js';
+import { createComposite } from './composite-type.js';
 import { alterDomain, createDomain } from './domain.js';
 import { createIndex } from './indexes.js';
 import { rename } from './rename.js';
@@ -48,7 +49,7 @@ const RUNNERS: { readonly [K in DdlKind]: Runner<K> } = {
   createTable, alterTable, drop, createIndex, createView, createSequence, alterSequence, createExtension, createFunction, alterSchema, setSchema,
   // the schema's elements are DDL statements of their own
   createSchema: (ctx, s) => createSchema(ctx, s, runDdl),
-  createDatabase, dropDatabase, comment, rename, createPolicy, alterPolicy, dropPolicy, createEnum, alterType, createDomain, alterDomain,
+  createDatabase, dropDatabase, comment, rename, createPolicy, alterPolicy, dropPolicy, createEnum, createComposite, alterType, createDomain, alterDomain,
   createTableAs: async (ctx, s) => {
     const created = await createTableAs(ctx, s.relation, s.columns, s.ifNotExists, s, s.materialized);
     return created ? { created } : {};

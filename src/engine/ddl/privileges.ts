@@ -77,7 +77,7 @@ export function checkDdl(ctx: DdlContext, access: DdlAccess, stmt: BoundDdl): Bo
     case 'createFunction':
       mayCreateIn(ctx, access, stmt.schema);
       return stmt;
-    case 'createEnum': case 'createDomain':
+    case 'createEnum': case 'createComposite': case 'createDomain':
       mayCreateIn(ctx, access, stmt.name.schema);
       return stmt;
     case 'alterTable':

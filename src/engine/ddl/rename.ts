@@ -12,11 +12,13 @@ import { textIndexAttachment } from '../../executor/text-index-build.js';
 import { indexExpressionOf, indexKeyExpr } from '../../executor/vector-index-key.js';
 import { renameStoredVectorIndex } from './storage-undo.js';
 import { checkRelationKind } from './relation-kind.js';
+import { renameCompositeAttribute } from './composite-type.js';
 
 type Rename = Extract<BoundDdl, { kind: 'rename' }>;
 
 export async function rename(ctx: DdlContext, stmt: Rename): Promise<void> {
   const target = stmt.target;
+  if (typeof target !== 'string' && target.unsupported === 'ATTRIBUTE') return renameCompositeAttribute(ctx, stmt.relation, stmt.subname ?? '', stmt.newName);
   if (typeof target !== 'string') throw new SqlError(SqlState.featureNotSupported, `ALTER ${target.unsupported} RENAME is not supported yet`);
   if (target === 'index') return renameIndex(ctx, stmt);
   const table = findTable(ctx, stmt.relation);

@@ -7,9 +7,9 @@ import { SqlError, SqlState } from '../../errors.js';
 import { changeOwner, type Securable } from '../../catalog/roles.js';
 import type { AlterTypeAction } from '../../sql/ddl/index.js';
 import { resolveRole } from './privileges.js';
-import type { SqlFunctionDef, TableDef } from '../../catalog/catalog.js';
+import type { EnumTypeDef, SqlFunctionDef, TableDef } from '../../catalog/catalog.js';
 import { viewDependencies } from '../../catalog/system/dependencies.js';
-import { formatType, typeByName, type SqlType } from '../../types/types.js';
+import { formatType, sqlType, typeByName, type SqlType } from '../../types/types.js';
 import { alterTable } from './alter-table.js';
 import { dropStorage, notice, type DdlContext } from './context.js';
 
@@ -17,6 +17,8 @@ export type TypeDependent =
   | { readonly kind: 'column'; readonly table: TableDef; readonly column: string; readonly type: SqlType }
   | { readonly kind: 'view'; readonly view: TableDef }
   | { readonly kind: 'function'; readonly fn: SqlFunctionDef }
+  /** an attribute of a composite type (CASCADE drops it from the type) */
+  | { readonly kind: 'attribute'; readonly owner: EnumTypeDef; readonly column: string; readonly type: SqlType }
   /** a domain over the type: CASCADE drops it (and what depends on it) */
   | { readonly kind: 'domain'; readonly name: string; readonly drop: () => Promise<void>; /** what depends on the domain in turn (listed after it), and whether a type is (an array of) the domain */ readonly nested: readonly TypeDependent[]; readonly uses: (t: SqlType) => boolean };
 
@@ -58,6 +60,9 @@ export function typeDependents(ctx: DdlContext, keys: readonly number[], uses: (
       if (t.partitionOf || t.kind === 'v' || t.kind === 'm') continue;
       for (const c of t.columns) if (keyOf(c.type) === key) out.push({ kind: 'column', table: t, column: c.name, type: c.type });
     }
+    for (const ty of ctx.catalog.types.values()) {
+      for (const a of ty.attributes ?? []) if (keyOf(a.type) === key) out.push({ kind: 'attribute', owner: ty, column: a.name, type: a.type });
+    }
   }
   // a view comes right after the column it reads the type from (it depends on that column), else after the columns
   for (const t of ctx.catalog.tables.values()) {
@@ -80,6 +85,7 @@ function describeDependent(d: TypeDependent): string {
     case 'view': return `${d.view.kind === 'm' ? 'materialized view' : 'view'} ${d.view.name}`;
     case 'function': return `function ${d.fn.name}(${d.fn.params.map((p) => formatType(p.type)).join(',')})`;
     case 'domain': return `type ${d.name}`;
+    case 'attribute': return `column ${d.column} of composite type ${formatType(sqlType(d.owner.oid))}`;
   }
 }
 
@@ -89,7 +95,7 @@ function describeDependent(d: TypeDependent): string {
  * uses), else the type.
  */
 function dependedOn(ctx: DdlContext, d: TypeDependent, what: string, uses: (t: SqlType) => boolean): string {
-  if (d.kind === 'column') return `type ${formatType(d.type)}`;
+  if (d.kind === 'column' || d.kind === 'attribute') return `type ${formatType(d.type)}`;
   if (d.kind === 'view') {
     const read = viewColumnOfType(ctx, d.view, uses);
     if (read) return `column ${read.column} of table ${read.table.name}`;
@@ -131,7 +137,16 @@ export async function dropTypeDependents(ctx: DdlContext, what: string, dependen
   if (!announce) { /* listed by the drop that cascaded here */ } else if (lines.length === 1) notice(ctx, lines[0]!);
   else ctx.notices.push({ severity: 'NOTICE', code: '00000', message: `drop cascades to ${lines.length} other objects`, detail: lines.join('\n') });
   for (const d of dependents) {
-    if (d.kind === 'view') {
+    if (d.kind !== 'attribute') continue;
+    // stored values of the composite type would keep the attribute: refused rather than misread
+    const used = [...ctx.catalog.tables.values()].some((t) => t.columns.some((c) => c.type.oid === d.owner.oid || c.type.oid === d.owner.arrayOid));
+    if (used) throw new SqlError(SqlState.featureNotSupported, `cannot drop column ${d.column} of composite type ${formatType(sqlType(d.owner.oid))} while a table column uses the type`);
+  }
+  for (const d of dependents) {
+    if (d.kind === 'attribute') {
+      d.owner.attributes = (d.owner.attributes ?? []).filter((a) => a.name !== d.column);
+      ctx.catalog.putType(d.owner);
+    } else if (d.kind === 'view') {
       ctx.catalog.dropTable(d.view.oid);
       if (d.view.kind === 'm') await dropStorage(ctx, d.view.oid);
     } else if (d.kind === 'function') {

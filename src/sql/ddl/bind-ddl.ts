@@ -9,7 +9,7 @@ import type { SqlType } from '../../types/types.js';
 import type { RawNode } from '../parser.js';
 import { bindAlterTable } from './bind-alter-table.js';
 import { bindCreateFunction } from './bind-function.js';
-import { bindAlterDomain, bindAlterDomainObject, bindAlterEnum, bindAlterTypeObject, bindCreateDomain, bindCreateEnum } from './bind-type.js';
+import { bindAlterDomain, bindAlterDomainObject, bindAlterEnum, bindAlterTypeObject, bindCreateDomain, bindCreateEnum, bindCreateComposite } from './bind-type.js';
 import { bindAlterSequence, bindComment, bindCreateIndex, bindCreateSequence, bindCreateView, bindDrop, bindRename, bindTruncate, viewNameRefs, viewQueryText } from './bind-objects.js';
 import { parsedExpr } from './parsed-expr.js';
 import { bindCreateTable, onCommitOf } from './bind-table.js';
@@ -26,6 +26,7 @@ export function bindDdl(statementNode: RawNode | Node, statement: string): Bound
   const node = statementNode as Node;
   if ('CreateStmt' in node) return bindCreateTable(node.CreateStmt);
   if ('CreateEnumStmt' in node) return bindCreateEnum(node.CreateEnumStmt);
+  if ('CompositeTypeStmt' in node) return bindCreateComposite(node.CompositeTypeStmt);
   if ('AlterEnumStmt' in node) return bindAlterEnum(node.AlterEnumStmt);
   const alterType = bindAlterTypeObject(node);
   if (alterType) return alterType;

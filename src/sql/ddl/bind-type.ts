@@ -2,15 +2,25 @@
  * CREATE DOMAIN, ALTER DOMAIN, CREATE TYPE … AS ENUM and ALTER TYPE (ADD VALUE, RENAME VALUE, RENAME TO, OWNER TO,
  * SET SCHEMA) as BoundDdl; DROP TYPE goes through bindDrop.
  */
-import type { AlterDomainStmt, AlterEnumStmt, AlterObjectSchemaStmt, AlterOwnerStmt, Constraint, CreateDomainStmt, CreateEnumStmt, Node, RenameStmt } from '@pgsql/types';
+import type { AlterDomainStmt, AlterEnumStmt, AlterObjectSchemaStmt, AlterOwnerStmt, ColumnDef, CompositeTypeStmt, Constraint, CreateDomainStmt, CreateEnumStmt, Node, RenameStmt } from '@pgsql/types';
 import { SqlError, SqlState } from '../../errors.js';
 import { roleRef } from '../bind-role.js';
 import { ddlExpr, type DdlExpr } from './parsed-expr.js';
-import { names, qualifiedFromNames, typeRef } from './tree.js';
+import { names, qualified, qualifiedFromNames, typeRef } from './tree.js';
 import type { AlterDomainAction, BoundDdl, QualifiedName } from './types.js';
 
 export function bindCreateEnum(n: CreateEnumStmt): BoundDdl {
   return { kind: 'createEnum', name: qualifiedFromNames(names(n.typeName)), labels: names(n.vals) };
+}
+
+/** CREATE TYPE name AS (a int, b text, …): the attributes' types resolved when the statement runs */
+export function bindCreateComposite(n: CompositeTypeStmt): BoundDdl {
+  const attributes = (n.coldeflist ?? []).map((c) => {
+    const col = (c as { ColumnDef: ColumnDef }).ColumnDef;
+    if ((col.constraints ?? []).length > 0) throw new SqlError(SqlState.featureNotSupported, 'constraints on composite type attributes are not supported');
+    return { name: col.colname ?? '', type: typeRef(col.typeName) };
+  });
+  return { kind: 'createComposite', name: qualified(n.typevar), attributes };
 }
 
 export function bindAlterEnum(n: AlterEnumStmt): BoundDdl {

@@ -299,6 +299,8 @@ export type BoundDdl =
   | { readonly kind: 'alterSchema'; readonly name: string; readonly newName?: string; readonly owner?: RoleRef }
   /** CREATE TYPE name AS ENUM (labels) */
   | { readonly kind: 'createEnum'; readonly name: QualifiedName; readonly labels: readonly string[] }
+  /** CREATE TYPE name AS (attribute type, …) */
+  | { readonly kind: 'createComposite'; readonly name: QualifiedName; readonly attributes: readonly { readonly name: string; readonly type: TypeRef }[] }
   /** ALTER TYPE name ADD VALUE | RENAME VALUE | RENAME TO | OWNER TO | SET SCHEMA */
   | { readonly kind: 'alterType'; readonly name: QualifiedName; readonly action: AlterTypeAction }
   /** CREATE DOMAIN name [AS] type [COLLATE c] [DEFAULT e] [[CONSTRAINT n] NOT NULL | NULL | CHECK (e)]… */
