@@ -5,6 +5,7 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import type { EvalContext } from '../functions/api.js';
+import { jsonbSubscriptFetch, type JsonbSubscript } from '../functions/jsonb-subscript.js';
 import type { DomainConstraints, Expr, Plan } from '../planner/plan.js';
 import { planIsCorrelated } from '../planner/expr-walk.js';
 import { hashKey } from '../types/compare.js';
@@ -272,6 +273,20 @@ function compileNode(e: Expr): Compiled {
     }
     case 'subscript': {
       const arg = compileExpr(e.arg);
+      if (e.jsonb) {
+        const keys = e.subs.map((x) => compileExpr(x.upper!));
+        return (r, env) => {
+          const doc = arg(r, env);
+          if (doc === null) return null;
+          const path: JsonbSubscript[] = [];
+          for (const k of keys) {
+            const key = k(r, env);
+            if (key === null) return null;
+            path.push(key as JsonbSubscript);
+          }
+          return jsonbSubscriptFetch(doc as string, path);
+        };
+      }
       const subs = e.subs.map((x) => ({ lower: x.lower ? compileExpr(x.lower) : null, upper: x.upper ? compileExpr(x.upper) : null }));
       const { slice, base } = e;
       // an array of rows is one-dimensional: its elements are Value[] themselves

@@ -72,7 +72,8 @@ export type Expr =
    */
   /** a call of a SQL-language function returning one value: its body runs with the arguments as its outer row */
   | { readonly kind: 'sqlCall'; readonly type: SqlType; readonly name: string; readonly args: readonly Expr[]; readonly plan: Plan; /** how many arguments the call wrote (args adds the defaults and the named ones again) */ readonly written?: number }
-  | { readonly kind: 'subscript'; readonly type: SqlType; readonly arg: Expr; readonly subs: readonly { readonly lower: Expr | null; readonly upper: Expr | null }[]; readonly slice: boolean; readonly base: number }
+  /** jsonb: jsonb subscripting (each sub's upper an int4 or text key; functions/jsonb-subscript.ts), else array subscripts */
+  | { readonly kind: 'subscript'; readonly type: SqlType; readonly arg: Expr; readonly subs: readonly { readonly lower: Expr | null; readonly upper: Expr | null }[]; readonly slice: boolean; readonly base: number; readonly jsonb?: true }
   /**
    * coercion to a domain (PostgreSQL's CoerceToDomain): the value of `arg`, already of the
    * base type, once the domain's NOT NULL and CHECK constraints pass (23502 / 23514)

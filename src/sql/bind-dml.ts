@@ -4,6 +4,7 @@
  * expressions that compute new values and RETURNING lists.
  */
 import { domainDefault } from './bind-domain.js';
+import { bindIndirectAssignment } from './bind-assign-indirection.js';
 import { SqlError, SqlState } from '../errors.js';
 import type { ColumnDef, IndexDef, TableDef } from '../catalog/catalog.js';
 import { impliesIndexPredicate } from '../planner/index-predicate.js';
@@ -321,6 +322,7 @@ function conflictExpression(binder: SelectBinder, table: TableDef, raw: RawNode)
 
 export function bindAssignments(binder: SelectBinder, list: RawNode[], table: TableDef, scope: Scope): { column: number; expr: Expr }[] {
   const out: { column: number; expr: Expr }[] = [];
+  const partial = new Map<number, { column: number; expr: Expr }>();
   for (const t of list) {
     const rt = t.ResTarget;
     const name = rt.name as string;
@@ -335,6 +337,21 @@ export function bindAssignments(binder: SelectBinder, list: RawNode[], table: Ta
     }
     if (table.columns[i].identity === 'a' && !rt.val.SetToDefault) {
       throw new SqlError('428C9', `column "${name}" can only be updated to DEFAULT`, { detail: `Column "${name}" is an identity column defined as GENERATED ALWAYS.` });
+    }
+    if (rt.indirection) {
+      // the target's columns come first in the scope: column i is the row's value before the
+      // assignment; several assignments to parts of one column apply in turn (rewriteTargetListIU)
+      const earlier = partial.get(i);
+      const current: Expr = earlier ? earlier.expr : { kind: 'column', type: table.columns[i].type, level: 0, index: i, name };
+      const expr = bindIndirectAssignment(binder.env, binder.ctx('UPDATE'), scope, table.columns[i], current, rt.indirection as RawNode[], rt.val);
+      if (earlier) {
+        earlier.expr = expr;
+      } else {
+        const a = { column: i, expr };
+        partial.set(i, a);
+        out.push(a);
+      }
+      continue;
     }
     const expr = rt.val.SetToDefault
       ? defaultExprFor(binder, table.columns[i])

@@ -460,6 +460,13 @@ function bindExprNode(node: RawNode, scope: Scope, ctx: ExprContext): Expr {
           e = nameByte(e, coerce(env, bindExpr(group[0].uidx, scope, ctx), T.int4, 'assignment'));
           continue;
         }
+        if (e.type.oid === OID.jsonb) {
+          const slice = group.find((g) => g.is_slice);
+          if (slice) throw new SqlError(SqlState.datatypeMismatch, 'jsonb subscript does not support slices', { position: rawPos(slice.uidx ?? slice.lidx) });
+          const subs = group.map((g) => ({ lower: null, upper: jsonbSubscriptKey(env, bindExpr(g.uidx, scope, ctx), rawPos(g.uidx)) }));
+          e = { kind: 'subscript', type: T.jsonb, arg: e, subs, slice: false, base: 0, jsonb: true };
+          continue;
+        }
         const elem = elementTypeOf(e.type.oid);
         if (elem === undefined) {
           throw new SqlError(SqlState.datatypeMismatch, `cannot subscript type ${formatType(e.type)} because it does not support subscripting`, { position: rawPos(n.arg) });
@@ -803,6 +810,22 @@ function bindRowSubLink(n: RawNode, plan: Plan, scope: Scope, ctx: ExprContext):
     },
   };
   return { kind: 'insubquery', type: T.bool, all: n.subLinkType === 'ALL_SUBLINK', left: recordOf(leftFields), plan: rows, fn: rowCompare };
+}
+
+/**
+ * A jsonb subscript as jsonb_subscript_transform types it: an untyped literal is a key (text),
+ * else what coerces implicitly to integer, then to text; anything else is 42804.
+ */
+export function jsonbSubscriptKey(env: BindEnv, b: Expr, position: number | undefined): Expr {
+  if (b.type.oid === OID.unknown) return coerce(env, b, T.text, 'implicit');
+  for (const t of [T.int4, T.text]) {
+    try {
+      return coerce(env, b, t, 'implicit');
+    } catch (err) {
+      if (!(err instanceof SqlError)) throw err;
+    }
+  }
+  throw new SqlError(SqlState.datatypeMismatch, `subscript type ${formatType(b.type)} is not supported`, { position, hint: 'jsonb subscript must be coercible to either integer or text.' });
 }
 
 function bindSqlValueFunction(n: RawNode, env: BindEnv): Expr {
