@@ -50,3 +50,21 @@ test('UNIQUE NULLS NOT DISTINCT is honoured in every place it can be written; NU
     await c.end();
   }
 });
+
+test('an array lower bound other than 1 and assignments to parts of an array Quiver cannot keep are 0A000, not silently moved to 1', async () => {
+  const c = await connectClient(server);
+  try {
+    await assert.rejects(c.query("SELECT '[0:1]={1,2}'::int[]"), { code: '0A000' });
+    assert.deepEqual((await c.query("SELECT '[1:2]={1,2}'::int[] AS a")).rows, [{ a: [1, 2] }]);
+    await c.query("CREATE TABLE lb (a int[])");
+    await c.query("INSERT INTO lb VALUES ('{1,2}')");
+    // PostgreSQL makes [0:2]={3,1,2}; Quiver keeps lower bound 1 only
+    await assert.rejects(c.query('UPDATE lb SET a[0] = 3'), { code: '0A000' });
+    await assert.rejects(c.query("UPDATE lb SET a[1:2] = '{5,6}'"), { code: '0A000' });
+    await c.query('UPDATE lb SET a[4] = 9');
+    assert.deepEqual((await c.query('SELECT a FROM lb')).rows, [{ a: [1, 2, null, 9] }]);
+    await c.query('DROP TABLE lb');
+  } finally {
+    await c.end();
+  }
+});

@@ -227,7 +227,13 @@ export function parseArray(elemType: SqlType, text: string, settings: ParseSetti
   let s = text.trim();
   // optional dimension decoration: [1:3]={...}
   const dec = /^(\[\s*-?\d+\s*(?::\s*-?\d+\s*)?\])+\s*=\s*/.exec(s);
-  if (dec) s = s.slice(dec[0].length);
+  if (dec) {
+    // arrays are kept with lower bound 1: another one is refused rather than silently moved to 1
+    for (const m of dec[0].matchAll(/\[\s*(-?\d+)\s*:/g)) {
+      if (Number(m[1]) !== 1) throw new SqlError(SqlState.featureNotSupported, `array lower bound ${m[1]} is not supported (arrays are kept with lower bound 1): "${text}"`);
+    }
+    s = s.slice(dec[0].length);
+  }
   if (!s.startsWith('{')) throw bad('Array value must start with "{" or dimension information.');
   let pos = 0;
   const parseLevel = (): Value[] => {
