@@ -231,6 +231,12 @@ describe('shard router: MERGE into a sharded table, run', () => {
       assert.equal(e?.code, '0A000', sql);
       assert.match(e!.message, /is not supported by the shard router yet/);
     }
+    // a statement PostgreSQL refuses gets PostgreSQL's error, not 0A000
+    for (const sql of [
+      'MERGE INTO items t USING src s ON t.id = s.id WHEN NOT MATCHED THEN INSERT VALUES (t.id, s.label, s.n)',
+      'MERGE INTO items t USING src s ON t.zz = s.id WHEN MATCHED THEN DELETE',
+      'MERGE INTO items t USING src t ON t.id = t.id WHEN MATCHED THEN DELETE',
+    ]) assert.notEqual((await same(sql) as pg.DatabaseError).code, '0A000', sql);
     assert.deepEqual(await rowsOnEach(shards, 'SELECT * FROM items ORDER BY id'), before);
   });
 });

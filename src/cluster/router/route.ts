@@ -152,7 +152,8 @@ export type Route =
   | { kind: 'closeCursor'; name: string | null }
   /** EXPLAIN of a statement run on several shards: the router explains it (fanout-explain.ts) */
   | ExplainRoute
-  | { kind: 'unsupported'; error: SqlError };
+  /** `analyzeFirst`: shard 0 parses and analyzes the statement first, so one PostgreSQL would refuse gets its error rather than 0A000 */
+  | { kind: 'unsupported'; error: SqlError; analyzeFirst?: boolean };
 
 export interface CopyOptions {
   format: 'text' | 'csv' | 'binary';
@@ -321,14 +322,13 @@ function mergeRoute(sql: string, stmt: N, node: N, catalog: TableLookup): Route 
   const clauses: N[] = (node.mergeWhenClauses ?? []).map((w: N) => w.MergeWhenClause);
   if ((node.returningList ?? []).length > 0 || clauses.some((c) => c?.matchKind === 'MERGE_WHEN_NOT_MATCHED_BY_SOURCE')) return { kind: 'shard0', write: true };
   // into a table of shard 0 from a sharded source: each shard would join its own rows
-  if (!table) return notYet('MERGE into a table that is not sharded from a sharded source');
-  const route = mergeShardedRoute(sql, node, table, (select, parsed) => {
+  const route = table ? mergeShardedRoute(sql, node, table, (select, parsed) => {
     const source = routeStatement(select, parsed, catalog);
     if (source.kind === 'unsupported') return undefined;
     if (source.kind === 'shard0') return source.write ? undefined : source;
     return source.kind === 'pinned' || source.kind === 'fanout' || source.kind === 'pullUp' ? source : undefined;
-  });
-  return typeof route === 'string' ? notYet(route) : route;
+  }) : 'MERGE into a table that is not sharded from a sharded source';
+  return typeof route === 'string' ? { ...notYet(route), analyzeFirst: true } as Route : route;
 }
 
 /** COPY (INSERT | UPDATE | DELETE … RETURNING, or a query over data-modifying WITH) TO: as modifyingWithRoute; undefined: a plain query */

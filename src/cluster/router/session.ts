@@ -179,7 +179,11 @@ export class RouterSession implements Backend {
     if (created?.relpersistence === 't') this.temporaryTables.add(created.relname);
     const endsBlock = route.kind === 'tx' && (route.verb === 'commit' || route.verb === 'rollback' || route.verb === 'rollbackTo');
     if (this.block?.failed && !endsBlock) throw FAILED_BLOCK();
-    if (route.kind === 'unsupported') throw route.error;
+    if (route.kind === 'unsupported') {
+      // a statement PostgreSQL itself would refuse (a missing column, an invalid reference) gets that error
+      if (route.analyzeFirst) await this.guard((await this.connection(0)).describe(sql, paramTypes));
+      throw route.error;
+    }
     this.sqlObjects.checkExplain(stmt);
     if (route.kind === 'tx' || route.kind === 'session' || route.kind === 'copyIn' || route.kind === 'copyOut' || route.kind === 'copyQueryOut') {
       this.described = { sql, route, paramTypes: [], fields: null };
