@@ -198,6 +198,7 @@ test('takeover (pg_promote): the last candidate leads at once, the deposed leade
   const lc = await within(cCampaign, 5_000, 'node-c to be elected');
   const elected = Date.now() - t0;
   const deposed = await within(timed(la.lost), 5_000, 'node-a to hear it was deposed');
+  assert.match(la.lostBecause?.() ?? '', /election key is gone or another candidate is ahead/);
   assert.equal(await a.leader('e7'), 'node-c');
   // node-b lost its place: it campaigns again behind node-c, and is not elected meanwhile
   await new Promise((r) => setTimeout(r, 500));
@@ -221,6 +222,8 @@ test('leadership is lost when etcd revokes the lease; the next candidate takes o
     raw.close();
   }
   const noticed = await timed(la.lost);
+  // (the watch may see the key deleted before the lease's renewal fails)
+  assert.match(la.lostBecause?.() ?? '', /^its lease: |election key is gone/);
   const lb = await bCampaign;
   assert.equal(await a.leader('e4'), 'node-b');
   // b's coordinator stays open (closed after the last test): its leadership must not

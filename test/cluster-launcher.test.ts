@@ -14,6 +14,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { Etcd3 } from 'etcd3';
 import { startLocalCluster } from '../src/cluster/launcher.js';
 import { listening } from '../src/cluster/local/processes.js';
 import { selectOne } from '../src/cluster/local/sql-probe.js';
@@ -56,6 +57,22 @@ test('infrastructure and proxy are listed with live pids, route to the data lead
       assert.ok(existsSync(join(dir, 'logs', `${p.name}.log`)), `${p.name}'s log is in logs/`);
     }
     assert.equal(listed.find((p) => p.role === 'proxy')!.port, cluster.port);
+
+    // the nodes log in to etcd as their own user, read-write on Quiver's keys only (root is the launcher's)
+    const proxyEnv = readFileSync(`/proc/${listed.find((p) => p.role === 'proxy')!.pid}/environ`, 'utf8').split('\0');
+    assert.ok(proxyEnv.includes('QUIVER_ETCD_USER=quiver'), 'the proxy logs in to etcd as "quiver"');
+    assert.ok(!proxyEnv.includes(`QUIVER_ETCD_PASSWORD=${cluster.etcd.auth!.password}`), 'the proxy has not root\'s password');
+    const asNode = new Etcd3({ hosts: [...cluster.etcd.endpoints], auth: { username: cluster.etcd.nodeAuth!.username, password: cluster.etcd.nodeAuth!.password } });
+    try {
+      await asNode.put('quiver/launcher-test').value('yes');
+      assert.equal(await asNode.get('quiver/launcher-test').string(), 'yes');
+      await asNode.delete().key('quiver/launcher-test');
+      await assert.rejects(asNode.put('elsewhere/key').value('no').exec(), /permission denied/);
+      await assert.rejects(asNode.get('elsewhere/key').string(), /permission denied/);
+      await assert.rejects(asNode.user('intruder').create('pw-of-the-intruder'), /permission denied/);
+    } finally {
+      asNode.close();
+    }
 
     await assert.rejects(startLocalCluster({ dir, nodes: 1, dataNodes: 0, queryNodes: 0, indexNodes: 0 }), /still runs/);
 

@@ -166,7 +166,7 @@ test('the internal links are TLS; NATS, etcd and S3 refuse clients without the c
   await plain.close();
 
   // no password in cluster.json or in any log
-  const secrets = [credentials.nats.pass, credentials.etcd.password, credentials.s3.secretAccessKey];
+  const secrets = [credentials.nats.pass, credentials.etcd.password, credentials.etcdNode.password, credentials.s3.secretAccessKey];
   for (const file of ['cluster.json', ...readdirSync(join(dir, 'logs')).map((f) => join('logs', f))]) {
     const text = readFileSync(join(dir, file), 'utf8');
     for (const s of secrets) assert.ok(!text.includes(s), `${file} shows a password`);

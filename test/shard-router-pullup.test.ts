@@ -80,6 +80,8 @@ const SHAPES: { sql: string; values?: unknown[]; ordered?: boolean }[] = [
   { sql: 'WITH t AS (SELECT tenant, count(*) AS n FROM items GROUP BY tenant) SELECT * FROM t WHERE n > 30' },
   { sql: 'WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT r.n, i.label FROM r JOIN items i ON i.id = r.n' },
   { sql: 'WITH a AS (SELECT id, price FROM items WHERE qty IS NULL), b AS (SELECT id FROM tags) SELECT a.* FROM a LEFT JOIN b USING (id)' },
+  // column aliases of a join rename by position: the pulled tables keep every column (sql-tests/join_alias.sql)
+  { sql: 'SELECT x.a, x.b, x.tag, a + b AS s FROM (items JOIN tags USING (id)) x(a, b) WHERE x.a < 40 ORDER BY 1', ordered: true },
   // a WITH query named as a table: its body reads the table, the statement reads the WITH query
   { sql: 'WITH items AS (SELECT id, label FROM items WHERE id < 10) SELECT * FROM items' },
   { sql: 'WITH tags AS (SELECT 1 AS id, \'x\' AS tag) SELECT t.*, (SELECT count(*) FROM tags) FROM tags t' },

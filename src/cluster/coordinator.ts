@@ -9,6 +9,8 @@
 export interface Leadership {
   /** resolves if the lease is lost (expired, revoked) or another candidate took over: the node must stop acting as leader at once */
   readonly lost: Promise<void>;
+  /** once `lost` resolved: why (the lease's renewals unacknowledged past its TTL, another candidate…), for the log */
+  readonly lostBecause?: () => string;
   /** give leadership up (another candidate is elected) */
   resign(): Promise<void>;
 }

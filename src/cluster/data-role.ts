@@ -165,7 +165,7 @@ export async function runDataRole<S>(opts: DataRoleOptions<S>): Promise<S> {
   standby.abort();
   await following;
   opts.logger.info({ node: opts.nodeId }, 'elected: taking over the shared log');
-  void leadership.lost.then(() => abdicate('lost the data leadership (its lease, or another node took over: pg_promote)'));
+  void leadership.lost.then(() => abdicate(`lost the data leadership (${leadership.lostBecause?.() ?? 'its lease, or another node took over: pg_promote'})`));
   const shared = { ...opts.seams, onAppendFailed: (e: Error) => abdicate(`the shared log refused a batch: ${e.message}`) };
   if (hot?.promote) {
     const t0 = performance.now();

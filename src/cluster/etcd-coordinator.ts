@@ -175,7 +175,11 @@ export class EtcdCoordinator implements Coordinator {
       await withdraw();
       throw e;
     }
-    return { lost: Promise.race([session.lost, this.deposed(candidates, me, session)]), resign: withdraw };
+    return {
+      lost: Promise.race([session.lost, this.deposed(candidates, me, session)]),
+      lostBecause: () => (session.isLost ? `its lease: ${session.lostBecause}` : 'its election key is gone or another candidate is ahead (a revoked lease, a takeover)'),
+      resign: withdraw,
+    };
   }
 
   /** Put this candidate's key if absent; its create revision. */

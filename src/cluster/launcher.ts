@@ -129,7 +129,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
 
   // the starters run in parallel; each stops its own processes if it fails
   const [etcdR, natsR, s3R] = await Promise.allSettled([
-    startEtcdCluster(join(dir, 'etcd'), n, infraPorts.etcd, { auth: credentials.etcd, ...infraTls }),
+    startEtcdCluster(join(dir, 'etcd'), n, infraPorts.etcd, { auth: credentials.etcd, nodeUser: credentials.etcdNode, ...infraTls }),
     startNatsCluster(join(dir, 'nats'), n, infraPorts.nats, { auth: credentials.nats, ...infraTls }),
     startLocalS3(join(dir, 's3'), 'quiver', credentials.s3, certs),
   ]);
@@ -208,7 +208,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     },
     async dataLeader(shard = 0) {
       const { openEtcdCoordinator } = await import('./etcd-coordinator.js');
-      const c = await openEtcdCoordinator({ endpoints: [...etcd.endpoints], auth: credentials.etcd, ...(etcd.ca ? { ca: etcd.ca } : {}) });
+      const c = await openEtcdCoordinator({ endpoints: [...etcd.endpoints], auth: credentials.etcdNode, ...(etcd.ca ? { ca: etcd.ca } : {}) });
       try {
         const address = await c.leader(dataElection(shard, shards));
         return [...nodes.values()].find((p) => p.role === 'data' && address === `${HOST}:${p.port}` && p.child.exitCode === null && p.child.signalCode === null);

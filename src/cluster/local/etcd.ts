@@ -1,14 +1,16 @@
 /**
  * A loopback etcd cluster of `n` members (Debian's etcd-server): the cluster's metadata
  * store. Ready once every member reports healthy. With `auth`, authentication is enabled
- * (once: its user made with the root role) and every client must log in; with `tls`, the
+ * (once: its user made with the root role) and every client must log in — with `nodeUser`,
+ * also a user for the Quiver nodes whose role reads and writes Quiver's keys only
+ * (`quiver/…`), so a node's login cannot change etcd's users or other tenants' keys; with `tls`, the
  * client URLs are https:// and serve that certificate, and the members' peer links are https://
  * with the same certificate on both ends, each checked against the CA (--peer-client-cert-auth).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
 import { join } from 'node:path';
-import { Etcd3 } from 'etcd3';
+import { Etcd3, Range } from 'etcd3';
 import type { EtcdAuth } from '../etcd-coordinator.js';
 import type { InfraTls } from './nats.js';
 import { ensureBinary, freePorts, spawnManaged, waitUntil, type ManagedProcess } from './processes.js';
@@ -16,8 +18,10 @@ import { ensureBinary, freePorts, spawnManaged, waitUntil, type ManagedProcess }
 export interface EtcdCluster {
   /** client endpoints ("http://127.0.0.1:port") */
   readonly endpoints: readonly string[];
-  /** what clients must log in with (absent: no authentication) */
+  /** what clients must log in with (absent: no authentication): etcd's root */
   readonly auth?: EtcdAuth;
+  /** the Quiver nodes' login (read-write on NODE_KEY_PREFIX only), when asked for */
+  readonly nodeAuth?: EtcdAuth;
   /** the CA clients check the members against (absent: plaintext) */
   readonly ca?: Buffer;
   readonly members: readonly ManagedProcess[];
@@ -32,11 +36,19 @@ export interface EtcdCluster {
  */
 export interface EtcdSecurity {
   readonly auth?: EtcdAuth;
+  /** made (or its password set again) with NODE_ROLE, with `auth` */
+  readonly nodeUser?: EtcdAuth;
   readonly tls?: InfraTls;
 }
 
+/** the keys Quiver's nodes use (etcd-coordinator.ts's default prefix) */
+export const NODE_KEY_PREFIX = 'quiver/';
+/** the role of the nodes' user: read-write on NODE_KEY_PREFIX, nothing else */
+export const NODE_ROLE = 'quiver-node';
+
 export async function startEtcdCluster(dir: string, n = 3, ports?: readonly number[], security: EtcdSecurity = {}): Promise<EtcdCluster> {
-  const { auth, tls } = security;
+  const { auth, nodeUser, tls } = security;
+  if (nodeUser && (!auth || nodeUser.username === auth.username)) throw new Error('the nodes\' etcd user needs authentication on, under another name than root');
   const ca = tls ? readFileSync(tls.ca) : undefined;
   const bin = ensureBinary('etcd', 'etcd-server');
   mkdirSync(dir, { recursive: true });
@@ -73,6 +85,7 @@ export async function startEtcdCluster(dir: string, n = 3, ports?: readonly numb
       }, 60_000, 200);
     }
     if (auth) await enableAuth(endpoints, auth, ca);
+    if (auth && nodeUser) await ensureNodeUser(endpoints, auth, nodeUser, ca);
   } catch (e) {
     await Promise.all(members.map((m) => m.stop()));
     throw e;
@@ -80,6 +93,7 @@ export async function startEtcdCluster(dir: string, n = 3, ports?: readonly numb
   return {
     endpoints,
     ...(auth ? { auth } : {}),
+    ...(auth && nodeUser ? { nodeAuth: nodeUser } : {}),
     ...(ca ? { ca } : {}),
     get members() { return members; },
     async restart(i: number) {
@@ -122,6 +136,31 @@ async function enableAuth(endpoints: readonly string[], auth: EtcdAuth, ca: Buff
     await anonymous.auth.authEnable();
   } finally {
     anonymous.close();
+  }
+}
+
+/**
+ * The nodes' user, logged in as root: NODE_ROLE with read-write on NODE_KEY_PREFIX only,
+ * the user with that role alone and its password as given (set again on every start, so the
+ * credentials file is what counts). Each step tolerates having been done by an earlier start.
+ */
+async function ensureNodeUser(endpoints: readonly string[], root: EtcdAuth, node: EtcdAuth, ca: Buffer | undefined): Promise<void> {
+  const client = new Etcd3({ hosts: [...endpoints], dialTimeout: 3000, auth: { username: root.username, password: root.password }, ...(ca ? { credentials: { rootCertificate: ca } } : {}) });
+  const unlessDone = (pattern: RegExp) => (e: Error) => {
+    if (!pattern.test(e.message)) throw e;
+  };
+  try {
+    const role = client.role(NODE_ROLE);
+    await role.create().catch(unlessDone(/role name already exists/));
+    await role.grant({ permission: 'Readwrite', range: Range.prefix(NODE_KEY_PREFIX) });
+    const user = client.user(node.username);
+    await user.create(node.password).catch(async (e: Error) => {
+      unlessDone(/user name already exists/)(e);
+      await user.setPassword(node.password);
+    });
+    await user.addRole(NODE_ROLE).catch(unlessDone(/already/));
+  } finally {
+    client.close();
   }
 }
 

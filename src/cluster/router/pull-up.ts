@@ -412,6 +412,8 @@ function columnsRead(tree: unknown): ColumnsRead {
     // an aliased join or subquery: its whole row (`select x from (a join b using (i)) x`) reads every column under it
     const alias = (join?.alias ?? n.RangeSubselect?.alias) as N | undefined;
     if (alias?.aliasname) aliases.add(alias.aliasname);
+    // a join's column aliases rename its columns by position (`(a join b using (i)) x(p, q)`): every column under it keeps its place
+    if ((join?.alias?.colnames ?? []).length > 0) star = true;
   });
   if ([...aliases].some((a) => out.wholeRow.has(a))) star = true;
   return { ...out, star, natural };

@@ -16,6 +16,9 @@
  *   calling a SQL function that reads sharded tables;
  * - CREATE TABLE … AS / SELECT … INTO → the table on every shard, filled as INSERT … SELECT
  *   (create-table-as.ts; a temporary one on shard 0);
+ * - MERGE INTO a sharded table whose ON equates its key with source columns → the source
+ *   routed as if alone, its rows shipped to their keys' shards as a VALUES source
+ *   (merge-sharded.ts);
  * - COPY a table FROM STDIN → rows split by key; TO STDOUT → every shard's rows;
  * - data-modifying WITH (WITH d AS (DELETE … RETURNING …) …) → shard 0 when it touches no
  *   sharded table, else 0A000 (its parts must run together, on one snapshot);
@@ -40,6 +43,7 @@ import { keyUpdateRoute, type KeyUpdateRoute } from './key-update.js';
 import { createTableAsRoute, type CreateTableAsRoute } from './create-table-as.js';
 import { explainRoute, type ExplainRoute } from './fanout-explain.js';
 import { pullUpReadOnly } from './pull-up.js';
+import { mergeShardedRoute, type MergeShardedRoute } from './merge-sharded.js';
 
 type N = Record<string, any>;
 
@@ -122,6 +126,8 @@ export type Route =
   | { kind: 'fanout'; parsed: unknown }
   /** a read-only SELECT run on shard 0 over rows pulled from every shard (pull-up.ts) */
   | { kind: 'pullUp' }
+  /** MERGE INTO a sharded table joined on its key: the source's rows shipped to their keys' shards (merge-sharded.ts) */
+  | MergeShardedRoute
   /** an UPDATE assigning a key column: rows whose new key hashes elsewhere move (key-update.ts) */
   | KeyUpdateRoute
   /** CREATE TABLE … AS / SELECT … INTO: created on every shard, filled as INSERT … SELECT (create-table-as.ts) */
@@ -146,7 +152,8 @@ export type Route =
   | { kind: 'closeCursor'; name: string | null }
   /** EXPLAIN of a statement run on several shards: the router explains it (fanout-explain.ts) */
   | ExplainRoute
-  | { kind: 'unsupported'; error: SqlError };
+  /** `analyzeFirst`: shard 0 parses and analyzes the statement first, so one PostgreSQL would refuse gets its error rather than 0A000 */
+  | { kind: 'unsupported'; error: SqlError; analyzeFirst?: boolean };
 
 export interface CopyOptions {
   format: 'text' | 'csv' | 'binary';
@@ -196,7 +203,7 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
     case 'UpdateStmt':
     case 'DeleteStmt':
       return updateDeleteRoute(sql, type, node, catalog);
-    case 'MergeStmt': return mergeRoute(stmt, node, catalog);
+    case 'MergeStmt': return mergeRoute(sql, stmt, node, catalog);
     case 'CopyStmt': return copyRoute(sql, node, catalog);
     case 'ExplainStmt': {
       const inner = routeStatement(sql, node.query, catalog);
@@ -308,13 +315,26 @@ function modifyingWithRoute(stmt: N | undefined, catalog: TableLookup): Route | 
 
 /**
  * MERGE joins its source to its target on one snapshot and may change a target row once:
- * over no sharded table (temporary tables, shard 0's own) it runs on shard 0; over a sharded
- * target or source it is refused (each shard would see only its rows of both).
+ * over no sharded table (temporary tables, shard 0's own) it runs on shard 0; into a sharded
+ * target joined on its key, the source's rows go to their keys' shards (merge-sharded.ts);
+ * otherwise it is refused (each shard would see only its rows of both).
  */
-function mergeRoute(stmt: N, node: N, catalog: TableLookup): Route {
+function mergeRoute(sql: string, stmt: N, node: N, catalog: TableLookup): Route {
   const rv = node.relation as N | undefined;
-  const sharded = shardedTablesRead(stmt, catalog).length > 0 || (rv !== undefined && catalog.table(rv.schemaname, rv.relname) !== undefined);
-  return sharded ? notYet('MERGE over sharded tables') : { kind: 'shard0', write: true };
+  const table = rv === undefined ? undefined : catalog.table(rv.schemaname, rv.relname);
+  const sharded = shardedTablesRead(stmt, catalog).length > 0 || table !== undefined;
+  if (!sharded) return { kind: 'shard0', write: true };
+  // PostgreSQL 17's forms: shard 0 answers them as PostgreSQL 15 does (a syntax error)
+  const clauses: N[] = (node.mergeWhenClauses ?? []).map((w: N) => w.MergeWhenClause);
+  if ((node.returningList ?? []).length > 0 || clauses.some((c) => c?.matchKind === 'MERGE_WHEN_NOT_MATCHED_BY_SOURCE')) return { kind: 'shard0', write: true };
+  // into a table of shard 0 from a sharded source: each shard would join its own rows
+  const route = table ? mergeShardedRoute(sql, node, table, (select, parsed) => {
+    const source = routeStatement(select, parsed, catalog);
+    if (source.kind === 'unsupported') return undefined;
+    if (source.kind === 'shard0') return source.write ? undefined : source;
+    return source.kind === 'pinned' || source.kind === 'fanout' || source.kind === 'pullUp' ? source : undefined;
+  }) : 'MERGE into a table that is not sharded from a sharded source';
+  return typeof route === 'string' ? { ...notYet(route), analyzeFirst: true } as Route : route;
 }
 
 /** COPY (INSERT | UPDATE | DELETE … RETURNING, or a query over data-modifying WITH) TO: as modifyingWithRoute; undefined: a plain query */

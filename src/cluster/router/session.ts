@@ -32,6 +32,7 @@ import { mergeBinaryCopyOut } from './copy-binary.js';
 import { formatCopyRows } from '../../types/copy-format.js';
 import { checkKeysOnce, inRowOrder, insertBatches, type InsertBatch } from './insert-select.js';
 import { runKeyUpdate } from './key-update.js';
+import { keyText, mergeBatches } from './merge-sharded.js';
 import { pullUp, pullUpReadOnly, type PulledStatement } from './pull-up.js';
 import { allOrFirstError, decodeReply, encodeParams, fieldInfo, quoteIdent, sqlLiteral, sumTags, type TextSettings } from './shard-values.js';
 import { Transaction, commitTransaction, rollbackTransaction, type TwoPhaseContext } from './transaction.js';
@@ -178,7 +179,11 @@ export class RouterSession implements Backend {
     if (created?.relpersistence === 't') this.temporaryTables.add(created.relname);
     const endsBlock = route.kind === 'tx' && (route.verb === 'commit' || route.verb === 'rollback' || route.verb === 'rollbackTo');
     if (this.block?.failed && !endsBlock) throw FAILED_BLOCK();
-    if (route.kind === 'unsupported') throw route.error;
+    if (route.kind === 'unsupported') {
+      // a statement PostgreSQL itself would refuse (a missing column, an invalid reference) gets that error
+      if (route.analyzeFirst) await this.guard((await this.connection(0)).describe(sql, paramTypes));
+      throw route.error;
+    }
     this.sqlObjects.checkExplain(stmt);
     if (route.kind === 'tx' || route.kind === 'session' || route.kind === 'copyIn' || route.kind === 'copyOut' || route.kind === 'copyQueryOut') {
       this.described = { sql, route, paramTypes: [], fields: null };
@@ -323,6 +328,7 @@ export class RouterSession implements Backend {
       case 'fanout': return this.fanout(stmt, route.parsed, params, stream);
       case 'pullUp': return this.pullUp(stmt, params, stream);
       case 'keyUpdate': return this.keyUpdate(stmt, route, params);
+      case 'mergeSharded': return this.mergeSharded(stmt, route, params);
       case 'createTableAs': return this.createTableAs(stmt, route, params);
       case 'copyIn': return this.copyIn(stmt, route);
       case 'copyOut': return this.copyOut(stmt, route);
@@ -911,6 +917,50 @@ export class RouterSession implements Backend {
     report?.(result.moved, result.moveMs);
     if (!route.returning) return { kind: 'command', tag: result.tag };
     return { kind: 'rows', fields: result.fields ?? stmt.fields ?? [], rows: result.rows, tag: result.tag };
+  }
+
+  /**
+   * MERGE INTO a sharded table (merge-sharded.ts): the source read by its own route (in the
+   * client's block when there is one, as INSERT … SELECT reads), then each shard's MERGE over
+   * its share of the rows, as one transaction under the commit rule; `MERGE n` summed.
+   */
+  private async mergeSharded(stmt: RouterStatement, route: Extract<Route, { kind: 'mergeSharded' }>, params: readonly Value[]): Promise<ExecResult> {
+    const { table } = route;
+    const select: RouterStatement = { sql: route.select, route: route.source, paramTypes: stmt.paramTypes, fields: null, shardParamTypes: stmt.shardParamTypes };
+    const result = await this.run(select, params);
+    if (result.kind !== 'rows') throw new SqlError('XX000', 'the source of a MERGE returned no rows description');
+    if (result.rows.length === 0) return { kind: 'command', tag: 'MERGE 0' };
+    const names = result.fields.map((f) => f.name);
+    if (new Set(names).size !== names.length) throw new SqlError('0A000', 'MERGE into a sharded table from a source with two columns of one name is not supported by the shard router yet');
+    const keyAt = route.sourceKeys.map((k) => names.indexOf(k));
+    if (keyAt.some((at) => at < 0)) throw new SqlError('42703', `column ${route.sourceName}.${route.sourceKeys[keyAt.findIndex((at) => at < 0)]} does not exist`);
+    // the key values as the target's key type has them (assignment casts, on shard 0), hashed
+    const keyFields = keyAt.map((at) => ({ ...result.fields[at]! }));
+    const keyRows = result.rows.map((r) => keyAt.map((at) => r[at] ?? null));
+    await this.castKeys(table, keyFields.map((_, i) => i), keyFields, keyRows);
+    for (const row of keyRows) row.forEach((v, i) => { row[i] = coerceKey(v, keyFields[i]!.type, table.keyTypes[i]!); });
+    const settings = this.textSettings();
+    const batches = mergeBatches(route, result.fields, result.rows, (r) => ({
+      shard: shardOfKey(table.keyTypes, keyRows[r]!, this.shards),
+      key: keyText(table.keyTypes, keyRows[r]!, settings),
+    }), settings, { types: stmt.shardParamTypes, values: this.shardParams(stmt, params) });
+    const counts = await this.onShards([...batches.keys()].sort((a, b) => a - b), true, async (c) => {
+      let n = 0;
+      for (const b of batches.get(c.shard)!) {
+        try {
+          n += Number(/(\d+)$/.exec((await c.run(b.sql, b.types, b.params)).tag)?.[1] ?? 0);
+        } catch (e) {
+          // a position in the router's own MERGE would point the client astray
+          if (e instanceof SqlError && e.fields.position !== undefined) {
+            const { position: _position, ...rest } = e.fields;
+            throw new SqlError(e.code, e.message, rest);
+          }
+          throw e;
+        }
+      }
+      return n;
+    });
+    return { kind: 'command', tag: `MERGE ${counts.reduce((a, b) => a + b, 0)}` };
   }
 
   /**

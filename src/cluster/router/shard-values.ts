@@ -30,9 +30,22 @@ export function encodeParams(types: readonly number[], params: readonly Value[],
 /** record and record[]: Quiver reads no anonymous composite value, so the router passes a shard's text on as it is */
 const PASSED_THROUGH = new Set([2249, 2287]);
 
+/**
+ * regtype, regclass, regproc, regprocedure, regnamespace, regrole: a name the shard printed
+ * may be of an object the router's own tables do not know (a domain, a user table), kept as
+ * its text (formatText prints a name it gets unchanged)
+ */
+const NAMED_OIDS = new Set([2206, 2205, 24, 2202, 4089, 4096]);
+
 /** A value of a shard's text result as a Quiver value (a record's text kept as it is: formatText writes it back unchanged). */
 export function shardValue(type: SqlType, text: string, settings: TextSettings): Value {
-  return PASSED_THROUGH.has(type.oid) ? text : parseText(type, text, settings);
+  if (PASSED_THROUGH.has(type.oid)) return text;
+  if (!NAMED_OIDS.has(type.oid)) return parseText(type, text, settings);
+  try {
+    return parseText(type, text, settings);
+  } catch {
+    return text;
+  }
 }
 
 /** A shard's text rows as Quiver values. */
