@@ -65,6 +65,11 @@ const general = [
   '15:36:39 America/New_York', '2003-03-07 15:36:39 America/New_York', '2003-07-07 15:36:39 America/New_York', '2024-06-01 04:05:06', '19990108 04:05:06',
   '4:05:06 1999-01-08', 'June 1 2024 04:05', '1999.008 04:05:06', '04:05:06 2024-06-01', '04:05:06.5 y2001m12d27', 'h04mm05s06', 'h04mm05s06.5', 't04:05:06',
   '040506.789', '0405.5', '04.5', '123:00', '-04:05', '04:05:06.', '04:05:06 BC', '04:05 am pm',
+  // found by comparing random token strings with PostgreSQL
+  'epoch J2451187', '-infinity h04', '01/02/03 PM -infinity s06', 'UTC 1:2 infinity J2451187', 'd27 1:2', 'd27 23:59:60', 'y2001 at 23:59:60', '24:00 y2001',
+  'm12 04:05:06.789', 'J GMT+8 24:00', 'h0404:05:06.789', 'm1212:00', 'PST8PDT J AD 25:00', '990108 J s06 AD', 'foo/bar0', '12:00 foo/bar0', '123456Europe/Paris31',
+  '2024-02-29UTC+3epoch12345678', 'PST8PDT-0800', '12:00 e5', '2024-06-01 e5', '1999-01-08infinity.5', '2024-06-01 12:00:00.e1', 'epoch 12:00', '12:00 epoch', 'epoch epoch',
+  'epoch 2020-01-01', '2020-01-01 epoch', 'jan epoch', 'today 2020-01-01', '2020-01-01 today', '12:00:00.',
 ];
 
 // DateStyle-dependent inputs (field order)

@@ -616,6 +616,7 @@ export function decodeDateTime(fields: Field[], ctx: DecodeContext): Decoded {
         if (ptype !== undefined) {
           tmask = decodePrefixed(ptype, field, fmask, st, (v) => { tz = v; }, () => { isjulian = true; });
           ptype = undefined;
+          dtype = 'date'; // as datetime.c: a labelled field makes even 'epoch J2451187' a date
         } else {
           const flen = field.length;
           const dot = field.indexOf('.');
@@ -695,7 +696,6 @@ export function decodeDateTime(fields: Field[], ctx: DecodeContext): Decoded {
           case 'dow': break;
           case 'units':
             tmask = 0;
-            if (ptype !== undefined) fail('bad');
             ptype = tok.value;
             break;
           case 'isotime': {
@@ -774,11 +774,7 @@ export function decodeTimeOnly(fields: Field[], ctx: DecodeContext): Decoded {
         }
         break;
       case 'time':
-        if (ptype !== undefined) {
-          if (ptype !== 'time') fail('bad');
-          ptype = undefined;
-        }
-        tmask = decodeTime(field, tm);
+        tmask = decodeTime(field, tm); // DecodeTimeOnly leaves a pending label alone here
         break;
       case 'tz':
         tz = decodeTimezone(field);
@@ -839,7 +835,6 @@ export function decodeTimeOnly(fields: Field[], ctx: DecodeContext): Decoded {
           case 'adbc': bc = tok.value === 1; break;
           case 'units':
             tmask = 0;
-            if (ptype !== undefined) fail('bad');
             ptype = tok.value;
             break;
           case 'isotime': {
@@ -874,7 +869,11 @@ export function decodeTimeOnly(fields: Field[], ctx: DecodeContext): Decoded {
       tz = ctx.zoneOffsetForLocal(localMicrosOf(tm), namedTz);
     }
   }
-  if (!(fmask & M.TZ) && (fmask & M.DTZMOD)) fail('bad');
+  if (!(fmask & M.TZ)) {
+    // the session zone would need the date: none (today's) or a whole one
+    if (fmask & M.DTZMOD) fail('bad');
+    if ((fmask & DATE_M) !== 0 && (fmask & DATE_M) !== DATE_M) fail('bad');
+  }
   if (dynAbbrev !== undefined) {
     if (fmask & M.DTZMOD) fail('bad');
     if ((fmask & DATE_M) !== DATE_M) {

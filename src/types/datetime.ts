@@ -11,7 +11,7 @@ import { SqlError, SqlState } from '../errors.js';
 import type { Interval } from './types.js';
 import { civilFromDays, daysFromCivil, daysInMonth } from './calendar.js';
 import { dateIn, timeIn, timestampIn, type DecodeContext } from './datetime-parse.js';
-import { localTimeTypeAt, parsePosixTz, posixTypeAt, tzAbbrev, tzAbbrevTypeAt, zoneRules, type LocalTimeType } from './tzif.js';
+import { localTimeTypeAt, parsePosixTz, posixTypeAt, systemZoneNames, tzAbbrev, tzAbbrevTypeAt, zoneRules, type LocalTimeType } from './tzif.js';
 
 export const USECS_PER_SEC = 1_000_000;
 export const USECS_PER_MINUTE = 60 * USECS_PER_SEC;
@@ -442,14 +442,79 @@ export function nowMicros(): number {
   return Math.floor((performance.timeOrigin + performance.now()) * 1000);
 }
 
+/**
+ * pg_tzset's test of a zone name in a value: a file of the zone database (any case), else a
+ * POSIX TZ string as tzparse reads it — any characters but digits, ',', '+', '-' make the
+ * standard name ('foo/bar0' is one), an offset of at most 167 hours must follow, then an
+ * optional daylight name, offset and ',start,end' rules.
+ */
+export function isZoneNameInValue(name: string): boolean {
+  if (systemZoneNames().size === 0) return isValidTimeZone(name);
+  if (zoneRules(name)) return true;
+  if (name.length > 255) return false;
+  let i = 0;
+  const zname = (): boolean => {
+    const start = i;
+    if (name[i] === '<') {
+      const end = name.indexOf('>', i);
+      if (end < 0) return false;
+      i = end + 1;
+      return true;
+    }
+    while (i < name.length && !/[0-9,+-]/.test(name[i]!)) i++;
+    return i > start;
+  };
+  const num = (max: number): boolean => {
+    const m = /^\d+/.exec(name.slice(i));
+    if (!m || Number(m[0]) > max) return false;
+    i += m[0].length;
+    return true;
+  };
+  const secs = (maxHours: number): boolean => {
+    if (!num(maxHours)) return false;
+    if (name[i] === ':') { i++; if (!num(59)) return false; if (name[i] === ':') { i++; if (!num(60)) return false; } }
+    return true;
+  };
+  const offset = (): boolean => {
+    if (name[i] === '+' || name[i] === '-') i++;
+    return secs(167);
+  };
+  const rule = (): boolean => {
+    if (name[i] === 'J') { i++; if (!num(365)) return false; }
+    else if (name[i] === 'M') { i++; if (!num(12) || name[i++] !== '.' || !num(5) || name[i++] !== '.' || !num(6)) return false; }
+    else if (!num(365)) return false;
+    if (name[i] === '/') { i++; return offset(); }
+    return true;
+  };
+  if (name[0] === '<') { if (!zname()) return false; } else zname(); // an empty standard name is allowed
+  if (i >= name.length || !offset()) return false;
+  if (i >= name.length) return true;
+  if (!zname()) return false;
+  if (i < name.length && name[i] !== ',' && name[i] !== ';' && !offset()) return false;
+  if (name[i] === ',' || name[i] === ';') {
+    i++;
+    if (!rule() || name[i++] !== ',' || !rule()) return false;
+  }
+  return i >= name.length;
+}
+
+/** a POSIX TZ string without daylight time in a value ('infinity.5', 'foo/bar0'): seconds east */
+function posixFixedOffset(zone: string): number | undefined {
+  if (systemZoneNames().size === 0 || zoneRules(zone)) return undefined;
+  const m = /^(?:<[^>]*>|[^0-9,+-]*)([+-]?)(\d+)(?::(\d+))?(?::(\d+))?$/.exec(zone);
+  if (!m) return undefined;
+  const secs = Number(m[2]) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0);
+  return m[1] === '-' ? secs : -secs;
+}
+
 /** what datetime-parse.ts needs: the session's field order, clock and zones */
 function decodeContext(now: NowSource): DecodeContext {
   return {
     order: now.dateOrder ?? 'MDY',
     nowMicros: now.nowMicros,
     sessionZone: now.timezone,
-    isZoneName: (name) => isValidTimeZone(name),
-    zoneOffsetForLocal: (local, zone) => Math.round((local - localToUtc(local, zone)) / USECS_PER_SEC),
+    isZoneName: (name) => isZoneNameInValue(name),
+    zoneOffsetForLocal: (local, zone) => posixFixedOffset(zone) ?? Math.round((local - localToUtc(local, zone)) / USECS_PER_SEC),
     fixedZoneOffset: (zone) => fixedZoneOffset(zone),
     abbrevOffsetForLocal: (local, a) => {
       const at = a.zone === undefined ? 0 : localToUtc(local, a.zone);
@@ -463,6 +528,7 @@ function decodeContext(now: NowSource): DecodeContext {
 function fixedZoneOffset(zone: string): number | undefined {
   const rules = zoneRules(zone);
   if (rules) return rules.transitions.length === 0 && !rules.footer?.dst ? rules.initial.offset : undefined;
+  if (systemZoneNames().size > 0) return posixFixedOffset(zone); // a POSIX string: fixed unless it names daylight time
   const samples = [-2208988800, -631152000, 0, 946684800, 1719792000, 1704067200, 4102444800].map((s) => zoneOffsetAt(zone, s * USECS_PER_SEC));
   return samples.every((o) => o === samples[0]) ? samples[0] : undefined;
 }
