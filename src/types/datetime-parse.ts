@@ -41,8 +41,15 @@ interface Field { text: string; type: FieldType }
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
 const isAlpha = (c: string | undefined): boolean => c !== undefined && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
 const isAlnum = (c: string | undefined): boolean => isDigit(c) || isAlpha(c);
-const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v';
-const isPunct = (c: string | undefined): boolean => c !== undefined && /^[!-/:-@[-`{-~]$/.test(c);
+
+// character classes by code (the scanner's hot path)
+const digitAt = (s: string, i: number): boolean => { const c = s.charCodeAt(i); return c >= 48 && c <= 57; };
+const alphaAt = (s: string, i: number): boolean => { const c = s.charCodeAt(i) | 32; return c >= 97 && c <= 122; };
+const spaceAt = (s: string, i: number): boolean => { const c = s.charCodeAt(i); return c === 32 || (c >= 9 && c <= 13); };
+const punctAt = (s: string, i: number): boolean => {
+  const c = s.charCodeAt(i);
+  return (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126);
+};
 
 const MAXDATEFIELDS = 25;
 const MAXDATELEN = 128;
@@ -50,67 +57,79 @@ const MAXDATELEN = 128;
 /** ParseDateTime: break the string into fields, lower-casing text */
 export function parseDateTimeFields(s: string): Field[] {
   const fields: Field[] = [];
+  const n = s.length;
   let i = 0;
   let used = 0; // PostgreSQL's work buffer holds MAXDATELEN + MAXDATEFIELDS bytes
-  while (i < s.length) {
-    const c = s[i];
-    if (isSpace(c)) { i++; continue; }
+  while (i < n) {
+    if (spaceAt(s, i)) { i++; continue; }
     if (fields.length >= MAXDATEFIELDS) fail('bad');
-    let f = '';
+    const start = i;
+    const c = s[i];
+    let f: string;
     let type: FieldType;
-    if (isDigit(c)) {
-      while (isDigit(s[i])) f += s[i++];
+    if (digitAt(s, i)) {
+      while (digitAt(s, i)) i++;
       if (s[i] === ':') {
         type = 'time';
-        f += s[i++];
-        while (isDigit(s[i]) || s[i] === ':' || s[i] === '.') f += s[i++];
+        i++;
+        while (digitAt(s, i) || s[i] === ':' || s[i] === '.') i++;
+        f = s.slice(start, i);
       } else if (s[i] === '-' || s[i] === '/' || s[i] === '.') {
         const delim = s[i]!;
-        f += s[i++];
-        if (isDigit(s[i])) {
+        i++;
+        if (digitAt(s, i)) {
           type = delim === '.' ? 'number' : 'date';
-          while (isDigit(s[i])) f += s[i++];
+          while (digitAt(s, i)) i++;
           if (s[i] === delim) {
             type = 'date';
-            f += s[i++];
-            while (isDigit(s[i]) || s[i] === delim) f += s[i++];
+            i++;
+            while (digitAt(s, i) || s[i] === delim) i++;
           }
+          f = s.slice(start, i);
         } else {
           type = 'date';
-          while (isAlnum(s[i]) || s[i] === delim) f += s[i++]!.toLowerCase();
+          while (digitAt(s, i) || alphaAt(s, i) || s[i] === delim) i++;
+          f = s.slice(start, i).toLowerCase();
         }
       } else {
         type = 'number';
+        f = s.slice(start, i);
       }
     } else if (c === '.') {
-      f += s[i++];
-      while (isDigit(s[i])) f += s[i++];
+      i++;
+      while (digitAt(s, i)) i++;
       type = 'number';
-    } else if (isAlpha(c)) {
+      f = s.slice(start, i);
+    } else if (alphaAt(s, i)) {
       type = 'string';
-      while (isAlpha(s[i])) f += s[i++]!.toLowerCase();
+      while (alphaAt(s, i)) i++;
+      f = s.slice(start, i).toLowerCase();
       // embedded punctuation or digits: a date with a text month, or a zone name like 'America/New_York'
       let isDate = false;
       if (s[i] === '-' || s[i] === '/' || s[i] === '.') isDate = true;
-      else if (s[i] === '+' || isDigit(s[i])) isDate = lookupToken(f) === undefined;
+      else if (s[i] === '+' || digitAt(s, i)) isDate = lookupToken(f) === undefined;
       if (isDate) {
         type = 'date';
-        do { f += s[i++]!.toLowerCase(); } while (s[i] === '+' || s[i] === '-' || s[i] === '/' || s[i] === '_' || s[i] === '.' || s[i] === ':' || isAlnum(s[i]));
+        do { i++; } while (s[i] === '+' || s[i] === '-' || s[i] === '/' || s[i] === '_' || s[i] === '.' || s[i] === ':' || digitAt(s, i) || alphaAt(s, i));
+        f = s.slice(start, i).toLowerCase();
       }
     } else if (c === '+' || c === '-') {
-      f += s[i++];
-      while (isSpace(s[i])) i++;
-      if (isDigit(s[i])) {
+      i++;
+      while (spaceAt(s, i)) i++;
+      const bodyStart = i;
+      if (digitAt(s, i)) {
         type = 'tz';
-        f += s[i++];
-        while (isDigit(s[i]) || s[i] === ':' || s[i] === '.' || s[i] === '-') f += s[i++];
-      } else if (isAlpha(s[i])) {
+        i++;
+        while (digitAt(s, i) || s[i] === ':' || s[i] === '.' || s[i] === '-') i++;
+        f = c + s.slice(bodyStart, i);
+      } else if (alphaAt(s, i)) {
         type = 'special';
-        while (isAlpha(s[i])) f += s[i++]!.toLowerCase();
+        while (alphaAt(s, i)) i++;
+        f = c + s.slice(bodyStart, i).toLowerCase();
       } else {
         return fail('bad');
       }
-    } else if (isPunct(c)) {
+    } else if (punctAt(s, i)) {
       i++;
       continue;
     } else {
@@ -895,6 +914,9 @@ const MIN_TIMESTAMP = -211813488000000000n + 946684800000000n; // 4714-11-24 BC 
 const END_TIMESTAMP = 9223371331200000000n + 946684800000000n; // 294277-01-01 00:00 UTC, Unix µs
 
 /** IS_VALID_JULIAN: checks year and month only (the day is left to the range checks after it) */
+const FAR_FROM_ENDS_LOW = Number(MIN_TIMESTAMP) + 1e12;
+const FAR_FROM_ENDS_HIGH = Number(END_TIMESTAMP) - 1e12;
+
 function isValidJulian(tm: Tm): boolean {
   const { year: y, mon: m } = tm;
   return (y > -4713 || (y === -4713 && m >= 11)) && (y < 5874898 || (y === 5874898 && m < 6));
@@ -939,8 +961,10 @@ export function timestampIn(text: string, ctx: DecodeContext, withZone: boolean)
   }
   const outOfRange = (): SqlError => new SqlError(SqlState.datetimeFieldOverflow, `timestamp out of range: "${text}"`);
   if (!isValidJulian(r.tm)) throw outOfRange();
-  // the range check in exact integers: near the ends a double has no microseconds left
   const { tm } = r;
+  const approx = localMicrosOf(tm) - (withZone ? r.tz * USECS_PER_SEC : 0);
+  if (approx > FAR_FROM_ENDS_LOW && approx < FAR_FROM_ENDS_HIGH) return approx;
+  // near the ends the range check needs exact integers: a double has no microseconds left there
   const exact = BigInt(daysFromCivil(tm.year, tm.mon, tm.mday)) * BigInt(USECS_PER_DAY)
     + BigInt((tm.hour * 60 + tm.min) * 60 + tm.sec - (withZone ? r.tz : 0)) * BigInt(USECS_PER_SEC) + BigInt(tm.fsec);
   if (exact < MIN_TIMESTAMP || exact >= END_TIMESTAMP) throw outOfRange();
