@@ -10,7 +10,8 @@
 import { SqlError, SqlState } from '../errors.js';
 import type { Interval } from './types.js';
 import { civilFromDays, daysFromCivil, daysInMonth } from './calendar.js';
-import { localTimeTypeAt, parsePosixTz, posixTypeAt, tzAbbrev, tzAbbrevTypeAt, zoneRules, type LocalTimeType } from './tzif.js';
+import { dateIn, timeIn, timestampIn, type DecodeContext } from './datetime-parse.js';
+import { localTimeTypeAt, parsePosixTz, posixTypeAt, systemZoneNames, tzAbbrev, tzAbbrevTypeAt, zoneRules, type LocalTimeType } from './tzif.js';
 
 export const USECS_PER_SEC = 1_000_000;
 export const USECS_PER_MINUTE = 60 * USECS_PER_SEC;
@@ -410,83 +411,10 @@ function formatIntervalPostgres(iv: Interval): string {
 function badSyntax(type: string, text: string): SqlError {
   return new SqlError(SqlState.invalidDatetimeFormat, `invalid input syntax for type ${type}: "${text}"`);
 }
-function outOfRange(text: string, hint = false): SqlError {
-  return new SqlError(SqlState.datetimeFieldOverflow, `date/time field value out of range: "${text}"`, hint ? { hint: 'Perhaps you need a different "datestyle" setting.' } : {});
-}
-
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-
-interface Parsed { days?: number; timeUs?: number; offsetSec?: number; zone?: string; special?: 'infinity' | '-infinity' | 'epoch' | 'now' | 'today' | 'tomorrow' | 'yesterday' | 'allballs' }
 
 function parseFracSeconds(sec: string): number {
   const [i, f = ''] = sec.split('.');
   return Number(i) * USECS_PER_SEC + Math.round(Number('0.' + (f || '0')) * USECS_PER_SEC);
-}
-
-/** Tokenizes the ISO-ish forms: date, time, zone, BC, special words. */
-function parseDateTime(text: string, type: string, order: DateOrder = 'MDY'): Parsed {
-  const s = text.trim();
-  const low = s.toLowerCase();
-  switch (low) {
-    case 'infinity': case '+infinity': return { special: 'infinity' };
-    case '-infinity': return { special: '-infinity' };
-    case 'epoch': return { special: 'epoch' };
-    case 'now': return { special: 'now' };
-    case 'today': return { special: 'today' };
-    case 'tomorrow': return { special: 'tomorrow' };
-    case 'yesterday': return { special: 'yesterday' };
-    case 'allballs': return { special: 'allballs' };
-  }
-  const out: Parsed = {};
-  let rest = s;
-  let bc = false;
-  const bcm = /\s*\b(bc|ad)$/i.exec(rest);
-  if (bcm) { bc = bcm[1]!.toLowerCase() === 'bc'; rest = rest.slice(0, bcm.index); }
-  // date part
-  let m = /^(\d{4,})-(\d{1,2})-(\d{1,2})/.exec(rest) ?? /^(\d{4})(\d{2})(\d{2})(?=$|[T\s])/.exec(rest);
-  let y: number | undefined, mo: number | undefined, d: number | undefined;
-  if (m) {
-    y = Number(m[1]); mo = Number(m[2]); d = Number(m[3]);
-    rest = rest.slice(m[0].length);
-  } else if ((m = /^([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{1,})/i.exec(rest)) && MONTHS.includes(m[1]!.slice(0, 3).toLowerCase())) {
-    y = Number(m[3]); mo = MONTHS.indexOf(m[1]!.slice(0, 3).toLowerCase()) + 1; d = Number(m[2]);
-    rest = rest.slice(m[0].length);
-  } else if ((m = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})/.exec(rest))) {
-    // nn/nn/yyyy: the DateStyle field order decides which is the day
-    y = Number(m[4]);
-    if (order === 'DMY') { d = Number(m[1]); mo = Number(m[3]); } else { mo = Number(m[1]); d = Number(m[3]); }
-    rest = rest.slice(m[0].length);
-  }
-  if (y !== undefined) {
-    if (bc) y = 1 - y;
-    if (mo! < 1 || mo! > 12) throw outOfRange(text, true);
-    if (d! < 1 || d! > daysInMonth(y, mo!)) throw outOfRange(text);
-    out.days = daysFromCivil(y, mo!, d!);
-  }
-  rest = rest.replace(/^(?:T|\s+)/i, '');
-  if (rest.length > 0) {
-    const tm = /^(\d{1,2}):(\d{1,2})(?::(\d{1,2}(?:\.\d*)?))?/.exec(rest);
-    if (tm) {
-      const h = Number(tm[1]), mi = Number(tm[2]), sec = tm[3] ? parseFracSeconds(tm[3]) : 0;
-      if (h > 24 || mi > 59 || sec > 60 * USECS_PER_SEC || (h === 24 && (mi > 0 || sec > 0))) throw outOfRange(text);
-      out.timeUs = h * USECS_PER_HOUR + mi * USECS_PER_MINUTE + sec;
-      rest = rest.slice(tm[0].length).trim();
-    } else if (y === undefined) {
-      throw badSyntax(type, text);
-    }
-    if (rest.length > 0) {
-      const zm = /^(?:(z|utc|gmt)|([+-])(\d{1,2})(?::?(\d{2}))?(?::?(\d{2}))?)$/i.exec(rest);
-      if (zm) {
-        out.offsetSec = zm[1] ? 0 : (zm[2] === '-' ? -1 : 1) * (Number(zm[3]) * 3600 + Number(zm[4] ?? 0) * 60 + Number(zm[5] ?? 0));
-      } else if (/^[a-z_]+(?:\/[a-z_+-]+)*$/i.test(rest) && isZoneOrAbbrev(rest)) {
-        out.zone = rest;
-      } else {
-        throw badSyntax(type, text);
-      }
-    }
-  }
-  if (out.days === undefined && out.timeUs === undefined) throw badSyntax(type, text);
-  return out;
 }
 
 /** DateStyle's field order for ambiguous dates like 05/06/2024 */
@@ -498,22 +426,6 @@ export interface NowSource { nowMicros: number; timezone: string; dateOrder?: Da
 export function dateOrderOf(dateStyle: string | undefined): DateOrder {
   const o = dateStyle?.split(',')[1]?.trim().toUpperCase();
   return o === 'DMY' || o === 'YMD' ? o : 'MDY';
-}
-
-function specialTimestamp(p: Parsed, now: NowSource, tz: boolean): number | undefined {
-  switch (p.special) {
-    case 'infinity': return Infinity;
-    case '-infinity': return -Infinity;
-    case 'epoch': return 0;
-    case 'now': return tz ? now.nowMicros : utcToLocal(now.nowMicros, now.timezone);
-    case 'today': case 'tomorrow': case 'yesterday': {
-      const local = utcToLocal(now.nowMicros, now.timezone);
-      const day = Math.floor(local / USECS_PER_DAY) + (p.special === 'tomorrow' ? 1 : p.special === 'yesterday' ? -1 : 0);
-      const localMidnight = day * USECS_PER_DAY;
-      return tz ? localToUtc(localMidnight, now.timezone) : localMidnight;
-    }
-  }
-  return undefined;
 }
 
 const DEFAULT_NOW: NowSource = { nowMicros: 0, timezone: 'UTC' };
@@ -530,46 +442,111 @@ export function nowMicros(): number {
   return Math.floor((performance.timeOrigin + performance.now()) * 1000);
 }
 
-export function parseDate(text: string, now: NowSource = currentNow()): number {
-  const p = parseDateTime(text, 'date', now.dateOrder);
-  if (p.special) {
-    if (p.special === 'allballs') throw badSyntax('date', text);
-    const ts = specialTimestamp(p, now, false)!;
-    return Number.isFinite(ts) ? Math.floor(ts / USECS_PER_DAY) : ts;
+/**
+ * pg_tzset's test of a zone name in a value: a file of the zone database (any case), else a
+ * POSIX TZ string as tzparse reads it — any characters but digits, ',', '+', '-' make the
+ * standard name ('foo/bar0' is one), an offset of at most 167 hours must follow, then an
+ * optional daylight name, offset and ',start,end' rules.
+ */
+export function isZoneNameInValue(name: string): boolean {
+  if (systemZoneNames().size === 0) return isValidTimeZone(name);
+  if (zoneRules(name)) return true;
+  if (name.length > 255) return false;
+  let i = 0;
+  const zname = (): boolean => {
+    const start = i;
+    if (name[i] === '<') {
+      const end = name.indexOf('>', i);
+      if (end < 0) return false;
+      i = end + 1;
+      return true;
+    }
+    while (i < name.length && !/[0-9,+-]/.test(name[i]!)) i++;
+    return i > start;
+  };
+  const num = (max: number): boolean => {
+    const m = /^\d+/.exec(name.slice(i));
+    if (!m || Number(m[0]) > max) return false;
+    i += m[0].length;
+    return true;
+  };
+  const secs = (maxHours: number): boolean => {
+    if (!num(maxHours)) return false;
+    if (name[i] === ':') { i++; if (!num(59)) return false; if (name[i] === ':') { i++; if (!num(60)) return false; } }
+    return true;
+  };
+  const offset = (): boolean => {
+    if (name[i] === '+' || name[i] === '-') i++;
+    return secs(167);
+  };
+  const rule = (): boolean => {
+    if (name[i] === 'J') { i++; if (!num(365)) return false; }
+    else if (name[i] === 'M') { i++; if (!num(12) || name[i++] !== '.' || !num(5) || name[i++] !== '.' || !num(6)) return false; }
+    else if (!num(365)) return false;
+    if (name[i] === '/') { i++; return offset(); }
+    return true;
+  };
+  if (name[0] === '<') { if (!zname()) return false; } else zname(); // an empty standard name is allowed
+  if (i >= name.length || !offset()) return false;
+  if (i >= name.length) return true;
+  if (!zname()) return false;
+  if (i < name.length && name[i] !== ',' && name[i] !== ';' && !offset()) return false;
+  if (name[i] === ',' || name[i] === ';') {
+    i++;
+    if (!rule() || name[i++] !== ',' || !rule()) return false;
   }
-  if (p.days === undefined) throw badSyntax('date', text);
-  return p.days;
+  return i >= name.length;
 }
 
-export function parseTime(text: string): number {
-  const p = parseDateTime(text, 'time without time zone');
-  if (p.special === 'allballs') return 0;
-  if (p.special || p.timeUs === undefined) throw badSyntax('time without time zone', text);
-  return p.timeUs;
+/** a POSIX TZ string without daylight time in a value ('infinity.5', 'foo/bar0'): seconds east */
+function posixFixedOffset(zone: string): number | undefined {
+  if (systemZoneNames().size === 0 || zoneRules(zone)) return undefined;
+  const m = /^(?:<[^>]*>|[^0-9,+-]*)([+-]?)(\d+)(?::(\d+))?(?::(\d+))?$/.exec(zone);
+  if (!m) return undefined;
+  const secs = Number(m[2]) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0);
+  return m[1] === '-' ? secs : -secs;
+}
+
+/** what datetime-parse.ts needs: the session's field order, clock and zones */
+function decodeContext(now: NowSource): DecodeContext {
+  return {
+    order: now.dateOrder ?? 'MDY',
+    nowMicros: now.nowMicros,
+    sessionZone: now.timezone,
+    isZoneName: (name) => isZoneNameInValue(name),
+    zoneOffsetForLocal: (local, zone) => posixFixedOffset(zone) ?? Math.round((local - localToUtc(local, zone)) / USECS_PER_SEC),
+    fixedZoneOffset: (zone) => fixedZoneOffset(zone),
+    abbrevOffsetForLocal: (local, a) => {
+      const at = a.zone === undefined ? 0 : localToUtc(local, a.zone);
+      return tzAbbrevTypeAt(a, Math.floor(at / USECS_PER_SEC)).offset;
+    },
+    utcToSessionLocal: (utc) => utcToLocal(utc, now.timezone),
+  };
+}
+
+/** pg_get_timezone_offset: a zone that has only ever had one offset */
+function fixedZoneOffset(zone: string): number | undefined {
+  const rules = zoneRules(zone);
+  if (rules) return rules.transitions.length === 0 && !rules.footer?.dst ? rules.initial.offset : undefined;
+  if (systemZoneNames().size > 0) return posixFixedOffset(zone); // a POSIX string: fixed unless it names daylight time
+  const samples = [-2208988800, -631152000, 0, 946684800, 1719792000, 1704067200, 4102444800].map((s) => zoneOffsetAt(zone, s * USECS_PER_SEC));
+  return samples.every((o) => o === samples[0]) ? samples[0] : undefined;
+}
+
+export function parseDate(text: string, now: NowSource = currentNow()): number {
+  return dateIn(text, decodeContext(now));
+}
+
+export function parseTime(text: string, now: NowSource = DEFAULT_NOW): number {
+  return timeIn(text, decodeContext(now));
 }
 
 export function parseTimestamp(text: string, now: NowSource = DEFAULT_NOW): number {
-  const p = parseDateTime(text, 'timestamp', now.dateOrder);
-  if (p.special) {
-    const v = specialTimestamp(p, now, false);
-    if (v === undefined) throw badSyntax('timestamp', text);
-    return v;
-  }
-  if (p.days === undefined) throw badSyntax('timestamp', text);
-  return p.days * USECS_PER_DAY + (p.timeUs ?? 0); // a zone in the text is ignored for timestamp
+  return timestampIn(text, decodeContext(now), false);
 }
 
 export function parseTimestamptz(text: string, now: NowSource = DEFAULT_NOW): number {
-  const p = parseDateTime(text, 'timestamp with time zone', now.dateOrder);
-  if (p.special) {
-    const v = specialTimestamp(p, now, true);
-    if (v === undefined) throw badSyntax('timestamp with time zone', text);
-    return v;
-  }
-  if (p.days === undefined) throw badSyntax('timestamp with time zone', text);
-  const local = p.days * USECS_PER_DAY + (p.timeUs ?? 0);
-  if (p.offsetSec !== undefined) return local - p.offsetSec * USECS_PER_SEC;
-  return p.zone !== undefined ? localToUtcIn(local, p.zone) : localToUtc(local, now.timezone);
+  return timestampIn(text, decodeContext(now), true);
 }
 
 // ---------------------------------------------------------------- interval input

@@ -321,7 +321,7 @@ export function parseText(type: SqlType, text: string, settings: ParseSettings =
     case OID.bytea: return parseBytea(text);
     case OID.uuid: return parseUuid(text);
     case OID.date: return parseDate(text, nowSource(settings));
-    case OID.time: return parseTime(text);
+    case OID.time: return parseTime(text, nowSource(settings));
     case OID.timestamp: return parseTimestamp(text, nowSource(settings));
     case OID.timestamptz: return parseTimestamptz(text, nowSource(settings));
     case OID.interval: return parseInterval(text);
