@@ -750,12 +750,7 @@ export class RouterSession implements Backend {
       try {
         return await c.run(sql, stmt.shardParamTypes, values);
       } catch (e) {
-        // a position in the rows' text as the router rewrote it would point the client astray
-        if (e instanceof SqlError && sql !== stmt.sql && e.fields.position !== undefined) {
-          const { position: _position, ...fields } = e.fields;
-          throw new SqlError(e.code, e.message, fields);
-        }
-        throw e;
+        throw sql !== stmt.sql ? withoutPosition(e) : e;
       }
     });
     const result = this.rowsOrTag(replies);
@@ -884,12 +879,7 @@ export class RouterSession implements Backend {
             returned.push({ batch: b, rows: decoded.rows.map((r) => [...r]) });
           }
         } catch (e) {
-          // a position in the router's own INSERT would point the client astray
-          if (e instanceof SqlError && e.fields.position !== undefined) {
-            const { position: _position, ...rest } = e.fields;
-            throw new SqlError(e.code, e.message, rest);
-          }
-          throw e;
+          throw withoutPosition(e);
         }
       }
       return n;
@@ -950,12 +940,7 @@ export class RouterSession implements Backend {
         try {
           n += Number(/(\d+)$/.exec((await c.run(b.sql, b.types, b.params)).tag)?.[1] ?? 0);
         } catch (e) {
-          // a position in the router's own MERGE would point the client astray
-          if (e instanceof SqlError && e.fields.position !== undefined) {
-            const { position: _position, ...rest } = e.fields;
-            throw new SqlError(e.code, e.message, rest);
-          }
-          throw e;
+          throw withoutPosition(e);
         }
       }
       return n;
