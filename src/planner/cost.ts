@@ -237,6 +237,14 @@ function isBaseScan(plan: Plan): boolean {
   return plan.kind === 'scan' && !plan.partitions;
 }
 
+/** The input columns a projection hands on as its columns `at` (-1 for one it computes). */
+function columnsBelowProject(plan: Extract<Plan, { kind: 'project' }>, at: readonly number[]): number[] {
+  return at.map((i) => {
+    const e = plan.exprs[i];
+    return e?.kind === 'column' && e.level === 0 ? e.index : -1;
+  });
+}
+
 /**
  * The base table scan under a join's inner side and the scan's columns the side's output
  * columns `at` are: through filters (whatever a restriction keeps, a unique column stays
@@ -246,13 +254,7 @@ function isBaseScan(plan: Plan): boolean {
 function baseScanColumns(plan: Plan, at: readonly number[]): { scan: Plan; columns: number[] } | undefined {
   // a merge join's input Sort keeps the rows too
   if (plan.kind === 'filter' || plan.kind === 'sort') return baseScanColumns(plan.input, at);
-  if (plan.kind === 'project') {
-    const through = at.map((i) => {
-      const e = plan.exprs[i];
-      return e?.kind === 'column' && e.level === 0 ? e.index : -1;
-    });
-    return baseScanColumns(plan.input, through);
-  }
+  if (plan.kind === 'project') return baseScanColumns(plan.input, columnsBelowProject(plan, at));
   return plan.kind === 'scan' && !plan.partitions ? { scan: plan, columns: [...at] } : undefined;
 }
 
@@ -263,13 +265,7 @@ function baseScanColumns(plan: Plan, at: readonly number[]): { scan: Plan; colum
  */
 function distinctSetopFor(plan: Plan, at: readonly number[]): boolean {
   if (plan.kind === 'filter' || plan.kind === 'sort') return distinctSetopFor(plan.input, at);
-  if (plan.kind === 'project') {
-    const through = at.map((i) => {
-      const e = plan.exprs[i];
-      return e?.kind === 'column' && e.level === 0 ? e.index : -1;
-    });
-    return distinctSetopFor(plan.input, through);
-  }
+  if (plan.kind === 'project') return distinctSetopFor(plan.input, columnsBelowProject(plan, at));
   return plan.kind === 'setop' && !plan.all && plan.schema.every((_, i) => at.includes(i));
 }
 

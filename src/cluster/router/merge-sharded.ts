@@ -22,7 +22,7 @@ import type { RouterTable } from './shard-catalog.js';
 import type { ShardParam } from './shard-connection.js';
 import { callsSequenceFunction } from './sequence-draw.js';
 import { encodeParams, quoteIdent, type TextSettings } from './shard-values.js';
-import { firstLocation } from './sql-text.js';
+import { equalityOperandPairs, firstLocation } from './sql-text.js';
 import { shiftParams, sqlTokens, type SqlToken } from './sql-tokens.js';
 
 type N = Record<string, any>;
@@ -85,22 +85,11 @@ export function mergeShardedRoute(sql: string, node: N, table: RouterTable, rout
 
 /** Per key column, the source column `target.key = source.col` names (either side); undefined if some key has none. */
 function joinedSourceKeys(on: N | undefined, table: RouterTable, targetName: string, sourceName: string): string[] | undefined {
-  const conjuncts: N[] = [];
-  const collect = (e: N | undefined): void => {
-    if (!e) return;
-    if (e.BoolExpr?.boolop === 'AND_EXPR') e.BoolExpr.args.forEach(collect);
-    else conjuncts.push(e);
-  };
-  collect(on);
   const found = new Map<string, string>();
-  for (const c of conjuncts) {
-    const op = c.A_Expr as N | undefined;
-    if (!op || op.kind !== 'AEXPR_OP' || op.name?.length !== 1 || op.name[0].String?.sval !== '=') continue;
-    for (const [t, s] of [[op.lexpr, op.rexpr], [op.rexpr, op.lexpr]] as [N, N][]) {
-      const key = refName(t, targetName, (n) => table.keyColumns.includes(n));
-      const col = refName(s, sourceName, (n) => !table.columns.some((tc) => tc.name === n));
-      if (key !== undefined && col !== undefined && table.keyColumns.includes(key) && !found.has(key)) found.set(key, col);
-    }
+  for (const [t, s] of equalityOperandPairs(on) as [N, N][]) {
+    const key = refName(t, targetName, (n) => table.keyColumns.includes(n));
+    const col = refName(s, sourceName, (n) => !table.columns.some((tc) => tc.name === n));
+    if (key !== undefined && col !== undefined && table.keyColumns.includes(key) && !found.has(key)) found.set(key, col);
   }
   return table.keyColumns.every((k) => found.has(k)) ? table.keyColumns.map((k) => found.get(k)!) : undefined;
 }

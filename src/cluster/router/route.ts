@@ -36,7 +36,7 @@ import { executeArguments, textAfterKeyword } from './sql-prepared.js';
 import type { FetchDirection } from './router-cursors.js';
 import type { DrawnColumn, RouterTable, TableLookup } from './shard-catalog.js';
 import { quoteIdent } from './shard-values.js';
-import { firstLocation, matchParen, skipBlank } from './sql-text.js';
+import { equalityOperandPairs, firstLocation, matchParen, skipBlank } from './sql-text.js';
 import { rekeyingDdl, type RekeyingDdl } from './key-ddl.js';
 import { alterTableRefusal, createTableRefusal, uniqueIndexRefusal } from './constraint-ddl.js';
 import { keyUpdateRoute, type KeyUpdateRoute } from './key-update.js';
@@ -715,23 +715,13 @@ function copyOptions(defs: N[]): CopyOptions {
 /** The key values of a WHERE that pins every key column (`key = constant / $n`, ANDed). */
 function pinnedKey(where: N | undefined, table: RouterTable, alias: string): KeySource[] | undefined {
   if (!where || table.keyColumns.length === 0) return undefined;
-  const conjuncts: N[] = [];
-  const collect = (e: N): void => {
-    if (e.BoolExpr?.boolop === 'AND_EXPR') e.BoolExpr.args.forEach(collect);
-    else conjuncts.push(e);
-  };
-  collect(where);
   const found = new Map<string, KeySource>();
-  for (const c of conjuncts) {
-    const op = c.A_Expr as N | undefined;
-    if (!op || op.kind !== 'AEXPR_OP' || op.name?.length !== 1 || op.name[0].String?.sval !== '=') continue;
-    for (const [col, other] of [[op.lexpr, op.rexpr], [op.rexpr, op.lexpr]] as [N, N][]) {
-      const name = columnName(col, alias);
-      const k = name === undefined ? -1 : table.keyColumns.indexOf(name);
-      if (k < 0 || found.has(name!)) continue;
-      const source = keySource(other, table.keyTypes[k]!);
-      if (source) found.set(name!, source);
-    }
+  for (const [col, other] of equalityOperandPairs(where) as [N, N][]) {
+    const name = columnName(col, alias);
+    const k = name === undefined ? -1 : table.keyColumns.indexOf(name);
+    if (k < 0 || found.has(name!)) continue;
+    const source = keySource(other, table.keyTypes[k]!);
+    if (source) found.set(name!, source);
   }
   if (found.size !== table.keyColumns.length) return undefined;
   return table.keyColumns.map((k) => found.get(k)!);

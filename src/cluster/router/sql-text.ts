@@ -68,3 +68,19 @@ export function firstLocation(e: unknown): number | undefined {
   visit(e);
   return best;
 }
+
+type ParseNode = Record<string, any>;
+
+/** The operands of an AND tree's `a = b` conjuncts, each pair both ways round ([a, b] then [b, a]). */
+export function equalityOperandPairs(e: ParseNode | undefined): [ParseNode, ParseNode][] {
+  const out: [ParseNode, ParseNode][] = [];
+  const visit = (x: ParseNode | undefined): void => {
+    if (!x) return;
+    if (x.BoolExpr?.boolop === 'AND_EXPR') return x.BoolExpr.args.forEach(visit);
+    const op = x.A_Expr;
+    if (!op || op.kind !== 'AEXPR_OP' || op.name?.length !== 1 || op.name[0].String?.sval !== '=') return;
+    out.push([op.lexpr, op.rexpr], [op.rexpr, op.lexpr]);
+  };
+  visit(e);
+  return out;
+}
